@@ -1,0 +1,1 @@
+# sdk: see DESIGN.md

@@ -1,0 +1,46 @@
+/* axon.conf: "key = value" lines, '#' comments. Documented in axon.conf(5).
+ * An unknown key or a bad value is refused with the file, the line and the reason. */
+#ifndef AXON_CONFIG_H
+#define AXON_CONFIG_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "log.h"
+
+struct config {
+	char listen[512];          /* "unix:/path/axond.sock" or "127.0.0.1:9000" */
+	unsigned socket_mode;      /* permissions of the unix socket */
+	char data_dir[1024];
+	char database[1024];       /* default: data_dir/axon.db */
+	char secret_key_file[1024];/* default: data_dir/secret.key */
+	char template_dir[1024];
+	char plugin_dirs[2048];    /* ':'-separated */
+	char secrets_file[1024];   /* default: data_dir/secrets.json */
+	char log[1024];            /* "stderr", "syslog" or a file */
+	enum log_level log_level;
+	char pid_file[1024];
+	bool daemonize;
+	int threads;
+	size_t max_body;           /* bytes */
+	long session_ttl;          /* seconds */
+	int secure_cookies;        /* -1 auto (HTTPS param), 0 no, 1 yes */
+	int login_max_failures;
+	long login_lockout;        /* seconds */
+	bool egress_allow_loopback;
+	bool egress_allow_private;
+	long http_timeout;         /* seconds, for the broker's HTTP requests */
+	size_t http_max_bytes;
+	long block_timeout;        /* default wall-clock limit of one block run, seconds */
+	int sandbox_workers;       /* block runs at once */
+};
+
+void config_defaults(struct config *c);
+/* Reads path over the current values. On error returns -1 and writes
+ * "FILE:LINE: reason" into err. */
+int config_load(struct config *c, const char *path, char *err, size_t errlen);
+/* Sets one key as if read from a file; "where" names the source in errors. */
+int config_set(struct config *c, const char *key, const char *value, const char *where, char *err, size_t errlen);
+/* Fills paths that default to data_dir. */
+void config_finish(struct config *c);
+
+#endif

@@ -1,0 +1,1 @@
+# src/engine (the workflow engine comes with issue 4)

@@ -1,0 +1,1 @@
+# src/plugin: see DESIGN.md

@@ -1,0 +1,1 @@
+# src/sandbox: see DESIGN.md

@@ -1,0 +1,1 @@
+# store/: SQLite. Knows nothing about the web.
