@@ -1,2 +1,187 @@
+/* axond: the Axon daemon. Reads its configuration, prepares the data
+ * directory, opens the FastCGI socket, starts the request threads and then
+ * waits for signals: SIGTERM/SIGINT stop it, SIGHUP reopens logs and reloads
+ * templates. */
+#include "build-config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
-int main(void) { return 0; }
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "log.h"
+#include "store/store.h"
+#include "web/app.h"
+#include "web/server.h"
+
+static void usage(FILE *f)
+{
+	fputs("usage: axond [-c FILE] [-f|--foreground] [-d|--daemon] [--listen ADDR] [--data-dir DIR]\n"
+	      "             [--template-dir DIR] [--plugin-dirs DIRS] [--threads N] [--pid-file FILE]\n"
+	      "             [--log DEST] [--check-config] [--version] [--help]\n"
+	      "See axond(8) and axon.conf(5).\n",
+	      f);
+}
+
+static void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("axond: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(2);
+}
+
+static int mkdir_p(const char *path, mode_t mode)
+{
+	char buf[1024];
+	snprintf(buf, sizeof buf, "%s", path);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, mode) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(buf, mode) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+static void parse_args(int argc, char **argv, struct config *cfg, int *check_only)
+{
+	enum { O_LISTEN = 256, O_DATA, O_TPL, O_PLUG, O_THREADS, O_PID, O_LOG, O_CHECK, O_VERSION };
+	static const struct option opts[] = {
+		{ "config", required_argument, 0, 'c' }, { "foreground", no_argument, 0, 'f' },
+		{ "daemon", no_argument, 0, 'd' },       { "listen", required_argument, 0, O_LISTEN },
+		{ "data-dir", required_argument, 0, O_DATA }, { "template-dir", required_argument, 0, O_TPL },
+		{ "plugin-dirs", required_argument, 0, O_PLUG }, { "threads", required_argument, 0, O_THREADS },
+		{ "pid-file", required_argument, 0, O_PID }, { "log", required_argument, 0, O_LOG },
+		{ "check-config", no_argument, 0, O_CHECK }, { "version", no_argument, 0, O_VERSION },
+		{ "help", no_argument, 0, 'h' },         { 0, 0, 0, 0 },
+	};
+	static const char *const keys[] = {
+		[O_LISTEN - 256] = "listen", [O_DATA - 256] = "data_dir", [O_TPL - 256] = "template_dir",
+		[O_PLUG - 256] = "plugin_dirs", [O_THREADS - 256] = "threads", [O_PID - 256] = "pid_file",
+		[O_LOG - 256] = "log",
+	};
+	const char *file = NULL;
+	/* The file first, so that options given on the command line win. */
+	for (int i = 1; i < argc - 1; i++)
+		if (!strcmp(argv[i], "-c") || !strcmp(argv[i], "--config"))
+			file = argv[i + 1];
+	char err[1400];
+	if (file && config_load(cfg, file, err, sizeof err) < 0)
+		die("%s", err);
+	int c;
+	while ((c = getopt_long(argc, argv, "c:fdh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': break;
+		case 'f': cfg->daemonize = false; break;
+		case 'd': cfg->daemonize = true; break;
+		case 'h': usage(stdout); exit(0);
+		case O_CHECK: *check_only = 1; break;
+		case O_VERSION: puts("axond " PACKAGE_VERSION); exit(0);
+		case O_LISTEN: case O_DATA: case O_TPL: case O_PLUG: case O_THREADS: case O_PID: case O_LOG: {
+			char where[64];
+			snprintf(where, sizeof where, "option --%s", opts[c - O_LISTEN + 3].name);
+			if (config_set(cfg, keys[c - 256], optarg, where, err, sizeof err) < 0)
+				die("%s", err);
+			break;
+		}
+		default: usage(stderr); exit(2);
+		}
+	}
+	if (optind < argc)
+		die("unexpected argument '%s' (see axond --help)", argv[optind]);
+	config_finish(cfg);
+}
+
+static void write_pid_file(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		die("cannot write the pid file %s: %s", path, strerror(errno));
+	dprintf(fd, "%ld\n", (long)getpid());
+	close(fd);
+}
+
+int main(int argc, char **argv)
+{
+	static struct app app;
+	int check_only = 0;
+	char err[1400];
+
+	config_defaults(&app.cfg);
+	parse_args(argc, argv, &app.cfg, &check_only);
+	if (check_only) {
+		puts("configuration ok");
+		return 0;
+	}
+	if (log_open(app.cfg.log, app.cfg.log_level) < 0)
+		die("cannot open the log %s: %s", app.cfg.log, strerror(errno));
+	signal(SIGPIPE, SIG_IGN);
+
+	if (mkdir_p(app.cfg.data_dir, 0700) < 0)
+		die("cannot create the data directory %s: %s", app.cfg.data_dir, strerror(errno));
+	if (app_load_secret(&app, err, sizeof err) < 0)
+		die("%s", err);
+	struct store *st;
+	if (store_open(app.cfg.database, &st, err, sizeof err) != STORE_OK)
+		die("%s", err);
+	store_close(st);
+	pthread_rwlock_init(&app.templates_lock, NULL);
+	if (app_reload_templates(&app, err, sizeof err) < 0)
+		die("templates: %s", err);
+	if (server_listen(&app, err, sizeof err) < 0)
+		die("%s", err);
+	if (app.cfg.daemonize && daemon(1, 0) < 0)
+		die("daemon: %s", strerror(errno));
+	if (app.cfg.pid_file[0])
+		write_pid_file(app.cfg.pid_file);
+
+	/* Signals go to this thread alone, through sigwait; the request threads never see them. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	if (server_start(&app, err, sizeof err) < 0)
+		die("%s", err);
+	log_info("axond %s listening on %s with %d threads, data in %s", PACKAGE_VERSION, app.cfg.listen,
+		 app.cfg.threads, app.cfg.data_dir);
+
+	for (;;) {
+		int sig = 0;
+		sigwait(&set, &sig);
+		if (sig != SIGHUP)
+			break;
+		log_reopen();
+		if (app_reload_templates(&app, err, sizeof err) < 0)
+			log_error("SIGHUP: templates not reloaded, the old ones stay in use: %s", err);
+		else
+			log_info("SIGHUP: logs reopened, templates reloaded");
+	}
+	log_info("stopping: finishing the requests in flight");
+	server_stop(&app);
+	if (strncmp(app.cfg.listen, "unix:", 5) == 0)
+		unlink(app.cfg.listen + 5);
+	if (app.cfg.pid_file[0])
+		unlink(app.cfg.pid_file);
+	pthread_rwlock_wrlock(&app.templates_lock);
+	templates_free(app.templates);
+	pthread_rwlock_unlock(&app.templates_lock);
+	log_info("stopped");
+	log_close();
+	return 0;
+}

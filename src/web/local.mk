@@ -1,4 +1,26 @@
 # web/: FastCGI, routing, parsing what clients send, sessions, templates, pages.
+# A request goes: server.c (accept) -> dispatch.c (parse, route, identify,
+# CSRF, role) -> pages/*.c (handler) -> reply.c (template or JSON).
 src_libaxon_a_SOURCES += \
+	src/web/app.c src/web/app.h \
+	src/web/server.c src/web/server.h \
+	src/web/request.c src/web/request.h \
+	src/web/dispatch.c src/web/dispatch.h \
+	src/web/router.c src/web/router.h \
+	src/web/routes.c \
+	src/web/auth.c src/web/auth.h \
+	src/web/reply.c \
 	src/web/template.c src/web/template.h \
-	src/web/form.c src/web/form.h
+	src/web/form.c src/web/form.h \
+	src/web/form_urlencoded.c src/web/form_multipart.c \
+	src/web/form_cookie.c src/web/form_json.c \
+	src/web/pages/pages.h \
+	src/web/pages/common.c \
+	src/web/pages/decorate.c src/web/pages/decorate.h \
+	src/web/pages/signin.c \
+	src/web/pages/workflows.c \
+	src/web/pages/workflow_input.c src/web/pages/workflow_input.h \
+	src/web/pages/versions.c \
+	src/web/pages/transfer.c \
+	src/web/pages/users.c \
+	src/web/pages/tokens.c

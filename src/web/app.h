@@ -1,0 +1,25 @@
+/* What every request thread shares: the configuration, the secret key and
+ * the templates (swapped under a lock on SIGHUP). */
+#ifndef AXON_APP_H
+#define AXON_APP_H
+#include <pthread.h>
+#include <signal.h>
+
+#include "config.h"
+#include "web/template.h"
+
+struct app {
+	struct config cfg;
+	unsigned char secret[32];
+	pthread_rwlock_t templates_lock;
+	struct templates *templates;
+	int listen_fd;
+	volatile sig_atomic_t stopping;
+};
+
+/* Reads the secret key, creating it (0600) on first start. */
+int app_load_secret(struct app *app, char *err, size_t errlen);
+/* Loads or reloads templates; on failure keeps the ones in use. */
+int app_reload_templates(struct app *app, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,114 @@
+/* What several pages share: validation replies, username and password rules,
+ * the home redirect, health and static files. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "web/pages/pages.h"
+
+void reply_invalid(struct request *r, const char *template, json_t *model, json_t *errors)
+{
+	if (r->json) {
+		json_decref(model);
+		reply_error(r, 400, "Some fields need attention.", errors);
+		return;
+	}
+	json_object_set_new(model, "errors", errors);
+	json_object_set_new(model, "error", json_string("Some fields need attention."));
+	reply_view(r, 400, template, model);
+}
+
+const char *check_username(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n == 0)
+		return "Choose a username.";
+	if (n > 64 || strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") != n)
+		return "A username has 1 to 64 letters, digits, dots, dashes or underscores.";
+	return NULL;
+}
+
+const char *check_new_password(const char *pw, const char *confirm)
+{
+	size_t n = pw ? strlen(pw) : 0;
+	if (n < 8)
+		return "A password has at least 8 characters.";
+	if (n > 1024)
+		return "A password has at most 1024 characters.";
+	if (!confirm || strcmp(pw, confirm) != 0)
+		return "The two passwords differ.";
+	return NULL;
+}
+
+void home_get(struct request *r)
+{
+	if (r->signed_in) {
+		reply_redirect(r, "/workflows");
+		return;
+	}
+	int64_t n = 0;
+	int rc = store_user_count(r->st, &n);
+	if (rc != STORE_OK) {
+		reply_store_error(r, rc, NULL);
+		return;
+	}
+	reply_redirect(r, n ? "/login" : "/setup");
+}
+
+void health_get(struct request *r)
+{
+	if (r->json)
+		reply_raw(r, 200, "application/json", "{\"status\":\"ok\"}", 15);
+	else
+		reply_raw(r, 200, "text/plain; charset=utf-8", "ok\n", 3);
+}
+
+static const char *content_type_of(const char *name)
+{
+	static const char *const types[][2] = {
+		{ ".css", "text/css; charset=utf-8" }, { ".js", "text/javascript; charset=utf-8" },
+		{ ".svg", "image/svg+xml" },           { ".png", "image/png" },
+		{ ".ico", "image/x-icon" },
+	};
+	const char *dot = strrchr(name, '.');
+	for (size_t i = 0; dot && i < sizeof types / sizeof types[0]; i++)
+		if (!strcmp(dot, types[i][0]))
+			return types[i][1];
+	return NULL;
+}
+
+void static_get(struct request *r)
+{
+	const char *name = r->params[0];
+	const char *type = content_type_of(name);
+	if (!type || name[0] == '.' || strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789._-") != strlen(name)) {
+		reply_error(r, 404, "There is no such file.", NULL);
+		return;
+	}
+	char path[1200];
+	snprintf(path, sizeof path, "%s/static/%s", r->app->cfg.template_dir, name);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat sb;
+	if (fd < 0 || fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_size > (1 << 20)) {
+		if (fd >= 0)
+			close(fd);
+		reply_error(r, 404, "There is no such file.", NULL);
+		return;
+	}
+	struct strbuf body = STRBUF_INIT;
+	sb_grow(&body, (size_t)sb.st_size);
+	ssize_t n = read(fd, body.data, (size_t)sb.st_size);
+	close(fd);
+	if (n != sb.st_size) {
+		sb_free(&body);
+		reply_error(r, 500, "The file could not be read.", NULL);
+		return;
+	}
+	body.len = (size_t)n;
+	req_add_header(r, "Cache-Control: public, max-age=3600");
+	reply_raw(r, 200, type, body.data, body.len);
+	sb_free(&body);
+}

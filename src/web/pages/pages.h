@@ -1,0 +1,51 @@
+/* The handlers behind each route of web/routes.c, one file per area. */
+#ifndef AXON_PAGES_H
+#define AXON_PAGES_H
+#include "web/request.h"
+
+/* A form that failed validation: 400 with the form again (HTML) or the field errors (JSON). */
+void reply_invalid(struct request *r, const char *template, json_t *model, json_t *errors);
+/* The checks every username and password goes through. */
+const char *check_username(const char *s);
+const char *check_new_password(const char *pw, const char *confirm);
+
+/* The workflow named by the route's :id (version 0: current), or NULL after answering 404/503. */
+json_t *load_workflow(struct request *r, int version);
+
+void home_get(struct request *r);
+void health_get(struct request *r);
+void static_get(struct request *r);
+
+void setup_get(struct request *r);
+void setup_post(struct request *r);
+void login_get(struct request *r);
+void login_post(struct request *r);
+void logout_post(struct request *r);
+void account_get(struct request *r);
+void account_password_post(struct request *r);
+
+void workflows_list(struct request *r);
+void workflow_new(struct request *r);
+void workflow_create(struct request *r);
+void workflow_show(struct request *r);
+void workflow_edit(struct request *r);
+void workflow_save(struct request *r);
+void workflow_delete_confirm(struct request *r);
+void workflow_delete(struct request *r);
+void workflow_versions(struct request *r);
+void workflow_version_show(struct request *r);
+void workflow_version_restore(struct request *r);
+void workflow_export(struct request *r);
+void workflow_import_get(struct request *r);
+void workflow_import_post(struct request *r);
+
+void users_list(struct request *r);
+void user_create(struct request *r);
+void user_disable(struct request *r);
+void user_enable(struct request *r);
+
+void tokens_list(struct request *r);
+void token_create(struct request *r);
+void token_revoke(struct request *r);
+
+#endif
