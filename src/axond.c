@@ -57,23 +57,26 @@ static int mkdir_p(const char *path, mode_t mode)
 	return mkdir(buf, mode) < 0 && errno != EEXIST ? -1 : 0;
 }
 
+/* Options that set a configuration key, as if it were written in the file. */
+static const struct { const char *option, *key; } key_options[] = {
+	{ "listen", "listen" },          { "data-dir", "data_dir" },   { "template-dir", "template_dir" },
+	{ "plugin-dirs", "plugin_dirs" }, { "threads", "threads" },    { "pid-file", "pid_file" },
+	{ "log", "log" },
+};
+#define N_KEY_OPTIONS (sizeof key_options / sizeof key_options[0])
+
 static void parse_args(int argc, char **argv, struct config *cfg, int *check_only)
 {
-	enum { O_LISTEN = 256, O_DATA, O_TPL, O_PLUG, O_THREADS, O_PID, O_LOG, O_CHECK, O_VERSION };
-	static const struct option opts[] = {
+	enum { O_KEY = 256, O_CHECK, O_VERSION };
+	struct option opts[N_KEY_OPTIONS + 7] = {
 		{ "config", required_argument, 0, 'c' }, { "foreground", no_argument, 0, 'f' },
-		{ "daemon", no_argument, 0, 'd' },       { "listen", required_argument, 0, O_LISTEN },
-		{ "data-dir", required_argument, 0, O_DATA }, { "template-dir", required_argument, 0, O_TPL },
-		{ "plugin-dirs", required_argument, 0, O_PLUG }, { "threads", required_argument, 0, O_THREADS },
-		{ "pid-file", required_argument, 0, O_PID }, { "log", required_argument, 0, O_LOG },
-		{ "check-config", no_argument, 0, O_CHECK }, { "version", no_argument, 0, O_VERSION },
-		{ "help", no_argument, 0, 'h' },         { 0, 0, 0, 0 },
+		{ "daemon", no_argument, 0, 'd' },       { "check-config", no_argument, 0, O_CHECK },
+		{ "version", no_argument, 0, O_VERSION }, { "help", no_argument, 0, 'h' },
 	};
-	static const char *const keys[] = {
-		[O_LISTEN - 256] = "listen", [O_DATA - 256] = "data_dir", [O_TPL - 256] = "template_dir",
-		[O_PLUG - 256] = "plugin_dirs", [O_THREADS - 256] = "threads", [O_PID - 256] = "pid_file",
-		[O_LOG - 256] = "log",
-	};
+	const int first_key = 6;
+	for (size_t i = 0; i < N_KEY_OPTIONS; i++)
+		opts[first_key + i] = (struct option){ key_options[i].option, required_argument, 0, O_KEY };
+
 	const char *file = NULL;
 	/* The file first, so that options given on the command line win. */
 	for (int i = 1; i < argc - 1; i++)
@@ -82,8 +85,8 @@ static void parse_args(int argc, char **argv, struct config *cfg, int *check_onl
 	char err[1400];
 	if (file && config_load(cfg, file, err, sizeof err) < 0)
 		die("%s", err);
-	int c;
-	while ((c = getopt_long(argc, argv, "c:fdh", opts, NULL)) != -1) {
+	int c, index = 0;
+	while ((c = getopt_long(argc, argv, "c:fdh", opts, &index)) != -1) {
 		switch (c) {
 		case 'c': break;
 		case 'f': cfg->daemonize = false; break;
@@ -91,10 +94,10 @@ static void parse_args(int argc, char **argv, struct config *cfg, int *check_onl
 		case 'h': usage(stdout); exit(0);
 		case O_CHECK: *check_only = 1; break;
 		case O_VERSION: puts("axond " PACKAGE_VERSION); exit(0);
-		case O_LISTEN: case O_DATA: case O_TPL: case O_PLUG: case O_THREADS: case O_PID: case O_LOG: {
+		case O_KEY: {
 			char where[64];
-			snprintf(where, sizeof where, "option --%s", opts[c - O_LISTEN + 3].name);
-			if (config_set(cfg, keys[c - 256], optarg, where, err, sizeof err) < 0)
+			snprintf(where, sizeof where, "option --%s", opts[index].name);
+			if (config_set(cfg, key_options[index - first_key].key, optarg, where, err, sizeof err) < 0)
 				die("%s", err);
 			break;
 		}

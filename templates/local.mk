@@ -1,1 +1,14 @@
-# templates/
+# The page templates and static files, installed under $(pkgdatadir)/templates.
+tpldir = $(pkgdatadir)/templates
+dist_tpl_DATA = templates/layout.html templates/error.html templates/setup.html \
+	templates/login.html templates/account.html
+tplworkflowsdir = $(tpldir)/workflows
+dist_tplworkflows_DATA = templates/workflows/list.html templates/workflows/form.html \
+	templates/workflows/show.html templates/workflows/versions.html templates/workflows/version.html \
+	templates/workflows/import.html templates/workflows/delete.html
+tplusersdir = $(tpldir)/users
+dist_tplusers_DATA = templates/users/list.html templates/users/audit.html
+tpltokensdir = $(tpldir)/tokens
+dist_tpltokens_DATA = templates/tokens/list.html
+tplstaticdir = $(tpldir)/static
+dist_tplstatic_DATA = templates/static/axon.css templates/static/favicon.svg

@@ -1,12 +1,18 @@
 # Unit tests by folder of src/, then integration, browser and fuzz tests.
 AXON_TEST_LDADD = $(AXON_LIBS)
 
-check_PROGRAMS += tests/web/test_template tests/web/test_form
+UNIT_TESTS = tests/test_config tests/test_crypto \
+	tests/web/test_router tests/web/test_template tests/web/test_form
+check_PROGRAMS += $(UNIT_TESTS)
+TESTS += $(UNIT_TESTS)
+tests_test_config_LDADD = $(AXON_TEST_LDADD)
+tests_test_crypto_LDADD = $(AXON_TEST_LDADD)
+tests_web_test_router_LDADD = $(AXON_TEST_LDADD)
 tests_web_test_template_LDADD = $(AXON_TEST_LDADD)
 tests_web_test_form_LDADD = $(AXON_TEST_LDADD)
-TESTS += tests/web/test_template tests/web/test_form
 EXTRA_DIST += tests/testlib.h
 
+include tests/store/local.mk
 include tests/fuzz/local.mk
 include tests/sandbox/local.mk
 include tests/plugin/local.mk

@@ -1,1 +1,10 @@
 # store/: SQLite. Knows nothing about the web.
+src_libaxon_a_SOURCES += \
+	src/store/store.h \
+	src/store/db.c src/store/db.h \
+	src/store/migrations.c \
+	src/store/users.c \
+	src/store/sessions.c \
+	src/store/workflows.c \
+	src/store/audit.c \
+	src/store/throttle.c

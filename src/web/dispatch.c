@@ -82,11 +82,16 @@ static int parse_head(struct request *r)
 		reply_error(r, 400, msg, NULL);
 		return -1;
 	}
+	/* Cookies one at a time: a bad cookie set by another application on the
+	 * same host (ports share cookies) must not lock the visitor out of Axon. */
 	const char *cookie = req_param(r, "HTTP_COOKIE");
-	if (form_parse_cookies(&r->cookies, cookie, err, sizeof err) < 0) {
-		snprintf(msg, sizeof msg, "The Cookie header could not be read: %s", err);
-		reply_error(r, 400, msg, NULL);
-		return -1;
+	while (*cookie) {
+		size_t len = strcspn(cookie, ";");
+		char *one = xstrndup(cookie, len);
+		if (form_parse_cookies(&r->cookies, one, err, sizeof err) < 0)
+			log_debug("req=%lu a cookie was ignored: %s", r->id, err);
+		free(one);
+		cookie += len + (cookie[len] == ';');
 	}
 	return 0;
 }

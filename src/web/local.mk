@@ -10,7 +10,8 @@ src_libaxon_a_SOURCES += \
 	src/web/routes.c \
 	src/web/auth.c src/web/auth.h \
 	src/web/reply.c \
-	src/web/template.c src/web/template.h \
+	src/web/template.h src/web/template_tree.h \
+	src/web/template_load.c src/web/template_render.c \
 	src/web/form.c src/web/form.h \
 	src/web/form_urlencoded.c src/web/form_multipart.c \
 	src/web/form_cookie.c src/web/form_json.c \

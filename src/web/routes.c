@@ -31,6 +31,7 @@ const struct route routes[] = {
 	{ "GET", "/workflows/:id/export", ROLE_VIEWER, workflow_export },
 
 	{ "GET", "/users", ROLE_OWNER, users_list },
+	{ "GET", "/audit", ROLE_OWNER, audit_list },
 	{ "POST", "/users", ROLE_OWNER, user_create },
 	{ "POST", "/users/:id/disable", ROLE_OWNER, user_disable },
 	{ "POST", "/users/:id/enable", ROLE_OWNER, user_enable },

@@ -17,4 +17,4 @@ tests_fuzz_fuzz_template_LDFLAGS = $(FUZZ_LINK)
 tests_fuzz_fuzz_template_LDADD = $(AXON_TEST_LDADD)
 TESTS += tests/fuzz/run-fuzzers.sh
 endif
-EXTRA_DIST += tests/fuzz/run-fuzzers.sh
+EXTRA_DIST += tests/fuzz/run-fuzzers.sh tests/fuzz/form_invariants.h tests/fuzz/corpus

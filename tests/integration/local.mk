@@ -1,1 +1,13 @@
-# tests/integration
+# Integration tests: a real axond behind real nginx and Apache, driven with
+# curl (lib.sh starts and stops everything; flow.sh is the flow both fronts run).
+TESTS += tests/integration/nginx-flow.sh tests/integration/apache-flow.sh \
+	tests/integration/config-errors.sh tests/integration/signals.sh \
+	tests/integration/db-errors.sh tests/integration/shellcheck.sh
+EXTRA_DIST += tests/integration/lib.sh tests/integration/nginx-conf.sh tests/integration/flow.sh \
+	tests/integration/nginx-flow.sh tests/integration/apache-flow.sh \
+	tests/integration/config-errors.sh tests/integration/signals.sh \
+	tests/integration/db-errors.sh tests/integration/shellcheck.sh \
+	tests/integration/.shellcheckrc
+
+bench_scripts += tests/bench/web-bench.sh
+EXTRA_DIST += tests/bench/web-bench.sh

@@ -1,1 +1,32 @@
-# tests/sandbox
+# tests/sandbox: hostile plugins against the sandbox, concurrency and leaks,
+# and the core blocks' fixtures through axon-block test.
+check_LTLIBRARIES += tests/sandbox/hostile.la
+tests_sandbox_hostile_la_SOURCES = tests/sandbox/hostile.c
+tests_sandbox_hostile_la_CPPFLAGS = -I$(top_srcdir)/sdk/include
+tests_sandbox_hostile_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden -O0
+tests_sandbox_hostile_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere $(AM_LDFLAGS)
+tests_sandbox_hostile_la_LIBADD = $(JANSSON_LIBS)
+
+check_PROGRAMS += tests/sandbox/test_hostile
+tests_sandbox_test_hostile_LDADD = $(AXON_TEST_LDADD)
+TESTS += tests/sandbox/test_hostile
+
+check_PROGRAMS += tests/sandbox/test_concurrent
+tests_sandbox_test_concurrent_LDADD = $(AXON_TEST_LDADD)
+TESTS += tests/sandbox/test_concurrent
+
+TESTS += tests/sandbox/core-blocks.sh
+EXTRA_DIST += tests/sandbox/core-blocks.sh tests/sandbox/http_server.py
+TESTS += tests/sandbox/axon-block-cli.sh
+EXTRA_DIST += tests/sandbox/axon-block-cli.sh
+
+# make bench: the sandbox's per-block overhead (docs/performance.md, "Sandbox").
+check_PROGRAMS += tests/bench/sandbox-bench
+tests_bench_sandbox_bench_SOURCES = tests/bench/sandbox-bench.c
+tests_bench_sandbox_bench_LDADD = $(AXON_TEST_LDADD)
+bench_scripts += tests/bench/sandbox-bench.sh
+EXTRA_DIST += tests/bench/sandbox-bench.sh
+
+check_PROGRAMS += tests/sandbox/test_broker
+tests_sandbox_test_broker_LDADD = $(AXON_TEST_LDADD)
+TESTS += tests/sandbox/test_broker

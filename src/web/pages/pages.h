@@ -40,6 +40,7 @@ void workflow_import_get(struct request *r);
 void workflow_import_post(struct request *r);
 
 void users_list(struct request *r);
+void audit_list(struct request *r);
 void user_create(struct request *r);
 void user_disable(struct request *r);
 void user_enable(struct request *r);

@@ -1,4 +1,4 @@
-/* Users (owner only): list, create with a role, disable and enable. */
+/* Users (owner only): list, create with a role, disable and enable; the audit log. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,6 +72,22 @@ void user_create(struct request *r)
 	}
 	reply_done(r, 201, "/users", json_pack("{s:{s:I,s:s,s:s,s:b}}", "user", "id", (json_int_t)id, "username",
 					       username, "role", role_name(role), "disabled", 0));
+}
+
+void audit_list(struct request *r)
+{
+	json_t *entries = NULL;
+	int rc = store_audit_list(r->st, 200, &entries);
+	if (rc != STORE_OK) {
+		reply_store_error(r, rc, NULL);
+		return;
+	}
+	size_t i;
+	json_t *e;
+	json_array_foreach(entries, i, e) add_time(e, "at", "when");
+	json_t *m = page_model(r, "Audit log");
+	json_object_set_new(m, "entries", entries);
+	reply_view(r, 200, "users/audit", m);
 }
 
 static void set_disabled(struct request *r, int disabled)

@@ -42,7 +42,12 @@ void workflows_list(struct request *r)
 	json_t *m = page_model(r, "Workflows");
 	decorate_workflows(items);
 	json_object_set_new(m, "workflows", items);
+	json_t *options = json_array(), *t;
+	size_t i;
+	json_array_foreach(tags, i, t) json_array_append_new(options, json_pack("{s:O,s:b}", "name", t, "selected",
+								      tag && !strcmp(tag, json_string_value(t))));
 	json_object_set_new(m, "tags", tags);
+	json_object_set_new(m, "tag_options", options);
 	json_object_set_new(m, "q", json_string(q ? q : ""));
 	json_object_set_new(m, "tag", json_string(tag ? tag : ""));
 	json_object_set_new(m, "page", json_integer(p));

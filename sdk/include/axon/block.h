@@ -1,0 +1,169 @@
+/* axon/block.h: the only header an Axon block needs.
+ *
+ * A plugin is a shared object that exports one function, axon_plugin(),
+ * returning its descriptor (write AXON_PLUGIN(...) once in one file). The
+ * descriptor names the ABI it was built for, its own size and the blocks it
+ * provides. Axon refuses a plugin whose ABI major differs from its own or whose
+ * minor is newer, with a message naming both versions.
+ *
+ * A block runs in a forked child confined by seccomp: it computes on jansson
+ * values and does no I/O of its own. Everything else (emitting outputs,
+ * failing, logging, progress, HTTP, secrets) goes through the host function
+ * table reached from ctx->host. A call to open(), socket(), fork() or any other
+ * I/O system call ends the run with the outcome "violation".
+ *
+ * Build:  cc -shared -fPIC -o my.so my.c $(pkg-config --cflags --libs axon-block)
+ * The full reference is axon_block(3); the changelog is ABI-CHANGES.md. */
+#ifndef AXON_BLOCK_H
+#define AXON_BLOCK_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The major changes when an existing field or function changes meaning or
+ * place; the minor when something is appended. */
+#define AXON_ABI_MAJOR 1
+#define AXON_ABI_MINOR 0
+
+/* What run() returns. */
+#define AXON_OK 0
+#define AXON_FAIL (-1)
+
+#define AXON_PRINTF(f, a) __attribute__((format(printf, f, a)))
+
+enum axon_log_level { AXON_LOG_DEBUG, AXON_LOG_INFO, AXON_LOG_WARN, AXON_LOG_ERROR };
+
+struct axon_ctx;
+
+/* The host function table. Append-only: new functions go at the end and raise
+ * AXON_ABI_MINOR; before calling one newer than your build, compare
+ * offsetof(struct axon_host, fn) with size. Every function is safe to call
+ * only from the thread that called run(), while run() has not returned. */
+struct axon_host {
+	uint32_t size; /* sizeof(struct axon_host) in the host */
+	uint32_t reserved;
+
+	/* Emits value on the output port named port. Takes the reference to value
+	 * (like json_object_set_new). A port must be one the block declares and may
+	 * be emitted at most once per run; ports not emitted stay silent, and what
+	 * hangs off a silent port is skipped. Returns 0, or -1 if value is NULL or
+	 * the host could not send it. */
+	int (*emit)(struct axon_ctx *ctx, const char *port, json_t *value);
+
+	/* Records the message that ends this run with the outcome "error" (it is
+	 * shown to people verbatim) and returns AXON_FAIL, so a block can write
+	 * return ctx->host->fail(ctx, "no field '%s' in the input", name); */
+	int (*fail)(struct axon_ctx *ctx, const char *fmt, ...) AXON_PRINTF(2, 3);
+
+	/* A line in the run's log. Secret values are masked by the host. */
+	void (*log)(struct axon_ctx *ctx, enum axon_log_level level, const char *fmt, ...) AXON_PRINTF(3, 4);
+
+	/* Progress between 0 and 1, with an optional message (NULL for none). */
+	void (*progress)(struct axon_ctx *ctx, double fraction, const char *message);
+
+	/* An HTTP request made by the daemon under its egress policy. request:
+	 *   {"method": "GET", "url": "https://...", "headers": {"Name": "value"},
+	 *    "body": "text", "secret_headers": {"Authorization":
+	 *    {"secret": "github", "prefix": "Bearer "}}}
+	 * Only url is required. A secret header is filled by the daemon: the block
+	 * never sees the value. Returns a new reference to
+	 *   {"status": 200, "headers": {"content-type": "..."}, "body": "text"}
+	 * ("body_base64" instead of "body" when the body is not UTF-8), or NULL with
+	 * the reason in err (a refused address, a timeout, a body too large...). */
+	json_t *(*http)(struct axon_ctx *ctx, const json_t *request, char *err, size_t errlen);
+
+	/* The value of the secret called name, as a new string reference, or NULL
+	 * with the reason in err. Prefer secret_headers: a value the block holds
+	 * is masked in its outputs and logs but still in its hands. */
+	json_t *(*secret)(struct axon_ctx *ctx, const char *name, char *err, size_t errlen);
+};
+
+/* What run() gets. Only host is public. */
+struct axon_ctx {
+	const struct axon_host *host;
+};
+
+/* A port: name is [a-z0-9_]+, at most 63 characters. */
+struct axon_port {
+	const char *name;
+	const char *description;
+};
+
+/* What a block asks for; 0 means "the daemon's default". The daemon may
+ * lower these for a run. */
+struct axon_limits {
+	uint32_t wall_ms;      /* wall clock */
+	uint32_t cpu_ms;       /* CPU time, enforced in whole seconds (rounded up) */
+	uint64_t memory_bytes; /* address space */
+};
+
+struct axon_block {
+	const char *name;        /* namespaced: "text.template", "acme.invoice_parse" */
+	const char *version;     /* semver: "1.2.0" */
+	const char *title;       /* "Fill a template" */
+	const char *description; /* one or two sentences for the block list */
+	const char *category;    /* "text", "data", "flow", "network", ... */
+	const struct axon_port *inputs;  /* ended by { NULL, NULL } */
+	const struct axon_port *outputs; /* ended by { NULL, NULL } */
+	/* The config schema, as JSON text, a subset of JSON Schema:
+	 *   {"type": "object",
+	 *    "properties": {"NAME": {"type": "string" | "number" | "integer" |
+	 *        "boolean" | "object" | "array" (absent: any value), "title": "...",
+	 *        "description": "...", "default": VALUE, "enum": [VALUES]}},
+	 *    "required": ["NAME", ...]}
+	 * The host fills defaults and refuses a config with a missing required
+	 * field, an unknown field, a wrong type or a value outside enum before
+	 * run() is called. NULL means the block takes no config. */
+	const char *config_schema;
+	struct axon_limits limits;
+	/* inputs: an object with one member per connected input port; config:
+	 * the checked config with defaults filled in. Both are borrowed. Returns
+	 * AXON_OK, or AXON_FAIL after ctx->host->fail(). */
+	int (*run)(struct axon_ctx *ctx, const json_t *inputs, const json_t *config);
+};
+
+struct axon_plugin {
+	uint32_t size;       /* sizeof(struct axon_plugin) as built */
+	uint16_t abi_major;  /* AXON_ABI_MAJOR as built */
+	uint16_t abi_minor;  /* AXON_ABI_MINOR as built */
+	uint32_t block_size; /* sizeof(struct axon_block) as built: the stride of blocks */
+	uint32_t nblocks;
+	const struct axon_block *blocks;
+	const char *name;    /* the plugin's own name, e.g. "acme-invoices" */
+	void *reserved[4];
+};
+
+#define AXON_PLUGIN_SYMBOL "axon_plugin"
+typedef const struct axon_plugin *(*axon_plugin_fn)(void);
+
+/* Defines the exported descriptor function; blocks is an array of struct
+ * axon_block. Use once per plugin. */
+#define AXON_PLUGIN(plugin_name, block_array) \
+	__attribute__((visibility("default"))) const struct axon_plugin *axon_plugin(void); \
+	__attribute__((visibility("default"))) const struct axon_plugin *axon_plugin(void) \
+	{ \
+		static const struct axon_plugin p = { \
+			sizeof(struct axon_plugin), AXON_ABI_MAJOR, AXON_ABI_MINOR, \
+			sizeof(struct axon_block), \
+			sizeof(block_array) / sizeof((block_array)[0]), (block_array), \
+			(plugin_name), { 0 } }; \
+		return &p; \
+	}
+
+/* Shorthands for the host functions. */
+#define axon_emit(ctx, port, value) ((ctx)->host->emit((ctx), (port), (value)))
+#define axon_fail(ctx, ...) ((ctx)->host->fail((ctx), __VA_ARGS__))
+#define axon_log(ctx, level, ...) ((ctx)->host->log((ctx), (level), __VA_ARGS__))
+#define axon_progress(ctx, fraction, message) ((ctx)->host->progress((ctx), (fraction), (message)))
+#define axon_http(ctx, request, err, errlen) ((ctx)->host->http((ctx), (request), (err), (errlen)))
+#define axon_secret(ctx, name, err, errlen) ((ctx)->host->secret((ctx), (name), (err), (errlen)))
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,19 @@
+/* The config schema of a block: the small JSON Schema subset that
+ * axon/block.h documents (typed properties with title, description, default
+ * and enum; a list of required names). Checked once when a plugin loads, then
+ * applied to every config before the block runs. */
+#ifndef AXON_PLUGIN_SCHEMA_H
+#define AXON_PLUGIN_SCHEMA_H
+#include <stddef.h>
+
+#include <jansson.h>
+
+/* Parses and checks schema text (NULL means "no config"). Returns the schema
+ * as a new object, or NULL with the reason in err. */
+json_t *schema_parse(const char *text, char *err, size_t errlen);
+
+/* Checks config (NULL or JSON null mean {}) against schema and returns a new object with
+ * the defaults filled in, or NULL with the reason in err. */
+json_t *schema_apply(const json_t *schema, const json_t *config, char *err, size_t errlen);
+
+#endif

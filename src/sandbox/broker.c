@@ -1,0 +1,289 @@
+#include "sandbox/broker.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "log.h"
+#include "sandbox/channel.h"
+#include "sandbox/egress.h"
+#include "sandbox/protocol.h"
+#include "sandbox/secrets.h"
+#include "strbuf.h"
+
+int64_t monotonic_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void stop(struct broker_run *b, enum run_outcome why, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void stop(struct broker_run *b, enum run_outcome why, const char *fmt, ...)
+{
+	if (b->stopped >= 0)
+		return;
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vprintf(&sb, fmt, ap);
+	va_end(ap);
+	b->stopped = (int)why;
+	free(b->message);
+	b->message = sb_detach(&sb);
+}
+
+static int declared(const json_t *ports, const char *name)
+{
+	size_t i;
+	json_t *p;
+	json_array_foreach(ports, i, p)
+		if (!strcmp(json_string_value(json_object_get(p, "name")), name))
+			return 1;
+	return 0;
+}
+
+static void port_list(const json_t *ports, struct strbuf *sb)
+{
+	size_t i;
+	json_t *p;
+	json_array_foreach(ports, i, p)
+		sb_printf(sb, "%s%s", i ? ", " : "", json_string_value(json_object_get(p, "name")));
+	if (!json_array_size(ports))
+		sb_adds(sb, "none");
+}
+
+static int count_output(struct broker_run *b, size_t n)
+{
+	b->output_bytes += n;
+	if (b->output_bytes <= b->output_max)
+		return 0;
+	stop(b, RUN_OUTPUT_TOO_LARGE, "the block's output went over its limit of %llu bytes",
+	     (unsigned long long)b->output_max);
+	return -1;
+}
+
+static void on_emit(struct broker_run *b, json_t *m, size_t frame_len)
+{
+	const char *port = json_string_value(json_object_get(m, "port"));
+	json_t *value = json_object_get(m, "value");
+	if (!port || !value) {
+		stop(b, RUN_BAD_OUTPUT, "the block sent an emit without a port or a value");
+		return;
+	}
+	if (!declared(b->declared, port)) {
+		struct strbuf ports = STRBUF_INIT;
+		port_list(b->declared, &ports);
+		stop(b, RUN_BAD_OUTPUT, "the block emitted on port '%.64s', which it does not declare (its outputs: %s)", port, sb_str(&ports));
+		sb_free(&ports);
+		return;
+	}
+	if (json_object_get(b->res->outputs, port)) {
+		stop(b, RUN_BAD_OUTPUT, "the block emitted twice on port '%s' (a port carries one value per run)", port);
+		return;
+	}
+	if (count_output(b, frame_len) == 0)
+		json_object_set_new(b->res->outputs, port, secrets_mask_json(b->secrets, value));
+}
+
+static void add_log(struct broker_run *b, const char *kind, json_t *kind_value, const char *message)
+{
+	json_t *entry = json_pack("{s:I, s:o}", "ms", (json_int_t)(monotonic_ms() - b->started), kind, kind_value);
+	if (message) {
+		char *masked = secrets_mask(b->secrets, message);
+		json_object_set_new(entry, "message", json_string(masked));
+		free(masked);
+	}
+	json_array_append_new(b->res->logs, entry);
+}
+
+static void on_log(struct broker_run *b, json_t *m, size_t frame_len)
+{
+	static const char *const levels[] = { "debug", "info", "warn", "error" };
+	const char *level = json_string_value(json_object_get(m, "level"));
+	const char *message = json_string_value(json_object_get(m, "message"));
+	size_t i = 0;
+	while (level && i < 4 && strcmp(level, levels[i]))
+		i++;
+	if (!level || i == 4 || !message) {
+		stop(b, RUN_BAD_OUTPUT, "the block sent a log line without a known level or a message");
+		return;
+	}
+	if (count_output(b, frame_len) == 0)
+		add_log(b, "level", json_string(level), message);
+}
+
+static void on_progress(struct broker_run *b, json_t *m, size_t frame_len)
+{
+	json_t *f = json_object_get(m, "fraction");
+	json_t *msg = json_object_get(m, "message");
+	if (!json_is_number(f) || (msg && !json_is_null(msg) && !json_is_string(msg))) {
+		stop(b, RUN_BAD_OUTPUT, "the block sent a progress report without a fraction");
+		return;
+	}
+	double v = json_number_value(f);
+	if (count_output(b, frame_len) == 0)
+		add_log(b, "progress", json_real(v < 0 ? 0 : v > 1 ? 1 : v), json_string_value(msg));
+}
+
+static void answer(struct strbuf *out, json_t *reply)
+{
+	char *s = json_dumps(reply, JSON_COMPACT);
+	frame_append(out, s, strlen(s));
+	free(s);
+	json_decref(reply);
+}
+
+static void on_http(struct broker_run *b, json_t *m, struct strbuf *out)
+{
+	char err[600];
+	json_t *req = json_object_get(m, "request");
+	struct egress_policy p = *b->egress;
+	/* The answer must come early enough for the block to act on its
+	 * failure before its own wall clock runs out. */
+	int64_t left = b->deadline - monotonic_ms();
+	left -= left / 10 < 200 ? left / 10 : 200;
+	if (left < p.timeout_ms)
+		p.timeout_ms = left > 1 ? (long)left : 1;
+	json_t *resp = json_is_object(req) ? egress_request(&p, b->secrets, req, err, sizeof err) : NULL;
+	if (!json_is_object(req))
+		snprintf(err, sizeof err, "the request must be a JSON object");
+	if (resp)
+		answer(out, json_pack("{s:o}", "response", resp));
+	else
+		answer(out, json_pack("{s:s}", "error", err));
+}
+
+static void on_secret(struct broker_run *b, json_t *m, struct strbuf *out)
+{
+	char err[400];
+	const char *name = json_string_value(json_object_get(m, "name"));
+	char *v = name ? secrets_get(b->secrets, name, err, sizeof err) : NULL;
+	if (!name)
+		snprintf(err, sizeof err, "no secret name");
+	if (v) {
+		answer(out, json_pack("{s:s}", "value", v));
+		free(v);
+	} else {
+		answer(out, json_pack("{s:s}", "error", err));
+	}
+}
+
+static void on_frame(struct broker_run *b, const char *data, size_t len, struct strbuf *out)
+{
+	json_t *m = chan_parse(data, len);
+	const char *t = json_string_value(json_object_get(m, "t"));
+	if (!t) {
+		stop(b, RUN_BAD_OUTPUT, "the block wrote something that is not a message on its channel (%zu bytes that are not a JSON object with \"t\")", len);
+	} else if (b->finished && strcmp(t, "violation") && strcmp(t, "signal")) {
+		stop(b, RUN_BAD_OUTPUT, "the block sent '%.32s' after it had finished", t);
+	} else if (!strcmp(t, "emit")) {
+		on_emit(b, m, len);
+	} else if (!strcmp(t, "log")) {
+		on_log(b, m, len);
+	} else if (!strcmp(t, "progress")) {
+		on_progress(b, m, len);
+	} else if (!strcmp(t, "http")) {
+		on_http(b, m, out);
+	} else if (!strcmp(t, "secret")) {
+		on_secret(b, m, out);
+	} else if (!strcmp(t, "done") || !strcmp(t, "fail")) {
+		const char *msg = json_string_value(json_object_get(m, "message"));
+		b->finished = !strcmp(t, "done") ? 1 : 2;
+		if (b->finished == 2) {
+			free(b->message);
+			b->message = secrets_mask(b->secrets, msg ? msg : "the block failed without a message");
+		}
+	} else if (!strcmp(t, "violation") && json_is_integer(json_object_get(m, "syscall"))) {
+		b->violation = (long)json_integer_value(json_object_get(m, "syscall"));
+	} else if (!strcmp(t, "signal") && json_is_integer(json_object_get(m, "signal"))) {
+		b->signal = (int)json_integer_value(json_object_get(m, "signal"));
+	} else if (!strcmp(t, "memory")) {
+		b->memory = 1;
+	} else if (!strcmp(t, "stack")) {
+		b->stack = 1;
+	} else if (!strcmp(t, "confine") && json_is_string(json_object_get(m, "message"))) {
+		free(b->confine_error);
+		b->confine_error = xstrdup(json_string_value(json_object_get(m, "message")));
+	} else {
+		stop(b, RUN_BAD_OUTPUT, "the block sent a message of unknown type '%.32s'", t);
+	}
+	json_decref(m);
+}
+
+/* Reads what is there; 0 at end of file, 1 otherwise. */
+static int read_some(struct broker_run *b, struct strbuf *in, struct strbuf *out)
+{
+	char buf[65536];
+	ssize_t n = recv(b->chan, buf, sizeof buf, MSG_DONTWAIT);
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR ? 1 : 0;
+	if (n == 0)
+		return 0;
+	sb_add(in, buf, (size_t)n);
+	const char *payload;
+	size_t len;
+	int rc;
+	size_t max = b->output_max + FRAME_OVERHEAD;
+	while (b->stopped < 0 && (rc = frame_peek(in, max, &payload, &len)) != 0) {
+		if (rc < 0 && len > FRAME_SANE_MAX) {
+			stop(b, RUN_BAD_OUTPUT, "the block wrote garbage on its channel (a message header claiming %zu bytes)", len);
+			break;
+		}
+		if (rc < 0) {
+			stop(b, RUN_OUTPUT_TOO_LARGE, "the block sent a message larger than its output limit of %llu bytes",
+			     (unsigned long long)b->output_max);
+			break;
+		}
+		on_frame(b, payload, len, out);
+		frame_consume(in, len);
+	}
+	return 1;
+}
+
+void broker_serve(struct broker_run *b, const json_t *run_frame)
+{
+	struct strbuf in = STRBUF_INIT, out = STRBUF_INIT;
+	char *s = json_dumps(run_frame, JSON_COMPACT);
+	frame_append(&out, s, strlen(s));
+	free(s);
+	b->stopped = -1;
+	b->violation = -1;
+	while (b->stopped < 0) {
+		int64_t left = b->deadline - monotonic_ms();
+		if (left <= 0) {
+			stop(b, RUN_TIMEOUT, "the block ran longer than its wall-clock limit and was killed");
+			break;
+		}
+		struct pollfd p = { b->chan, (short)(POLLIN | (out.len ? POLLOUT : 0)), 0 };
+		int n = poll(&p, 1, left > 1000 ? 1000 : (int)left);
+		if (n < 0 && errno != EINTR)
+			break;
+		if (n <= 0)
+			continue;
+		if ((p.revents & POLLOUT) && out.len) {
+			ssize_t w = send(b->chan, out.data, out.len, MSG_DONTWAIT | MSG_NOSIGNAL);
+			if (w > 0) {
+				memmove(out.data, out.data + w, out.len - (size_t)w);
+				out.len -= (size_t)w;
+			}
+		}
+		if ((p.revents & (POLLIN | POLLHUP | POLLERR)) && !read_some(b, &in, &out))
+			break;
+	}
+	if (b->stopped < 0 && in.len && !b->finished)
+		stop(b, RUN_BAD_OUTPUT, "the block left %zu bytes of an unfinished message on its channel", in.len);
+	sb_free(&in);
+	sb_free(&out);
+}
+
+void broker_free(struct broker_run *b)
+{
+	free(b->message);
+	free(b->confine_error);
+}

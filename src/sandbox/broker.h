@@ -1,0 +1,47 @@
+/* The broker: the daemon's side of one block run. It sends the run frame,
+ * then reads what the child says, trusting nothing: every frame is size-checked
+ * and parsed, every field type-checked, every port checked against the block's
+ * declaration; it answers HTTP and secret requests and enforces the wall clock
+ * and the output limit. */
+#ifndef AXON_SANDBOX_BROKER_H
+#define AXON_SANDBOX_BROKER_H
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "sandbox/sandbox.h"
+
+struct egress_policy;
+struct secrets;
+
+struct broker_run {
+	/* in */
+	int chan;                      /* the daemon's end of the channel */
+	const json_t *declared;        /* the block's output ports: [{"name": ...}] */
+	uint64_t output_max;           /* bytes of output and log text */
+	int64_t deadline;              /* monotonic ms */
+	const struct egress_policy *egress;
+	struct secrets *secrets;
+	struct run_result *res;        /* outputs and logs are filled in */
+	int64_t started;               /* monotonic ms, for the log times */
+
+	/* out: what the run said about its end */
+	int finished;                  /* 1 done, 2 fail */
+	char *message;                 /* fail's message, or why the broker stopped */
+	int stopped;                   /* an outcome that made the broker stop, or -1 */
+	long violation;                /* the syscall number, or -1 */
+	int signal;                    /* a signal the child reported, or 0 */
+	int memory, stack;             /* the child's fault handler said so */
+	char *confine_error;
+	uint64_t output_bytes;
+};
+
+/* Serves the child until it closes the channel or the broker stops it (then
+ * b->stopped is RUN_TIMEOUT, RUN_OUTPUT_TOO_LARGE or RUN_BAD_OUTPUT and
+ * b->message says why). */
+void broker_serve(struct broker_run *b, const json_t *run_frame);
+void broker_free(struct broker_run *b);
+
+int64_t monotonic_ms(void);
+
+#endif

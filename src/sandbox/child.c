@@ -1,0 +1,270 @@
+#include "sandbox/child.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "plugin/schema.h"
+#include "sandbox/channel.h"
+#include "sandbox/protocol.h"
+
+struct child_ctx {
+	struct axon_ctx pub;
+	char *failure; /* the message given to fail() */
+};
+
+static const char *const level_names[] = { "debug", "info", "warn", "error" };
+
+/* Sends one message; a broken channel ends the child (the daemon is gone or
+ * has given up on it). */
+static void send_json(json_t *msg)
+{
+	int rc = chan_write_json(CHILD_CHANNEL_FD, msg);
+	json_decref(msg);
+	if (rc < 0)
+		_exit(CHILD_EXIT_CHANNEL);
+}
+
+/* The daemon's answer to a request, or NULL with the reason in err. */
+static json_t *ask(json_t *request, const char *want, char *err, size_t errlen)
+{
+	struct strbuf in = STRBUF_INIT;
+	send_json(request);
+	if (chan_read(CHILD_CHANNEL_FD, CHILD_REPLY_MAX, &in) != 1)
+		_exit(CHILD_EXIT_CHANNEL);
+	json_t *reply = chan_parse(in.data, in.len);
+	sb_free(&in);
+	json_t *v = json_incref(json_object_get(reply, want));
+	if (!v)
+		snprintf(err, errlen, "%s", json_string_value(json_object_get(reply, "error")) ?
+		         json_string_value(json_object_get(reply, "error")) : "the daemon gave no answer");
+	json_decref(reply);
+	return v;
+}
+
+static int host_emit(struct axon_ctx *ctx, const char *port, json_t *value)
+{
+	if (!port || !value) {
+		json_decref(value);
+		return -1;
+	}
+	send_json(json_pack("{s:s, s:s, s:o}", "t", "emit", "port", port, "value", value));
+	return 0;
+}
+
+static int host_fail(struct axon_ctx *ctx, const char *fmt, ...) AXON_PRINTF(2, 3);
+static int host_fail(struct axon_ctx *ctx, const char *fmt, ...)
+{
+	struct child_ctx *c = (struct child_ctx *)ctx;
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vprintf(&sb, fmt, ap);
+	va_end(ap);
+	free(c->failure);
+	c->failure = sb_detach(&sb);
+	return AXON_FAIL;
+}
+
+static void host_log(struct axon_ctx *ctx, enum axon_log_level level, const char *fmt, ...) AXON_PRINTF(3, 4);
+static void host_log(struct axon_ctx *ctx, enum axon_log_level level, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vprintf(&sb, fmt, ap);
+	va_end(ap);
+	if ((unsigned)level > AXON_LOG_ERROR)
+		level = AXON_LOG_ERROR;
+	send_json(json_pack("{s:s, s:s, s:s%}", "t", "log", "level", level_names[level], "message", sb_str(&sb), sb.len));
+	sb_free(&sb);
+}
+
+static void host_progress(struct axon_ctx *ctx, double fraction, const char *message)
+{
+	send_json(json_pack("{s:s, s:f, s:s?}", "t", "progress", "fraction", fraction, "message", message));
+}
+
+static json_t *host_http(struct axon_ctx *ctx, const json_t *request, char *err, size_t errlen)
+{
+	if (!json_is_object(request)) {
+		snprintf(err, errlen, "the request must be a JSON object");
+		return NULL;
+	}
+	return ask(json_pack("{s:s, s:O}", "t", "http", "request", request), "response", err, errlen);
+}
+
+static json_t *host_secret(struct axon_ctx *ctx, const char *name, char *err, size_t errlen)
+{
+	if (!name) {
+		snprintf(err, errlen, "no secret name");
+		return NULL;
+	}
+	return ask(json_pack("{s:s, s:s}", "t", "secret", "name", name), "value", err, errlen);
+}
+
+static const struct axon_host host = {
+	.size = sizeof(struct axon_host),
+	.emit = host_emit,
+	.fail = host_fail,
+	.log = host_log,
+	.progress = host_progress,
+	.http = host_http,
+	.secret = host_secret,
+};
+
+/* Signal handlers: async-signal-safe, so the frames are built by hand. */
+static pid_t self_pid;
+static char *stack_top;
+static size_t stack_limit;
+
+static size_t put_num(char *p, long n)
+{
+	char tmp[24];
+	size_t k = 0, len = 0;
+	if (n < 0) {
+		p[len++] = '-';
+		n = -n;
+	}
+	do
+		tmp[k++] = (char)('0' + n % 10);
+	while ((n /= 10) && k < sizeof tmp);
+	while (k)
+		p[len++] = tmp[--k];
+	return len;
+}
+
+/* Sends {"t":"TYPE"} or {"t":"TYPE","KEY":N}. */
+static void report(const char *type, const char *key, long n)
+{
+	char buf[128];
+	size_t len = FRAME_HEADER;
+	len += (size_t)snprintf(buf + len, sizeof buf - len - 32, "{\"t\":\"%s\"", type);
+	if (key) {
+		len += (size_t)snprintf(buf + len, sizeof buf - len - 24, ",\"%s\":", key);
+		len += put_num(buf + len, n);
+	}
+	buf[len++] = '}';
+	size_t body = len - FRAME_HEADER;
+	buf[0] = 0, buf[1] = 0, buf[2] = (char)(body >> 8), buf[3] = (char)body;
+	(void)!write(CHILD_CHANNEL_FD, buf, len);
+}
+
+static long syscall_arg(const ucontext_t *uc, int i)
+{
+#if defined(__x86_64__)
+	static const int regs[] = { REG_RDI, REG_RSI, REG_RDX };
+	return (long)uc->uc_mcontext.gregs[regs[i]];
+#elif defined(__aarch64__)
+	return (long)uc->uc_mcontext.regs[i];
+#else
+	(void)uc, (void)i;
+	return -1;
+#endif
+}
+
+/* A trapped system call. abort() ends in tgkill(self, SIGABRT), which the
+ * policy does not allow (tgkill could reach other processes): report it as
+ * the SIGABRT crash it is. */
+static void on_sigsys(int sig, siginfo_t *si, void *ucv)
+{
+	const ucontext_t *uc = ucv;
+	long nr = si->si_syscall;
+	int self_abort = (nr == SYS_tgkill && syscall_arg(uc, 0) == self_pid && syscall_arg(uc, 2) == SIGABRT) ||
+	                 (nr == SYS_kill && syscall_arg(uc, 0) == self_pid && syscall_arg(uc, 1) == SIGABRT) ||
+	                 (nr == SYS_tkill && syscall_arg(uc, 0) == self_pid && syscall_arg(uc, 1) == SIGABRT);
+	if (self_abort)
+		report("signal", "signal", SIGABRT);
+	else
+		report("violation", "syscall", nr);
+	_exit(CHILD_EXIT_REPORTED);
+}
+
+/* A fault: say whether it follows a failed allocation or overflows the
+ * stack, then die of it: the handler is installed with SA_RESETHAND, so the
+ * fault repeats with the default action (rt_sigaction is not allowed). */
+static void on_fault(int sig, siginfo_t *si, void *ucv)
+{
+	int saved = errno;
+	char *addr = si->si_addr;
+	if (stack_top && addr <= stack_top && addr + stack_limit + (1 << 20) >= stack_top)
+		report("stack", NULL, 0);
+	else if (saved == ENOMEM)
+		report("memory", NULL, 0);
+}
+
+static void install_handlers(void)
+{
+	static char altstack[64 * 1024];
+	stack_t ss = { .ss_sp = altstack, .ss_size = sizeof altstack };
+	struct sigaction sa;
+	struct rlimit r;
+	self_pid = getpid();
+	if (getrlimit(RLIMIT_STACK, &r) == 0)
+		stack_limit = r.rlim_cur == RLIM_INFINITY ? (64u << 20) : r.rlim_cur;
+	sigaltstack(&ss, NULL);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+	sigfillset(&sa.sa_mask);
+	sa.sa_sigaction = on_sigsys;
+	sigaction(SIGSYS, &sa, NULL);
+	sa.sa_sigaction = on_fault;
+	sa.sa_flags |= SA_RESETHAND;
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+}
+
+/* jansson's allocations: one that fails is the memory limit. */
+static void *child_malloc(size_t n)
+{
+	void *p = malloc(n);
+	if (!p) {
+		report("memory", NULL, 0);
+		_exit(CHILD_EXIT_REPORTED);
+	}
+	return p;
+}
+
+void child_main(const struct plugin_block *block, struct confine_plan *plan)
+{
+	char err[512];
+	char here;
+	stack_top = &here;
+	plan->install_handlers = install_handlers;
+	if (confine(plan, err, sizeof err) < 0) {
+		json_t *m = json_pack("{s:s, s:s}", "t", "confine", "message", err);
+		chan_write_json(plan->channel, m);
+		_exit(CHILD_EXIT_CONFINE);
+	}
+	json_set_alloc_funcs(child_malloc, free);
+	struct strbuf in = STRBUF_INIT;
+	if (chan_read(CHILD_CHANNEL_FD, CHILD_INPUT_MAX, &in) != 1)
+		_exit(CHILD_EXIT_CHANNEL);
+	json_t *run = chan_parse(in.data, in.len);
+	sb_free(&in);
+	if (!run)
+		_exit(CHILD_EXIT_CHANNEL);
+	struct child_ctx ctx = { { &host }, NULL };
+	json_t *config = schema_apply(block->schema, json_object_get(run, "config"), err, sizeof err);
+	if (!config) {
+		send_json(json_pack("{s:s, s:s}", "t", "fail", "message", err));
+		_exit(CHILD_EXIT_DONE);
+	}
+	json_t *inputs = json_object_get(run, "inputs");
+	if (!json_is_object(inputs))
+		inputs = json_object_set_new(run, "inputs", json_object()) == 0 ? json_object_get(run, "inputs") : NULL;
+	int rc = block->def.run(&ctx.pub, inputs, config);
+	if (rc == AXON_OK && !ctx.failure)
+		send_json(json_pack("{s:s}", "t", "done"));
+	else
+		send_json(json_pack("{s:s, s:s}", "t", "fail", "message", ctx.failure ? ctx.failure :
+		                    "the block failed without saying why (it returned without calling fail())"));
+	_exit(CHILD_EXIT_DONE);
+}

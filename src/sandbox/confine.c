@@ -1,0 +1,155 @@
+#include "sandbox/confine.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/seccomp.h>
+
+#include "sandbox/protocol.h"
+
+#define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
+
+static int process_group(const struct confine_plan *p, char *err, size_t errlen)
+{
+	if (setpgid(0, 0) < 0)
+		FAIL("setpgid: %s", strerror(errno));
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		FAIL("prctl(PR_SET_PDEATHSIG): %s", strerror(errno));
+	if (getppid() != p->zygote)
+		FAIL("the zygote is gone");
+	sigset_t all;
+	sigemptyset(&all);
+	if (sigprocmask(SIG_SETMASK, &all, NULL) < 0)
+		FAIL("sigprocmask: %s", strerror(errno));
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+	return 0;
+}
+
+static int close_fds(struct confine_plan *p, char *err, size_t errlen)
+{
+	if (p->channel != CHILD_CHANNEL_FD && dup2(p->channel, CHILD_CHANNEL_FD) < 0)
+		FAIL("dup2 of the channel: %s", strerror(errno));
+	if (close_range(0, CHILD_CHANNEL_FD - 1, 0) < 0 || close_range(CHILD_CHANNEL_FD + 1, ~0U, 0) < 0)
+		FAIL("close_range: %s", strerror(errno));
+	p->channel = CHILD_CHANNEL_FD;
+	return 0;
+}
+
+static int empty_environment(char *err, size_t errlen)
+{
+	if (clearenv() != 0)
+		FAIL("clearenv failed");
+	/* The zygote's random state is every child's: each reseeds its own. */
+	unsigned seed;
+	if (getrandom(&seed, sizeof seed, 0) != sizeof seed)
+		FAIL("getrandom: %s", strerror(errno));
+	srandom(seed);
+	srand(seed);
+	srand48(seed);
+	return 0;
+}
+
+static int set_limit(int resource, const char *name, rlim_t soft, rlim_t hard, char *err, size_t errlen)
+{
+	struct rlimit r = { soft, hard };
+	if (setrlimit(resource, &r) < 0)
+		FAIL("setrlimit(%s): %s", name, strerror(errno));
+	return 0;
+}
+
+static int limits(const struct confine_plan *p, char *err, size_t errlen)
+{
+	rlim_t cpu = (p->cpu_ms + 999) / 1000;
+	if (cpu == 0)
+		cpu = 1;
+	/* The soft limit sends SIGXCPU (a cpu_limit outcome); the hard one a
+	 * second later SIGKILL, for a block that ignores it. */
+	return set_limit(RLIMIT_CPU, "RLIMIT_CPU", cpu, cpu + 1, err, errlen) ||
+	       set_limit(RLIMIT_AS, "RLIMIT_AS", p->address_base + p->memory_bytes, p->address_base + p->memory_bytes, err, errlen) ||
+	       set_limit(RLIMIT_FSIZE, "RLIMIT_FSIZE", 0, 0, err, errlen) ||
+	       set_limit(RLIMIT_NOFILE, "RLIMIT_NOFILE", CHILD_CHANNEL_FD + 1, CHILD_CHANNEL_FD + 1, err, errlen) ||
+	       set_limit(RLIMIT_CORE, "RLIMIT_CORE", 0, 0, err, errlen) ||
+	       set_limit(RLIMIT_NPROC, "RLIMIT_NPROC", 0, 0, err, errlen) ||
+	       set_limit(RLIMIT_MEMLOCK, "RLIMIT_MEMLOCK", 0, 0, err, errlen) ||
+	       set_limit(RLIMIT_MSGQUEUE, "RLIMIT_MSGQUEUE", 0, 0, err, errlen) ? -1 : 0;
+}
+
+int confine(struct confine_plan *p, char *err, size_t errlen)
+{
+	if (process_group(p, err, errlen) || close_fds(p, err, errlen) || empty_environment(err, errlen) ||
+	    limits(p, err, errlen))
+		return -1;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		FAIL("prctl(PR_SET_NO_NEW_PRIVS): %s", strerror(errno));
+	if (p->unshare_flags && unshare(p->unshare_flags) < 0)
+		FAIL("unshare of the namespaces: %s", strerror(errno));
+	p->install_handlers();
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, p->filter) < 0)
+		FAIL("seccomp(SECCOMP_SET_MODE_FILTER): %s", strerror(errno));
+	return 0;
+}
+
+static int write_proc(const char *file, const char *text, char *why, size_t whylen)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/self/%s", file);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : write(fd, text, strlen(text));
+	int saved = errno;
+	if (fd >= 0)
+		close(fd);
+	if (n == (ssize_t)strlen(text))
+		return 0;
+	snprintf(why, whylen, "writing %s: %s", path, strerror(saved));
+	return -1;
+}
+
+int confine_network_namespace(char *why, size_t whylen)
+{
+	char map[64];
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNET) < 0) {
+		snprintf(why, whylen, "unshare(CLONE_NEWUSER|CLONE_NEWNET): %s", strerror(errno));
+		return -1;
+	}
+	/* Our own ids, mapped to themselves, so that children can nest their
+	 * own user namespace in this one. */
+	snprintf(map, sizeof map, "%u %u 1\n", (unsigned)uid, (unsigned)uid);
+	if (write_proc("uid_map", map, why, whylen) || write_proc("setgroups", "deny", why, whylen))
+		return -1;
+	snprintf(map, sizeof map, "%u %u 1\n", (unsigned)gid, (unsigned)gid);
+	return write_proc("gid_map", map, why, whylen);
+}
+
+int confine_probe_namespaces(char *why, size_t whylen)
+{
+	const int flags = CLONE_NEWUSER | CLONE_NEWIPC;
+	pid_t pid = fork();
+	if (pid < 0) {
+		snprintf(why, whylen, "fork: %s", strerror(errno));
+		return 0;
+	}
+	if (pid == 0)
+		_exit(unshare(flags) < 0 ? (errno & 0xff) : 0);
+	int status;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return flags;
+	snprintf(why, whylen, "unshare(CLONE_NEWUSER|CLONE_NEWIPC): %s",
+	         WIFEXITED(status) ? strerror(WEXITSTATUS(status)) : "the probe crashed");
+	return 0;
+}

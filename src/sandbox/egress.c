@@ -1,0 +1,281 @@
+#include "build-config.h"
+#include "sandbox/egress.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+#include <openssl/evp.h>
+
+#include "sandbox/secrets.h"
+#include "strbuf.h"
+
+enum addr_kind { ADDR_PUBLIC, ADDR_LOOPBACK, ADDR_PRIVATE, ADDR_NEVER };
+
+static enum addr_kind classify_v4(uint32_t a)
+{
+	if ((a >> 24) == 127 || (a >> 24) == 0)
+		return ADDR_LOOPBACK; /* 0.0.0.0/8 reaches this host too */
+	if ((a >> 24) == 10 || (a >> 20) == (172u << 4 | 1) || (a >> 16) == (192u << 8 | 168) ||
+	    (a >> 22) == (100u << 2 | 1) || (a >> 16) == (169u << 8 | 254))
+		return ADDR_PRIVATE; /* RFC 1918, CGNAT 100.64/10, link-local (cloud metadata) */
+	if ((a >> 28) >= 14)
+		return ADDR_NEVER; /* multicast, reserved, broadcast */
+	return ADDR_PUBLIC;
+}
+
+static enum addr_kind classify(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET)
+		return classify_v4(ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr));
+	if (sa->sa_family != AF_INET6)
+		return ADDR_NEVER;
+	const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+	if (IN6_IS_ADDR_V4MAPPED(a) || IN6_IS_ADDR_V4COMPAT(a)) {
+		uint32_t v4;
+		memcpy(&v4, a->s6_addr + 12, 4);
+		return classify_v4(ntohl(v4));
+	}
+	if (IN6_IS_ADDR_LOOPBACK(a) || IN6_IS_ADDR_UNSPECIFIED(a))
+		return ADDR_LOOPBACK;
+	if (IN6_IS_ADDR_LINKLOCAL(a) || (a->s6_addr[0] & 0xfe) == 0xfc || IN6_IS_ADDR_SITELOCAL(a))
+		return ADDR_PRIVATE;
+	if (IN6_IS_ADDR_MULTICAST(a))
+		return ADDR_NEVER;
+	return ADDR_PUBLIC;
+}
+
+int egress_check_address(const struct egress_policy *p, const struct sockaddr *sa, char *err, size_t errlen)
+{
+	char text[INET6_ADDRSTRLEN] = "?";
+	enum addr_kind k = classify(sa);
+	if (k == ADDR_PUBLIC || (k == ADDR_LOOPBACK && p->allow_loopback) || (k == ADDR_PRIVATE && p->allow_private))
+		return 0;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, text, sizeof text);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, text, sizeof text);
+	if (k == ADDR_LOOPBACK)
+		snprintf(err, errlen, "egress refused: %s is a loopback address (set egress_allow_loopback = yes in axon.conf to allow it)", text);
+	else if (k == ADDR_PRIVATE)
+		snprintf(err, errlen, "egress refused: %s is a private or link-local address (set egress_allow_private = yes in axon.conf to allow it)", text);
+	else
+		snprintf(err, errlen, "egress refused: %s is not a unicast address", text);
+	return -1;
+}
+
+struct transfer {
+	const struct egress_policy *policy;
+	struct strbuf body;
+	json_t *headers;
+	int too_large;
+	char refused[300];
+};
+
+/* Every connection libcurl makes, first or after a redirect, comes here with
+ * the address it resolved: the one place the policy is enforced. */
+static curl_socket_t open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct transfer *t = arg;
+	if (purpose != CURLSOCKTYPE_IPCXN ||
+	    egress_check_address(t->policy, &a->addr, t->refused, sizeof t->refused) < 0) {
+		if (!t->refused[0])
+			snprintf(t->refused, sizeof t->refused, "egress refused: not an IP connection");
+		return CURL_SOCKET_BAD;
+	}
+	return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+}
+
+static size_t on_body(char *data, size_t size, size_t n, void *arg)
+{
+	struct transfer *t = arg;
+	if (t->body.len + n > t->policy->max_bytes) {
+		t->too_large = 1;
+		return 0;
+	}
+	sb_add(&t->body, data, n);
+	return n;
+}
+
+/* Headers of the last response only: a redirect starts them over. */
+static size_t on_header(char *data, size_t size, size_t n, void *arg)
+{
+	struct transfer *t = arg;
+	if (n >= 5 && !strncmp(data, "HTTP/", 5)) {
+		json_object_clear(t->headers);
+		return n;
+	}
+	const char *colon = memchr(data, ':', n);
+	if (!colon)
+		return n;
+	char *name = xstrndup(data, (size_t)(colon - data));
+	for (char *c = name; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	const char *v = colon + 1, *end = data + n;
+	while (v < end && (*v == ' ' || *v == '\t'))
+		v++;
+	while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
+		end--;
+	json_t *value = json_stringn(v, (size_t)(end - v));
+	if (value)
+		json_object_set_new(t->headers, name, value);
+	free(name);
+	return n;
+}
+
+/* "Name: value" for libcurl; refuses a name or value that would split the header. */
+static int add_header(struct curl_slist **list, const char *name, const char *value, char *err, size_t errlen)
+{
+	if (!*name || strpbrk(name, ":\r\n \t") || strpbrk(value, "\r\n")) {
+		snprintf(err, errlen, "header '%s' has a name or value with a line break, a colon or a space", name);
+		return -1;
+	}
+	struct strbuf h = STRBUF_INIT;
+	sb_printf(&h, "%s: %s", name, value);
+	struct curl_slist *l = curl_slist_append(*list, sb_str(&h));
+	sb_free(&h);
+	if (!l) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	*list = l;
+	return 0;
+}
+
+static int build_headers(const json_t *req, struct secrets *secrets, struct curl_slist **list, char *err, size_t errlen)
+{
+	const char *name;
+	json_t *v;
+	json_t *headers = json_object_get(req, "headers"), *secret_headers = json_object_get(req, "secret_headers");
+	if ((headers && !json_is_object(headers)) || (secret_headers && !json_is_object(secret_headers))) {
+		snprintf(err, errlen, "\"headers\" and \"secret_headers\" must be objects");
+		return -1;
+	}
+	json_object_foreach(headers, name, v) {
+		if (!json_is_string(v)) {
+			snprintf(err, errlen, "header '%s' must be a string", name);
+			return -1;
+		}
+		if (add_header(list, name, json_string_value(v), err, errlen))
+			return -1;
+	}
+	json_object_foreach(secret_headers, name, v) {
+		const char *secret = json_string_value(json_object_get(v, "secret"));
+		const char *prefix = json_string_value(json_object_get(v, "prefix"));
+		if (!secret) {
+			snprintf(err, errlen, "secret header '%s' must be {\"secret\": NAME, \"prefix\": TEXT}", name);
+			return -1;
+		}
+		char *value = secrets_get(secrets, secret, err, errlen);
+		if (!value)
+			return -1;
+		struct strbuf full = STRBUF_INIT;
+		sb_printf(&full, "%s%s", prefix ? prefix : "", value);
+		int rc = add_header(list, name, sb_str(&full), err, errlen);
+		OPENSSL_cleanse(full.data, full.len);
+		OPENSSL_cleanse(value, strlen(value));
+		sb_free(&full);
+		free(value);
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
+static json_t *body_json(const struct strbuf *body, struct secrets *secrets, const char **key)
+{
+	json_t *s = json_stringn(body->data ? body->data : "", body->len);
+	if (s) {
+		*key = "body";
+		json_t *masked = secrets_mask_json(secrets, s);
+		json_decref(s);
+		return masked;
+	}
+	*key = "body_base64";
+	size_t n = 4 * ((body->len + 2) / 3) + 1;
+	char *b64 = xmalloc(n);
+	EVP_EncodeBlock((unsigned char *)b64, (const unsigned char *)body->data, (int)body->len);
+	json_t *r = json_string(b64);
+	free(b64);
+	return r;
+}
+
+json_t *egress_request(const struct egress_policy *p, struct secrets *secrets, const json_t *req, char *err, size_t errlen)
+{
+	const char *url = json_string_value(json_object_get(req, "url"));
+	const char *method = json_string_value(json_object_get(req, "method"));
+	json_t *bodyv = json_object_get(req, "body");
+	if (!url) {
+		snprintf(err, errlen, "the request has no \"url\"");
+		return NULL;
+	}
+	if (bodyv && !json_is_string(bodyv)) {
+		snprintf(err, errlen, "\"body\" must be a string (serialize JSON with json_dumps first)");
+		return NULL;
+	}
+	if (method && (!*method || strspn(method, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(method))) {
+		snprintf(err, errlen, "method '%s' is not an upper-case HTTP method", method);
+		return NULL;
+	}
+	struct transfer t = { .policy = p, .body = STRBUF_INIT, .headers = json_object() };
+	struct curl_slist *headers = NULL;
+	json_t *resp = NULL;
+	CURL *c = curl_easy_init();
+	if (!c) {
+		snprintf(err, errlen, "curl_easy_init failed");
+		goto out;
+	}
+	if (build_headers(req, secrets, &headers, err, errlen))
+		goto out;
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+	curl_easy_setopt(c, CURLOPT_PROXY, ""); /* a proxy would hide the address from the policy */
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, p->timeout_ms);
+	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)p->max_bytes);
+	curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+	curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &t);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "axon/" PACKAGE_VERSION);
+	if (method)
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	if (bodyv) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)json_string_length(bodyv));
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, json_string_value(bodyv));
+	}
+	CURLcode rc = curl_easy_perform(c);
+	if (rc != CURLE_OK) {
+		if (t.refused[0])
+			snprintf(err, errlen, "%s", t.refused);
+		else if (t.too_large || rc == CURLE_FILESIZE_EXCEEDED)
+			snprintf(err, errlen, "the response body is larger than %zu bytes (http_max_bytes in axon.conf)", p->max_bytes);
+		else if (rc == CURLE_OPERATION_TIMEDOUT)
+			snprintf(err, errlen, "no complete answer from %s within %ld ms", url, p->timeout_ms);
+		else
+			snprintf(err, errlen, "%s: %s", url, curl_easy_strerror(rc));
+		goto out;
+	}
+	long status = 0;
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	const char *key;
+	json_t *body = body_json(&t.body, secrets, &key);
+	resp = json_pack("{s:i, s:o, s:o}", "status", (int)status, "headers", secrets_mask_json(secrets, t.headers), key, body);
+out:
+	curl_slist_free_all(headers);
+	if (c)
+		curl_easy_cleanup(c);
+	json_decref(t.headers);
+	sb_free(&t.body);
+	return resp;
+}

@@ -1,0 +1,80 @@
+/* The sandbox as the daemon sees it: a zygote process started before any
+ * thread, and sandbox_run(), which runs one block in a confined child of the
+ * zygote and serves its requests (the broker) until it ends in exactly one
+ * outcome. sandbox_run() is thread-safe; everything else is called from the
+ * main thread. */
+#ifndef AXON_SANDBOX_H
+#define AXON_SANDBOX_H
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <jansson.h>
+
+struct config;
+struct sandbox;
+
+enum run_outcome {
+	RUN_OK,
+	RUN_ERROR,            /* the block failed, with its message */
+	RUN_VIOLATION,        /* a forbidden system call, named in the message */
+	RUN_TIMEOUT,          /* the wall-clock limit */
+	RUN_CPU_LIMIT,
+	RUN_MEMORY_LIMIT,
+	RUN_CRASH,            /* a signal, or an end without a result */
+	RUN_OUTPUT_TOO_LARGE,
+	RUN_BAD_OUTPUT,       /* garbage on the channel, an undeclared port... */
+};
+#define RUN_OUTCOMES 9
+
+/* "ok", "error", "violation", "timeout", "cpu_limit", "memory_limit",
+ * "crash", "output_too_large", "bad_output". */
+const char *run_outcome_name(enum run_outcome o);
+
+/* Limits for one run; each 0 means the block's own request, or else the
+ * sandbox default (block_timeout from axon.conf, CPU = wall clock, 256 MiB,
+ * 8 MiB of output). */
+struct run_limits {
+	uint32_t wall_ms;
+	uint32_t cpu_ms;
+	uint64_t memory_bytes;
+	uint64_t output_bytes;
+};
+
+struct run_result {
+	enum run_outcome outcome;
+	char *message;   /* a sentence for people; NULL when ok */
+	json_t *outputs; /* {"port": value} of what the block emitted, secrets masked */
+	json_t *logs;    /* [{"ms", "level", "message"} or {"ms", "progress", "message"}] */
+	long elapsed_ms;
+	long cpu_ms;
+	long maxrss_kb;
+};
+
+/* Forks the zygote, which scans c->plugin_dirs. Call before creating any
+ * thread, after daemonizing (the zygote dies with the thread that started
+ * it). The config is copied. Returns NULL with the reason in err. */
+struct sandbox *sandbox_start(const struct config *c, char *err, size_t errlen);
+/* Kills the zygote and every running child, reaps the zygote. */
+void sandbox_stop(struct sandbox *sb);
+/* Rescans the plugin directories (for SIGHUP). Runs already started keep
+ * their plugin. 0, or -1 if the zygote is gone. */
+int sandbox_rescan(struct sandbox *sb);
+/* The registry as the zygote loaded it, as registry_to_json() gives it
+ * (new reference). */
+json_t *sandbox_registry(struct sandbox *sb);
+pid_t sandbox_zygote_pid(const struct sandbox *sb);
+
+/* Runs block with config and inputs ({"port": value}; NULL for none) under
+ * limits (NULL for the defaults). Always fills res, which the caller frees
+ * with run_result_free(). Returns 0 when the block ran to an outcome, -1 when
+ * the sandbox itself failed (zygote gone, no fds left): then res->outcome is
+ * RUN_ERROR and res->message says why. */
+int sandbox_run(struct sandbox *sb, const char *block, const json_t *config, const json_t *inputs,
+                const struct run_limits *limits, struct run_result *res);
+void run_result_free(struct run_result *res);
+/* The exit code axon-block uses for an outcome: 0 for ok, 1 to 8 in the
+ * order of enum run_outcome. */
+int run_outcome_exit_code(enum run_outcome o);
+
+#endif

@@ -1,0 +1,153 @@
+#include "sandbox/secrets.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "log.h"
+#include "strbuf.h"
+
+/* Values shorter than this are not masked: masking "a" would garble every
+ * output and hide nothing. */
+#define MASK_MIN 4
+#define MASK "****"
+
+struct secrets {
+	pthread_mutex_t lock;
+	char *path;
+	struct timespec mtime;
+	off_t size;
+	json_t *values; /* NULL until read */
+};
+
+struct secrets *secrets_open(const char *path)
+{
+	struct secrets *s = xcalloc(1, sizeof *s);
+	pthread_mutex_init(&s->lock, NULL);
+	s->path = xstrdup(path);
+	return s;
+}
+
+void secrets_close(struct secrets *s)
+{
+	if (!s)
+		return;
+	json_decref(s->values);
+	pthread_mutex_destroy(&s->lock);
+	free(s->path);
+	free(s);
+}
+
+/* With the lock held: the current values (borrowed), reread if the file
+ * changed; NULL with the reason in err. */
+static json_t *current(struct secrets *s, char *err, size_t errlen)
+{
+	struct stat st;
+	if (!s->path[0]) {
+		snprintf(err, errlen, "no secrets file is configured (set secrets_file in axon.conf)");
+		return NULL;
+	}
+	if (stat(s->path, &st) < 0) {
+		snprintf(err, errlen, "no secrets file %s (%s): create it as a JSON object {\"name\": \"value\"} and set secrets_file in axon.conf",
+		         s->path, strerror(errno));
+		json_decref(s->values);
+		s->values = NULL;
+		return NULL;
+	}
+	if (s->values && st.st_mtim.tv_sec == s->mtime.tv_sec && st.st_mtim.tv_nsec == s->mtime.tv_nsec && st.st_size == s->size)
+		return s->values;
+	json_error_t je;
+	json_t *v = json_load_file(s->path, JSON_REJECT_DUPLICATES, &je);
+	const char *key;
+	json_t *val;
+	int bad = !json_is_object(v);
+	json_object_foreach(v, key, val)
+		bad |= !json_is_string(val);
+	if (bad) {
+		snprintf(err, errlen, "secrets file %s: %s", s->path,
+		         v ? "must be a JSON object whose values are strings" : je.text);
+		json_decref(v);
+		return NULL;
+	}
+	if (st.st_mode & 077)
+		log_warn("secrets file %s can be read by others than its owner: chmod 600 it", s->path);
+	json_decref(s->values);
+	s->values = v;
+	s->mtime = st.st_mtim;
+	s->size = st.st_size;
+	return v;
+}
+
+char *secrets_get(struct secrets *s, const char *name, char *err, size_t errlen)
+{
+	pthread_mutex_lock(&s->lock);
+	json_t *all = current(s, err, errlen);
+	const char *v = all ? json_string_value(json_object_get(all, name)) : NULL;
+	char *out = v ? xstrdup(v) : NULL;
+	if (all && !v)
+		snprintf(err, errlen, "no secret named '%s' in %s", name, s->path);
+	pthread_mutex_unlock(&s->lock);
+	return out;
+}
+
+static void mask_into(json_t *all, const char *text, struct strbuf *out)
+{
+	const char *p = text;
+	while (*p) {
+		const char *key;
+		json_t *val;
+		size_t best = 0;
+		json_object_foreach(all, key, val) {
+			size_t n = json_string_length(val);
+			if (n >= MASK_MIN && n > best && !strncmp(p, json_string_value(val), n))
+				best = n;
+		}
+		if (best) {
+			sb_adds(out, MASK);
+			p += best;
+		} else {
+			sb_addc(out, *p++);
+		}
+	}
+}
+
+char *secrets_mask(struct secrets *s, const char *text)
+{
+	char err[300];
+	struct strbuf out = STRBUF_INIT;
+	pthread_mutex_lock(&s->lock);
+	json_t *all = current(s, err, sizeof err);
+	if (all)
+		mask_into(all, text, &out);
+	else
+		sb_adds(&out, text);
+	pthread_mutex_unlock(&s->lock);
+	return sb_detach(&out);
+}
+
+json_t *secrets_mask_json(struct secrets *s, const json_t *v)
+{
+	if (json_is_string(v)) {
+		char *m = secrets_mask(s, json_string_value(v));
+		json_t *r = json_string(m);
+		free(m);
+		return r ? r : json_deep_copy(v);
+	}
+	json_t *copy = json_is_object(v) ? json_object() : json_is_array(v) ? json_array() : NULL;
+	const char *key;
+	json_t *item;
+	size_t i;
+	if (!copy)
+		return json_deep_copy(v);
+	if (json_is_object(v)) {
+		json_object_foreach((json_t *)v, key, item)
+			json_object_set_new(copy, key, secrets_mask_json(s, item));
+	} else {
+		json_array_foreach(v, i, item)
+			json_array_append_new(copy, secrets_mask_json(s, item));
+	}
+	return copy;
+}

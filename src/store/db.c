@@ -1,0 +1,270 @@
+#include "db.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strbuf.h"
+
+/* How long a writer waits for another one before giving up with STORE_BUSY. */
+#define BUSY_TIMEOUT_MS 5000
+
+int db_failf(struct store *st, int rc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(st->errmsg, sizeof st->errmsg, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int db_fail(struct store *st, int sqlite_rc)
+{
+	const char *f = st->path;
+	int sys = st->db ? sqlite3_system_errno(st->db) : 0;
+	const char *what = st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(sqlite_rc);
+
+	switch (sqlite_rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return db_failf(st, STORE_BUSY, "the database %s is locked by another process: try again", f);
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+		break;
+	case SQLITE_CANTOPEN:
+		if (sys == EACCES || sys == EPERM || sys == EROFS)
+			break;
+		return db_failf(st, STORE_ERROR, "cannot open the database %s (%s): check that its directory exists",
+				f, sys ? strerror(sys) : what);
+	case SQLITE_FULL:
+		return db_failf(st, STORE_FULL, "the disk holding %s is full: free space, nothing was written", f);
+	case SQLITE_IOERR:
+		if (sys == ENOSPC)
+			return db_failf(st, STORE_FULL, "the disk holding %s is full: free space, nothing was written", f);
+		return db_failf(st, STORE_ERROR, "reading or writing %s failed (%s): check the disk and the system log",
+				f, sys ? strerror(sys) : what);
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return db_failf(st, STORE_CORRUPT,
+				"%s is not a valid Axon database (damaged, or another file): restore it from a backup", f);
+	case SQLITE_CONSTRAINT:
+		if (sqlite_rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+			return db_failf(st, STORE_NOTFOUND, "a user or workflow this change refers to is gone "
+					"(deleted meanwhile?): reload and try again");
+		return db_failf(st, STORE_CONFLICT, "the change conflicts with data already in %s (%s)", f, what);
+	default:
+		return db_failf(st, STORE_ERROR, "database error on %s: %s", f, what);
+	}
+	return db_failf(st, STORE_READONLY,
+			"the database %s is read-only: give the user running axond write access to it and to its directory", f);
+}
+
+static int bind_args(struct store *st, sqlite3_stmt *stmt, const char *types, va_list ap)
+{
+	for (int i = 1; *types; types++, i++) {
+		int rc;
+		switch (*types) {
+		case 'i':
+			rc = sqlite3_bind_int64(stmt, i, va_arg(ap, int64_t));
+			break;
+		case 'n':
+			rc = sqlite3_bind_int(stmt, i, va_arg(ap, int));
+			break;
+		case 't': {
+			const char *s = va_arg(ap, const char *);
+			rc = s ? sqlite3_bind_text(stmt, i, s, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(stmt, i);
+			break;
+		}
+		default:
+			return db_failf(st, STORE_ERROR, "internal error: bad parameter type '%c'", *types);
+		}
+		if (rc != SQLITE_OK)
+			return db_fail(st, rc);
+	}
+	return STORE_OK;
+}
+
+static int prepare_v(struct store *st, sqlite3_stmt **out, const char *sql, const char *types, va_list ap)
+{
+	*out = NULL;
+	int rc = sqlite3_prepare_v2(st->db, sql, -1, out, NULL);
+	if (rc != SQLITE_OK)
+		return db_fail(st, rc);
+	rc = bind_args(st, *out, types, ap);
+	if (rc != STORE_OK) {
+		sqlite3_finalize(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+int db_prepare(struct store *st, sqlite3_stmt **out, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	int rc = prepare_v(st, out, sql, types, ap);
+	va_end(ap);
+	return rc;
+}
+
+int db_step(struct store *st, sqlite3_stmt *stmt)
+{
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		return DB_ROW;
+	if (rc == SQLITE_DONE)
+		return STORE_OK;
+	return db_fail(st, rc);
+}
+
+int db_exec(struct store *st, const char *sql, const char *types, ...)
+{
+	sqlite3_stmt *stmt;
+	va_list ap;
+	va_start(ap, types);
+	int rc = prepare_v(st, &stmt, sql, types, ap);
+	va_end(ap);
+	if (rc != STORE_OK)
+		return rc;
+	while ((rc = db_step(st, stmt)) == DB_ROW)
+		;
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int db_int(struct store *st, int64_t *out, const char *sql, const char *types, ...)
+{
+	sqlite3_stmt *stmt;
+	va_list ap;
+	va_start(ap, types);
+	int rc = prepare_v(st, &stmt, sql, types, ap);
+	va_end(ap);
+	if (rc != STORE_OK)
+		return rc;
+	*out = 0;
+	rc = db_step(st, stmt);
+	if (rc == DB_ROW) {
+		*out = sqlite3_column_int64(stmt, 0);
+		rc = STORE_OK;
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+char *db_col_strdup(sqlite3_stmt *stmt, int col)
+{
+	const unsigned char *s = sqlite3_column_text(stmt, col);
+	return s ? xstrdup((const char *)s) : NULL;
+}
+
+int db_begin(struct store *st)
+{
+	return db_exec(st, "BEGIN IMMEDIATE", "");
+}
+
+int db_begin_read(struct store *st)
+{
+	return db_exec(st, "BEGIN", "");
+}
+
+int db_finish(struct store *st, int rc)
+{
+	if (rc == STORE_OK) {
+		rc = db_exec(st, "COMMIT", "");
+		if (rc == STORE_OK)
+			return rc;
+	}
+	/* SQLite may already have rolled back by itself (disk full, for one). */
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+/* auto_vacuum comes first: it only takes effect before the first table. */
+static int set_pragmas(struct store *st)
+{
+	int rc = sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	if (rc != SQLITE_OK)
+		return db_fail(st, rc);
+	if ((rc = db_exec(st, "PRAGMA auto_vacuum = INCREMENTAL", "")) != STORE_OK)
+		return rc;
+	sqlite3_stmt *stmt;
+	if ((rc = db_prepare(st, &stmt, "PRAGMA journal_mode = WAL", "")) != STORE_OK)
+		return rc;
+	rc = db_step(st, stmt);
+	if (rc == DB_ROW) {
+		const char *mode = (const char *)sqlite3_column_text(stmt, 0);
+		rc = mode && !strcmp(mode, "wal") ? STORE_OK
+			: db_failf(st, STORE_ERROR, "the database %s cannot use WAL mode (journal mode stays \"%s\"): "
+				   "put it on a local file system", st->path, mode ? mode : "");
+	}
+	sqlite3_finalize(stmt);
+	if (rc != STORE_OK)
+		return rc;
+	if ((rc = db_exec(st, "PRAGMA foreign_keys = ON", "")) != STORE_OK)
+		return rc;
+	return db_exec(st, "PRAGMA synchronous = NORMAL", "");
+}
+
+int db_open(struct store *st, const char *path)
+{
+	st->path = xstrdup(path);
+	int rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK)
+		return db_fail(st, rc);
+	sqlite3_extended_result_codes(st->db, 1);
+	/* SQLite quietly falls back to read-only when the file is not writable. */
+	if (sqlite3_db_readonly(st->db, "main") == 1)
+		return db_fail(st, SQLITE_READONLY);
+	return set_pragmas(st);
+}
+
+int store_open(const char *path, struct store **out, char *err, size_t errlen)
+{
+	struct store *st = xcalloc(1, sizeof *st);
+	int rc = db_open(st, path);
+	if (rc == STORE_OK)
+		rc = migrations_apply(st);
+	if (rc != STORE_OK) {
+		snprintf(err, errlen, "%s", st->errmsg);
+		store_close(st);
+		*out = NULL;
+		return rc < 0 ? rc : STORE_ERROR;
+	}
+	*out = st;
+	return STORE_OK;
+}
+
+void store_close(struct store *st)
+{
+	if (!st)
+		return;
+	sqlite3_close(st->db);
+	free(st->path);
+	free(st);
+}
+
+const char *store_errmsg(struct store *st)
+{
+	return st->errmsg;
+}
+
+void store_set_busy_timeout(struct store *st, int ms)
+{
+	sqlite3_busy_timeout(st->db, ms);
+}
+
+int store_set_max_size(struct store *st, int64_t bytes)
+{
+	int64_t page_size;
+	int rc = db_int(st, &page_size, "PRAGMA page_size", "");
+	if (rc != STORE_OK)
+		return rc;
+	/* PRAGMA takes no bound parameters; this is our own integer, not data. */
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA max_page_count = %lld", (long long)(bytes / page_size));
+	int64_t pages;
+	return db_int(st, &pages, sql, "");
+}

@@ -1,0 +1,63 @@
+/* Private to src/store: the connection, the translation of SQLite errors into
+ * store_rc with a sentence for a person, transactions, and the statement
+ * helpers every store file uses. Only bound parameters: SQL text is always a
+ * constant of ours. */
+#ifndef AXON_STORE_DB_H
+#define AXON_STORE_DB_H
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "store.h"
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	char errmsg[512];
+};
+
+/* Opens path and sets the pragmas (auto_vacuum, WAL, foreign keys, busy
+ * timeout, synchronous). Returns a store_rc; st->errmsg says why. */
+int db_open(struct store *st, const char *path);
+
+/* Translates the connection's last error (rc is the SQLite code that was
+ * returned) into a store_rc and sets st->errmsg. */
+int db_fail(struct store *st, int sqlite_rc);
+/* Sets st->errmsg from fmt and returns rc. */
+int db_failf(struct store *st, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* types names one argument per parameter, bound in order to ?1, ?2...:
+ *   'i' int64_t, 'n' int, 't' const char * (NULL binds NULL). */
+int db_prepare(struct store *st, sqlite3_stmt **out, const char *sql, const char *types, ...);
+/* DB_ROW: a row is ready; STORE_OK: done; else the store_rc of the error
+ * (which may be positive: STORE_NOTFOUND for a missing reference, say). */
+#define DB_ROW 100
+int db_step(struct store *st, sqlite3_stmt *stmt);
+/* Prepares, binds, runs to the end and finalizes a statement. */
+int db_exec(struct store *st, const char *sql, const char *types, ...);
+/* The first column of the first row as an integer (0 if no row). */
+int db_int(struct store *st, int64_t *out, const char *sql, const char *types, ...);
+char *db_col_strdup(sqlite3_stmt *stmt, int col); /* NULL for NULL; caller frees */
+
+/* Every write is one transaction: db_begin takes the write lock at once
+ * (BEGIN IMMEDIATE, so a lock conflict shows up here and not halfway), and
+ * db_finish commits when rc is STORE_OK, rolls back otherwise, and returns
+ * the final rc. Use: rc = db_begin(st); if (!rc) rc = db_finish(st, body(st)); */
+int db_begin(struct store *st);
+/* The same for reads that take several statements and must see one snapshot. */
+int db_begin_read(struct store *st);
+int db_finish(struct store *st, int rc);
+
+/* Applies every pending migration in one transaction (migrations.c). */
+int migrations_apply(struct store *st);
+/* The columns user_fetch reads, from "users u" (users.c). */
+#define USER_COLUMNS "u.id, u.username, u.role, u.disabled, u.created_at, u.password_hash"
+/* Steps a query selecting USER_COLUMNS into u (and the hash if asked for),
+ * finalizes it; STORE_NOTFOUND without a row. */
+int user_fetch(struct store *st, sqlite3_stmt *stmt, struct user *u, char **password_hash);
+/* Adds a row to the audit log in the caller's transaction (audit.c). The
+ * target reads "KIND:ID" ("workflow:12"); no target when kind is NULL. actor
+ * 0 is the system. */
+int audit_add(struct store *st, int64_t actor, const char *action, const char *target_kind, int64_t target_id,
+	      const char *detail);
+
+#endif

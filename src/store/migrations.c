@@ -1,0 +1,119 @@
+/* The schema, as a list of migrations numbered by PRAGMA user_version. A
+ * migration is never edited once released: a change is a new entry at the
+ * end. All pending ones are applied at open, in one transaction. */
+#include <stdio.h>
+
+#include "db.h"
+
+static const char *const migrations[] = {
+	/* 1: users, sessions, API tokens, versioned workflows, audit, throttling. */
+	"CREATE TABLE users ("
+	"  id INTEGER PRIMARY KEY,"
+	"  username TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+	"  password_hash TEXT NOT NULL,"
+	"  role INTEGER NOT NULL CHECK (role BETWEEN 1 AND 3),"
+	"  disabled INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE TABLE sessions ("
+	"  token_hash TEXT PRIMARY KEY,"
+	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  created_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX sessions_user ON sessions(user_id);"
+	"CREATE TABLE api_tokens ("
+	"  id INTEGER PRIMARY KEY,"
+	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL,"
+	"  token_hash TEXT NOT NULL UNIQUE,"
+	"  created_at INTEGER NOT NULL,"
+	"  last_used_at INTEGER,"
+	"  revoked_at INTEGER);"
+	"CREATE INDEX api_tokens_user ON api_tokens(user_id);"
+	/* current_version points at the version shown and run; the name is
+	 * copied from it so that listing and search need no join. */
+	"CREATE TABLE workflows ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  current_version INTEGER NOT NULL,"
+	"  created_by INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  FOREIGN KEY (id, current_version) REFERENCES workflow_versions(workflow_id, version)"
+	"    DEFERRABLE INITIALLY DEFERRED);"
+	"CREATE INDEX workflows_updated ON workflows(updated_at);"
+	"CREATE TABLE workflow_versions ("
+	"  workflow_id INTEGER NOT NULL REFERENCES workflows(id) ON DELETE CASCADE,"
+	"  version INTEGER NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  description TEXT NOT NULL DEFAULT '',"
+	"  tags TEXT NOT NULL DEFAULT '[]',"
+	"  definition TEXT NOT NULL,"
+	"  created_by INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  note TEXT,"
+	"  PRIMARY KEY (workflow_id, version));"
+	/* The tags of the current version only, for search. */
+	"CREATE TABLE workflow_tags ("
+	"  workflow_id INTEGER NOT NULL REFERENCES workflows(id) ON DELETE CASCADE,"
+	"  tag TEXT NOT NULL,"
+	"  PRIMARY KEY (workflow_id, tag)) WITHOUT ROWID;"
+	"CREATE INDEX workflow_tags_tag ON workflow_tags(tag);"
+	"CREATE TABLE audit_log ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+	"  action TEXT NOT NULL,"
+	"  target TEXT,"
+	"  detail TEXT);"
+	"CREATE TABLE login_failures ("
+	"  id INTEGER PRIMARY KEY,"
+	"  key TEXT NOT NULL,"
+	"  at INTEGER NOT NULL);"
+	"CREATE INDEX login_failures_key ON login_failures(key, at);",
+};
+
+#define LATEST_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
+_Static_assert(LATEST_VERSION == STORE_SCHEMA_VERSION, "a new migration needs STORE_SCHEMA_VERSION raised in store.h");
+
+int store_schema_version(struct store *st)
+{
+	int64_t v = -1;
+	return db_int(st, &v, "PRAGMA user_version", "") == STORE_OK ? (int)v : -1;
+}
+
+static int apply_pending(struct store *st)
+{
+	/* Read again under the write lock: another process may have migrated. */
+	int64_t v;
+	int rc = db_int(st, &v, "PRAGMA user_version", "");
+	if (rc != STORE_OK)
+		return rc;
+	for (int i = (int)v; i < LATEST_VERSION; i++) {
+		rc = sqlite3_exec(st->db, migrations[i], NULL, NULL, NULL);
+		if (rc != SQLITE_OK)
+			return db_fail(st, rc);
+	}
+	/* PRAGMA takes no bound parameters; this is our own constant. */
+	char sql[48];
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", LATEST_VERSION);
+	return db_exec(st, sql, "");
+}
+
+int migrations_apply(struct store *st)
+{
+	int64_t v;
+	int rc = db_int(st, &v, "PRAGMA user_version", "");
+	if (rc != STORE_OK)
+		return rc;
+	if (v > LATEST_VERSION)
+		return db_failf(st, STORE_ERROR,
+				"%s has schema version %lld, newer than this axond knows (%d): "
+				"run the newer axond that wrote it, or restore a backup made with this version",
+				st->path, (long long)v, LATEST_VERSION);
+	if (v == LATEST_VERSION)
+		return STORE_OK;
+	rc = db_begin(st);
+	if (rc == STORE_OK)
+		rc = db_finish(st, apply_pending(st));
+	return rc;
+}

@@ -1,0 +1,138 @@
+/* Browser sessions and API tokens. Only SHA-256 hashes of the tokens are
+ * stored, so a copy of the database lets nobody sign in. */
+#include <time.h>
+
+#include "db.h"
+
+static int create_session(struct store *st, const char *token_hash, int64_t user_id, int64_t expires_at)
+{
+	int64_t now = time(NULL);
+	/* Sweep this user's expired sessions while we hold the write lock anyway. */
+	int rc = db_exec(st, "DELETE FROM sessions WHERE user_id = ?1 AND expires_at <= ?2", "ii", user_id, now);
+	if (rc == STORE_OK)
+		rc = db_exec(st, "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+			     "tiii", token_hash, user_id, now, expires_at);
+	if (rc == STORE_OK)
+		rc = audit_add(st, user_id, "session.login", NULL, 0, NULL);
+	return rc;
+}
+
+int store_session_create(struct store *st, const char *token_hash, int64_t user_id, int64_t expires_at)
+{
+	int rc = db_begin(st);
+	if (rc == STORE_OK)
+		rc = db_finish(st, create_session(st, token_hash, user_id, expires_at));
+	return rc;
+}
+
+int store_session_user(struct store *st, const char *token_hash, int64_t now, struct user *u)
+{
+	sqlite3_stmt *stmt;
+	int rc = db_prepare(st, &stmt, "SELECT " USER_COLUMNS " FROM sessions s JOIN users u ON u.id = s.user_id"
+			    " WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.disabled = 0", "ti", token_hash, now);
+	return rc != STORE_OK ? rc : user_fetch(st, stmt, u, NULL);
+}
+
+static int delete_session(struct store *st, const char *token_hash)
+{
+	int64_t user_id;
+	int rc = db_int(st, &user_id, "SELECT user_id FROM sessions WHERE token_hash = ?1", "t", token_hash);
+	if (rc == STORE_OK && user_id == 0)
+		rc = db_failf(st, STORE_NOTFOUND, "no such session (signed out already)");
+	if (rc == STORE_OK)
+		rc = db_exec(st, "DELETE FROM sessions WHERE token_hash = ?1", "t", token_hash);
+	if (rc == STORE_OK)
+		rc = audit_add(st, user_id, "session.logout", NULL, 0, NULL);
+	return rc;
+}
+
+int store_session_delete(struct store *st, const char *token_hash)
+{
+	int rc = db_begin(st);
+	if (rc == STORE_OK)
+		rc = db_finish(st, delete_session(st, token_hash));
+	return rc;
+}
+
+static int create_token(struct store *st, int64_t user_id, const char *name, const char *token_hash, int64_t *id)
+{
+	int rc = db_exec(st, "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+			 "itti", user_id, name, token_hash, (int64_t)time(NULL));
+	if (rc == STORE_CONFLICT)
+		return db_failf(st, STORE_CONFLICT, "this token exists already: make a new token");
+	if (rc != STORE_OK)
+		return rc;
+	*id = sqlite3_last_insert_rowid(st->db);
+	return audit_add(st, user_id, "token.create", "token", *id, name);
+}
+
+int store_token_create(struct store *st, int64_t user_id, const char *name, const char *token_hash, int64_t *id)
+{
+	int rc = db_begin(st);
+	if (rc == STORE_OK)
+		rc = db_finish(st, create_token(st, user_id, name, token_hash, id));
+	return rc;
+}
+
+static int token_user(struct store *st, const char *token_hash, int64_t now, struct user *u)
+{
+	sqlite3_stmt *stmt;
+	int rc = db_prepare(st, &stmt, "SELECT " USER_COLUMNS " FROM api_tokens t JOIN users u ON u.id = t.user_id"
+			    " WHERE t.token_hash = ?1 AND t.revoked_at IS NULL AND u.disabled = 0", "t", token_hash);
+	if (rc == STORE_OK)
+		rc = user_fetch(st, stmt, u, NULL);
+	if (rc == STORE_OK)
+		rc = db_exec(st, "UPDATE api_tokens SET last_used_at = ?2 WHERE token_hash = ?1", "ti", token_hash, now);
+	return rc;
+}
+
+int store_token_user(struct store *st, const char *token_hash, int64_t now, struct user *u)
+{
+	int rc = db_begin(st);
+	if (rc == STORE_OK)
+		rc = db_finish(st, token_user(st, token_hash, now, u));
+	return rc;
+}
+
+int store_token_list(struct store *st, int64_t user_id, json_t **out)
+{
+	sqlite3_stmt *stmt;
+	int rc = db_prepare(st, &stmt, "SELECT id, name, created_at, last_used_at, revoked_at IS NOT NULL"
+			    " FROM api_tokens WHERE user_id = ?1 ORDER BY id DESC", "i", user_id);
+	if (rc != STORE_OK)
+		return rc;
+	json_t *list = json_array();
+	while ((rc = db_step(st, stmt)) == DB_ROW) {
+		json_t *last = sqlite3_column_type(stmt, 3) == SQLITE_NULL ? json_null()
+			: json_integer(sqlite3_column_int64(stmt, 3));
+		json_array_append_new(list, json_pack("{s:I, s:s, s:I, s:o, s:b}",
+						      "id", (json_int_t)sqlite3_column_int64(stmt, 0),
+						      "name", (const char *)sqlite3_column_text(stmt, 1),
+						      "created_at", (json_int_t)sqlite3_column_int64(stmt, 2),
+						      "last_used_at", last, "revoked", sqlite3_column_int(stmt, 4)));
+	}
+	sqlite3_finalize(stmt);
+	if (rc != STORE_OK) {
+		json_decref(list);
+		return rc;
+	}
+	*out = list;
+	return STORE_OK;
+}
+
+static int revoke_token(struct store *st, int64_t user_id, int64_t token_id)
+{
+	int rc = db_exec(st, "UPDATE api_tokens SET revoked_at = ?3 WHERE id = ?1 AND user_id = ?2 AND revoked_at IS NULL",
+			 "iii", token_id, user_id, (int64_t)time(NULL));
+	if (rc == STORE_OK && sqlite3_changes(st->db) == 0)
+		return db_failf(st, STORE_NOTFOUND, "no such token among yours, or it is revoked already");
+	return rc == STORE_OK ? audit_add(st, user_id, "token.revoke", "token", token_id, NULL) : rc;
+}
+
+int store_token_revoke(struct store *st, int64_t user_id, int64_t token_id)
+{
+	int rc = db_begin(st);
+	if (rc == STORE_OK)
+		rc = db_finish(st, revoke_token(st, user_id, token_id));
+	return rc;
+}

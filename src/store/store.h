@@ -1,0 +1,111 @@
+/* The store: Axon's data in one SQLite file, in WAL mode, with foreign keys,
+ * a busy timeout and migrations by PRAGMA user_version applied at open in one
+ * transaction. One struct store per thread (a connection is never shared).
+ * Every write is one transaction: a failed write leaves the database as it was.
+ * Only parameterized SQL. Nothing here knows about the web. */
+#ifndef AXON_STORE_H
+#define AXON_STORE_H
+#include <jansson.h>
+#include <stdint.h>
+#include <stddef.h>
+
+enum store_rc {
+	STORE_OK = 0,
+	STORE_NOTFOUND = 1,  /* no such row (or not visible to this caller) */
+	STORE_CONFLICT = 2,  /* a unique name is taken, or setup already done */
+	STORE_ERROR = -1,    /* anything else; store_errmsg() says what */
+	STORE_BUSY = -2,     /* locked longer than the busy timeout */
+	STORE_READONLY = -3, /* file or directory not writable */
+	STORE_FULL = -4,     /* disk full */
+	STORE_CORRUPT = -5,  /* not a database, or damaged */
+};
+
+enum role { ROLE_NONE = 0, ROLE_VIEWER = 1, ROLE_EDITOR = 2, ROLE_OWNER = 3 };
+const char *role_name(enum role r);            /* "viewer", "editor", "owner" */
+int role_parse(const char *s, enum role *out); /* -1 if unknown */
+
+struct user {
+	int64_t id;
+	char username[65];
+	enum role role;
+	int disabled;
+	int64_t created_at; /* unix seconds */
+};
+
+struct store;
+
+/* Opens (creating if needed) and migrates. On failure returns a negative
+ * store_rc and a sentence for a person in err (naming the file and what to do). */
+int store_open(const char *path, struct store **out, char *err, size_t errlen);
+void store_close(struct store *st);
+/* The last error as a sentence for a person; never contains a secret. */
+const char *store_errmsg(struct store *st);
+int store_schema_version(struct store *st);
+/* The schema version this build creates and understands. */
+#define STORE_SCHEMA_VERSION 1
+
+/* Limits, for operators and tests: how long a write waits for another
+ * process's lock before STORE_BUSY (default 5000 ms), and a cap on the file
+ * size beyond which writes fail with STORE_FULL (as a full disk does). */
+void store_set_busy_timeout(struct store *st, int ms);
+int store_set_max_size(struct store *st, int64_t bytes);
+
+/* Users. Usernames: 1-64 characters of [A-Za-z0-9._-] (the caller validates). */
+int store_setup_owner(struct store *st, const char *username, const char *password_hash, int64_t *id);
+int store_user_count(struct store *st, int64_t *n);
+int store_user_create(struct store *st, int64_t actor, const char *username, const char *password_hash,
+		      enum role role, int64_t *id);
+/* password_hash may be NULL; else *password_hash is set (caller frees). */
+int store_user_by_name(struct store *st, const char *username, struct user *u, char **password_hash);
+int store_user_by_id(struct store *st, int64_t id, struct user *u, char **password_hash);
+int store_user_list(struct store *st, json_t **out); /* [{id, username, role, disabled, created_at}] */
+int store_user_set_disabled(struct store *st, int64_t actor, int64_t id, int disabled);
+int store_user_set_role(struct store *st, int64_t actor, int64_t id, enum role role);
+/* Also ends every session of the user but keep_token_hash (may be NULL). */
+int store_user_set_password(struct store *st, int64_t actor, int64_t id, const char *password_hash,
+			    const char *keep_token_hash);
+
+/* Sessions: only SHA-256 hashes of tokens are stored. A disabled user or an
+ * expired session gives STORE_NOTFOUND. */
+int store_session_create(struct store *st, const char *token_hash, int64_t user_id, int64_t expires_at);
+int store_session_user(struct store *st, const char *token_hash, int64_t now, struct user *u);
+int store_session_delete(struct store *st, const char *token_hash);
+
+/* API tokens, also stored hashed. store_token_user updates last_used_at. */
+int store_token_create(struct store *st, int64_t user_id, const char *name, const char *token_hash, int64_t *id);
+int store_token_user(struct store *st, const char *token_hash, int64_t now, struct user *u);
+int store_token_list(struct store *st, int64_t user_id, json_t **out); /* [{id, name, created_at, last_used_at, revoked}] */
+int store_token_revoke(struct store *st, int64_t user_id, int64_t token_id); /* NOTFOUND if not the user's */
+
+/* Workflows. A workflow object as stored and returned:
+ *   {"id", "name", "description", "tags": [..], "definition": {..}, "version",
+ *    "created_at", "updated_at", "created_by": "username", "versions": N}
+ * Every save is a new row in workflow_versions holding name, description,
+ * tags and definition: nothing is overwritten. Restore makes a new version
+ * copying an old one. Names need not be unique. */
+struct wf_query {
+	const char *q;   /* substring of the name, case-insensitive; NULL for all */
+	const char *tag; /* exact tag; NULL for all */
+	int page;        /* from 1 */
+	int per_page;
+};
+/* items: array of {id, name, description, tags, version, updated_at}, newest first */
+int store_workflow_list(struct store *st, const struct wf_query *q, json_t **items, int64_t *total);
+/* wf: {name, description, tags, definition} as validated by the caller */
+int store_workflow_create(struct store *st, int64_t actor, const json_t *wf, int64_t *id);
+int store_workflow_get(struct store *st, int64_t id, int version /* 0: current */, json_t **out);
+int store_workflow_save(struct store *st, int64_t actor, int64_t id, const json_t *wf, int *version);
+int store_workflow_versions(struct store *st, int64_t id, json_t **out); /* [{version, name, created_at, created_by, note}] newest first */
+int store_workflow_restore(struct store *st, int64_t actor, int64_t id, int version, int *new_version);
+int store_workflow_delete(struct store *st, int64_t actor, int64_t id);
+int store_tag_list(struct store *st, json_t **out); /* ["tag", ...] in use, sorted */
+
+/* Audit log: who changed what. Written by every write above, in the same transaction. */
+int store_audit_list(struct store *st, int limit, json_t **out); /* [{at, user, action, target, detail}] newest first */
+
+/* Login throttling, keyed by a string such as "user:NAME" or "ip:ADDR". */
+int store_login_failures(struct store *st, const char *key, int64_t since, int *count);
+int store_login_failure_add(struct store *st, const char *key, int64_t now);
+int store_login_failures_clear(struct store *st, const char *key);
+
+#endif

@@ -1,0 +1,358 @@
+/* Workflows and their versions. Every save adds a row to workflow_versions;
+ * nothing is overwritten. The workflows row points at the current version
+ * and copies its name, and workflow_tags holds its tags, for search. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db.h"
+#include "strbuf.h"
+
+/* One version's content as stored: texts ready to bind. */
+struct wf_content {
+	const char *name;
+	const char *description;
+	const json_t *tags;
+	char *tags_json;
+	char *definition_json;
+};
+
+static void content_free(struct wf_content *c)
+{
+	free(c->tags_json);
+	free(c->definition_json);
+}
+
+static int content_from_json(struct store *st, const json_t *wf, struct wf_content *c)
+{
+	memset(c, 0, sizeof *c);
+	const json_t *name = json_object_get(wf, "name");
+	const json_t *description = json_object_get(wf, "description");
+	const json_t *definition = json_object_get(wf, "definition");
+	const json_t *tag;
+	size_t i;
+
+	if (!json_is_string(name) || !*json_string_value(name))
+		return db_failf(st, STORE_ERROR, "a workflow needs a name (a non-empty string)");
+	if (description && !json_is_string(description))
+		return db_failf(st, STORE_ERROR, "the description of a workflow must be a string");
+	if (!json_is_object(definition))
+		return db_failf(st, STORE_ERROR, "a workflow needs a definition (a JSON object)");
+	c->tags = json_object_get(wf, "tags");
+	if (c->tags && !json_is_array(c->tags))
+		return db_failf(st, STORE_ERROR, "the tags of a workflow must be a list of strings");
+	json_array_foreach(c->tags, i, tag)
+		if (!json_is_string(tag) || !*json_string_value(tag))
+			return db_failf(st, STORE_ERROR, "tag %zu of the workflow is not a non-empty string", i + 1);
+	c->name = json_string_value(name);
+	c->description = description ? json_string_value(description) : "";
+	c->tags_json = c->tags ? json_dumps(c->tags, JSON_COMPACT) : xstrdup("[]");
+	c->definition_json = json_dumps(definition, JSON_COMPACT);
+	if (!c->tags_json || !c->definition_json)
+		return db_failf(st, STORE_ERROR, "the workflow cannot be written as JSON (out of memory?)");
+	return STORE_OK;
+}
+
+/* Adds version number `version` with content c and makes it current. */
+static int add_version(struct store *st, int64_t actor, int64_t id, int version, const struct wf_content *c,
+		       const char *note)
+{
+	int64_t now = time(NULL);
+	int rc = db_exec(st, "INSERT INTO workflow_versions (workflow_id, version, name, description, tags, definition,"
+			 " created_by, created_at, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULLIF(?7, 0), ?8, ?9)",
+			 "inttttiit", id, version, c->name, c->description, c->tags_json, c->definition_json,
+			 actor, now, note);
+	if (rc == STORE_OK)
+		rc = db_exec(st, "UPDATE workflows SET name = ?2, current_version = ?3, updated_at = ?4 WHERE id = ?1",
+			     "itni", id, c->name, version, now);
+	if (rc == STORE_OK)
+		rc = db_exec(st, "DELETE FROM workflow_tags WHERE workflow_id = ?1", "i", id);
+	size_t i;
+	const json_t *tag;
+	json_array_foreach(c->tags, i, tag) {
+		if (rc != STORE_OK)
+			break;
+		rc = db_exec(st, "INSERT INTO workflow_tags (workflow_id, tag) VALUES (?1, ?2)", "it",
+			     id, json_string_value(tag));
+		if (rc == STORE_CONFLICT)
+			rc = db_failf(st, STORE_CONFLICT, "the tag \"%s\" is given twice: list each tag once",
+				      json_string_value(tag));
+	}
+	return rc;
+}
+
+static int create_workflow(struct store *st, int64_t actor, const struct wf_content *c, int64_t *id)
+{
+	int64_t now = time(NULL);
+	int rc = db_exec(st, "INSERT INTO workflows (name, current_version, created_by, created_at, updated_at)"
+			 " VALUES (?1, 1, NULLIF(?2, 0), ?3, ?3)", "tii", c->name, actor, now);
+	if (rc != STORE_OK)
+		return rc;
+	*id = sqlite3_last_insert_rowid(st->db);
+	rc = add_version(st, actor, *id, 1, c, NULL);
+	return rc == STORE_OK ? audit_add(st, actor, "workflow.create", "workflow", *id, c->name) : rc;
+}
+
+int store_workflow_create(struct store *st, int64_t actor, const json_t *wf, int64_t *id)
+{
+	struct wf_content c;
+	int rc = content_from_json(st, wf, &c);
+	if (rc == STORE_OK)
+		rc = db_begin(st);
+	if (rc == STORE_OK)
+		rc = db_finish(st, create_workflow(st, actor, &c, id));
+	content_free(&c);
+	return rc;
+}
+
+/* The number the next version of workflow id gets; STORE_NOTFOUND if none. */
+static int next_version(struct store *st, int64_t id, int *version)
+{
+	int64_t last;
+	int rc = db_int(st, &last, "SELECT max(version) FROM workflow_versions WHERE workflow_id = ?1", "i", id);
+	if (rc == STORE_OK && last == 0)
+		rc = db_failf(st, STORE_NOTFOUND, "no workflow number %lld (deleted?)", (long long)id);
+	*version = (int)last + 1;
+	return rc;
+}
+
+static int save_workflow(struct store *st, int64_t actor, int64_t id, const struct wf_content *c,
+			 const char *note, int *version)
+{
+	int rc = next_version(st, id, version);
+	if (rc == STORE_OK)
+		rc = add_version(st, actor, id, *version, c, note);
+	return rc == STORE_OK ? audit_add(st, actor, note ? "workflow.restore" : "workflow.save", "workflow", id,
+					  note ? note : c->name) : rc;
+}
+
+int store_workflow_save(struct store *st, int64_t actor, int64_t id, const json_t *wf, int *version)
+{
+	struct wf_content c;
+	int rc = content_from_json(st, wf, &c);
+	if (rc == STORE_OK)
+		rc = db_begin(st);
+	if (rc == STORE_OK)
+		rc = db_finish(st, save_workflow(st, actor, id, &c, NULL, version));
+	content_free(&c);
+	return rc;
+}
+
+static int restore_version(struct store *st, int64_t actor, int64_t id, int version, int *new_version)
+{
+	sqlite3_stmt *stmt;
+	int rc = db_prepare(st, &stmt, "SELECT name, description, tags, definition FROM workflow_versions"
+			    " WHERE workflow_id = ?1 AND version = ?2", "in", id, version);
+	if (rc != STORE_OK)
+		return rc;
+	rc = db_step(st, stmt);
+	if (rc == DB_ROW) {
+		json_t *tags = json_loads((const char *)sqlite3_column_text(stmt, 2), 0, NULL);
+		struct wf_content c = {
+			.name = (const char *)sqlite3_column_text(stmt, 0),
+			.description = (const char *)sqlite3_column_text(stmt, 1),
+			.tags = tags,
+			.tags_json = db_col_strdup(stmt, 2),
+			.definition_json = db_col_strdup(stmt, 3),
+		};
+		char note[48];
+		snprintf(note, sizeof note, "restored from version %d", version);
+		rc = json_is_array(tags) ? save_workflow(st, actor, id, &c, note, new_version)
+			: db_fail(st, SQLITE_CORRUPT);
+		content_free(&c);
+		json_decref(tags);
+	} else if (rc == STORE_OK) {
+		rc = db_failf(st, STORE_NOTFOUND, "workflow %lld has no version %d", (long long)id, version);
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int store_workflow_restore(struct store *st, int64_t actor, int64_t id, int version, int *new_version)
+{
+	int rc = db_begin(st);
+	if (rc == STORE_OK)
+		rc = db_finish(st, restore_version(st, actor, id, version, new_version));
+	return rc;
+}
+
+static int delete_workflow(struct store *st, int64_t actor, int64_t id)
+{
+	sqlite3_stmt *stmt;
+	int rc = db_prepare(st, &stmt, "SELECT name FROM workflows WHERE id = ?1", "i", id);
+	if (rc != STORE_OK)
+		return rc;
+	rc = db_step(st, stmt);
+	if (rc == DB_ROW) {
+		char *name = db_col_strdup(stmt, 0);
+		rc = db_exec(st, "DELETE FROM workflows WHERE id = ?1", "i", id);
+		if (rc == STORE_OK)
+			rc = audit_add(st, actor, "workflow.delete", "workflow", id, name);
+		free(name);
+	} else if (rc == STORE_OK) {
+		rc = db_failf(st, STORE_NOTFOUND, "no workflow number %lld (deleted already?)", (long long)id);
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int store_workflow_delete(struct store *st, int64_t actor, int64_t id)
+{
+	int rc = db_begin(st);
+	if (rc == STORE_OK)
+		rc = db_finish(st, delete_workflow(st, actor, id));
+	return rc;
+}
+
+/* A JSON column we wrote ourselves; if it does not parse, the file was damaged. */
+static json_t *column_json(struct store *st, sqlite3_stmt *stmt, int col)
+{
+	const char *text = (const char *)sqlite3_column_text(stmt, col);
+	json_t *v = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
+	if (!v)
+		db_fail(st, SQLITE_CORRUPT);
+	return v;
+}
+
+int store_workflow_get(struct store *st, int64_t id, int version, json_t **out)
+{
+	sqlite3_stmt *stmt;
+	int rc = db_prepare(st, &stmt,
+			    "SELECT v.name, v.description, v.tags, v.definition, v.version, w.created_at, v.created_at,"
+			    " cu.username, vu.username, w.current_version,"
+			    " (SELECT count(*) FROM workflow_versions x WHERE x.workflow_id = w.id)"
+			    " FROM workflows w JOIN workflow_versions v ON v.workflow_id = w.id"
+			    " AND v.version = CASE WHEN ?2 = 0 THEN w.current_version ELSE ?2 END"
+			    " LEFT JOIN users cu ON cu.id = w.created_by LEFT JOIN users vu ON vu.id = v.created_by"
+			    " WHERE w.id = ?1", "in", id, version);
+	if (rc != STORE_OK)
+		return rc;
+	rc = db_step(st, stmt);
+	if (rc == DB_ROW) {
+		json_t *tags = column_json(st, stmt, 2), *definition = column_json(st, stmt, 3);
+		if (tags && definition) {
+			/* created_*: the workflow's first save; updated_at, saved_by: this version. */
+			*out = json_pack("{s:I, s:s, s:s, s:O, s:O, s:i, s:i, s:I, s:I, s:s?, s:s?, s:I}",
+					 "id", (json_int_t)id,
+					 "name", (const char *)sqlite3_column_text(stmt, 0),
+					 "description", (const char *)sqlite3_column_text(stmt, 1),
+					 "tags", tags, "definition", definition,
+					 "version", sqlite3_column_int(stmt, 4),
+					 "current_version", sqlite3_column_int(stmt, 9),
+					 "created_at", (json_int_t)sqlite3_column_int64(stmt, 5),
+					 "updated_at", (json_int_t)sqlite3_column_int64(stmt, 6),
+					 "created_by", (const char *)sqlite3_column_text(stmt, 7),
+					 "saved_by", (const char *)sqlite3_column_text(stmt, 8),
+					 "versions", (json_int_t)sqlite3_column_int64(stmt, 10));
+			rc = STORE_OK;
+		} else {
+			rc = STORE_CORRUPT;
+		}
+		json_decref(tags);
+		json_decref(definition);
+	} else if (rc == STORE_OK) {
+		rc = version ? db_failf(st, STORE_NOTFOUND, "workflow %lld has no version %d", (long long)id, version)
+			: db_failf(st, STORE_NOTFOUND, "no workflow number %lld (deleted?)", (long long)id);
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int store_workflow_versions(struct store *st, int64_t id, json_t **out)
+{
+	sqlite3_stmt *stmt;
+	int rc = db_prepare(st, &stmt, "SELECT v.version, v.name, v.created_at, u.username, v.note"
+			    " FROM workflow_versions v LEFT JOIN users u ON u.id = v.created_by"
+			    " WHERE v.workflow_id = ?1 ORDER BY v.version DESC", "i", id);
+	if (rc != STORE_OK)
+		return rc;
+	json_t *list = json_array();
+	while ((rc = db_step(st, stmt)) == DB_ROW)
+		json_array_append_new(list, json_pack("{s:i, s:s, s:I, s:s?, s:s?}",
+						      "version", sqlite3_column_int(stmt, 0),
+						      "name", (const char *)sqlite3_column_text(stmt, 1),
+						      "created_at", (json_int_t)sqlite3_column_int64(stmt, 2),
+						      "created_by", (const char *)sqlite3_column_text(stmt, 3),
+						      "note", (const char *)sqlite3_column_text(stmt, 4)));
+	sqlite3_finalize(stmt);
+	/* Every workflow has a first version: none means no workflow. */
+	if (rc == STORE_OK && json_array_size(list) == 0)
+		rc = db_failf(st, STORE_NOTFOUND, "no workflow number %lld (deleted?)", (long long)id);
+	if (rc != STORE_OK) {
+		json_decref(list);
+		return rc;
+	}
+	*out = list;
+	return STORE_OK;
+}
+
+/* The rows of store_workflow_list: ?1 name substring, ?2 tag, either NULL.
+ * instr() rather than LIKE, so that % and _ in a query mean themselves. */
+#define WF_FILTER " FROM workflows w" \
+	" JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.current_version" \
+	" WHERE (?1 IS NULL OR instr(lower(w.name), lower(?1)) > 0)" \
+	" AND (?2 IS NULL OR EXISTS (SELECT 1 FROM workflow_tags t WHERE t.workflow_id = w.id AND t.tag = ?2))"
+
+static int list_page(struct store *st, const struct wf_query *q, json_t *items, int64_t *total)
+{
+	int rc = db_int(st, total, "SELECT count(*)" WF_FILTER, "tt", q->q, q->tag);
+	if (rc != STORE_OK)
+		return rc;
+	int per_page = q->per_page < 1 ? 1 : q->per_page;
+	int64_t offset = (int64_t)(q->page < 1 ? 0 : q->page - 1) * per_page;
+	sqlite3_stmt *stmt;
+	rc = db_prepare(st, &stmt, "SELECT w.id, w.name, v.description, v.tags, w.current_version, w.updated_at"
+			WF_FILTER " ORDER BY w.updated_at DESC, w.id DESC LIMIT ?3 OFFSET ?4",
+			"ttni", q->q, q->tag, per_page, offset);
+	if (rc != STORE_OK)
+		return rc;
+	while ((rc = db_step(st, stmt)) == DB_ROW) {
+		json_t *tags = column_json(st, stmt, 3);
+		if (!tags) {
+			rc = STORE_CORRUPT;
+			break;
+		}
+		json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:o, s:i, s:I}",
+						       "id", (json_int_t)sqlite3_column_int64(stmt, 0),
+						       "name", (const char *)sqlite3_column_text(stmt, 1),
+						       "description", (const char *)sqlite3_column_text(stmt, 2),
+						       "tags", tags, "version", sqlite3_column_int(stmt, 4),
+						       "updated_at", (json_int_t)sqlite3_column_int64(stmt, 5)));
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int store_workflow_list(struct store *st, const struct wf_query *q, json_t **items, int64_t *total)
+{
+	json_t *list = json_array();
+	/* One snapshot, so that the total matches the page. */
+	int rc = db_begin_read(st);
+	if (rc == STORE_OK)
+		rc = db_finish(st, list_page(st, q, list, total));
+	if (rc != STORE_OK) {
+		json_decref(list);
+		return rc;
+	}
+	*items = list;
+	return STORE_OK;
+}
+
+int store_tag_list(struct store *st, json_t **out)
+{
+	sqlite3_stmt *stmt;
+	int rc = db_prepare(st, &stmt, "SELECT DISTINCT tag FROM workflow_tags ORDER BY tag", "");
+	if (rc != STORE_OK)
+		return rc;
+	json_t *list = json_array();
+	while ((rc = db_step(st, stmt)) == DB_ROW)
+		json_array_append_new(list, json_string((const char *)sqlite3_column_text(stmt, 0)));
+	sqlite3_finalize(stmt);
+	if (rc != STORE_OK) {
+		json_decref(list);
+		return rc;
+	}
+	*out = list;
+	return STORE_OK;
+}

@@ -1,0 +1,357 @@
+# Shared by the integration, browser and benchmark scripts (sourced, not run).
+# Starts a real axond behind a real nginx or Apache on free 127.0.0.1 ports,
+# everything in one temporary directory, and stops it all on exit.
+#
+#   . "$top_srcdir/tests/integration/lib.sh"
+#   it_init                 # temp dir $IT_TMP, exit trap, skips (77) when a tool is missing
+#   it_start nginx          # or apache: axond + that front; sets BASE_URL, DB, AXOND_PID
+#   req GET /healthz        # sets STATUS; the answer is in $BODY and $HEADERS
+#   check_status 200 "health check"
+#   it_done                 # exit 0 when every check passed, else 1
+#
+# nginx reaches axond over a unix socket (nginx's workers run as the user
+# running the test); Apache, which as root must switch to www-data, cannot
+# enter the 0700 temp dir and talks to axond over TCP instead. Both use the
+# site files shipped in etc/, with only the addresses replaced.
+
+: "${top_srcdir:?run through make check, or set top_srcdir and top_builddir}"
+: "${top_builddir:?run through make check, or set top_srcdir and top_builddir}"
+# shellcheck source=nginx-conf.sh
+. "$top_srcdir/tests/integration/nginx-conf.sh"
+
+IT_CHECKS=0
+IT_FAILURES=0
+IT_PIDS=()
+IT_AXOND_AS=() # a command that runs axond as another user (db-errors.sh)
+
+it_skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+
+# Integration tests start real servers: they run in the normal and the
+# sanitizer builds, not in the fuzz build (its binaries are for libFuzzer).
+it_is_fuzz_build() {
+	grep -q '^FUZZ_CFLAGS = .*fuzzer' "$top_builddir/Makefile" 2>/dev/null
+}
+
+it_init() {
+	it_is_fuzz_build && it_skip "integration tests do not run in the fuzz build"
+	local tool
+	for tool in curl jq sqlite3 nginx; do
+		command -v "$tool" >/dev/null || it_skip "$tool is not installed (./quickstart check installs it)"
+	done
+	[ -x "$top_builddir/axond" ] || it_skip "$top_builddir/axond is not built"
+	IT_TMP=$(mktemp -d "${TMPDIR:-/tmp}/axon-it.XXXXXX")
+	BODY=$IT_TMP/body
+	HEADERS=$IT_TMP/headers
+	trap it_cleanup EXIT
+	trap 'exit 1' INT TERM
+}
+
+# Stops what we started (by pid), shows the servers' logs when the test
+# failed, and removes the temp dir.
+it_cleanup() {
+	local rc=$? pid
+	for pid in "${IT_PIDS[@]}"; do
+		kill -TERM "$pid" 2>/dev/null
+	done
+	for pid in "${IT_PIDS[@]}"; do
+		it_wait_exit "$pid" 50 || kill -KILL "$pid" 2>/dev/null
+	done
+	# An ASan, LSan or UBSan report fails the test even if every check passed.
+	if [ "$rc" != 77 ] && grep -lE 'Sanitizer|runtime error:' "$IT_TMP"/axond-*.stderr 2>/dev/null; then
+		echo "FAIL - axond's stderr holds a sanitizer report:"
+		grep -hE -A30 'Sanitizer|runtime error:' "$IT_TMP"/axond-*.stderr | head -n 60
+		rc=1
+	fi
+	if [ "$rc" != 0 ] && [ "$rc" != 77 ]; then
+		local log
+		for log in "$IT_TMP"/axond.log "$IT_TMP"/nginx/error.log "$IT_TMP"/apache/error.log; do
+			[ -s "$log" ] && { echo "--- last lines of $log"; tail -n 40 "$log"; }
+		done
+	fi
+	rm -rf "$IT_TMP"
+	exit "$rc"
+}
+
+# it_wait_exit PID TENTHS: waits up to TENTHS/10 s for a child to exit.
+it_wait_exit() {
+	local i
+	for ((i = 0; i < $2; i++)); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# A port nobody listens on now (probing with bash's /dev/tcp).
+free_port() {
+	local port
+	while :; do
+		port=$((20000 + RANDOM % 40000))
+		(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
+	done
+	echo "$port"
+}
+
+# The build tree's plugins (libtool keeps the .so files in .libs/).
+it_plugin_dir() {
+	if [ -d "$top_builddir/plugins/.libs" ]; then
+		echo "$top_builddir/plugins/.libs"
+	else
+		mkdir -p "$IT_TMP/plugins"
+		echo "$IT_TMP/plugins"
+	fi
+}
+
+# it_write_config LISTEN [extra "key = value" lines...]: $IT_TMP/axon.conf.
+# Small limits so that 413 and 429 are cheap to reach.
+it_write_config() {
+	local listen=$1 line
+	shift
+	{
+		echo "listen = $listen"
+		echo "socket_mode = 0600"
+		echo "data_dir = $IT_TMP/data"
+		echo "template_dir = ${IT_TEMPLATES:-$top_srcdir/templates}"
+		echo "plugin_dirs = $(it_plugin_dir)"
+		echo "log = $IT_TMP/axond.log"
+		echo "log_level = debug"
+		echo "threads = 4"
+		echo "max_body = 64K"
+		echo "login_max_failures = 3"
+		echo "login_lockout = 10m"
+		for line in "$@"; do
+			echo "$line"
+		done
+	} >"$IT_TMP/axon.conf"
+	DB=$IT_TMP/data/axon.db
+}
+
+# Starts axond in the foreground as a child; waits for its socket or port.
+it_start_axond() {
+	local listen
+	listen=$(sed -n 's/^listen = //p' "$IT_TMP/axon.conf")
+	# Each start has its own stderr, where the sanitizers report.
+	AXOND_STDERR=$IT_TMP/axond-$((${#IT_PIDS[@]} + 1)).stderr
+	"${IT_AXOND_AS[@]}" "$top_builddir/axond" -c "$IT_TMP/axon.conf" -f 2>"$AXOND_STDERR" &
+	AXOND_PID=$!
+	IT_PIDS+=("$AXOND_PID")
+	local i
+	for ((i = 0; i < 300; i++)); do
+		kill -0 "$AXOND_PID" 2>/dev/null || {
+			echo "axond exited at start:"
+			cat "$AXOND_STDERR"
+			return 1
+		}
+		case $listen in
+		unix:*) [ -S "${listen#unix:}" ] && return 0 ;;
+		*) (exec 3<>"/dev/tcp/${listen%:*}/${listen##*:}") 2>/dev/null && return 0 ;;
+		esac
+		sleep 0.1
+	done
+	echo "axond did not listen on $listen within 30 s"
+	return 1
+}
+
+# Stops axond with SIGTERM and returns its exit status.
+it_stop_axond() {
+	kill -TERM "$AXOND_PID" 2>/dev/null
+	it_wait_exit "$AXOND_PID" 150 || { echo "axond did not exit within 15 s of SIGTERM"; return 1; }
+	wait "$AXOND_PID"
+}
+
+it_start_nginx() {
+	local dir=$IT_TMP/nginx port
+	port=$(free_port)
+	write_nginx_conf "$dir" "$port" "$IT_TMP/axond.sock" "$dir/error.log" "${IT_NGINX_HTTP_EXTRA:-}"
+	nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" &
+	IT_PIDS+=($!)
+	BASE_URL=http://127.0.0.1:$port
+	it_wait_port "$port" nginx "$dir/error.log"
+}
+
+# Apache with only the modules it needs, in the foreground as our child.
+it_start_apache() {
+	local dir=$IT_TMP/apache port mods=/usr/lib/apache2/modules mod
+	port=$(free_port)
+	mkdir -p "$dir"
+	sed -e "s|127.0.0.1:8080|127.0.0.1:$port|g" \
+		-e "s#unix:/run/axon/axond.sock|fcgi://localhost/#fcgi://$AXOND_ADDR/#g" \
+		-e "s|\${APACHE_LOG_DIR}|$dir|g" \
+		"$top_srcdir/etc/apache/axon.conf" >"$dir/site.conf"
+	{
+		for mod in mpm_event authz_core proxy proxy_fcgi; do
+			echo "LoadModule ${mod}_module $mods/mod_$mod.so"
+		done
+		cat <<-EOF
+		ServerRoot $dir
+		ServerName 127.0.0.1
+		PidFile $dir/apache.pid
+		DefaultRuntimeDir $dir
+		Mutex file:$dir default
+		ErrorLog $dir/error.log
+		LogLevel warn
+		EOF
+		[ "$(id -u)" = 0 ] && printf 'User www-data\nGroup www-data\n'
+		echo "Include $dir/site.conf"
+	} >"$dir/apache.conf"
+	apache2 -f "$dir/apache.conf" -DFOREGROUND &
+	IT_PIDS+=($!)
+	BASE_URL=http://127.0.0.1:$port
+	it_wait_port "$port" Apache "$dir/error.log"
+}
+
+# it_wait_port PORT NAME LOG
+it_wait_port() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "$2 did not listen on port $1 within 10 s:"
+	cat "$3" 2>/dev/null
+	return 1
+}
+
+# Waits until axond answers /healthz through the front.
+it_wait_healthz() {
+	local i
+	for ((i = 0; i < 150; i++)); do
+		[ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE_URL/healthz")" = 200 ] && return 0
+		sleep 0.2
+	done
+	echo "no 200 from $BASE_URL/healthz within 30 s"
+	return 1
+}
+
+# it_start FRONT [extra config lines...]: axond and nginx or Apache, ready.
+it_start() {
+	local front=$1
+	shift
+	case $front in
+	nginx)
+		it_write_config "unix:$IT_TMP/axond.sock" "$@"
+		it_start_axond || exit 1
+		it_start_nginx || exit 1
+		;;
+	apache)
+		command -v apache2 >/dev/null || it_skip "apache2 is not installed"
+		AXOND_ADDR=127.0.0.1:$(free_port)
+		it_write_config "$AXOND_ADDR" "$@"
+		it_start_axond || exit 1
+		it_start_apache || exit 1
+		;;
+	*)
+		echo "it_start: unknown front '$front' (nginx or apache)"
+		exit 1
+		;;
+	esac
+	it_wait_healthz || exit 1
+}
+
+## HTTP
+
+# req METHOD PATH [curl options...]: one request through the front, with the
+# cookie jar $JAR when set. Sets STATUS (000 when no answer came).
+req() {
+	local method=$1 path=$2
+	shift 2
+	local jar=()
+	[ -n "${JAR:-}" ] && jar=(-b "$JAR" -c "$JAR")
+	STATUS=$(curl -sS -o "$BODY" -D "$HEADERS" -w '%{http_code}' -X "$method" \
+		"${jar[@]}" "$@" "$BASE_URL$path") || STATUS=000
+}
+
+# header NAME: the value of a header of the last answer.
+header() {
+	grep -i "^$1:" "$HEADERS" | head -n 1 | sed -e 's/^[^:]*:[[:space:]]*//' -e 's/\r$//'
+}
+
+# The CSRF token of the first form in the last answer.
+csrf_from_body() {
+	grep -o '<input[^>]*name="csrf"[^>]*>' "$BODY" | head -n 1 | sed -n 's/.*value="\([^"]*\)".*/\1/p'
+}
+
+# jqb FILTER: a value of the last (JSON) answer.
+jqb() {
+	jq -r "$1" "$BODY" 2>/dev/null
+}
+
+# sql QUERY: one value from the database, read beside the running axond.
+sql() {
+	sqlite3 -cmd '.timeout 5000' "$DB" "$1" 2>&1
+}
+
+# The rows a refused request must not change.
+row_counts() {
+	sql "SELECT (SELECT count(*) FROM users) || ' users, ' || (SELECT count(*) FROM workflows) ||
+		' workflows, ' || (SELECT count(*) FROM workflow_versions) || ' versions, ' ||
+		(SELECT count(*) FROM api_tokens) || ' tokens'"
+}
+
+## Checks: each prints one line; a failure never stops the test.
+
+it_pass() {
+	IT_CHECKS=$((IT_CHECKS + 1))
+	echo "ok - $1"
+}
+
+it_fail() {
+	IT_CHECKS=$((IT_CHECKS + 1))
+	IT_FAILURES=$((IT_FAILURES + 1))
+	echo "FAIL - $1"
+	shift
+	local line
+	for line in "$@"; do
+		echo "    $line"
+	done
+}
+
+# The start of the last answer, for failure messages.
+it_answer() {
+	echo "answer: HTTP $STATUS $(head -c 300 "$BODY" 2>/dev/null | tr '\n' ' ')"
+}
+
+check_eq() { # GOT WANT WHAT
+	if [ "$1" = "$2" ]; then it_pass "$3"; else it_fail "$3" "got '$1', want '$2'"; fi
+}
+
+check_status() { # WANT WHAT
+	if [ "$STATUS" = "$1" ]; then it_pass "$2 (HTTP $1)"; else it_fail "$2" "want HTTP $1" "$(it_answer)"; fi
+}
+
+check_body_contains() { # STRING WHAT
+	if grep -qF -- "$1" "$BODY"; then it_pass "$2"; else it_fail "$2" "the answer lacks: $1" "$(it_answer)"; fi
+}
+
+check_body_lacks() { # STRING WHAT
+	if grep -qF -- "$1" "$BODY"; then it_fail "$2" "the answer contains: $1" "$(it_answer)"; else it_pass "$2"; fi
+}
+
+check_header() { # NAME EXTENDED-REGEX WHAT
+	local v
+	v=$(header "$1")
+	if printf '%s' "$v" | grep -qE -- "$2"; then it_pass "$3"; else it_fail "$3" "$1: '$v' does not match /$2/"; fi
+}
+
+# check_json FILTER WANT WHAT: jq FILTER over the last answer.
+check_json() {
+	check_eq "$(jqb "$1")" "$2" "$3"
+}
+
+# The headers every answer carries, whatever its status.
+check_security_headers() { # WHAT
+	check_header Content-Security-Policy "default-src 'self'" "$1: Content-Security-Policy"
+	check_header X-Content-Type-Options '^nosniff$' "$1: X-Content-Type-Options"
+	check_header X-Frame-Options '^DENY$' "$1: X-Frame-Options"
+	check_header Referrer-Policy '^same-origin$' "$1: Referrer-Policy"
+}
+
+it_done() {
+	echo "$IT_CHECKS checks, $IT_FAILURES failed"
+	[ "$IT_CHECKS" -gt 0 ] || exit 99
+	[ "$IT_FAILURES" = 0 ] || exit 1
+	exit 0
+}

@@ -1,0 +1,61 @@
+/* The config schema subset: what a plugin may declare, and how a config is
+ * checked and completed with defaults. */
+#include <stdlib.h>
+
+#include "../testlib.h"
+#include "plugin/schema.h"
+
+static char err[400];
+
+static const char *parse_error(const char *text)
+{
+	json_t *s = schema_parse(text, err, sizeof err);
+	json_decref(s);
+	return s ? "(accepted)" : err;
+}
+
+static char *apply(const json_t *schema, const char *config)
+{
+	json_t *c = config ? json_loads(config, 0, NULL) : NULL;
+	json_t *out = schema_apply(schema, c, err, sizeof err);
+	json_decref(c);
+	char *s = out ? json_dumps(out, JSON_COMPACT | JSON_SORT_KEYS) : strdup(err);
+	json_decref(out);
+	return s;
+}
+
+int main(void)
+{
+	CHECK_CONTAINS(parse_error("{"), "config schema is not JSON");
+	CHECK_CONTAINS(parse_error("[]"), "must be an object with \"type\": \"object\"");
+	CHECK_CONTAINS(parse_error("{\"type\": \"object\", \"oneOf\": []}"), "unsupported keyword 'oneOf'");
+	CHECK_CONTAINS(parse_error("{\"type\": \"object\", \"properties\": {\"a\": {\"type\": \"date\"}}}"), "property 'a': \"type\" must be one of");
+	CHECK_CONTAINS(parse_error("{\"type\": \"object\", \"properties\": {\"a\": {\"type\": \"string\", \"minLength\": 1}}}"), "unsupported keyword 'minLength'");
+	CHECK_CONTAINS(parse_error("{\"type\": \"object\", \"properties\": {\"a\": {\"type\": \"string\", \"enum\": [\"x\"], \"default\": \"y\"}}}"), "not one of its enum values");
+	CHECK_CONTAINS(parse_error("{\"type\": \"object\", \"properties\": {}, \"required\": [\"b\"]}"), "\"required\" names 'b', which is not a property");
+	CHECK_STR(parse_error(NULL), "(accepted)");
+
+	json_t *s = schema_parse("{\"type\": \"object\", \"properties\": {"
+	                         "\"mode\": {\"type\": \"string\", \"enum\": [\"a\", \"b\"], \"default\": \"a\"},"
+	                         "\"n\": {\"type\": \"integer\", \"default\": 3}, \"x\": {\"type\": \"number\"},"
+	                         "\"name\": {\"type\": \"string\"}, \"any\": {}}, \"required\": [\"name\"]}", err, sizeof err);
+	CHECK(s != NULL);
+	char *r;
+	CHECK_STR(r = apply(s, "{\"name\": \"z\"}"), "{\"mode\":\"a\",\"n\":3,\"name\":\"z\"}");
+	free(r);
+	CHECK_STR(r = apply(s, "{\"name\": \"z\", \"mode\": \"b\", \"n\": 4.0, \"x\": 1, \"any\": [1]}"),
+	          "{\"any\":[1],\"mode\":\"b\",\"n\":4.0,\"name\":\"z\",\"x\":1}");
+	free(r);
+	CHECK_STR(r = apply(s, NULL), "config: the field 'name' is required");
+	free(r);
+	CHECK_STR(r = apply(s, "{\"name\": \"z\", \"mode\": \"c\"}"), "config: field 'mode' must be one of [\"a\",\"b\"]");
+	free(r);
+	CHECK_STR(r = apply(s, "{\"name\": \"z\", \"n\": 1.5}"), "config: field 'n' must be of type integer");
+	free(r);
+	CHECK_STR(r = apply(s, "{\"name\": \"z\", \"colour\": 1}"), "config: unknown field 'colour'");
+	free(r);
+	CHECK_STR(r = apply(s, "[1]"), "the config must be a JSON object");
+	free(r);
+	json_decref(s);
+	return t_done("test_schema");
+}

@@ -1,0 +1,228 @@
+/* Hostile and buggy blocks: each tries one thing a block must not do, or
+ * fails in one way, and test_hostile expects the outcome it gets. Built as a
+ * plugin against the SDK header only, like any community block. */
+#include <axon/block.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static int ok(struct axon_ctx *ctx)
+{
+	return axon_emit(ctx, "out", json_object()) == 0 ? AXON_OK : AXON_FAIL;
+}
+
+static int noop(struct axon_ctx *ctx, const json_t *in, const json_t *cfg)
+{
+	return ok(ctx);
+}
+
+static int fail(struct axon_ctx *ctx, const json_t *in, const json_t *cfg)
+{
+	axon_log(ctx, AXON_LOG_WARN, "about to fail");
+	return axon_fail(ctx, "the input was %s", "refused");
+}
+
+static int read_file(struct axon_ctx *ctx, const json_t *in, const json_t *cfg)
+{
+	int fd = open("axon.conf", O_RDONLY);
+	return axon_fail(ctx, "open returned %d", fd);
+}
+
+static int write_file(struct axon_ctx *ctx, const json_t *in, const json_t *cfg)
+{
+	FILE *f = fopen("hostile-was-here", "w");
+	return axon_fail(ctx, "fopen returned %p", (void *)f);
+}
+
+static int tcp_socket(struct axon_ctx *ctx, const json_t *in, const json_t *cfg)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	return axon_fail(ctx, "socket returned %d", fd);
+}
+
+static int unix_socket(struct axon_ctx *ctx, const json_t *in, const json_t *cfg)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	return axon_fail(ctx, "socket returned %d", fd);
+}
+
+static int exec_shell(struct axon_ctx *ctx, const json_t *in, const json_t *cfg)
+{
+	execlp("sh", "sh", "-c", "echo pwned", (char *)NULL);
+	return axon_fail(ctx, "execlp returned");
+}
+
+static int exec_memory(struct axon_ctx *ctx, const json_t *in, const json_t *cfg)
+{
+	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	return axon_fail(ctx, "mmap returned %p", p);
+}
+
+static int do_fork(struct axon_ctx *ctx, const json_t *in, const json_t *cfg)
+{
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(0);
+	return axon_fail(ctx, "fork returned %d", (int)pid);
+}
+
+static int do_ptrace(struct axon_ctx *ctx, const json_t *in, const json_t *cfg)
+{
+	long rc = ptrace(PTRACE_TRACEME, 0, NULL, NULL);
+	return axon_fail(ctx, "ptrace returned %ld", rc);
+}
+
+/* inputs: {"pid": the process to kill} (the test gives the daemon's). */
+static int kill_parent(struct axon_ctx *ctx, const json_t *in, const json_t *cfg)
+{
+	pid_t pid = (pid_t)json_integer_value(json_object_get(in, "pid"));
+	int rc = kill(pid, SIGKILL);
+	return axon_fail(ctx, "kill returned %d", rc);
+}
+
+static int read_env(struct axon_ctx *ctx, const json_t *in, const json_t *cfg)
+{
+	int n = 0;
+	for (char **e = environ; e && *e; e++)
+		n++;
+	return axon_emit(ctx, "out", json_pack("{s:i, s:b}", "count", n, "home", getenv("HOME") != NULL)) == 0 ? AXON_OK : AXON_FAIL;
+}
+
+static int endless_loop(struct axon_ctx *ctx, const json_t *in, const json_t *cfg)
+{
+	for (volatile unsigned long i = 0;; i++)
+		;
+	return ok(ctx);
+}
+
+static int alloc_10g(struct axon_ctx *ctx, const json_t *in, const json_t *cfg)
+{
+	char *volatile p = malloc(10ull << 30);
+	memset(p, 1, 10ull << 30);
+	return axon_fail(ctx, "allocated %p", (void *)p);
+}
+
+/* The depth comes from the input, so the compiler cannot see that it never ends. */
+static int recurse(int depth, int limit)
+{
+	volatile char pad[256];
+	pad[0] = (char)depth;
+	return depth == limit ? 0 : recurse(depth + 1, limit) + pad[0];
+}
+
+static int recursion(struct axon_ctx *ctx, const json_t *in, const json_t *cfg)
+{
+	return axon_fail(ctx, "returned %d", recurse(0, (int)json_integer_value(json_object_get(in, "in")) - 1));
+}
+
+static int huge_output(struct axon_ctx *ctx, const json_t *in, const json_t *cfg)
+{
+	size_t n = 20u << 20;
+	char *s = malloc(n + 1);
+	if (!s)
+		return axon_fail(ctx, "no memory");
+	memset(s, 'x', n);
+	s[n] = '\0';
+	json_t *v = json_string(s);
+	free(s);
+	return axon_emit(ctx, "out", v) == 0 ? AXON_OK : AXON_FAIL;
+}
+
+static int garbage(struct axon_ctx *ctx, const json_t *in, const json_t *cfg)
+{
+	static const char junk[] = "this is not a frame, just text on the channel\n";
+	if (write(3, junk, sizeof junk - 1) < 0)
+		return axon_fail(ctx, "write failed");
+	return ok(ctx);
+}
+
+static int close_channel(struct axon_ctx *ctx, const json_t *in, const json_t *cfg)
+{
+	close(3);
+	return ok(ctx);
+}
+
+static int segfault(struct axon_ctx *ctx, const json_t *in, const json_t *cfg)
+{
+	volatile int *volatile p = NULL;
+	*p = 1;
+	return ok(ctx);
+}
+
+static int do_abort(struct axon_ctx *ctx, const json_t *in, const json_t *cfg)
+{
+	abort();
+	return ok(ctx);
+}
+
+static int sleep_forever(struct axon_ctx *ctx, const json_t *in, const json_t *cfg)
+{
+	for (;;)
+		sleep(1000);
+	return ok(ctx);
+}
+
+/* Reads a secret and tries to leak it through its log, its outputs and its
+ * error: the daemon masks it everywhere. */
+static int leak_secret(struct axon_ctx *ctx, const json_t *in, const json_t *cfg)
+{
+	char err[300];
+	json_t *v = axon_secret(ctx, "token", err, sizeof err);
+	if (!v)
+		return axon_fail(ctx, "%s", err);
+	axon_log(ctx, AXON_LOG_INFO, "the token is %s", json_string_value(v));
+	if (json_is_true(json_object_get(in, "in"))) {
+		int rc = axon_fail(ctx, "failing with %s", json_string_value(v));
+		json_decref(v);
+		return rc;
+	}
+	return axon_emit(ctx, "out", json_pack("{s:o}", "leak", v)) == 0 ? AXON_OK : AXON_FAIL;
+}
+
+static int bad_port(struct axon_ctx *ctx, const json_t *in, const json_t *cfg)
+{
+	return axon_emit(ctx, "elsewhere", json_true()) == 0 ? AXON_OK : AXON_FAIL;
+}
+
+static const struct axon_port in_ports[] = { { "in", "anything" }, { "pid", "for kill_parent" }, { NULL, NULL } };
+static const struct axon_port out_ports[] = { { "out", "an object" }, { NULL, NULL } };
+
+#define HOSTILE(n, fn) { .name = "hostile." n, .version = "1.0.0", .title = n, .category = "test", \
+	.inputs = in_ports, .outputs = out_ports, .run = fn }
+
+static const struct axon_block blocks[] = {
+	HOSTILE("noop", noop),
+	HOSTILE("fail", fail),
+	HOSTILE("read_file", read_file),
+	HOSTILE("write_file", write_file),
+	HOSTILE("tcp_socket", tcp_socket),
+	HOSTILE("unix_socket", unix_socket),
+	HOSTILE("exec_shell", exec_shell),
+	HOSTILE("exec_memory", exec_memory),
+	HOSTILE("fork", do_fork),
+	HOSTILE("ptrace", do_ptrace),
+	HOSTILE("kill_parent", kill_parent),
+	HOSTILE("read_env", read_env),
+	HOSTILE("endless_loop", endless_loop),
+	HOSTILE("alloc_10g", alloc_10g),
+	HOSTILE("recursion", recursion),
+	HOSTILE("huge_output", huge_output),
+	HOSTILE("garbage", garbage),
+	HOSTILE("close_channel", close_channel),
+	HOSTILE("segfault", segfault),
+	HOSTILE("abort", do_abort),
+	HOSTILE("sleep_forever", sleep_forever),
+	HOSTILE("bad_port", bad_port),
+	HOSTILE("leak_secret", leak_secret),
+};
+
+AXON_PLUGIN("hostile", blocks)

@@ -1,0 +1,116 @@
+/* 50 runs at once from 50 threads, good and bad mixed: every run gets its own
+ * outcome, and afterwards no process and no fd is left behind (/proc). */
+#include "build-config.h"
+
+#include <dirent.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "../testlib.h"
+#include "config.h"
+#include "log.h"
+#include "sandbox/sandbox.h"
+
+#define RUNS 50
+
+static struct sandbox *sb;
+static enum run_outcome got[RUNS];
+static int run_rc[RUNS];
+
+static const char *block_of(int i)
+{
+	return i % 5 == 4 ? "hostile.abort" : i % 5 == 3 ? "hostile.read_file" : "hostile.noop";
+}
+
+static void *one_run(void *arg)
+{
+	int i = (int)(intptr_t)arg;
+	struct run_result r;
+	run_rc[i] = sandbox_run(sb, block_of(i), NULL, NULL, NULL, &r);
+	got[i] = r.outcome;
+	run_result_free(&r);
+	return NULL;
+}
+
+static int count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	int n = 0;
+	if (!d)
+		return -1;
+	for (struct dirent *e; (e = readdir(d));)
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/* The zygote closes a run's reply socket just after its last answer: give
+ * it a moment to settle before counting. */
+static int settled_count(const char *dir, int want)
+{
+	int n = count_entries(dir);
+	for (int i = 0; i < 100 && n != want; i++) {
+		usleep(10000);
+		n = count_entries(dir);
+	}
+	return n;
+}
+
+/* The zygote's children, from /proc/PID/task/PID/children. */
+static int zygote_children(pid_t z)
+{
+	char path[64], buf[4096];
+	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)z, (int)z);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	int count = 0;
+	for (char *p = strtok(buf, " \n"); p; p = strtok(NULL, " \n"))
+		count++;
+	return count;
+}
+
+int main(void)
+{
+	struct config c;
+	char err[600];
+	const char *top = getenv("top_builddir");
+	log_open("stderr", LOG_LVL_WARN);
+	config_defaults(&c);
+	snprintf(c.plugin_dirs, sizeof c.plugin_dirs, "%s/tests/sandbox/.libs/hostile.so", top ? top : ".");
+	sb = sandbox_start(&c, err, sizeof err);
+	CHECK(sb != NULL);
+	if (!sb)
+		return t_done("test_concurrent");
+	char zfd[64];
+	snprintf(zfd, sizeof zfd, "/proc/%d/fd", (int)sandbox_zygote_pid(sb));
+	usleep(200000);
+	int fds_before = count_entries("/proc/self/fd"), zfds_before = count_entries(zfd);
+	pthread_t t[RUNS];
+	for (int round = 0; round < 2; round++) {
+		for (int i = 0; i < RUNS; i++)
+			CHECK(pthread_create(&t[i], NULL, one_run, (void *)(intptr_t)i) == 0);
+		for (int i = 0; i < RUNS; i++)
+			pthread_join(t[i], NULL);
+		for (int i = 0; i < RUNS; i++) {
+			enum run_outcome want = i % 5 == 4 ? RUN_CRASH : i % 5 == 3 ? RUN_VIOLATION : RUN_OK;
+			CHECK(run_rc[i] == 0);
+			CHECK_STR(run_outcome_name(got[i]), run_outcome_name(want));
+		}
+	}
+	int fds_after = count_entries("/proc/self/fd"), zfds_after = settled_count(zfd, zfds_before);
+	printf("fds: daemon %d -> %d, zygote %d -> %d; zygote children now %d\n", fds_before, fds_after,
+	       zfds_before, zfds_after, zygote_children(sandbox_zygote_pid(sb)));
+	CHECK(fds_after == fds_before);
+	CHECK(zfds_after == zfds_before);
+	CHECK(zygote_children(sandbox_zygote_pid(sb)) == 0);
+	pid_t z = sandbox_zygote_pid(sb);
+	sandbox_stop(sb);
+	CHECK(kill(z, 0) < 0); /* reaped, not a zombie */
+	return t_done("test_concurrent");
+}

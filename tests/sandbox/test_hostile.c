@@ -1,0 +1,111 @@
+/* Each hostile block ends in the outcome it deserves, with a message that
+ * says why; the zygote survives and the next run is fine. */
+#include "build-config.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "../testlib.h"
+#include "config.h"
+#include "log.h"
+#include "sandbox/sandbox.h"
+#include "strbuf.h"
+
+struct hostile_case {
+	const char *block;
+	const char *inputs; /* JSON, or NULL */
+	struct run_limits limits;
+	enum run_outcome want;
+	const char *message; /* a part of the message */
+};
+
+static struct sandbox *start(void)
+{
+	struct config c;
+	char err[600];
+	const char *top = getenv("top_builddir");
+	config_defaults(&c);
+	snprintf(c.plugin_dirs, sizeof c.plugin_dirs, "%s/tests/sandbox/.libs/hostile.so", top ? top : ".");
+	struct sandbox *sb = sandbox_start(&c, err, sizeof err);
+	if (!sb)
+		fprintf(stderr, "sandbox_start: %s\n", err);
+	return sb;
+}
+
+/* In the ASan/UBSan build the sanitizer runtime catches a segfault or a
+ * failed allocation first and starts writing its report, which the policy
+ * forbids: those blocks still end confined, as a violation, not as the
+ * crash or memory_limit of the normal build. */
+#ifdef AXON_SANITIZERS
+#define SANITIZED(normal) RUN_VIOLATION
+#define SANITIZED_MESSAGE(normal) "which blocks may not make"
+#else
+#define SANITIZED(normal) normal
+#define SANITIZED_MESSAGE(normal) normal
+#endif
+
+int main(void)
+{
+	char pid_input[64];
+	const struct hostile_case cases[] = {
+		{ "hostile.read_file", NULL, { 0 }, RUN_VIOLATION, "'openat'" },
+		{ "hostile.write_file", NULL, { 0 }, RUN_VIOLATION, "'openat'" },
+		{ "hostile.tcp_socket", NULL, { 0 }, RUN_VIOLATION, "'socket'" },
+		{ "hostile.unix_socket", NULL, { 0 }, RUN_VIOLATION, "'socket'" },
+		{ "hostile.exec_shell", NULL, { 0 }, RUN_VIOLATION, "'execve'" },
+		{ "hostile.exec_memory", NULL, { 0 }, RUN_VIOLATION, "'mmap'" },
+		{ "hostile.fork", NULL, { 0 }, RUN_VIOLATION, "'clone'" },
+		{ "hostile.ptrace", NULL, { 0 }, RUN_VIOLATION, "'ptrace'" },
+		{ "hostile.kill_parent", pid_input, { 0 }, RUN_VIOLATION, "'kill'" },
+		{ "hostile.endless_loop", NULL, { .wall_ms = 10000, .cpu_ms = 1000 }, RUN_CPU_LIMIT, "CPU time limit" },
+		{ "hostile.endless_loop", NULL, { .wall_ms = 400 }, RUN_TIMEOUT, "wall-clock limit of 400 ms" },
+		{ "hostile.alloc_10g", NULL, { 0 }, SANITIZED(RUN_MEMORY_LIMIT), SANITIZED_MESSAGE("memory limit of 256 MiB") },
+		{ "hostile.recursion", "{\"in\": 0}", { 0 }, RUN_CRASH, "stack overflow" },
+		{ "hostile.huge_output", NULL, { 0 }, RUN_OUTPUT_TOO_LARGE, "8388608 bytes" },
+		{ "hostile.garbage", NULL, { 0 }, RUN_BAD_OUTPUT, "garbage" },
+		{ "hostile.close_channel", NULL, { 0 }, RUN_CRASH, "without a result" },
+		{ "hostile.segfault", NULL, { 0 }, SANITIZED(RUN_CRASH), SANITIZED_MESSAGE("SIGSEGV") },
+		{ "hostile.abort", NULL, { 0 }, RUN_CRASH, "SIGABRT" },
+		{ "hostile.sleep_forever", NULL, { .wall_ms = 300 }, RUN_TIMEOUT, "300 ms" },
+		{ "hostile.bad_port", NULL, { 0 }, RUN_BAD_OUTPUT, "'elsewhere'" },
+		{ "hostile.fail", NULL, { 0 }, RUN_ERROR, "the input was refused" },
+		{ "hostile.no_such_block", NULL, { 0 }, RUN_ERROR, "no plugin provides" },
+	};
+	log_open("stderr", LOG_LVL_WARN);
+	snprintf(pid_input, sizeof pid_input, "{\"pid\": %d}", (int)getpid());
+	struct sandbox *sb = start();
+	CHECK(sb != NULL);
+	if (!sb)
+		return t_done("test_hostile");
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const struct hostile_case *c = &cases[i];
+		struct run_result r;
+		json_t *inputs = c->inputs ? json_loads(c->inputs, 0, NULL) : NULL;
+		int rc = sandbox_run(sb, c->block, NULL, inputs, &c->limits, &r);
+		json_decref(inputs);
+		CHECK(rc == 0);
+		printf("%-24s %-16s %s\n", c->block, run_outcome_name(r.outcome), r.message ? r.message : "");
+		CHECK_STR(run_outcome_name(r.outcome), run_outcome_name(c->want));
+		CHECK_CONTAINS(r.message, c->message);
+		CHECK(json_object_size(r.outputs) == 0);
+		run_result_free(&r);
+		/* The daemon and the zygote are alive, and the next run is fine. */
+		CHECK(kill(sandbox_zygote_pid(sb), 0) == 0);
+		rc = sandbox_run(sb, "hostile.noop", NULL, NULL, NULL, &r);
+		CHECK(rc == 0 && r.outcome == RUN_OK && json_object_get(r.outputs, "out"));
+		run_result_free(&r);
+	}
+	/* A block sees an empty environment. */
+	struct run_result r;
+	sandbox_run(sb, "hostile.read_env", NULL, NULL, NULL, &r);
+	CHECK(r.outcome == RUN_OK);
+	CHECK(json_integer_value(json_object_get(json_object_get(r.outputs, "out"), "count")) == 0);
+	run_result_free(&r);
+	/* A failing block's log reaches the result. */
+	sandbox_run(sb, "hostile.fail", NULL, NULL, NULL, &r);
+	CHECK_STR(json_string_value(json_object_get(json_array_get(r.logs, 0), "message")), "about to fail");
+	run_result_free(&r);
+	sandbox_stop(sb);
+	return t_done("test_hostile");
+}

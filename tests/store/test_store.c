@@ -1,0 +1,378 @@
+/* The store's behaviour through its interface, on a real file: users,
+ * sessions, API tokens, versioned workflows and their search, the audit log
+ * and login throttling. */
+#include <time.h>
+
+#include "store/store.h"
+#include "../testlib.h"
+#include "scratch.h"
+
+static struct store *st;
+static int64_t owner, alice, bob;
+
+/* 1 if the audit log holds action by username (NULL: anyone). */
+static int audited(const char *action, const char *username)
+{
+	json_t *log = NULL, *e;
+	size_t i;
+	int found = 0;
+	if (store_audit_list(st, 1000, &log) != STORE_OK)
+		return 0;
+	json_array_foreach(log, i, e) {
+		const char *who = json_string_value(json_object_get(e, "user"));
+		if (!strcmp(json_string_value(json_object_get(e, "action")), action) &&
+		    (!username || (who && !strcmp(who, username))))
+			found = 1;
+	}
+	json_decref(log);
+	return found;
+}
+
+static void test_roles(void)
+{
+	enum role r;
+	CHECK(role_parse("editor", &r) == 0 && r == ROLE_EDITOR);
+	CHECK(role_parse("owner", &r) == 0 && r == ROLE_OWNER);
+	CHECK(role_parse("admin", &r) == -1);
+	CHECK_STR(role_name(ROLE_VIEWER), "viewer");
+}
+
+static void test_users(void)
+{
+	int64_t n = -1, id;
+	CHECK(store_user_count(st, &n) == STORE_OK && n == 0);
+	CHECK(store_setup_owner(st, "olga", "hash-olga", &owner) == STORE_OK);
+	CHECK(store_setup_owner(st, "mallory", "hash-m", &id) == STORE_CONFLICT);
+	CHECK_CONTAINS(store_errmsg(st), "setup is already done");
+	CHECK(audited("user.setup", "olga"));
+
+	CHECK(store_user_create(st, owner, "alice", "hash-a", ROLE_EDITOR, &alice) == STORE_OK);
+	CHECK(store_user_create(st, owner, "bob", "hash-b", ROLE_VIEWER, &bob) == STORE_OK);
+	CHECK(store_user_create(st, owner, "alice", "x", ROLE_VIEWER, &id) == STORE_CONFLICT);
+	CHECK_CONTAINS(store_errmsg(st), "\"alice\" is taken");
+	CHECK(store_user_create(st, owner, "ALICE", "x", ROLE_VIEWER, &id) == STORE_CONFLICT);
+	CHECK(store_user_count(st, &n) == STORE_OK && n == 3);
+	CHECK(audited("user.create", "olga"));
+
+	struct user u;
+	char *hash = NULL;
+	CHECK(store_user_by_name(st, "alice", &u, &hash) == STORE_OK);
+	CHECK(u.id == alice && u.role == ROLE_EDITOR && !u.disabled && u.created_at > 0);
+	CHECK_STR(u.username, "alice");
+	CHECK_STR(hash, "hash-a");
+	free(hash);
+	CHECK(store_user_by_id(st, bob, &u, NULL) == STORE_OK);
+	CHECK_STR(u.username, "bob");
+	CHECK(store_user_by_name(st, "nobody", &u, NULL) == STORE_NOTFOUND);
+	CHECK(store_user_by_id(st, 999, &u, NULL) == STORE_NOTFOUND);
+
+	json_t *list = NULL;
+	CHECK(store_user_list(st, &list) == STORE_OK);
+	CHECK(json_array_size(list) == 3);
+	CHECK_STR(json_string_value(json_object_get(json_array_get(list, 0), "username")), "alice");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(list, 0), "role")), "editor");
+	json_decref(list);
+
+	/* Roles; the only owner cannot be demoted or disabled. */
+	CHECK(store_user_set_role(st, owner, bob, ROLE_EDITOR) == STORE_OK);
+	CHECK(store_user_by_id(st, bob, &u, NULL) == STORE_OK && u.role == ROLE_EDITOR);
+	CHECK(audited("user.role", "olga"));
+	CHECK(store_user_set_role(st, owner, owner, ROLE_VIEWER) == STORE_CONFLICT);
+	CHECK_CONTAINS(store_errmsg(st), "only owner");
+	CHECK(store_user_set_disabled(st, owner, owner, 1) == STORE_CONFLICT);
+	CHECK(store_user_set_role(st, owner, 999, ROLE_VIEWER) == STORE_NOTFOUND);
+	CHECK(store_user_by_id(st, owner, &u, NULL) == STORE_OK && u.role == ROLE_OWNER && !u.disabled);
+}
+
+static void test_sessions(void)
+{
+	int64_t now = time(NULL);
+	struct user u;
+	CHECK(store_session_create(st, "s-alice-1", alice, now + 100) == STORE_OK);
+	CHECK(store_session_create(st, "s-alice-2", alice, now + 100) == STORE_OK);
+	CHECK(store_session_create(st, "s-bob", bob, now + 100) == STORE_OK);
+	CHECK(audited("session.login", "alice"));
+	CHECK(store_session_user(st, "s-alice-1", now, &u) == STORE_OK && u.id == alice);
+	CHECK(store_session_user(st, "s-alice-1", now + 99, &u) == STORE_OK);
+	CHECK(store_session_user(st, "s-alice-1", now + 100, &u) == STORE_NOTFOUND); /* expired */
+	CHECK(store_session_user(st, "no-such", now, &u) == STORE_NOTFOUND);
+
+	/* A new password ends every other session. */
+	CHECK(store_user_set_password(st, alice, alice, "hash-a2", "s-alice-2") == STORE_OK);
+	CHECK(store_session_user(st, "s-alice-1", now, &u) == STORE_NOTFOUND);
+	CHECK(store_session_user(st, "s-alice-2", now, &u) == STORE_OK && u.id == alice);
+	CHECK(store_session_user(st, "s-bob", now, &u) == STORE_OK);
+	char *hash = NULL;
+	CHECK(store_user_by_id(st, alice, &u, &hash) == STORE_OK);
+	CHECK_STR(hash, "hash-a2");
+	free(hash);
+	CHECK(audited("user.password", "alice"));
+	CHECK(store_user_set_password(st, owner, bob, "hash-b2", NULL) == STORE_OK);
+	CHECK(store_session_user(st, "s-bob", now, &u) == STORE_NOTFOUND);
+
+	/* A disabled user has no session, even one made afterwards. */
+	CHECK(store_user_set_disabled(st, owner, alice, 1) == STORE_OK);
+	CHECK(store_session_user(st, "s-alice-2", now, &u) == STORE_NOTFOUND);
+	CHECK(store_session_create(st, "s-alice-3", alice, now + 100) == STORE_OK);
+	CHECK(store_session_user(st, "s-alice-3", now, &u) == STORE_NOTFOUND);
+	CHECK(audited("user.disable", "olga"));
+	CHECK(store_user_set_disabled(st, owner, alice, 0) == STORE_OK);
+	CHECK(store_session_user(st, "s-alice-3", now, &u) == STORE_OK && u.id == alice && !u.disabled);
+
+	CHECK(store_session_delete(st, "s-alice-3") == STORE_OK);
+	CHECK(store_session_user(st, "s-alice-3", now, &u) == STORE_NOTFOUND);
+	CHECK(store_session_delete(st, "s-alice-3") == STORE_NOTFOUND);
+	CHECK(audited("session.logout", "alice"));
+	CHECK(store_session_create(st, "s-ghost", 999, now + 100) == STORE_NOTFOUND);
+}
+
+static void test_tokens(void)
+{
+	int64_t now = time(NULL), ta, tb, id;
+	struct user u;
+	CHECK(store_token_create(st, alice, "deploy script", "t-alice", &ta) == STORE_OK);
+	CHECK(store_token_create(st, bob, "backup", "t-bob", &tb) == STORE_OK);
+	CHECK(store_token_create(st, bob, "again", "t-bob", &id) == STORE_CONFLICT);
+	CHECK(store_token_create(st, 999, "ghost", "t-ghost", &id) == STORE_NOTFOUND);
+	CHECK_CONTAINS(store_errmsg(st), "is gone");
+	CHECK(audited("token.create", "alice"));
+
+	CHECK(store_token_user(st, "t-alice", now + 5, &u) == STORE_OK && u.id == alice);
+	CHECK(store_token_user(st, "t-nope", now, &u) == STORE_NOTFOUND);
+	json_t *list = NULL;
+	CHECK(store_token_list(st, alice, &list) == STORE_OK);
+	CHECK(json_array_size(list) == 1);
+	json_t *t = json_array_get(list, 0);
+	CHECK(json_integer_value(json_object_get(t, "id")) == ta);
+	CHECK_STR(json_string_value(json_object_get(t, "name")), "deploy script");
+	CHECK(json_integer_value(json_object_get(t, "last_used_at")) == now + 5);
+	CHECK(json_is_false(json_object_get(t, "revoked")));
+	json_decref(list);
+
+	/* Alice cannot revoke Bob's token. */
+	CHECK(store_token_revoke(st, alice, tb) == STORE_NOTFOUND);
+	CHECK(store_token_user(st, "t-bob", now, &u) == STORE_OK && u.id == bob);
+	CHECK(store_token_revoke(st, alice, ta) == STORE_OK);
+	CHECK(store_token_revoke(st, alice, ta) == STORE_NOTFOUND);
+	CHECK(store_token_user(st, "t-alice", now, &u) == STORE_NOTFOUND);
+	CHECK(store_token_list(st, alice, &list) == STORE_OK);
+	CHECK(json_is_true(json_object_get(json_array_get(list, 0), "revoked")));
+	json_decref(list);
+	CHECK(audited("token.revoke", "alice"));
+
+	/* A disabled user's tokens stop working. */
+	CHECK(store_user_set_disabled(st, owner, bob, 1) == STORE_OK);
+	CHECK(store_token_user(st, "t-bob", now, &u) == STORE_NOTFOUND);
+	CHECK(store_user_set_disabled(st, owner, bob, 0) == STORE_OK);
+}
+
+static json_t *workflow(const char *name, const char *tag1, const char *tag2, int marker)
+{
+	json_t *tags = json_array();
+	if (tag1)
+		json_array_append_new(tags, json_string(tag1));
+	if (tag2)
+		json_array_append_new(tags, json_string(tag2));
+	return json_pack("{s:s, s:s, s:o, s:{s:i, s:[]}}", "name", name, "description", "what it does",
+			 "tags", tags, "definition", "marker", marker, "blocks");
+}
+
+static int64_t marker_of(const json_t *wf)
+{
+	return json_integer_value(json_object_get(json_object_get(wf, "definition"), "marker"));
+}
+
+static void test_workflows(void)
+{
+	int64_t id;
+	int v = 0;
+	json_t *wf = workflow("Daily Report", "ops", "daily", 1), *got = NULL;
+	CHECK(store_workflow_create(st, alice, wf, &id) == STORE_OK);
+	json_decref(wf);
+	CHECK(audited("workflow.create", "alice"));
+	CHECK(store_workflow_get(st, id, 0, &got) == STORE_OK);
+	CHECK_STR(json_string_value(json_object_get(got, "name")), "Daily Report");
+	CHECK_STR(json_string_value(json_object_get(got, "description")), "what it does");
+	CHECK_STR(json_string_value(json_object_get(got, "created_by")), "alice");
+	CHECK(json_integer_value(json_object_get(got, "version")) == 1);
+	CHECK(json_integer_value(json_object_get(got, "versions")) == 1);
+	CHECK(json_integer_value(json_object_get(got, "id")) == id);
+	CHECK(json_array_size(json_object_get(got, "tags")) == 2);
+	CHECK(marker_of(got) == 1);
+	json_decref(got);
+
+	/* Every save is a new version; old ones stay readable. */
+	wf = workflow("Daily report v2", "ops", NULL, 2);
+	CHECK(store_workflow_save(st, bob, id, wf, &v) == STORE_OK && v == 2);
+	json_decref(wf);
+	wf = workflow("Nightly report", "nightly", NULL, 3);
+	CHECK(store_workflow_save(st, alice, id, wf, &v) == STORE_OK && v == 3);
+	CHECK(store_workflow_save(st, alice, 999, wf, &v) == STORE_NOTFOUND);
+	json_decref(wf);
+	CHECK(audited("workflow.save", "bob"));
+	CHECK(store_workflow_get(st, id, 0, &got) == STORE_OK);
+	CHECK(json_integer_value(json_object_get(got, "version")) == 3 && marker_of(got) == 3);
+	CHECK(json_integer_value(json_object_get(got, "versions")) == 3);
+	json_decref(got);
+	CHECK(store_workflow_get(st, id, 2, &got) == STORE_OK);
+	CHECK(marker_of(got) == 2);
+	CHECK_STR(json_string_value(json_object_get(got, "saved_by")), "bob");
+	CHECK_STR(json_string_value(json_object_get(got, "name")), "Daily report v2");
+	json_decref(got);
+	CHECK(store_workflow_get(st, id, 9, &got) == STORE_NOTFOUND);
+	CHECK(store_workflow_get(st, 999, 0, &got) == STORE_NOTFOUND);
+
+	/* Restore copies an old version into a new one. */
+	CHECK(store_workflow_restore(st, owner, id, 1, &v) == STORE_OK && v == 4);
+	CHECK(store_workflow_restore(st, owner, id, 42, &v) == STORE_NOTFOUND);
+	CHECK(audited("workflow.restore", "olga"));
+	CHECK(store_workflow_get(st, id, 0, &got) == STORE_OK);
+	CHECK(json_integer_value(json_object_get(got, "version")) == 4 && marker_of(got) == 1);
+	CHECK_STR(json_string_value(json_object_get(got, "name")), "Daily Report");
+	json_decref(got);
+	json_t *versions = NULL;
+	CHECK(store_workflow_versions(st, id, &versions) == STORE_OK);
+	CHECK(json_array_size(versions) == 4);
+	CHECK(json_integer_value(json_object_get(json_array_get(versions, 0), "version")) == 4);
+	CHECK_STR(json_string_value(json_object_get(json_array_get(versions, 0), "note")), "restored from version 1");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(versions, 1), "name")), "Nightly report");
+	CHECK(json_integer_value(json_object_get(json_array_get(versions, 3), "version")) == 1);
+	json_decref(versions);
+	CHECK(store_workflow_versions(st, 999, &versions) == STORE_NOTFOUND);
+
+	/* Bad input is refused with a reason. */
+	json_t *bad = json_pack("{s:s, s:s}", "name", "x", "definition", "not an object");
+	CHECK(store_workflow_create(st, alice, bad, &id) == STORE_ERROR);
+	CHECK_CONTAINS(store_errmsg(st), "definition");
+	json_decref(bad);
+	bad = json_pack("{s:s, s:[i], s:{}}", "name", "x", "tags", 5, "definition");
+	CHECK(store_workflow_create(st, alice, bad, &id) == STORE_ERROR);
+	CHECK_CONTAINS(store_errmsg(st), "tag 1");
+	json_decref(bad);
+}
+
+static void test_search(void)
+{
+	int64_t total = -1, ids[5];
+	json_t *items = NULL;
+	char name[32];
+	for (int i = 0; i < 5; i++) {
+		snprintf(name, sizeof name, "Sync %d%%_", i);
+		json_t *wf = workflow(name, i % 2 ? "odd" : "even", "sync", 10 + i);
+		CHECK(store_workflow_create(st, alice, wf, &ids[i]) == STORE_OK);
+		json_decref(wf);
+	}
+
+	struct wf_query q = { .q = "REPORT", .page = 1, .per_page = 20 };
+	CHECK(store_workflow_list(st, &q, &items, &total) == STORE_OK);
+	CHECK(total == 1 && json_array_size(items) == 1);
+	CHECK_STR(json_string_value(json_object_get(json_array_get(items, 0), "name")), "Daily Report");
+	CHECK(json_integer_value(json_object_get(json_array_get(items, 0), "version")) == 4);
+	json_decref(items);
+
+	/* % and _ are plain characters in a query. */
+	q.q = "%_";
+	CHECK(store_workflow_list(st, &q, &items, &total) == STORE_OK && total == 5);
+	json_decref(items);
+	q.q = "nothing like it";
+	CHECK(store_workflow_list(st, &q, &items, &total) == STORE_OK && total == 0 && json_array_size(items) == 0);
+	json_decref(items);
+
+	/* Tags of the current version only: "nightly" went with version 3. */
+	q.q = NULL;
+	q.tag = "nightly";
+	CHECK(store_workflow_list(st, &q, &items, &total) == STORE_OK && total == 0);
+	json_decref(items);
+	q.tag = "odd";
+	CHECK(store_workflow_list(st, &q, &items, &total) == STORE_OK && total == 2);
+	json_decref(items);
+	q.q = "sync 3";
+	CHECK(store_workflow_list(st, &q, &items, &total) == STORE_OK && total == 1);
+	CHECK(json_integer_value(json_object_get(json_array_get(items, 0), "id")) == ids[3]);
+	json_decref(items);
+
+	/* Pages of two, newest first, with the total of all pages. */
+	q = (struct wf_query){ .page = 1, .per_page = 2 };
+	CHECK(store_workflow_list(st, &q, &items, &total) == STORE_OK && total == 6);
+	CHECK(json_array_size(items) == 2);
+	CHECK(json_integer_value(json_object_get(json_array_get(items, 0), "id")) == ids[4]);
+	json_decref(items);
+	q.page = 3;
+	CHECK(store_workflow_list(st, &q, &items, &total) == STORE_OK && total == 6);
+	CHECK(json_array_size(items) == 2);
+	json_decref(items);
+	q.page = 4;
+	CHECK(store_workflow_list(st, &q, &items, &total) == STORE_OK && json_array_size(items) == 0);
+	json_decref(items);
+
+	json_t *tags = NULL;
+	CHECK(store_tag_list(st, &tags) == STORE_OK);
+	CHECK(json_array_size(tags) == 5); /* daily even odd ops sync */
+	CHECK_STR(json_string_value(json_array_get(tags, 0)), "daily");
+	CHECK_STR(json_string_value(json_array_get(tags, 4)), "sync");
+	json_decref(tags);
+
+	/* Delete takes the versions and tags along. */
+	CHECK(store_workflow_delete(st, owner, ids[1]) == STORE_OK);
+	CHECK(store_workflow_delete(st, owner, ids[3]) == STORE_OK);
+	CHECK(store_workflow_delete(st, owner, ids[3]) == STORE_NOTFOUND);
+	CHECK(audited("workflow.delete", "olga"));
+	json_t *got = NULL;
+	CHECK(store_workflow_get(st, ids[1], 1, &got) == STORE_NOTFOUND);
+	CHECK(store_workflow_versions(st, ids[1], &got) == STORE_NOTFOUND);
+	CHECK(store_tag_list(st, &tags) == STORE_OK);
+	CHECK(json_array_size(tags) == 4); /* "odd" is gone */
+	json_decref(tags);
+	sqlite3 *db = raw_open(scratch_path("store.db"));
+	char sql[128];
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM workflow_versions WHERE workflow_id = %lld", (long long)ids[1]);
+	CHECK(raw_int(db, sql) == 0);
+	CHECK(raw_int(db, "SELECT count(*) FROM pragma_foreign_key_check") == 0);
+	sqlite3_close(db);
+}
+
+static void test_throttle(void)
+{
+	int n = -1;
+	CHECK(store_login_failures(st, "user:alice", 0, &n) == STORE_OK && n == 0);
+	for (int i = 0; i < 3; i++)
+		CHECK(store_login_failure_add(st, "user:alice", 1000 + i) == STORE_OK);
+	CHECK(store_login_failure_add(st, "ip:10.0.0.1", 1000) == STORE_OK);
+	CHECK(store_login_failures(st, "user:alice", 0, &n) == STORE_OK && n == 3);
+	CHECK(store_login_failures(st, "user:alice", 1001, &n) == STORE_OK && n == 2);
+	CHECK(store_login_failures(st, "ip:10.0.0.1", 0, &n) == STORE_OK && n == 1);
+	CHECK(store_login_failures_clear(st, "user:alice") == STORE_OK);
+	CHECK(store_login_failures(st, "user:alice", 0, &n) == STORE_OK && n == 0);
+	CHECK(store_login_failures(st, "ip:10.0.0.1", 0, &n) == STORE_OK && n == 1);
+}
+
+static void test_audit_order(void)
+{
+	json_t *log = NULL;
+	CHECK(store_audit_list(st, 2, &log) == STORE_OK);
+	CHECK(json_array_size(log) == 2);
+	/* Newest first: the last write above was a delete. */
+	CHECK_STR(json_string_value(json_object_get(json_array_get(log, 0), "action")), "workflow.delete");
+	CHECK_CONTAINS(json_string_value(json_object_get(json_array_get(log, 0), "target")), "workflow:");
+	json_decref(log);
+}
+
+int main(void)
+{
+	char err[512];
+	scratch_init();
+	if (store_open(scratch_path("store.db"), &st, err, sizeof err) != STORE_OK) {
+		fprintf(stderr, "%s\n", err);
+		return 99;
+	}
+	test_roles();
+	test_users();
+	test_sessions();
+	test_tokens();
+	test_workflows();
+	test_search();
+	test_throttle();
+	test_audit_order();
+	store_close(st);
+	return t_done("test_store");
+}
