@@ -32,7 +32,7 @@ int store_audit_list(struct store *st, int limit, json_t **out)
 						      "action", (const char *)sqlite3_column_text(stmt, 2),
 						      "target", (const char *)sqlite3_column_text(stmt, 3),
 						      "detail", (const char *)sqlite3_column_text(stmt, 4)));
-	sqlite3_finalize(stmt);
+	db_release(st, stmt);
 	if (rc != STORE_OK) {
 		json_decref(list);
 		return rc;

@@ -86,15 +86,53 @@ static int bind_args(struct store *st, sqlite3_stmt *stmt, const char *types, va
 	return STORE_OK;
 }
 
+/* A free cached statement for sql, or a new one (cached when a slot is free). */
+static int prepare_cached(struct store *st, sqlite3_stmt **out, const char *sql)
+{
+	struct cached_stmt *slot = NULL;
+	for (int i = 0; i < STMT_CACHE_SIZE; i++) {
+		struct cached_stmt *c = &st->cache[i];
+		/* The text is compared too: a few statements are built in stack buffers. */
+		if (c->sql == sql && !c->in_use && !strcmp(sqlite3_sql(c->stmt), sql)) {
+			c->in_use = 1;
+			*out = c->stmt;
+			return STORE_OK;
+		}
+		if (!c->sql && !slot)
+			slot = c;
+	}
+	int rc = sqlite3_prepare_v3(st->db, sql, -1, slot ? SQLITE_PREPARE_PERSISTENT : 0, out, NULL);
+	if (rc != SQLITE_OK)
+		return db_fail(st, rc);
+	if (slot)
+		*slot = (struct cached_stmt){ sql, *out, 1 };
+	return STORE_OK;
+}
+
+void db_release(struct store *st, sqlite3_stmt *stmt)
+{
+	if (!stmt)
+		return;
+	for (int i = 0; i < STMT_CACHE_SIZE; i++) {
+		if (st->cache[i].stmt == stmt) {
+			sqlite3_reset(stmt);
+			sqlite3_clear_bindings(stmt);
+			st->cache[i].in_use = 0;
+			return;
+		}
+	}
+	sqlite3_finalize(stmt);
+}
+
 static int prepare_v(struct store *st, sqlite3_stmt **out, const char *sql, const char *types, va_list ap)
 {
 	*out = NULL;
-	int rc = sqlite3_prepare_v2(st->db, sql, -1, out, NULL);
-	if (rc != SQLITE_OK)
-		return db_fail(st, rc);
+	int rc = prepare_cached(st, out, sql);
+	if (rc != STORE_OK)
+		return rc;
 	rc = bind_args(st, *out, types, ap);
 	if (rc != STORE_OK) {
-		sqlite3_finalize(*out);
+		db_release(st, *out);
 		*out = NULL;
 	}
 	return rc;
@@ -130,7 +168,7 @@ int db_exec(struct store *st, const char *sql, const char *types, ...)
 		return rc;
 	while ((rc = db_step(st, stmt)) == DB_ROW)
 		;
-	sqlite3_finalize(stmt);
+	db_release(st, stmt);
 	return rc;
 }
 
@@ -149,7 +187,7 @@ int db_int(struct store *st, int64_t *out, const char *sql, const char *types, .
 		*out = sqlite3_column_int64(stmt, 0);
 		rc = STORE_OK;
 	}
-	sqlite3_finalize(stmt);
+	db_release(st, stmt);
 	return rc;
 }
 
@@ -200,7 +238,7 @@ static int set_pragmas(struct store *st)
 			: db_failf(st, STORE_ERROR, "the database %s cannot use WAL mode (journal mode stays \"%s\"): "
 				   "put it on a local file system", st->path, mode ? mode : "");
 	}
-	sqlite3_finalize(stmt);
+	db_release(st, stmt);
 	if (rc != STORE_OK)
 		return rc;
 	if ((rc = db_exec(st, "PRAGMA foreign_keys = ON", "")) != STORE_OK)
@@ -241,6 +279,8 @@ void store_close(struct store *st)
 {
 	if (!st)
 		return;
+	for (int i = 0; i < STMT_CACHE_SIZE; i++)
+		sqlite3_finalize(st->cache[i].stmt);
 	sqlite3_close(st->db);
 	free(st->path);
 	free(st);

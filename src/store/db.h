@@ -9,10 +9,20 @@
 
 #include "store.h"
 
+/* Prepared statements are kept per connection and reused: preparing costs
+ * more than running most of our queries. */
+#define STMT_CACHE_SIZE 48
+struct cached_stmt {
+	const char *sql; /* the constant SQL text it was prepared from */
+	sqlite3_stmt *stmt;
+	int in_use;
+};
+
 struct store {
 	sqlite3 *db;
 	char *path;
 	char errmsg[512];
+	struct cached_stmt cache[STMT_CACHE_SIZE];
 };
 
 /* Opens path and sets the pragmas (auto_vacuum, WAL, foreign keys, busy
@@ -28,6 +38,8 @@ int db_failf(struct store *st, int rc, const char *fmt, ...) __attribute__((form
 /* types names one argument per parameter, bound in order to ?1, ?2...:
  *   'i' int64_t, 'n' int, 't' const char * (NULL binds NULL). */
 int db_prepare(struct store *st, sqlite3_stmt **out, const char *sql, const char *types, ...);
+/* Gives back a statement from db_prepare (reset for its next use, or finalized). */
+void db_release(struct store *st, sqlite3_stmt *stmt);
 /* DB_ROW: a row is ready; STORE_OK: done; else the store_rc of the error
  * (which may be positive: STORE_NOTFOUND for a missing reference, say). */
 #define DB_ROW 100

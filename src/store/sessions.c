@@ -111,7 +111,7 @@ int store_token_list(struct store *st, int64_t user_id, json_t **out)
 						      "created_at", (json_int_t)sqlite3_column_int64(stmt, 2),
 						      "last_used_at", last, "revoked", sqlite3_column_int(stmt, 4)));
 	}
-	sqlite3_finalize(stmt);
+	db_release(st, stmt);
 	if (rc != STORE_OK) {
 		json_decref(list);
 		return rc;

@@ -52,7 +52,7 @@ int user_fetch(struct store *st, sqlite3_stmt *stmt, struct user *u, char **pass
 	} else if (rc == STORE_OK) {
 		rc = db_failf(st, STORE_NOTFOUND, "no such user");
 	}
-	sqlite3_finalize(stmt);
+	db_release(st, stmt);
 	return rc;
 }
 
@@ -133,7 +133,7 @@ int store_user_list(struct store *st, json_t **out)
 						      "username", u.username, "role", role_name(u.role),
 						      "disabled", u.disabled, "created_at", (json_int_t)u.created_at));
 	}
-	sqlite3_finalize(stmt);
+	db_release(st, stmt);
 	if (rc != STORE_OK) {
 		json_decref(list);
 		return rc;

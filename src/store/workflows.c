@@ -165,7 +165,7 @@ static int restore_version(struct store *st, int64_t actor, int64_t id, int vers
 	} else if (rc == STORE_OK) {
 		rc = db_failf(st, STORE_NOTFOUND, "workflow %lld has no version %d", (long long)id, version);
 	}
-	sqlite3_finalize(stmt);
+	db_release(st, stmt);
 	return rc;
 }
 
@@ -193,7 +193,7 @@ static int delete_workflow(struct store *st, int64_t actor, int64_t id)
 	} else if (rc == STORE_OK) {
 		rc = db_failf(st, STORE_NOTFOUND, "no workflow number %lld (deleted already?)", (long long)id);
 	}
-	sqlite3_finalize(stmt);
+	db_release(st, stmt);
 	return rc;
 }
 
@@ -255,7 +255,7 @@ int store_workflow_get(struct store *st, int64_t id, int version, json_t **out)
 		rc = version ? db_failf(st, STORE_NOTFOUND, "workflow %lld has no version %d", (long long)id, version)
 			: db_failf(st, STORE_NOTFOUND, "no workflow number %lld (deleted?)", (long long)id);
 	}
-	sqlite3_finalize(stmt);
+	db_release(st, stmt);
 	return rc;
 }
 
@@ -275,7 +275,7 @@ int store_workflow_versions(struct store *st, int64_t id, json_t **out)
 						      "created_at", (json_int_t)sqlite3_column_int64(stmt, 2),
 						      "created_by", (const char *)sqlite3_column_text(stmt, 3),
 						      "note", (const char *)sqlite3_column_text(stmt, 4)));
-	sqlite3_finalize(stmt);
+	db_release(st, stmt);
 	/* Every workflow has a first version: none means no workflow. */
 	if (rc == STORE_OK && json_array_size(list) == 0)
 		rc = db_failf(st, STORE_NOTFOUND, "no workflow number %lld (deleted?)", (long long)id);
@@ -289,14 +289,16 @@ int store_workflow_versions(struct store *st, int64_t id, json_t **out)
 
 /* The rows of store_workflow_list: ?1 name substring, ?2 tag, either NULL.
  * instr() rather than LIKE, so that % and _ in a query mean themselves. */
-#define WF_FILTER " FROM workflows w" \
-	" JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.current_version" \
+#define WF_WHERE \
 	" WHERE (?1 IS NULL OR instr(lower(w.name), lower(?1)) > 0)" \
 	" AND (?2 IS NULL OR EXISTS (SELECT 1 FROM workflow_tags t WHERE t.workflow_id = w.id AND t.tag = ?2))"
+#define WF_FILTER " FROM workflows w" \
+	" JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.current_version" WF_WHERE
 
 static int list_page(struct store *st, const struct wf_query *q, json_t *items, int64_t *total)
 {
-	int rc = db_int(st, total, "SELECT count(*)" WF_FILTER, "tt", q->q, q->tag);
+	/* The count needs no version row: the name and tags it filters on are on w and t. */
+	int rc = db_int(st, total, "SELECT count(*) FROM workflows w" WF_WHERE, "tt", q->q, q->tag);
 	if (rc != STORE_OK)
 		return rc;
 	int per_page = q->per_page < 1 ? 1 : q->per_page;
@@ -320,7 +322,7 @@ static int list_page(struct store *st, const struct wf_query *q, json_t *items, 
 						       "tags", tags, "version", sqlite3_column_int(stmt, 4),
 						       "updated_at", (json_int_t)sqlite3_column_int64(stmt, 5)));
 	}
-	sqlite3_finalize(stmt);
+	db_release(st, stmt);
 	return rc;
 }
 
@@ -342,13 +344,16 @@ int store_workflow_list(struct store *st, const struct wf_query *q, json_t **ite
 int store_tag_list(struct store *st, json_t **out)
 {
 	sqlite3_stmt *stmt;
-	int rc = db_prepare(st, &stmt, "SELECT DISTINCT tag FROM workflow_tags ORDER BY tag", "");
+	/* One index seek per distinct tag, not a scan of every workflow's tags. */
+	int rc = db_prepare(st, &stmt, "WITH RECURSIVE t(tag) AS (SELECT min(tag) FROM workflow_tags UNION ALL"
+			    " SELECT (SELECT min(tag) FROM workflow_tags WHERE tag > t.tag) FROM t WHERE t.tag IS NOT NULL)"
+			    " SELECT tag FROM t WHERE tag IS NOT NULL", "");
 	if (rc != STORE_OK)
 		return rc;
 	json_t *list = json_array();
 	while ((rc = db_step(st, stmt)) == DB_ROW)
 		json_array_append_new(list, json_string((const char *)sqlite3_column_text(stmt, 0)));
-	sqlite3_finalize(stmt);
+	db_release(st, stmt);
 	if (rc != STORE_OK) {
 		json_decref(list);
 		return rc;

@@ -27,22 +27,11 @@ static void set_url(json_t *obj, const char *key, const char *base, long long id
 	json_object_set_new(obj, key, json_string(url));
 }
 
-void decorate_workflow(json_t *wf)
+/* What a row of the list needs: its link, its time, its tags' links. */
+static void decorate_row(json_t *wf)
 {
-	long long id = json_integer_value(json_object_get(wf, "id"));
-	set_url(wf, "url", "/workflows", id, "");
-	set_url(wf, "edit_url", "/workflows", id, "/edit");
-	set_url(wf, "versions_url", "/workflows", id, "/versions");
-	set_url(wf, "export_url", "/workflows", id, "/export");
-	set_url(wf, "delete_url", "/workflows", id, "/delete");
-	if (json_object_get(wf, "version")) {
-		char suffix[48];
-		snprintf(suffix, sizeof suffix, "/versions/%lld/restore",
-			 (long long)json_integer_value(json_object_get(wf, "version")));
-		set_url(wf, "restore_url", "/workflows", id, suffix);
-	}
+	set_url(wf, "url", "/workflows", json_integer_value(json_object_get(wf, "id")), "");
 	add_time(wf, "updated_at", "updated");
-	add_time(wf, "created_at", "created");
 	json_t *links = json_array(), *t;
 	size_t i;
 	json_array_foreach(json_object_get(wf, "tags"), i, t) {
@@ -55,11 +44,28 @@ void decorate_workflow(json_t *wf)
 	json_object_set_new(wf, "tag_links", links);
 }
 
+void decorate_workflow(json_t *wf)
+{
+	long long id = json_integer_value(json_object_get(wf, "id"));
+	decorate_row(wf);
+	set_url(wf, "edit_url", "/workflows", id, "/edit");
+	set_url(wf, "versions_url", "/workflows", id, "/versions");
+	set_url(wf, "export_url", "/workflows", id, "/export");
+	set_url(wf, "delete_url", "/workflows", id, "/delete");
+	if (json_object_get(wf, "version")) {
+		char suffix[48];
+		snprintf(suffix, sizeof suffix, "/versions/%lld/restore",
+			 (long long)json_integer_value(json_object_get(wf, "version")));
+		set_url(wf, "restore_url", "/workflows", id, suffix);
+	}
+	add_time(wf, "created_at", "created");
+}
+
 void decorate_workflows(json_t *list)
 {
 	size_t i;
 	json_t *wf;
-	json_array_foreach(list, i, wf) decorate_workflow(wf);
+	json_array_foreach(list, i, wf) decorate_row(wf);
 }
 
 void decorate_versions(json_t *versions, int64_t workflow_id)
