@@ -50,6 +50,19 @@ static json_t *parse_json_arg(const char *what, const char *text)
 	return v;
 }
 
+/* A positive whole number, or -1 after saying what the option wants. */
+static long long positive(const char *option, const char *v, const char *unit)
+{
+	char *end;
+	errno = 0;
+	long long n = strtoll(v, &end, 10);
+	if (errno || end == v || *end || n <= 0 || n > UINT32_MAX) {
+		fprintf(stderr, "axon-block: %s wants a positive number of %s, not '%s'\n", option, unit, v);
+		return -1;
+	}
+	return n;
+}
+
 /* Options shared by run and test; returns the index of the first unused
  * argument or -1. */
 static int parse_options(int argc, char **argv, int i, struct options *o, int allow_run_args)
@@ -64,14 +77,16 @@ static int parse_options(int argc, char **argv, int i, struct options *o, int al
 		} else if (!v) {
 			fprintf(stderr, "axon-block: unknown option %s, or it needs a value\n", a);
 			return -1;
-		} else if (!strcmp(a, "--timeout")) {
-			o->limits.wall_ms = (uint32_t)strtoul(v, NULL, 10);
-			i++;
-		} else if (!strcmp(a, "--cpu")) {
-			o->limits.cpu_ms = (uint32_t)strtoul(v, NULL, 10);
-			i++;
-		} else if (!strcmp(a, "--memory")) {
-			o->limits.memory_bytes = (uint64_t)strtoull(v, NULL, 10) << 20;
+		} else if (!strcmp(a, "--timeout") || !strcmp(a, "--cpu") || !strcmp(a, "--memory")) {
+			long long n = positive(a, v, strcmp(a, "--memory") ? "milliseconds" : "MiB");
+			if (n < 0)
+				return -1;
+			if (!strcmp(a, "--timeout"))
+				o->limits.wall_ms = (uint32_t)n;
+			else if (!strcmp(a, "--cpu"))
+				o->limits.cpu_ms = (uint32_t)n;
+			else
+				o->limits.memory_bytes = (uint64_t)n << 20;
 			i++;
 		} else if (!strcmp(a, "--secrets")) {
 			if (config_set(&o->cfg, "secrets_file", v, "--secrets", err, sizeof err)) {

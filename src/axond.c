@@ -17,6 +17,8 @@
 
 #include "config.h"
 #include "log.h"
+#include "plugin/registry.h"
+#include "sandbox/sandbox.h"
 #include "store/store.h"
 #include "web/app.h"
 #include "web/server.h"
@@ -25,7 +27,7 @@ static void usage(FILE *f)
 {
 	fputs("usage: axond [-c FILE] [-f|--foreground] [-d|--daemon] [--listen ADDR] [--data-dir DIR]\n"
 	      "             [--template-dir DIR] [--plugin-dirs DIRS] [--threads N] [--pid-file FILE]\n"
-	      "             [--log DEST] [--check-config] [--version] [--help]\n"
+	      "             [--log DEST] [--check-config] [--list-blocks] [--version] [--help]\n"
 	      "See axond(8) and axon.conf(5).\n",
 	      f);
 }
@@ -65,15 +67,18 @@ static const struct { const char *option, *key; } key_options[] = {
 };
 #define N_KEY_OPTIONS (sizeof key_options / sizeof key_options[0])
 
-static void parse_args(int argc, char **argv, struct config *cfg, int *check_only)
+enum action { RUN, CHECK_CONFIG, LIST_BLOCKS };
+
+static void parse_args(int argc, char **argv, struct config *cfg, enum action *action)
 {
-	enum { O_KEY = 256, O_CHECK, O_VERSION };
-	struct option opts[N_KEY_OPTIONS + 7] = {
+	enum { O_KEY = 256, O_CHECK, O_LIST, O_VERSION };
+	struct option opts[N_KEY_OPTIONS + 8] = {
 		{ "config", required_argument, 0, 'c' }, { "foreground", no_argument, 0, 'f' },
 		{ "daemon", no_argument, 0, 'd' },       { "check-config", no_argument, 0, O_CHECK },
-		{ "version", no_argument, 0, O_VERSION }, { "help", no_argument, 0, 'h' },
+		{ "list-blocks", no_argument, 0, O_LIST }, { "version", no_argument, 0, O_VERSION },
+		{ "help", no_argument, 0, 'h' },
 	};
-	const int first_key = 6;
+	const int first_key = 7;
 	for (size_t i = 0; i < N_KEY_OPTIONS; i++)
 		opts[first_key + i] = (struct option){ key_options[i].option, required_argument, 0, O_KEY };
 
@@ -92,7 +97,8 @@ static void parse_args(int argc, char **argv, struct config *cfg, int *check_onl
 		case 'f': cfg->daemonize = false; break;
 		case 'd': cfg->daemonize = true; break;
 		case 'h': usage(stdout); exit(0);
-		case O_CHECK: *check_only = 1; break;
+		case O_CHECK: *action = CHECK_CONFIG; break;
+		case O_LIST: *action = LIST_BLOCKS; break;
 		case O_VERSION: puts("axond " PACKAGE_VERSION); exit(0);
 		case O_KEY: {
 			char where[64];
@@ -121,18 +127,29 @@ static void write_pid_file(const char *path)
 int main(int argc, char **argv)
 {
 	static struct app app;
-	int check_only = 0;
+	enum action action = RUN;
 	char err[1400];
 
 	config_defaults(&app.cfg);
-	parse_args(argc, argv, &app.cfg, &check_only);
-	if (check_only) {
+	parse_args(argc, argv, &app.cfg, &action);
+	if (action == CHECK_CONFIG) {
 		puts("configuration ok");
 		return 0;
 	}
+	if (action == LIST_BLOCKS) /* scanned in a forked helper: no plugin code runs here */
+		return plugin_print_registry_json(&app.cfg, stdout) ? 1 : 0;
 	if (log_open(app.cfg.log, app.cfg.log_level) < 0)
 		die("cannot open the log %s: %s", app.cfg.log, strerror(errno));
 	signal(SIGPIPE, SIG_IGN);
+
+	/* The zygote is forked now, before any thread, socket, database handle or
+	 * key exists: what the daemon holds at this moment is what it copies.
+	 * It dies with the thread that started it, so daemonize first. */
+	if (app.cfg.daemonize && daemon(1, 0) < 0)
+		die("daemon: %s", strerror(errno));
+	app.sandbox = sandbox_start(&app.cfg, err, sizeof err);
+	if (!app.sandbox)
+		die("sandbox: %s", err);
 
 	if (mkdir_p(app.cfg.data_dir, 0700) < 0)
 		die("cannot create the data directory %s: %s", app.cfg.data_dir, strerror(errno));
@@ -147,8 +164,6 @@ int main(int argc, char **argv)
 		die("templates: %s", err);
 	if (server_listen(&app, err, sizeof err) < 0)
 		die("%s", err);
-	if (app.cfg.daemonize && daemon(1, 0) < 0)
-		die("daemon: %s", strerror(errno));
 	if (app.cfg.pid_file[0])
 		write_pid_file(app.cfg.pid_file);
 
@@ -174,9 +189,12 @@ int main(int argc, char **argv)
 			log_error("SIGHUP: templates not reloaded, the old ones stay in use: %s", err);
 		else
 			log_info("SIGHUP: logs reopened, templates reloaded");
+		if (sandbox_rescan(app.sandbox) < 0)
+			log_error("SIGHUP: the plugins could not be scanned again; the old ones stay in use");
 	}
 	log_info("stopping: finishing the requests in flight");
 	server_stop(&app);
+	sandbox_stop(app.sandbox);
 	if (strncmp(app.cfg.listen, "unix:", 5) == 0)
 		unlink(app.cfg.listen + 5);
 	if (app.cfg.pid_file[0])

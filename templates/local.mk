@@ -10,5 +10,7 @@ tplusersdir = $(tpldir)/users
 dist_tplusers_DATA = templates/users/list.html templates/users/audit.html
 tpltokensdir = $(tpldir)/tokens
 dist_tpltokens_DATA = templates/tokens/list.html
+tplblocksdir = $(tpldir)/blocks
+dist_tplblocks_DATA = templates/blocks/list.html
 tplstaticdir = $(tpldir)/static
 dist_tplstatic_DATA = templates/static/axon.css templates/static/favicon.svg

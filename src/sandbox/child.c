@@ -141,14 +141,28 @@ static size_t put_num(char *p, long n)
 	return len;
 }
 
-/* Sends {"t":"TYPE"} or {"t":"TYPE","KEY":N}. */
+static size_t put_str(char *p, const char *s)
+{
+	size_t n = 0;
+	while (s[n]) {
+		p[n] = s[n];
+		n++;
+	}
+	return n;
+}
+
+/* Sends {"t":"TYPE"} or {"t":"TYPE","KEY":N}, built without stdio or malloc. */
 static void report(const char *type, const char *key, long n)
 {
 	char buf[128];
 	size_t len = FRAME_HEADER;
-	len += (size_t)snprintf(buf + len, sizeof buf - len - 32, "{\"t\":\"%s\"", type);
+	len += put_str(buf + len, "{\"t\":\"");
+	len += put_str(buf + len, type);
+	len += put_str(buf + len, "\"");
 	if (key) {
-		len += (size_t)snprintf(buf + len, sizeof buf - len - 24, ",\"%s\":", key);
+		len += put_str(buf + len, ",\"");
+		len += put_str(buf + len, key);
+		len += put_str(buf + len, "\":");
 		len += put_num(buf + len, n);
 	}
 	buf[len++] = '}';

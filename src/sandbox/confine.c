@@ -11,9 +11,9 @@
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include <linux/capability.h>
 #include <linux/seccomp.h>
 
 #include "sandbox/protocol.h"
@@ -45,6 +45,13 @@ static int close_fds(struct confine_plan *p, char *err, size_t errlen)
 		FAIL("close_range: %s", strerror(errno));
 	p->channel = CHILD_CHANNEL_FD;
 	return 0;
+}
+
+void confine_wipe_environment(void)
+{
+	for (char **e = environ; e && *e; e++)
+		explicit_bzero(*e, strlen(*e));
+	clearenv();
 }
 
 static int empty_environment(char *err, size_t errlen)
@@ -93,8 +100,6 @@ int confine(struct confine_plan *p, char *err, size_t errlen)
 		return -1;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		FAIL("prctl(PR_SET_NO_NEW_PRIVS): %s", strerror(errno));
-	if (p->unshare_flags && unshare(p->unshare_flags) < 0)
-		FAIL("unshare of the namespaces: %s", strerror(errno));
 	p->install_handlers();
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, p->filter) < 0)
 		FAIL("seccomp(SECCOMP_SET_MODE_FILTER): %s", strerror(errno));
@@ -116,40 +121,41 @@ static int write_proc(const char *file, const char *text, char *why, size_t whyl
 	return -1;
 }
 
-int confine_network_namespace(char *why, size_t whylen)
+/* Every capability the zygote holds in its new user namespace, dropped:
+ * its children inherit none. */
+static int drop_capabilities(char *why, size_t whylen)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+	memset(d, 0, sizeof d);
+	for (int cap = 0; cap <= CAP_LAST_CAP; cap++)
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL) {
+			snprintf(why, whylen, "prctl(PR_CAPBSET_DROP): %s", strerror(errno));
+			return -1;
+		}
+	if (syscall(SYS_capset, &h, d) < 0) {
+		snprintf(why, whylen, "capset: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int confine_zygote_namespaces(char *why, size_t whylen)
 {
 	char map[64];
 	uid_t uid = geteuid();
 	gid_t gid = getegid();
-	if (unshare(CLONE_NEWUSER | CLONE_NEWNET) < 0) {
-		snprintf(why, whylen, "unshare(CLONE_NEWUSER|CLONE_NEWNET): %s", strerror(errno));
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWIPC) < 0) {
+		snprintf(why, whylen, "unshare(CLONE_NEWUSER|CLONE_NEWNET|CLONE_NEWIPC): %s", strerror(errno));
 		return -1;
 	}
-	/* Our own ids, mapped to themselves, so that children can nest their
-	 * own user namespace in this one. */
+	/* Our own ids, mapped to themselves, so that files and signals work as
+	 * before. */
 	snprintf(map, sizeof map, "%u %u 1\n", (unsigned)uid, (unsigned)uid);
 	if (write_proc("uid_map", map, why, whylen) || write_proc("setgroups", "deny", why, whylen))
 		return -1;
 	snprintf(map, sizeof map, "%u %u 1\n", (unsigned)gid, (unsigned)gid);
-	return write_proc("gid_map", map, why, whylen);
-}
-
-int confine_probe_namespaces(char *why, size_t whylen)
-{
-	const int flags = CLONE_NEWUSER | CLONE_NEWIPC;
-	pid_t pid = fork();
-	if (pid < 0) {
-		snprintf(why, whylen, "fork: %s", strerror(errno));
-		return 0;
-	}
-	if (pid == 0)
-		_exit(unshare(flags) < 0 ? (errno & 0xff) : 0);
-	int status;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return flags;
-	snprintf(why, whylen, "unshare(CLONE_NEWUSER|CLONE_NEWIPC): %s",
-	         WIFEXITED(status) ? strerror(WEXITSTATUS(status)) : "the probe crashed");
-	return 0;
+	if (write_proc("gid_map", map, why, whylen))
+		return -1;
+	return drop_capabilities(why, whylen);
 }

@@ -1,5 +1,7 @@
 /* The whole Linux policy of a block's child, in one screen. A block computes
- * on JSON; the only way out is its channel to the daemon. */
+ * on JSON; the only way out is its channel to the daemon. Every call not in
+ * the list traps (SIGSYS): the child reports it by name as a violation and
+ * exits. A call of another ABI kills at once. */
 #include "build-config.h"
 #include "sandbox/policy.h"
 
@@ -51,9 +53,7 @@ static const struct allow allow_list[] = {
 	{ "exit_group", ANY, "the end" },
 #ifdef AXON_SANITIZERS
 	/* This build only: what the ASan/UBSan runtime does in a child. */
-	{ "sigaltstack", ANY, "sanitizer: its signal stack" },
-	{ "prctl", ANY, "sanitizer: thread names and dumpable state" },
-	{ "rt_sigaction", ANY, "sanitizer: its deadly-signal handlers" },
+	{ "sigaltstack", ANY, "sanitizer: removes its signal stack when the process ends" },
 #endif
 };
 
@@ -62,7 +62,7 @@ static int add_rule(scmp_filter_ctx ctx, const struct allow *a, char *err, size_
 	int nr = seccomp_syscall_resolve_name(a->name);
 	int rc;
 	if (nr == __NR_SCMP_ERROR) {
-		snprintf(err, errlen, "seccomp: no system call '%s' on this architecture", a->name);
+		snprintf(err, errlen, "seccomp: no system call '%s' (%s) on this architecture", a->name, a->why);
 		return -1;
 	}
 	/* Written out rather than with SCMP_A0(), whose two-field form leaves
@@ -81,7 +81,7 @@ static int add_rule(scmp_filter_ctx ctx, const struct allow *a, char *err, size_
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
 	}
 	if (rc < 0) {
-		snprintf(err, errlen, "seccomp_rule_add(%s): %s", a->name, strerror(-rc));
+		snprintf(err, errlen, "seccomp_rule_add(%s, for %s): %s", a->name, a->why, strerror(-rc));
 		return -1;
 	}
 	return 0;

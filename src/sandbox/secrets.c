@@ -128,26 +128,39 @@ char *secrets_mask(struct secrets *s, const char *text)
 	return sb_detach(&out);
 }
 
-json_t *secrets_mask_json(struct secrets *s, const json_t *v)
+/* With the lock held; all may be NULL (nothing to mask). */
+static json_t *mask_json(json_t *all, const json_t *v)
 {
-	if (json_is_string(v)) {
-		char *m = secrets_mask(s, json_string_value(v));
-		json_t *r = json_string(m);
-		free(m);
+	const char *key;
+	json_t *item, *copy;
+	size_t i;
+	if (json_is_string(v) && all) {
+		struct strbuf out = STRBUF_INIT;
+		mask_into(all, json_string_value(v), &out);
+		json_t *r = json_stringn(sb_str(&out), out.len);
+		sb_free(&out);
 		return r ? r : json_deep_copy(v);
 	}
-	json_t *copy = json_is_object(v) ? json_object() : json_is_array(v) ? json_array() : NULL;
-	const char *key;
-	json_t *item;
-	size_t i;
-	if (!copy)
-		return json_deep_copy(v);
 	if (json_is_object(v)) {
+		copy = json_object();
 		json_object_foreach((json_t *)v, key, item)
-			json_object_set_new(copy, key, secrets_mask_json(s, item));
-	} else {
-		json_array_foreach(v, i, item)
-			json_array_append_new(copy, secrets_mask_json(s, item));
+			json_object_set_new(copy, key, mask_json(all, item));
+		return copy;
 	}
-	return copy;
+	if (json_is_array(v)) {
+		copy = json_array();
+		json_array_foreach(v, i, item)
+			json_array_append_new(copy, mask_json(all, item));
+		return copy;
+	}
+	return json_deep_copy(v);
+}
+
+json_t *secrets_mask_json(struct secrets *s, const json_t *v)
+{
+	char err[300];
+	pthread_mutex_lock(&s->lock);
+	json_t *r = mask_json(current(s, err, sizeof err), v);
+	pthread_mutex_unlock(&s->lock);
+	return r;
 }

@@ -21,6 +21,7 @@
 #include "plugin/registry.h"
 #include "sandbox/channel.h"
 #include "sandbox/child.h"
+#include "sandbox/confine.h"
 #include "sandbox/policy.h"
 #include "sandbox/protocol.h"
 
@@ -37,7 +38,6 @@ struct zygote {
 	char plugin_dirs[sizeof ((struct config *)0)->plugin_dirs];
 	struct registry *reg;
 	struct sock_fprog filter;
-	int unshare_flags;
 	uint64_t address_base;
 	struct zrun *runs;
 	size_t nruns;
@@ -90,7 +90,6 @@ static void start_run(struct zygote *z, json_t *req, int reply, int channel)
 		.cpu_ms = (uint32_t)json_integer_value(json_object_get(req, "cpu_ms")),
 		.memory_bytes = (uint64_t)json_integer_value(json_object_get(req, "memory_bytes")),
 		.address_base = z->address_base,
-		.unshare_flags = z->unshare_flags,
 		.filter = &z->filter,
 	};
 	pid_t pid = fork();
@@ -214,7 +213,9 @@ static void serve(struct zygote *z)
 		pfd[1] = (struct pollfd){ z->sigchld, POLLIN, 0 };
 		size_t n = z->nruns;
 		for (size_t i = 0; i < n; i++)
-			pfd[i + 2] = (struct pollfd){ z->runs[i].reply, z->runs[i].killed ? 0 : POLLIN, 0 };
+			/* A killed run's socket is left out (fd -1): its hangup would
+			 * wake poll until the child is reaped. */
+			pfd[i + 2] = (struct pollfd){ z->runs[i].killed ? -1 : z->runs[i].reply, POLLIN, 0 };
 		if (poll(pfd, n + 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -240,6 +241,10 @@ void zygote_main(int ctl, pid_t daemon, const struct config *c)
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != daemon)
 		_exit(1);
 	prctl(PR_SET_NAME, "axon-zygote");
+	/* The daemon's handlers are not ours: SIGTERM ends the zygote (and,
+	 * through PR_SET_PDEATHSIG, its children); SIGHUP and ^C are for the
+	 * daemon, which asks for a rescan or closes the control socket. */
+	signal(SIGTERM, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGINT, SIG_IGN);
@@ -249,15 +254,13 @@ void zygote_main(int ctl, pid_t daemon, const struct config *c)
 	if (sigprocmask(SIG_BLOCK, &chld, NULL) < 0 || (z.sigchld = signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC)) < 0)
 		die("signalfd");
 	snprintf(z.plugin_dirs, sizeof z.plugin_dirs, "%s", c->plugin_dirs);
+	confine_wipe_environment();
 	if (policy_compile(&z.filter, err, sizeof err) < 0) {
 		log_error("sandbox zygote: %s; no block can run", err);
 		_exit(1);
 	}
-	if (confine_network_namespace(err, sizeof err) < 0)
-		log_warn("sandbox: the zygote cannot enter an empty network namespace (%s): blocks are kept off the network by seccomp only", err);
-	z.unshare_flags = confine_probe_namespaces(err, sizeof err);
-	if (!z.unshare_flags)
-		log_warn("sandbox: children cannot get their own user and IPC namespaces (%s): they are confined by seccomp and rlimits only", err);
+	if (confine_zygote_namespaces(err, sizeof err) < 0)
+		log_warn("sandbox: no user, network and IPC namespaces for the blocks (%s): they are confined by seccomp and rlimits only", err);
 	/* Pre-initialised here so that a block using libxml2 makes no system call
 	 * for it inside the sandbox. */
 	xmlInitParser();

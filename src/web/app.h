@@ -6,6 +6,7 @@
 #include <signal.h>
 
 #include "config.h"
+#include "sandbox/sandbox.h"
 #include "web/template.h"
 
 struct app {
@@ -14,6 +15,7 @@ struct app {
 	pthread_rwlock_t templates_lock;
 	struct templates *templates;
 	int listen_fd;
+	struct sandbox *sandbox; /* runs blocks; started before any thread */
 	volatile sig_atomic_t stopping;
 };
 

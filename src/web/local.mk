@@ -24,4 +24,5 @@ src_libaxon_a_SOURCES += \
 	src/web/pages/versions.c \
 	src/web/pages/transfer.c \
 	src/web/pages/users.c \
-	src/web/pages/tokens.c
+	src/web/pages/tokens.c \
+	src/web/pages/blocks.c

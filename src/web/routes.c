@@ -36,6 +36,8 @@ const struct route routes[] = {
 	{ "POST", "/users/:id/disable", ROLE_OWNER, user_disable },
 	{ "POST", "/users/:id/enable", ROLE_OWNER, user_enable },
 
+	{ "GET", "/blocks", ROLE_VIEWER, blocks_list },
+
 	{ "GET", "/tokens", ROLE_VIEWER, tokens_list },
 	{ "POST", "/tokens", ROLE_VIEWER, token_create },
 	{ "POST", "/tokens/:id/revoke", ROLE_VIEWER, token_revoke },

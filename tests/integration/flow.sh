@@ -96,8 +96,24 @@ req POST /login --data-urlencode username=owner --data-urlencode "password=$OWNE
 check_status 403 "POST /login without the CSRF token"
 sign_in "$IT_TMP/owner.jar" owner "$OWNER_PW"
 check_eq "$(grep -cE '^(http://[^/]*)?/workflows$' <<<"$LOGIN_LOCATION")" 1 "login goes on to /workflows"
+# next: only a local path is followed (no open redirect).
+for next in /workflows/new //evil.example/x 'https://evil.example/x' '/\evil.example/x'; do
+	JAR=$IT_TMP/next.jar
+	: >"$JAR"
+	req GET /login
+	req POST /login --data-urlencode "csrf=$(csrf_from_body)" --data-urlencode username=owner \
+		--data-urlencode "password=$OWNER_PW" --data-urlencode "next=$next"
+	check_status 303 "login with next=$next"
+	if [ "$next" = /workflows/new ]; then
+		check_header Location '^(http://127\.0\.0\.1:[0-9]+)?/workflows/new$' "... goes to $next"
+	else
+		check_header Location '^(http://127\.0\.0\.1:[0-9]+)?/[^/\\]' "... stays on this site"
+	fi
+done
+JAR=$IT_TMP/owner.jar
 req GET /workflows
 check_status 200 "GET /workflows signed in"
+check_security_headers "an HTML page"
 check_body_contains 'New workflow' "the list offers New workflow"
 check_body_contains 'Sign out' "the page offers Sign out"
 check_eq "$([ -n "$CSRF" ] && echo yes)" yes "signed-in pages carry a CSRF token"
@@ -122,6 +138,7 @@ check_status 200 "GET /workflows/$WF"
 check_body_contains 'Nightly report' "the page shows the name"
 check_body_contains 'Sends the report' "the page shows the description"
 req GET "/workflows/$WF" "${JSON[@]}"
+check_security_headers "a JSON answer"
 check_json .workflow.name 'Nightly report' "JSON: name"
 check_json '.workflow.tags | join(",")' 'reports,nightly' "JSON: tags"
 check_json '.workflow.definition.blocks | length' 0 "JSON: definition"
@@ -243,6 +260,9 @@ check_status 400 "saving a bad definition"
 head -c 70000 /dev/zero | tr '\0' a >"$IT_TMP/big"
 req POST /workflows -H "X-CSRF-Token: $CSRF" --data-urlencode 'name=Big' --data-urlencode "description@$IT_TMP/big"
 check_status 413 "a body over max_body"
+req POST /workflows "${JSON[@]}" -H "X-CSRF-Token: $CSRF" --data-urlencode 'name=Big' --data-urlencode "description@$IT_TMP/big"
+check_status 413 "... as JSON"
+check_json .error.status 413 "... with a JSON error"
 head -c 2000000 /dev/zero | tr '\0' a >"$IT_TMP/huge"
 req POST /workflows -H "X-CSRF-Token: $CSRF" --data-binary "@$IT_TMP/huge"
 check_status 413 "a body over the front's limit"
@@ -263,6 +283,10 @@ check_status 405 "DELETE /workflows"
 check_header Allow 'GET' "... with Allow"
 req PUT /healthz
 check_status 405 "PUT /healthz"
+req DELETE "/workflows/$WF" "${JSON[@]}"
+check_status 405 "DELETE /workflows/ID as JSON"
+check_json .error.status 405 "... with a JSON error"
+check_security_headers "a 405"
 
 echo "# users and roles"
 req GET /users
@@ -424,6 +448,8 @@ sessions=$(sql 'SELECT count(*) FROM sessions')
 req POST /login --data-urlencode "csrf=$CSRF" --data-urlencode username=ed --data-urlencode 'password=guess 4'
 check_status 429 "the next try is throttled"
 check_header Retry-After '^[0-9]+$' "... with Retry-After"
+req POST /login "${JSON[@]}" --data-urlencode "csrf=$CSRF" --data-urlencode username=ed --data-urlencode 'password=guess 5'
+check_json .error.status 429 "... and as a JSON error"
 req POST /login --data-urlencode "csrf=$CSRF" --data-urlencode username=ed --data-urlencode 'password=editor password'
 check_status 429 "even the right password waits"
 check_eq "$(sql 'SELECT count(*) FROM sessions')" "$sessions" "... and no session was made"

@@ -5,6 +5,7 @@
 #   . "$top_srcdir/tests/integration/lib.sh"
 #   it_init                 # temp dir $IT_TMP, exit trap, skips (77) when a tool is missing
 #   it_start nginx          # or apache: axond + that front; sets BASE_URL, DB, AXOND_PID
+#                           # (more arguments: "key = value" lines for axon.conf)
 #   req GET /healthz        # sets STATUS; the answer is in $BODY and $HEADERS
 #   check_status 200 "health check"
 #   it_done                 # exit 0 when every check passed, else 1
@@ -13,6 +14,11 @@
 # running the test); Apache, which as root must switch to www-data, cannot
 # enter the 0700 temp dir and talks to axond over TCP instead. Both use the
 # site files shipped in etc/, with only the addresses replaced.
+#
+# Set before it_start: IT_TEMPLATES (a template dir other than the source's),
+# IT_NGINX_HTTP_EXTRA (directives for nginx's http block), IT_AXOND_AS (a
+# command prefix running axond as another user). A sanitizer report on axond's
+# stderr fails the test at exit.
 
 : "${top_srcdir:?run through make check, or set top_srcdir and top_builddir}"
 : "${top_builddir:?run through make check, or set top_srcdir and top_builddir}"
@@ -22,7 +28,7 @@
 IT_CHECKS=0
 IT_FAILURES=0
 IT_PIDS=()
-IT_AXOND_AS=() # a command that runs axond as another user (db-errors.sh)
+IT_AXOND_AS=()
 
 it_skip() {
 	echo "SKIP: $*"

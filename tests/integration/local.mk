@@ -2,11 +2,11 @@
 # curl (lib.sh starts and stops everything; flow.sh is the flow both fronts run).
 TESTS += tests/integration/nginx-flow.sh tests/integration/apache-flow.sh \
 	tests/integration/config-errors.sh tests/integration/signals.sh \
-	tests/integration/db-errors.sh tests/integration/shellcheck.sh
+	tests/integration/db-errors.sh tests/integration/shellcheck.sh tests/integration/site-files.sh
 EXTRA_DIST += tests/integration/lib.sh tests/integration/nginx-conf.sh tests/integration/flow.sh \
 	tests/integration/nginx-flow.sh tests/integration/apache-flow.sh \
 	tests/integration/config-errors.sh tests/integration/signals.sh \
-	tests/integration/db-errors.sh tests/integration/shellcheck.sh \
+	tests/integration/db-errors.sh tests/integration/shellcheck.sh tests/integration/site-files.sh \
 	tests/integration/.shellcheckrc
 
 bench_scripts += tests/bench/web-bench.sh

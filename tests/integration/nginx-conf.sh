@@ -4,7 +4,8 @@
 # SOCKET), with its pid and temp files under DIR. Used by the tests and
 # ./quickstart serve. Run "nginx -p DIR -c DIR/nginx.conf -e ERROR-LOG"; it
 # stays in the foreground.
-# As root the workers run as the owner of SOCKET's directory, who runs axond.
+# As root the workers run as the owner of SOCKET's directory, who runs axond
+# (or as root when that directory does not exist yet).
 write_nginx_conf() {
 	local dir=$1 port=$2 socket=$3 error_log=$4 extra=${5:-} srcdir
 	srcdir=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -13,7 +14,9 @@ write_nginx_conf() {
 		-e "s|unix:/run/axon/axond.sock|unix:$socket|" \
 		"$srcdir/etc/nginx/axon.conf" >"$dir/site.conf"
 	{
-		[ "$(id -u)" = 0 ] && echo "user $(stat -c '%U %G' "$(dirname "$socket")");"
+		if [ "$(id -u)" = 0 ]; then
+			echo "user $(stat -c '%U %G' "$(dirname "$socket")" 2>/dev/null || id -un);"
+		fi
 		cat <<-EOF
 		daemon off;
 		worker_processes 2;

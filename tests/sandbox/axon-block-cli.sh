@@ -45,6 +45,9 @@ check "run bad_output exits 8" 8 $?
 "$tool" run "$hostile" hostile.noop --input 'in=not json' >/dev/null 2>"$tmp/err"
 check "a bad --input is a usage error" 64 $?
 grep -q "is not JSON" "$tmp/err" || { echo "not ok - the usage error says why"; fail=1; }
+"$tool" run "$hostile" hostile.noop --timeout soon >/dev/null 2>"$tmp/err"
+check "a bad --timeout is a usage error" 64 $?
+grep -q "wants a positive number of milliseconds, not 'soon'" "$tmp/err" || { echo "not ok - the usage error says why"; fail=1; }
 "$tool" run "$top_builddir/tests/plugin/.libs/wrong_abi.so" test.future >/dev/null 2>"$tmp/err"
 check "a plugin that does not load exits 70" 70 $?
 grep -q "built for block ABI 2.0" "$tmp/err" || { echo "not ok - and says why"; fail=1; }

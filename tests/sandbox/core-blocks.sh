@@ -9,6 +9,7 @@ libs=$top_builddir/plugins/.libs
 fixtures=$top_srcdir/plugins/fixtures
 tmp=$(mktemp -d)
 server=
+# shellcheck disable=SC2317 # run by the trap
 cleanup() {
 	[ -n "$server" ] && kill "$server" 2>/dev/null
 	rm -rf "$tmp"

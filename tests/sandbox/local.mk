@@ -30,3 +30,7 @@ EXTRA_DIST += tests/bench/sandbox-bench.sh
 check_PROGRAMS += tests/sandbox/test_broker
 tests_sandbox_test_broker_LDADD = $(AXON_TEST_LDADD)
 TESTS += tests/sandbox/test_broker
+
+check_PROGRAMS += tests/sandbox/test_confinement
+tests_sandbox_test_confinement_LDADD = $(AXON_TEST_LDADD)
+TESTS += tests/sandbox/test_confinement

@@ -106,6 +106,14 @@ int main(void)
 	sandbox_run(sb, "hostile.fail", NULL, NULL, NULL, &r);
 	CHECK_STR(json_string_value(json_object_get(json_array_get(r.logs, 0), "message")), "about to fail");
 	run_result_free(&r);
+	/* SIGHUP's rescan: the registry comes back whole and runs go on. */
+	CHECK(sandbox_rescan(sb) == 0);
+	json_t *reg = sandbox_registry(sb);
+	CHECK(json_array_size(json_object_get(reg, "blocks")) > 20);
+	json_decref(reg);
+	sandbox_run(sb, "hostile.noop", NULL, NULL, NULL, &r);
+	CHECK(r.outcome == RUN_OK);
+	run_result_free(&r);
 	sandbox_stop(sb);
 	return t_done("test_hostile");
 }

@@ -45,6 +45,8 @@ void user_create(struct request *r);
 void user_disable(struct request *r);
 void user_enable(struct request *r);
 
+void blocks_list(struct request *r);
+
 void tokens_list(struct request *r);
 void token_create(struct request *r);
 void token_revoke(struct request *r);
