@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "crypto.h"
 #include "web/pages/pages.h"
 
 void reply_invalid(struct request *r, const char *template, json_t *model, json_t *errors)
@@ -41,6 +42,25 @@ const char *check_new_password(const char *pw, const char *confirm)
 	if (!confirm || strcmp(pw, confirm) != 0)
 		return "The two passwords differ.";
 	return NULL;
+}
+
+json_t *account_errors(const char *username, const char *password, const char *confirm)
+{
+	json_t *errors = json_object();
+	const char *e;
+	if ((e = check_username(username)))
+		json_object_set_new(errors, "username", json_string(e));
+	if ((e = check_new_password(password, confirm)))
+		json_object_set_new(errors, "password", json_string(e));
+	return errors;
+}
+
+char *hash_password_or_reply(struct request *r, const char *password)
+{
+	char *hash = password_hash(password);
+	if (!hash)
+		reply_error(r, 500, "The password could not be hashed.", NULL);
+	return hash;
 }
 
 void home_get(struct request *r)

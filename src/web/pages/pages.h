@@ -8,6 +8,12 @@ void reply_invalid(struct request *r, const char *template, json_t *model, json_
 /* The checks every username and password goes through. */
 const char *check_username(const char *s);
 const char *check_new_password(const char *pw, const char *confirm);
+/* A new account's field errors as an object (empty when all is well). */
+json_t *account_errors(const char *username, const char *password, const char *confirm);
+/* The scrypt hash of password (caller frees), or NULL after answering 500. */
+char *hash_password_or_reply(struct request *r, const char *password);
+/* Stores a new workflow (taking wf) and answers with it: 201, or 303 to its page. */
+void reply_workflow_created(struct request *r, json_t *wf);
 
 /* The workflow named by the route's :id (version 0: current), or NULL after answering 404/503. */
 json_t *load_workflow(struct request *r, int version);

@@ -43,12 +43,7 @@ void setup_post(struct request *r)
 {
 	const char *username = req_field(r, "username");
 	const char *password = req_field(r, "password");
-	json_t *errors = json_object();
-	const char *e;
-	if ((e = check_username(username)))
-		json_object_set_new(errors, "username", json_string(e));
-	if ((e = check_new_password(password, req_field(r, "password_confirm"))))
-		json_object_set_new(errors, "password", json_string(e));
+	json_t *errors = account_errors(username, password, req_field(r, "password_confirm"));
 	if (json_object_size(errors)) {
 		json_t *m = page_model(r, "Welcome to Axon");
 		json_object_set_new(m, "form", json_pack("{s:s}", "username", username ? username : ""));
@@ -56,11 +51,9 @@ void setup_post(struct request *r)
 		return;
 	}
 	json_decref(errors);
-	char *hash = password_hash(password);
-	if (!hash) {
-		reply_error(r, 500, "The password could not be hashed.", NULL);
+	char *hash = hash_password_or_reply(r, password);
+	if (!hash)
 		return;
-	}
 	int64_t id;
 	int rc = store_setup_owner(r->st, username, hash, &id);
 	free(hash);
@@ -187,11 +180,9 @@ void account_password_post(struct request *r)
 		return;
 	}
 	json_decref(errors);
-	hash = password_hash(fresh);
-	if (!hash) {
-		reply_error(r, 500, "The password could not be hashed.", NULL);
+	hash = hash_password_or_reply(r, fresh);
+	if (!hash)
 		return;
-	}
 	rc = store_user_set_password(r->st, r->user.id, r->user.id, hash,
 				     r->session_hash[0] ? r->session_hash : NULL);
 	free(hash);

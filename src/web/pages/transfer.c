@@ -62,16 +62,5 @@ void workflow_import_post(struct request *r)
 		reply_invalid(r, "workflows/import", page_model(r, "Import a workflow"), errors);
 		return;
 	}
-	int64_t id;
-	int rc = store_workflow_create(r->st, r->user.id, wf, &id);
-	json_decref(wf);
-	if (rc == STORE_OK)
-		rc = store_workflow_get(r->st, id, 0, &wf);
-	if (rc != STORE_OK) {
-		reply_store_error(r, rc, NULL);
-		return;
-	}
-	char loc[64];
-	snprintf(loc, sizeof loc, "/workflows/%lld", (long long)id);
-	reply_done(r, 201, loc, json_pack("{s:o}", "workflow", wf));
+	reply_workflow_created(r, wf);
 }

@@ -2,7 +2,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crypto.h"
 #include "web/pages/decorate.h"
 #include "web/pages/pages.h"
 
@@ -35,13 +34,8 @@ void user_create(struct request *r)
 	const char *username = req_field(r, "username"), *password = req_field(r, "password");
 	const char *role_text = req_field(r, "role");
 	enum role role = ROLE_NONE;
-	json_t *errors = json_object();
-	const char *e;
-	if ((e = check_username(username)))
-		json_object_set_new(errors, "username", json_string(e));
 	/* The owner hands the password over; it is typed once here. */
-	if ((e = check_new_password(password, password)))
-		json_object_set_new(errors, "password", json_string(e));
+	json_t *errors = account_errors(username, password, password);
 	if (!role_text || role_parse(role_text, &role) < 0)
 		json_object_set_new(errors, "role", json_string("Choose a role: viewer, editor or owner."));
 	if (json_object_size(errors)) {
@@ -58,11 +52,9 @@ void user_create(struct request *r)
 		return;
 	}
 	json_decref(errors);
-	char *hash = password_hash(password);
-	if (!hash) {
-		reply_error(r, 500, "The password could not be hashed.", NULL);
+	char *hash = hash_password_or_reply(r, password);
+	if (!hash)
 		return;
-	}
 	int64_t id;
 	int rc = store_user_create(r->st, r->user.id, username, hash, role, &id);
 	free(hash);

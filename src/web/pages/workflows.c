@@ -102,6 +102,11 @@ void workflow_create(struct request *r)
 		return;
 	}
 	json_decref(echo);
+	reply_workflow_created(r, wf);
+}
+
+void reply_workflow_created(struct request *r, json_t *wf)
+{
 	int64_t id;
 	int rc = store_workflow_create(r->st, r->user.id, wf, &id);
 	json_decref(wf);
