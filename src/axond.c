@@ -155,10 +155,13 @@ int main(int argc, char **argv)
 		die("cannot create the data directory %s: %s", app.cfg.data_dir, strerror(errno));
 	if (app_load_secret(&app, err, sizeof err) < 0)
 		die("%s", err);
+	/* Creates and migrates the database; when that fails, axond still starts and
+	 * every page says what is wrong (503), so that a person sees it. */
 	struct store *st;
-	if (store_open(app.cfg.database, &st, err, sizeof err) != STORE_OK)
-		die("%s", err);
-	store_close(st);
+	if (store_open(app.cfg.database, &st, err, sizeof err) == STORE_OK)
+		store_close(st);
+	else
+		log_error("database: %s (every page answers 503 until this is fixed)", err);
 	pthread_rwlock_init(&app.templates_lock, NULL);
 	if (app_reload_templates(&app, err, sizeof err) < 0)
 		die("templates: %s", err);

@@ -116,6 +116,12 @@ void dispatch(struct request *r)
 	struct strbuf allow = STRBUF_INIT;
 	const struct route *route = router_match(routes, routes_count, r->method, r->path, r->params, scratch, &allow);
 
+	if (!r->st) {
+		/* The database could not be opened: say why on every page, lose nothing. */
+		req_add_header(r, "Retry-After: 5");
+		reply_error(r, 503, r->store_error, NULL);
+		goto out;
+	}
 	if (parse_head(r) < 0 || auth_identify(r) < 0)
 		goto out;
 	if (!route) {

@@ -16,7 +16,8 @@
 struct request {
 	struct app *app;
 	FCGX_Request *fcgx;
-	struct store *st;
+	struct store *st;       /* NULL when the database cannot be opened now */
+	const char *store_error; /* why, when st is NULL */
 	unsigned long id;
 	int64_t now;
 

@@ -59,11 +59,11 @@ static double ms_since(const struct timespec *t0)
 	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
-static void serve_one(struct app *app, struct store *st, FCGX_Request *fcgx)
+static void serve_one(struct app *app, struct store *st, const char *store_error, FCGX_Request *fcgx)
 {
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	struct request r = { .app = app, .fcgx = fcgx, .st = st };
+	struct request r = { .app = app, .fcgx = fcgx, .st = st, .store_error = store_error };
 	r.id = atomic_fetch_add(&next_request_id, 1) + 1;
 	r.now = (int64_t)time(NULL);
 	r.method = req_param(&r, "REQUEST_METHOD");
@@ -94,17 +94,19 @@ static void *request_thread(void *arg)
 {
 	struct app *app = arg;
 	struct store *st = NULL;
-	char err[512];
-	if (store_open(app->cfg.database, &st, err, sizeof err) != STORE_OK) {
-		log_error("request thread: %s", err);
-		return NULL;
-	}
+	char err[512] = "";
 	FCGX_Request fcgx;
 	FCGX_InitRequest(&fcgx, app->listen_fd, FCGI_FAIL_ACCEPT_ON_INTR);
 	while (!app->stopping) {
 		if (FCGX_Accept_r(&fcgx) < 0)
 			break; /* the socket was shut down: we are stopping */
-		serve_one(app, st, &fcgx);
+		/* Opened at the first request, and again after a failure: once a
+		 * person fixes the file, the next request works without a restart. */
+		if (!st && store_open(app->cfg.database, &st, err, sizeof err) != STORE_OK) {
+			st = NULL;
+			log_error("database: %s", err);
+		}
+		serve_one(app, st, err, &fcgx);
 		FCGX_Finish_r(&fcgx);
 	}
 	FCGX_Free(&fcgx, 1);

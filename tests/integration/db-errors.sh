@@ -39,21 +39,14 @@ it_stop_axond
 check_eq "$?" 0 "axond stops"
 rm -f "$DB-wal" "$DB-shm" "$IT_TMP/axond.sock"
 head -c 65536 /dev/urandom >"$DB"
-# Either axond refuses to start, saying which file is damaged, or it starts
-# and answers 503 saying so.
-if it_start_axond >"$IT_TMP/start.out" 2>&1; then
-	req GET /login
-	check_503 "a page over a corrupt database" 'database'
-	req GET /workflows -H 'Accept: application/json'
-	check_503 "JSON over a corrupt database" 'database'
-	check_json .error.status 503 "... as a JSON error"
-else
-	if grep -qF "$DB" "$IT_TMP/start.out" && grep -qiE 'not a (valid|database)|corrupt|damaged' "$IT_TMP/start.out"; then
-		it_pass "axond refuses a corrupt database at start, naming the file"
-	else
-		it_fail "axond refuses a corrupt database at start, naming the file" "$(cat "$IT_TMP/start.out")"
-	fi
-fi
+# axond starts anyway, says what is wrong in its log, and answers every
+# page with 503 and the reason, so that the person at the browser sees it.
+it_start_axond >"$IT_TMP/start.out" 2>&1 || it_fail "axond starts over a corrupt database" "$(cat "$IT_TMP/start.out")"
+req GET /login
+check_503 "a page over a corrupt database" 'database'
+req GET /workflows -H 'Accept: application/json'
+check_503 "JSON over a corrupt database" 'database'
+check_json .error.status 503 "... as a JSON error"
 
 echo "# read-only"
 # A fresh database, then made read-only. Root writes whatever the permissions
@@ -77,17 +70,10 @@ if [ "$(id -u)" = 0 ]; then
 fi
 chmod a-w "$IT_TMP/data" "$DB"
 before=$(sql 'SELECT count(*) FROM users')
-if it_start_axond >"$IT_TMP/start.out" 2>&1; then
-	req POST /setup --data-urlencode "csrf=$CSRF" --data-urlencode username=owner \
-		--data-urlencode 'password=db error password' --data-urlencode 'password_confirm=db error password'
-	check_503 "a write to a read-only database" 'read-only|readonly|write access|permission'
-else
-	if grep -qF "$IT_TMP/data" "$IT_TMP/start.out" && grep -qiE 'read-only|readonly|write access|permission' "$IT_TMP/start.out"; then
-		it_pass "axond refuses a read-only database at start, saying so"
-	else
-		it_fail "axond refuses a read-only database at start, saying so" "$(cat "$IT_TMP/start.out")"
-	fi
-fi
+it_start_axond >"$IT_TMP/start.out" 2>&1 || it_fail "axond starts over a read-only database" "$(cat "$IT_TMP/start.out")"
+req POST /setup --data-urlencode "csrf=$CSRF" --data-urlencode username=owner \
+	--data-urlencode 'password=db error password' --data-urlencode 'password_confirm=db error password'
+check_503 "a write to a read-only database" 'read-only|readonly|write access|permission'
 check_eq "$(sql 'SELECT count(*) FROM users')" "$before" "nothing was written"
 chmod u+w "$IT_TMP/data" "$DB"
 
