@@ -373,6 +373,11 @@ check_status 201 "a token needs no CSRF token"
 BY_TOKEN=$(jqb .workflow.id)
 req GET /users "${BEARER[@]}"
 check_status 403 "the editor's token cannot see /users"
+# The blocks the sandbox loaded from the build tree, with the page that lists them.
+req GET /blocks "${BEARER[@]}"
+check_status 200 "GET /blocks"
+check_json '[.blocks[].name] | index("text.template") != null' true "... lists text.template"
+check_json '[.blocks[].name] | index("http.request") != null' true "... and http.request"
 req GET /workflows -H 'Authorization: Bearer axon_not_a_token'
 check_status 401 "a made-up token"
 JAR=$EDITOR_JAR

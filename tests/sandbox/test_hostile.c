@@ -40,7 +40,20 @@ static struct sandbox *start(void)
 #ifdef AXON_SANITIZERS
 #define SANITIZED(normal) RUN_VIOLATION
 #define SANITIZED_MESSAGE(normal) "which blocks may not make"
+/* With clang's runtime (the fuzz build) the sanitizer also owns SIGSYS, so
+ * the same confined end shows as a crash by SIGSYS rather than a violation. */
+static int sanitizer_took_sigsys(const struct run_result *r, const char *want_message)
+{
+	return !strcmp(want_message, SANITIZED_MESSAGE(x)) && r->outcome == RUN_CRASH && r->message &&
+	       strstr(r->message, "SIGSYS");
+}
 #else
+static int sanitizer_took_sigsys(const struct run_result *r, const char *want_message)
+{
+	(void)r;
+	(void)want_message;
+	return 0;
+}
 #define SANITIZED(normal) normal
 #define SANITIZED_MESSAGE(normal) normal
 #endif
@@ -86,8 +99,10 @@ int main(void)
 		json_decref(inputs);
 		CHECK(rc == 0);
 		printf("%-24s %-16s %s\n", c->block, run_outcome_name(r.outcome), r.message ? r.message : "");
-		CHECK_STR(run_outcome_name(r.outcome), run_outcome_name(c->want));
-		CHECK_CONTAINS(r.message, c->message);
+		if (!sanitizer_took_sigsys(&r, c->message)) {
+			CHECK_STR(run_outcome_name(r.outcome), run_outcome_name(c->want));
+			CHECK_CONTAINS(r.message, c->message);
+		}
 		CHECK(json_object_size(r.outputs) == 0);
 		run_result_free(&r);
 		/* The daemon and the zygote are alive, and the next run is fine. */
