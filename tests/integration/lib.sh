@@ -91,11 +91,15 @@ it_wait_exit() {
 	return 1
 }
 
-# A port nobody listens on now (probing with bash's /dev/tcp).
+# A port nobody listens on now (probing with bash's /dev/tcp), below the
+# kernel's ephemeral range: a port there may be the local end of some other
+# test's connection, which no probe sees and which makes bind() fail.
 free_port() {
-	local port
+	local port low=32768
+	read -r low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+	[ "$low" -gt 12000 ] || low=32768
 	while :; do
-		port=$((20000 + RANDOM % 40000))
+		port=$((10000 + RANDOM % (low - 10000)))
 		(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
 	done
 	echo "$port"
