@@ -1,13 +1,11 @@
 # Integration tests: a real axond behind real nginx and Apache, driven with
 # curl (lib.sh starts and stops everything; flow.sh is the flow both fronts run).
-TESTS += tests/integration/nginx-flow.sh tests/integration/apache-flow.sh \
-	tests/integration/config-errors.sh tests/integration/signals.sh \
+INTEGRATION_TESTS = tests/integration/nginx-flow.sh tests/integration/apache-flow.sh \
+	tests/integration/config-errors.sh tests/integration/signals.sh tests/integration/daemon.sh \
 	tests/integration/db-errors.sh tests/integration/shellcheck.sh tests/integration/site-files.sh
-EXTRA_DIST += tests/integration/lib.sh tests/integration/nginx-conf.sh tests/integration/flow.sh \
-	tests/integration/nginx-flow.sh tests/integration/apache-flow.sh \
-	tests/integration/config-errors.sh tests/integration/signals.sh \
-	tests/integration/db-errors.sh tests/integration/shellcheck.sh tests/integration/site-files.sh \
-	tests/integration/.shellcheckrc
+TESTS += $(INTEGRATION_TESTS)
+EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh tests/integration/nginx-conf.sh \
+	tests/integration/flow.sh tests/integration/.shellcheckrc
 
 bench_scripts += tests/bench/web-bench.sh
 EXTRA_DIST += tests/bench/web-bench.sh
