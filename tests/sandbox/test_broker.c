@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "../testlib.h"
+#include "hostile_sandbox.h"
 #include "config.h"
 #include "log.h"
 #include "sandbox/egress.h"
@@ -76,11 +77,9 @@ static void masking(const char *dir)
 	secrets_close(s);
 
 	struct config c;
-	const char *top = getenv("top_builddir");
-	config_defaults(&c);
-	snprintf(c.plugin_dirs, sizeof c.plugin_dirs, "%s/tests/sandbox/.libs/hostile.so", top ? top : ".");
+	hostile_config(&c);
 	snprintf(c.secrets_file, sizeof c.secrets_file, "%s", path);
-	struct sandbox *sb = sandbox_start(&c, err, sizeof err);
+	struct sandbox *sb = start_hostile_sandbox(&c);
 	CHECK(sb != NULL);
 	if (!sb)
 		return;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "../testlib.h"
+#include "hostile_sandbox.h"
 #include "config.h"
 #include "log.h"
 #include "sandbox/sandbox.h"
@@ -78,12 +79,9 @@ static int zygote_children(pid_t z)
 int main(void)
 {
 	struct config c;
-	char err[600];
-	const char *top = getenv("top_builddir");
 	log_open("stderr", LOG_LVL_WARN);
-	config_defaults(&c);
-	snprintf(c.plugin_dirs, sizeof c.plugin_dirs, "%s/tests/sandbox/.libs/hostile.so", top ? top : ".");
-	sb = sandbox_start(&c, err, sizeof err);
+	hostile_config(&c);
+	sb = start_hostile_sandbox(&c);
 	CHECK(sb != NULL);
 	if (!sb)
 		return t_done("test_concurrent");

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "../testlib.h"
+#include "hostile_sandbox.h"
 #include "config.h"
 #include "log.h"
 #include "sandbox/sandbox.h"
@@ -66,12 +67,9 @@ static int same_ns(pid_t pid, const char *ns)
 int main(void)
 {
 	struct config c;
-	char err[600];
-	const char *top = getenv("top_builddir");
 	log_open("stderr", LOG_LVL_ERROR);
-	config_defaults(&c);
-	snprintf(c.plugin_dirs, sizeof c.plugin_dirs, "%s/tests/sandbox/.libs/hostile.so", top ? top : ".");
-	sb = sandbox_start(&c, err, sizeof err);
+	hostile_config(&c);
+	sb = start_hostile_sandbox(&c);
 	CHECK(sb != NULL);
 	if (!sb)
 		return t_done("test_confinement");

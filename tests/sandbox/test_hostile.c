@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "../testlib.h"
+#include "hostile_sandbox.h"
 #include "config.h"
 #include "log.h"
 #include "sandbox/sandbox.h"
@@ -23,14 +24,8 @@ struct hostile_case {
 static struct sandbox *start(void)
 {
 	struct config c;
-	char err[600];
-	const char *top = getenv("top_builddir");
-	config_defaults(&c);
-	snprintf(c.plugin_dirs, sizeof c.plugin_dirs, "%s/tests/sandbox/.libs/hostile.so", top ? top : ".");
-	struct sandbox *sb = sandbox_start(&c, err, sizeof err);
-	if (!sb)
-		fprintf(stderr, "sandbox_start: %s\n", err);
-	return sb;
+	hostile_config(&c);
+	return start_hostile_sandbox(&c);
 }
 
 /* In the ASan/UBSan build the sanitizer runtime catches a segfault or a
