@@ -13,6 +13,7 @@ tests_web_test_form_LDADD = $(AXON_TEST_LDADD)
 EXTRA_DIST += tests/testlib.h
 
 include tests/store/local.mk
+include tests/engine/local.mk
 include tests/fuzz/local.mk
 include tests/sandbox/local.mk
 include tests/plugin/local.mk

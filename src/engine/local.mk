@@ -1,1 +1,5 @@
-# src/engine (the workflow engine comes with issue 4)
+# src/engine: the workflow model (format, validation, templates); planner and executor follow.
+src_libaxon_a_SOURCES += \
+	src/engine/placeholder.c src/engine/placeholder.h \
+	src/engine/workflow.c src/engine/workflow.h
+EXTRA_DIST += docs/workflow-format.md

@@ -1,0 +1,28 @@
+/* The workflow definition, format 1 (docs/workflow-format.md): parsing,
+ * validation against the block registry, and the order blocks run in. */
+#ifndef AXON_ENGINE_WORKFLOW_H
+#define AXON_ENGINE_WORKFLOW_H
+#include <stddef.h>
+
+#include <jansson.h>
+
+#define WORKFLOW_FORMAT 1
+#define WORKFLOW_MAX_ID 64        /* characters in a block id */
+#define WORKFLOW_MAX_BLOCKS 1000
+#define WORKFLOW_MAX_EDGES 10000
+
+/* Loads a definition from JSON text (duplicate keys refused). Returns the
+ * value, or NULL with "line L column C: ..." in err. Check it with workflow_validate. */
+json_t *workflow_parse(const char *text, size_t len, char *err, size_t errlen);
+
+/* Checks def against registry (the JSON of sandbox_registry(): {"blocks": [{"name",
+ * "inputs", "outputs", "config_schema"}...]}) and returns every problem found as a new
+ * array of {"block": id or null, "message": "..."}; an empty array means valid. */
+json_t *workflow_validate(const json_t *def, const json_t *registry);
+
+/* The block ids of a valid def in an order where every block comes after all
+ * the blocks it has edges from (ties keep the order of "blocks"). NULL when
+ * def does not pass workflow_validate's checks on ids, edges and cycles. */
+json_t *workflow_order(const json_t *def);
+
+#endif
