@@ -182,8 +182,9 @@ static int parse_disposition(size_t index, struct part *part, char *err, size_t 
 		p++;
 	type.len = (size_t)(p - type.p);
 	if (!span_is(type, "form-data")) {
+		/* The excerpt ends on a character boundary: the message must stay valid UTF-8. */
 		snprintf(err, errlen, "part %zu: the Content-Disposition is '%.*s', not form-data", index,
-			 (int)(type.len > 40 ? 40 : type.len), type.p);
+			 form_name_excerpt(type.p, type.len), type.p);
 		return -1;
 	}
 	struct disposition_ctx ctx = { part, NULL };

@@ -4,13 +4,16 @@
 # repository, receives what the fuzzer finds. Fails if any target crashes,
 # leaks, or hangs on one input; a failing input is kept in
 # $top_builddir/tests/fuzz/artifacts/ to replay with "TARGET FILE".
-# AXON_FUZZ_SECONDS sets the time per target (default 15).
+# AXON_FUZZ_SECONDS sets the time per target (default 15). The suite uses a
+# fixed seed (AXON_FUZZ_SEED, default 1) so that a run repeats what the last
+# one did; AXON_FUZZ_SEED=0 lets libFuzzer pick one, for exploring.
 set -u
 if [ -z "${top_srcdir:-}" ] || [ -z "${top_builddir:-}" ]; then
 	echo "run this through make check, which sets top_srcdir and top_builddir" >&2
 	exit 99
 fi
 seconds=${AXON_FUZZ_SECONDS:-15}
+seed=${AXON_FUZZ_SEED:-1}
 work=$(mktemp -d) || exit 99
 trap 'rm -rf "$work"' EXIT INT TERM
 
@@ -26,7 +29,7 @@ for bin in "$top_builddir"/tests/fuzz/fuzz_*; do
 	seeds="$top_srcdir/tests/fuzz/corpus/$name"
 	[ -d "$seeds" ] && { cp -R "$seeds/." "$dir/corpus/" || exit 99; }
 	seed_count=$(ls "$dir/corpus" | wc -l)
-	if "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	if "$bin" -seed="$seed" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
 		-artifact_prefix="$dir/" "$dir/corpus" >"$dir/log" 2>&1; then
 		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/log")
 		echo "PASS: $target: ${runs:-?} inputs in ${seconds}s from $seed_count seeds"

@@ -317,6 +317,11 @@ static void test_multipart(void)
 		   "part 1 has an empty name");
 	MP_REFUSES(MP_CT, "--XyZ\r\nContent-Disposition: attachment; name=a\r\n\r\n1\r\n--XyZ--\r\n",
 		   "part 1: the Content-Disposition is 'attachment', not form-data");
+	/* A long type is quoted in part, cut between characters (the fuzzer found a cut inside one). */
+	MP_REFUSES(MP_CT, "--XyZ\r\nContent-Disposition: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\xc3\xa9\xc3\xa9"
+			  "; name=a\r\n\r\n1\r\n--XyZ--\r\n", "not form-data");
+	CHECK(text_is_clean(err, strlen(err)));
+	CHECK_CONTAINS(err, "aaaa', not form-data"); /* the é that would be cut is left out whole */
 	MP_REFUSES(MP_CT, "--XyZ\r\nContent-Disposition: form-data; name=a; name=b\r\n\r\n1\r\n--XyZ--\r\n",
 		   "part 1: the Content-Disposition has two name parameters");
 	MP_REFUSES(MP_CT, "--XyZ\r\nContent-Disposition: form-data; name=\"a\r\n\r\n1\r\n--XyZ--\r\n",
