@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "engine/engine.h"
+#include "engine/scheduler.h"
 #include "log.h"
 #include "plugin/registry.h"
 #include "sandbox/sandbox.h"
@@ -165,6 +167,15 @@ int main(int argc, char **argv)
 	pthread_rwlock_init(&app.templates_lock, NULL);
 	if (app_reload_templates(&app, err, sizeof err) < 0)
 		die("templates: %s", err);
+	struct engine_options eo = { app.cfg.database, app.cfg.sandbox_workers, app.cfg.max_call_depth,
+				     app.cfg.run_timeout * 1000LL };
+	app.engine = engine_start(&eo, app.sandbox, err, sizeof err);
+	if (!app.engine)
+		die("engine: %s", err);
+	struct scheduler_options so = { app.cfg.database, app.cfg.keep_runs_for * 1000LL, app.cfg.keep_runs };
+	app.scheduler = scheduler_start(&so, app.engine, err, sizeof err);
+	if (!app.scheduler)
+		die("scheduler: %s", err);
 	if (server_listen(&app, err, sizeof err) < 0)
 		die("%s", err);
 	if (app.cfg.pid_file[0])
@@ -197,6 +208,8 @@ int main(int argc, char **argv)
 	}
 	log_info("stopping: finishing the requests in flight");
 	server_stop(&app);
+	scheduler_stop(app.scheduler);
+	engine_stop(app.engine);
 	sandbox_stop(app.sandbox);
 	if (strncmp(app.cfg.listen, "unix:", 5) == 0)
 		unlink(app.cfg.listen + 5);

@@ -45,6 +45,10 @@ static const struct key keys[] = {
 	NUM(http_max_bytes, K_SIZE, 1024, 1L << 30),
 	NUM(block_timeout, K_DURATION, 1, 86400),
 	NUM(sandbox_workers, K_INT, 1, 1024),
+	NUM(run_timeout, K_DURATION, 1, 7L * 86400),
+	NUM(max_call_depth, K_INT, 1, 64),
+	NUM(keep_runs_for, K_DURATION, 0, 3650L * 86400),
+	NUM(keep_runs, K_INT, 0, 1000000000),
 };
 
 void config_defaults(struct config *c)
@@ -67,6 +71,10 @@ void config_defaults(struct config *c)
 	c->http_max_bytes = 10 << 20;
 	c->block_timeout = 60;
 	c->sandbox_workers = 8;
+	c->run_timeout = 3600;
+	c->max_call_depth = 8;
+	c->keep_runs_for = 30L * 86400;
+	c->keep_runs = 10000;
 }
 
 static int parse_number(const char *v, long long *out, const char *suffixes, const long long *mult)

@@ -31,7 +31,11 @@ struct config {
 	long http_timeout;         /* seconds, for the broker's HTTP requests */
 	size_t http_max_bytes;
 	long block_timeout;        /* default wall-clock limit of one block run, seconds */
-	int sandbox_workers;       /* block runs at once */
+	int sandbox_workers;       /* block runs at once: the engine's workers */
+	long run_timeout;          /* seconds, a run's limit unless its workflow sets one */
+	int max_call_depth;        /* flow.call nesting */
+	long keep_runs_for;        /* seconds; 0: forever */
+	int keep_runs;             /* finished runs kept per workflow; 0: no limit */
 };
 
 void config_defaults(struct config *c);

@@ -12,5 +12,7 @@ tpltokensdir = $(tpldir)/tokens
 dist_tpltokens_DATA = templates/tokens/list.html
 tplblocksdir = $(tpldir)/blocks
 dist_tplblocks_DATA = templates/blocks/list.html
+tplrunsdir = $(tpldir)/runs
+dist_tplruns_DATA = templates/runs/list.html templates/runs/show.html templates/runs/dead_letters.html
 tplstaticdir = $(tpldir)/static
 dist_tplstatic_DATA = templates/static/axon.css templates/static/favicon.svg

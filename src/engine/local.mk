@@ -1,5 +1,11 @@
-# src/engine: the workflow model (format, validation, templates); planner and executor follow.
+# src/engine: the workflow model (format, validation, templates), the planner, the executor, triggers.
 src_libaxon_a_SOURCES += \
+	src/engine/engine.h src/engine/executor.c \
+	src/engine/scheduler.c src/engine/scheduler.h \
+	src/engine/cron.c src/engine/cron.h \
+	src/engine/timezone.c src/engine/timezone.h \
+	src/engine/plan.c src/engine/plan.h \
 	src/engine/placeholder.c src/engine/placeholder.h \
+	src/engine/signature.c src/engine/signature.h \
 	src/engine/workflow.c src/engine/workflow.h
 EXTRA_DIST += docs/workflow-format.md

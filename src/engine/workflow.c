@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/cron.h"
 #include "engine/placeholder.h"
 #include "plugin/schema.h"
 #include "strbuf.h"
@@ -124,6 +125,13 @@ static void port_list(struct strbuf *sb, const json_t *type, const char *kind)
 		sb_adds(sb, "none");
 }
 
+static int cron_check(const char *expr, const char *tz, char *err, size_t errlen)
+{
+	struct cron *parsed = cron_parse(expr, tz, err, errlen);
+	cron_free(parsed);
+	return parsed != NULL;
+}
+
 static void check_trigger(struct check *c, const json_t *t)
 {
 	if (!t) {
@@ -135,10 +143,33 @@ static void check_trigger(struct check *c, const json_t *t)
 		problem(c, NULL, "\"trigger\" must be an object with a \"type\": \"manual\", \"webhook\" or \"schedule\"");
 		return;
 	}
-	if (strcmp(type, "manual") && strcmp(type, "webhook") && strcmp(type, "schedule"))
+	static const char *const manual_keys[] = { "type", NULL };
+	static const char *const webhook_keys[] = { "type", "reply", "signed", "replay_window_s", NULL };
+	static const char *const schedule_keys[] = { "type", "cron", "timezone", NULL };
+	if (!strcmp(type, "manual")) {
+		check_keys(c, NULL, t, "trigger", manual_keys);
+	} else if (!strcmp(type, "webhook")) {
+		check_keys(c, NULL, t, "trigger", webhook_keys);
+		const json_t *reply = json_object_get(t, "reply"), *sig = json_object_get(t, "signed");
+		if (reply && (!json_is_string(reply) || !strchr(json_string_value(reply), '.')))
+			problem(c, NULL, "trigger: \"reply\" must name the output that answers the webhook, as "
+			        "\"block.port\" (such as \"render.out\")");
+		if (sig && !json_is_boolean(sig))
+			problem(c, NULL, "trigger: \"signed\" must be true or false");
+		check_int(c, NULL, t, "trigger", "replay_window_s", 1, 86400);
+	} else if (!strcmp(type, "schedule")) {
+		check_keys(c, NULL, t, "trigger", schedule_keys);
+		const json_t *cron = json_object_get(t, "cron"), *tz = json_object_get(t, "timezone");
+		char err[200];
+		if (!json_is_string(cron))
+			problem(c, NULL, "a schedule trigger needs \"cron\": a cron expression such as \"0 * * * *\" or \"@daily\"");
+		else if (tz && !json_is_string(tz))
+			problem(c, NULL, "trigger: \"timezone\" must be a time zone name such as \"Europe/Paris\"");
+		else if (!cron_check(json_string_value(cron), json_string_value(tz), err, sizeof err))
+			problem(c, NULL, "trigger: cron: %s", err);
+	} else {
 		problem(c, NULL, "unknown trigger type '%s': use \"manual\", \"webhook\" or \"schedule\"", type);
-	else if (!strcmp(type, "schedule") && !json_is_string(json_object_get(t, "cron")))
-		problem(c, NULL, "a schedule trigger needs \"cron\": a cron expression such as \"0 * * * *\" or \"@daily\"");
+	}
 }
 
 static void check_workflow_settings(struct check *c, const json_t *s)
@@ -160,7 +191,8 @@ static void check_workflow_settings(struct check *c, const json_t *s)
 
 static void check_block_settings(struct check *c, const struct block *b, const char *label)
 {
-	static const char *const keys[] = { "timeout_ms", "retries", "for_each", "continue_on_error", NULL };
+	static const char *const keys[] = { "timeout_ms", "retries", "retry_delay_ms", "for_each", "concurrency",
+					    "continue_on_error", NULL };
 	const json_t *s = json_object_get(b->def, "settings");
 	if (!s)
 		return;
@@ -171,18 +203,26 @@ static void check_block_settings(struct check *c, const struct block *b, const c
 	check_keys(c, b->id, s, "settings", keys);
 	check_int(c, b->id, s, "settings", "timeout_ms", 1, 86400000LL);
 	check_int(c, b->id, s, "settings", "retries", 0, 100);
+	check_int(c, b->id, s, "settings", "retry_delay_ms", 1, 3600000LL);
+	check_int(c, b->id, s, "settings", "concurrency", 1, 1024);
 	const json_t *ce = json_object_get(s, "continue_on_error");
 	if (ce && !json_is_boolean(ce))
 		problem(c, b->id, "settings: \"continue_on_error\" must be true or false");
 	const json_t *fe = json_object_get(s, "for_each");
 	if (fe && !json_is_string(fe)) {
 		problem(c, b->id, "settings: \"for_each\" must name one of the block's input ports");
-	} else if (fe && b->type && !port_exists(b->type, "inputs", json_string_value(fe))) {
-		struct strbuf ports = STRBUF_INIT;
-		port_list(&ports, b->type, "inputs");
-		problem(c, b->id, "settings: \"for_each\" names '%s', which is not an input of %s (its inputs: %s)",
-		        json_string_value(fe), json_string_value(json_object_get(b->type, "name")), sb_str(&ports));
-		sb_free(&ports);
+	} else if (fe && b->type) {
+		/* "port" or "port.path.in.it" */
+		char port[128];
+		const char *text = json_string_value(fe), *dot = strchr(text, '.');
+		snprintf(port, sizeof port, "%.*s", dot ? (int)(dot - text) : (int)strlen(text), text);
+		if (!port_exists(b->type, "inputs", port)) {
+			struct strbuf ports = STRBUF_INIT;
+			port_list(&ports, b->type, "inputs");
+			problem(c, b->id, "settings: \"for_each\" names '%s', which is not an input of %s (its inputs: %s)",
+			        port, json_string_value(json_object_get(b->type, "name")), sb_str(&ports));
+			sb_free(&ports);
+		}
 	}
 }
 
@@ -215,8 +255,9 @@ static void read_blocks(struct check *c, const json_t *blocks)
 		else if (!id_valid(id))
 			problem(c, NULL, "%s: the id '%s' is not valid: use a lowercase letter, then lowercase letters, "
 			        "digits or _ (at most %d characters)", label, id, WORKFLOW_MAX_ID);
-		else if (!strcmp(id, "trigger"))
-			problem(c, NULL, "%s: the id 'trigger' is reserved for the trigger's data: choose another", label);
+		else if (!strcmp(id, "trigger") || !strcmp(id, "item") || !strcmp(id, "index"))
+			problem(c, NULL, "%s: the id '%s' is reserved (trigger, item and index name run data): choose another",
+			        label, id);
 		else if (find_block(c, id, strlen(id)) >= 0)
 			problem(c, id, "%s: the id '%s' is used by another block: ids must be unique", label, id);
 		else
@@ -382,6 +423,9 @@ static void check_root(struct check *c, size_t bi, const char *field, const char
 {
 	const struct block *b = &c->blocks[bi];
 	if (!strcmp(root, "trigger"))
+		return;
+	/* A for_each block sees the element it runs for, and its index. */
+	if ((!strcmp(root, "item") || !strcmp(root, "index")) && json_object_get(json_object_get(b->def, "settings"), "for_each"))
 		return;
 	long up = find_block(c, root, strlen(root));
 	if (up == (long)bi)

@@ -70,10 +70,13 @@ int egress_check_address(const struct egress_policy *p, const struct sockaddr *s
 
 struct transfer {
 	const struct egress_policy *policy;
+	CURL *curl;
 	struct strbuf body;
 	json_t *headers;
 	int too_large;
-	char refused[300];
+	struct strbuf secret_names; /* "X-Api-Key, Authorization": empty when none */
+	char *origin;               /* of the first request, once it is sent */
+	char refused[768];
 };
 
 /* Every connection libcurl makes, first or after a redirect, comes here with
@@ -88,6 +91,61 @@ static curl_socket_t open_socket(void *arg, curlsocktype purpose, struct curl_so
 		return CURL_SOCKET_BAD;
 	}
 	return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+}
+
+/* "scheme://host:port" of a URL, lower-case, the port explicit (the scheme
+ * guessed as libcurl does when there is none); NULL if libcurl cannot parse
+ * it. */
+static char *url_origin(const char *url)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL, *port = NULL, *origin = NULL;
+	if (u && curl_url_set(u, CURLUPART_URL, url, CURLU_GUESS_SCHEME) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
+		struct strbuf sb = STRBUF_INIT;
+		sb_printf(&sb, "%s://%s:%s", scheme, host, port);
+		origin = sb_detach(&sb);
+		for (char *c = origin; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+	}
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return origin;
+}
+
+/* Before every request libcurl sends, first or after a redirect, on a new
+ * connection or a reused one. libcurl keeps a custom Authorization header
+ * from another host, but no other header: a secret the broker placed in, say,
+ * X-Api-Key would reach whatever address a redirect names. So a request with
+ * secret headers is sent to its own origin only, and a redirect elsewhere
+ * ends the transfer before any header leaves. */
+static int before_request(void *arg, char *ip, char *local_ip, int port, int local_port)
+{
+	struct transfer *t = arg;
+	(void)ip, (void)local_ip, (void)port, (void)local_port;
+	if (!t->secret_names.len)
+		return CURL_PREREQFUNC_OK;
+	char *effective = NULL;
+	const char *url = curl_easy_getinfo(t->curl, CURLINFO_EFFECTIVE_URL, &effective) == CURLE_OK && effective ? effective : "";
+	char *origin = url_origin(url);
+	if (!t->origin && origin) {
+		t->origin = origin;
+		return CURL_PREREQFUNC_OK;
+	}
+	if (origin && !strcmp(origin, t->origin)) {
+		free(origin);
+		return CURL_PREREQFUNC_OK;
+	}
+	snprintf(t->refused, sizeof t->refused,
+	         "redirect refused: %.150s is not the origin the request was made for (%.150s), and its secret "
+	         "headers (%.100s) are never sent to another origin; request that address directly if it should have them",
+	         origin ? origin : url, t->origin ? t->origin : "?", sb_str(&t->secret_names));
+	free(origin);
+	return CURL_PREREQFUNC_ABORT;
 }
 
 static size_t on_body(char *data, size_t size, size_t n, void *arg)
@@ -146,7 +204,10 @@ static int add_header(struct curl_slist **list, const char *name, const char *va
 	return 0;
 }
 
-static int build_headers(const json_t *req, struct secrets *secrets, struct curl_slist **list, char *err, size_t errlen)
+/* The block's headers, then its secret headers with the values filled in;
+ * the names of these go to secret_names. */
+static int build_headers(const json_t *req, struct secrets *secrets, struct curl_slist **list,
+                         struct strbuf *secret_names, char *err, size_t errlen)
 {
 	const char *name;
 	json_t *v;
@@ -182,6 +243,7 @@ static int build_headers(const json_t *req, struct secrets *secrets, struct curl
 		free(value);
 		if (rc)
 			return -1;
+		sb_printf(secret_names, "%s%s", secret_names->len ? ", " : "", name);
 	}
 	return 0;
 }
@@ -221,7 +283,7 @@ json_t *egress_request(const struct egress_policy *p, struct secrets *secrets, c
 		snprintf(err, errlen, "method '%s' is not an upper-case HTTP method", method);
 		return NULL;
 	}
-	struct transfer t = { .policy = p, .body = STRBUF_INIT, .headers = json_object() };
+	struct transfer t = { .policy = p, .body = STRBUF_INIT, .headers = json_object(), .secret_names = STRBUF_INIT };
 	struct curl_slist *headers = NULL;
 	json_t *resp = NULL;
 	CURL *c = curl_easy_init();
@@ -229,7 +291,8 @@ json_t *egress_request(const struct egress_policy *p, struct secrets *secrets, c
 		snprintf(err, errlen, "curl_easy_init failed");
 		goto out;
 	}
-	if (build_headers(req, secrets, &headers, err, errlen))
+	t.curl = c;
+	if (build_headers(req, secrets, &headers, &t.secret_names, err, errlen))
 		goto out;
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -246,6 +309,8 @@ json_t *egress_request(const struct egress_policy *p, struct secrets *secrets, c
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
+	curl_easy_setopt(c, CURLOPT_PREREQFUNCTION, before_request);
+	curl_easy_setopt(c, CURLOPT_PREREQDATA, &t);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "axon/" PACKAGE_VERSION);
 	if (method)
@@ -277,5 +342,7 @@ out:
 		curl_easy_cleanup(c);
 	json_decref(t.headers);
 	sb_free(&t.body);
+	sb_free(&t.secret_names);
+	free(t.origin);
 	return resp;
 }

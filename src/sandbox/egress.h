@@ -2,7 +2,9 @@
  * http and https only; loopback, private and link-local addresses refused
  * unless axon.conf allows them; every address actually connected is checked,
  * so redirects and DNS answers cannot get round the policy; time and size
- * limits; secrets placed into headers by name. */
+ * limits; secrets placed into headers by name, and a request that carries
+ * them never sent to another origin (scheme, host, port) than its own: a
+ * redirect elsewhere is refused. */
 #ifndef AXON_SANDBOX_EGRESS_H
 #define AXON_SANDBOX_EGRESS_H
 #include <stdbool.h>

@@ -197,6 +197,68 @@ char *db_col_strdup(sqlite3_stmt *stmt, int col)
 	return s ? xstrdup((const char *)s) : NULL;
 }
 
+json_t *db_col_json(struct store *st, sqlite3_stmt *stmt, int col)
+{
+	const char *text = (const char *)sqlite3_column_text(stmt, col);
+	json_t *v = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
+	if (!v)
+		db_fail(st, SQLITE_CORRUPT);
+	return v;
+}
+
+static int listed(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *p = list; p && (p = strstr(p, name)); p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
+			return 1;
+	return 0;
+}
+
+json_t *db_row_object(struct store *st, sqlite3_stmt *stmt, const char *json_cols)
+{
+	json_t *row = json_object();
+	for (int i = 0, n = sqlite3_column_count(stmt); i < n; i++) {
+		const char *name = sqlite3_column_name(stmt, i);
+		json_t *v;
+		switch (sqlite3_column_type(stmt, i)) {
+		case SQLITE_NULL: v = json_null(); break;
+		case SQLITE_INTEGER: v = json_integer(sqlite3_column_int64(stmt, i)); break;
+		case SQLITE_FLOAT: v = json_real(sqlite3_column_double(stmt, i)); break;
+		default:
+			v = listed(json_cols, name) ? db_col_json(st, stmt, i)
+				: json_string((const char *)sqlite3_column_text(stmt, i));
+		}
+		if (!v) {
+			json_decref(row);
+			return NULL;
+		}
+		json_object_set_new(row, name, v);
+	}
+	return row;
+}
+
+int db_rows(struct store *st, sqlite3_stmt *stmt, const char *json_cols, json_t **out)
+{
+	json_t *rows = json_array();
+	int rc;
+	while ((rc = db_step(st, stmt)) == DB_ROW) {
+		json_t *row = db_row_object(st, stmt, json_cols);
+		if (!row) {
+			rc = STORE_CORRUPT;
+			break;
+		}
+		json_array_append_new(rows, row);
+	}
+	db_release(st, stmt);
+	if (rc != STORE_OK) {
+		json_decref(rows);
+		return rc;
+	}
+	*out = rows;
+	return STORE_OK;
+}
+
 int db_begin(struct store *st)
 {
 	return db_exec(st, "BEGIN IMMEDIATE", "");

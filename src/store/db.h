@@ -49,6 +49,16 @@ int db_exec(struct store *st, const char *sql, const char *types, ...);
 /* The first column of the first row as an integer (0 if no row). */
 int db_int(struct store *st, int64_t *out, const char *sql, const char *types, ...);
 char *db_col_strdup(sqlite3_stmt *stmt, int col); /* NULL for NULL; caller frees */
+/* A JSON column we wrote ourselves; NULL (with st->errmsg set: the file was
+ * damaged) if it does not parse or is NULL. */
+json_t *db_col_json(struct store *st, sqlite3_stmt *stmt, int col);
+/* The current row as an object keyed by column names (use AS to name them):
+ * integers, reals, texts and NULLs as they are, and the columns whose names
+ * are in json_cols (a space-separated list) parsed as JSON. NULL if such a
+ * column does not parse (st->errmsg says so). */
+json_t *db_row_object(struct store *st, sqlite3_stmt *stmt, const char *json_cols);
+/* Steps stmt to the end, collecting db_row_object() rows into *out; releases stmt. */
+int db_rows(struct store *st, sqlite3_stmt *stmt, const char *json_cols, json_t **out);
 
 /* Every write is one transaction: db_begin takes the write lock at once
  * (BEGIN IMMEDIATE, so a lock conflict shows up here and not halfway), and

@@ -6,5 +6,6 @@ src_libaxon_a_SOURCES += \
 	src/store/users.c \
 	src/store/sessions.c \
 	src/store/workflows.c \
+	src/store/runs.c \
 	src/store/audit.c \
 	src/store/throttle.c

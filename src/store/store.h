@@ -42,7 +42,7 @@ void store_close(struct store *st);
 const char *store_errmsg(struct store *st);
 int store_schema_version(struct store *st);
 /* The schema version this build creates and understands. */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 /* Limits, for operators and tests: how long a write waits for another
  * process's lock before STORE_BUSY (default 5000 ms), and a cap on the file
@@ -99,6 +99,8 @@ int store_workflow_versions(struct store *st, int64_t id, json_t **out); /* [{ve
 int store_workflow_restore(struct store *st, int64_t actor, int64_t id, int version, int *new_version);
 int store_workflow_delete(struct store *st, int64_t actor, int64_t id);
 int store_tag_list(struct store *st, json_t **out); /* ["tag", ...] in use, sorted */
+/* The workflow named ref: its number ("12") or its exact name (the oldest of that name). */
+int store_workflow_find(struct store *st, const char *ref, int64_t *id);
 
 /* Audit log: who changed what. Written by every write above, in the same transaction. */
 int store_audit_list(struct store *st, int limit, json_t **out); /* [{at, user, action, target, detail}] newest first */
@@ -107,5 +109,89 @@ int store_audit_list(struct store *st, int limit, json_t **out); /* [{at, user, 
 int store_login_failures(struct store *st, const char *key, int64_t since, int *count);
 int store_login_failure_add(struct store *st, const char *key, int64_t now);
 int store_login_failures_clear(struct store *st, const char *key);
+
+/* Runs (runs.c). Times in runs and steps are unix milliseconds. A run:
+ *   {"id", "workflow_id", "workflow_name", "version", "trigger", "input", "status", "error",
+ *    "failed_block", "parent_run_id", "parent_block", "depth", "created_at", "started_at",
+ *    "finished_at", "reply"}
+ * status: "queued", "running", "succeeded", "failed", "cancelled". A run of a workflow file
+ * (axonctl run FILE) has no workflow_id and keeps its own definition. */
+struct run_new {
+	int64_t workflow_id;     /* 0 for a definition given inline */
+	int version;             /* 0: the workflow's current version */
+	const json_t *definition; /* for workflow_id 0 */
+	const char *trigger;     /* "manual", "webhook", "schedule", "call", "error", "replay" */
+	const json_t *input;     /* the trigger's data; NULL for {} */
+	const char *dedup_key;   /* NULL, or a key a second delivery of the same event repeats */
+	int64_t parent_run_id;   /* flow.call: the calling run and block */
+	const char *parent_block;
+	int depth;
+	int64_t actor;           /* the user who started it; 0 for the system */
+};
+/* Creates a queued run. A dedup_key seen before for the same workflow gives
+ * STORE_CONFLICT with *id set to the run it started. */
+int store_run_create(struct store *st, const struct run_new *n, int64_t *id);
+/* The run with its "definition" and "steps" (see store_step_list). */
+int store_run_get(struct store *st, int64_t id, json_t **out);
+struct run_query {
+	int64_t workflow_id; /* 0: all */
+	const char *status;  /* NULL: all */
+	int64_t since, until;/* created_at range in ms; 0: open */
+	int page, per_page;
+};
+/* items: runs without input, reply or definition, newest first. */
+int store_run_list(struct store *st, const struct run_query *q, json_t **items, int64_t *total);
+/* Ids of runs that are queued or running (to resume after a restart), oldest first. */
+int store_run_unfinished(struct store *st, json_t **ids);
+int store_run_set_status(struct store *st, int64_t id, const char *status, int64_t at);
+/* Ends a run in one transaction: its steps as they ended (store_step_put
+ * each; may be NULL), status, error (NULL when it succeeded), the block
+ * that failed, a webhook reply; and a dead letter when dead_letter is set. */
+struct run_end {
+	const char *status, *error, *failed_block;
+	const json_t *reply, *steps;
+	int dead_letter;
+	int64_t at;
+};
+int store_run_finish(struct store *st, int64_t id, const struct run_end *end);
+/* Steps of a run in the order they started: [{"block", "status", "outcome", "attempts",
+ *  "started_at", "finished_at", "inputs", "outputs", "logs", "error"}]. status: "running",
+ * "waiting" (for a retry or a called workflow), "ok", "failed", "skipped". */
+int store_step_list(struct store *st, int64_t run_id, json_t **out);
+/* Writes a step whole (insert or replace); step holds the fields above (missing ones NULL). */
+int store_step_put(struct store *st, int64_t run_id, const json_t *step);
+/* Makes a failed run ready to go on from its failed steps: those steps and the
+ * ones skipped after them are forgotten, the run is queued again. */
+int store_run_requeue(struct store *st, int64_t actor, int64_t id);
+/* The child run that flow.call started from run_id's block, if any. */
+int store_run_child(struct store *st, int64_t run_id, const char *block, int64_t *child_id);
+
+/* Dead letters: runs that failed after every retry, for a person to retry. */
+int store_dead_letter_list(struct store *st, json_t **out); /* [{id, run_id, workflow_id, workflow_name, block, error, created_at}] open ones, newest first */
+/* Closes the dead letter and queues its run again (store_run_requeue); *run_id gets the run. */
+int store_dead_letter_retry(struct store *st, int64_t actor, int64_t id, int64_t *run_id);
+
+/* Webhooks: one per workflow with a webhook trigger. The token is the URL's
+ * last part; the signing secret, when set, is never shown again. */
+int store_webhook_get(struct store *st, int64_t workflow_id, json_t **out); /* {token, signed, created_at} */
+int store_webhook_by_token(struct store *st, const char *token, int64_t *workflow_id, char **secret);
+/* Creates or replaces the hook (new token; secret NULL for unsigned). */
+int store_webhook_set(struct store *st, int64_t actor, int64_t workflow_id, const char *token, const char *secret);
+/* Every delivery is kept: {id, workflow_id, received_at, method, input, status, message, run_id}. */
+int store_delivery_add(struct store *st, int64_t workflow_id, const char *method, const json_t *input, int status,
+		       const char *message, int64_t run_id, int64_t at, int64_t *id);
+int store_delivery_list(struct store *st, int64_t workflow_id, int limit, json_t **out);
+int store_delivery_get(struct store *st, int64_t id, json_t **out);
+/* Replay protection for signed deliveries: STORE_CONFLICT when key was seen. Keys older than `before` are dropped. */
+int store_replay_claim(struct store *st, const char *key, int64_t at, int64_t before);
+
+/* Schedules: workflows whose current version has a schedule trigger, with
+ * the last tick fired: [{workflow_id, cron, timezone, last_fire}] (seconds). */
+int store_schedule_list(struct store *st, json_t **out);
+int store_schedule_fired(struct store *st, int64_t workflow_id, int64_t tick);
+
+/* Retention: deletes finished runs older than max_age_ms or beyond the newest
+ * keep_count of each workflow (0: no limit), then gives the space back. */
+int store_run_prune(struct store *st, int64_t now, int64_t max_age_ms, int64_t keep_count, int64_t *deleted);
 
 #endif

@@ -205,16 +205,6 @@ int store_workflow_delete(struct store *st, int64_t actor, int64_t id)
 	return rc;
 }
 
-/* A JSON column we wrote ourselves; if it does not parse, the file was damaged. */
-static json_t *column_json(struct store *st, sqlite3_stmt *stmt, int col)
-{
-	const char *text = (const char *)sqlite3_column_text(stmt, col);
-	json_t *v = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
-	if (!v)
-		db_fail(st, SQLITE_CORRUPT);
-	return v;
-}
-
 int store_workflow_get(struct store *st, int64_t id, int version, json_t **out)
 {
 	sqlite3_stmt *stmt;
@@ -230,7 +220,7 @@ int store_workflow_get(struct store *st, int64_t id, int version, json_t **out)
 		return rc;
 	rc = db_step(st, stmt);
 	if (rc == DB_ROW) {
-		json_t *tags = column_json(st, stmt, 2), *definition = column_json(st, stmt, 3);
+		json_t *tags = db_col_json(st, stmt, 2), *definition = db_col_json(st, stmt, 3);
 		if (tags && definition) {
 			/* created_*: the workflow's first save; updated_at, saved_by: this version. */
 			*out = json_pack("{s:I, s:s, s:s, s:O, s:O, s:i, s:i, s:I, s:I, s:s?, s:s?, s:I}",
@@ -310,7 +300,7 @@ static int list_page(struct store *st, const struct wf_query *q, json_t *items, 
 	if (rc != STORE_OK)
 		return rc;
 	while ((rc = db_step(st, stmt)) == DB_ROW) {
-		json_t *tags = column_json(st, stmt, 3);
+		json_t *tags = db_col_json(st, stmt, 3);
 		if (!tags) {
 			rc = STORE_CORRUPT;
 			break;
@@ -360,4 +350,16 @@ int store_tag_list(struct store *st, json_t **out)
 	}
 	*out = list;
 	return STORE_OK;
+}
+
+int store_workflow_find(struct store *st, const char *ref, int64_t *id)
+{
+	char *end;
+	long long n = strtoll(ref, &end, 10);
+	int rc = *ref && !*end && n > 0
+		? db_int(st, id, "SELECT id FROM workflows WHERE id = ?1", "i", (int64_t)n)
+		: db_int(st, id, "SELECT min(id) FROM workflows WHERE name = ?1", "t", ref);
+	if (rc == STORE_OK && !*id)
+		rc = db_failf(st, STORE_NOTFOUND, "there is no workflow named '%s'", ref);
+	return rc;
 }

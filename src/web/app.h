@@ -16,6 +16,8 @@ struct app {
 	struct templates *templates;
 	int listen_fd;
 	struct sandbox *sandbox; /* runs blocks; started before any thread */
+	struct engine *engine;   /* runs workflows */
+	struct scheduler *scheduler; /* schedule triggers and retention */
 	volatile sig_atomic_t stopping;
 };
 

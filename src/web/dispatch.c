@@ -133,7 +133,10 @@ void dispatch(struct request *r)
 		}
 		goto out;
 	}
-	if (strcmp(r->method, "POST") == 0) {
+	if (route->flags & ROUTE_RAW) {
+		if (read_body(r) < 0)
+			goto out;
+	} else if (strcmp(r->method, "POST") == 0) {
 		if (parse_body(r) < 0)
 			goto out;
 		if (!auth_csrf_ok(r)) {

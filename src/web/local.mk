@@ -20,8 +20,10 @@ src_libaxon_a_SOURCES += \
 	src/web/pages/decorate.c src/web/pages/decorate.h \
 	src/web/pages/signin.c \
 	src/web/pages/workflows.c \
+	src/web/pages/triggers.c \
 	src/web/pages/workflow_input.c src/web/pages/workflow_input.h \
 	src/web/pages/versions.c \
+	src/web/pages/runs.c \
 	src/web/pages/transfer.c \
 	src/web/pages/users.c \
 	src/web/pages/tokens.c \

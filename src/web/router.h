@@ -13,7 +13,11 @@ struct route {
 	const char *pattern;
 	enum role role; /* ROLE_NONE: open to anyone */
 	handler_fn handler;
+	unsigned flags;
 };
+/* The body is handed over as it came (r->raw_body), with no form parsing and
+ * no CSRF check: for /hooks/<token>, which other programs call. */
+#define ROUTE_RAW 1u
 
 extern const struct route routes[];
 extern const size_t routes_count;

@@ -189,7 +189,7 @@ static void test_block_errors(void)
 	check_valid("{" HEAD "'blocks': [{'id': 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'type': 'flow.start'}]}",
 	            "[\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"]");
 	CHECK_PROBLEM("{" HEAD "'blocks': [{'id': 'trigger', 'type': 'flow.start'}]}", NULL,
-	              "blocks[0]: the id 'trigger' is reserved for the trigger's data: choose another");
+	              "blocks[0]: the id 'trigger' is reserved (trigger, item and index name run data): choose another");
 	CHECK_PROBLEM("{" HEAD "'blocks': [" FETCH ", {'id': 'x', 'type': 'flow.start'}, " FETCH "]}", "fetch",
 	              "blocks[2]: the id 'fetch' is used by another block: ids must be unique");
 	CHECK_PROBLEM("{" HEAD "'blocks': [{'id': 'fetch', 'type': 'http.requets'}]}", "fetch",
@@ -214,7 +214,7 @@ static void test_block_settings_errors(void)
 	CHECK_PROBLEM(wf, "fetch", "settings: \"retries\" must be a whole number from 0 to 100");
 	CHECK_PROBLEM(wf, "fetch", "settings: \"continue_on_error\" must be true or false");
 	CHECK_PROBLEM(wf, "fetch", "settings: \"for_each\" names 'items', which is not an input of http.request (its inputs: in)");
-	CHECK_PROBLEM(wf, "fetch", "settings: unknown field 'parallel' (the fields are timeout_ms, retries, for_each, continue_on_error)");
+	CHECK_PROBLEM(wf, "fetch", "settings: unknown field 'parallel' (the fields are timeout_ms, retries, retry_delay_ms, for_each, concurrency, continue_on_error)");
 	json_t *problems = validate(wf);
 	CHECK(json_array_size(problems) == 5);
 	json_decref(problems);

@@ -2,7 +2,9 @@
 # curl (lib.sh starts and stops everything; flow.sh is the flow both fronts run).
 INTEGRATION_TESTS = tests/integration/nginx-flow.sh tests/integration/apache-flow.sh \
 	tests/integration/config-errors.sh tests/integration/signals.sh tests/integration/daemon.sh \
-	tests/integration/db-errors.sh tests/integration/shellcheck.sh tests/integration/site-files.sh
+	tests/integration/db-errors.sh tests/integration/shellcheck.sh tests/integration/site-files.sh \
+	tests/integration/engine.sh \
+	tests/integration/web-edges.sh
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh tests/integration/nginx-conf.sh \
 	tests/integration/flow.sh tests/integration/.shellcheckrc

@@ -38,6 +38,24 @@ check "run violation exits 2" 2 $?
 grep -q "'openat'" "$tmp/run.json" || { echo "not ok - the violation names the syscall"; fail=1; }
 "$tool" run "$hostile" hostile.sleep_forever --timeout 200 >/dev/null
 check "run timeout exits 3" 3 $?
+"$tool" run "$hostile" hostile.endless_loop --cpu 500 --timeout 10000 >"$tmp/run.json"
+check "run cpu_limit exits 4" 4 $?
+grep -q '"status": "cpu_limit"' "$tmp/run.json" || { echo "not ok - run prints cpu_limit"; fail=1; }
+"$tool" run "$hostile" hostile.alloc_10g --memory 64 >"$tmp/run.json"
+code=$?
+if grep -q '^#define AXON_SANITIZERS 1' "$top_builddir/build-config.h" 2>/dev/null; then
+	# The sanitizer's allocator reports the failed allocation itself, which
+	# the policy forbids: a violation (2), or with clang's runtime a crash by
+	# SIGSYS (6), as test_hostile expects too.
+	case $code in 2 | 6) echo "ok - run memory_limit in a sanitizer build exits $code" ;;
+	*) check "run memory_limit in a sanitizer build exits 2 or 6" "2 or 6" $code ;; esac
+else
+	check "run memory_limit exits 5" 5 $code
+	grep -q 'memory limit of 64 MiB' "$tmp/run.json" || { echo "not ok - run says which memory limit"; cat "$tmp/run.json"; fail=1; }
+fi
+"$tool" run "$hostile" hostile.huge_output >"$tmp/run.json"
+check "run output_too_large exits 7" 7 $?
+grep -q '"status": "output_too_large"' "$tmp/run.json" || { echo "not ok - run prints output_too_large"; fail=1; }
 "$tool" run "$hostile" hostile.abort >/dev/null
 check "run crash exits 6" 6 $?
 "$tool" run "$hostile" hostile.garbage >/dev/null

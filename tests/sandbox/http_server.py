@@ -1,11 +1,14 @@
-"""A small HTTP server for the http.request fixtures: prints its port, then
-serves until killed. Listens on 127.0.0.1 only."""
+"""A small HTTP server for the http.request fixtures and test_broker: prints
+its port, then serves until killed. Listens on 127.0.0.1 only."""
 import http.server
-import sys
 import time
+import urllib.parse
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
+    # Every X-Api-Key and Authorization header received, for /seen.
+    seen = []
+
     def reply(self, status, body, ctype="text/plain", extra=None):
         data = body.encode()
         self.send_response(status)
@@ -17,7 +20,28 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def do_GET(self):
-        if self.path == "/hello":
+        url = urllib.parse.urlsplit(self.path)
+        query = urllib.parse.parse_qs(url.query)
+        for h in ("X-Api-Key", "Authorization"):
+            if h in self.headers:
+                Handler.seen.append("%s %s: %s" % (url.path, h, self.headers[h]))
+        if url.path == "/redirect":
+            # /redirect?to=URL&status=N: a redirect anywhere.
+            self.reply(int(query.get("status", ["302"])[0]), "", extra={"Location": query["to"][0]})
+        elif url.path == "/seen":
+            self.reply(200, "".join(line + "\n" for line in Handler.seen))
+        elif url.path == "/bytes":
+            # /bytes?n=N: N bytes with a Content-Length; &stream=1 without
+            # one, the end of the body being the end of the connection.
+            n = int(query["n"][0])
+            if "stream" in query:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain")
+                self.end_headers()
+                self.wfile.write(b"x" * n)
+            else:
+                self.reply(200, "x" * n)
+        elif self.path == "/hello":
             self.reply(200, "hello\n")
         elif self.path == "/auth":
             self.reply(200, self.headers.get("Authorization", "none"))

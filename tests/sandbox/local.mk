@@ -19,6 +19,9 @@ TESTS += tests/sandbox/core-blocks.sh
 EXTRA_DIST += tests/sandbox/core-blocks.sh tests/sandbox/http_server.py tests/sandbox/hostile_sandbox.h
 TESTS += tests/sandbox/axon-block-cli.sh
 EXTRA_DIST += tests/sandbox/axon-block-cli.sh
+# make install into a temporary DESTDIR, then a block built against that copy.
+TESTS += tests/sandbox/installed-sdk.sh
+EXTRA_DIST += tests/sandbox/installed-sdk.sh
 
 # make bench: the sandbox's per-block overhead (docs/performance.md, "Sandbox").
 check_PROGRAMS += tests/bench/sandbox-bench

@@ -1,11 +1,14 @@
 /* A running block's child seen from outside, in /proc: seccomp filter, no
  * new privileges, no capabilities, only its channel open, its rlimits, an
- * empty environment, its own process group, namespaces other than ours. */
+ * empty environment, its own process group, namespaces other than ours. And
+ * a child whose confinement fails never runs its block. */
 #include "build-config.h"
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../testlib.h"
@@ -64,10 +67,64 @@ static int same_ns(pid_t pid, const char *ns)
 	return stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_ino == y.st_ino;
 }
 
+/* A real failure of one confinement step: the zygote inherits a hard
+ * RLIMIT_CPU of 100 s, and a run asks for 200 s of CPU. Raising a hard limit
+ * takes CAP_SYS_RESOURCE, which the zygote has dropped (or never had), so the
+ * child's setrlimit(RLIMIT_CPU) fails. Done in a process of its own, which
+ * alone keeps the lowered limit; its exit code is its number of failures, or
+ * 77 when it cannot make the step fail. */
+static int confine_failure(void)
+{
+	struct rlimit cpu = { 100, 100 };
+	struct config c;
+	if (setrlimit(RLIMIT_CPU, &cpu) < 0) {
+		perror("setrlimit(RLIMIT_CPU)");
+		return 1;
+	}
+	hostile_config(&c);
+	struct sandbox *s = start_hostile_sandbox(&c);
+	CHECK(s != NULL);
+	if (!s)
+		return t_failures;
+	char *zstatus = slurp(sandbox_zygote_pid(s), "status"), *capeff = strstr(zstatus, "CapEff:");
+	unsigned long long caps = capeff ? strtoull(capeff + 7, NULL, 16) : 0;
+	free(zstatus);
+	if (caps & (1ull << 24)) { /* CAP_SYS_RESOURCE */
+		printf("# the zygote kept CAP_SYS_RESOURCE (root without a user namespace): no confinement failure to test\n");
+		sandbox_stop(s);
+		return 77;
+	}
+	/* hostile.fail logs a line, then fails with its own message: neither
+	 * may appear if the block does not run. */
+	struct run_limits lim = { .wall_ms = 5000, .cpu_ms = 200000 };
+	struct run_result r;
+	sandbox_run(s, "hostile.fail", NULL, NULL, &lim, &r);
+	CHECK(r.outcome == RUN_ERROR);
+	CHECK_STR(r.message, "the sandbox could not confine the block, so it did not run: "
+	          "setrlimit(RLIMIT_CPU): Operation not permitted");
+	CHECK(json_array_size(r.logs) == 0);
+	CHECK(json_object_size(r.outputs) == 0);
+	run_result_free(&r);
+	/* The zygote is unharmed: a run within the limit still works. */
+	lim.cpu_ms = 1000;
+	sandbox_run(s, "hostile.noop", NULL, NULL, &lim, &r);
+	CHECK(r.outcome == RUN_OK);
+	run_result_free(&r);
+	sandbox_stop(s);
+	return t_failures;
+}
+
 int main(void)
 {
 	struct config c;
 	log_open("stderr", LOG_LVL_ERROR);
+	fflush(stdout);
+	pid_t sub = fork();
+	if (sub == 0)
+		_exit(confine_failure());
+	int sub_status = 0;
+	CHECK(sub > 0 && waitpid(sub, &sub_status, 0) == sub);
+	CHECK(WIFEXITED(sub_status) && (WEXITSTATUS(sub_status) == 0 || WEXITSTATUS(sub_status) == 77));
 	hostile_config(&c);
 	sb = start_hostile_sandbox(&c);
 	CHECK(sb != NULL);

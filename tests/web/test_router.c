@@ -7,11 +7,11 @@
 static void h(struct request *r) { (void)r; }
 
 static const struct route table[] = {
-	{ "GET", "/a", ROLE_NONE, h },
-	{ "GET", "/w/new", ROLE_NONE, h },
-	{ "GET", "/w/:id", ROLE_VIEWER, h },
-	{ "POST", "/w/:id", ROLE_EDITOR, h },
-	{ "POST", "/w/:id/v/:v/restore", ROLE_EDITOR, h },
+	{ "GET", "/a", ROLE_NONE, h, 0 },
+	{ "GET", "/w/new", ROLE_NONE, h, 0 },
+	{ "GET", "/w/:id", ROLE_VIEWER, h, 0 },
+	{ "POST", "/w/:id", ROLE_EDITOR, h, 0 },
+	{ "POST", "/w/:id/v/:v/restore", ROLE_EDITOR, h, 0 },
 };
 #define N (sizeof table / sizeof table[0])
 

@@ -71,7 +71,9 @@ struct axon_host {
 	 *    "body": "text", "secret_headers": {"Authorization":
 	 *    {"secret": "github", "prefix": "Bearer "}}}
 	 * Only url is required. A secret header is filled by the daemon: the block
-	 * never sees the value. Returns a new reference to
+	 * never sees the value, and it goes to the url's origin only (a redirect
+	 * to another scheme, host or port fails the request). Returns a new
+	 * reference to
 	 *   {"status": 200, "headers": {"content-type": "..."}, "body": "text"}
 	 * ("body_base64" instead of "body" when the body is not UTF-8), or NULL with
 	 * the reason in err (a refused address, a timeout, a body too large...). */

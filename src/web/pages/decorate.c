@@ -52,6 +52,11 @@ void decorate_workflow(json_t *wf)
 	set_url(wf, "versions_url", "/workflows", id, "/versions");
 	set_url(wf, "export_url", "/workflows", id, "/export");
 	set_url(wf, "delete_url", "/workflows", id, "/delete");
+	set_url(wf, "run_url", "/workflows", id, "/run");
+	set_url(wf, "webhook_url", "/workflows", id, "/webhook");
+	char runs[64];
+	snprintf(runs, sizeof runs, "/runs?workflow=%lld", (long long)id);
+	json_object_set_new(wf, "runs_url", json_string(runs));
 	if (json_object_get(wf, "version")) {
 		char suffix[48];
 		snprintf(suffix, sizeof suffix, "/versions/%lld/restore",
@@ -103,4 +108,157 @@ void decorate_tokens(json_t *tokens)
 		add_time(t, "created_at", "created");
 		add_time(t, "last_used_at", "last_used");
 	}
+}
+
+/* Runs, steps and dead letters: their times are unix milliseconds. */
+#include <string.h>
+
+void add_time_ms(json_t *obj, const char *from, const char *to, const char *if_null)
+{
+	json_t *v = json_object_get(obj, from);
+	if (!json_is_integer(v)) {
+		json_object_set_new(obj, to, json_string(if_null));
+		return;
+	}
+	time_t t = (time_t)(json_integer_value(v) / 1000);
+	struct tm tm;
+	char buf[40];
+	gmtime_r(&t, &tm);
+	strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
+	json_object_set_new(obj, to, json_string(buf));
+}
+
+void format_duration_ms(int64_t ms, char *buf, size_t len)
+{
+	if (ms < 0)
+		ms = 0;
+	if (ms < 1000)
+		snprintf(buf, len, "%lld ms", (long long)ms);
+	else if (ms < 60000)
+		snprintf(buf, len, "%.1f s", (double)ms / 1000);
+	else if (ms < 3600000)
+		snprintf(buf, len, "%lld min %lld s", (long long)(ms / 60000), (long long)(ms / 1000 % 60));
+	else
+		snprintf(buf, len, "%lld h %lld min", (long long)(ms / 3600000), (long long)(ms / 60000 % 60));
+}
+
+/* obj.duration_ms and obj.duration from its started_at and finished_at; for
+ * what is still going, the time so far (duration_ms stays null). */
+static void add_duration(json_t *obj, int64_t now_ms)
+{
+	json_t *start = json_object_get(obj, "started_at"), *end = json_object_get(obj, "finished_at");
+	char buf[48] = "";
+	if (json_is_integer(start) && json_is_integer(end)) {
+		int64_t ms = json_integer_value(end) - json_integer_value(start);
+		json_object_set_new(obj, "duration_ms", json_integer(ms < 0 ? 0 : ms));
+		format_duration_ms(ms, buf, sizeof buf);
+	} else {
+		json_object_set_new(obj, "duration_ms", json_null());
+		if (json_is_integer(start) && now_ms) {
+			format_duration_ms(now_ms - json_integer_value(start), buf, sizeof buf - 8);
+			snprintf(buf + strlen(buf), 8, " so far");
+		}
+	}
+	json_object_set_new(obj, "duration", json_string(buf));
+}
+
+void decorate_run(json_t *run, int64_t now_ms)
+{
+	long long id = json_integer_value(json_object_get(run, "id"));
+	json_t *wf = json_object_get(run, "workflow_id");
+	set_url(run, "url", "/runs", id, "");
+	if (json_is_integer(wf)) {
+		long long wid = json_integer_value(wf);
+		set_url(run, "workflow_url", "/workflows", wid, "");
+		char runs_url[64];
+		snprintf(runs_url, sizeof runs_url, "/runs?workflow=%lld", wid);
+		json_object_set_new(run, "runs_of_workflow_url", json_string(runs_url));
+		json_t *v = json_object_get(run, "version");
+		if (json_is_integer(v)) {
+			char suffix[48];
+			snprintf(suffix, sizeof suffix, "/versions/%lld", (long long)json_integer_value(v));
+			set_url(run, "version_url", "/workflows", wid, suffix);
+		}
+	} else {
+		json_object_set_new(run, "workflow_url", json_null());
+	}
+	json_t *name = json_object_get(run, "workflow_name");
+	json_object_set_new(run, "workflow_label",
+			    json_is_string(name) ? json_copy(name) : json_string("(unnamed workflow)"));
+	json_t *parent = json_object_get(run, "parent_run_id");
+	if (json_is_integer(parent))
+		set_url(run, "parent_url", "/runs", (long long)json_integer_value(parent), "");
+	json_t *failed = json_object_get(run, "failed_block");
+	if (json_is_string(failed)) {
+		char url[128];
+		snprintf(url, sizeof url, "#step-%s", json_string_value(failed));
+		json_object_set_new(run, "failed_url", json_string(url));
+	}
+	const char *status = json_string_value(json_object_get(run, "status"));
+	char cls[64];
+	snprintf(cls, sizeof cls, "status status-%s", status ? status : "unknown");
+	json_object_set_new(run, "status_class", json_string(cls));
+	json_object_set_new(run, "active",
+			   json_boolean(status && (!strcmp(status, "queued") || !strcmp(status, "running"))));
+	add_time_ms(run, "created_at", "created", "");
+	add_time_ms(run, "started_at", "started", "not yet");
+	add_time_ms(run, "finished_at", "finished", "not yet");
+	add_duration(run, now_ms);
+}
+
+void decorate_runs(json_t *runs, int64_t now_ms)
+{
+	size_t i;
+	json_t *run;
+	json_array_foreach(runs, i, run) decorate_run(run, now_ms);
+}
+
+void decorate_dead_letters(json_t *letters)
+{
+	size_t i;
+	json_t *d;
+	json_array_foreach(letters, i, d) {
+		long long run = json_integer_value(json_object_get(d, "run_id"));
+		set_url(d, "run_url", "/runs", run, "");
+		set_url(d, "retry_url", "/dead-letters", (long long)json_integer_value(json_object_get(d, "id")), "/retry");
+		json_t *wf = json_object_get(d, "workflow_id");
+		if (json_is_integer(wf))
+			set_url(d, "workflow_url", "/workflows", (long long)json_integer_value(wf), "");
+		else
+			json_object_set_new(d, "workflow_url", json_null());
+		json_t *name = json_object_get(d, "workflow_name");
+		json_object_set_new(d, "workflow_label",
+				    json_is_string(name) ? json_copy(name) : json_string("(unnamed workflow)"));
+		const char *block = json_string_value(json_object_get(d, "block"));
+		if (block) {
+			struct strbuf url = STRBUF_INIT;
+			sb_printf(&url, "/runs/%lld#step-%s", run, block);
+			json_object_set_new(d, "step_url", json_string(url.data));
+			sb_free(&url);
+		}
+		add_time_ms(d, "created_at", "created", "");
+	}
+}
+
+void decorate_step(json_t *step, int64_t run_id, int64_t now_ms)
+{
+	const char *block = json_string_value(json_object_get(step, "block"));
+	char buf[160];
+	snprintf(buf, sizeof buf, "step-%s", block ? block : "");
+	json_object_set_new(step, "anchor", json_string(buf));
+	if (!json_is_null(json_object_get(step, "outputs")) && json_object_get(step, "outputs") && block) {
+		snprintf(buf, sizeof buf, "/runs/%lld/steps/%s/outputs", (long long)run_id, block);
+		json_object_set_new(step, "outputs_url", json_string(buf));
+	} else {
+		json_object_set_new(step, "outputs_url", json_null());
+	}
+	const char *status = json_string_value(json_object_get(step, "status"));
+	snprintf(buf, sizeof buf, "status status-%s", status ? status : "unknown");
+	json_object_set_new(step, "status_class", json_string(buf));
+	const char *outcome = json_string_value(json_object_get(step, "outcome"));
+	snprintf(buf, sizeof buf, "outcome outcome-%s", outcome ? outcome : "none");
+	json_object_set_new(step, "outcome_class", json_string(buf));
+	add_time_ms(step, "started_at", "started", "not yet");
+	add_time_ms(step, "finished_at", "finished", "not yet");
+	add_duration(step, status && (!strcmp(status, "running") || !strcmp(status, "waiting")) ? now_ms : 0);
 }

@@ -45,6 +45,22 @@ void workflow_export(struct request *r);
 void workflow_import_get(struct request *r);
 void workflow_import_post(struct request *r);
 
+/* Runs (runs.c): the history, one run with its steps, cancel, retry, dead letters. */
+void runs_list(struct request *r);
+void run_show(struct request *r);
+void run_step_outputs(struct request *r);
+void run_cancel(struct request *r);
+void run_retry(struct request *r);
+void dead_letters_list(struct request *r);
+void dead_letter_retry(struct request *r);
+
+/* Triggers (triggers.c): the Run button, the webhook settings, deliveries, /hooks/<token>. */
+void workflow_run(struct request *r);
+void webhook_get(struct request *r);
+void webhook_post(struct request *r);
+void delivery_replay(struct request *r);
+void hook_receive(struct request *r);
+
 void users_list(struct request *r);
 void audit_list(struct request *r);
 void user_create(struct request *r);

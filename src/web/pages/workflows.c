@@ -2,6 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/engine.h"
+#include "engine/workflow.h"
 #include "web/pages/decorate.h"
 #include "web/pages/pages.h"
 #include "web/pages/workflow_input.h"
@@ -24,9 +26,16 @@ json_t *load_workflow(struct request *r, int version)
 void workflows_list(struct request *r)
 {
 	const char *q = req_query(r, "q"), *tag = req_query(r, "tag"), *page = req_query(r, "page");
-	long p = page ? strtol(page, NULL, 10) : 1;
-	if (p < 1 || p > 1000000)
-		p = 1;
+	long p = 1;
+	if (page && *page) {
+		p = strlen(page) <= 7 && strspn(page, "0123456789") == strlen(page) ? strtol(page, NULL, 10) : 0;
+		if (p < 1 || p > 1000000) {
+			char msg[160];
+			snprintf(msg, sizeof msg, "The page number must be a whole number from 1 to 1000000, not '%.40s'.", page);
+			reply_error(r, 400, msg, NULL);
+			return;
+		}
+	}
 	struct wf_query query = { q && *q ? q : NULL, tag && *tag ? tag : NULL, (int)p, PER_PAGE };
 	json_t *items = NULL, *tags = NULL;
 	int64_t total = 0;
@@ -130,6 +139,9 @@ void workflow_show(struct request *r)
 	char *def = json_dumps(json_object_get(wf, "definition"), JSON_INDENT(2) | JSON_SORT_KEYS);
 	json_object_set_new(m, "definition_text", json_string(def ? def : "{}"));
 	free(def);
+	json_t *registry = engine_registry(r->app->engine);
+	json_object_set_new(m, "problems", workflow_validate(json_object_get(wf, "definition"), registry));
+	json_decref(registry);
 	json_object_set_new(m, "workflow", wf);
 	reply_view(r, 200, "workflows/show", m);
 }

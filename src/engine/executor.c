@@ -1,0 +1,748 @@
+/* The executor: worker threads that load queued runs from the store, hand
+ * their ready blocks to the sandbox, and write every step as it starts and
+ * ends. One mutex guards the queue and every run in memory; the sandbox runs
+ * and the store writes happen outside it. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "engine/engine.h"
+#include "engine/placeholder.h"
+#include "engine/plan.h"
+#include "engine/workflow.h"
+#include "log.h"
+#include "sandbox/sandbox.h"
+#include "store/store.h"
+#include "strbuf.h"
+
+#define DEFAULT_RUN_TIMEOUT_MS (60LL * 60 * 1000)
+#define IDLE_WAIT_MS 1000
+
+/* A run in memory. plan is NULL while a worker loads it. */
+struct active {
+	int64_t id, workflow_id, parent_run_id;
+	char *parent_block;
+	char *trigger;
+	int depth;
+	json_t *ancestors; /* workflow ids of this run and the runs that called it, for the loop guard */
+	struct plan *plan;
+	int64_t deadline;  /* monotonic ms */
+	int64_t timeout_ms;
+	bool cancelled;
+	int writers;       /* workers writing a step of it now: it cannot end before they are done */
+	struct active *next;
+};
+
+struct waiter {
+	int64_t id;
+	bool done;
+	struct waiter *next;
+};
+
+struct engine {
+	pthread_mutex_t mu;
+	pthread_cond_t work;  /* a run was queued, a unit ended, a retry is due */
+	pthread_cond_t ended; /* a run ended (engine_wait) */
+	struct engine_options o;
+	char *database;
+	struct sandbox *sb;
+	int64_t *queue;
+	size_t qlen, qcap;
+	struct active *runs;
+	struct waiter *waiters;
+	pthread_t *threads;
+	int nthreads;
+	int units; /* running now */
+	bool stopping;
+};
+
+/* What a worker does with one unit, prepared under the lock and run without it. */
+struct job {
+	struct active *a;
+	struct plan_unit u;
+	const char *type, *id;
+	json_t *config, *inputs; /* config evaluated against the scope */
+	char *config_error;
+	struct run_limits limits;
+	json_t *step;            /* the step as it starts, to write */
+};
+
+json_t *engine_builtin_blocks(void)
+{
+	return json_pack("[{s:s, s:s, s:s, s:s, s:s, s:s, s:[{s:s, s:s}], s:[{s:s, s:s}], s:{s:s, s:{s:{s:s, s:s}}, "
+			 "s:[s], s:b}, s:{s:i, s:i, s:i}}]",
+			 "name", "flow.call", "version", "1.0.0", "title", "Call a workflow", "description",
+			 "Runs another workflow with the value on 'in' as its trigger data, and emits on 'out' the "
+			 "outputs of its last blocks, by block id.",
+			 "category", "flow", "plugin", "(built in)", "inputs", "name", "in", "description",
+			 "the called workflow's trigger data", "outputs", "name", "out", "description",
+			 "{block id: outputs} of the called workflow's last blocks", "config_schema", "type", "object",
+			 "properties", "workflow", "type", "string", "description", "the workflow's name or number",
+			 "required", "workflow", "additionalProperties", 0, "limits", "wall_ms", 0, "cpu_ms", 0,
+			 "memory_bytes", 0);
+}
+
+json_t *engine_registry(struct engine *e)
+{
+	json_t *reg = sandbox_registry(e->sb);
+	if (!reg)
+		reg = json_pack("{s:[], s:[]}", "blocks", "skipped");
+	json_t *builtins = engine_builtin_blocks();
+	json_array_extend(json_object_get(reg, "blocks"), builtins);
+	json_decref(builtins);
+	return reg;
+}
+
+static void active_free(struct active *a)
+{
+	plan_free(a->plan);
+	json_decref(a->ancestors);
+	free(a->parent_block);
+	free(a->trigger);
+	free(a);
+}
+
+static struct active *find_active(struct engine *e, int64_t id)
+{
+	for (struct active *a = e->runs; a; a = a->next)
+		if (a->id == id)
+			return a;
+	return NULL;
+}
+
+static void unlink_active(struct engine *e, struct active *a)
+{
+	for (struct active **pp = &e->runs; *pp; pp = &(*pp)->next)
+		if (*pp == a) {
+			*pp = a->next;
+			return;
+		}
+}
+
+void engine_notify(struct engine *e, int64_t id)
+{
+	pthread_mutex_lock(&e->mu);
+	if (e->qlen == e->qcap) {
+		e->qcap = e->qcap ? e->qcap * 2 : 64;
+		e->queue = xrealloc(e->queue, e->qcap * sizeof *e->queue);
+	}
+	e->queue[e->qlen++] = id;
+	pthread_cond_signal(&e->work);
+	pthread_mutex_unlock(&e->mu);
+}
+
+static bool queued(const struct engine *e, int64_t id)
+{
+	for (size_t i = 0; i < e->qlen; i++)
+		if (e->queue[i] == id)
+			return true;
+	return false;
+}
+
+static void abstime_in(struct timespec *ts, int64_t ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+	ts->tv_sec += ms / 1000;
+	ts->tv_nsec += (ms % 1000) * 1000000;
+	if (ts->tv_nsec >= 1000000000) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000;
+	}
+}
+
+int engine_wait(struct engine *e, int64_t id, int64_t timeout_ms)
+{
+	struct waiter w = { id, false, NULL };
+	struct timespec until;
+	abstime_in(&until, timeout_ms);
+	pthread_mutex_lock(&e->mu);
+	int rc = 0;
+	if (queued(e, id) || find_active(e, id)) {
+		w.next = e->waiters;
+		e->waiters = &w;
+		while (!w.done && rc != ETIMEDOUT)
+			rc = pthread_cond_timedwait(&e->ended, &e->mu, &until);
+		for (struct waiter **pp = &e->waiters; *pp; pp = &(*pp)->next)
+			if (*pp == &w) {
+				*pp = w.next;
+				break;
+			}
+	}
+	pthread_mutex_unlock(&e->mu);
+	return w.done || rc == 0 ? 0 : -1;
+}
+
+int engine_cancel(struct engine *e, int64_t id)
+{
+	pthread_mutex_lock(&e->mu);
+	struct active *a = find_active(e, id);
+	int rc = -1;
+	if (a) {
+		a->cancelled = true;
+		pthread_cond_broadcast(&e->work);
+		rc = 0;
+	}
+	pthread_mutex_unlock(&e->mu);
+	return rc;
+}
+
+json_t *engine_stats(struct engine *e)
+{
+	pthread_mutex_lock(&e->mu);
+	int n = 0;
+	for (struct active *a = e->runs; a; a = a->next)
+		n++;
+	json_t *s = json_pack("{s:I, s:i, s:i, s:i}", "queued", (json_int_t)e->qlen, "active_runs", n, "running_units",
+			      e->units, "workers", e->nthreads);
+	pthread_mutex_unlock(&e->mu);
+	return s;
+}
+
+/* ---- Loading a run ---- */
+
+/* The summary flow.call emits: {block id: outputs} of the blocks that ran
+ * well and feed no other block. */
+static json_t *call_result(const json_t *def, const json_t *steps)
+{
+	json_t *out = json_object(), *step, *edge;
+	size_t i, j;
+	json_array_foreach(steps, i, step) {
+		const char *id = json_string_value(json_object_get(step, "block"));
+		if (!id || strcmp(json_string_value(json_object_get(step, "status")) ?: "", "ok"))
+			continue;
+		bool feeds = false;
+		size_t len = strlen(id);
+		json_array_foreach(json_object_get(def, "edges"), j, edge) {
+			const char *from = json_string_value(json_object_get(edge, "from"));
+			feeds |= from && !strncmp(from, id, len) && from[len] == '.';
+		}
+		if (!feeds)
+			json_object_set(out, id, json_object_get(step, "outputs"));
+	}
+	return out;
+}
+
+/* Refuses a run at load: it ends failed with this message and nothing runs. */
+static void fail_at_load(struct store *st, int64_t id, const char *message)
+{
+	struct run_end end = { "failed", message, NULL, NULL, NULL, 1, now_ms() };
+	if (store_run_finish(st, id, &end) != STORE_OK)
+		log_error("run %lld: cannot record its failure: %s", (long long)id, store_errmsg(st));
+	log_warn("run %lld failed before it started: %s", (long long)id, message);
+}
+
+static char *problems_text(const json_t *problems)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+	json_t *pr;
+	sb_adds(&sb, "the workflow is not valid: ");
+	json_array_foreach(problems, i, pr) {
+		const char *block = json_string_value(json_object_get(pr, "block"));
+		sb_printf(&sb, "%s%s%s%s", i ? "; " : "", block ? block : "", block ? ": " : "",
+			  json_string_value(json_object_get(pr, "message")));
+	}
+	return sb_detach(&sb);
+}
+
+/* A waiting flow.call step found at load: take the child's result if it has
+ * ended, else wait for it (it is loaded too, being unfinished). */
+static void restore_call(struct store *st, struct active *a, size_t b)
+{
+	int64_t child = 0;
+	json_t *run = NULL;
+	if (store_run_child(st, a->id, a->plan->blocks[b].id, &child) != STORE_OK || !child ||
+	    store_run_get(st, child, &run) != STORE_OK)
+		return; /* never started: it starts again */
+	const char *status = json_string_value(json_object_get(run, "status"));
+	a->plan->blocks[b].attempts = 1;
+	if (!strcmp(status, "queued") || !strcmp(status, "running")) {
+		a->plan->blocks[b].state = STEP_WAITING;
+		a->plan->blocks[b].child_run = child;
+	} else {
+		bool ok = !strcmp(status, "succeeded");
+		plan_block_end(a->plan, b, ok,
+			       ok ? json_pack("{s:o}", "out", call_result(json_object_get(run, "definition"),
+									 json_object_get(run, "steps"))) : NULL,
+			       json_string_value(json_object_get(run, "error")), now_ms());
+	}
+	json_decref(run);
+}
+
+static json_t *ancestors_of(struct store *st, const json_t *run)
+{
+	json_t *list = json_array();
+	json_array_append(list, json_object_get(run, "workflow_id"));
+	int64_t parent = json_integer_value(json_object_get(run, "parent_run_id"));
+	for (int hops = 0; parent && hops < 64; hops++) {
+		json_t *p = NULL;
+		if (store_run_get(st, parent, &p) != STORE_OK)
+			break;
+		json_array_append(list, json_object_get(p, "workflow_id"));
+		parent = json_integer_value(json_object_get(p, "parent_run_id"));
+		json_decref(p);
+	}
+	return list;
+}
+
+/* Builds the plan of run a (in the list with no plan yet). Returns 0, or -1
+ * when the run must leave the list (ended, refused, or the store failed). */
+static int load_run(struct engine *e, struct store *st, struct active *a)
+{
+	json_t *run = NULL;
+	if (store_run_get(st, a->id, &run) != STORE_OK) {
+		log_error("run %lld cannot be loaded: %s", (long long)a->id, store_errmsg(st));
+		return -1;
+	}
+	const char *status = json_string_value(json_object_get(run, "status"));
+	const json_t *def = json_object_get(run, "definition");
+	int rc = -1;
+	if (strcmp(status, "queued") && strcmp(status, "running"))
+		goto out; /* ended already (cancelled before it started, or a duplicate notice) */
+	a->workflow_id = json_integer_value(json_object_get(run, "workflow_id"));
+	a->parent_run_id = json_integer_value(json_object_get(run, "parent_run_id"));
+	const char *pb = json_string_value(json_object_get(run, "parent_block"));
+	a->parent_block = pb ? xstrdup(pb) : NULL;
+	a->trigger = xstrdup(json_string_value(json_object_get(run, "trigger")));
+	a->depth = (int)json_integer_value(json_object_get(run, "depth"));
+	a->ancestors = ancestors_of(st, run);
+
+	json_t *registry = engine_registry(e);
+	json_t *problems = workflow_validate(def, registry);
+	char err[300];
+	if (json_array_size(problems)) {
+		char *msg = problems_text(problems);
+		fail_at_load(st, a->id, msg);
+		free(msg);
+	} else if (!(a->plan = plan_new(def, registry, json_object_get(run, "input"), err, sizeof err))) {
+		fail_at_load(st, a->id, err);
+	} else {
+		size_t i;
+		json_t *step;
+		json_array_foreach(json_object_get(run, "steps"), i, step) {
+			long b = plan_find(a->plan, json_string_value(json_object_get(step, "block")) ?: "");
+			if (b < 0)
+				continue;
+			plan_restore(a->plan, (size_t)b, step);
+			const char *s = json_string_value(json_object_get(step, "status"));
+			if (!strcmp(a->plan->blocks[b].type, "flow.call") && (!strcmp(s, "waiting") || !strcmp(s, "running")))
+				restore_call(st, a, (size_t)b);
+		}
+		int64_t t = json_integer_value(json_object_get(json_object_get(def, "settings"), "timeout_ms"));
+		a->timeout_ms = t > 0 ? t : e->o.run_timeout_ms;
+		a->deadline = mono_ms() + a->timeout_ms;
+		if (store_run_set_status(st, a->id, "running", now_ms()) != STORE_OK)
+			log_error("run %lld: %s", (long long)a->id, store_errmsg(st));
+		rc = 0;
+	}
+	json_decref(problems);
+	json_decref(registry);
+out:
+	json_decref(run);
+	return rc;
+}
+
+/* ---- Ending a run ---- */
+
+static json_t *reply_of(const struct active *a)
+{
+	const char *reply = json_string_value(json_object_get(json_object_get(a->plan->def, "trigger"), "reply"));
+	const char *dot = reply ? strchr(reply, '.') : NULL;
+	if (!dot)
+		return NULL;
+	char id[WORKFLOW_MAX_ID + 1];
+	snprintf(id, sizeof id, "%.*s", (int)(dot - reply), reply);
+	long b = plan_find(a->plan, id);
+	if (b < 0 || a->plan->blocks[b].state != STEP_OK)
+		return NULL;
+	return json_object_get(a->plan->blocks[b].outputs, dot + 1);
+}
+
+static void queue_error_workflow(struct engine *e, struct store *st, const struct active *a, const char *error)
+{
+	const char *target = json_string_value(json_object_get(json_object_get(a->plan->def, "settings"), "error_workflow"));
+	int64_t wid = 0, id = 0;
+	if (!target || !strcmp(a->trigger, "error"))
+		return;
+	if (store_workflow_find(st, target, &wid) != STORE_OK) {
+		log_warn("run %lld failed, and its error workflow '%s' cannot be found: %s", (long long)a->id, target,
+			 store_errmsg(st));
+		return;
+	}
+	json_t *input = json_pack("{s:I, s:I, s:O?, s:s?, s:s?}", "run_id", (json_int_t)a->id, "workflow_id",
+				  (json_int_t)a->workflow_id, "workflow_name", json_object_get(a->plan->def, "name"),
+				  "block", a->plan->failed_block, "error", error);
+	struct run_new n = { .workflow_id = wid, .trigger = "error", .input = input };
+	if (store_run_create(st, &n, &id) == STORE_OK)
+		engine_notify(e, id);
+	else
+		log_error("run %lld: cannot queue its error workflow: %s", (long long)a->id, store_errmsg(st));
+	json_decref(input);
+}
+
+/* Writes the end of a run (out of the list already), then tells its waiters,
+ * its caller's step, and the error workflow. Called without the lock. */
+static void end_run(struct engine *e, struct store *st, struct active *a)
+{
+	struct plan *p = a->plan;
+	const char *status = a->cancelled ? "cancelled" : p->failed ? "failed" : "succeeded";
+	json_t *steps = json_array();
+	for (size_t i = 0; i < p->nblocks; i++)
+		if (p->blocks[i].state != STEP_PENDING)
+			json_array_append_new(steps, plan_step_json(p, i));
+	struct run_end end = { status, p->failed ? p->error : NULL, p->failed_block, reply_of(a), steps,
+			       p->failed && !a->cancelled && !a->parent_run_id, now_ms() };
+	int rc = store_run_finish(st, a->id, &end);
+	if (rc != STORE_OK)
+		log_error("run %lld ended %s but cannot be recorded (it runs again at the next start): %s",
+			  (long long)a->id, status, store_errmsg(st));
+	log_info("run %lld %s%s%s", (long long)a->id, status, p->failed ? ": " : "", p->failed ? p->error : "");
+	if (p->failed && !a->cancelled)
+		queue_error_workflow(e, st, a, p->error);
+
+	json_t *result = p->failed ? NULL : call_result(p->def, steps);
+	json_decref(steps);
+	pthread_mutex_lock(&e->mu);
+	for (struct waiter *w = e->waiters; w; w = w->next)
+		if (w->id == a->id)
+			w->done = true;
+	pthread_cond_broadcast(&e->ended);
+	struct active *parent = a->parent_run_id ? find_active(e, a->parent_run_id) : NULL;
+	long b = parent && parent->plan ? plan_find(parent->plan, a->parent_block) : -1;
+	json_t *step = NULL;
+	if (b >= 0 && parent->plan->blocks[b].child_run == a->id) {
+		char msg[600];
+		snprintf(msg, sizeof msg, "the called workflow's run %lld %s: %s", (long long)a->id, status,
+			 p->error ? p->error : "cancelled");
+		plan_block_end(parent->plan, (size_t)b, !p->failed, p->failed ? NULL : json_pack("{s:O}", "out", result),
+			       msg, now_ms());
+		step = plan_step_json(parent->plan, (size_t)b);
+		pthread_cond_broadcast(&e->work);
+	}
+	if (step) {
+		parent->writers++;
+		pthread_mutex_unlock(&e->mu);
+		if (store_step_put(st, parent->id, step) != STORE_OK)
+			log_error("run %lld: %s", (long long)parent->id, store_errmsg(st));
+		json_decref(step);
+		pthread_mutex_lock(&e->mu);
+		parent->writers--;
+		pthread_cond_broadcast(&e->work);
+	}
+	pthread_mutex_unlock(&e->mu);
+	json_decref(result);
+	active_free(a);
+}
+
+/* A run that can end is taken out of the list; the caller ends it without the lock. */
+static struct active *take_finished(struct engine *e, int64_t now)
+{
+	for (struct active *a = e->runs; a; a = a->next) {
+		if (!a->plan || a->writers)
+			continue;
+		if (a->cancelled)
+			plan_abort(a->plan, "cancelled by a person");
+		else if (now >= a->deadline && !plan_finished(a->plan)) {
+			char msg[160];
+			snprintf(msg, sizeof msg, "the run took longer than its time limit of %lld ms",
+				 (long long)a->timeout_ms);
+			plan_abort(a->plan, msg);
+		}
+		if (plan_finished(a->plan)) {
+			unlink_active(e, a);
+			return a;
+		}
+	}
+	return NULL;
+}
+
+/* ---- Running units ---- */
+
+static void job_free(struct job *j)
+{
+	json_decref(j->config);
+	json_decref(j->inputs);
+	json_decref(j->step);
+	free(j->config_error);
+}
+
+/* Picks a unit of any run and prepares it; the run goes to the end of the list, so runs take turns. */
+static int pick(struct engine *e, struct job *j, int64_t now)
+{
+	for (struct active **pp = &e->runs; *pp; pp = &(*pp)->next) {
+		struct active *a = *pp;
+		struct plan_unit u;
+		if (!a->plan || a->cancelled || now >= a->deadline || !plan_next_unit(a->plan, now, now_ms(), &u))
+			continue;
+		*j = (struct job){ .a = a, .u = u };
+		struct plan_block *b = &a->plan->blocks[j->u.block];
+		j->type = b->type;
+		j->id = b->id;
+		json_t *scope = plan_unit_scope(a->plan, &j->u);
+		char err[600];
+		j->config = placeholder_eval_json(b->config, scope, err, sizeof err);
+		if (!j->config)
+			j->config_error = xstrdup(err);
+		json_decref(scope);
+		j->inputs = plan_unit_inputs(a->plan, &j->u);
+		int64_t left = a->deadline - now;
+		j->limits.wall_ms = b->timeout_ms;
+		if (!j->limits.wall_ms || j->limits.wall_ms > left)
+			j->limits.wall_ms = (uint32_t)(left > 0 ? left : 1);
+		/* The step is written as it starts; for_each elements after the first change nothing there. */
+		if (j->u.item <= 0)
+			j->step = plan_step_json(a->plan, j->u.block);
+		*pp = a->next;
+		a->next = NULL;
+		struct active **tail = &e->runs;
+		while (*tail)
+			tail = &(*tail)->next;
+		*tail = a;
+		e->units++;
+		return 1;
+	}
+	return 0;
+}
+
+static double jitter(void)
+{
+	return 0.5 + (double)arc4random_uniform(1001) / 2000.0;
+}
+
+/* flow.call, done by the engine itself: queues the child run. Returns its
+ * id, or 0 with the reason in err. */
+static int64_t start_call(struct engine *e, struct store *st, struct job *j, char *err, size_t errlen)
+{
+	const char *ref = json_string_value(json_object_get(j->config, "workflow"));
+	int64_t wid = 0, id = 0;
+	if (!ref) {
+		snprintf(err, errlen, "flow.call needs \"workflow\": the name or number of the workflow to run");
+		return 0;
+	}
+	if (j->a->depth + 1 > e->o.max_depth) {
+		snprintf(err, errlen, "flow.call: calls are nested %d deep, more than the limit of %d", j->a->depth + 1,
+			 e->o.max_depth);
+		return 0;
+	}
+	if (store_workflow_find(st, ref, &wid) != STORE_OK) {
+		snprintf(err, errlen, "flow.call: %s", store_errmsg(st));
+		return 0;
+	}
+	size_t i;
+	json_t *anc;
+	json_array_foreach(j->a->ancestors, i, anc) if (json_integer_value(anc) == wid) {
+		snprintf(err, errlen, "flow.call: workflow '%s' is already running in this chain of calls "
+			 "(a workflow may not call itself, directly or through others)", ref);
+		return 0;
+	}
+	struct run_new n = { .workflow_id = wid, .trigger = "call", .input = json_object_get(j->inputs, "in"),
+			     .parent_run_id = j->a->id, .parent_block = j->id, .depth = j->a->depth + 1 };
+	if (store_run_create(st, &n, &id) != STORE_OK) {
+		snprintf(err, errlen, "flow.call: %s", store_errmsg(st));
+		return 0;
+	}
+	return id;
+}
+
+static void run_job(struct engine *e, struct store *st, struct job *j)
+{
+	if (j->step && store_step_put(st, j->a->id, j->step) != STORE_OK)
+		log_error("run %lld step %s: %s", (long long)j->a->id, j->id, store_errmsg(st));
+	struct run_result res = { 0 };
+	int64_t child = 0;
+	char err[700] = "";
+	if (j->config_error) {
+		res.outcome = RUN_ERROR;
+		res.message = xstrdup(j->config_error);
+	} else if (!strcmp(j->type, "flow.call")) {
+		child = start_call(e, st, j, err, sizeof err);
+		res.outcome = child ? RUN_OK : RUN_ERROR;
+		res.message = child ? NULL : xstrdup(err);
+	} else {
+		sandbox_run(e->sb, j->type, j->config, j->inputs, &j->limits, &res);
+	}
+
+	pthread_mutex_lock(&e->mu);
+	struct plan *p = j->a->plan;
+	e->units--;
+	if (child) {
+		plan_block_wait(p, j->u.block);
+		p->blocks[j->u.block].child_run = child;
+		if (e->qlen == e->qcap) {
+			e->qcap = e->qcap ? e->qcap * 2 : 64;
+			e->queue = xrealloc(e->queue, e->qcap * sizeof *e->queue);
+		}
+		e->queue[e->qlen++] = child;
+	} else {
+		plan_unit_done(p, &j->u, res.outcome == RUN_OK, res.outcome == RUN_OK ? json_incref(res.outputs) : NULL,
+			       run_outcome_name(res.outcome), res.message, res.logs, mono_ms(), now_ms(), jitter());
+	}
+	/* for_each elements write the step when the block has ended, or when the first one waits for a retry. */
+	struct plan_block *b = &p->blocks[j->u.block];
+	json_t *step = j->u.item < 0 || b->state != STEP_RUNNING ? plan_step_json(p, j->u.block) : NULL;
+	if (step) {
+		j->a->writers++;
+		pthread_mutex_unlock(&e->mu);
+		if (store_step_put(st, j->a->id, step) != STORE_OK)
+			log_error("run %lld step %s: %s", (long long)j->a->id, j->id, store_errmsg(st));
+		json_decref(step);
+		pthread_mutex_lock(&e->mu);
+		j->a->writers--;
+	}
+	pthread_cond_broadcast(&e->work);
+	pthread_mutex_unlock(&e->mu);
+	run_result_free(&res);
+}
+
+static int64_t next_wakeup(struct engine *e)
+{
+	int64_t t = mono_ms() + IDLE_WAIT_MS;
+	for (struct active *a = e->runs; a; a = a->next) {
+		if (!a->plan)
+			continue;
+		int64_t w = plan_next_wakeup(a->plan);
+		if (w && w < t)
+			t = w;
+		if (a->deadline < t)
+			t = a->deadline;
+	}
+	return t;
+}
+
+static void *worker(void *arg)
+{
+	struct engine *e = arg;
+	struct store *st = NULL;
+	char err[600];
+	while (store_open(e->database, &st, err, sizeof err) != STORE_OK) {
+		log_error("engine: %s (trying again in 5 s)", err);
+		sleep(5);
+		if (e->stopping)
+			return NULL;
+	}
+	pthread_mutex_lock(&e->mu);
+	while (!e->stopping) {
+		int64_t now = mono_ms();
+		struct active *a;
+		struct job j;
+		if (e->qlen) {
+			a = xcalloc(1, sizeof *a);
+			a->id = e->queue[0];
+			memmove(e->queue, e->queue + 1, --e->qlen * sizeof *e->queue);
+			if (find_active(e, a->id)) { /* notified twice */
+				free(a);
+				continue;
+			}
+			a->next = e->runs;
+			e->runs = a;
+			pthread_mutex_unlock(&e->mu);
+			int rc = load_run(e, st, a);
+			pthread_mutex_lock(&e->mu);
+			if (rc < 0) {
+				unlink_active(e, a);
+				for (struct waiter *w = e->waiters; w; w = w->next)
+					w->done |= w->id == a->id;
+				pthread_cond_broadcast(&e->ended);
+				active_free(a);
+			}
+			pthread_cond_broadcast(&e->work);
+		} else if ((a = take_finished(e, now))) {
+			pthread_mutex_unlock(&e->mu);
+			end_run(e, st, a);
+			pthread_mutex_lock(&e->mu);
+		} else if (e->units < e->nthreads && pick(e, &j, now)) {
+			pthread_mutex_unlock(&e->mu);
+			run_job(e, st, &j);
+			job_free(&j);
+			pthread_mutex_lock(&e->mu);
+		} else {
+			struct timespec until;
+			int64_t wait = next_wakeup(e) - now;
+			abstime_in(&until, wait > 0 ? wait : 1);
+			pthread_cond_timedwait(&e->work, &e->mu, &until);
+		}
+	}
+	pthread_mutex_unlock(&e->mu);
+	store_close(st);
+	return NULL;
+}
+
+struct engine *engine_start(const struct engine_options *o, struct sandbox *sb, char *err, size_t errlen)
+{
+	struct engine *e = xcalloc(1, sizeof *e);
+	e->o = *o;
+	if (e->o.workers <= 0)
+		e->o.workers = 4;
+	if (e->o.max_depth <= 0)
+		e->o.max_depth = 8;
+	if (e->o.run_timeout_ms <= 0)
+		e->o.run_timeout_ms = DEFAULT_RUN_TIMEOUT_MS;
+	e->database = xstrdup(o->database);
+	e->o.database = e->database;
+	e->sb = sb;
+	pthread_mutex_init(&e->mu, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&e->work, &ca);
+	pthread_cond_init(&e->ended, &ca);
+	pthread_condattr_destroy(&ca);
+
+	/* Runs that a stop or a crash left unfinished go on first. */
+	struct store *st;
+	json_t *ids = NULL;
+	if (store_open(e->database, &st, err, errlen) == STORE_OK) {
+		if (store_run_unfinished(st, &ids) != STORE_OK)
+			log_error("engine: the unfinished runs cannot be read: %s", store_errmsg(st));
+		store_close(st);
+	}
+	size_t i;
+	json_t *id;
+	json_array_foreach(ids, i, id) engine_notify(e, json_integer_value(id));
+	if (json_array_size(ids))
+		log_info("engine: %zu unfinished run(s) go on from their last finished step", json_array_size(ids));
+	json_decref(ids);
+
+	e->threads = xcalloc((size_t)e->o.workers, sizeof *e->threads);
+	for (int t = 0; t < e->o.workers; t++) {
+		int rc = pthread_create(&e->threads[t], NULL, worker, e);
+		if (rc) {
+			snprintf(err, errlen, "cannot start engine worker %d: %s", t + 1, strerror(rc));
+			engine_stop(e);
+			return NULL;
+		}
+		e->nthreads++;
+	}
+	return e;
+}
+
+void engine_stop(struct engine *e)
+{
+	if (!e)
+		return;
+	pthread_mutex_lock(&e->mu);
+	e->stopping = true;
+	pthread_cond_broadcast(&e->work);
+	pthread_mutex_unlock(&e->mu);
+	for (int t = 0; t < e->nthreads; t++)
+		pthread_join(e->threads[t], NULL);
+	while (e->runs) {
+		struct active *a = e->runs;
+		e->runs = a->next;
+		active_free(a);
+	}
+	pthread_cond_broadcast(&e->ended);
+	free(e->threads);
+	free(e->queue);
+	free(e->database);
+	pthread_cond_destroy(&e->work);
+	pthread_cond_destroy(&e->ended);
+	pthread_mutex_destroy(&e->mu);
+	free(e);
+}

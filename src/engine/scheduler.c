@@ -1,0 +1,147 @@
+#include "engine/scheduler.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "clock.h"
+#include "engine/cron.h"
+#include "engine/engine.h"
+#include "log.h"
+#include "store/store.h"
+#include "strbuf.h"
+
+/* Schedules are read again this often, so that a saved change counts soon. */
+#define POLL_MS 2000
+#define PRUNE_EVERY_MS (10 * 60 * 1000)
+
+struct scheduler {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t wake;
+	bool stopping;
+	struct scheduler_options o;
+	char *database;
+	struct engine *engine;
+};
+
+/* Fires what is due for one schedule row {workflow_id, cron, timezone, last_fire}. */
+static void tick_one(struct scheduler *s, struct store *st, const json_t *row, int64_t now)
+{
+	int64_t wid = json_integer_value(json_object_get(row, "workflow_id"));
+	const char *expr = json_string_value(json_object_get(row, "cron"));
+	char err[256];
+	struct cron *c = expr ? cron_parse(expr, json_string_value(json_object_get(row, "timezone")), err, sizeof err) : NULL;
+	if (!c) /* saving refuses a bad schedule; an old version's is ignored */
+		return;
+	const json_t *last = json_object_get(row, "last_fire");
+	if (!json_is_integer(last)) {
+		/* A new schedule starts counting now: nothing before it is "missed". */
+		if (store_schedule_fired(st, wid, now) != STORE_OK)
+			log_error("scheduler: workflow %lld: %s", (long long)wid, store_errmsg(st));
+		cron_free(c);
+		return;
+	}
+	int64_t next, tick = cron_due(c, json_integer_value(last), now, &next);
+	cron_free(c);
+	if (tick < 0)
+		return;
+	json_t *input = json_pack("{s:I}", "scheduled_at", (json_int_t)tick);
+	char key[40];
+	snprintf(key, sizeof key, "schedule:%lld", (long long)tick);
+	struct run_new n = { .workflow_id = wid, .trigger = "schedule", .input = input, .dedup_key = key };
+	int64_t id = 0;
+	int rc = store_run_create(st, &n, &id);
+	json_decref(input);
+	if (rc == STORE_OK)
+		engine_notify(s->engine, id);
+	if ((rc == STORE_OK || rc == STORE_CONFLICT) && store_schedule_fired(st, wid, tick) == STORE_OK)
+		log_info("scheduler: workflow %lld fired for %lld (run %lld)", (long long)wid, (long long)tick, (long long)id);
+	else
+		log_error("scheduler: workflow %lld: %s", (long long)wid, store_errmsg(st));
+}
+
+static void prune(struct scheduler *s, struct store *st)
+{
+	int64_t deleted = 0;
+	if (!s->o.keep_runs_for_ms && !s->o.keep_runs)
+		return;
+	if (store_run_prune(st, now_ms(), s->o.keep_runs_for_ms, s->o.keep_runs, &deleted) != STORE_OK)
+		log_error("retention: %s", store_errmsg(st));
+	else if (deleted)
+		log_info("retention: %lld old run(s) deleted", (long long)deleted);
+}
+
+static void *loop(void *arg)
+{
+	struct scheduler *s = arg;
+	struct store *st = NULL;
+	int64_t last_prune = 0;
+	pthread_mutex_lock(&s->mu);
+	while (!s->stopping) {
+		pthread_mutex_unlock(&s->mu);
+		char err[600];
+		if (!st && store_open(s->database, &st, err, sizeof err) != STORE_OK)
+			st = NULL;
+		json_t *rows = NULL;
+		if (st && store_schedule_list(st, &rows) == STORE_OK) {
+			size_t i;
+			json_t *row;
+			int64_t now = now_ms() / 1000;
+			json_array_foreach(rows, i, row) tick_one(s, st, row, now);
+		}
+		json_decref(rows);
+		if (st && mono_ms() - last_prune > PRUNE_EVERY_MS) {
+			prune(s, st);
+			last_prune = mono_ms();
+		}
+		pthread_mutex_lock(&s->mu);
+		struct timespec until;
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec += POLL_MS / 1000;
+		if (!s->stopping)
+			pthread_cond_timedwait(&s->wake, &s->mu, &until);
+	}
+	pthread_mutex_unlock(&s->mu);
+	store_close(st);
+	return NULL;
+}
+
+struct scheduler *scheduler_start(const struct scheduler_options *o, struct engine *e, char *err, size_t errlen)
+{
+	struct scheduler *s = xcalloc(1, sizeof *s);
+	s->o = *o;
+	s->database = xstrdup(o->database);
+	s->engine = e;
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->wake, &ca);
+	pthread_condattr_destroy(&ca);
+	int rc = pthread_create(&s->thread, NULL, loop, s);
+	if (rc) {
+		snprintf(err, errlen, "cannot start the scheduler thread: %s", strerror(rc));
+		free(s->database);
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void scheduler_stop(struct scheduler *s)
+{
+	if (!s)
+		return;
+	pthread_mutex_lock(&s->mu);
+	s->stopping = true;
+	pthread_cond_signal(&s->wake);
+	pthread_mutex_unlock(&s->mu);
+	pthread_join(s->thread, NULL);
+	pthread_cond_destroy(&s->wake);
+	pthread_mutex_destroy(&s->mu);
+	free(s->database);
+	free(s);
+}

@@ -1,0 +1,424 @@
+/* Runs and their steps: the engine's durable queue. A run is a row that goes
+ * queued -> running -> succeeded | failed | cancelled; each step is written
+ * whole as it starts and as it ends, so that a daemon killed mid-run finds
+ * every finished step here and runs none of them again. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "db.h"
+#include "strbuf.h"
+
+#define RUN_COLUMNS                                                                                                  \
+	"r.id AS id, r.workflow_id AS workflow_id, coalesce(w.name, json_extract(r.definition, '$.name')) AS "        \
+	"workflow_name, r.version AS version, r.trigger AS trigger, r.status AS status, r.error AS error, "            \
+	"r.failed_block AS failed_block, r.parent_run_id AS parent_run_id, r.parent_block AS parent_block, "          \
+	"r.depth AS depth, r.created_at AS created_at, r.started_at AS started_at, r.finished_at AS finished_at, "    \
+	"u.username AS created_by"
+#define RUN_FROM " FROM runs r LEFT JOIN workflows w ON w.id = r.workflow_id LEFT JOIN users u ON u.id = r.created_by"
+
+static char *dump(const json_t *v)
+{
+	return v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+}
+
+static int create_run(struct store *st, const struct run_new *n, const char *input, const char *definition,
+		      int64_t now, int64_t *id)
+{
+	if (n->dedup_key) {
+		int64_t seen;
+		int rc = db_int(st, &seen, "SELECT id FROM runs WHERE workflow_id = ?1 AND dedup_key = ?2", "it",
+				n->workflow_id, n->dedup_key);
+		if (rc != STORE_OK)
+			return rc;
+		if (seen) {
+			*id = seen;
+			return db_failf(st, STORE_CONFLICT, "this delivery (key %.64s) already started run %lld",
+					n->dedup_key, (long long)seen);
+		}
+	}
+	int version = n->version;
+	if (n->workflow_id && !version) {
+		int64_t v;
+		int rc = db_int(st, &v, "SELECT current_version FROM workflows WHERE id = ?1", "i", n->workflow_id);
+		if (rc != STORE_OK)
+			return rc;
+		if (!v)
+			return db_failf(st, STORE_NOTFOUND, "no workflow number %lld (deleted?)",
+					(long long)n->workflow_id);
+		version = (int)v;
+	}
+	int rc = db_exec(st,
+			 "INSERT INTO runs (workflow_id, version, definition, trigger, input, status, parent_run_id,"
+			 " parent_block, depth, dedup_key, created_by, created_at)"
+			 " VALUES (NULLIF(?1, 0), NULLIF(?2, 0), ?3, ?4, ?5, 'queued', NULLIF(?6, 0), ?7, ?8, ?9,"
+			 " NULLIF(?10, 0), ?11)",
+			 "inttti" "tnt" "ii", n->workflow_id, version, definition, n->trigger, input, n->parent_run_id,
+			 n->parent_block, n->depth, n->dedup_key, n->actor, now);
+	if (rc == STORE_OK)
+		*id = sqlite3_last_insert_rowid(st->db);
+	return rc;
+}
+
+int store_run_create(struct store *st, const struct run_new *n, int64_t *id)
+{
+	char *input = n->input ? dump(n->input) : xstrdup("{}");
+	char *definition = n->workflow_id ? NULL : dump(n->definition);
+	int rc = (!n->workflow_id && !definition) || !input
+		? db_failf(st, STORE_ERROR, "a run needs a workflow or a definition, and an input that is JSON")
+		: db_begin(st);
+	if (rc == STORE_OK)
+		rc = db_finish(st, create_run(st, n, input, definition, now_ms(), id));
+	free(input);
+	free(definition);
+	return rc;
+}
+
+int store_run_get(struct store *st, int64_t id, json_t **out)
+{
+	sqlite3_stmt *stmt;
+	int rc = db_begin_read(st);
+	if (rc != STORE_OK)
+		return rc;
+	rc = db_prepare(st, &stmt,
+			"SELECT " RUN_COLUMNS ", r.input AS input, r.reply AS reply,"
+			" coalesce(r.definition, (SELECT v.definition FROM workflow_versions v"
+			"  WHERE v.workflow_id = r.workflow_id AND v.version = r.version)) AS definition"
+			RUN_FROM " WHERE r.id = ?1", "i", id);
+	json_t *rows = NULL, *steps = NULL;
+	if (rc == STORE_OK)
+		rc = db_rows(st, stmt, "input reply definition", &rows);
+	if (rc == STORE_OK && !json_array_size(rows))
+		rc = db_failf(st, STORE_NOTFOUND, "no run number %lld", (long long)id);
+	if (rc == STORE_OK)
+		rc = store_step_list(st, id, &steps);
+	db_finish(st, STORE_OK);
+	if (rc == STORE_OK) {
+		*out = json_incref(json_array_get(rows, 0));
+		json_object_set_new(*out, "steps", steps);
+	}
+	json_decref(rows);
+	return rc;
+}
+
+int store_run_list(struct store *st, const struct run_query *q, json_t **items, int64_t *total)
+{
+	/* Each filter is "?N = 0 OR ...", so that one constant statement serves every combination. */
+#define RUN_FILTER                                                                                                   \
+	" WHERE (?1 = 0 OR r.workflow_id = ?1) AND (?2 IS NULL OR r.status = ?2)"                                  \
+	" AND (?3 = 0 OR r.created_at >= ?3) AND (?4 = 0 OR r.created_at < ?4)"
+	int rc = db_begin_read(st);
+	if (rc != STORE_OK)
+		return rc;
+	rc = db_int(st, total, "SELECT count(*) FROM runs r" RUN_FILTER, "itii", q->workflow_id, q->status, q->since,
+		    q->until);
+	sqlite3_stmt *stmt;
+	if (rc == STORE_OK)
+		rc = db_prepare(st, &stmt, "SELECT " RUN_COLUMNS RUN_FROM RUN_FILTER " ORDER BY r.id DESC LIMIT ?5 OFFSET ?6",
+				"itii" "ii", q->workflow_id, q->status, q->since, q->until, (int64_t)q->per_page,
+				(int64_t)(q->page - 1) * q->per_page);
+	if (rc == STORE_OK)
+		rc = db_rows(st, stmt, "", items);
+	db_finish(st, STORE_OK);
+	return rc;
+#undef RUN_FILTER
+}
+
+int store_run_unfinished(struct store *st, json_t **ids)
+{
+	sqlite3_stmt *stmt;
+	int rc = db_prepare(st, &stmt, "SELECT id FROM runs WHERE status IN ('queued', 'running') ORDER BY id", "");
+	json_t *rows;
+	if (rc == STORE_OK)
+		rc = db_rows(st, stmt, "", &rows);
+	if (rc != STORE_OK)
+		return rc;
+	*ids = json_array();
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row) json_array_append(*ids, json_object_get(row, "id"));
+	json_decref(rows);
+	return STORE_OK;
+}
+
+int store_run_set_status(struct store *st, int64_t id, const char *status, int64_t at)
+{
+	return db_exec(st, "UPDATE runs SET status = ?2, started_at = coalesce(started_at, ?3) WHERE id = ?1", "iti",
+		       id, status, at);
+}
+
+static int finish_run(struct store *st, int64_t id, const struct run_end *end)
+{
+	size_t i;
+	json_t *step;
+	int rc = STORE_OK;
+	json_array_foreach(end->steps, i, step) if (rc == STORE_OK) rc = store_step_put(st, id, step);
+	char *reply = dump(end->reply);
+	if (rc == STORE_OK)
+		rc = db_exec(st, "UPDATE runs SET status = ?2, error = ?3, failed_block = ?4, reply = ?5, finished_at = ?6"
+			     " WHERE id = ?1", "itttti", id, end->status, end->error, end->failed_block, reply, end->at);
+	free(reply);
+	if (rc == STORE_OK && end->dead_letter)
+		rc = db_exec(st, "INSERT INTO dead_letters (run_id, block, error, created_at) VALUES (?1, ?2, ?3, ?4)",
+			     "itti", id, end->failed_block, end->error ? end->error : "failed", end->at);
+	return rc;
+}
+
+int store_run_finish(struct store *st, int64_t id, const struct run_end *end)
+{
+	int rc = db_begin(st);
+	return rc == STORE_OK ? db_finish(st, finish_run(st, id, end)) : rc;
+}
+
+int store_step_list(struct store *st, int64_t run_id, json_t **out)
+{
+	sqlite3_stmt *stmt;
+	int rc = db_prepare(st, &stmt,
+			    "SELECT block, status, outcome, attempts, started_at, finished_at, inputs, outputs, logs,"
+			    " error FROM steps WHERE run_id = ?1 ORDER BY seq", "i", run_id);
+	return rc == STORE_OK ? db_rows(st, stmt, "inputs outputs logs", out) : rc;
+}
+
+static int64_t int_field(const json_t *o, const char *key)
+{
+	return json_integer_value(json_object_get(o, key));
+}
+
+int store_step_put(struct store *st, int64_t run_id, const json_t *step)
+{
+	char *inputs = dump(json_object_get(step, "inputs")), *outputs = dump(json_object_get(step, "outputs"));
+	char *logs = dump(json_object_get(step, "logs"));
+	/* seq keeps the order steps first started in; a rewrite keeps it. */
+	int rc = db_exec(st,
+			 "INSERT INTO steps (run_id, block, seq, status, outcome, attempts, started_at, finished_at,"
+			 " inputs, outputs, logs, error) VALUES (?1, ?2,"
+			 " (SELECT count(*) FROM steps WHERE run_id = ?1), ?3, ?4, ?5, NULLIF(?6, 0), NULLIF(?7, 0),"
+			 " ?8, ?9, ?10, ?11)"
+			 " ON CONFLICT (run_id, block) DO UPDATE SET status = excluded.status,"
+			 " outcome = excluded.outcome, attempts = excluded.attempts, started_at = excluded.started_at,"
+			 " finished_at = excluded.finished_at, inputs = excluded.inputs, outputs = excluded.outputs,"
+			 " logs = excluded.logs, error = excluded.error",
+			 "itttiii" "tttt", run_id, json_string_value(json_object_get(step, "block")),
+			 json_string_value(json_object_get(step, "status")),
+			 json_string_value(json_object_get(step, "outcome")), int_field(step, "attempts"),
+			 int_field(step, "started_at"), int_field(step, "finished_at"), inputs, outputs, logs,
+			 json_string_value(json_object_get(step, "error")));
+	free(inputs);
+	free(outputs);
+	free(logs);
+	return rc;
+}
+
+/* Forgets the failed steps and the skipped ones (which may now run), and
+ * queues the run again: it goes on from where it failed. */
+static int requeue(struct store *st, int64_t actor, int64_t id)
+{
+	int64_t n;
+	int rc = db_int(st, &n, "SELECT count(*) FROM runs WHERE id = ?1 AND status IN ('failed', 'cancelled')", "i", id);
+	if (rc == STORE_OK && !n)
+		rc = db_failf(st, STORE_CONFLICT, "run %lld has not failed: only a failed or cancelled run can be retried",
+			      (long long)id);
+	if (rc == STORE_OK)
+		rc = db_exec(st, "DELETE FROM steps WHERE run_id = ?1 AND status NOT IN ('ok')", "i", id);
+	if (rc == STORE_OK)
+		rc = db_exec(st, "UPDATE runs SET status = 'queued', error = NULL, failed_block = NULL, reply = NULL,"
+			     " finished_at = NULL WHERE id = ?1", "i", id);
+	return rc == STORE_OK ? audit_add(st, actor, "run.retry", "run", id, NULL) : rc;
+}
+
+int store_run_requeue(struct store *st, int64_t actor, int64_t id)
+{
+	int rc = db_begin(st);
+	return rc == STORE_OK ? db_finish(st, requeue(st, actor, id)) : rc;
+}
+
+int store_run_child(struct store *st, int64_t run_id, const char *block, int64_t *child_id)
+{
+	return db_int(st, child_id, "SELECT max(id) FROM runs WHERE parent_run_id = ?1 AND parent_block = ?2", "it",
+		      run_id, block);
+}
+
+int store_dead_letter_list(struct store *st, json_t **out)
+{
+	sqlite3_stmt *stmt;
+	int rc = db_prepare(st, &stmt,
+			    "SELECT d.id AS id, d.run_id AS run_id, r.workflow_id AS workflow_id,"
+			    " coalesce(w.name, json_extract(r.definition, '$.name')) AS workflow_name, d.block AS block,"
+			    " d.error AS error, d.created_at AS created_at FROM dead_letters d JOIN runs r ON r.id = d.run_id"
+			    " LEFT JOIN workflows w ON w.id = r.workflow_id WHERE d.retried_at IS NULL ORDER BY d.id DESC"
+			    " LIMIT 500", "");
+	return rc == STORE_OK ? db_rows(st, stmt, "", out) : rc;
+}
+
+static int retry_dead_letter(struct store *st, int64_t actor, int64_t id, int64_t *run_id)
+{
+	int rc = db_int(st, run_id, "SELECT run_id FROM dead_letters WHERE id = ?1 AND retried_at IS NULL", "i", id);
+	if (rc == STORE_OK && !*run_id)
+		rc = db_failf(st, STORE_NOTFOUND, "no open dead letter number %lld (retried already?)", (long long)id);
+	if (rc == STORE_OK)
+		rc = db_exec(st, "UPDATE dead_letters SET retried_at = ?2 WHERE id = ?1", "ii", id, now_ms());
+	return rc == STORE_OK ? requeue(st, actor, *run_id) : rc;
+}
+
+int store_dead_letter_retry(struct store *st, int64_t actor, int64_t id, int64_t *run_id)
+{
+	int rc = db_begin(st);
+	return rc == STORE_OK ? db_finish(st, retry_dead_letter(st, actor, id, run_id)) : rc;
+}
+
+int store_webhook_get(struct store *st, int64_t workflow_id, json_t **out)
+{
+	sqlite3_stmt *stmt;
+	json_t *rows;
+	int rc = db_prepare(st, &stmt,
+			    "SELECT token, secret IS NOT NULL AS signed, created_at FROM webhooks WHERE workflow_id = ?1",
+			    "i", workflow_id);
+	if (rc == STORE_OK)
+		rc = db_rows(st, stmt, "", &rows);
+	if (rc != STORE_OK)
+		return rc;
+	if (!json_array_size(rows)) {
+		json_decref(rows);
+		return db_failf(st, STORE_NOTFOUND, "workflow %lld has no webhook", (long long)workflow_id);
+	}
+	*out = json_incref(json_array_get(rows, 0));
+	json_decref(rows);
+	return STORE_OK;
+}
+
+int store_webhook_by_token(struct store *st, const char *token, int64_t *workflow_id, char **secret)
+{
+	sqlite3_stmt *stmt;
+	int rc = db_prepare(st, &stmt, "SELECT workflow_id, secret FROM webhooks WHERE token = ?1", "t", token);
+	if (rc != STORE_OK)
+		return rc;
+	rc = db_step(st, stmt);
+	if (rc == DB_ROW) {
+		*workflow_id = sqlite3_column_int64(stmt, 0);
+		*secret = db_col_strdup(stmt, 1);
+		rc = STORE_OK;
+	} else if (rc == STORE_OK) {
+		rc = db_failf(st, STORE_NOTFOUND, "no webhook has this address");
+	}
+	db_release(st, stmt);
+	return rc;
+}
+
+static int set_webhook(struct store *st, int64_t actor, int64_t workflow_id, const char *token, const char *secret)
+{
+	int rc = db_exec(st, "INSERT OR REPLACE INTO webhooks (workflow_id, token, secret, created_at)"
+			 " VALUES (?1, ?2, ?3, ?4)", "itti", workflow_id, token, secret, now_ms());
+	return rc == STORE_OK ? audit_add(st, actor, secret ? "webhook.signed" : "webhook.create", "workflow",
+					  workflow_id, NULL) : rc;
+}
+
+int store_webhook_set(struct store *st, int64_t actor, int64_t workflow_id, const char *token, const char *secret)
+{
+	int rc = db_begin(st);
+	return rc == STORE_OK ? db_finish(st, set_webhook(st, actor, workflow_id, token, secret)) : rc;
+}
+
+int store_delivery_add(struct store *st, int64_t workflow_id, const char *method, const json_t *input, int status,
+		       const char *message, int64_t run_id, int64_t at, int64_t *id)
+{
+	char *in = dump(input);
+	int rc = db_exec(st, "INSERT INTO deliveries (workflow_id, received_at, method, input, status, message, run_id)"
+			 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULLIF(?7, 0))", "iittnti", workflow_id, at, method,
+			 in ? in : "{}", status, message, run_id);
+	free(in);
+	if (rc == STORE_OK && id)
+		*id = sqlite3_last_insert_rowid(st->db);
+	return rc;
+}
+
+#define DELIVERY_COLUMNS "id, workflow_id, received_at, method, input, status, message, run_id FROM deliveries"
+
+int store_delivery_list(struct store *st, int64_t workflow_id, int limit, json_t **out)
+{
+	sqlite3_stmt *stmt;
+	int rc = db_prepare(st, &stmt, "SELECT " DELIVERY_COLUMNS " WHERE workflow_id = ?1 ORDER BY id DESC LIMIT ?2",
+			    "in", workflow_id, limit);
+	return rc == STORE_OK ? db_rows(st, stmt, "input", out) : rc;
+}
+
+int store_delivery_get(struct store *st, int64_t id, json_t **out)
+{
+	sqlite3_stmt *stmt;
+	json_t *rows;
+	int rc = db_prepare(st, &stmt, "SELECT " DELIVERY_COLUMNS " WHERE id = ?1", "i", id);
+	if (rc == STORE_OK)
+		rc = db_rows(st, stmt, "input", &rows);
+	if (rc != STORE_OK)
+		return rc;
+	if (!json_array_size(rows)) {
+		json_decref(rows);
+		return db_failf(st, STORE_NOTFOUND, "no delivery number %lld", (long long)id);
+	}
+	*out = json_incref(json_array_get(rows, 0));
+	json_decref(rows);
+	return STORE_OK;
+}
+
+static int claim(struct store *st, const char *key, int64_t at, int64_t before)
+{
+	int rc = db_exec(st, "DELETE FROM replay_keys WHERE at < ?1", "i", before);
+	if (rc == STORE_OK)
+		rc = db_exec(st, "INSERT INTO replay_keys (key, at) VALUES (?1, ?2)", "ti", key, at);
+	if (rc == STORE_CONFLICT)
+		db_failf(st, rc, "this signed delivery was received before: a replay is refused");
+	return rc;
+}
+
+int store_replay_claim(struct store *st, const char *key, int64_t at, int64_t before)
+{
+	int rc = db_begin(st);
+	return rc == STORE_OK ? db_finish(st, claim(st, key, at, before)) : rc;
+}
+
+int store_schedule_list(struct store *st, json_t **out)
+{
+	sqlite3_stmt *stmt;
+	int rc = db_prepare(st, &stmt,
+			    "SELECT w.id AS workflow_id, json_extract(v.definition, '$.trigger.cron') AS cron,"
+			    " json_extract(v.definition, '$.trigger.timezone') AS timezone, t.last_fire AS last_fire"
+			    " FROM workflows w JOIN workflow_versions v ON v.workflow_id = w.id"
+			    " AND v.version = w.current_version LEFT JOIN schedule_ticks t ON t.workflow_id = w.id"
+			    " WHERE json_valid(v.definition) AND json_extract(v.definition, '$.trigger.type') = 'schedule'"
+			    " ORDER BY w.id", "");
+	return rc == STORE_OK ? db_rows(st, stmt, "", out) : rc;
+}
+
+int store_schedule_fired(struct store *st, int64_t workflow_id, int64_t tick)
+{
+	return db_exec(st, "INSERT OR REPLACE INTO schedule_ticks (workflow_id, last_fire) VALUES (?1, ?2)", "ii",
+		       workflow_id, tick);
+}
+
+static int prune(struct store *st, int64_t now, int64_t max_age_ms, int64_t keep_count, int64_t *deleted)
+{
+	int rc = STORE_OK;
+	*deleted = 0;
+	if (max_age_ms > 0) {
+		rc = db_exec(st, "DELETE FROM runs WHERE finished_at IS NOT NULL AND finished_at < ?1", "i",
+			     now - max_age_ms);
+		*deleted += sqlite3_changes(st->db);
+	}
+	if (rc == STORE_OK && keep_count > 0) {
+		rc = db_exec(st, "DELETE FROM runs WHERE finished_at IS NOT NULL AND id IN (SELECT id FROM"
+			     " (SELECT id, row_number() OVER (PARTITION BY coalesce(workflow_id, 0) ORDER BY id DESC)"
+			     " AS n FROM runs) WHERE n > ?1)", "i", keep_count);
+		*deleted += sqlite3_changes(st->db);
+	}
+	return rc;
+}
+
+int store_run_prune(struct store *st, int64_t now, int64_t max_age_ms, int64_t keep_count, int64_t *deleted)
+{
+	int rc = db_begin(st);
+	if (rc == STORE_OK)
+		rc = db_finish(st, prune(st, now, max_age_ms, keep_count, deleted));
+	/* auto_vacuum=incremental: the freed pages go back to the file system here. */
+	if (rc == STORE_OK && *deleted)
+		rc = db_exec(st, "PRAGMA incremental_vacuum", "");
+	return rc;
+}

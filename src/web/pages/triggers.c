@@ -1,0 +1,435 @@
+/* What starts a run from the web: the Run button (and its API twin), the
+ * webhook's settings and its deliveries, and /hooks/<token> itself. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "crypto.h"
+#include "engine/engine.h"
+#include "engine/signature.h"
+#include "engine/workflow.h"
+#include "log.h"
+#include "web/pages/pages.h"
+
+#define SYNC_WAIT_DEFAULT_MS 30000
+#define DELIVERIES_SHOWN 50
+
+/* The problems that keep a workflow from running, as a sentence, or NULL. */
+static char *run_problems(struct request *r, const json_t *def, json_t **problems)
+{
+	json_t *registry = engine_registry(r->app->engine);
+	*problems = workflow_validate(def, registry);
+	json_decref(registry);
+	if (!json_array_size(*problems))
+		return NULL;
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+	json_t *p;
+	sb_adds(&sb, "This workflow cannot run until its definition is fixed: ");
+	json_array_foreach(*problems, i, p) {
+		const char *block = json_string_value(json_object_get(p, "block"));
+		sb_printf(&sb, "%s%s%s%s", i ? "; " : "", block ? block : "", block ? ": " : "",
+			  json_string_value(json_object_get(p, "message")));
+	}
+	return sb_detach(&sb);
+}
+
+/* Creates and queues a run; answers 422/409/503 itself and returns 0 when it cannot. */
+static int64_t start_run(struct request *r, const json_t *wf, const char *trigger, const json_t *input,
+			 const char *dedup_key, int64_t *existing)
+{
+	json_t *problems;
+	char *why = run_problems(r, json_object_get(wf, "definition"), &problems);
+	if (why) {
+		reply_error(r, 422, why, json_pack("{s:o}", "problems", problems));
+		free(why);
+		return 0;
+	}
+	json_decref(problems);
+	struct run_new n = { .workflow_id = json_integer_value(json_object_get(wf, "id")),
+			     .version = (int)json_integer_value(json_object_get(wf, "version")),
+			     .trigger = trigger, .input = input, .dedup_key = dedup_key,
+			     .actor = r->signed_in ? r->user.id : 0 };
+	int64_t id = 0;
+	int rc = store_run_create(r->st, &n, &id);
+	if (rc == STORE_CONFLICT && existing) {
+		*existing = id;
+		return 0;
+	}
+	if (rc != STORE_OK) {
+		reply_store_error(r, rc, NULL);
+		return 0;
+	}
+	engine_notify(r->app->engine, id);
+	return id;
+}
+
+static void reply_run(struct request *r, int64_t id, int status)
+{
+	json_t *run = NULL;
+	int rc = store_run_get(r->st, id, &run);
+	if (rc != STORE_OK) {
+		reply_store_error(r, rc, NULL);
+		return;
+	}
+	json_object_del(run, "definition");
+	char loc[48];
+	snprintf(loc, sizeof loc, "/runs/%lld", (long long)id);
+	json_object_set_new(run, "url", json_string(loc));
+	reply_done(r, status, loc, json_pack("{s:o}", "run", run));
+}
+
+/* POST /workflows/:id/run: input (JSON text, default {}); wait=N seconds to answer when it ends (API). */
+void workflow_run(struct request *r)
+{
+	json_t *wf = load_workflow(r, 0);
+	if (!wf)
+		return;
+	const char *text = req_field(r, "input");
+	json_t *input = NULL;
+	if (text && *text) {
+		json_error_t je;
+		input = json_loads(text, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je);
+		if (!input) {
+			char msg[300];
+			snprintf(msg, sizeof msg, "The input is not JSON: %s (line %d, column %d).", je.text, je.line,
+				 je.column);
+			reply_error(r, 400, msg, json_pack("{s:s}", "input", msg));
+			json_decref(wf);
+			return;
+		}
+	}
+	int64_t id = start_run(r, wf, "manual", input, NULL, NULL);
+	json_decref(input);
+	json_decref(wf);
+	if (!id)
+		return;
+	const char *wait = req_query(r, "wait");
+	long secs = wait ? strtol(wait, NULL, 10) : 0;
+	if (secs > 0)
+		engine_wait(r->app->engine, id, (secs > 600 ? 600 : secs) * 1000LL);
+	reply_run(r, id, 201);
+}
+
+/* ---- /hooks/<token> ---- */
+
+/* {"content-type": ..., ...} from the FastCGI HTTP_* parameters; cookies and
+ * credentials are left out, so that they are never stored with a run. */
+static json_t *request_headers(struct request *r)
+{
+	json_t *h = json_object();
+	for (char **e = r->fcgx->envp; e && *e; e++) {
+		const char *eq = strchr(*e, '=');
+		if (!eq || strncmp(*e, "HTTP_", 5))
+			continue;
+		char name[128];
+		size_t n = 0;
+		for (const char *p = *e + 5; p < eq && n + 1 < sizeof name; p++)
+			name[n++] = *p == '_' ? '-' : (char)tolower((unsigned char)*p);
+		name[n] = '\0';
+		if (!strcmp(name, "cookie") || !strcmp(name, "authorization"))
+			continue;
+		json_object_set_new(h, name, json_string(eq + 1));
+	}
+	const char *ctype = req_param(r, "CONTENT_TYPE");
+	if (*ctype)
+		json_object_set_new(h, "content-type", json_string(ctype));
+	return h;
+}
+
+/* The body as JSON when it says it is JSON and parses, else as text. */
+static json_t *body_value(struct request *r)
+{
+	if (!r->raw_body_len)
+		return json_null();
+	if (!strncmp(req_param(r, "CONTENT_TYPE"), "application/json", 16)) {
+		json_t *v = json_loadb(r->raw_body, r->raw_body_len, JSON_DECODE_ANY, NULL);
+		if (v)
+			return v;
+	}
+	json_t *s = json_stringn(r->raw_body, r->raw_body_len);
+	return s ? s : json_string("(the body is not UTF-8 text)");
+}
+
+static json_t *hook_input(struct request *r)
+{
+	json_t *query = json_object();
+	for (size_t i = 0; i < r->query.n; i++)
+		json_object_set_new(query, r->query.fields[i].name, json_string(r->query.fields[i].value));
+	return json_pack("{s:s, s:o, s:o, s:o}", "method", r->method, "query", query, "headers", request_headers(r),
+			 "body", body_value(r));
+}
+
+static int header_name_ok(const char *s)
+{
+	if (!*s || strlen(s) > 64 || !strcasecmp(s, "set-cookie") || !strcasecmp(s, "content-length") ||
+	    !strcasecmp(s, "transfer-encoding") || !strcasecmp(s, "connection") || !strcasecmp(s, "status"))
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '-')
+			return 0;
+	return 1;
+}
+
+/* Answers with what the reply output holds: {"status", "headers", "body"} as
+ * an HTTP answer, a string as text, anything else as JSON. The answer cannot
+ * run script on our origin (CSP sandbox) nor set our cookies. */
+static void reply_hook_value(struct request *r, const json_t *v)
+{
+	int status = 200;
+	const json_t *body = v;
+	const char *ctype = NULL;
+	if (json_is_object(v) && json_object_get(v, "body") &&
+	    (json_object_get(v, "status") || json_object_get(v, "headers"))) {
+		json_int_t s = json_integer_value(json_object_get(v, "status"));
+		status = s >= 200 && s <= 599 ? (int)s : 200;
+		body = json_object_get(v, "body");
+		const char *k;
+		json_t *hv;
+		json_object_foreach((json_t *)json_object_get(v, "headers"), k, hv) {
+			const char *val = json_string_value(hv);
+			if (!val || !header_name_ok(k) || strpbrk(val, "\r\n") || strlen(val) > 2000)
+				continue;
+			if (!strcasecmp(k, "content-type"))
+				ctype = val;
+			else
+				req_add_header(r, "%s: %s", k, val);
+		}
+	}
+	req_add_header(r, "Content-Security-Policy: sandbox");
+	if (json_is_string(body)) {
+		reply_raw(r, status, ctype ? ctype : "text/plain; charset=utf-8", json_string_value(body),
+			  json_string_length(body));
+		return;
+	}
+	char *text = json_dumps(body ? body : json_null(), JSON_COMPACT | JSON_ENCODE_ANY);
+	reply_raw(r, status, ctype ? ctype : "application/json", text ? text : "null", text ? strlen(text) : 4);
+	free(text);
+}
+
+static void answer_sync(struct request *r, int64_t id, int64_t timeout_ms)
+{
+	if (engine_wait(r->app->engine, id, timeout_ms) < 0) {
+		char msg[160];
+		snprintf(msg, sizeof msg, "The run did not end within %lld s; it goes on at /runs/%lld.",
+			 (long long)(timeout_ms / 1000), (long long)id);
+		reply_error(r, 504, msg, json_pack("{s:I}", "run_id", (json_int_t)id));
+		return;
+	}
+	json_t *run = NULL;
+	int rc = store_run_get(r->st, id, &run);
+	if (rc != STORE_OK) {
+		reply_store_error(r, rc, NULL);
+		return;
+	}
+	const char *status = json_string_value(json_object_get(run, "status"));
+	if (strcmp(status, "succeeded")) {
+		char msg[1200];
+		snprintf(msg, sizeof msg, "The run %s: %s (see /runs/%lld).", status,
+			 json_string_value(json_object_get(run, "error")) ?: "no reason recorded", (long long)id);
+		reply_error(r, 502, msg, json_pack("{s:I}", "run_id", (json_int_t)id));
+	} else if (json_is_null(json_object_get(run, "reply")) || !json_object_get(run, "reply")) {
+		reply_error(r, 502, "The run ended without a value on the webhook's reply output.",
+			    json_pack("{s:I}", "run_id", (json_int_t)id));
+	} else {
+		reply_hook_value(r, json_object_get(run, "reply"));
+	}
+	json_decref(run);
+}
+
+/* Checks the signature of a signed hook; answers 401/409 itself and returns -1 on refusal. */
+static int check_signature(struct request *r, const json_t *trigger, const char *secret, char *msg, size_t msglen,
+			   int *status)
+{
+	if (!json_is_true(json_object_get(trigger, "signed")))
+		return 0;
+	if (!secret) {
+		snprintf(msg, msglen, "This webhook must be signed but has no secret yet: create one on its page.");
+		*status = 503;
+		return -1;
+	}
+	int window = (int)json_integer_value(json_object_get(trigger, "replay_window_s"));
+	const char *ts = req_param(r, "HTTP_X_AXON_TIMESTAMP"), *sig = req_param(r, "HTTP_X_AXON_SIGNATURE");
+	enum sig_result res = signature_check(secret, strlen(secret), *ts ? ts : NULL, *sig ? sig : NULL, r->raw_body,
+					      r->raw_body_len, r->now, window, msg, msglen);
+	if (res != SIG_OK) {
+		*status = res == SIG_UNAVAILABLE ? 503 : 401;
+		return -1;
+	}
+	char key[SIGNATURE_KEY_SIZE];
+	signature_replay_key(ts, sig, key);
+	int64_t w = window > 0 ? window : SIGNATURE_WINDOW_DEFAULT;
+	int rc = store_replay_claim(r->st, key, r->now, r->now - 2 * w);
+	if (rc != STORE_OK) {
+		snprintf(msg, msglen, "%s", store_errmsg(r->st));
+		*status = rc == STORE_CONFLICT ? 409 : 503;
+		return -1;
+	}
+	return 0;
+}
+
+void hook_receive(struct request *r)
+{
+	int64_t wid = 0, id = 0, existing = 0;
+	char *secret = NULL;
+	int rc = store_webhook_by_token(r->st, r->params[0], &wid, &secret);
+	json_t *wf = NULL;
+	if (rc == STORE_OK)
+		rc = store_workflow_get(r->st, wid, 0, &wf);
+	if (rc != STORE_OK) {
+		free(secret);
+		reply_store_error(r, rc, "No webhook has this address (the workflow or its hook was deleted).");
+		return;
+	}
+	const json_t *trigger = json_object_get(json_object_get(wf, "definition"), "trigger");
+	json_t *input = hook_input(r);
+	char msg[600] = "";
+	int status = 0;
+	if (strcmp(json_string_value(json_object_get(trigger, "type")) ?: "", "webhook")) {
+		snprintf(msg, sizeof msg, "This workflow is not started by a webhook any more: its trigger is not \"webhook\".");
+		status = 404;
+	} else if (check_signature(r, trigger, secret, msg, sizeof msg, &status) == 0) {
+		const char *dedup = req_param(r, "HTTP_X_AXON_DELIVERY");
+		if (!*dedup)
+			dedup = req_param(r, "HTTP_IDEMPOTENCY_KEY");
+		id = start_run(r, wf, "webhook", input, *dedup ? dedup : NULL, &existing);
+		status = id ? (json_object_get(trigger, "reply") ? 200 : 202) : existing ? 200 : r->status;
+		if (existing)
+			snprintf(msg, sizeof msg, "a repeated delivery: run %lld was started by the first one",
+				 (long long)existing);
+	}
+	free(secret);
+	if (store_delivery_add(r->st, wid, r->method, input, status, *msg ? msg : NULL, id ? id : existing, r->now * 1000,
+			       NULL) != STORE_OK)
+		log_error("req=%lu webhook delivery not recorded: %s", r->id, store_errmsg(r->st));
+	json_decref(input);
+	if (!id && !existing) {
+		if (!r->answered)
+			reply_error(r, status, msg, NULL);
+	} else if (existing) {
+		r->json = true;
+		reply_run(r, existing, 200);
+	} else if (json_object_get(trigger, "reply")) {
+		int64_t t = json_integer_value(json_object_get(json_object_get(json_object_get(wf, "definition"), "settings"),
+							      "timeout_ms"));
+		answer_sync(r, id, t > 0 && t < SYNC_WAIT_DEFAULT_MS ? t + 1000 : SYNC_WAIT_DEFAULT_MS);
+	} else {
+		r->json = true;
+		reply_run(r, id, 202);
+	}
+	json_decref(wf);
+}
+
+/* ---- The webhook's page ---- */
+
+void webhook_get(struct request *r)
+{
+	json_t *wf = load_workflow(r, 0);
+	if (!wf)
+		return;
+	int64_t wid = json_integer_value(json_object_get(wf, "id"));
+	json_t *hook = NULL, *deliveries = NULL;
+	int rc = store_webhook_get(r->st, wid, &hook);
+	if (rc == STORE_NOTFOUND)
+		rc = STORE_OK;
+	if (rc == STORE_OK)
+		rc = store_delivery_list(r->st, wid, DELIVERIES_SHOWN, &deliveries);
+	if (rc != STORE_OK) {
+		json_decref(wf);
+		json_decref(hook);
+		reply_store_error(r, rc, NULL);
+		return;
+	}
+	size_t i;
+	json_t *d;
+	json_array_foreach(deliveries, i, d) {
+		char url[96];
+		snprintf(url, sizeof url, "/workflows/%lld/deliveries/%lld/replay", (long long)wid,
+			 (long long)json_integer_value(json_object_get(d, "id")));
+		json_object_set_new(d, "replay_url", json_string(url));
+		json_int_t run = json_integer_value(json_object_get(d, "run_id"));
+		if (run) {
+			snprintf(url, sizeof url, "/runs/%lld", (long long)run);
+			json_object_set_new(d, "run_url", json_string(url));
+		}
+		char *text = json_dumps(json_object_get(d, "input"), JSON_INDENT(2));
+		json_object_set_new(d, "input_text", json_string(text ? text : ""));
+		free(text);
+	}
+	if (hook) {
+		char url[120];
+		snprintf(url, sizeof url, "/hooks/%s", json_string_value(json_object_get(hook, "token")));
+		json_object_set_new(hook, "path", json_string(url));
+	}
+	const json_t *trigger = json_object_get(json_object_get(wf, "definition"), "trigger");
+	json_t *m = page_model(r, "Webhook");
+	json_object_set_new(m, "is_webhook",
+			    json_boolean(!strcmp(json_string_value(json_object_get(trigger, "type")) ?: "", "webhook")));
+	json_object_set_new(m, "must_sign", json_boolean(json_is_true(json_object_get(trigger, "signed"))));
+	json_object_set_new(m, "sync_reply", json_incref(json_object_get(trigger, "reply")) ?: json_null());
+	json_object_set_new(m, "workflow", wf);
+	json_object_set_new(m, "hook", hook ? hook : json_null());
+	json_object_set_new(m, "deliveries", deliveries);
+	reply_view(r, 200, "workflows/webhook", m);
+}
+
+/* action=create: a new address, unsigned. action=sign: a new address and a
+ * new signing secret, shown this once. */
+void webhook_post(struct request *r)
+{
+	json_t *wf = load_workflow(r, 0);
+	if (!wf)
+		return;
+	int64_t wid = json_integer_value(json_object_get(wf, "id"));
+	const char *action = req_field(r, "action");
+	int sign = action && !strcmp(action, "sign");
+	if (!action || (!sign && strcmp(action, "create"))) {
+		json_decref(wf);
+		reply_error(r, 400, "Say what to do: action=create (a new address) or action=sign (a new address and "
+				    "signing secret).", NULL);
+		return;
+	}
+	char token[65], secret[65];
+	if (crypto_token(token) < 0 || (sign && crypto_token(secret) < 0)) {
+		json_decref(wf);
+		reply_error(r, 500, "No random numbers could be had for the webhook's address.", NULL);
+		return;
+	}
+	int rc = store_webhook_set(r->st, r->user.id, wid, token, sign ? secret : NULL);
+	if (rc != STORE_OK) {
+		json_decref(wf);
+		reply_store_error(r, rc, NULL);
+		return;
+	}
+	char path[96];
+	snprintf(path, sizeof path, "/hooks/%s", token);
+	json_t *m = page_model(r, "Webhook");
+	json_object_set_new(m, "workflow", wf);
+	json_object_set_new(m, "path", json_string(path));
+	json_object_set_new(m, "secret", sign ? json_string(secret) : json_null());
+	/* Shown once, like an API token: a page, not a redirect. */
+	reply_view(r, r->json ? 201 : 200, "workflows/webhook_created", m);
+}
+
+void delivery_replay(struct request *r)
+{
+	int64_t wid = req_id_param(r, 0), did = req_id_param(r, 1);
+	json_t *d = NULL, *wf = NULL;
+	int rc = did ? store_delivery_get(r->st, did, &d) : STORE_NOTFOUND;
+	if (rc == STORE_OK && json_integer_value(json_object_get(d, "workflow_id")) != wid)
+		rc = STORE_NOTFOUND;
+	if (rc == STORE_OK)
+		rc = store_workflow_get(r->st, wid, 0, &wf);
+	if (rc != STORE_OK) {
+		json_decref(d);
+		reply_store_error(r, rc, "There is no such delivery.");
+		return;
+	}
+	int64_t id = start_run(r, wf, "replay", json_object_get(d, "input"), NULL, NULL);
+	json_decref(d);
+	json_decref(wf);
+	if (id)
+		reply_run(r, id, 201);
+}

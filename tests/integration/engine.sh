@@ -1,0 +1,252 @@
+#!/bin/bash
+# The engine end to end, through real nginx and real sandboxed blocks: a
+# synchronous webhook running three blocks and answering with the last one's
+# output, signed webhooks (accepted, wrong, stale, replayed), deduplicated
+# deliveries, a manual run with for_each and a branch, an invalid workflow
+# refused with its problems, flow.call, the error workflow, a kill -9 of
+# axond in the middle of a slow run (after a restart the run completes and no
+# finished step runs twice), and a schedule's missed tick firing once.
+# shellcheck source=lib.sh
+. "$top_srcdir/tests/integration/lib.sh"
+it_init
+command -v python3 >/dev/null || it_skip "python3 is not installed (the slow test server)"
+
+# A local HTTP server with a slow address, for the block that is running when axond is killed.
+python3 "$top_srcdir/tests/sandbox/http_server.py" >"$IT_TMP/http-port" &
+IT_PIDS+=($!)
+for ((i = 0; i < 50; i++)); do [ -s "$IT_TMP/http-port" ] && break; sleep 0.1; done
+HTTP_PORT=$(cat "$IT_TMP/http-port")
+[ -n "$HTTP_PORT" ] || { echo "the test HTTP server did not start"; exit 1; }
+
+it_start nginx "egress_allow_loopback = yes"
+
+JSON=(-H 'Accept: application/json')
+JAR=$IT_TMP/owner.jar
+req GET /setup
+CSRF=$(csrf_from_body)
+req POST /setup --data-urlencode "csrf=$CSRF" --data-urlencode username=owner \
+	--data-urlencode "password=engine test pw" --data-urlencode "password_confirm=engine test pw"
+check_status 303 "setup"
+req GET /account
+CSRF=$(csrf_from_body)
+req POST /tokens "${JSON[@]}" -H "X-CSRF-Token: $CSRF" --data-urlencode name=engine
+TOKEN=$(jqb .token)
+JAR=
+API=(-H "Authorization: Bearer $TOKEN" -H 'Accept: application/json')
+
+# create NAME DEFINITION-JSON: a workflow; sets WF.
+create() {
+	req POST /workflows "${API[@]}" -H 'Content-Type: application/json' \
+		--data "$(jq -n --arg n "$1" --argjson d "$2" '{name: $n, definition: $d}')"
+	WF=$(jqb .workflow.id)
+}
+
+# wait_run ID STATUS: polls the run until it has STATUS (30 s at most).
+wait_run() {
+	local i
+	for ((i = 0; i < 150; i++)); do
+		[ "$(sql "SELECT status FROM runs WHERE id = $1")" = "$2" ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+echo "# a synchronous webhook: json.set -> text.template -> the reply"
+create "Greeter" '{"format": 1, "trigger": {"type": "webhook", "reply": "reply.out"},
+  "blocks": [
+    {"id": "shape", "type": "json.set", "config": {"set": {"who": "{{ trigger.body.name }}", "n": "{{ trigger.query.n | default: 1 }}"}}},
+    {"id": "greet", "type": "text.template", "config": {"template": "Hello {{ shape.out.who }} x{{ shape.out.n }}"}},
+    {"id": "reply", "type": "json.set", "config": {"set": {"status": 201, "headers": {"X-Greeting": "yes"}, "body": "{{ greet.text }}"}}}
+  ],
+  "edges": [{"from": "shape.out", "to": "greet.in"}, {"from": "shape.out", "to": "reply.in"}, {"from": "greet.text", "to": "reply.in"}]}'
+check_status 201 "create the webhook workflow"
+GREETER=$WF
+req GET "/workflows/$GREETER" "${API[@]}"
+check_json '.problems | length' 0 "the workflow page lists no problems"
+req POST "/workflows/$GREETER/webhook" "${API[@]}" --data action=create
+check_status 201 "a webhook address"
+HOOK=$(jqb .path)
+check_eq "${HOOK:0:7}" /hooks/ "the address is under /hooks/"
+req POST "$HOOK?n=3" -H 'Content-Type: application/json' --data '{"name": "Ada"}'
+check_status 201 "the webhook answers with the reply block's status"
+check_eq "$(cat "$BODY")" "Hello Ada x3" "... and its body"
+check_header X-Greeting '^yes$' "... and its headers"
+check_eq "$(grep -ci '^Content-Security-Policy: sandbox' "$HEADERS")" 1 "... sandboxed by CSP"
+check_eq "$(sql "SELECT status || ' ' || trigger FROM runs ORDER BY id DESC LIMIT 1")" "succeeded webhook" "the run is recorded"
+check_eq "$(sql "SELECT group_concat(block || ':' || status || ':' || outcome, ' ') FROM (SELECT * FROM steps WHERE run_id = (SELECT max(id) FROM runs) ORDER BY seq)")" \
+	"shape:ok:ok greet:ok:ok reply:ok:ok" "every step is recorded, in order"
+check_eq "$(sql "SELECT count(*) FROM deliveries WHERE workflow_id = $GREETER AND run_id IS NOT NULL")" 1 "the delivery is logged"
+req GET /hooks/not-a-real-token
+check_status 404 "an unknown hook address"
+
+echo "# deduplicated deliveries"
+req POST "$HOOK" -H 'Content-Type: application/json' -H 'X-Axon-Delivery: d-1' --data '{"name": "Bo"}'
+check_status 201 "a delivery with a key"
+runs_before=$(sql "SELECT count(*) FROM runs")
+req POST "$HOOK" -H 'Content-Type: application/json' -H 'X-Axon-Delivery: d-1' --data '{"name": "Bo"}'
+check_status 200 "the same delivery again"
+check_eq "$(sql "SELECT count(*) FROM runs")" "$runs_before" "... starts no second run"
+
+echo "# signed webhooks"
+create "Signed" '{"format": 1, "trigger": {"type": "webhook", "signed": true, "replay_window_s": 60},
+  "blocks": [{"id": "a", "type": "json.set", "config": {}}]}'
+SIGNED=$WF
+req POST "/workflows/$SIGNED/webhook" "${API[@]}" --data action=sign
+SHOOK=$(jqb .path)
+SECRET=$(jqb .secret)
+check_eq "${#SECRET}" 64 "the signing secret is shown once"
+req GET "/workflows/$SIGNED/webhook" "${API[@]}"
+check_body_lacks "$SECRET" "... and never again"
+sign() { # TIMESTAMP BODY
+	printf '%s' "$1.$2" | openssl dgst -sha256 -hmac "$SECRET" | sed 's/^.* //'
+}
+now=$(date +%s)
+body='{"x":1}'
+req POST "$SHOOK" -H "X-Axon-Timestamp: $now" -H "X-Axon-Signature: sha256=$(sign "$now" "$body")" --data "$body"
+check_status 202 "a well-signed delivery is accepted"
+check_json '.run.url | startswith("/runs/")' true "... with the run's address"
+req POST "$SHOOK" -H "X-Axon-Timestamp: $now" -H "X-Axon-Signature: sha256=$(sign "$now" "$body")" --data "$body"
+check_status 409 "the same signed delivery replayed"
+req POST "$SHOOK" -H "X-Axon-Timestamp: $now" -H "X-Axon-Signature: sha256=$(sign "$now" '{"x":2}')" --data "$body"
+check_status 401 "a signature of another body"
+check_body_contains "does not match" "... says why"
+old=$((now - 3600))
+req POST "$SHOOK" -H "X-Axon-Timestamp: $old" -H "X-Axon-Signature: sha256=$(sign "$old" "$body")" --data "$body"
+check_status 401 "a stale timestamp"
+req POST "$SHOOK" --data "$body"
+check_status 401 "no signature at all"
+check_eq "$(sql "SELECT count(*) FROM runs WHERE workflow_id = $SIGNED")" 1 "only the good delivery started a run"
+
+echo "# a manual run: for_each and a branch"
+create "Lists" '{"format": 1, "trigger": {"type": "manual"},
+  "blocks": [
+    {"id": "each", "type": "text.template", "config": {"template": "#{{ index }}: {{ item.name }}"}, "settings": {"for_each": "in", "concurrency": 2}},
+    {"id": "check", "type": "flow.if", "config": {"path": "n", "op": "gt", "value": 10}},
+    {"id": "big", "type": "json.set", "config": {"set": {"size": "big"}}},
+    {"id": "small", "type": "json.set", "config": {"set": {"size": "small"}}}
+  ],
+  "edges": [{"from": "check.true", "to": "big.in"}, {"from": "check.false", "to": "small.in"}]}'
+LISTS=$WF
+req POST "/workflows/$LISTS/run?wait=30" "${API[@]}" -H 'Content-Type: application/json' \
+	--data '{"input": {"n": 3}}'
+check_status 201 "a manual run through the API"
+check_json .run.status failed "for_each over a missing input fails the run"
+check_json '.run.error | contains("for_each")' true "... naming for_each"
+create "Lists 2" '{"format": 1, "trigger": {"type": "manual"},
+  "blocks": [
+    {"id": "src", "type": "json.set", "config": {"set": {"flag": true}}},
+    {"id": "each", "type": "text.template", "config": {"template": "#{{ index }}: {{ item.name }}"}, "settings": {"for_each": "in.items", "concurrency": 2}},
+    {"id": "check", "type": "flow.if", "config": {"path": "n", "op": "gt", "value": 10}},
+    {"id": "big", "type": "json.set", "config": {"set": {"size": "big"}}},
+    {"id": "small", "type": "json.set", "config": {"set": {"size": "small"}}}
+  ],
+  "edges": [{"from": "src.out", "to": "check.in"}, {"from": "src.out", "to": "each.in"},
+            {"from": "check.true", "to": "big.in"}, {"from": "check.false", "to": "small.in"}]}'
+LISTS=$WF
+req POST "/workflows/$LISTS/run?wait=30" "${API[@]}" -H 'Content-Type: application/json' \
+	--data '{"input": {"n": 3, "items": [{"name": "a"}, {"name": "b"}, {"name": "c"}]}}'
+check_json .run.status succeeded "a run with for_each and a branch"
+check_json '.run.steps[] | select(.block == "each") | .outputs.text | join(",")' "#0: a,#1: b,#2: c" \
+	"for_each ran once per element, results in order"
+check_json '.run.steps[] | select(.block == "big") | .status' skipped "the silent branch is skipped"
+check_json '.run.steps[] | select(.block == "small") | .outputs.out.size' small "the taken branch ran"
+check_json '.run.steps[] | select(.block == "small") | .outputs.out.items | length' 3 "... with the data that reached it"
+
+echo "# an invalid workflow is refused before it runs"
+create "Broken" '{"format": 1, "trigger": {"type": "manual"},
+  "blocks": [{"id": "a", "type": "no.such_block"}, {"id": "b", "type": "json.set", "config": {"set": {"x": "{{ zz.y }}"}}}]}'
+BROKEN=$WF
+runs_before=$(sql "SELECT count(*) FROM runs")
+req POST "/workflows/$BROKEN/run" "${API[@]}" --data 'input={}'
+check_status 422 "running an invalid workflow"
+check_json '.error.fields.problems | length' 2 "... lists every problem"
+check_json '.error.fields.problems[0].block' a "... with the block id"
+check_eq "$(sql "SELECT count(*) FROM runs")" "$runs_before" "... and starts nothing"
+req GET "/workflows/$BROKEN" "${API[@]}"
+check_json '.problems | length' 2 "the workflow page shows the problems"
+
+echo "# flow.call and the error workflow"
+create "Alerts" '{"format": 1, "trigger": {"type": "manual"}, "blocks": [{"id": "note", "type": "json.set", "config": {"set": {"failed": "{{ trigger.run_id }}"}}}]}'
+ALERTS=$WF
+create "Child" '{"format": 1, "trigger": {"type": "manual"}, "blocks": [{"id": "double", "type": "json.set", "config": {"set": {"v": "{{ trigger.v }}", "from": "child"}}}]}'
+create "Parent" '{"format": 1, "trigger": {"type": "manual"},
+  "blocks": [{"id": "call", "type": "flow.call", "config": {"workflow": "Child"}}], "edges": []}'
+PARENT=$WF
+req POST "/workflows/$PARENT/run?wait=30" "${API[@]}" --data 'input={"v":5}'
+check_json .run.status succeeded "a workflow calls another"
+check_json '.run.steps[0].outputs.out.double.out.from' child "... and gets its last blocks' outputs"
+create "Looper" '{"format": 1, "trigger": {"type": "manual"}, "blocks": [{"id": "again", "type": "flow.call", "config": {"workflow": "Looper"}}],
+  "settings": {"error_workflow": "Alerts"}}'
+LOOPER=$WF
+req POST "/workflows/$LOOPER/run?wait=30" "${API[@]}"
+check_json .run.status failed "a workflow that calls itself fails"
+check_json '.run.error | contains("calls itself") or contains("already running in this chain")' true "... saying it loops"
+LOOP_RUN=$(jqb .run.id)
+for ((i = 0; i < 50; i++)); do
+	[ "$(sql "SELECT count(*) FROM runs WHERE workflow_id = $ALERTS AND status = 'succeeded'")" = 1 ] && break
+	sleep 0.2
+done
+check_eq "$(sql "SELECT json_extract(input, '$.run_id') FROM runs WHERE workflow_id = $ALERTS")" "$LOOP_RUN" \
+	"the error workflow ran with the failed run's id"
+check_eq "$(sql "SELECT count(*) FROM dead_letters WHERE run_id = $LOOP_RUN")" 1 "the failed run is a dead letter"
+
+echo "# kill -9 in the middle of a slow run"
+create "Slow" "$(jq -n --arg url "http://127.0.0.1:$HTTP_PORT/slow" '{format: 1, trigger: {type: "manual"},
+  blocks: [{id: "first", type: "json.set", config: {set: {a: 1}}},
+           {id: "slow", type: "http.request", config: {url: $url}},
+           {id: "last", type: "text.template", config: {template: "{{ slow.response.body }}"}}],
+  edges: [{from: "first.out", to: "slow.body"}, {from: "slow.response", to: "last.in"}]}')"
+SLOW=$WF
+req POST "/workflows/$SLOW/run" "${API[@]}"
+check_status 201 "start a slow run"
+SLOW_RUN=$(jqb .run.id)
+for ((i = 0; i < 100; i++)); do
+	[ "$(sql "SELECT status FROM steps WHERE run_id = $SLOW_RUN AND block = 'slow'")" = running ] && break
+	sleep 0.1
+done
+first_started=$(sql "SELECT started_at FROM steps WHERE run_id = $SLOW_RUN AND block = 'first'")
+kill -9 "$AXOND_PID"
+it_wait_exit "$AXOND_PID" 50
+check_eq "$(sql "SELECT status FROM runs WHERE id = $SLOW_RUN")" running "the run was running when axond died"
+rm -f "$IT_TMP/axond.sock"
+it_start_axond || exit 1
+it_wait_healthz || exit 1
+wait_run "$SLOW_RUN" succeeded
+check_eq "$(sql "SELECT status FROM runs WHERE id = $SLOW_RUN")" succeeded "after a restart the run completes"
+check_eq "$(sql "SELECT attempts || ' ' || started_at FROM steps WHERE run_id = $SLOW_RUN AND block = 'first'")" \
+	"1 $first_started" "the finished step did not run again"
+check_eq "$(sql "SELECT attempts FROM steps WHERE run_id = $SLOW_RUN AND block = 'slow'")" 2 "the interrupted step ran again"
+check_eq "$(sql "SELECT json_extract(outputs, '$.text') FROM steps WHERE run_id = $SLOW_RUN AND block = 'last'")" late \
+	"... and the run's last step has its answer"
+
+echo "# a schedule: a missed tick after downtime fires once"
+create "Hourly" '{"format": 1, "trigger": {"type": "schedule", "cron": "0 * * * *"}, "blocks": [{"id": "a", "type": "json.set", "config": {}}]}'
+HOURLY=$WF
+create "Bad cron" '{"format": 1, "trigger": {"type": "schedule", "cron": "0 25 * * *"}, "blocks": [{"id": "a", "type": "json.set", "config": {}}]}'
+req GET "/workflows/$WF" "${API[@]}"
+check_json '.problems[0].message | contains("cron")' true "a bad cron expression is a problem of the workflow"
+for ((i = 0; i < 50; i++)); do
+	[ -n "$(sql "SELECT last_fire FROM schedule_ticks WHERE workflow_id = $HOURLY")" ] && break
+	sleep 0.2
+done
+check_eq "$(sql "SELECT count(*) FROM runs WHERE workflow_id = $HOURLY")" 0 "a new schedule does not fire at once"
+# As if axond had been down for three days.
+sql "UPDATE schedule_ticks SET last_fire = last_fire - 3 * 86400 WHERE workflow_id = $HOURLY" >/dev/null
+for ((i = 0; i < 50; i++)); do
+	[ "$(sql "SELECT count(*) FROM runs WHERE workflow_id = $HOURLY")" != 0 ] && break
+	sleep 0.2
+done
+sleep 3
+check_eq "$(sql "SELECT count(*) || ' ' || trigger FROM runs WHERE workflow_id = $HOURLY")" "1 schedule" \
+	"three days of missed hourly ticks fire one run"
+
+echo "# the runs pages"
+req GET "/runs?workflow=$GREETER" "${API[@]}"
+check_status 200 "the runs of a workflow"
+req GET "/runs/$SLOW_RUN" -H "Authorization: Bearer $TOKEN"
+check_status 200 "a run's page"
+check_body_contains "late" "... shows its outputs"
+
+it_stop_axond
+check_eq "$?" 0 "axond stops cleanly with runs recorded"
+it_done
