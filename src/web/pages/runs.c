@@ -25,7 +25,7 @@ static bool is_status(const char *s)
 	return false;
 }
 
-/* a == b, where b may be NULL (a value missing from a row). */
+/* a == b; false when either is NULL (a value missing from a row). */
 static bool same(const char *a, const char *b)
 {
 	return a && b && !strcmp(a, b);
@@ -40,6 +40,19 @@ static const char *run_status(const json_t *run)
 {
 	const char *s = json_string_value(json_object_get(run, "status"));
 	return s ? s : "";
+}
+
+/* How many bytes of s (valid UTF-8) to quote in a message: at most max, ending
+ * on a character boundary. */
+static int clip(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+	if (n > max) {
+		n = max;
+		while (n && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	}
+	return (int)n;
 }
 
 /* A query value, or NULL when absent or empty. */
@@ -120,8 +133,8 @@ static bool read_filters(struct request *r, struct filters *f, struct run_query 
 {
 	char msg[200];
 	if (f->status && !is_status(f->status)) {
-		snprintf(msg, sizeof msg, "The status filter '%.40s' is not a status: use queued, running, succeeded, "
-			 "failed or cancelled.", f->status);
+		snprintf(msg, sizeof msg, "The status filter '%.*s' is not a status: use queued, running, succeeded, "
+			 "failed or cancelled.", clip(f->status, 40), f->status);
 		reply_error(r, 400, msg, NULL);
 		return false;
 	}
@@ -134,8 +147,8 @@ static bool read_filters(struct request *r, struct filters *f, struct run_query 
 			continue;
 		int64_t ms = parse_day(values[i]);
 		if (ms < 0) {
-			snprintf(msg, sizeof msg, "The date '%s' ('%.40s') should be a day written YYYY-MM-DD, as 2026-03-01 "
-				 "(UTC).", names[i], values[i]);
+			snprintf(msg, sizeof msg, "The date '%s' ('%.*s') should be a day written YYYY-MM-DD, as 2026-03-01 "
+				 "(UTC).", names[i], clip(values[i], 40), values[i]);
 			reply_error(r, 400, msg, NULL);
 			return false;
 		}
@@ -148,8 +161,8 @@ static bool read_filters(struct request *r, struct filters *f, struct run_query 
 	if (f->workflow) {
 		int rc = store_workflow_find(r->st, f->workflow, &q->workflow_id);
 		if (rc == STORE_NOTFOUND) {
-			snprintf(msg, sizeof msg, "There is no workflow '%.64s': give its number or its exact name.",
-				 f->workflow);
+			snprintf(msg, sizeof msg, "There is no workflow '%.*s': give its number or its exact name.",
+				 clip(f->workflow, 64), f->workflow);
 			reply_error(r, 404, msg, NULL);
 			return false;
 		}
@@ -315,18 +328,21 @@ static void decorate_run_page(json_t *run, bool json)
 			json_object_set_new(step, "logs", logs = json_array());
 		decorate_logs(logs);
 		json_object_set_new(step, "log_count", json_integer((json_int_t)json_array_size(logs)));
-		json_object_set_new(step, "failed", json_boolean(same(json_string_value(json_object_get(step, "status")), "failed")));
+		const char *status = json_string_value(json_object_get(step, "status"));
+		json_object_set_new(step, "failed", json_boolean(same(status, "failed")));
 	}
 	json_t *not_run = json_array();
 	json_array_foreach(blocks, j, b) {
 		const char *bid = json_string_value(json_object_get(b, "id"));
 		bool seen = false;
 		json_array_foreach(steps, i, step) seen = seen || same(bid, json_string_value(json_object_get(step, "block")));
+		json_t *type = json_object_get(b, "type");
 		if (bid && !seen)
-			json_array_append_new(not_run, json_pack("{s:s,s:O}", "id", bid, "type", json_object_get(b, "type")));
+			json_array_append_new(not_run, json_pack("{s:s,s:O}", "id", bid, "type", type ? type : json_null()));
 	}
 	json_object_set_new(run, "not_run", not_run);
 	json_object_set_new(run, "input_text", shown_json(json_object_get(run, "input"), &cut));
+	json_object_set_new(run, "input_truncated", json_boolean(cut));
 	json_t *reply = json_object_get(run, "reply");
 	json_object_set_new(run, "has_reply", json_boolean(reply && !json_is_null(reply)));
 	json_object_set_new(run, "reply_text", reply && !json_is_null(reply) ? shown_json(reply, &cut) : json_null());
@@ -372,7 +388,11 @@ void run_step_outputs(struct request *r)
 	}
 	if (!found) {
 		char msg[160];
-		snprintf(msg, sizeof msg, "Run %lld has no step '%.64s'.", (long long)req_id_param(r, 0), block);
+		/* Block ids are [a-z0-9_]: anything else from the address is not quoted. */
+		if (strlen(block) <= 64 && strspn(block, "abcdefghijklmnopqrstuvwxyz0123456789_") == strlen(block))
+			snprintf(msg, sizeof msg, "Run %lld has no step '%s'.", (long long)req_id_param(r, 0), block);
+		else
+			snprintf(msg, sizeof msg, "Run %lld has no such step.", (long long)req_id_param(r, 0));
 		json_decref(run);
 		reply_error(r, 404, msg, NULL);
 		return;
