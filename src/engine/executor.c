@@ -35,6 +35,7 @@ struct active {
 	int64_t deadline;  /* monotonic ms */
 	int64_t timeout_ms;
 	bool cancelled;
+	volatile int stop_blocks; /* read by the sandbox: kills the blocks of a cancelled run */
 	int writers;       /* workers writing a step of it now: it cannot end before they are done */
 	struct active *next;
 };
@@ -185,6 +186,7 @@ int engine_cancel(struct engine *e, int64_t id)
 	int rc = -1;
 	if (a) {
 		a->cancelled = true;
+		a->stop_blocks = 1;
 		pthread_cond_broadcast(&e->work);
 		rc = 0;
 	}
@@ -492,6 +494,7 @@ static int pick(struct engine *e, struct job *j, int64_t now)
 		json_decref(scope);
 		j->inputs = plan_unit_inputs(a->plan, &j->u);
 		int64_t left = a->deadline - now;
+		j->limits.cancel = &a->stop_blocks;
 		j->limits.wall_ms = b->timeout_ms;
 		if (!j->limits.wall_ms || j->limits.wall_ms > left)
 			j->limits.wall_ms = (uint32_t)(left > 0 ? left : 1);

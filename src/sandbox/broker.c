@@ -261,6 +261,10 @@ void broker_serve(struct broker_run *b, const json_t *run_frame)
 			stop(b, RUN_TIMEOUT, "the block ran longer than its wall-clock limit and was killed");
 			break;
 		}
+		if (b->cancel && *b->cancel) {
+			stop(b, RUN_ERROR, "the run was cancelled, and the block was stopped");
+			break;
+		}
 		struct pollfd p = { b->chan, (short)(POLLIN | (out.len ? POLLOUT : 0)), 0 };
 		int n = poll(&p, 1, left > 1000 ? 1000 : (int)left);
 		if (n < 0 && errno != EINTR)

@@ -24,6 +24,7 @@ struct broker_run {
 	struct secrets *secrets;
 	struct run_result *res;        /* outputs and logs are filled in */
 	int64_t started;               /* monotonic ms, for the log times */
+	const volatile int *cancel;    /* a person cancelled the run (may be NULL) */
 
 	/* out: what the run said about its end */
 	int finished;                  /* 1 done, 2 fail */
@@ -37,8 +38,8 @@ struct broker_run {
 };
 
 /* Serves the child until it closes the channel or the broker stops it (then
- * b->stopped is RUN_TIMEOUT, RUN_OUTPUT_TOO_LARGE or RUN_BAD_OUTPUT and
- * b->message says why). */
+ * b->stopped is RUN_TIMEOUT, RUN_OUTPUT_TOO_LARGE, RUN_BAD_OUTPUT, or
+ * RUN_ERROR for a cancel, and b->message says why). */
 void broker_serve(struct broker_run *b, const json_t *run_frame);
 void broker_free(struct broker_run *b);
 

@@ -332,6 +332,7 @@ int sandbox_run(struct sandbox *sb, const char *block, const json_t *config, con
 	b.egress = &sb->egress;
 	b.secrets = sb->secrets;
 	b.res = res;
+	b.cancel = asked->cancel;
 	json_t *run_frame = json_pack("{s:O?, s:O?}", "config", config, "inputs", inputs);
 	broker_serve(&b, run_frame);
 	json_decref(run_frame);

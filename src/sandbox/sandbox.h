@@ -39,6 +39,9 @@ struct run_limits {
 	uint32_t cpu_ms;
 	uint64_t memory_bytes;
 	uint64_t output_bytes;
+	/* When set and it becomes non-zero (from another thread), the block is
+	 * killed within a second and the run ends in RUN_ERROR "cancelled". */
+	const volatile int *cancel;
 };
 
 struct run_result {

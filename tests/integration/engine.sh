@@ -18,7 +18,8 @@ for ((i = 0; i < 50; i++)); do [ -s "$IT_TMP/http-port" ] && break; sleep 0.1; d
 HTTP_PORT=$(cat "$IT_TMP/http-port")
 [ -n "$HTTP_PORT" ] || { echo "the test HTTP server did not start"; exit 1; }
 
-it_start nginx "egress_allow_loopback = yes"
+# The core blocks, and the hostile test plugin for a block that never ends by itself.
+it_start nginx "egress_allow_loopback = yes" "plugin_dirs = $(it_plugin_dir):$top_builddir/tests/sandbox/.libs"
 
 JSON=(-H 'Accept: application/json')
 JAR=$IT_TMP/owner.jar
@@ -218,6 +219,28 @@ check_eq "$(sql "SELECT attempts || ' ' || started_at FROM steps WHERE run_id = 
 check_eq "$(sql "SELECT attempts FROM steps WHERE run_id = $SLOW_RUN AND block = 'slow'")" 2 "the interrupted step ran again"
 check_eq "$(sql "SELECT json_extract(outputs, '$.text') FROM steps WHERE run_id = $SLOW_RUN AND block = 'last'")" late \
 	"... and the run's last step has its answer"
+
+echo "# cancel stops a block that is running"
+create "Forever" '{"format": 1, "trigger": {"type": "manual"},
+  "blocks": [{"id": "sleep", "type": "hostile.sleep_forever", "settings": {"timeout_ms": 60000}},
+             {"id": "after", "type": "json.set", "config": {}}],
+  "edges": [{"from": "sleep.out", "to": "after.in"}]}'
+req POST "/workflows/$WF/run" "${API[@]}"
+FOREVER_RUN=$(jqb .run.id)
+for ((i = 0; i < 100; i++)); do
+	[ "$(sql "SELECT status FROM steps WHERE run_id = $FOREVER_RUN AND block = 'sleep'")" = running ] && break
+	sleep 0.1
+done
+t0=$(date +%s)
+req POST "/runs/$FOREVER_RUN/cancel" "${API[@]}"
+check_status 200 "cancel a running run"
+wait_run "$FOREVER_RUN" cancelled
+check_eq "$(sql "SELECT status FROM runs WHERE id = $FOREVER_RUN")" cancelled "the run ends cancelled"
+check_eq "$(( $(date +%s) - t0 < 10 ))" 1 "... within seconds, not at the block's 60 s limit"
+check_eq "$(sql "SELECT status || ': ' || error FROM steps WHERE run_id = $FOREVER_RUN AND block = 'sleep'")" \
+	"failed: the run was cancelled, and the block was stopped" "the running block was stopped"
+check_eq "$(sql "SELECT count(*) FROM steps WHERE run_id = $FOREVER_RUN AND block = 'after'")" 0 "nothing after it ran"
+check_eq "$(pgrep -P "$(pgrep -P "$AXOND_PID" | head -n 1)" | wc -l)" 0 "no block process is left"
 
 echo "# a schedule: a missed tick after downtime fires once"
 create "Hourly" '{"format": 1, "trigger": {"type": "schedule", "cron": "0 * * * *"}, "blocks": [{"id": "a", "type": "json.set", "config": {}}]}'
