@@ -10,6 +10,7 @@
  * flow.call is built in: it queues a child run and its step waits for it. */
 #ifndef AXON_ENGINE_H
 #define AXON_ENGINE_H
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <jansson.h>
@@ -22,10 +23,12 @@ struct engine_options {
 	int workers;           /* blocks that run at once, over all runs */
 	int max_depth;         /* flow.call nesting */
 	int64_t run_timeout_ms;/* a run's limit when its workflow sets none */
+	bool resume;           /* queue the unfinished runs found in the store at start (axond);
+				* false for a tool that runs only the runs it notifies (axonctl) */
 };
 
-/* Starts the workers and queues every unfinished run found in the store.
- * NULL with the reason in err. */
+/* Starts the workers and, when o->resume, queues every unfinished run found
+ * in the store. NULL with the reason in err. */
 struct engine *engine_start(const struct engine_options *o, struct sandbox *sb, char *err, size_t errlen);
 /* Stops taking new work, lets running blocks end (their runs stay
  * "running" in the store and resume at the next start), joins the workers. */

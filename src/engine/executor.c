@@ -23,6 +23,7 @@
 
 #define DEFAULT_RUN_TIMEOUT_MS (60LL * 60 * 1000)
 #define IDLE_WAIT_MS 1000
+#define ACTIVE_PER_WORKER 2 /* runs in memory per worker, beyond those waiting for a called run */
 
 /* A run in memory. plan is NULL while a worker loads it. */
 struct active {
@@ -32,6 +33,7 @@ struct active {
 	int depth;
 	json_t *ancestors; /* workflow ids of this run and the runs that called it, for the loop guard */
 	struct plan *plan;
+	struct plan *staged; /* the plan a worker is building, published under the lock when complete */
 	int64_t deadline;  /* monotonic ms */
 	int64_t timeout_ms;
 	bool cancelled;
@@ -103,6 +105,7 @@ json_t *engine_registry(struct engine *e)
 static void active_free(struct active *a)
 {
 	plan_free(a->plan);
+	plan_free(a->staged);
 	json_decref(a->ancestors);
 	free(a->parent_block);
 	free(a->trigger);
@@ -259,17 +262,17 @@ static void restore_call(struct store *st, struct active *a, size_t b)
 {
 	int64_t child = 0;
 	json_t *run = NULL;
-	if (store_run_child(st, a->id, a->plan->blocks[b].id, &child) != STORE_OK || !child ||
+	if (store_run_child(st, a->id, a->staged->blocks[b].id, &child) != STORE_OK || !child ||
 	    store_run_get(st, child, &run) != STORE_OK)
 		return; /* never started: it starts again */
 	const char *status = json_string_value(json_object_get(run, "status"));
-	a->plan->blocks[b].attempts = 1;
+	a->staged->blocks[b].attempts = 1;
 	if (!strcmp(status, "queued") || !strcmp(status, "running")) {
-		a->plan->blocks[b].state = STEP_WAITING;
-		a->plan->blocks[b].child_run = child;
+		a->staged->blocks[b].state = STEP_WAITING;
+		a->staged->blocks[b].child_run = child;
 	} else {
 		bool ok = !strcmp(status, "succeeded");
-		plan_block_end(a->plan, b, ok,
+		plan_block_end(a->staged, b, ok,
 			       ok ? json_pack("{s:o}", "out", call_result(json_object_get(run, "definition"),
 									 json_object_get(run, "steps"))) : NULL,
 			       json_string_value(json_object_get(run, "error")), now_ms());
@@ -322,18 +325,18 @@ static int load_run(struct engine *e, struct store *st, struct active *a)
 		char *msg = problems_text(problems);
 		fail_at_load(st, a->id, msg);
 		free(msg);
-	} else if (!(a->plan = plan_new(def, registry, json_object_get(run, "input"), err, sizeof err))) {
+	} else if (!(a->staged = plan_new(def, registry, json_object_get(run, "input"), err, sizeof err))) {
 		fail_at_load(st, a->id, err);
 	} else {
 		size_t i;
 		json_t *step;
 		json_array_foreach(json_object_get(run, "steps"), i, step) {
-			long b = plan_find(a->plan, json_string_value(json_object_get(step, "block")) ?: "");
+			long b = plan_find(a->staged, json_string_value(json_object_get(step, "block")) ?: "");
 			if (b < 0)
 				continue;
-			plan_restore(a->plan, (size_t)b, step);
+			plan_restore(a->staged, (size_t)b, step);
 			const char *s = json_string_value(json_object_get(step, "status"));
-			if (!strcmp(a->plan->blocks[b].type, "flow.call") && (!strcmp(s, "waiting") || !strcmp(s, "running")))
+			if (!strcmp(a->staged->blocks[b].type, "flow.call") && (!strcmp(s, "waiting") || !strcmp(s, "running")))
 				restore_call(st, a, (size_t)b);
 		}
 		int64_t t = json_integer_value(json_object_get(json_object_get(def, "settings"), "timeout_ms"));
@@ -618,6 +621,20 @@ static int64_t next_wakeup(struct engine *e)
 	return t;
 }
 
+/* Runs in memory that are not just waiting for runs they called (those
+ * must not keep their callees out, or calls would deadlock). */
+static int busy_runs(const struct engine *e)
+{
+	int n = 0;
+	for (const struct active *a = e->runs; a; a = a->next) {
+		bool waits = false;
+		for (size_t i = 0; a->plan && i < a->plan->nblocks && !waits; i++)
+			waits = a->plan->blocks[i].child_run != 0;
+		n += !waits || a->plan->running;
+	}
+	return n;
+}
+
 static void *worker(void *arg)
 {
 	struct engine *e = arg;
@@ -634,7 +651,19 @@ static void *worker(void *arg)
 		int64_t now = mono_ms();
 		struct active *a;
 		struct job j;
-		if (e->qlen) {
+		/* Work on the runs in memory first; load a queued run only while few
+		 * are in memory, so that a flood of deliveries waits in the queue
+		 * instead of starving the runs already started. */
+		if ((a = take_finished(e, now))) {
+			pthread_mutex_unlock(&e->mu);
+			end_run(e, st, a);
+			pthread_mutex_lock(&e->mu);
+		} else if (e->units < e->nthreads && pick(e, &j, now)) {
+			pthread_mutex_unlock(&e->mu);
+			run_job(e, st, &j);
+			job_free(&j);
+			pthread_mutex_lock(&e->mu);
+		} else if (e->qlen && busy_runs(e) < ACTIVE_PER_WORKER * e->nthreads) {
 			a = xcalloc(1, sizeof *a);
 			a->id = e->queue[0];
 			memmove(e->queue, e->queue + 1, --e->qlen * sizeof *e->queue);
@@ -647,6 +676,8 @@ static void *worker(void *arg)
 			pthread_mutex_unlock(&e->mu);
 			int rc = load_run(e, st, a);
 			pthread_mutex_lock(&e->mu);
+			a->plan = a->staged;
+			a->staged = NULL;
 			if (rc < 0) {
 				unlink_active(e, a);
 				for (struct waiter *w = e->waiters; w; w = w->next)
@@ -655,15 +686,6 @@ static void *worker(void *arg)
 				active_free(a);
 			}
 			pthread_cond_broadcast(&e->work);
-		} else if ((a = take_finished(e, now))) {
-			pthread_mutex_unlock(&e->mu);
-			end_run(e, st, a);
-			pthread_mutex_lock(&e->mu);
-		} else if (e->units < e->nthreads && pick(e, &j, now)) {
-			pthread_mutex_unlock(&e->mu);
-			run_job(e, st, &j);
-			job_free(&j);
-			pthread_mutex_lock(&e->mu);
 		} else {
 			struct timespec until;
 			int64_t wait = next_wakeup(e) - now;
@@ -697,10 +719,11 @@ struct engine *engine_start(const struct engine_options *o, struct sandbox *sb, 
 	pthread_cond_init(&e->ended, &ca);
 	pthread_condattr_destroy(&ca);
 
-	/* Runs that a stop or a crash left unfinished go on first. */
+	/* Runs that a stop or a crash left unfinished go on first (axond's engine
+	 * only: axonctl's runs just the runs it is told about). */
 	struct store *st;
 	json_t *ids = NULL;
-	if (store_open(e->database, &st, err, errlen) == STORE_OK) {
+	if (o->resume && store_open(e->database, &st, err, errlen) == STORE_OK) {
 		if (store_run_unfinished(st, &ids) != STORE_OK)
 			log_error("engine: the unfinished runs cannot be read: %s", store_errmsg(st));
 		store_close(st);

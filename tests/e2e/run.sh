@@ -1,7 +1,9 @@
 #!/bin/bash
 # make check's browser test: axond behind nginx (tests/integration/lib.sh),
-# then flow.js clicking through the pages in headless chromium. Screenshots
-# go to $top_builddir/tests/e2e/screenshots/.
+# then flow.js (accounts and workflows) and runs.js (running one, its run,
+# webhook address) clicking through the pages in headless chromium, one after
+# the other on the same server: runs.js signs in as the owner flow.js made.
+# Screenshots go to $top_builddir/tests/e2e/screenshots/.
 # shellcheck source=SCRIPTDIR/../integration/lib.sh
 . "$top_srcdir/tests/integration/lib.sh"
 it_init
@@ -9,8 +11,21 @@ command -v node >/dev/null || it_skip "node is not installed (./quickstart check
 [ -x "${CHROMIUM:-/usr/bin/chromium}" ] || it_skip "chromium is not installed (./quickstart check installs it)"
 [ -d "$top_srcdir/tests/e2e/node_modules/playwright-core" ] ||
 	it_skip "playwright-core is missing: cd tests/e2e && npm ci (./quickstart check does)"
-it_start nginx
+# A local HTTP server whose /slow answers after 3 s: runs.js's run then goes
+# on long enough for its page to be seen reloading itself.
+SLOW_URL=
+if command -v python3 >/dev/null; then
+	python3 "$top_srcdir/tests/sandbox/http_server.py" >"$IT_TMP/http-port" &
+	IT_PIDS+=($!)
+	for ((i = 0; i < 50; i++)); do [ -s "$IT_TMP/http-port" ] && break; sleep 0.1; done
+	[ -s "$IT_TMP/http-port" ] && SLOW_URL=http://127.0.0.1:$(cat "$IT_TMP/http-port")/slow
+fi
+it_start nginx "egress_allow_loopback = yes"
 
 rm -rf "$top_builddir/tests/e2e/screenshots"
-BASE_URL=$BASE_URL SCREENSHOTS=$top_builddir/tests/e2e/screenshots \
-	NODE_PATH=$top_srcdir/tests/e2e/node_modules node "$top_srcdir/tests/e2e/flow.js"
+rc=0
+for script in flow.js runs.js; do
+	BASE_URL=$BASE_URL SLOW_URL=$SLOW_URL SCREENSHOTS=$top_builddir/tests/e2e/screenshots \
+		NODE_PATH=$top_srcdir/tests/e2e/node_modules node "$top_srcdir/tests/e2e/$script" || rc=1
+done
+exit "$rc"
