@@ -239,6 +239,25 @@ static void test_failure_stops_the_run(void)
 	plan_free(p);
 }
 
+static void test_abort(void)
+{
+	/* A timeout or a cancel: what runs ends, nothing new starts, the run fails with the reason. */
+	struct plan *p = make("{\"format\":1,\"trigger\":{\"type\":\"manual\"},\"blocks\":[" BLOCK("a") "," BLOCK("b") "],"
+			      "\"edges\":[{\"from\":\"a.out\",\"to\":\"b.in\"}]}");
+	struct plan_unit u[2];
+	int n;
+	CHECK_STR(start_all(p, 0, u, &n), "a");
+	plan_abort(p, "the run took longer than its time limit of 5 ms");
+	CHECK(!plan_finished(p));
+	finish(p, u[0], "{\"out\": 1}");
+	CHECK_STR(start_all(p, 0, u, &n), "");
+	CHECK(plan_finished(p) && p->failed && !p->failed_block);
+	CHECK_STR(p->error, "the run took longer than its time limit of 5 ms");
+	plan_abort(p, "a second reason is ignored");
+	CHECK_STR(p->error, "the run took longer than its time limit of 5 ms");
+	plan_free(p);
+}
+
 static void test_restore(void)
 {
 	/* After a restart: a ended ok, b was running; only b runs again. */
@@ -271,5 +290,6 @@ int main(void)
 	test_continue_on_error();
 	test_failure_stops_the_run();
 	test_restore();
+	test_abort();
 	return t_done("test_plan");
 }

@@ -19,7 +19,7 @@ HTTP_PORT=$(cat "$IT_TMP/http-port")
 [ -n "$HTTP_PORT" ] || { echo "the test HTTP server did not start"; exit 1; }
 
 # The core blocks, and the hostile test plugin for a block that never ends by itself.
-it_start nginx "egress_allow_loopback = yes" "plugin_dirs = $(it_plugin_dir):$top_builddir/tests/sandbox/.libs"
+it_start nginx "egress_allow_loopback = yes" "max_call_depth = 1" "plugin_dirs = $(it_plugin_dir):$top_builddir/tests/sandbox/.libs"
 
 JSON=(-H 'Accept: application/json')
 JAR=$IT_TMP/owner.jar
@@ -176,6 +176,10 @@ PARENT=$WF
 req POST "/workflows/$PARENT/run?wait=30" "${API[@]}" --data 'input={"v":5}'
 check_json .run.status succeeded "a workflow calls another"
 check_json '.run.steps[0].outputs.out.double.out.from' child "... and gets its last blocks' outputs"
+create "Grand" '{"format": 1, "trigger": {"type": "manual"}, "blocks": [{"id": "call", "type": "flow.call", "config": {"workflow": "Parent"}}]}'
+req POST "/workflows/$WF/run?wait=30" "${API[@]}" --data 'input={"v":5}'
+check_json .run.status failed "calls nested deeper than max_call_depth fail"
+check_json '.run.error | contains("nested 2 deep, more than the limit of 1")' true "... saying how deep"
 create "Looper" '{"format": 1, "trigger": {"type": "manual"}, "blocks": [{"id": "again", "type": "flow.call", "config": {"workflow": "Looper"}}],
   "settings": {"error_workflow": "Alerts"}}'
 LOOPER=$WF
