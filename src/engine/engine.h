@@ -30,8 +30,9 @@ struct engine_options {
 /* Starts the workers and, when o->resume, queues every unfinished run found
  * in the store. NULL with the reason in err. */
 struct engine *engine_start(const struct engine_options *o, struct sandbox *sb, char *err, size_t errlen);
-/* Stops taking new work, lets running blocks end (their runs stay
- * "running" in the store and resume at the next start), joins the workers. */
+/* Stops taking new work, stops the blocks running now (within a second;
+ * their runs stay "running" in the store and resume at the next start),
+ * joins the workers. */
 void engine_stop(struct engine *e);
 
 /* Tells the engine that run id was queued in the store. */

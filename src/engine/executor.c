@@ -577,6 +577,14 @@ static void run_job(struct engine *e, struct store *st, struct job *j)
 	pthread_mutex_lock(&e->mu);
 	struct plan *p = j->a->plan;
 	e->units--;
+	if (e->stopping) {
+		/* Stopped by engine_stop, not by the block: the step stays "running"
+		 * in the store and runs again at the next start. */
+		pthread_cond_broadcast(&e->work);
+		pthread_mutex_unlock(&e->mu);
+		run_result_free(&res);
+		return;
+	}
 	if (child) {
 		plan_block_wait(p, j->u.block);
 		p->blocks[j->u.block].child_run = child;
@@ -754,6 +762,10 @@ void engine_stop(struct engine *e)
 		return;
 	pthread_mutex_lock(&e->mu);
 	e->stopping = true;
+	/* Blocks running now are stopped rather than waited for (a block may
+	 * take minutes); their runs go on at the next start. */
+	for (struct active *a = e->runs; a; a = a->next)
+		a->stop_blocks = 1;
 	pthread_cond_broadcast(&e->work);
 	pthread_mutex_unlock(&e->mu);
 	for (int t = 0; t < e->nthreads; t++)

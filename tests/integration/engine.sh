@@ -246,6 +246,30 @@ check_eq "$(sql "SELECT status || ': ' || error FROM steps WHERE run_id = $FOREV
 check_eq "$(sql "SELECT count(*) FROM steps WHERE run_id = $FOREVER_RUN AND block = 'after'")" 0 "nothing after it ran"
 check_eq "$(pgrep -P "$(pgrep -P "$AXOND_PID" | head -n 1)" | wc -l)" 0 "no block process is left"
 
+echo "# SIGTERM stops a block that is running, and its run goes on at the next start"
+req POST "/workflows/$(sql "SELECT id FROM workflows WHERE name = 'Forever'")/run" "${API[@]}"
+TERM_RUN=$(jqb .run.id)
+for ((i = 0; i < 100; i++)); do
+	[ "$(sql "SELECT status FROM steps WHERE run_id = $TERM_RUN AND block = 'sleep'")" = running ] && break
+	sleep 0.1
+done
+t0=$(date +%s)
+it_stop_axond
+check_eq "$?" 0 "axond stops on SIGTERM with a block running"
+check_eq "$(( $(date +%s) - t0 < 10 ))" 1 "... within seconds, without waiting for the block's 60 s limit"
+check_eq "$(sql "SELECT r.status || ' ' || s.status FROM runs r JOIN steps s ON s.run_id = r.id WHERE r.id = $TERM_RUN")" \
+	"running running" "the run and its step are left to go on"
+rm -f "$IT_TMP/axond.sock"
+it_start_axond || exit 1
+it_wait_healthz || exit 1
+for ((i = 0; i < 100; i++)); do
+	[ "$(sql "SELECT attempts FROM steps WHERE run_id = $TERM_RUN AND block = 'sleep'")" = 2 ] && break
+	sleep 0.1
+done
+check_eq "$(sql "SELECT attempts FROM steps WHERE run_id = $TERM_RUN AND block = 'sleep'")" 2 "after the restart the block runs again"
+req POST "/runs/$TERM_RUN/cancel" "${API[@]}"
+wait_run "$TERM_RUN" cancelled
+
 echo "# a schedule: a missed tick after downtime fires once"
 create "Hourly" '{"format": 1, "trigger": {"type": "schedule", "cron": "0 * * * *"}, "blocks": [{"id": "a", "type": "json.set", "config": {}}]}'
 HOURLY=$WF
