@@ -9,3 +9,10 @@ src_libaxon_a_SOURCES += \
 sbin_PROGRAMS += axond
 axond_SOURCES = src/axond.c
 axond_LDADD = $(AXON_LIBS)
+
+# axonctl: the command-line tool for operators and scripts (users, workflows,
+# runs, dead letters), on the same library as axond. src/ctl/ holds one file per area.
+bin_PROGRAMS += axonctl
+axonctl_SOURCES = src/axonctl.c src/ctl/ctl.h src/ctl/common.c src/ctl/runner.c \
+	src/ctl/user.c src/ctl/workflow.c src/ctl/run.c src/ctl/runs.c
+axonctl_LDADD = $(AXON_LIBS)
