@@ -13,6 +13,7 @@ enum { MINUTE, HOUR, DOM, MONTH, DOW, NFIELDS };
 struct cron {
 	uint64_t bits[NFIELDS];  /* bit v set: value v matches (day of week: 0-6, Sunday 0) */
 	int dom_star, dow_star;  /* the field starts with '*' (for the day-of-month / day-of-week rule) */
+	int never;               /* no date it names exists, such as Feb 30 */
 	struct tz *tz;
 };
 
@@ -46,6 +47,8 @@ static const struct {
 };
 
 static const char five_fields[] = "5 fields (minute hour day-of-month month day-of-week)";
+static const char allowed[] = "a schedule holds numbers, names such as MON or JAN, and * , - / between fields "
+                              "separated by spaces";
 
 /* Instants cron_next and cron_due work with: 1970 to the end of 9999. */
 #define T_MIN 0
@@ -108,8 +111,8 @@ static int parse_value(int f, const char **pp, const char *end, int *out, char *
 		for (; p < end && is_digit(*p); p++)
 			v = v > 1000 ? v : v * 10 + (*p - '0');  /* anything past 1000 is out of range all the same */
 		if (v < fd->min || v > fd->max)
-			return field_fail(err, errlen, f, "%.*s is out of range %d-%d%s", (int)(p - start), start, fd->min,
-			                  fd->max, f == DOW ? " (0 and 7 are Sunday)" : "");
+			return field_fail(err, errlen, f, "%.*s is out of range %d-%d%s", (int)(p - start), start,
+			                  fd->min, fd->max, f == DOW ? " (0 and 7 are Sunday)" : "");
 		*out = v;
 	} else if (p < end && is_alpha(*p)) {
 		while (p < end && (is_alpha(*p) || is_digit(*p)))
@@ -118,16 +121,18 @@ static int parse_value(int f, const char **pp, const char *end, int *out, char *
 		for (i = 0; i < fd->nnames; i++)
 			if (n == 3 && !strncasecmp(fd->names[i], start, 3))
 				break;
-		if (f == MONTH && i == fd->nnames)
-			return field_fail(err, errlen, f, "'%.*s' is not a month: use 1-12 or JAN, FEB, MAR, APR, MAY, JUN, "
-			                  "JUL, AUG, SEP, OCT, NOV, DEC", n, start);
-		if (f == DOW && i == fd->nnames)
-			return field_fail(err, errlen, f, "'%.*s' is not a day of the week: use 0-7 or SUN, MON, TUE, WED, "
-			                  "THU, FRI, SAT", n, start);
-		if (!fd->names)
-			return field_fail(err, errlen, f, "'%.*s' is not %s (names are for months and days of the week)", n,
-			                  start, fd->what);
-		*out = fd->min + i;
+		if (i < fd->nnames) {
+			*out = fd->min + i;
+		} else if (f == MONTH) {
+			return field_fail(err, errlen, f, "'%.*s' is not a month: use 1-12 or JAN, FEB, MAR, APR, "
+			                  "MAY, JUN, JUL, AUG, SEP, OCT, NOV, DEC", n, start);
+		} else if (f == DOW) {
+			return field_fail(err, errlen, f, "'%.*s' is not a day of the week: use 0-7 or SUN, MON, "
+			                  "TUE, WED, THU, FRI, SAT", n, start);
+		} else {
+			return field_fail(err, errlen, f, "'%.*s' is not %s (names are for months and days of the "
+			                  "week)", n, start, fd->what);
+		}
 	} else {
 		return 1;
 	}
@@ -147,7 +152,8 @@ static int parse_item(struct cron *c, int f, const char *item, size_t len, char 
 		hi = fd->star_max;
 	} else {
 		if ((rc = parse_value(f, &p, end, &lo, err, errlen)) > 0)
-			return field_fail(err, errlen, f, "'%.*s' should start with %s, or be '*'", ilen, item, fd->what);
+			return field_fail(err, errlen, f, "'%.*s' should start with %s, or be '*'", ilen, item,
+			                  fd->what);
 		if (rc)
 			return rc;
 		hi = lo;
@@ -158,14 +164,15 @@ static int parse_item(struct cron *c, int f, const char *item, size_t len, char 
 			if (rc)
 				return rc;
 			if (hi < lo)
-				return field_fail(err, errlen, f, "the range %.*s runs backwards: write the smaller value first "
-				                  "(%d-%d), or two ranges (%d-%d,%d-%d) to wrap around", (int)(p - item), item, hi,
-				                  lo, lo, fd->max, fd->min, hi);
+				return field_fail(err, errlen, f, "the range %.*s runs backwards: write the smaller "
+				                  "value first (%d-%d), or two ranges (%d-%d,%d-%d) to wrap around",
+				                  (int)(p - item), item, hi, lo, lo, fd->max, fd->min, hi);
 		} else if (p < end && *p == '/') {
 			/* Vixie cron refuses "5/15" too; some crons read it as 5-59/15, others as 5 */
-			return field_fail(err, errlen, f, "'%.*s' has a step but no range: write %.*s-%d/%.*s to start at "
-			                  "%.*s, or */%.*s", ilen, item, (int)(p - item), item, fd->star_max,
-			                  (int)(end - p - 1), p + 1, (int)(p - item), item, (int)(end - p - 1), p + 1);
+			int vlen = (int)(p - item), slen = (int)(end - p - 1);
+			return field_fail(err, errlen, f, "'%.*s' has a step but no range: write %.*s-%d/%.*s to "
+			                  "start at %.*s, or */%.*s", ilen, item, vlen, item, fd->star_max, slen, p + 1,
+			                  vlen, item, slen, p + 1);
 		}
 	}
 	if (p < end && *p == '/') {
@@ -193,14 +200,29 @@ static int parse_field(struct cron *c, int f, const char *s, size_t len, char *e
 	for (;;) {
 		const char *comma = memchr(p, ',', (size_t)(end - p)), *item_end = comma ? comma : end;
 		if (item_end == p)
-			return field_fail(err, errlen, f, "the list '%.*s' has an empty item (write values separated by "
-			                  "single commas)", (int)len, s);
+			return field_fail(err, errlen, f, "the list '%.*s' has an empty item (write values "
+			                  "separated by single commas)", (int)len, s);
 		if (parse_item(c, f, p, (size_t)(item_end - p), err, errlen))
 			return -1;
 		if (!comma)
 			return 0;
 		p = comma + 1;
 	}
+}
+
+/* Whether no day can match, so that searching for one is pointless. Every
+ * weekday comes in every month, and every date that exists falls on each
+ * weekday some year; so only dates that do not exist make a schedule that
+ * never fires, and only when the days of the month must match. */
+static int never(const struct cron *c)
+{
+	static const int longest[13] = { 0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	if (!c->dom_star && !c->dow_star)
+		return 0;
+	for (int m = 1; m <= 12; m++)
+		if (c->bits[MONTH] >> m & 1 && c->bits[DOM] & ((UINT64_C(2) << longest[m]) - 1))
+			return 0;
+	return 1;
 }
 
 /* The characters a schedule may hold; '@' only to start a macro. */
@@ -215,12 +237,11 @@ static int check_chars(const char *expr, size_t len, char *err, size_t errlen)
 		    (ch == '@' && i == first))
 			continue;
 		if (ch == '?')
-			return fail(err, errlen, "character %zu is '?', which is not cron syntax: write '*' for any day", i + 1);
+			return fail(err, errlen, "character %zu is '?', which is not cron syntax: write '*' for any "
+			            "day", i + 1);
 		if (ch > 0x20 && ch < 0x7f)
-			return fail(err, errlen, "character %zu ('%c') is not allowed: a schedule holds numbers, names such "
-			            "as MON or JAN, and * , - / between fields separated by spaces", i + 1, ch);
-		return fail(err, errlen, "byte %zu (0x%02x) is not allowed: a schedule holds numbers, names such as MON "
-		            "or JAN, and * , - / between fields separated by spaces", i + 1, (unsigned char)ch);
+			return fail(err, errlen, "character %zu ('%c') is not allowed: %s", i + 1, ch, allowed);
+		return fail(err, errlen, "byte %zu (0x%02x) is not allowed: %s", i + 1, (unsigned char)ch, allowed);
 	}
 	return 0;
 }
@@ -245,8 +266,8 @@ static const char *expand_macro(const char *s, size_t len, char *err, size_t err
 		fail(err, errlen, "@reboot does not apply to a workflow schedule: use a time, such as @daily or "
 		     "'0 9 * * MON-FRI'");
 	else
-		fail(err, errlen, "unknown macro '%.*s': use @yearly, @annually, @monthly, @weekly, @daily, @midnight or "
-		     "@hourly, or %s", (int)n, s, five_fields);
+		fail(err, errlen, "unknown macro '%.*s': use @yearly, @annually, @monthly, @weekly, @daily, "
+		     "@midnight or @hourly, or %s", (int)n, s, five_fields);
 	return NULL;
 }
 
@@ -267,8 +288,8 @@ struct cron *cron_parse(const char *expr, const char *tz, char *err, size_t errl
 	while (end > s && is_blank(end[-1]))
 		end--;
 	if (s == end) {
-		fail(err, errlen, "the schedule is empty: write %s, such as '0 9 * * MON-FRI', or a macro such as @daily",
-		     five_fields);
+		fail(err, errlen, "the schedule is empty: write %s, such as '0 9 * * MON-FRI', or a macro such as "
+		     "@daily", five_fields);
 		return NULL;
 	}
 	if (*s == '@') {
@@ -307,6 +328,7 @@ struct cron *cron_parse(const char *expr, const char *tz, char *err, size_t errl
 	 * the command will be run when either field matches": a star with a step is unrestricted too */
 	c->dom_star = *field[DOM] == '*';
 	c->dow_star = *field[DOW] == '*';
+	c->never = never(c);
 	if (!(c->tz = tz_load(tz && *tz ? tz : "UTC", err, errlen)))
 		goto bad;
 	return c;
@@ -361,10 +383,12 @@ static int64_t scan(const struct cron *c, int64_t local, int dir, int64_t stop)
 		int month, mday, sec = (int)(local - day0);
 		tz_civil_from_days(days, &year, &month, &mday);
 		if (!(c->bits[MONTH] >> month & 1)) {
-			if (dir > 0)
-				local = tz_days_from_civil(month == 12 ? year + 1 : year, month == 12 ? 1 : month + 1, 1) * 86400;
-			else
+			if (dir < 0)
 				local = tz_days_from_civil(year, month, 1) * 86400 - 60;
+			else if (month == 12)
+				local = tz_days_from_civil(year + 1, 1, 1) * 86400;
+			else
+				local = tz_days_from_civil(year, month + 1, 1) * 86400;
 			continue;
 		}
 		if (!day_matches(c, mday, (int)(days + 4 - floor_div(days + 4, 7) * 7))) {  /* 1970-01-01: Thursday */
@@ -396,14 +420,14 @@ static int64_t scan(const struct cron *c, int64_t local, int dir, int64_t stop)
  * instant, in an overlap, is not after `after`. */
 int64_t cron_next(const struct cron *c, int64_t after)
 {
-	if (after < T_MIN || after > T_MAX)
+	if (c->never || after < T_MIN || after > T_MAX)
 		return -1;
 	int64_t local = floor_div(after + tz_offset(c->tz, after), 60) * 60 + 60, stop = local + HORIZON, t;
 	for (int i = 0; i < RESOLVE_MAX; i++) {
 		if ((local = scan(c, local, 1, stop)) == NO_TICK)
 			return -1;
 		if (tz_instant(c->tz, local, &t) && t > after)
-			return t;
+			return t <= T_MAX ? t : -1;
 		local += 60;
 	}
 	return -1;
@@ -412,7 +436,7 @@ int64_t cron_next(const struct cron *c, int64_t after)
 /* The same backwards: the latest reading the clock showed by `before` bounds the search. */
 static int64_t cron_prev(const struct cron *c, int64_t before)
 {
-	if (before < T_MIN || before > T_MAX)
+	if (c->never || before < T_MIN || before > T_MAX)
 		return -1;
 	int64_t local = floor_div(tz_latest_local(c->tz, before), 60) * 60, stop = local - HORIZON, t;
 	for (int i = 0; i < RESOLVE_MAX; i++) {

@@ -7,7 +7,9 @@
 #include <stdint.h>
 
 #define CRON_MAX_INPUT 256   /* bytes in an expression */
-#define CRON_HORIZON_YEARS 8 /* how far to look for a tick: the next Feb 29 is at most 8 years away */
+/* How far to look for a tick. The sparsest schedules that can fire, on Feb 29
+ * when it is a Sunday or a Friday say, fire only every 36 years. */
+#define CRON_HORIZON_YEARS 41
 
 struct cron;
 
@@ -22,10 +24,11 @@ struct cron;
 struct cron *cron_parse(const char *expr, const char *tz, char *err, size_t errlen);
 void cron_free(struct cron *c);
 
-/* The first tick strictly after the instant `after` (unix seconds), or -1 when
- * there is none within CRON_HORIZON_YEARS (such as "0 0 30 2 *"). As in Vixie
- * cron, when day of month and day of week are both restricted (neither field
- * starts with '*') a day matches if either does. A wall-clock time that a
+/* The first tick strictly after the instant `after` (unix seconds, 1970 to
+ * 9999), or -1 when there is none by 9999 or within CRON_HORIZON_YEARS, which
+ * means a schedule that never fires (such as "0 0 30 2 *"). As in Vixie cron,
+ * when day of month and day of week are both restricted (neither field starts
+ * with '*') a day matches if either does. A wall-clock time that a
  * spring-forward skips does not fire that day; one that a fall-back repeats
  * fires once, the first time. */
 int64_t cron_next(const struct cron *c, int64_t after);

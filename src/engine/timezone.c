@@ -231,7 +231,10 @@ static int32_t rule_offset(const struct tz *z, int64_t t, int64_t *next)
 	rule_year(z, y, &s, &e);
 	/* south of the equator, daylight-saving time spans the new year */
 	int dst = s < e ? t >= s && t < e : !(t >= e && t < s);
-	*next = INT64_MAX;
+	/* the year is part of the answer, so the answer may change when it does: with
+	 * odd rules such as "M1.4.0,M1.5.0" one year has daylight-saving time nearly
+	 * throughout and the next almost never (zic never writes such rules) */
+	*next = tz_days_from_civil(y + 1, 1, 1) * 86400 - z->std_off;
 	for (int64_t yy = y - 1; yy <= y + 1; yy++) {
 		rule_year(z, yy, &s, &e);
 		if (s > t && s < *next)
@@ -507,43 +510,45 @@ static int check_name(const char *name, char *err, size_t errlen)
 	return 0;
 }
 
-/* The whole file into buf; errno set on failure (EFBIG when too large, EISDIR for a folder). */
-static int read_file(const char *path, uint8_t *buf, size_t cap, size_t *len)
+/* The whole file, in a buffer the caller frees; NULL with errno set (EISDIR for a
+ * folder, EFBIG when too large for a zone file). */
+static uint8_t *read_file(const char *path, size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return -1;
+		return NULL;
 	struct stat st;
-	int rc = -1;
+	uint8_t *buf = NULL;
 	if (fstat(fd, &st)) {
 		/* errno says why */
 	} else if (S_ISDIR(st.st_mode)) {
 		errno = EISDIR;
 	} else if (!S_ISREG(st.st_mode)) {
 		errno = EINVAL;
-	} else {
+	} else if (st.st_size > TZ_FILE_MAX) {
+		errno = EFBIG;
+	} else if ((buf = malloc((size_t)st.st_size + 1))) {
+		/* one byte more than the size, to see a file that grew meanwhile */
+		size_t cap = (size_t)st.st_size + 1;
 		*len = 0;
 		for (;;) {
-			if (*len == cap) {
-				errno = EFBIG;
-				break;
-			}
 			ssize_t got = read(fd, buf + *len, cap - *len);
 			if (got < 0 && errno == EINTR)
 				continue;
-			if (got < 0)
+			if (got > 0 && (*len += (size_t)got) < cap)
+				continue;
+			if (got == 0)
 				break;
-			if (got == 0) {
-				rc = 0;
-				break;
-			}
-			*len += (size_t)got;
+			errno = got < 0 ? errno : EAGAIN;  /* the file changed under us: zic replaces zones */
+			free(buf);
+			buf = NULL;
+			break;
 		}
 	}
 	int saved = errno;
 	close(fd);
 	errno = saved;
-	return rc;
+	return buf;
 }
 
 struct tz *tz_load_dir(const char *dir, const char *name, char *err, size_t errlen)
@@ -562,28 +567,23 @@ struct tz *tz_load_dir(const char *dir, const char *name, char *err, size_t errl
 		snprintf(err, errlen, "time zone '%s': the path to its file is too long", name);
 		return NULL;
 	}
-	/* one more byte than allowed, to tell a file that is too large */
-	uint8_t *buf = malloc(TZ_FILE_MAX + 1);
-	if (!buf) {
-		snprintf(err, errlen, "time zone '%s': out of memory", name);
-		return NULL;
+	size_t len = 0;
+	uint8_t *buf = read_file(path, &len);
+	if (buf) {
+		struct tz *z = tz_parse(name, buf, len, err, errlen);
+		free(buf);
+		return z;
 	}
-	size_t len;
-	struct tz *z = NULL;
-	if (read_file(path, buf, TZ_FILE_MAX + 1, &len) == 0) {
-		z = tz_parse(name, buf, len, err, errlen);
-	} else if (errno == ENOENT || errno == ENOTDIR) {
+	if (errno == ENOENT || errno == ENOTDIR)
 		snprintf(err, errlen, "unknown time zone '%s': %s", name, example);
-	} else if (errno == EISDIR) {
+	else if (errno == EISDIR)
 		snprintf(err, errlen, "time zone '%s' is a region, not a zone: %s", name, example);
-	} else if (errno == EFBIG) {
+	else if (errno == EFBIG)
 		snprintf(err, errlen, "time zone '%s': %s is larger than %d KiB, too large for a zone file", name, path,
 		         TZ_FILE_MAX / 1024);
-	} else {
+	else
 		snprintf(err, errlen, "time zone '%s': cannot read %s: %s", name, path, strerror(errno));
-	}
-	free(buf);
-	return z;
+	return NULL;
 }
 
 struct tz *tz_load(const char *name, char *err, size_t errlen)
