@@ -13,7 +13,7 @@ top_builddir=${top_builddir:-$PWD}
 export top_srcdir top_builddir
 SYNC_SECONDS=${ENGINE_BENCH_SECONDS:-20}
 ASYNC_SECONDS=${ENGINE_BENCH_ASYNC_SECONDS:-60}
-CONNECTIONS=16
+CONNECTIONS=${ENGINE_BENCH_CONNECTIONS:-16}
 
 # shellcheck source=SCRIPTDIR/../integration/lib.sh
 . "$top_srcdir/tests/integration/lib.sh"
@@ -83,7 +83,7 @@ parse_wrk() {
 run_wrk() {
 	local name=$1 url=$2 secs=$3 out
 	shift 3
-	out=$(wrk -t2 -c"$CONNECTIONS" -d"${secs}s" --latency "$@" "$url") || it_skip "wrk failed on $url"
+	out=$(wrk -t"$((CONNECTIONS < 2 ? 1 : 2))" -c"$CONNECTIONS" -d"${secs}s" --latency "$@" "$url") || it_skip "wrk failed on $url"
 	parse_wrk "$name" "$out"
 }
 
@@ -138,7 +138,7 @@ nginx and axond is the baseline: the FastCGI round trip with no engine.
 
 | | requests/s | p50 | p99 | errors |
 |---|---:|---:|---:|---:|
-| synchronous webhook, ${SYNC_SECONDS} s at 16 connections | $sync_rps | $sync_p50 | $sync_p99 | $sync_errors |
+| synchronous webhook, ${SYNC_SECONDS} s at $CONNECTIONS connections | $sync_rps | $sync_p50 | $sync_p99 | $sync_errors |
 | \`/healthz\` (baseline) | $health_rps | $health_p50 | $health_p99 | $health_errors |
 
 The webhook serves **$ratio %** of the baseline's requests per second; $((runs1 - runs0)) runs succeeded
