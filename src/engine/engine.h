@@ -43,8 +43,13 @@ int engine_wait(struct engine *e, int64_t id, int64_t timeout_ms);
  * running now end. 0, or -1 when the run is not running here. */
 int engine_cancel(struct engine *e, int64_t id);
 
-/* The registry the engine validates against, with flow.call added (new reference). */
+/* The registry the engine validates against, with flow.call added (a new
+ * reference to a shared value: read it, never change it). */
 json_t *engine_registry(struct engine *e);
+/* workflow_validate() of def against engine_registry(); a stored version
+ * (workflow_id and version not 0) found valid is remembered until the
+ * plugins change, since versions never change. New reference. */
+json_t *engine_problems(struct engine *e, int64_t workflow_id, int version, const json_t *def);
 /* flow.call's entry in the registry, for validation without an engine. */
 json_t *engine_builtin_blocks(void);
 

@@ -23,6 +23,7 @@
 
 #define DEFAULT_RUN_TIMEOUT_MS (60LL * 60 * 1000)
 #define IDLE_WAIT_MS 1000
+#define VALID_CACHE 256
 #define ACTIVE_PER_WORKER 2 /* runs in memory per worker, beyond those waiting for a called run */
 
 /* A run in memory. plan is NULL while a worker loads it. */
@@ -61,6 +62,12 @@ struct engine {
 	struct waiter *waiters;
 	pthread_t *threads;
 	int nthreads;
+	/* The registry with flow.call, and the stored versions found valid against it. */
+	pthread_mutex_t reg_mu;
+	json_t *registry;
+	unsigned registry_generation;
+	struct valid_version { int64_t workflow_id; int version; } valid[VALID_CACHE];
+	size_t nvalid, valid_next;
 	int units; /* running now */
 	bool stopping;
 };
@@ -91,15 +98,59 @@ json_t *engine_builtin_blocks(void)
 			 "memory_bytes", 0);
 }
 
-json_t *engine_registry(struct engine *e)
+/* Under reg_mu: the registry and the valid versions are rebuilt when the plugins change. */
+static void refresh_registry(struct engine *e)
 {
+	unsigned gen = sandbox_registry_generation(e->sb);
+	if (e->registry && gen == e->registry_generation)
+		return;
 	json_t *reg = sandbox_registry(e->sb);
 	if (!reg)
 		reg = json_pack("{s:[], s:[]}", "blocks", "skipped");
 	json_t *builtins = engine_builtin_blocks();
 	json_array_extend(json_object_get(reg, "blocks"), builtins);
 	json_decref(builtins);
+	json_decref(e->registry);
+	e->registry = reg;
+	e->registry_generation = gen;
+	e->nvalid = 0;
+}
+
+json_t *engine_registry(struct engine *e)
+{
+	pthread_mutex_lock(&e->reg_mu);
+	refresh_registry(e);
+	json_t *reg = json_incref(e->registry);
+	pthread_mutex_unlock(&e->reg_mu);
 	return reg;
+}
+
+json_t *engine_problems(struct engine *e, int64_t workflow_id, int version, const json_t *def)
+{
+	pthread_mutex_lock(&e->reg_mu);
+	refresh_registry(e);
+	for (size_t i = 0; workflow_id && version && i < e->nvalid; i++)
+		if (e->valid[i].workflow_id == workflow_id && e->valid[i].version == version) {
+			pthread_mutex_unlock(&e->reg_mu);
+			return json_array();
+		}
+	json_t *reg = json_incref(e->registry);
+	unsigned gen = e->registry_generation;
+	pthread_mutex_unlock(&e->reg_mu);
+	json_t *problems = workflow_validate(def, reg);
+	json_decref(reg);
+	if (json_array_size(problems) || !workflow_id || !version)
+		return problems;
+	pthread_mutex_lock(&e->reg_mu);
+	if (gen == e->registry_generation) {
+		/* A ring: the oldest entry makes room. */
+		e->valid[e->valid_next] = (struct valid_version){ workflow_id, version };
+		e->valid_next = (e->valid_next + 1) % VALID_CACHE;
+		if (e->nvalid < VALID_CACHE)
+			e->nvalid++;
+	}
+	pthread_mutex_unlock(&e->reg_mu);
+	return problems;
 }
 
 static void active_free(struct active *a)
@@ -319,7 +370,7 @@ static int load_run(struct engine *e, struct store *st, struct active *a)
 	a->ancestors = ancestors_of(st, run);
 
 	json_t *registry = engine_registry(e);
-	json_t *problems = workflow_validate(def, registry);
+	json_t *problems = engine_problems(e, a->workflow_id, (int)json_integer_value(json_object_get(run, "version")), def);
 	char err[300];
 	if (json_array_size(problems)) {
 		char *msg = problems_text(problems);
@@ -720,6 +771,7 @@ struct engine *engine_start(const struct engine_options *o, struct sandbox *sb, 
 	e->o.database = e->database;
 	e->sb = sb;
 	pthread_mutex_init(&e->mu, NULL);
+	pthread_mutex_init(&e->reg_mu, NULL);
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -782,5 +834,7 @@ void engine_stop(struct engine *e)
 	pthread_cond_destroy(&e->work);
 	pthread_cond_destroy(&e->ended);
 	pthread_mutex_destroy(&e->mu);
+	json_decref(e->registry);
+	pthread_mutex_destroy(&e->reg_mu);
 	free(e);
 }

@@ -34,6 +34,7 @@ struct sandbox {
 	pthread_rwlock_t lock;
 	json_t *registry; /* as the zygote sent it */
 	json_t *by_name;  /* block name -> its entry in registry */
+	unsigned generation; /* bumped when registry is replaced */
 	struct egress_policy egress;
 	struct secrets *secrets;
 	uint32_t default_wall_ms;
@@ -116,6 +117,7 @@ static int load_registry(struct sandbox *sb, const char *op)
 	json_decref(sb->by_name);
 	sb->registry = reg;
 	sb->by_name = by_name;
+	sb->generation++;
 	pthread_rwlock_unlock(&sb->lock);
 	return 0;
 }
@@ -188,6 +190,14 @@ json_t *sandbox_registry(struct sandbox *sb)
 	json_t *r = json_deep_copy(sb->registry);
 	pthread_rwlock_unlock(&sb->lock);
 	return r;
+}
+
+unsigned sandbox_registry_generation(struct sandbox *sb)
+{
+	pthread_rwlock_rdlock(&sb->lock);
+	unsigned g = sb->generation;
+	pthread_rwlock_unlock(&sb->lock);
+	return g;
 }
 
 pid_t sandbox_zygote_pid(const struct sandbox *sb)

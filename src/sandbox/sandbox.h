@@ -67,6 +67,8 @@ int sandbox_rescan(struct sandbox *sb);
  * (new reference). */
 json_t *sandbox_registry(struct sandbox *sb);
 pid_t sandbox_zygote_pid(const struct sandbox *sb);
+/* A number that changes each time the registry is replaced (SIGHUP), for caches of it. */
+unsigned sandbox_registry_generation(struct sandbox *sb);
 
 /* Runs block with config and inputs ({"port": value}; NULL for none) under
  * limits (NULL for the defaults). Always fills res, which the caller frees

@@ -9,19 +9,17 @@
 #include "crypto.h"
 #include "engine/engine.h"
 #include "engine/signature.h"
-#include "engine/workflow.h"
 #include "log.h"
 #include "web/pages/pages.h"
 
 #define SYNC_WAIT_DEFAULT_MS 30000
 #define DELIVERIES_SHOWN 50
 
-/* The problems that keep a workflow from running, as a sentence, or NULL. */
-static char *run_problems(struct request *r, const json_t *def, json_t **problems)
+/* The problems that keep a workflow (as store_workflow_get gives it) from running, as a sentence, or NULL. */
+static char *run_problems(struct request *r, const json_t *wf, json_t **problems)
 {
-	json_t *registry = engine_registry(r->app->engine);
-	*problems = workflow_validate(def, registry);
-	json_decref(registry);
+	*problems = engine_problems(r->app->engine, json_integer_value(json_object_get(wf, "id")),
+				    (int)json_integer_value(json_object_get(wf, "version")), json_object_get(wf, "definition"));
 	if (!json_array_size(*problems))
 		return NULL;
 	struct strbuf sb = STRBUF_INIT;
@@ -41,7 +39,7 @@ static int64_t start_run(struct request *r, const json_t *wf, const char *trigge
 			 const char *dedup_key, int64_t *existing)
 {
 	json_t *problems;
-	char *why = run_problems(r, json_object_get(wf, "definition"), &problems);
+	char *why = run_problems(r, wf, &problems);
 	if (why) {
 		reply_error(r, 422, why, json_pack("{s:o}", "problems", problems));
 		free(why);
