@@ -2,6 +2,7 @@
 src_libaxon_a_SOURCES += \
 	src/strbuf.c src/strbuf.h \
 	src/clock.c src/clock.h \
+	src/thread_slot.c src/thread_slot.h \
 	src/log.c src/log.h \
 	src/config.c src/config.h \
 	src/crypto.c src/crypto.h

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,6 +192,14 @@ int db_int(struct store *st, int64_t *out, const char *sql, const char *types, .
 	return rc;
 }
 
+int store_stamp(struct store *st, struct store_stamp *out)
+{
+	out->conn = st->serial;
+	int rc = db_int(st, &out->version, "PRAGMA data_version", "");
+	out->changes = sqlite3_total_changes64(st->db);
+	return rc;
+}
+
 char *db_col_strdup(sqlite3_stmt *stmt, int col)
 {
 	const unsigned char *s = sqlite3_column_text(stmt, col);
@@ -310,6 +319,8 @@ static int set_pragmas(struct store *st)
 
 int db_open(struct store *st, const char *path)
 {
+	static atomic_ullong serials;
+	st->serial = atomic_fetch_add(&serials, 1) + 1;
 	st->path = xstrdup(path);
 	int rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK)
@@ -343,6 +354,8 @@ void store_close(struct store *st)
 		return;
 	for (int i = 0; i < STMT_CACHE_SIZE; i++)
 		sqlite3_finalize(st->cache[i].stmt);
+	wf_cache_free(st->wf_cache);
+	session_cache_free(st->session_cache);
 	sqlite3_close(st->db);
 	free(st->path);
 	free(st);

@@ -18,12 +18,26 @@ struct cached_stmt {
 	int in_use;
 };
 
+struct wf_cache;
+struct session_cache;
+
 struct store {
 	sqlite3 *db;
 	char *path;
 	char errmsg[512];
 	struct cached_stmt cache[STMT_CACHE_SIZE];
+	/* Derived data kept while store_stamp() is unchanged (workflows.c, sessions.c). */
+	struct wf_cache *wf_cache;
+	struct session_cache *session_cache;
+	uint64_t serial; /* unique per connection opened by this process, for store_stamp */
 };
+
+/* store_stamp() (store.h) reads PRAGMA data_version, which changes when
+ * another connection or process commits, and sqlite3_total_changes64(), which
+ * changes when this one writes. Taken inside a read transaction it names that
+ * snapshot. Freed by store_close: */
+void wf_cache_free(struct wf_cache *c);
+void session_cache_free(struct session_cache *c);
 
 /* Opens path and sets the pragmas (auto_vacuum, WAL, foreign keys, busy
  * timeout, synchronous). Returns a store_rc; st->errmsg says why. */

@@ -1,8 +1,12 @@
 /* Browser sessions and API tokens. Only SHA-256 hashes of the tokens are
  * stored, so a copy of the database lets nobody sign in. */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "db.h"
+#include "strbuf.h"
 
 static int create_session(struct store *st, const char *token_hash, int64_t user_id, int64_t expires_at)
 {
@@ -25,12 +29,50 @@ int store_session_create(struct store *st, const char *token_hash, int64_t user_
 	return rc;
 }
 
+/* The last session found on this connection. It answers again only for the
+ * same token in the same second while nothing at all was committed since
+ * (store_stamp): signing out, revoking, disabling the user or changing the role
+ * are commits, so they take effect on the very next request. */
+struct session_cache {
+	struct store_stamp stamp;
+	int64_t now;
+	char hash[65];
+	struct user user;
+};
+
+void session_cache_free(struct session_cache *c)
+{
+	free(c);
+}
+
 int store_session_user(struct store *st, const char *token_hash, int64_t now, struct user *u)
 {
+	/* Taken before the lookup: a commit after it changes the stamp, and a
+	 * commit before it is seen by the lookup. */
+	struct store_stamp stamp;
+	int rc = store_stamp(st, &stamp);
+	if (rc != STORE_OK)
+		return rc;
+	struct session_cache *c = st->session_cache;
+	if (c && c->now == now && store_stamp_equal(&c->stamp, &stamp) &&
+	    !strcmp(c->hash, token_hash)) {
+		*u = c->user;
+		return STORE_OK;
+	}
+	if (c)
+		c->hash[0] = '\0';
 	sqlite3_stmt *stmt;
-	int rc = db_prepare(st, &stmt, "SELECT " USER_COLUMNS " FROM sessions s JOIN users u ON u.id = s.user_id"
-			    " WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.disabled = 0", "ti", token_hash, now);
-	return rc != STORE_OK ? rc : user_fetch(st, stmt, u, NULL);
+	rc = db_prepare(st, &stmt, "SELECT " USER_COLUMNS " FROM sessions s JOIN users u ON u.id = s.user_id"
+			" WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.disabled = 0", "ti", token_hash, now);
+	if (rc == STORE_OK)
+		rc = user_fetch(st, stmt, u, NULL);
+	if (rc == STORE_OK && strlen(token_hash) < sizeof c->hash) {
+		if (!c)
+			c = st->session_cache = xcalloc(1, sizeof *c);
+		*c = (struct session_cache){ stamp, now, "", *u };
+		strcpy(c->hash, token_hash);
+	}
+	return rc;
 }
 
 static int delete_session(struct store *st, const char *token_hash)

@@ -49,6 +49,19 @@ int store_schema_version(struct store *st);
  * size beyond which writes fail with STORE_FULL (as a full disk does). */
 void store_set_busy_timeout(struct store *st, int ms);
 int store_set_max_size(struct store *st, int64_t bytes);
+/* Names the data this connection sees now (PRAGMA data_version, the
+ * connection's own changes, the connection). Two equal stamps mean that
+ * nothing was committed in between, by any connection or process: what was
+ * read after the first is still true. For caches of derived data. */
+struct store_stamp {
+	uint64_t conn;
+	int64_t version, changes;
+};
+int store_stamp(struct store *st, struct store_stamp *out);
+static inline int store_stamp_equal(const struct store_stamp *a, const struct store_stamp *b)
+{
+	return a->conn == b->conn && a->version == b->version && a->changes == b->changes;
+}
 
 /* Users. Usernames: 1-64 characters of [A-Za-z0-9._-] (the caller validates). */
 int store_setup_owner(struct store *st, const char *username, const char *password_hash, int64_t *id);

@@ -1,6 +1,7 @@
 /* Workflows and their versions. Every save adds a row to workflow_versions;
  * nothing is overwritten. The workflows row points at the current version
  * and copies its name, and workflow_tags holds its tags, for search. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -285,12 +286,135 @@ int store_workflow_versions(struct store *st, int64_t id, json_t **out)
 #define WF_FILTER " FROM workflows w" \
 	" JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.current_version" WF_WHERE
 
-static int list_page(struct store *st, const struct wf_query *q, json_t *items, int64_t *total)
+/* Per connection: the total of the last query and the tag list, kept while
+ * the connection's store_stamp() stays the same (no commit by anyone since). */
+struct wf_cache {
+	struct store_stamp stamp;
+	bool fresh;
+	json_t *tags; /* NULL until asked for */
+	bool has_total;
+	char *total_q, *total_tag;
+	int64_t total;
+};
+
+static void wf_cache_clear(struct wf_cache *c)
 {
-	/* The count needs no version row: the name and tags it filters on are on w and t. */
-	int rc = db_int(st, total, "SELECT count(*) FROM workflows w" WF_WHERE, "tt", q->q, q->tag);
+	json_decref(c->tags);
+	free(c->total_q);
+	free(c->total_tag);
+	*c = (struct wf_cache){ 0 };
+}
+
+void wf_cache_free(struct wf_cache *c)
+{
+	if (c) {
+		wf_cache_clear(c);
+		free(c);
+	}
+}
+
+/* The cache, emptied if anything was written since it was filled. Call it
+ * inside the read transaction whose snapshot the cached data must match. */
+static int wf_cache_get(struct store *st, struct wf_cache **out)
+{
+	struct store_stamp now;
+	int rc = store_stamp(st, &now);
 	if (rc != STORE_OK)
 		return rc;
+	if (!st->wf_cache)
+		st->wf_cache = xcalloc(1, sizeof *st->wf_cache);
+	struct wf_cache *c = st->wf_cache;
+	if (!c->fresh || !store_stamp_equal(&c->stamp, &now)) {
+		wf_cache_clear(c);
+		c->stamp = now;
+		c->fresh = true;
+	}
+	*out = c;
+	return STORE_OK;
+}
+
+static bool same_text(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* A list of tags as we store it (compact JSON, plain strings) without the
+ * JSON parser; anything else (escapes, spaces) goes through the parser. */
+static json_t *col_tags(struct store *st, sqlite3_stmt *stmt, int col)
+{
+	const char *s = (const char *)sqlite3_column_text(stmt, col);
+	size_t n = (size_t)sqlite3_column_bytes(stmt, col), i = 1;
+	if (!s || n < 2 || s[0] != '[')
+		return db_col_json(st, stmt, col);
+	json_t *list = json_array();
+	if (s[1] == ']' && n == 2)
+		return list;
+	while (i < n && s[i] == '"') {
+		size_t from = ++i;
+		while (i < n && s[i] != '"' && s[i] != '\\' && (unsigned char)s[i] >= 0x20)
+			i++;
+		if (i >= n || s[i] != '"')
+			break;
+		json_t *t = json_stringn(s + from, i - from); /* NULL if not UTF-8 */
+		if (!t || json_array_append_new(list, t) < 0)
+			break;
+		i++;
+		if (i + 1 == n && s[i] == ']')
+			return list;
+		if (i >= n || s[i] != ',')
+			break;
+		i++;
+	}
+	json_decref(list);
+	return db_col_json(st, stmt, col);
+}
+
+static json_t *col_string(sqlite3_stmt *stmt, int col)
+{
+	const char *s = (const char *)sqlite3_column_text(stmt, col);
+	return s ? json_stringn(s, (size_t)sqlite3_column_bytes(stmt, col)) : NULL;
+}
+
+/* {id, name, description, tags, version, updated_at}; NULL if a text is not UTF-8. */
+static json_t *list_row(sqlite3_stmt *stmt, json_t *tags)
+{
+	json_t *row = json_object(), *name = col_string(stmt, 1), *description = col_string(stmt, 2);
+	if (!name || !description) {
+		json_decref(name);
+		json_decref(description);
+		json_decref(tags);
+		json_decref(row);
+		return NULL;
+	}
+	json_object_setn_new_nocheck(row, "id", 2, json_integer(sqlite3_column_int64(stmt, 0)));
+	json_object_setn_new_nocheck(row, "name", 4, name);
+	json_object_setn_new_nocheck(row, "description", 11, description);
+	json_object_setn_new_nocheck(row, "tags", 4, tags);
+	json_object_setn_new_nocheck(row, "version", 7, json_integer(sqlite3_column_int(stmt, 4)));
+	json_object_setn_new_nocheck(row, "updated_at", 10, json_integer(sqlite3_column_int64(stmt, 5)));
+	return row;
+}
+
+static int list_page(struct store *st, const struct wf_query *q, json_t *items, int64_t *total)
+{
+	struct wf_cache *c;
+	int rc = wf_cache_get(st, &c);
+	if (rc != STORE_OK)
+		return rc;
+	if (c->has_total && same_text(c->total_q, q->q) && same_text(c->total_tag, q->tag)) {
+		*total = c->total;
+	} else {
+		/* The count needs no version row: the name and tags it filters on are on w and t. */
+		rc = db_int(st, total, "SELECT count(*) FROM workflows w" WF_WHERE, "tt", q->q, q->tag);
+		if (rc != STORE_OK)
+			return rc;
+		free(c->total_q);
+		free(c->total_tag);
+		c->total_q = q->q ? xstrdup(q->q) : NULL;
+		c->total_tag = q->tag ? xstrdup(q->tag) : NULL;
+		c->total = *total;
+		c->has_total = true;
+	}
 	int per_page = q->per_page < 1 ? 1 : q->per_page;
 	int64_t offset = (int64_t)(q->page < 1 ? 0 : q->page - 1) * per_page;
 	sqlite3_stmt *stmt;
@@ -300,17 +424,14 @@ static int list_page(struct store *st, const struct wf_query *q, json_t *items, 
 	if (rc != STORE_OK)
 		return rc;
 	while ((rc = db_step(st, stmt)) == DB_ROW) {
-		json_t *tags = db_col_json(st, stmt, 3);
+		json_t *tags = col_tags(st, stmt, 3);
 		if (!tags) {
 			rc = STORE_CORRUPT;
 			break;
 		}
-		json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:o, s:i, s:I}",
-						       "id", (json_int_t)sqlite3_column_int64(stmt, 0),
-						       "name", (const char *)sqlite3_column_text(stmt, 1),
-						       "description", (const char *)sqlite3_column_text(stmt, 2),
-						       "tags", tags, "version", sqlite3_column_int(stmt, 4),
-						       "updated_at", (json_int_t)sqlite3_column_int64(stmt, 5)));
+		json_t *row = list_row(stmt, tags);
+		if (row)
+			json_array_append_new(items, row);
 	}
 	db_release(st, stmt);
 	return rc;
@@ -331,7 +452,7 @@ int store_workflow_list(struct store *st, const struct wf_query *q, json_t **ite
 	return STORE_OK;
 }
 
-int store_tag_list(struct store *st, json_t **out)
+static int tag_list(struct store *st, json_t **out)
 {
 	sqlite3_stmt *stmt;
 	/* One index seek per distinct tag, not a scan of every workflow's tags. */
@@ -349,6 +470,33 @@ int store_tag_list(struct store *st, json_t **out)
 		return rc;
 	}
 	*out = list;
+	return STORE_OK;
+}
+
+/* Fills the cache's tag list from the transaction's snapshot. */
+static int cached_tag_list(struct store *st, struct wf_cache **out)
+{
+	int rc = wf_cache_get(st, out);
+	if (rc == STORE_OK && !(*out)->tags)
+		rc = tag_list(st, &(*out)->tags);
+	return rc;
+}
+
+int store_tag_list(struct store *st, json_t **out)
+{
+	/* Unchanged since the list was read (one cheap statement): no transaction needed. */
+	struct wf_cache *c;
+	int rc = wf_cache_get(st, &c);
+	if (rc != STORE_OK)
+		return rc;
+	if (!c->tags) {
+		rc = db_begin_read(st);
+		if (rc == STORE_OK)
+			rc = db_finish(st, cached_tag_list(st, &c));
+		if (rc != STORE_OK)
+			return rc;
+	}
+	*out = json_copy(c->tags); /* the strings are shared, the list is the caller's */
 	return STORE_OK;
 }
 

@@ -1,7 +1,9 @@
 /* Every answer leaves through here, with the security headers. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
+#include "thread_slot.h"
 #include "web/request.h"
 
 /* No inline script or style anywhere: the pages load /static/ files only. */
@@ -11,6 +13,37 @@ static const char security_headers[] =
 	"X-Content-Type-Options: nosniff\r\n"
 	"X-Frame-Options: DENY\r\n"
 	"Referrer-Policy: same-origin\r\n";
+
+/* Each request thread keeps its buffers for the headers and the body between
+ * requests: building a page then takes no fresh, growing buffer (whose large
+ * reallocations make glibc consolidate the heap) each time. */
+struct reply_bufs {
+	struct strbuf head, body;
+};
+#define KEEP_BYTES (256u << 10) /* a larger body is freed after its request */
+
+static void bufs_free(void *p)
+{
+	struct reply_bufs *b = p;
+	sb_free(&b->head);
+	sb_free(&b->body);
+	free(b);
+}
+
+static struct thread_slot bufs_slot = THREAD_SLOT(bufs_free);
+
+static struct reply_bufs *thread_bufs(void)
+{
+	return thread_slot_get(&bufs_slot, sizeof(struct reply_bufs));
+}
+
+static void trim(struct strbuf *sb)
+{
+	if (sb->cap > KEEP_BYTES)
+		sb_free(sb);
+	else
+		sb_reset(sb);
+}
 
 const char *status_text(int status)
 {
@@ -40,7 +73,8 @@ void reply_raw(struct request *r, int status, const char *content_type, const ch
 		return;
 	r->answered = true;
 	r->status = status;
-	struct strbuf h = STRBUF_INIT;
+	struct strbuf *hp = &thread_bufs()->head, h = *hp;
+	sb_reset(&h);
 	sb_printf(&h, "Status: %d %s\r\n", status, status_text(status));
 	if (content_type)
 		sb_printf(&h, "Content-Type: %s\r\nContent-Length: %zu\r\n", content_type, len);
@@ -54,25 +88,35 @@ void reply_raw(struct request *r, int status, const char *content_type, const ch
 	FCGX_PutStr(h.data, (int)h.len, r->fcgx->out);
 	if (len && strcmp(r->method, "HEAD") != 0)
 		FCGX_PutStr(body, (int)len, r->fcgx->out);
-	sb_free(&h);
+	trim(&h);
+	*hp = h;
+}
+
+static int dump_to_strbuf(const char *buffer, size_t size, void *data)
+{
+	sb_add(data, buffer, size);
+	return 0;
 }
 
 static void reply_json(struct request *r, int status, json_t *model)
 {
-	char *text = json_dumps(model, JSON_COMPACT | JSON_ENSURE_ASCII);
+	struct reply_bufs *b = thread_bufs();
+	sb_reset(&b->body);
+	int rc = json_dump_callback(model, dump_to_strbuf, &b->body, JSON_COMPACT | JSON_ENSURE_ASCII);
 	json_decref(model);
-	if (!text) {
+	if (rc < 0) {
 		static const char oops[] = "{\"error\":{\"status\":500,\"message\":\"could not encode the answer\"}}";
 		reply_raw(r, 500, "application/json", oops, sizeof oops - 1);
-		return;
+	} else {
+		reply_raw(r, status, "application/json", sb_str(&b->body), b->body.len);
 	}
-	reply_raw(r, status, "application/json", text, strlen(text));
-	free(text);
+	trim(&b->body);
 }
 
 static void reply_html(struct request *r, int status, const char *template, json_t *model)
 {
-	struct strbuf out = STRBUF_INIT;
+	struct strbuf *out_keep = &thread_bufs()->body, out = *out_keep;
+	sb_reset(&out);
 	char err[512];
 	pthread_rwlock_rdlock(&r->app->templates_lock);
 	int rc = template_render(r->app->templates, template, model, &out, err, sizeof err);
@@ -85,9 +129,10 @@ static void reply_html(struct request *r, int status, const char *template, json
 					   "the server log says why.</p>";
 		reply_raw(r, 500, "text/html; charset=utf-8", oops, sizeof oops - 1);
 	} else {
-		reply_raw(r, status, "text/html; charset=utf-8", out.data, out.len);
+		reply_raw(r, status, "text/html; charset=utf-8", sb_str(&out), out.len);
 	}
-	sb_free(&out);
+	trim(&out);
+	*out_keep = out;
 }
 
 void reply_view(struct request *r, int status, const char *template, json_t *model)

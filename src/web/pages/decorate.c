@@ -27,21 +27,28 @@ static void set_url(json_t *obj, const char *key, const char *base, long long id
 	json_object_set_new(obj, key, json_string(url));
 }
 
-/* What a row of the list needs: its link, its time, its tags' links. */
+/* What a row of the list needs: its link, its time, its tags' links. Built
+ * without json_pack: the list page is the busiest. */
 static void decorate_row(json_t *wf)
 {
-	set_url(wf, "url", "/workflows", json_integer_value(json_object_get(wf, "id")), "");
+	char buf[48];
+	int n = snprintf(buf, sizeof buf, "/workflows/%lld", (long long)json_integer_value(json_object_get(wf, "id")));
+	json_object_setn_new_nocheck(wf, "url", 3, json_stringn_nocheck(buf, (size_t)n));
 	add_time(wf, "updated_at", "updated");
 	json_t *links = json_array(), *t;
+	struct strbuf url = STRBUF_INIT;
 	size_t i;
 	json_array_foreach(json_object_get(wf, "tags"), i, t) {
-		struct strbuf url = STRBUF_INIT;
+		sb_reset(&url);
 		sb_adds(&url, "/workflows?tag=");
 		sb_add_urlenc(&url, json_string_value(t));
-		json_array_append_new(links, json_pack("{s:O,s:s}", "name", t, "url", url.data));
-		sb_free(&url);
+		json_t *link = json_object();
+		json_object_setn_new_nocheck(link, "name", 4, json_incref(t));
+		json_object_setn_new_nocheck(link, "url", 3, json_stringn_nocheck(url.data, url.len));
+		json_array_append_new(links, link);
 	}
-	json_object_set_new(wf, "tag_links", links);
+	sb_free(&url);
+	json_object_setn_new_nocheck(wf, "tag_links", 9, links);
 }
 
 void decorate_workflow(json_t *wf)

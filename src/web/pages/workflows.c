@@ -1,9 +1,12 @@
 /* Workflows: the list, create, show, edit (a new version per save), delete. */
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine/engine.h"
 #include "engine/workflow.h"
+#include "thread_slot.h"
 #include "web/pages/decorate.h"
 #include "web/pages/pages.h"
 #include "web/pages/workflow_input.h"
@@ -23,6 +26,71 @@ json_t *load_workflow(struct request *r, int version)
 	return wf;
 }
 
+/* The data of the list page (rows with their links, the tag list and its
+ * options, the total) for the last query on this thread, kept while the
+ * store's stamp says nothing was committed since: the page is read far more
+ * often than anything is written. Read-only once made: models only add
+ * references to it. */
+struct list_cache {
+	bool valid;
+	struct store_stamp stamp;
+	char *q, *tag;
+	long page;
+	json_t *items, *tags, *options;
+	int64_t total;
+};
+
+static void list_cache_clear(struct list_cache *c)
+{
+	free(c->q);
+	free(c->tag);
+	json_decref(c->items);
+	json_decref(c->tags);
+	json_decref(c->options);
+	*c = (struct list_cache){ 0 };
+}
+
+static void list_cache_free(void *p)
+{
+	list_cache_clear(p);
+	free(p);
+}
+
+static struct thread_slot list_slot = THREAD_SLOT(list_cache_free);
+
+static bool same_text(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* Reads the page's data into c (emptied first); a store_rc. */
+static int list_fill(struct request *r, struct list_cache *c, const struct wf_query *query)
+{
+	list_cache_clear(c);
+	int rc = store_workflow_list(r->st, query, &c->items, &c->total);
+	if (rc == STORE_OK)
+		rc = store_tag_list(r->st, &c->tags);
+	if (rc != STORE_OK) {
+		list_cache_clear(c);
+		return rc;
+	}
+	decorate_workflows(c->items);
+	c->options = json_array();
+	size_t i;
+	json_t *t;
+	json_array_foreach(c->tags, i, t) {
+		json_t *o = json_object();
+		json_object_setn_new_nocheck(o, "name", 4, json_incref(t));
+		json_object_setn_new_nocheck(o, "selected", 8,
+					     json_boolean(query->tag && !strcmp(query->tag, json_string_value(t))));
+		json_array_append_new(c->options, o);
+	}
+	c->q = query->q ? xstrdup(query->q) : NULL;
+	c->tag = query->tag ? xstrdup(query->tag) : NULL;
+	c->page = query->page;
+	return STORE_OK;
+}
+
 void workflows_list(struct request *r)
 {
 	const char *q = req_query(r, "q"), *tag = req_query(r, "tag"), *page = req_query(r, "page");
@@ -37,26 +105,26 @@ void workflows_list(struct request *r)
 		}
 	}
 	struct wf_query query = { q && *q ? q : NULL, tag && *tag ? tag : NULL, (int)p, PER_PAGE };
-	json_t *items = NULL, *tags = NULL;
-	int64_t total = 0;
-	int rc = store_workflow_list(r->st, &query, &items, &total);
-	if (rc == STORE_OK)
-		rc = store_tag_list(r->st, &tags);
+	/* Taken before reading: a commit meanwhile makes the next request read again. */
+	struct store_stamp stamp;
+	int rc = store_stamp(r->st, &stamp);
+	struct list_cache *c = thread_slot_get(&list_slot, sizeof *c);
+	if (rc == STORE_OK && !(c->valid && store_stamp_equal(&c->stamp, &stamp) && same_text(c->q, query.q) &&
+				same_text(c->tag, query.tag) && c->page == p)) {
+		rc = list_fill(r, c, &query);
+		c->stamp = stamp;
+		c->valid = rc == STORE_OK;
+	}
 	if (rc != STORE_OK) {
-		json_decref(items);
 		reply_store_error(r, rc, NULL);
 		return;
 	}
+	int64_t total = c->total;
 	int64_t pages = total ? (total + PER_PAGE - 1) / PER_PAGE : 1;
 	json_t *m = page_model(r, "Workflows");
-	decorate_workflows(items);
-	json_object_set_new(m, "workflows", items);
-	json_t *options = json_array(), *t;
-	size_t i;
-	json_array_foreach(tags, i, t) json_array_append_new(options, json_pack("{s:O,s:b}", "name", t, "selected",
-								      tag && !strcmp(tag, json_string_value(t))));
-	json_object_set_new(m, "tags", tags);
-	json_object_set_new(m, "tag_options", options);
+	json_object_set(m, "workflows", c->items);
+	json_object_set(m, "tags", c->tags);
+	json_object_set(m, "tag_options", c->options);
 	json_object_set_new(m, "q", json_string(q ? q : ""));
 	json_object_set_new(m, "tag", json_string(tag ? tag : ""));
 	json_object_set_new(m, "page", json_integer(p));
