@@ -79,6 +79,16 @@ check_eq "$(sql "SELECT group_concat(block || ':' || status || ':' || outcome, '
 check_eq "$(sql "SELECT count(*) FROM deliveries WHERE workflow_id = $GREETER AND run_id IS NOT NULL")" 1 "the delivery is logged"
 req GET /hooks/not-a-real-token
 check_status 404 "an unknown hook address"
+DELIVERY=$(sql "SELECT max(id) FROM deliveries WHERE workflow_id = $GREETER")
+req POST "/workflows/$GREETER/deliveries/$DELIVERY/replay" "${API[@]}"
+check_status 201 "replay a delivery from its page"
+REPLAY_RUN=$(jqb .run.id)
+wait_run "$REPLAY_RUN" succeeded
+check_eq "$(sql "SELECT trigger || ' ' || status || ' ' || json_extract(input, '$.body.name') FROM runs WHERE id = $REPLAY_RUN")" \
+	"replay succeeded Ada" "... runs the workflow again with the delivery's data"
+req GET "/workflows/$GREETER/webhook" "${API[@]}"
+check_json '.deliveries | length' 1 "the webhook page lists the delivery"
+check_json '.deliveries[0].replay_url' "/workflows/$GREETER/deliveries/$DELIVERY/replay" "... with its replay address"
 
 echo "# deduplicated deliveries"
 req POST "$HOOK" -H 'Content-Type: application/json' -H 'X-Axon-Delivery: d-1' --data '{"name": "Bo"}'
