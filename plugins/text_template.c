@@ -91,7 +91,7 @@ static const struct axon_block blocks[] = { {
 	.inputs = inputs,
 	.outputs = outputs,
 	.config_schema = "{\"type\": \"object\", \"properties\": {"
-		"\"template\": {\"type\": \"string\", \"title\": \"Template\", \"description\": \"Text with {{ in.path }} placeholders\"},"
+		"\"template\": {\"type\": \"string\", \"format\": \"template\", \"title\": \"Template\", \"description\": \"Text with {{ in.path }} placeholders, filled from the input; in a workflow, {{ trigger... }} and {{ block... }} are filled first\"},"
 		"\"missing\": {\"type\": \"string\", \"title\": \"A missing value\", \"enum\": [\"error\", \"empty\"], \"default\": \"error\"}},"
 		"\"required\": [\"template\"]}",
 	.run = run,

@@ -296,13 +296,21 @@ static void render(struct strbuf *out, const json_t *v)
 	free(dump);
 }
 
-json_t *placeholder_eval(const char *text, size_t len, const json_t *scope, char *err, size_t errlen)
+/* 1 when the placeholder's root is a name in scope. */
+static int root_known(const struct template *t, const struct placeholder *ph, const json_t *scope)
+{
+	return json_object_getn(scope, t->text + ph->steps[0].off, ph->steps[0].len) != NULL;
+}
+
+/* fill: placeholders whose root is not in scope are kept as they are, for
+ * the block to fill, and the result is always a string. */
+static json_t *eval(const char *text, size_t len, const json_t *scope, int fill, char *err, size_t errlen)
 {
 	struct template *t = template_parse(text, len, err, errlen);
 	if (!t)
 		return NULL;
 	json_t *result = NULL;
-	if (t->n == 1 && t->ph[0].start == 0 && t->ph[0].end == len) {
+	if (!fill && t->n == 1 && t->ph[0].start == 0 && t->ph[0].end == len) {
 		const json_t *v = resolve(t, &t->ph[0], scope, err, errlen);
 		if (v)
 			result = json_deep_copy(v);
@@ -311,14 +319,18 @@ json_t *placeholder_eval(const char *text, size_t len, const json_t *scope, char
 	struct strbuf out = STRBUF_INIT;
 	size_t pos = 0;
 	for (size_t i = 0; i < t->n; i++) {
+		sb_add(&out, text + pos, t->ph[i].start - pos);
+		pos = t->ph[i].end;
+		if (fill && !root_known(t, &t->ph[i], scope)) {
+			sb_add(&out, text + t->ph[i].start, t->ph[i].end - t->ph[i].start);
+			continue;
+		}
 		const json_t *v = resolve(t, &t->ph[i], scope, err, errlen);
 		if (!v) {
 			sb_free(&out);
 			goto done;
 		}
-		sb_add(&out, text + pos, t->ph[i].start - pos);
 		render(&out, v);
-		pos = t->ph[i].end;
 	}
 	sb_add(&out, text + pos, len - pos);
 	result = json_stringn(sb_str(&out), out.len);
@@ -330,13 +342,19 @@ done:
 	return result;
 }
 
-static json_t *eval_json(const json_t *value, const json_t *scope, struct strbuf *field, char *err, size_t errlen)
+json_t *placeholder_eval(const char *text, size_t len, const json_t *scope, char *err, size_t errlen)
+{
+	return eval(text, len, scope, 0, err, errlen);
+}
+
+static json_t *eval_json(const json_t *value, const json_t *scope, int fill, struct strbuf *field, char *err,
+			 size_t errlen)
 {
 	size_t mark = field->len;
 	json_t *out = NULL;
 	if (json_is_string(value)) {
 		char why[400];
-		out = placeholder_eval(json_string_value(value), json_string_length(value), scope, why, sizeof why);
+		out = eval(json_string_value(value), json_string_length(value), scope, fill, why, sizeof why);
 		if (!out)
 			snprintf(err, errlen, "%s%s%s", sb_str(field), field->len ? ": " : "", why);
 	} else if (json_is_object(value)) {
@@ -345,7 +363,7 @@ static json_t *eval_json(const json_t *value, const json_t *scope, struct strbuf
 		out = json_object();
 		json_object_foreach((json_t *)value, key, v) {
 			sb_printf(field, "%s%s", field->len ? "." : "", key);
-			json_t *c = eval_json(v, scope, field, err, errlen);
+			json_t *c = eval_json(v, scope, 0, field, err, errlen);
 			field->len = mark;
 			field->data[mark] = '\0';
 			if (!c || json_object_set_new(out, key, c))
@@ -357,7 +375,7 @@ static json_t *eval_json(const json_t *value, const json_t *scope, struct strbuf
 		out = json_array();
 		json_array_foreach(value, i, v) {
 			sb_printf(field, "%s%zu", field->len ? "." : "", i);
-			json_t *c = eval_json(v, scope, field, err, errlen);
+			json_t *c = eval_json(v, scope, 0, field, err, errlen);
 			field->len = mark;
 			field->data[mark] = '\0';
 			if (!c || json_array_append_new(out, c))
@@ -374,8 +392,37 @@ bad:
 
 json_t *placeholder_eval_json(const json_t *value, const json_t *scope, char *err, size_t errlen)
 {
+	return placeholder_eval_config(value, NULL, scope, err, errlen);
+}
+
+json_t *placeholder_eval_config(const json_t *config, const json_t *template_fields, const json_t *scope, char *err,
+				size_t errlen)
+{
 	struct strbuf field = STRBUF_INIT;
-	json_t *out = eval_json(value, scope, &field, err, errlen);
+	json_t *out;
+	if (!json_is_object(config) || !json_array_size(template_fields)) {
+		out = eval_json(config, scope, 0, &field, err, errlen);
+		sb_free(&field);
+		return out;
+	}
+	out = json_object();
+	const char *key;
+	json_t *v;
+	json_object_foreach((json_t *)config, key, v) {
+		size_t i;
+		json_t *name;
+		int fill = 0;
+		json_array_foreach(template_fields, i, name) fill |= !strcmp(json_string_value(name), key);
+		sb_reset(&field);
+		sb_adds(&field, key);
+		json_t *c = eval_json(v, scope, fill && json_is_string(v), &field, err, errlen);
+		if (!c) {
+			json_decref(out);
+			out = NULL;
+			break;
+		}
+		json_object_set_new(out, key, c);
+	}
 	sb_free(&field);
 	return out;
 }

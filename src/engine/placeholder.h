@@ -31,4 +31,11 @@ json_t *placeholder_eval(const char *text, size_t len, const json_t *scope, char
  * other values are copied. On error, err names the field ("headers.auth: ..."). */
 json_t *placeholder_eval_json(const json_t *value, const json_t *scope, char *err, size_t errlen);
 
+/* As placeholder_eval_json on a block's config, except in its top-level
+ * fields named in template_fields (texts the block fills itself: see
+ * schema_template_fields): there only placeholders whose root is in scope
+ * are filled, the others are left for the block, and the value stays a string. */
+json_t *placeholder_eval_config(const json_t *config, const json_t *template_fields, const json_t *scope, char *err,
+				size_t errlen);
+
 #endif

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plugin/schema.h"
 #include "strbuf.h"
 
 #define BACKOFF_CAP_MS (5 * 60 * 1000)
@@ -55,6 +56,16 @@ static json_t *port_names(const json_t *registry, const char *type, const char *
 	return names;
 }
 
+static json_t *template_fields(const json_t *registry, const char *type)
+{
+	json_t *b;
+	size_t i;
+	json_array_foreach(json_object_get(registry, "blocks"), i, b)
+		if (!strcmp(json_string_value(json_object_get(b, "name")) ?: "", type))
+			return schema_template_fields(json_object_get(b, "config_schema"));
+	return json_array();
+}
+
 static bool has_name(const json_t *names, const char *name)
 {
 	size_t i;
@@ -72,6 +83,7 @@ static int read_block(struct plan_block *b, const json_t *def, const json_t *reg
 		return -1;
 	b->config = json_object_get(def, "config");
 	b->output_ports = port_names(registry, b->type, "outputs");
+	b->template_fields = template_fields(registry, b->type);
 	json_t *inputs = port_names(registry, b->type, "inputs");
 	b->has_in_port = has_name(inputs, "in");
 	json_decref(inputs);
@@ -142,6 +154,7 @@ struct plan *plan_new(const json_t *def, const json_t *registry, const json_t *t
 static void block_free(struct plan_block *b)
 {
 	json_decref(b->output_ports);
+	json_decref(b->template_fields);
 	json_decref(b->inputs);
 	json_decref(b->outputs);
 	json_decref(b->logs);

@@ -419,7 +419,9 @@ static int reaches(const struct check *c, size_t a, size_t b)
 	return found;
 }
 
-static void check_root(struct check *c, size_t bi, const char *field, const char *root)
+/* lenient: the field is the block's own template, where a root that is not
+ * run data is the block's to fill ({{ in.name }}). */
+static void check_root(struct check *c, size_t bi, const char *field, const char *root, int lenient)
 {
 	const struct block *b = &c->blocks[bi];
 	if (!strcmp(root, "trigger"))
@@ -433,12 +435,12 @@ static void check_root(struct check *c, size_t bi, const char *field, const char
 	else if (up >= 0 && !reaches(c, (size_t)up, bi))
 		problem(c, b->id, "config field '%s': block '%s' is not upstream of '%s': add an edge from %s "
 		        "to %s (directly or through other blocks)", field, root, b->id, root, b->id);
-	else if (up < 0)
+	else if (up < 0 && !lenient)
 		problem(c, b->id, "config field '%s': unknown placeholder root '%s': a path starts with trigger "
 		        "or with the id of an upstream block", field, root);
 }
 
-static void check_templates(struct check *c, size_t bi, const json_t *v, struct strbuf *field)
+static void check_templates(struct check *c, size_t bi, const json_t *v, struct strbuf *field, int lenient)
 {
 	size_t mark = field->len;
 	if (json_is_string(v) && placeholder_present(json_string_value(v), json_string_length(v))) {
@@ -449,14 +451,14 @@ static void check_templates(struct check *c, size_t bi, const json_t *v, struct 
 		size_t i;
 		json_t *r;
 		json_array_foreach(roots, i, r)
-			check_root(c, bi, sb_str(field), json_string_value(r));
+			check_root(c, bi, sb_str(field), json_string_value(r), lenient);
 		json_decref(roots);
 	} else if (json_is_object(v)) {
 		const char *key;
 		json_t *m;
 		json_object_foreach((json_t *)v, key, m) {
 			sb_printf(field, "%s%s", mark ? "." : "", key);
-			check_templates(c, bi, m, field);
+			check_templates(c, bi, m, field, lenient);
 			field->len = mark;
 			field->data[mark] = '\0';
 		}
@@ -465,7 +467,7 @@ static void check_templates(struct check *c, size_t bi, const json_t *v, struct 
 		json_t *m;
 		json_array_foreach(v, i, m) {
 			sb_printf(field, "%s%zu", mark ? "." : "", i);
-			check_templates(c, bi, m, field);
+			check_templates(c, bi, m, field, lenient);
 			field->len = mark;
 			field->data[mark] = '\0';
 		}
@@ -546,8 +548,23 @@ static void check_run(struct check *c, const json_t *def)
 		const json_t *config = json_object_get(c->blocks[i].def, "config");
 		if (!c->blocks[i].id)
 			continue;
-		if (json_is_object(config))
-			check_templates(c, i, config, &field);
+		if (json_is_object(config)) {
+			json_t *own = schema_template_fields(json_object_get(c->blocks[i].type, "config_schema"));
+			const char *key;
+			json_t *v;
+			json_object_foreach((json_t *)config, key, v) {
+				size_t k;
+				json_t *name;
+				/* A type unknown here (no registry, or none that has it) is reported
+				 * on its own; its fields cannot be told apart. */
+				int lenient = !c->blocks[i].type;
+				json_array_foreach(own, k, name) lenient |= !strcmp(json_string_value(name), key);
+				sb_reset(&field);
+				sb_adds(&field, key);
+				check_templates(c, i, v, &field, lenient);
+			}
+			json_decref(own);
+		}
 		check_config(c, &c->blocks[i]);
 	}
 	sb_free(&field);

@@ -44,7 +44,7 @@ static int in_enum(const json_t *choices, const json_t *v)
 
 static int check_property(const char *name, const json_t *p, char *err, size_t errlen)
 {
-	static const char *const keys[] = { "type", "title", "description", "default", "enum" };
+	static const char *const keys[] = { "type", "title", "description", "default", "enum", "format" };
 	const char *key;
 	json_t *v;
 	if (!json_is_object(p)) {
@@ -56,7 +56,7 @@ static int check_property(const char *name, const json_t *p, char *err, size_t e
 		while (i < sizeof keys / sizeof keys[0] && strcmp(key, keys[i]))
 			i++;
 		if (i == sizeof keys / sizeof keys[0]) {
-			snprintf(err, errlen, "property '%s': unsupported keyword '%s' (supported: type, title, description, default, enum)", name, key);
+			snprintf(err, errlen, "property '%s': unsupported keyword '%s' (supported: type, title, description, default, enum, format)", name, key);
 			return -1;
 		}
 	}
@@ -64,6 +64,13 @@ static int check_property(const char *name, const json_t *p, char *err, size_t e
 	const char *type = json_string_value(typev);
 	if (typev && (!type || !type_known(type))) {
 		snprintf(err, errlen, "property '%s': \"type\" must be one of string, number, integer, boolean, object, array (or absent for any value)", name);
+		return -1;
+	}
+	json_t *format = json_object_get(p, "format");
+	if (format && (!json_is_string(format) || strcmp(json_string_value(format), "template") ||
+		       (type && strcmp(type, "string")))) {
+		snprintf(err, errlen, "property '%s': the only \"format\" is \"template\", on a string: a text the block "
+			 "fills itself, whose {{ }} the engine leaves alone unless they name run data", name);
 		return -1;
 	}
 	json_t *choices = json_object_get(p, "enum");
@@ -191,4 +198,14 @@ json_t *schema_apply(const json_t *schema, const json_t *config, char *err, size
 bad:
 	json_decref(out);
 	return NULL;
+}
+
+json_t *schema_template_fields(const json_t *schema)
+{
+	json_t *names = json_array(), *p;
+	const char *key;
+	json_object_foreach((json_t *)json_object_get(schema, "properties"), key, p)
+		if (!strcmp(json_string_value(json_object_get(p, "format")) ?: "", "template"))
+			json_array_append_new(names, json_string(key));
+	return names;
 }

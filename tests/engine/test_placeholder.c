@@ -206,8 +206,34 @@ static void test_eval_json(void)
 	json_decref(str);
 }
 
+static void test_config_with_own_templates(void)
+{
+	json_t *run_scope = json_pack("{s:{s:s}, s:{s:i}}", "trigger", "q", "why", "fetch", "n", 3);
+	json_t *config = json_pack("{s:s, s:s, s:s}", "template", "{{ in.name }} asked {{ trigger.q }} ({{ fetch.n }})",
+				   "plain", "{{ fetch.n }}", "whole", "{{ fetch.n }}");
+	json_t *fields = json_pack("[s, s]", "template", "whole");
+	char err[300];
+	json_t *out = placeholder_eval_config(config, fields, run_scope, err, sizeof err);
+	CHECK(out != NULL);
+	/* run data is filled, the block's own placeholders are left as they are */
+	CHECK_STR(json_string_value(json_object_get(out, "template")), "{{ in.name }} asked why (3)");
+	/* elsewhere a lone placeholder keeps its type; in an own template it stays text */
+	CHECK(json_integer_value(json_object_get(out, "plain")) == 3);
+	CHECK_STR(json_string_value(json_object_get(out, "whole")), "3");
+	json_decref(out);
+	/* without own templates an unknown root is an error naming the field */
+	json_t *bare = json_pack("{s:s}", "template", "{{ in.name }}");
+	CHECK(placeholder_eval_config(bare, NULL, run_scope, err, sizeof err) == NULL);
+	CHECK_CONTAINS(err, "template: ");
+	json_decref(bare);
+	json_decref(fields);
+	json_decref(config);
+	json_decref(run_scope);
+}
+
 int main(void)
 {
+	test_config_with_own_templates();
 	scope = json_loads("{\"trigger\": {\"body\": {\"url\": \"https://example.com/x\", \"tags\": [\"x\", \"y\"],"
 	                   " \"nothing\": null}, \"headers\": {\"x-request-id\": \"r-1\"}},"
 	                   " \"fetch\": {\"status\": 200, \"body\": {\"items\": [{\"name\": \"a\", \"n\": 1},"

@@ -23,6 +23,9 @@ static const char registry_json[] =
 	"  'config_schema': {'type': 'object', 'properties': {'template': {'type': 'string'}}, 'required': ['template']}},"
 	" {'name': 'flow.if', 'inputs': [{'name': 'in'}], 'outputs': [{'name': 'true'}, {'name': 'false'}],"
 	"  'config_schema': {'type': 'object', 'properties': {'value': {'type': 'boolean'}}, 'required': ['value']}},"
+	" {'name': 'text.fill', 'inputs': [{'name': 'in'}], 'outputs': [{'name': 'out'}],"
+	"  'config_schema': {'type': 'object', 'properties': {'template': {'type': 'string', 'format': 'template'},"
+	"   'other': {'type': 'string'}}}},"
 	" {'name': 'flow.merge', 'inputs': [{'name': 'in'}], 'outputs': [{'name': 'out'}],"
 	"  'config_schema': {'type': 'object', 'properties': {}}},"
 	" {'name': 'flow.start', 'inputs': [], 'outputs': [{'name': 'out'}],"
@@ -302,6 +305,21 @@ static void test_config_errors(void)
 	              "test", "config: field 'value' must be of type boolean (flow.if)");
 }
 
+static void test_own_templates(void)
+{
+	/* In a field the block fills itself, a root that is not run data is the block's ... */
+	check_valid("{" HEAD "'blocks': [{'id': 'say', 'type': 'text.fill', 'config': {'template': "
+	            "'{{ in.name }} asked {{ trigger.q }} at {{ in.when | default: 0 }}'}}], 'edges': []}", "[\"say\"]");
+	/* ... but not in its other fields, */
+	CHECK_PROBLEM("{" HEAD "'blocks': [{'id': 'say', 'type': 'text.fill', 'config': {'other': '{{ in.name }}'}}]}",
+	              "say", "config field 'other': unknown placeholder root 'in': a path starts with trigger or "
+	              "with the id of an upstream block");
+	/* and a block id there is still checked. */
+	CHECK_PROBLEM("{" HEAD "'blocks': [" FETCH ", {'id': 'say', 'type': 'text.fill', 'config': {'template': "
+	              "'{{ fetch.response }}'}}]}", "say", "config field 'template': block 'fetch' is not upstream of "
+	              "'say': add an edge from fetch to say (directly or through other blocks)");
+}
+
 static void test_placeholder_errors(void)
 {
 	CHECK_PROBLEM("{" HEAD "'blocks': [{'id': 'fetch', 'type': 'http.request', 'config': {'url': '{{ fetchh.response }}'}}]}",
@@ -378,6 +396,7 @@ int main(void)
 	test_cycles();
 	test_config_errors();
 	test_placeholder_errors();
+	test_own_templates();
 	test_every_problem_at_once();
 	test_parse();
 	json_decref(registry);

@@ -56,7 +56,7 @@ echo "# a synchronous webhook: json.set -> text.template -> the reply"
 create "Greeter" '{"format": 1, "trigger": {"type": "webhook", "reply": "reply.out"},
   "blocks": [
     {"id": "shape", "type": "json.set", "config": {"set": {"who": "{{ trigger.body.name }}", "n": "{{ trigger.query.n | default: 1 }}"}}},
-    {"id": "greet", "type": "text.template", "config": {"template": "Hello {{ shape.out.who }} x{{ shape.out.n }}"}},
+    {"id": "greet", "type": "text.template", "config": {"template": "Hello {{ in.who }} x{{ shape.out.n }}"}},
     {"id": "reply", "type": "json.set", "config": {"set": {"status": 201, "headers": {"X-Greeting": "yes"}, "body": "{{ greet.text }}"}}}
   ],
   "edges": [{"from": "shape.out", "to": "greet.in"}, {"from": "shape.out", "to": "reply.in"}, {"from": "greet.text", "to": "reply.in"}]}'

@@ -31,6 +31,15 @@ int main(void)
 	CHECK_CONTAINS(parse_error("{\"type\": \"object\", \"oneOf\": []}"), "unsupported keyword 'oneOf'");
 	CHECK_CONTAINS(parse_error("{\"type\": \"object\", \"properties\": {\"a\": {\"type\": \"date\"}}}"), "property 'a': \"type\" must be one of");
 	CHECK_CONTAINS(parse_error("{\"type\": \"object\", \"properties\": {\"a\": {\"type\": \"string\", \"minLength\": 1}}}"), "unsupported keyword 'minLength'");
+	/* "format": "template" marks a text the block fills itself; nothing else is a format */
+	CHECK_STR(parse_error("{\"type\": \"object\", \"properties\": {\"t\": {\"type\": \"string\", \"format\": \"template\"}}}"), "(accepted)");
+	CHECK_CONTAINS(parse_error("{\"type\": \"object\", \"properties\": {\"t\": {\"type\": \"string\", \"format\": \"date\"}}}"), "the only \"format\" is \"template\"");
+	CHECK_CONTAINS(parse_error("{\"type\": \"object\", \"properties\": {\"t\": {\"type\": \"integer\", \"format\": \"template\"}}}"), "on a string");
+	json_t *own = schema_parse("{\"type\": \"object\", \"properties\": {\"t\": {\"type\": \"string\", \"format\": \"template\"}, \"u\": {}}}", err, sizeof err);
+	json_t *names = schema_template_fields(own);
+	CHECK(json_array_size(names) == 1 && !strcmp(json_string_value(json_array_get(names, 0)), "t"));
+	json_decref(names);
+	json_decref(own);
 	CHECK_CONTAINS(parse_error("{\"type\": \"object\", \"properties\": {\"a\": {\"type\": \"string\", \"enum\": [\"x\"], \"default\": \"y\"}}}"), "not one of its enum values");
 	CHECK_CONTAINS(parse_error("{\"type\": \"object\", \"properties\": {}, \"required\": [\"b\"]}"), "\"required\" names 'b', which is not a property");
 	CHECK_STR(parse_error(NULL), "(accepted)");

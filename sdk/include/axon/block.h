@@ -116,7 +116,10 @@ struct axon_block {
 	 *   {"type": "object",
 	 *    "properties": {"NAME": {"type": "string" | "number" | "integer" |
 	 *        "boolean" | "object" | "array" (absent: any value), "title": "...",
-	 *        "description": "...", "default": VALUE, "enum": [VALUES]}},
+	 *        "description": "...", "default": VALUE, "enum": [VALUES],
+	 *        "format": "template" (a string the block fills itself from its
+	 *        inputs, "{{ in.name }}": in a workflow the engine fills only the
+	 *        placeholders that name run data, and leaves the others)}},
 	 *    "required": ["NAME", ...]}
 	 * The host fills defaults and refuses a config with a missing required
 	 * field, an unknown field, a wrong type or a value outside enum before
