@@ -56,8 +56,8 @@ struct engine {
 	struct engine_options o;
 	char *database;
 	struct sandbox *sb;
-	int64_t *queue;
-	size_t qlen, qcap;
+	int64_t *queue;   /* run ids to load: queue[qhead..qlen) */
+	size_t qhead, qlen, qcap;
 	struct active *runs;
 	struct waiter *waiters;
 	pthread_t *threads;
@@ -180,21 +180,46 @@ static void unlink_active(struct engine *e, struct active *a)
 		}
 }
 
-void engine_notify(struct engine *e, int64_t id)
+/* The queue, under the lock. Popping moves nothing: a flood of deliveries
+ * can queue tens of thousands of runs. */
+static void queue_push(struct engine *e, int64_t id)
 {
-	pthread_mutex_lock(&e->mu);
+	if (e->qlen == e->qcap && e->qhead) {
+		memmove(e->queue, e->queue + e->qhead, (e->qlen - e->qhead) * sizeof *e->queue);
+		e->qlen -= e->qhead;
+		e->qhead = 0;
+	}
 	if (e->qlen == e->qcap) {
 		e->qcap = e->qcap ? e->qcap * 2 : 64;
 		e->queue = xrealloc(e->queue, e->qcap * sizeof *e->queue);
 	}
 	e->queue[e->qlen++] = id;
+}
+
+static int64_t queue_pop(struct engine *e)
+{
+	int64_t id = e->queue[e->qhead++];
+	if (e->qhead == e->qlen)
+		e->qhead = e->qlen = 0;
+	return id;
+}
+
+static size_t queue_size(const struct engine *e)
+{
+	return e->qlen - e->qhead;
+}
+
+void engine_notify(struct engine *e, int64_t id)
+{
+	pthread_mutex_lock(&e->mu);
+	queue_push(e, id);
 	pthread_cond_signal(&e->work);
 	pthread_mutex_unlock(&e->mu);
 }
 
 static bool queued(const struct engine *e, int64_t id)
 {
-	for (size_t i = 0; i < e->qlen; i++)
+	for (size_t i = e->qhead; i < e->qlen; i++)
 		if (e->queue[i] == id)
 			return true;
 	return false;
@@ -254,7 +279,7 @@ json_t *engine_stats(struct engine *e)
 	int n = 0;
 	for (struct active *a = e->runs; a; a = a->next)
 		n++;
-	json_t *s = json_pack("{s:I, s:i, s:i, s:i}", "queued", (json_int_t)e->qlen, "active_runs", n, "running_units",
+	json_t *s = json_pack("{s:I, s:i, s:i, s:i}", "queued", (json_int_t)queue_size(e), "active_runs", n, "running_units",
 			      e->units, "workers", e->nthreads);
 	pthread_mutex_unlock(&e->mu);
 	return s;
@@ -639,11 +664,7 @@ static void run_job(struct engine *e, struct store *st, struct job *j)
 	if (child) {
 		plan_block_wait(p, j->u.block);
 		p->blocks[j->u.block].child_run = child;
-		if (e->qlen == e->qcap) {
-			e->qcap = e->qcap ? e->qcap * 2 : 64;
-			e->queue = xrealloc(e->queue, e->qcap * sizeof *e->queue);
-		}
-		e->queue[e->qlen++] = child;
+		queue_push(e, child);
 	} else {
 		plan_unit_done(p, &j->u, res.outcome == RUN_OK, res.outcome == RUN_OK ? json_incref(res.outputs) : NULL,
 			       run_outcome_name(res.outcome), res.message, res.logs, mono_ms(), now_ms(), jitter());
@@ -722,10 +743,9 @@ static void *worker(void *arg)
 			run_job(e, st, &j);
 			job_free(&j);
 			pthread_mutex_lock(&e->mu);
-		} else if (e->qlen && busy_runs(e) < ACTIVE_PER_WORKER * e->nthreads) {
+		} else if (queue_size(e) && busy_runs(e) < ACTIVE_PER_WORKER * e->nthreads) {
 			a = xcalloc(1, sizeof *a);
-			a->id = e->queue[0];
-			memmove(e->queue, e->queue + 1, --e->qlen * sizeof *e->queue);
+			a->id = queue_pop(e);
 			if (find_active(e, a->id)) { /* notified twice */
 				free(a);
 				continue;
