@@ -1,7 +1,7 @@
 # The page templates and static files, installed under $(pkgdatadir)/templates.
 tpldir = $(pkgdatadir)/templates
 dist_tpl_DATA = templates/layout.html templates/error.html templates/setup.html \
-	templates/login.html templates/account.html
+	templates/login.html templates/account.html templates/pager.html
 tplworkflowsdir = $(tpldir)/workflows
 dist_tplworkflows_DATA = templates/workflows/list.html templates/workflows/form.html \
 	templates/workflows/show.html templates/workflows/versions.html templates/workflows/version.html \

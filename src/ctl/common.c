@@ -16,13 +16,18 @@
 
 #define MAX_FILE (64u << 20)
 
+__attribute__((format(printf, 1, 0))) static void verror(const char *fmt, va_list ap)
+{
+	fputs("axonctl: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void ctl_error(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("axonctl: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	verror(fmt, ap);
 	va_end(ap);
 }
 
@@ -30,9 +35,7 @@ int ctl_usage(const char *command, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("axonctl: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	verror(fmt, ap);
 	va_end(ap);
 	if (command)
 		fprintf(stderr, "See 'axonctl %s --help'.\n", command);

@@ -40,6 +40,8 @@ struct active {
 	bool cancelled;
 	volatile int stop_blocks; /* read by the sandbox: kills the blocks of a cancelled run */
 	int writers;       /* workers writing a step of it now: it cannot end before they are done */
+	bool ending;       /* a worker is recording its end: it stays listed, so that a waiter
+			    * arriving meanwhile waits, but nothing else touches it */
 	struct active *next;
 };
 
@@ -263,7 +265,7 @@ int engine_cancel(struct engine *e, int64_t id)
 	pthread_mutex_lock(&e->mu);
 	struct active *a = find_active(e, id);
 	int rc = -1;
-	if (a) {
+	if (a && !a->ending) {
 		a->cancelled = true;
 		a->stop_blocks = 1;
 		pthread_cond_broadcast(&e->work);
@@ -356,22 +358,6 @@ static void restore_call(struct store *st, struct active *a, size_t b)
 	json_decref(run);
 }
 
-static json_t *ancestors_of(struct store *st, const json_t *run)
-{
-	json_t *list = json_array();
-	json_array_append(list, json_object_get(run, "workflow_id"));
-	int64_t parent = json_integer_value(json_object_get(run, "parent_run_id"));
-	for (int hops = 0; parent && hops < 64; hops++) {
-		json_t *p = NULL;
-		if (store_run_get(st, parent, &p) != STORE_OK)
-			break;
-		json_array_append(list, json_object_get(p, "workflow_id"));
-		parent = json_integer_value(json_object_get(p, "parent_run_id"));
-		json_decref(p);
-	}
-	return list;
-}
-
 /* Builds the plan of run a (in the list with no plan yet). Returns 0, or -1
  * when the run must leave the list (ended, refused, or the store failed). */
 static int load_run(struct engine *e, struct store *st, struct active *a)
@@ -392,7 +378,8 @@ static int load_run(struct engine *e, struct store *st, struct active *a)
 	a->parent_block = pb ? xstrdup(pb) : NULL;
 	a->trigger = xstrdup(json_string_value(json_object_get(run, "trigger")));
 	a->depth = (int)json_integer_value(json_object_get(run, "depth"));
-	a->ancestors = ancestors_of(st, run);
+	if (store_run_ancestors(st, a->id, &a->ancestors) != STORE_OK)
+		a->ancestors = json_pack("[O]", json_object_get(run, "workflow_id"));
 
 	json_t *registry = engine_registry(e);
 	json_t *problems = engine_problems(e, a->workflow_id, (int)json_integer_value(json_object_get(run, "version")), def);
@@ -487,9 +474,10 @@ static void end_run(struct engine *e, struct store *st, struct active *a)
 	if (p->failed && !a->cancelled)
 		queue_error_workflow(e, st, a, p->error);
 
-	json_t *result = p->failed ? NULL : call_result(p->def, steps);
+	json_t *result = p->failed || !a->parent_run_id ? NULL : call_result(p->def, steps);
 	json_decref(steps);
 	pthread_mutex_lock(&e->mu);
+	unlink_active(e, a);
 	for (struct waiter *w = e->waiters; w; w = w->next)
 		if (w->id == a->id)
 			w->done = true;
@@ -525,7 +513,7 @@ static void end_run(struct engine *e, struct store *st, struct active *a)
 static struct active *take_finished(struct engine *e, int64_t now)
 {
 	for (struct active *a = e->runs; a; a = a->next) {
-		if (!a->plan || a->writers)
+		if (!a->plan || a->writers || a->ending)
 			continue;
 		if (a->cancelled)
 			plan_abort(a->plan, "cancelled by a person");
@@ -536,7 +524,7 @@ static struct active *take_finished(struct engine *e, int64_t now)
 			plan_abort(a->plan, msg);
 		}
 		if (plan_finished(a->plan)) {
-			unlink_active(e, a);
+			a->ending = true;
 			return a;
 		}
 	}
@@ -559,7 +547,8 @@ static int pick(struct engine *e, struct job *j, int64_t now)
 	for (struct active **pp = &e->runs; *pp; pp = &(*pp)->next) {
 		struct active *a = *pp;
 		struct plan_unit u;
-		if (!a->plan || a->cancelled || now >= a->deadline || !plan_next_unit(a->plan, now, now_ms(), &u))
+		if (!a->plan || a->ending || a->cancelled || now >= a->deadline ||
+		    !plan_next_unit(a->plan, now, now_ms(), &u))
 			continue;
 		*j = (struct job){ .a = a, .u = u };
 		struct plan_block *b = &a->plan->blocks[j->u.block];

@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -27,40 +28,91 @@ struct scheduler {
 	struct engine *engine;
 };
 
-/* Fires what is due for one schedule row {workflow_id, cron, timezone, last_fire}. */
-static void tick_one(struct scheduler *s, struct store *st, const json_t *row, int64_t now)
+/* A schedule as read from the store, its cron parsed once. */
+struct schedule {
+	int64_t workflow_id;
+	struct cron *cron;
+	int64_t last_fire; /* -1: never (a new schedule) */
+};
+
+/* The schedules, read again only when something was committed since. */
+struct schedules {
+	struct schedule *list;
+	size_t n;
+	struct store_stamp stamp;
+	bool read;
+};
+
+static void schedules_clear(struct schedules *ss)
 {
-	int64_t wid = json_integer_value(json_object_get(row, "workflow_id"));
-	const char *expr = json_string_value(json_object_get(row, "cron"));
-	char err[256];
-	struct cron *c = expr ? cron_parse(expr, json_string_value(json_object_get(row, "timezone")), err, sizeof err) : NULL;
-	if (!c) /* saving refuses a bad schedule; an old version's is ignored */
+	for (size_t i = 0; i < ss->n; i++)
+		cron_free(ss->list[i].cron);
+	free(ss->list);
+	ss->list = NULL;
+	ss->n = 0;
+	ss->read = false;
+}
+
+static void schedules_refresh(struct schedules *ss, struct store *st)
+{
+	struct store_stamp now;
+	json_t *rows = NULL;
+	if (store_stamp(st, &now) != STORE_OK || (ss->read && store_stamp_equal(&now, &ss->stamp)))
 		return;
-	const json_t *last = json_object_get(row, "last_fire");
-	if (!json_is_integer(last)) {
-		/* A new schedule starts counting now: nothing before it is "missed". */
-		if (store_schedule_fired(st, wid, now) != STORE_OK)
-			log_error("scheduler: workflow %lld: %s", (long long)wid, store_errmsg(st));
-		cron_free(c);
+	if (store_schedule_list(st, &rows) != STORE_OK) {
+		log_error("scheduler: the schedules cannot be read: %s", store_errmsg(st));
 		return;
 	}
-	int64_t next, tick = cron_due(c, json_integer_value(last), now, &next);
-	cron_free(c);
+	schedules_clear(ss);
+	ss->list = xcalloc(json_array_size(rows) + 1, sizeof *ss->list);
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row) {
+		const char *expr = json_string_value(json_object_get(row, "cron"));
+		char err[256];
+		struct cron *c = expr ? cron_parse(expr, json_string_value(json_object_get(row, "timezone")), err, sizeof err)
+			: NULL;
+		if (!c) /* saving shows a bad schedule as a problem; it never fires */
+			continue;
+		const json_t *last = json_object_get(row, "last_fire");
+		ss->list[ss->n++] = (struct schedule){ json_integer_value(json_object_get(row, "workflow_id")), c,
+						       json_is_integer(last) ? json_integer_value(last) : -1 };
+	}
+	json_decref(rows);
+	ss->stamp = now;
+	ss->read = true;
+}
+
+/* Fires what is due for one schedule at now (unix seconds). */
+static void tick_one(struct scheduler *s, struct store *st, struct schedule *sc, int64_t now)
+{
+	if (sc->last_fire < 0) {
+		/* A new schedule starts counting now: nothing before it is "missed". */
+		if (store_schedule_fired(st, sc->workflow_id, now) == STORE_OK)
+			sc->last_fire = now;
+		else
+			log_error("scheduler: workflow %lld: %s", (long long)sc->workflow_id, store_errmsg(st));
+		return;
+	}
+	int64_t next, tick = cron_due(sc->cron, sc->last_fire, now, &next);
 	if (tick < 0)
 		return;
 	json_t *input = json_pack("{s:I}", "scheduled_at", (json_int_t)tick);
 	char key[40];
 	snprintf(key, sizeof key, "schedule:%lld", (long long)tick);
-	struct run_new n = { .workflow_id = wid, .trigger = "schedule", .input = input, .dedup_key = key };
+	struct run_new n = { .workflow_id = sc->workflow_id, .trigger = "schedule", .input = input, .dedup_key = key };
 	int64_t id = 0;
 	int rc = store_run_create(st, &n, &id);
 	json_decref(input);
 	if (rc == STORE_OK)
 		engine_notify(s->engine, id);
-	if ((rc == STORE_OK || rc == STORE_CONFLICT) && store_schedule_fired(st, wid, tick) == STORE_OK)
-		log_info("scheduler: workflow %lld fired for %lld (run %lld)", (long long)wid, (long long)tick, (long long)id);
-	else
-		log_error("scheduler: workflow %lld: %s", (long long)wid, store_errmsg(st));
+	if ((rc == STORE_OK || rc == STORE_CONFLICT) && store_schedule_fired(st, sc->workflow_id, tick) == STORE_OK) {
+		sc->last_fire = tick;
+		log_info("scheduler: workflow %lld fired for %lld (run %lld)", (long long)sc->workflow_id, (long long)tick,
+			 (long long)id);
+	} else {
+		log_error("scheduler: workflow %lld: %s", (long long)sc->workflow_id, store_errmsg(st));
+	}
 }
 
 static void prune(struct scheduler *s, struct store *st)
@@ -78,6 +130,7 @@ static void *loop(void *arg)
 {
 	struct scheduler *s = arg;
 	struct store *st = NULL;
+	struct schedules ss = { 0 };
 	int64_t last_prune = 0;
 	pthread_mutex_lock(&s->mu);
 	while (!s->stopping) {
@@ -85,14 +138,12 @@ static void *loop(void *arg)
 		char err[600];
 		if (!st && store_open(s->database, &st, err, sizeof err) != STORE_OK)
 			st = NULL;
-		json_t *rows = NULL;
-		if (st && store_schedule_list(st, &rows) == STORE_OK) {
-			size_t i;
-			json_t *row;
+		if (st) {
+			schedules_refresh(&ss, st);
 			int64_t now = now_ms() / 1000;
-			json_array_foreach(rows, i, row) tick_one(s, st, row, now);
+			for (size_t i = 0; i < ss.n; i++)
+				tick_one(s, st, &ss.list[i], now);
 		}
-		json_decref(rows);
 		if (st && mono_ms() - last_prune > PRUNE_EVERY_MS) {
 			prune(s, st);
 			last_prune = mono_ms();
@@ -105,6 +156,7 @@ static void *loop(void *arg)
 			pthread_cond_timedwait(&s->wake, &s->mu, &until);
 	}
 	pthread_mutex_unlock(&s->mu);
+	schedules_clear(&ss);
 	store_close(st);
 	return NULL;
 }

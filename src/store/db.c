@@ -268,6 +268,17 @@ int db_rows(struct store *st, sqlite3_stmt *stmt, const char *json_cols, json_t 
 	return STORE_OK;
 }
 
+int db_one(struct store *st, sqlite3_stmt *stmt, const char *json_cols, json_t **out)
+{
+	json_t *rows;
+	int rc = db_rows(st, stmt, json_cols, &rows);
+	if (rc != STORE_OK)
+		return rc;
+	*out = json_incref(json_array_get(rows, 0));
+	json_decref(rows);
+	return *out ? STORE_OK : STORE_NOTFOUND;
+}
+
 int db_begin(struct store *st)
 {
 	return db_exec(st, "BEGIN IMMEDIATE", "");

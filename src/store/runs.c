@@ -85,19 +85,20 @@ int store_run_get(struct store *st, int64_t id, json_t **out)
 			" coalesce(r.definition, (SELECT v.definition FROM workflow_versions v"
 			"  WHERE v.workflow_id = r.workflow_id AND v.version = r.version)) AS definition"
 			RUN_FROM " WHERE r.id = ?1", "i", id);
-	json_t *rows = NULL, *steps = NULL;
+	json_t *run = NULL, *steps = NULL;
 	if (rc == STORE_OK)
-		rc = db_rows(st, stmt, "input reply definition", &rows);
-	if (rc == STORE_OK && !json_array_size(rows))
+		rc = db_one(st, stmt, "input reply definition", &run);
+	if (rc == STORE_NOTFOUND)
 		rc = db_failf(st, STORE_NOTFOUND, "no run number %lld", (long long)id);
 	if (rc == STORE_OK)
 		rc = store_step_list(st, id, &steps);
 	db_finish(st, STORE_OK);
 	if (rc == STORE_OK) {
-		*out = json_incref(json_array_get(rows, 0));
-		json_object_set_new(*out, "steps", steps);
+		json_object_set_new(run, "steps", steps);
+		*out = run;
+	} else {
+		json_decref(run);
 	}
-	json_decref(rows);
 	return rc;
 }
 
@@ -232,6 +233,37 @@ int store_run_requeue(struct store *st, int64_t actor, int64_t id)
 	return rc == STORE_OK ? db_finish(st, requeue(st, actor, id)) : rc;
 }
 
+int store_run_ancestors(struct store *st, int64_t id, json_t **workflow_ids)
+{
+	sqlite3_stmt *stmt;
+	json_t *rows;
+	int rc = db_prepare(st, &stmt,
+			    "WITH RECURSIVE chain(id, workflow_id, parent, hops) AS ("
+			    " SELECT id, workflow_id, parent_run_id, 0 FROM runs WHERE id = ?1"
+			    " UNION ALL SELECT r.id, r.workflow_id, r.parent_run_id, c.hops + 1 FROM runs r"
+			    " JOIN chain c ON r.id = c.parent WHERE c.hops < 64)"
+			    " SELECT workflow_id FROM chain ORDER BY hops", "i", id);
+	if (rc == STORE_OK)
+		rc = db_rows(st, stmt, "", &rows);
+	if (rc != STORE_OK)
+		return rc;
+	*workflow_ids = json_array();
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row) json_array_append(*workflow_ids, json_object_get(row, "workflow_id"));
+	json_decref(rows);
+	return STORE_OK;
+}
+
+int store_run_result(struct store *st, int64_t id, json_t **out)
+{
+	sqlite3_stmt *stmt;
+	int rc = db_prepare(st, &stmt, "SELECT status, error, reply FROM runs WHERE id = ?1", "i", id);
+	if (rc == STORE_OK)
+		rc = db_one(st, stmt, "reply", out);
+	return rc == STORE_NOTFOUND ? db_failf(st, rc, "no run number %lld", (long long)id) : rc;
+}
+
 int store_run_child(struct store *st, int64_t run_id, const char *block, int64_t *child_id)
 {
 	return db_int(st, child_id, "SELECT max(id) FROM runs WHERE parent_run_id = ?1 AND parent_block = ?2", "it",
@@ -269,21 +301,12 @@ int store_dead_letter_retry(struct store *st, int64_t actor, int64_t id, int64_t
 int store_webhook_get(struct store *st, int64_t workflow_id, json_t **out)
 {
 	sqlite3_stmt *stmt;
-	json_t *rows;
 	int rc = db_prepare(st, &stmt,
 			    "SELECT token, secret IS NOT NULL AS signed, created_at FROM webhooks WHERE workflow_id = ?1",
 			    "i", workflow_id);
 	if (rc == STORE_OK)
-		rc = db_rows(st, stmt, "", &rows);
-	if (rc != STORE_OK)
-		return rc;
-	if (!json_array_size(rows)) {
-		json_decref(rows);
-		return db_failf(st, STORE_NOTFOUND, "workflow %lld has no webhook", (long long)workflow_id);
-	}
-	*out = json_incref(json_array_get(rows, 0));
-	json_decref(rows);
-	return STORE_OK;
+		rc = db_one(st, stmt, "", out);
+	return rc == STORE_NOTFOUND ? db_failf(st, rc, "workflow %lld has no webhook", (long long)workflow_id) : rc;
 }
 
 int store_webhook_by_token(struct store *st, const char *token, int64_t *workflow_id, char **secret)
@@ -344,19 +367,10 @@ int store_delivery_list(struct store *st, int64_t workflow_id, int limit, json_t
 int store_delivery_get(struct store *st, int64_t id, json_t **out)
 {
 	sqlite3_stmt *stmt;
-	json_t *rows;
 	int rc = db_prepare(st, &stmt, "SELECT " DELIVERY_COLUMNS " WHERE id = ?1", "i", id);
 	if (rc == STORE_OK)
-		rc = db_rows(st, stmt, "input", &rows);
-	if (rc != STORE_OK)
-		return rc;
-	if (!json_array_size(rows)) {
-		json_decref(rows);
-		return db_failf(st, STORE_NOTFOUND, "no delivery number %lld", (long long)id);
-	}
-	*out = json_incref(json_array_get(rows, 0));
-	json_decref(rows);
-	return STORE_OK;
+		rc = db_one(st, stmt, "input", out);
+	return rc == STORE_NOTFOUND ? db_failf(st, rc, "no delivery number %lld", (long long)id) : rc;
 }
 
 static int claim(struct store *st, const char *key, int64_t at, int64_t before)

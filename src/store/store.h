@@ -176,6 +176,11 @@ int store_step_put(struct store *st, int64_t run_id, const json_t *step);
 /* Makes a failed run ready to go on from its failed steps: those steps and the
  * ones skipped after them are forgotten, the run is queued again. */
 int store_run_requeue(struct store *st, int64_t actor, int64_t id);
+/* The workflow ids of run id and of the runs that called it, nearest first
+ * (flow.call's loop guard): [workflow_id, ...]. */
+int store_run_ancestors(struct store *st, int64_t id, json_t **workflow_ids);
+/* What a caller waiting for a run needs: {status, error, reply}. */
+int store_run_result(struct store *st, int64_t id, json_t **out);
 /* The child run that flow.call started from run_id's block, if any. */
 int store_run_child(struct store *st, int64_t run_id, const char *block, int64_t *child_id);
 

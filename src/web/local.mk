@@ -20,6 +20,7 @@ src_libaxon_a_SOURCES += \
 	src/web/pages/decorate.c src/web/pages/decorate.h \
 	src/web/pages/signin.c \
 	src/web/pages/workflows.c \
+	src/web/pages/pager.c \
 	src/web/pages/triggers.c \
 	src/web/pages/workflow_input.c src/web/pages/workflow_input.h \
 	src/web/pages/versions.c \

@@ -17,6 +17,8 @@ CONNECTIONS=${ENGINE_BENCH_CONNECTIONS:-16}
 
 # shellcheck source=SCRIPTDIR/../integration/lib.sh
 . "$top_srcdir/tests/integration/lib.sh"
+# shellcheck source=SCRIPTDIR/wrk-lib.sh
+. "$top_srcdir/tests/bench/wrk-lib.sh"
 it_skip() {
 	echo "engine-bench: $*" >&2
 	exit 1
@@ -25,14 +27,8 @@ command -v wrk >/dev/null || it_skip "wrk is not installed (apt-get install wrk)
 it_init
 it_start nginx threads=24 sandbox_workers=4 log_level=warn
 
-JAR=$IT_TMP/jar
-req GET /setup
-req POST /setup --data-urlencode "csrf=$(csrf_from_body)" --data-urlencode username=owner \
-	--data-urlencode "password=bench password" --data-urlencode "password_confirm=bench password"
-[ "$STATUS" = 303 ] || it_skip "setup failed: $(it_answer)"
-req GET /account
-req POST /tokens -H "X-CSRF-Token: $(csrf_from_body)" -H 'Accept: application/json' --data-urlencode name=bench
-API=(-H "Authorization: Bearer $(jqb .token)" -H 'Accept: application/json')
+it_setup_owner "bench password" || it_skip "setup failed: $(it_answer)"
+it_api_token bench || it_skip "no API token: $(it_answer)"
 JAR=
 
 # hook NAME TRIGGER-JSON: a json.set -> text.template workflow with a webhook; prints its address.
@@ -67,32 +63,12 @@ rss_kb() {
 axond_idle=$(rss_kb "$AXOND_PID")
 zygote_idle=$(rss_kb "$zygote_pid")
 
-# parse_wrk NAME OUTPUT: sets NAME_rps, NAME_p50, NAME_p99, NAME_errors from wrk's report.
-parse_wrk() {
-	local name=$1 out=$2 non2xx sockerr
-	printf '    %s\n' "${out//$'\n'/$'\n'    }"
-	printf -v "${name}_rps" '%s' "$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")"
-	printf -v "${name}_p50" '%s' "$(awk '$1 == "50%" { print $2 }' <<<"$out")"
-	printf -v "${name}_p99" '%s' "$(awk '$1 == "99%" { print $2 }' <<<"$out")"
-	non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' <<<"$out")
-	sockerr=$(awk '/Socket errors:/ { gsub(",", ""); print $4 + $6 + $8 + $10 }' <<<"$out")
-	printf -v "${name}_errors" '%s' "$((${non2xx:-0} + ${sockerr:-0}))"
-}
-
-# run_wrk NAME URL SECONDS [wrk options...]
-run_wrk() {
-	local name=$1 url=$2 secs=$3 out
-	shift 3
-	out=$(wrk -t"$((CONNECTIONS < 2 ? 1 : 2))" -c"$CONNECTIONS" -d"${secs}s" --latency "$@" "$url") || it_skip "wrk failed on $url"
-	parse_wrk "$name" "$out"
-}
-
 load=$(cut -d' ' -f1 /proc/loadavg)
 echo "engine-bench: /healthz through nginx and axond (the FastCGI floor), ${SYNC_SECONDS}s"
-run_wrk health "$BASE_URL/healthz" "$SYNC_SECONDS"
+run_wrk health "$BASE_URL/healthz" "$SYNC_SECONDS" "$CONNECTIONS"
 echo "engine-bench: synchronous webhook, two sandboxed blocks per request, ${SYNC_SECONDS}s at $CONNECTIONS connections"
 runs0=$(sql "SELECT count(*) FROM runs WHERE status = 'succeeded'")
-run_wrk sync "$BASE_URL$sync_hook" "$SYNC_SECONDS" -s "$IT_TMP/post.lua"
+run_wrk sync "$BASE_URL$sync_hook" "$SYNC_SECONDS" "$CONNECTIONS" -s "$IT_TMP/post.lua"
 runs1=$(sql "SELECT count(*) FROM runs WHERE status = 'succeeded'")
 axond_after=$(rss_kb "$AXOND_PID")
 
@@ -156,16 +132,6 @@ EOF
 echo
 echo "$section"
 
-doc=$top_srcdir/docs/performance.md
-[ -f "$doc" ] || printf '# Performance\n' >"$doc"
-awk -v section="$section" '
-	/^## / {
-		if (skipping) { skipping = 0; print "" }
-		if ($0 == "## Engine") { print section; skipping = 1; done = 1; next }
-	}
-	!skipping { print }
-	END { if (!done) print "\n" section }
-' "$doc" >"$IT_TMP/performance.md" && cp "$IT_TMP/performance.md" "$doc"
-echo "engine-bench: wrote the Engine section of $doc"
+write_performance_section Engine "$section"
 [ "$sync_errors" = 0 ] || { echo "engine-bench: the synchronous webhook answered $sync_errors errors"; exit 1; }
 exit 0

@@ -14,6 +14,8 @@ WORKFLOWS=1000
 
 # shellcheck source=SCRIPTDIR/../integration/lib.sh
 . "$top_srcdir/tests/integration/lib.sh"
+# shellcheck source=SCRIPTDIR/wrk-lib.sh
+. "$top_srcdir/tests/bench/wrk-lib.sh"
 # A benchmark that cannot run is an error here, not a skip.
 it_skip() {
 	echo "web-bench: $*" >&2
@@ -28,16 +30,9 @@ mkdir -p "$IT_TMP/static"
 it_start nginx threads=4 log_level=warn
 
 echo "web-bench: setting up $WORKFLOWS workflows"
-password='bench password'
-JAR=$IT_TMP/jar
-req GET /setup
-req POST /setup --data-urlencode "csrf=$(csrf_from_body)" --data-urlencode username=owner \
-	--data-urlencode "password=$password" --data-urlencode "password_confirm=$password"
-[ "$STATUS" = 303 ] || it_skip "setup failed: $(it_answer)"
-req GET /account
-req POST /tokens -H "X-CSRF-Token: $(csrf_from_body)" -H 'Accept: application/json' --data-urlencode name=bench
-token=$(jqb .token)
-case $token in axon_*) ;; *) it_skip "no API token: $(it_answer)" ;; esac
+it_setup_owner "bench password" || it_skip "setup failed: $(it_answer)"
+it_api_token bench || it_skip "no API token: $(it_answer)"
+token=$TOKEN
 
 # One curl for all the workflows (a config file of requests), over keep-alive.
 for ((i = 1; i <= WORKFLOWS; i++)); do
@@ -62,33 +57,16 @@ rss_kb() {
 	ps -o rss= -p "$AXOND_PID" | tr -d ' '
 }
 
-# run_wrk NAME URL [wrk options...]: sets NAME_rps, NAME_p50, NAME_p99, NAME_errors.
-run_wrk() {
-	local name=$1 url=$2 out
-	shift 2
-	out=$(wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_EACH}s" --latency "$@" "$url") || it_skip "wrk failed on $url"
-	printf '    %s\n' "${out//$'\n'/$'\n'    }"
-	local rps p50 p99 non2xx sockerr
-	rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
-	p50=$(awk '$1 == "50%" { print $2 }' <<<"$out")
-	p99=$(awk '$1 == "99%" { print $2 }' <<<"$out")
-	non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' <<<"$out")
-	sockerr=$(awk '/Socket errors:/ { gsub(",", ""); print $4 + $6 + $8 + $10 }' <<<"$out")
-	printf -v "${name}_rps" '%s' "$rps"
-	printf -v "${name}_p50" '%s' "$p50"
-	printf -v "${name}_p99" '%s' "$p99"
-	printf -v "${name}_errors" '%s' "$((${non2xx:-0} + ${sockerr:-0}))"
-}
 
 rss_idle=$(rss_kb)
 load=$(cut -d' ' -f1 /proc/loadavg)
 echo "web-bench: GET /workflows through nginx and axond, ${SECONDS_EACH}s at $CONNECTIONS connections"
-run_wrk axond "$BASE_URL/workflows" -H "Cookie: axon_session=$cookie"
+run_wrk axond "$BASE_URL/workflows" "$SECONDS_EACH" "$CONNECTIONS" -H "Cookie: axon_session=$cookie"
 rss_after=$(rss_kb)
 echo "web-bench: GET /healthz through nginx and axond (FastCGI, no database, no template)"
-run_wrk health "$BASE_URL/healthz"
+run_wrk health "$BASE_URL/healthz" "$SECONDS_EACH" "$CONNECTIONS"
 echo "web-bench: the same page as a static file from the same nginx"
-run_wrk static "http://127.0.0.1:$static_port/workflows.html"
+run_wrk static "http://127.0.0.1:$static_port/workflows.html" "$SECONDS_EACH" "$CONNECTIONS"
 
 # shellcheck disable=SC2154 # set by run_wrk
 ratio=$(awk -v a="$axond_rps" -v s="$static_rps" 'BEGIN { if (s > 0) printf "%.1f", 100 * a / s; else print "?" }')
@@ -117,17 +95,6 @@ EOF
 echo
 echo "$section"
 
-# Replace only our section of docs/performance.md (others write theirs).
-doc=$top_srcdir/docs/performance.md
-[ -f "$doc" ] || printf '# Performance\n' >"$doc"
-awk -v section="$section" '
-	/^## / {
-		if (skipping) { skipping = 0; print "" }
-		if ($0 == "## Web") { print section; skipping = 1; done = 1; next }
-	}
-	!skipping { print }
-	END { if (!done) print "\n" section }
-' "$doc" >"$IT_TMP/performance.md" && cp "$IT_TMP/performance.md" "$doc"
-echo "web-bench: wrote the Web section of $doc"
+write_performance_section Web "$section"
 [ "$axond_errors" = 0 ] || { echo "web-bench: axond answered $axond_errors errors"; exit 1; }
 exit 0

@@ -14,12 +14,7 @@ command -v node >/dev/null || it_skip "node is not installed (./quickstart check
 # A local HTTP server whose /slow answers after 3 s: runs.js's run then goes
 # on long enough for its page to be seen reloading itself.
 SLOW_URL=
-if command -v python3 >/dev/null; then
-	python3 "$top_srcdir/tests/sandbox/http_server.py" >"$IT_TMP/http-port" &
-	IT_PIDS+=($!)
-	for ((i = 0; i < 50; i++)); do [ -s "$IT_TMP/http-port" ] && break; sleep 0.1; done
-	[ -s "$IT_TMP/http-port" ] && SLOW_URL=http://127.0.0.1:$(cat "$IT_TMP/http-port")/slow
-fi
+it_start_http_server && SLOW_URL=http://127.0.0.1:$HTTP_PORT/slow
 it_start nginx "egress_allow_loopback = yes"
 
 rm -rf "$top_builddir/tests/e2e/screenshots"

@@ -9,47 +9,22 @@
 # shellcheck source=lib.sh
 . "$top_srcdir/tests/integration/lib.sh"
 it_init
-command -v python3 >/dev/null || it_skip "python3 is not installed (the slow test server)"
-
 # A local HTTP server with a slow address, for the block that is running when axond is killed.
-python3 "$top_srcdir/tests/sandbox/http_server.py" >"$IT_TMP/http-port" &
-IT_PIDS+=($!)
-for ((i = 0; i < 50; i++)); do [ -s "$IT_TMP/http-port" ] && break; sleep 0.1; done
-HTTP_PORT=$(cat "$IT_TMP/http-port")
-[ -n "$HTTP_PORT" ] || { echo "the test HTTP server did not start"; exit 1; }
+it_start_http_server || it_skip "the test HTTP server did not start (python3 missing?)"
 
 # The core blocks, and the hostile test plugin for a block that never ends by itself.
 it_start nginx "egress_allow_loopback = yes" "max_call_depth = 1" "plugin_dirs = $(it_plugin_dir):$top_builddir/tests/sandbox/.libs"
 
-JSON=(-H 'Accept: application/json')
-JAR=$IT_TMP/owner.jar
-req GET /setup
-CSRF=$(csrf_from_body)
-req POST /setup --data-urlencode "csrf=$CSRF" --data-urlencode username=owner \
-	--data-urlencode "password=engine test pw" --data-urlencode "password_confirm=engine test pw"
-check_status 303 "setup"
-req GET /account
-CSRF=$(csrf_from_body)
-req POST /tokens "${JSON[@]}" -H "X-CSRF-Token: $CSRF" --data-urlencode name=engine
-TOKEN=$(jqb .token)
+it_setup_owner "engine test pw"
+check_eq "$?" 0 "first-run setup signs the owner in"
+it_api_token engine
 JAR=
-API=(-H "Authorization: Bearer $TOKEN" -H 'Accept: application/json')
 
 # create NAME DEFINITION-JSON: a workflow; sets WF.
 create() {
 	req POST /workflows "${API[@]}" -H 'Content-Type: application/json' \
 		--data "$(jq -n --arg n "$1" --argjson d "$2" '{name: $n, definition: $d}')"
 	WF=$(jqb .workflow.id)
-}
-
-# wait_run ID STATUS: polls the run until it has STATUS (30 s at most).
-wait_run() {
-	local i
-	for ((i = 0; i < 150; i++)); do
-		[ "$(sql "SELECT status FROM runs WHERE id = $1")" = "$2" ] && return 0
-		sleep 0.2
-	done
-	return 1
 }
 
 echo "# a synchronous webhook: json.set -> text.template -> the reply"
@@ -83,7 +58,7 @@ DELIVERY=$(sql "SELECT max(id) FROM deliveries WHERE workflow_id = $GREETER")
 req POST "/workflows/$GREETER/deliveries/$DELIVERY/replay" "${API[@]}"
 check_status 201 "replay a delivery from its page"
 REPLAY_RUN=$(jqb .run.id)
-wait_run "$REPLAY_RUN" succeeded
+it_wait_run "$REPLAY_RUN" succeeded
 check_eq "$(sql "SELECT trigger || ' ' || status || ' ' || json_extract(input, '$.body.name') FROM runs WHERE id = $REPLAY_RUN")" \
 	"replay succeeded Ada" "... runs the workflow again with the delivery's data"
 req GET "/workflows/$GREETER/webhook" "${API[@]}"
@@ -197,10 +172,7 @@ req POST "/workflows/$LOOPER/run?wait=30" "${API[@]}"
 check_json .run.status failed "a workflow that calls itself fails"
 check_json '.run.error | contains("calls itself") or contains("already running in this chain")' true "... saying it loops"
 LOOP_RUN=$(jqb .run.id)
-for ((i = 0; i < 50; i++)); do
-	[ "$(sql "SELECT count(*) FROM runs WHERE workflow_id = $ALERTS AND status = 'succeeded'")" = 1 ] && break
-	sleep 0.2
-done
+it_wait_sql "SELECT count(*) FROM runs WHERE workflow_id = $ALERTS AND status = 'succeeded'" 1
 check_eq "$(sql "SELECT json_extract(input, '$.run_id') FROM runs WHERE workflow_id = $ALERTS")" "$LOOP_RUN" \
 	"the error workflow ran with the failed run's id"
 check_eq "$(sql "SELECT count(*) FROM dead_letters WHERE run_id = $LOOP_RUN")" 1 "the failed run is a dead letter"
@@ -215,10 +187,7 @@ SLOW=$WF
 req POST "/workflows/$SLOW/run" "${API[@]}"
 check_status 201 "start a slow run"
 SLOW_RUN=$(jqb .run.id)
-for ((i = 0; i < 100; i++)); do
-	[ "$(sql "SELECT status FROM steps WHERE run_id = $SLOW_RUN AND block = 'slow'")" = running ] && break
-	sleep 0.1
-done
+it_wait_sql "SELECT status FROM steps WHERE run_id = $SLOW_RUN AND block = 'slow'" running
 first_started=$(sql "SELECT started_at FROM steps WHERE run_id = $SLOW_RUN AND block = 'first'")
 kill -9 "$AXOND_PID"
 it_wait_exit "$AXOND_PID" 50
@@ -226,7 +195,7 @@ check_eq "$(sql "SELECT status FROM runs WHERE id = $SLOW_RUN")" running "the ru
 rm -f "$IT_TMP/axond.sock"
 it_start_axond || exit 1
 it_wait_healthz || exit 1
-wait_run "$SLOW_RUN" succeeded
+it_wait_run "$SLOW_RUN" succeeded
 check_eq "$(sql "SELECT status FROM runs WHERE id = $SLOW_RUN")" succeeded "after a restart the run completes"
 check_eq "$(sql "SELECT attempts || ' ' || started_at FROM steps WHERE run_id = $SLOW_RUN AND block = 'first'")" \
 	"1 $first_started" "the finished step did not run again"
@@ -241,14 +210,11 @@ create "Forever" '{"format": 1, "trigger": {"type": "manual"},
   "edges": [{"from": "sleep.out", "to": "after.in"}]}'
 req POST "/workflows/$WF/run" "${API[@]}"
 FOREVER_RUN=$(jqb .run.id)
-for ((i = 0; i < 100; i++)); do
-	[ "$(sql "SELECT status FROM steps WHERE run_id = $FOREVER_RUN AND block = 'sleep'")" = running ] && break
-	sleep 0.1
-done
+it_wait_sql "SELECT status FROM steps WHERE run_id = $FOREVER_RUN AND block = 'sleep'" running
 t0=$(date +%s)
 req POST "/runs/$FOREVER_RUN/cancel" "${API[@]}"
 check_status 200 "cancel a running run"
-wait_run "$FOREVER_RUN" cancelled
+it_wait_run "$FOREVER_RUN" cancelled
 check_eq "$(sql "SELECT status FROM runs WHERE id = $FOREVER_RUN")" cancelled "the run ends cancelled"
 check_eq "$(( $(date +%s) - t0 < 10 ))" 1 "... within seconds, not at the block's 60 s limit"
 check_eq "$(sql "SELECT status || ': ' || error FROM steps WHERE run_id = $FOREVER_RUN AND block = 'sleep'")" \
@@ -259,10 +225,7 @@ check_eq "$(pgrep -P "$(pgrep -P "$AXOND_PID" | head -n 1)" | wc -l)" 0 "no bloc
 echo "# SIGTERM stops a block that is running, and its run goes on at the next start"
 req POST "/workflows/$(sql "SELECT id FROM workflows WHERE name = 'Forever'")/run" "${API[@]}"
 TERM_RUN=$(jqb .run.id)
-for ((i = 0; i < 100; i++)); do
-	[ "$(sql "SELECT status FROM steps WHERE run_id = $TERM_RUN AND block = 'sleep'")" = running ] && break
-	sleep 0.1
-done
+it_wait_sql "SELECT status FROM steps WHERE run_id = $TERM_RUN AND block = 'sleep'" running
 t0=$(date +%s)
 it_stop_axond
 check_eq "$?" 0 "axond stops on SIGTERM with a block running"
@@ -272,13 +235,10 @@ check_eq "$(sql "SELECT r.status || ' ' || s.status FROM runs r JOIN steps s ON 
 rm -f "$IT_TMP/axond.sock"
 it_start_axond || exit 1
 it_wait_healthz || exit 1
-for ((i = 0; i < 100; i++)); do
-	[ "$(sql "SELECT attempts FROM steps WHERE run_id = $TERM_RUN AND block = 'sleep'")" = 2 ] && break
-	sleep 0.1
-done
+it_wait_sql "SELECT attempts FROM steps WHERE run_id = $TERM_RUN AND block = 'sleep'" 2
 check_eq "$(sql "SELECT attempts FROM steps WHERE run_id = $TERM_RUN AND block = 'sleep'")" 2 "after the restart the block runs again"
 req POST "/runs/$TERM_RUN/cancel" "${API[@]}"
-wait_run "$TERM_RUN" cancelled
+it_wait_run "$TERM_RUN" cancelled
 
 echo "# a schedule: a missed tick after downtime fires once"
 create "Hourly" '{"format": 1, "trigger": {"type": "schedule", "cron": "0 * * * *"}, "blocks": [{"id": "a", "type": "json.set", "config": {}}]}'
@@ -286,17 +246,11 @@ HOURLY=$WF
 create "Bad cron" '{"format": 1, "trigger": {"type": "schedule", "cron": "0 25 * * *"}, "blocks": [{"id": "a", "type": "json.set", "config": {}}]}'
 req GET "/workflows/$WF" "${API[@]}"
 check_json '.problems[0].message | contains("cron")' true "a bad cron expression is a problem of the workflow"
-for ((i = 0; i < 50; i++)); do
-	[ -n "$(sql "SELECT last_fire FROM schedule_ticks WHERE workflow_id = $HOURLY")" ] && break
-	sleep 0.2
-done
+it_wait_sql "SELECT count(*) FROM schedule_ticks WHERE workflow_id = $HOURLY" 1
 check_eq "$(sql "SELECT count(*) FROM runs WHERE workflow_id = $HOURLY")" 0 "a new schedule does not fire at once"
 # As if axond had been down for three days.
 sql "UPDATE schedule_ticks SET last_fire = last_fire - 3 * 86400 WHERE workflow_id = $HOURLY" >/dev/null
-for ((i = 0; i < 50; i++)); do
-	[ "$(sql "SELECT count(*) FROM runs WHERE workflow_id = $HOURLY")" != 0 ] && break
-	sleep 0.2
-done
+it_wait_sql "SELECT count(*) > 0 FROM runs WHERE workflow_id = $HOURLY" 1
 sleep 3
 check_eq "$(sql "SELECT count(*) || ' ' || trigger FROM runs WHERE workflow_id = $HOURLY")" "1 schedule" \
 	"three days of missed hourly ticks fire one run"

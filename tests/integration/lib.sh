@@ -261,6 +261,57 @@ it_start() {
 	it_wait_healthz || exit 1
 }
 
+# it_start_http_server: the local test HTTP server (tests/sandbox/http_server.py:
+# /hello, /slow answering after 3 s, ...) on a free port; sets HTTP_PORT.
+# Returns 1 when python3 is missing or the server did not start.
+it_start_http_server() {
+	command -v python3 >/dev/null || return 1
+	python3 "$top_srcdir/tests/sandbox/http_server.py" >"$IT_TMP/http-port" &
+	IT_PIDS+=($!)
+	local i
+	for ((i = 0; i < 50; i++)); do [ -s "$IT_TMP/http-port" ] && break; sleep 0.1; done
+	HTTP_PORT=$(cat "$IT_TMP/http-port")
+	[ -n "$HTTP_PORT" ]
+}
+
+# it_setup_owner PASSWORD: first-run setup of the user "owner", signed in with
+# the cookie jar $IT_TMP/owner.jar (left in JAR); CSRF gets the session's token.
+# Returns 1 (the answer in BODY) when setup did not answer 303.
+it_setup_owner() {
+	JAR=$IT_TMP/owner.jar
+	req GET /setup
+	req POST /setup --data-urlencode "csrf=$(csrf_from_body)" --data-urlencode username=owner \
+		--data-urlencode "password=$1" --data-urlencode "password_confirm=$1"
+	[ "$STATUS" = 303 ] || return 1
+	req GET /account
+	CSRF=$(csrf_from_body)
+}
+
+# it_api_token NAME: an API token of the signed-in user, in TOKEN; API gets
+# the curl options that send it and ask for JSON. Returns 1 without a token.
+it_api_token() {
+	req POST /tokens -H "X-CSRF-Token: $CSRF" -H 'Accept: application/json' --data-urlencode "name=$1"
+	TOKEN=$(jqb .token)
+	# shellcheck disable=SC2034 # for the sourcing script
+	API=(-H "Authorization: Bearer $TOKEN" -H 'Accept: application/json')
+	case $TOKEN in axon_*) return 0 ;; *) return 1 ;; esac
+}
+
+# it_wait_sql QUERY WANT: polls sql QUERY until it prints WANT (30 s at most); 1 if it never does.
+it_wait_sql() {
+	local i
+	for ((i = 0; i < 300; i++)); do
+		[ "$(sql "$1")" = "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# it_wait_run ID STATUS: polls run ID until it has STATUS; 1 if it never does.
+it_wait_run() {
+	it_wait_sql "SELECT status FROM runs WHERE id = $1" "$2"
+}
+
 ## HTTP
 
 # req METHOD PATH [curl options...]: one request through the front, with the

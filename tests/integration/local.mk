@@ -11,4 +11,4 @@ EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh tests/integration/ng
 	tests/integration/flow.sh tests/integration/.shellcheckrc
 
 bench_scripts += tests/bench/web-bench.sh tests/bench/engine-bench.sh
-EXTRA_DIST += tests/bench/web-bench.sh tests/bench/engine-bench.sh
+EXTRA_DIST += tests/bench/web-bench.sh tests/bench/engine-bench.sh tests/bench/wrk-lib.sh

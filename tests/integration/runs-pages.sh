@@ -7,26 +7,14 @@
 # shellcheck source=lib.sh
 . "$top_srcdir/tests/integration/lib.sh"
 it_init
-command -v python3 >/dev/null || it_skip "python3 is not installed (the slow test server)"
-
 # A local HTTP server whose /slow answers after 3 s: a run to cancel while it runs.
-python3 "$top_srcdir/tests/sandbox/http_server.py" >"$IT_TMP/http-port" &
-IT_PIDS+=($!)
-for ((i = 0; i < 50; i++)); do [ -s "$IT_TMP/http-port" ] && break; sleep 0.1; done
-HTTP_PORT=$(cat "$IT_TMP/http-port")
-[ -n "$HTTP_PORT" ] || { echo "the test HTTP server did not start"; exit 1; }
+it_start_http_server || it_skip "the test HTTP server did not start (python3 missing?)"
 
 it_start nginx "egress_allow_loopback = yes"
 
 JSON=(-H 'Accept: application/json')
-JAR=$IT_TMP/owner.jar
-req GET /setup
-CSRF=$(csrf_from_body)
-req POST /setup --data-urlencode "csrf=$CSRF" --data-urlencode username=owner \
-	--data-urlencode "password=runs test pw" --data-urlencode "password_confirm=runs test pw"
-check_status 303 "setup"
-req GET /account
-CSRF=$(csrf_from_body)
+it_setup_owner "runs test pw"
+check_eq "$?" 0 "first-run setup signs the owner in"
 
 # create NAME DEFINITION-JSON: a workflow; sets WF.
 create() {
@@ -41,15 +29,9 @@ start() {
 	RUN=$(jqb .run.id)
 }
 
-# wait_run ID STATUS: polls the run until it has STATUS (30 s at most).
+# wait_run ID STATUS: fails the test when the run does not reach STATUS.
 wait_run() {
-	local i
-	for ((i = 0; i < 150; i++)); do
-		[ "$(sql "SELECT status FROM runs WHERE id = $1")" = "$2" ] && return 0
-		sleep 0.2
-	done
-	it_fail "run $1 becomes $2" "it is $(sql "SELECT status FROM runs WHERE id = $1")"
-	return 1
+	it_wait_run "$1" "$2" || it_fail "run $1 becomes $2" "it is $(sql "SELECT status FROM runs WHERE id = $1")"
 }
 
 MANUAL='"format": 1, "trigger": {"type": "manual"}'
@@ -197,10 +179,7 @@ check_status 400 "a date that is not one"
 req GET "/runs?workflow=nope" "${JSON[@]}"
 check_status 404 "a workflow that does not exist"
 for ((i = 0; i < 20; i++)); do start "$SIMPLE"; done
-for ((i = 0; i < 150; i++)); do
-	[ "$(sql "SELECT count(*) FROM runs WHERE workflow_id = $SIMPLE AND status = 'succeeded'")" = 21 ] && break
-	sleep 0.2
-done
+it_wait_sql "SELECT count(*) FROM runs WHERE workflow_id = $SIMPLE AND status = 'succeeded'" 21
 req GET "/runs?workflow=$SIMPLE&status=succeeded" "${JSON[@]}"
 check_json '[.total, .pages, (.runs | length), .prev_url] | tojson' '[21,2,20,null]' "20 runs a page"
 check_json .next_url "/runs?page=2&workflow=$SIMPLE&status=succeeded" "the next page keeps the filters"

@@ -5,7 +5,7 @@
 command -v shellcheck >/dev/null || it_skip "shellcheck is not installed (./quickstart check installs it)"
 
 cd "$top_srcdir" || exit 1
-for script in quickstart .ci/run tests/integration/*.sh tests/e2e/*.sh tests/bench/web-*.sh; do
+for script in quickstart .ci/run tests/integration/*.sh tests/e2e/*.sh tests/bench/*.sh; do
 	if out=$(shellcheck -x "$script" 2>&1); then
 		it_pass "shellcheck $script"
 	else

@@ -15,6 +15,13 @@ char *hash_password_or_reply(struct request *r, const char *password);
 /* Stores a new workflow (taking wf) and answers with it: 201, or 303 to its page. */
 void reply_workflow_created(struct request *r, json_t *wf);
 
+/* ?page= of a list: 1 when absent, or 0 after answering 400 (pager.c). */
+long req_page(struct request *r);
+/* Sets page, pages, total, empty, prev_url and next_url in m for total items,
+ * per_page a page. The links are PATH?page=N followed by params (name, value
+ * pairs ended by NULL; empty values left out), URL-encoded. */
+void set_pager(json_t *m, const char *path, long page, int64_t total, int per_page, const char *const *params);
+
 /* The workflow named by the route's :id (version 0: current), or NULL after answering 404/503. */
 json_t *load_workflow(struct request *r, int version);
 

@@ -106,28 +106,6 @@ struct filters {
 	const char *workflow, *status, *since, *until;
 };
 
-static void add_param(struct strbuf *url, const char *name, const char *value)
-{
-	if (!value)
-		return;
-	sb_printf(url, "&%s=", name);
-	sb_add_urlenc(url, value);
-}
-
-/* /runs?page=N with the filters kept. */
-static json_t *list_url(const struct filters *f, long page)
-{
-	struct strbuf url = STRBUF_INIT;
-	sb_printf(&url, "/runs?page=%ld", page);
-	add_param(&url, "workflow", f->workflow);
-	add_param(&url, "status", f->status);
-	add_param(&url, "since", f->since);
-	add_param(&url, "until", f->until);
-	json_t *s = json_string(url.data);
-	sb_free(&url);
-	return s;
-}
-
 /* Reads and checks the filters into q; false after answering 400 or 404. */
 static bool read_filters(struct request *r, struct filters *f, struct run_query *q, json_t **workflow)
 {
@@ -185,10 +163,9 @@ static bool read_filters(struct request *r, struct filters *f, struct run_query 
 void runs_list(struct request *r)
 {
 	struct filters f = { query(r, "workflow"), query(r, "status"), query(r, "since"), query(r, "until") };
-	const char *page = req_query(r, "page");
-	long p = page ? strtol(page, NULL, 10) : 1;
-	if (p < 1 || p > 1000000)
-		p = 1;
+	long p = req_page(r);
+	if (!p)
+		return;
 	struct run_query q = { 0, NULL, 0, 0, (int)p, PER_PAGE };
 	json_t *workflow = NULL, *items = NULL;
 	if (!read_filters(r, &f, &q, &workflow))
@@ -200,7 +177,6 @@ void runs_list(struct request *r)
 		reply_store_error(r, rc, NULL);
 		return;
 	}
-	int64_t pages = total ? (total + PER_PAGE - 1) / PER_PAGE : 1;
 	decorate_runs(items, now_ms());
 	json_t *m = page_model(r, "Runs");
 	json_object_set_new(m, "runs", items);
@@ -214,14 +190,8 @@ void runs_list(struct request *r)
 		json_array_append_new(options, json_pack("{s:s,s:b}", "value", run_statuses[i], "selected",
 							 f.status && !strcmp(f.status, run_statuses[i])));
 	json_object_set_new(m, "status_options", options);
-	json_object_set_new(m, "page", json_integer(p));
-	json_object_set_new(m, "pages", json_integer(pages));
-	json_object_set_new(m, "total", json_integer(total));
-	json_object_set_new(m, "empty", json_boolean(total == 0));
-	if (p > 1)
-		json_object_set_new(m, "prev_url", list_url(&f, p - 1 < pages ? p - 1 : pages));
-	if (p < pages)
-		json_object_set_new(m, "next_url", list_url(&f, p + 1));
+	const char *const keep[] = { "workflow", f.workflow, "status", f.status, "since", f.since, "until", f.until, NULL };
+	set_pager(m, "/runs", p, total, PER_PAGE, keep);
 	reply_view(r, 200, "runs/list", m);
 }
 

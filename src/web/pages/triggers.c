@@ -217,7 +217,7 @@ static void answer_sync(struct request *r, int64_t id, int64_t timeout_ms)
 		return;
 	}
 	json_t *run = NULL;
-	int rc = store_run_get(r->st, id, &run);
+	int rc = store_run_result(r->st, id, &run);
 	if (rc != STORE_OK) {
 		reply_store_error(r, rc, NULL);
 		return;

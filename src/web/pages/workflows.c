@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "engine/engine.h"
-#include "engine/workflow.h"
 #include "thread_slot.h"
 #include "web/pages/decorate.h"
 #include "web/pages/pages.h"
@@ -93,17 +92,10 @@ static int list_fill(struct request *r, struct list_cache *c, const struct wf_qu
 
 void workflows_list(struct request *r)
 {
-	const char *q = req_query(r, "q"), *tag = req_query(r, "tag"), *page = req_query(r, "page");
-	long p = 1;
-	if (page && *page) {
-		p = strlen(page) <= 7 && strspn(page, "0123456789") == strlen(page) ? strtol(page, NULL, 10) : 0;
-		if (p < 1 || p > 1000000) {
-			char msg[160];
-			snprintf(msg, sizeof msg, "The page number must be a whole number from 1 to 1000000, not '%.40s'.", page);
-			reply_error(r, 400, msg, NULL);
-			return;
-		}
-	}
+	const char *q = req_query(r, "q"), *tag = req_query(r, "tag");
+	long p = req_page(r);
+	if (!p)
+		return;
 	struct wf_query query = { q && *q ? q : NULL, tag && *tag ? tag : NULL, (int)p, PER_PAGE };
 	/* Taken before reading: a commit meanwhile makes the next request read again. */
 	struct store_stamp stamp;
@@ -119,35 +111,14 @@ void workflows_list(struct request *r)
 		reply_store_error(r, rc, NULL);
 		return;
 	}
-	int64_t total = c->total;
-	int64_t pages = total ? (total + PER_PAGE - 1) / PER_PAGE : 1;
 	json_t *m = page_model(r, "Workflows");
 	json_object_set(m, "workflows", c->items);
 	json_object_set(m, "tags", c->tags);
 	json_object_set(m, "tag_options", c->options);
 	json_object_set_new(m, "q", json_string(q ? q : ""));
 	json_object_set_new(m, "tag", json_string(tag ? tag : ""));
-	json_object_set_new(m, "page", json_integer(p));
-	json_object_set_new(m, "pages", json_integer(pages));
-	json_object_set_new(m, "total", json_integer(total));
-	json_object_set_new(m, "empty", json_boolean(total == 0));
-	/* Links to the neighbouring pages keep the search. */
-	for (int d = -1; d <= 1; d += 2) {
-		if (p + d < 1 || p + d > pages)
-			continue;
-		struct strbuf url = STRBUF_INIT;
-		sb_printf(&url, "/workflows?page=%ld", p + d);
-		if (q && *q) {
-			sb_adds(&url, "&q=");
-			sb_add_urlenc(&url, q);
-		}
-		if (tag && *tag) {
-			sb_adds(&url, "&tag=");
-			sb_add_urlenc(&url, tag);
-		}
-		json_object_set_new(m, d < 0 ? "prev_url" : "next_url", json_string(url.data));
-		sb_free(&url);
-	}
+	const char *const keep[] = { "q", q, "tag", tag, NULL };
+	set_pager(m, "/workflows", p, c->total, PER_PAGE, keep);
 	reply_view(r, 200, "workflows/list", m);
 }
 
@@ -207,9 +178,9 @@ void workflow_show(struct request *r)
 	char *def = json_dumps(json_object_get(wf, "definition"), JSON_INDENT(2) | JSON_SORT_KEYS);
 	json_object_set_new(m, "definition_text", json_string(def ? def : "{}"));
 	free(def);
-	json_t *registry = engine_registry(r->app->engine);
-	json_object_set_new(m, "problems", workflow_validate(json_object_get(wf, "definition"), registry));
-	json_decref(registry);
+	json_object_set_new(m, "problems", engine_problems(r->app->engine, json_integer_value(json_object_get(wf, "id")),
+							   (int)json_integer_value(json_object_get(wf, "version")),
+							   json_object_get(wf, "definition")));
 	json_object_set_new(m, "workflow", wf);
 	reply_view(r, 200, "workflows/show", m);
 }
