@@ -50,10 +50,5 @@ json_t *engine_registry(struct engine *e);
  * (workflow_id and version not 0) found valid is remembered until the
  * plugins change, since versions never change. New reference. */
 json_t *engine_problems(struct engine *e, int64_t workflow_id, int version, const json_t *def);
-/* flow.call's entry in the registry, for validation without an engine. */
-json_t *engine_builtin_blocks(void);
-
-/* Runs queued, running and waiting blocks now: {"queued", "active_runs", "running_units"}. */
-json_t *engine_stats(struct engine *e);
 
 #endif

@@ -85,7 +85,8 @@ struct job {
 	json_t *step;            /* the step as it starts, to write */
 };
 
-json_t *engine_builtin_blocks(void)
+/* flow.call's entry in the registry. */
+static json_t *engine_builtin_blocks(void)
 {
 	return json_pack("[{s:s, s:s, s:s, s:s, s:s, s:s, s:[{s:s, s:s}], s:[{s:s, s:s}], s:{s:s, s:{s:{s:s, s:s}}, "
 			 "s:[s], s:b}, s:{s:i, s:i, s:i}}]",
@@ -275,17 +276,6 @@ int engine_cancel(struct engine *e, int64_t id)
 	return rc;
 }
 
-json_t *engine_stats(struct engine *e)
-{
-	pthread_mutex_lock(&e->mu);
-	int n = 0;
-	for (struct active *a = e->runs; a; a = a->next)
-		n++;
-	json_t *s = json_pack("{s:I, s:i, s:i, s:i}", "queued", (json_int_t)queue_size(e), "active_runs", n, "running_units",
-			      e->units, "workers", e->nthreads);
-	pthread_mutex_unlock(&e->mu);
-	return s;
-}
 
 /* ---- Loading a run ---- */
 

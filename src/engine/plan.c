@@ -295,7 +295,8 @@ static int upstream_ended(const struct plan *p, size_t bi, bool *has_edges)
 	return 1;
 }
 
-bool plan_ready(const struct plan *p, size_t bi)
+/* Pending, and every block upstream has ended. */
+static bool plan_ready(const struct plan *p, size_t bi)
 {
 	bool has_edges;
 	return p->blocks[bi].state == STEP_PENDING && upstream_ended(p, bi, &has_edges);

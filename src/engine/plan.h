@@ -85,7 +85,6 @@ size_t plan_decide(struct plan *p, json_t *skipped);
  * edges arrive at one port, the first in "edges" order that delivered wins.
  * A block no edge leads into gets the trigger's data on its port "in". */
 json_t *plan_inputs(const struct plan *p, size_t b);
-bool plan_ready(const struct plan *p, size_t b); /* pending, upstream ended, something delivered (or no edges) */
 
 /* A unit of work: a block, or one element of a for_each block. */
 struct plan_unit {
