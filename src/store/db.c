@@ -268,6 +268,20 @@ int db_rows(struct store *st, sqlite3_stmt *stmt, const char *json_cols, json_t 
 	return STORE_OK;
 }
 
+int db_column(struct store *st, sqlite3_stmt *stmt, json_t **out)
+{
+	json_t *rows;
+	int rc = db_rows(st, stmt, "", &rows);
+	if (rc != STORE_OK)
+		return rc;
+	*out = json_array();
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row) json_array_append(*out, json_object_iter_value(json_object_iter(row)));
+	json_decref(rows);
+	return STORE_OK;
+}
+
 int db_one(struct store *st, sqlite3_stmt *stmt, const char *json_cols, json_t **out)
 {
 	json_t *rows;

@@ -73,6 +73,8 @@ json_t *db_col_json(struct store *st, sqlite3_stmt *stmt, int col);
 json_t *db_row_object(struct store *st, sqlite3_stmt *stmt, const char *json_cols);
 /* Steps stmt to the end, collecting db_row_object() rows into *out; releases stmt. */
 int db_rows(struct store *st, sqlite3_stmt *stmt, const char *json_cols, json_t **out);
+/* The first column of every row, as an array; releases stmt. */
+int db_column(struct store *st, sqlite3_stmt *stmt, json_t **out);
 /* The same for a query of one row: *out is that row; STORE_NOTFOUND (the
  * caller says what was not found) when there is none. */
 int db_one(struct store *st, sqlite3_stmt *stmt, const char *json_cols, json_t **out);

@@ -129,17 +129,7 @@ int store_run_unfinished(struct store *st, json_t **ids)
 {
 	sqlite3_stmt *stmt;
 	int rc = db_prepare(st, &stmt, "SELECT id FROM runs WHERE status IN ('queued', 'running') ORDER BY id", "");
-	json_t *rows;
-	if (rc == STORE_OK)
-		rc = db_rows(st, stmt, "", &rows);
-	if (rc != STORE_OK)
-		return rc;
-	*ids = json_array();
-	size_t i;
-	json_t *row;
-	json_array_foreach(rows, i, row) json_array_append(*ids, json_object_get(row, "id"));
-	json_decref(rows);
-	return STORE_OK;
+	return rc == STORE_OK ? db_column(st, stmt, ids) : rc;
 }
 
 int store_run_set_status(struct store *st, int64_t id, const char *status, int64_t at)
@@ -236,23 +226,13 @@ int store_run_requeue(struct store *st, int64_t actor, int64_t id)
 int store_run_ancestors(struct store *st, int64_t id, json_t **workflow_ids)
 {
 	sqlite3_stmt *stmt;
-	json_t *rows;
 	int rc = db_prepare(st, &stmt,
 			    "WITH RECURSIVE chain(id, workflow_id, parent, hops) AS ("
 			    " SELECT id, workflow_id, parent_run_id, 0 FROM runs WHERE id = ?1"
 			    " UNION ALL SELECT r.id, r.workflow_id, r.parent_run_id, c.hops + 1 FROM runs r"
 			    " JOIN chain c ON r.id = c.parent WHERE c.hops < 64)"
 			    " SELECT workflow_id FROM chain ORDER BY hops", "i", id);
-	if (rc == STORE_OK)
-		rc = db_rows(st, stmt, "", &rows);
-	if (rc != STORE_OK)
-		return rc;
-	*workflow_ids = json_array();
-	size_t i;
-	json_t *row;
-	json_array_foreach(rows, i, row) json_array_append(*workflow_ids, json_object_get(row, "workflow_id"));
-	json_decref(rows);
-	return STORE_OK;
+	return rc == STORE_OK ? db_column(st, stmt, workflow_ids) : rc;
 }
 
 int store_run_result(struct store *st, int64_t id, json_t **out)
