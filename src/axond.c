@@ -19,7 +19,6 @@
 #include "engine/engine.h"
 #include "engine/scheduler.h"
 #include "log.h"
-#include "plugin/registry.h"
 #include "sandbox/sandbox.h"
 #include "store/store.h"
 #include "web/app.h"
@@ -126,6 +125,22 @@ static void write_pid_file(const char *path)
 	close(fd);
 }
 
+/* axond --list-blocks: the registry as the sandbox's workers describe it. */
+static int list_blocks(const struct config *c)
+{
+	char err[600];
+	struct sandbox *sb = sandbox_start(c, err, sizeof err);
+	if (!sb) {
+		fprintf(stderr, "axond: sandbox: %s\n", err);
+		return 1;
+	}
+	json_t *reg = sandbox_registry(sb);
+	int rc = json_dumpf(reg, stdout, JSON_INDENT(2)) == 0 && fputc('\n', stdout) != EOF && fflush(stdout) == 0;
+	json_decref(reg);
+	sandbox_stop(sb);
+	return rc ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	static struct app app;
@@ -138,15 +153,15 @@ int main(int argc, char **argv)
 		puts("configuration ok");
 		return 0;
 	}
-	if (action == LIST_BLOCKS) /* scanned in a forked helper: no plugin code runs here */
-		return plugin_print_registry_json(&app.cfg, stdout) ? 1 : 0;
+	if (action == LIST_BLOCKS) /* described by confined workers: no plugin code runs here */
+		return list_blocks(&app.cfg);
 	if (log_open(app.cfg.log, app.cfg.log_level) < 0)
 		die("cannot open the log %s: %s", app.cfg.log, strerror(errno));
 	signal(SIGPIPE, SIG_IGN);
 
-	/* The zygote is forked now, before any thread, socket, database handle or
-	 * key exists: what the daemon holds at this moment is what it copies.
-	 * It dies with the thread that started it, so daemonize first. */
+	/* The zygote is a fresh exec of this program and copies nothing of the
+	 * daemon; it is started before the database and keys are opened all the
+	 * same, and after daemonizing, which changes our pid. */
 	if (app.cfg.daemonize && daemon(1, 0) < 0)
 		die("daemon: %s", strerror(errno));
 	app.sandbox = sandbox_start(&app.cfg, err, sizeof err);

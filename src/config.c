@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum kind { K_STRING, K_MODE, K_INT, K_SIZE, K_DURATION, K_BOOL, K_TRISTATE, K_LOGLEVEL };
+enum kind { K_STRING, K_MODE, K_INT, K_SIZE, K_DURATION, K_BOOL, K_TRISTATE, K_LOGLEVEL, K_SANDBOX };
 
 struct key {
 	const char *name;
@@ -45,6 +45,11 @@ static const struct key keys[] = {
 	NUM(http_max_bytes, K_SIZE, 1024, 1L << 30),
 	NUM(block_timeout, K_DURATION, 1, 86400),
 	NUM(sandbox_workers, K_INT, 1, 1024),
+	{ "sandbox_mode", K_SANDBOX, offsetof(struct config, sandbox_strict), 0, 0, 0 },
+	NUM(sandbox_pool_max, K_INT, 0, 4096),
+	NUM(worker_max_executions, K_INT, 1, 1000000000),
+	NUM(worker_idle_timeout, K_DURATION, 1, 86400),
+	NUM(worker_max_memory, K_SIZE, 1 << 20, 1L << 40),
 	NUM(run_timeout, K_DURATION, 1, 7L * 86400),
 	NUM(max_call_depth, K_INT, 1, 64),
 	NUM(keep_runs_for, K_DURATION, 0, 3650L * 86400),
@@ -71,6 +76,10 @@ void config_defaults(struct config *c)
 	c->http_max_bytes = 10 << 20;
 	c->block_timeout = 60;
 	c->sandbox_workers = 8;
+	c->sandbox_pool_max = 64;
+	c->worker_max_executions = 10000;
+	c->worker_idle_timeout = 300;
+	c->worker_max_memory = 64 << 20;
 	c->run_timeout = 3600;
 	c->max_call_depth = 8;
 	c->keep_runs_for = 30L * 86400;
@@ -148,6 +157,11 @@ int config_set(struct config *c, const char *name, const char *v, const char *wh
 		if (log_level_parse(v, (enum log_level *)field) < 0)
 			goto bad;
 		return 0;
+	case K_SANDBOX:
+		if (strcmp(v, "warm") && strcmp(v, "strict"))
+			goto bad;
+		*(bool *)field = !strcmp(v, "strict");
+		return 0;
 	case K_MODE: {
 		char *end;
 		errno = 0;
@@ -190,6 +204,7 @@ bad:;
 		[K_BOOL] = "yes or no",
 		[K_TRISTATE] = "auto, yes or no",
 		[K_LOGLEVEL] = "debug, info, warn or error",
+		[K_SANDBOX] = "warm or strict",
 	};
 	snprintf(err, errlen, "%s: bad value '%s' for '%s': expected %s", where, v, name, expect[k->kind]);
 	return -1;

@@ -32,6 +32,11 @@ struct config {
 	size_t http_max_bytes;
 	long block_timeout;        /* default wall-clock limit of one block run, seconds */
 	int sandbox_workers;       /* block runs at once: the engine's workers */
+	bool sandbox_strict;       /* sandbox_mode = strict: a fresh process per execution */
+	int sandbox_pool_max;      /* warm workers kept, idle and busy */
+	int worker_max_executions; /* a warm worker retires after this many */
+	long worker_idle_timeout;  /* seconds idle before a warm worker retires */
+	size_t worker_max_memory;  /* resident bytes past which a warm worker retires */
 	long run_timeout;          /* seconds, a run's limit unless its workflow sets one */
 	int max_call_depth;        /* flow.call nesting */
 	long keep_runs_for;        /* seconds; 0: forever */

@@ -38,6 +38,8 @@ struct active {
 	int64_t deadline;  /* monotonic ms */
 	int64_t timeout_ms;
 	bool cancelled;
+	char domain[32];   /* the sandbox's trust domain: "workflow ID" */
+	bool strict;       /* settings.sandbox = "strict": a fresh process per block execution */
 	volatile int stop_blocks; /* read by the sandbox: kills the blocks of a cancelled run */
 	int writers;       /* workers writing a step of it now: it cannot end before they are done */
 	bool ending;       /* a worker is recording its end: it stays listed, so that a waiter
@@ -394,6 +396,11 @@ static int load_run(struct engine *e, struct store *st, struct active *a)
 		}
 		int64_t t = json_integer_value(json_object_get(json_object_get(def, "settings"), "timeout_ms"));
 		a->timeout_ms = t > 0 ? t : e->o.run_timeout_ms;
+		/* The workflow is the sandbox's trust domain: its blocks may share
+		 * warm workers, never with another workflow's. */
+		snprintf(a->domain, sizeof a->domain, "workflow %lld", (long long)a->workflow_id);
+		const char *mode = json_string_value(json_object_get(json_object_get(def, "settings"), "sandbox"));
+		a->strict = mode && !strcmp(mode, "strict");
 		a->deadline = mono_ms() + a->timeout_ms;
 		if (store_run_set_status(st, a->id, "running", now_ms()) != STORE_OK)
 			log_error("run %lld: %s", (long long)a->id, store_errmsg(st));
@@ -553,6 +560,8 @@ static int pick(struct engine *e, struct job *j, int64_t now)
 		j->inputs = plan_unit_inputs(a->plan, &j->u);
 		int64_t left = a->deadline - now;
 		j->limits.cancel = &a->stop_blocks;
+		j->limits.domain = a->domain;
+		j->limits.strict = a->strict;
 		j->limits.wall_ms = b->timeout_ms;
 		if (!j->limits.wall_ms || j->limits.wall_ms > left)
 			j->limits.wall_ms = (uint32_t)(left > 0 ? left : 1);

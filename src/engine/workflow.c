@@ -174,7 +174,7 @@ static void check_trigger(struct check *c, const json_t *t)
 
 static void check_workflow_settings(struct check *c, const json_t *s)
 {
-	static const char *const keys[] = { "timeout_ms", "concurrency", "error_workflow", NULL };
+	static const char *const keys[] = { "timeout_ms", "concurrency", "error_workflow", "sandbox", NULL };
 	if (!s)
 		return;
 	if (!json_is_object(s)) {
@@ -184,6 +184,10 @@ static void check_workflow_settings(struct check *c, const json_t *s)
 	check_keys(c, NULL, s, "settings", keys);
 	check_int(c, NULL, s, "settings", "timeout_ms", 1, 7 * 86400000LL);
 	check_int(c, NULL, s, "settings", "concurrency", 1, 1024);
+	const json_t *mode = json_object_get(s, "sandbox");
+	if (mode && (!json_is_string(mode) || (strcmp(json_string_value(mode), "warm") && strcmp(json_string_value(mode), "strict"))))
+		problem(c, NULL, "settings: \"sandbox\" must be \"warm\" (blocks keep a worker process between runs of this workflow) "
+		        "or \"strict\" (a fresh process for every block execution)");
 	const json_t *ew = json_object_get(s, "error_workflow");
 	if (ew && (!json_is_string(ew) || !json_string_length(ew)))
 		problem(c, NULL, "settings: \"error_workflow\" must name a workflow (a non-empty string)");

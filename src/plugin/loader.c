@@ -40,7 +40,7 @@ int plugin_valid_block_name(const char *s)
 	}
 }
 
-static int valid_port_name(const char *s)
+int plugin_valid_port_name(const char *s)
 {
 	if (!s || !*s || strlen(s) > 63)
 		return 0;
@@ -60,7 +60,7 @@ static int numeric_part(const char **p)
 }
 
 /* MAJOR.MINOR.PATCH with an optional -prerelease and +build of [0-9A-Za-z.-]. */
-static int valid_semver(const char *s)
+int plugin_valid_semver(const char *s)
 {
 	if (!s)
 		return 0;
@@ -84,7 +84,7 @@ static int valid_semver(const char *s)
 static int check_ports(const struct axon_port *ports, const char *what, char *err, size_t errlen)
 {
 	for (size_t i = 0; ports && ports[i].name; i++) {
-		if (!valid_port_name(ports[i].name)) {
+		if (!plugin_valid_port_name(ports[i].name)) {
 			snprintf(err, errlen, "%s port '%s' is not a valid name ([a-z0-9_], at most 63 characters)", what, ports[i].name);
 			return -1;
 		}
@@ -106,7 +106,7 @@ static int check_block(const struct axon_block *b, char *err, size_t errlen)
 		         b->name ? b->name : "(null)");
 		return -1;
 	}
-	if (!valid_semver(b->version)) {
+	if (!plugin_valid_semver(b->version)) {
 		snprintf(err, errlen, "block '%s': version '%s' is not semver (MAJOR.MINOR.PATCH)", b->name, b->version ? b->version : "(null)");
 		return -1;
 	}

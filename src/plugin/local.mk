@@ -2,4 +2,5 @@
 src_libaxon_a_SOURCES += \
 	src/plugin/registry.c src/plugin/registry.h \
 	src/plugin/loader.c \
+	src/plugin/registry_check.c \
 	src/plugin/schema.c src/plugin/schema.h

@@ -5,13 +5,12 @@
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include "config.h"
 #include "log.h"
 #include "strbuf.h"
 
@@ -38,46 +37,73 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void scan_dir(struct registry *reg, const char *dir)
+static void add_file(char ***files, size_t *n, char *path)
+{
+	*files = xrealloc(*files, (*n + 2) * sizeof **files);
+	(*files)[(*n)++] = path;
+	(*files)[*n] = NULL;
+}
+
+static void scan_dir(const char *dir, char ***files, size_t *n)
 {
 	DIR *d = opendir(dir);
 	if (!d) {
 		log_warn("plugin directory %s: %s (check plugin_dirs in axon.conf)", dir, strerror(errno));
 		return;
 	}
-	char **names = NULL;
-	size_t n = 0;
+	size_t first = *n;
 	struct dirent *e;
 	while ((e = readdir(d))) {
 		if (e->d_name[0] == '.' || !ends_with_so(e->d_name))
 			continue;
-		names = xrealloc(names, (n + 1) * sizeof *names);
-		names[n++] = xstrdup(e->d_name);
+		struct strbuf path = STRBUF_INIT;
+		sb_printf(&path, "%s/%s", dir, e->d_name);
+		add_file(files, n, sb_detach(&path));
 	}
 	closedir(d);
-	qsort(names, n, sizeof *names, by_name);
-	for (size_t i = 0; i < n; i++) {
-		struct strbuf path = STRBUF_INIT;
-		sb_printf(&path, "%s/%s", dir, names[i]);
-		load_or_skip(reg, sb_str(&path));
-		sb_free(&path);
-		free(names[i]);
+	qsort(*files + first, *n - first, sizeof **files, by_name);
+}
+
+char **plugin_files(const char *plugin_dirs)
+{
+	char **files = xcalloc(1, sizeof *files);
+	size_t n = 0;
+	char *list = xstrdup(plugin_dirs), *save = NULL;
+	for (char *p = strtok_r(list, ":", &save); p; p = strtok_r(NULL, ":", &save)) {
+		struct stat st;
+		if (stat(p, &st) == 0 && S_ISREG(st.st_mode))
+			add_file(&files, &n, xstrdup(p));
+		else
+			scan_dir(p, &files, &n);
 	}
-	free(names);
+	free(list);
+	return files;
+}
+
+void plugin_files_free(char **files)
+{
+	for (size_t i = 0; files && files[i]; i++)
+		free(files[i]);
+	free(files);
+}
+
+int plugin_identity(const char *path, char *out, size_t len)
+{
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return -1;
+	snprintf(out, len, "%llu:%llu:%lld:%lld", (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+	         (long long)st.st_size, (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec);
+	return 0;
 }
 
 struct registry *registry_scan(const char *plugin_dirs)
 {
 	struct registry *reg = xcalloc(1, sizeof *reg);
-	char *list = xstrdup(plugin_dirs), *save = NULL;
-	for (char *p = strtok_r(list, ":", &save); p; p = strtok_r(NULL, ":", &save)) {
-		struct stat st;
-		if (stat(p, &st) == 0 && S_ISREG(st.st_mode))
-			load_or_skip(reg, p);
-		else
-			scan_dir(reg, p);
-	}
-	free(list);
+	char **files = plugin_files(plugin_dirs);
+	for (size_t i = 0; files[i]; i++)
+		load_or_skip(reg, files[i]);
+	plugin_files_free(files);
 	return reg;
 }
 
@@ -141,30 +167,4 @@ json_t *registry_to_json(const struct registry *reg)
 		json_array_append_new(skipped, json_pack("{s:s, s:s}", "path", reg->skipped[i].path,
 		                                         "error", reg->skipped[i].error));
 	return json_pack("{s:o, s:o}", "blocks", blocks, "skipped", skipped);
-}
-
-int plugin_print_registry_json(const struct config *c, FILE *out)
-{
-	fflush(out);
-	pid_t pid = fork();
-	if (pid < 0) {
-		log_error("--list-blocks: fork: %s", strerror(errno));
-		return -1;
-	}
-	if (pid == 0) {
-		struct registry *reg = registry_scan(c->plugin_dirs);
-		json_t *j = registry_to_json(reg);
-		int rc = json_dumpf(j, out, JSON_INDENT(2)) == 0 && fputc('\n', out) != EOF && fflush(out) == 0;
-		_exit(rc ? 0 : 1);
-	}
-	int status;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		log_error("--list-blocks: the plugin scan %s %d (a plugin crashed while loading?)",
-		          WIFSIGNALED(status) ? "was killed by signal" : "exited with", WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
-		return -1;
-	}
-	return 0;
 }

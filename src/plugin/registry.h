@@ -31,9 +31,10 @@ struct registry {
 	size_t nskipped;
 };
 
-/* Loads every *.so in the ':'-separated list of directories or plugin files,
- * in name order. Bad plugins are skipped with a warning in the log and kept
- * in reg->skipped. Never fails. */
+/* Loads every plugin of plugin_files(plugin_dirs) into this process. Bad
+ * plugins are skipped with a warning in the log and kept in reg->skipped.
+ * Never fails. Only for tests of the loader: axond loads plugins in
+ * confined workers only (src/sandbox). */
 struct registry *registry_scan(const char *plugin_dirs);
 void registry_free(struct registry *reg);
 
@@ -41,9 +42,26 @@ void registry_free(struct registry *reg);
  * (the plugin is then not in reg at all). */
 int plugin_load(struct registry *reg, const char *path, char *err, size_t errlen);
 
+/* A plugin file's identity, "DEV:INODE:SIZE:MTIME_NS": a file replaced or
+ * rewritten since has another. 0, or -1 with errno set. */
+#define PLUGIN_IDENTITY_MAX 96
+int plugin_identity(const char *path, char *out, size_t len);
+
 /* "text.template", "acme.invoice_parse": two or more [a-z][a-z0-9_]*
  * segments joined by dots, at most 127 characters. */
 int plugin_valid_block_name(const char *name);
+
+/* A port name: [a-z0-9_], 1 to 63 characters. */
+int plugin_valid_port_name(const char *name);
+/* MAJOR.MINOR.PATCH with an optional -prerelease and +build. */
+int plugin_valid_semver(const char *version);
+
+/* Checks registry JSON that came from outside this process (the sandbox's
+ * workers describe plugins nobody trusts): every block entry must be what
+ * plugin_block_to_json() makes, with valid names, ports and schema, and a
+ * name no earlier entry has; "plugins" must map each plugin path to its
+ * identity. Entries that are not are moved to "skipped" with the reason. */
+void registry_check_json(json_t *reg);
 
 const struct plugin_block *registry_find(const struct registry *reg, const char *name);
 
@@ -52,9 +70,10 @@ const struct plugin_block *registry_find(const struct registry *reg, const char 
 json_t *registry_to_json(const struct registry *reg);
 json_t *plugin_block_to_json(const struct plugin_block *b);
 
-/* For axond --list-blocks: scans c->plugin_dirs in a forked helper (a
- * plugin's constructor never runs in the caller) and prints the registry as
- * JSON. Returns 0, or -1 after logging why. */
-int plugin_print_registry_json(const struct config *c, FILE *out);
+/* The plugin files named by a ':'-separated list of directories or files, in
+ * name order within each directory (a NULL-terminated array the caller frees
+ * with plugin_files_free). An unreadable directory is logged and skipped. */
+char **plugin_files(const char *plugin_dirs);
+void plugin_files_free(char **files);
 
 #endif

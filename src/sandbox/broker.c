@@ -200,6 +200,14 @@ static void on_frame(struct broker_run *b, const char *data, size_t len, struct 
 			free(b->message);
 			b->message = secrets_mask(b->secrets, msg ? msg : "the block failed without a message");
 		}
+	} else if (!strcmp(t, "abi") && json_is_integer(json_object_get(m, "arch"))) {
+		b->abi = (long)json_integer_value(json_object_get(m, "arch"));
+		if (!b->abi)
+			b->abi = -1;
+	} else if ((!strcmp(t, "load") || !strcmp(t, "changed")) && json_is_string(json_object_get(m, "message"))) {
+		free(b->load_error);
+		b->load_error = xstrdup(json_string_value(json_object_get(m, "message")));
+		b->changed = !strcmp(t, "changed");
 	} else if (!strcmp(t, "violation") && json_is_integer(json_object_get(m, "syscall"))) {
 		b->violation = (long)json_integer_value(json_object_get(m, "syscall"));
 	} else if (!strcmp(t, "signal") && json_is_integer(json_object_get(m, "signal"))) {
@@ -255,7 +263,7 @@ void broker_serve(struct broker_run *b, const json_t *run_frame)
 	free(s);
 	b->stopped = -1;
 	b->violation = -1;
-	while (b->stopped < 0) {
+	while (b->stopped < 0 && !b->finished) {
 		int64_t left = b->deadline - monotonic_ms();
 		if (left <= 0) {
 			stop(b, RUN_TIMEOUT, "the block ran longer than its wall-clock limit and was killed");
@@ -263,6 +271,12 @@ void broker_serve(struct broker_run *b, const json_t *run_frame)
 		}
 		if (b->cancel && *b->cancel) {
 			stop(b, RUN_ERROR, "the run was cancelled, and the block was stopped");
+			break;
+		}
+		struct timespec cpu;
+		if (b->cpu_deadline_ns && clock_gettime(b->cpu_clock, &cpu) == 0 &&
+		    (int64_t)cpu.tv_sec * 1000000000LL + cpu.tv_nsec > b->cpu_deadline_ns) {
+			stop(b, RUN_CPU_LIMIT, "the block used more than its CPU time limit and was killed");
 			break;
 		}
 		struct pollfd p = { b->chan, (short)(POLLIN | (out.len ? POLLOUT : 0)), 0 };
@@ -283,6 +297,7 @@ void broker_serve(struct broker_run *b, const json_t *run_frame)
 	}
 	if (b->stopped < 0 && in.len && !b->finished)
 		stop(b, RUN_BAD_OUTPUT, "the block left %zu bytes of an unfinished message on its channel", in.len);
+	b->leftover = in.len > 0;
 	sb_free(&in);
 	sb_free(&out);
 }
@@ -291,4 +306,5 @@ void broker_free(struct broker_run *b)
 {
 	free(b->message);
 	free(b->confine_error);
+	free(b->load_error);
 }

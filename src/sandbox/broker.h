@@ -6,6 +6,7 @@
 #ifndef AXON_SANDBOX_BROKER_H
 #define AXON_SANDBOX_BROKER_H
 #include <stdint.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -25,6 +26,8 @@ struct broker_run {
 	struct run_result *res;        /* outputs and logs are filled in */
 	int64_t started;               /* monotonic ms, for the log times */
 	const volatile int *cancel;    /* a person cancelled the run (may be NULL) */
+	clockid_t cpu_clock;           /* the worker's CPU clock */
+	int64_t cpu_deadline_ns;       /* past it, a worker that ignores SIGXCPU is stopped */
 
 	/* out: what the run said about its end */
 	int finished;                  /* 1 done, 2 fail */
@@ -33,13 +36,18 @@ struct broker_run {
 	long violation;                /* the syscall number, or -1 */
 	int signal;                    /* a signal the child reported, or 0 */
 	int memory, stack;             /* the child's fault handler said so */
+	long abi;                      /* the worker called another ABI: its arch, or 0 */
 	char *confine_error;
+	char *load_error;              /* the plugin could not be loaded */
+	int changed;                   /* ... because its file changed */
+	int leftover;                  /* bytes followed the end of the execution */
 	uint64_t output_bytes;
 };
 
-/* Serves the child until it closes the channel or the broker stops it (then
- * b->stopped is RUN_TIMEOUT, RUN_OUTPUT_TOO_LARGE, RUN_BAD_OUTPUT, or
- * RUN_ERROR for a cancel, and b->message says why). */
+/* Serves the worker until it ends the execution (done or fail), closes the
+ * channel, or the broker stops it (then b->stopped is RUN_TIMEOUT,
+ * RUN_CPU_LIMIT, RUN_OUTPUT_TOO_LARGE, RUN_BAD_OUTPUT, or RUN_ERROR for a
+ * cancel, and b->message says why). */
 void broker_serve(struct broker_run *b, const json_t *run_frame);
 void broker_free(struct broker_run *b);
 

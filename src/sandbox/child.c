@@ -11,6 +11,8 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include <linux/audit.h>
+
 #include "plugin/schema.h"
 #include "sandbox/channel.h"
 #include "sandbox/protocol.h"
@@ -120,6 +122,14 @@ static const struct axon_host host = {
 	.secret = host_secret,
 };
 
+#if defined(__x86_64__)
+#define AUDIT_ARCH_NATIVE AUDIT_ARCH_X86_64
+#define X32_SYSCALL_BIT 0x40000000L
+#elif defined(__aarch64__)
+#define AUDIT_ARCH_NATIVE AUDIT_ARCH_AARCH64
+#define X32_SYSCALL_BIT 0L
+#endif
+
 /* Signal handlers: async-signal-safe, so the frames are built by hand. */
 static pid_t self_pid;
 static char *stack_top;
@@ -196,6 +206,8 @@ static void on_sigsys(int sig, siginfo_t *si, void *ucv)
 	                 (nr == SYS_tkill && syscall_arg(uc, 0) == self_pid && syscall_arg(uc, 1) == SIGABRT);
 	if (self_abort)
 		report("signal", "signal", SIGABRT);
+	else if (si->si_arch != AUDIT_ARCH_NATIVE || (nr & X32_SYSCALL_BIT))
+		report("abi", "arch", si->si_arch == AUDIT_ARCH_NATIVE ? ABI_X32 : (long)si->si_arch);
 	else
 		report("violation", "syscall", nr);
 	_exit(CHILD_EXIT_REPORTED);
@@ -246,30 +258,48 @@ static void *child_malloc(size_t n)
 	return p;
 }
 
-void child_main(const struct plugin_block *block, struct confine_plan *plan)
+static void say_and_exit(const char *type, const char *message, int code) __attribute__((noreturn));
+static void say_and_exit(const char *type, const char *message, int code)
+{
+	json_t *m = json_pack("{s:s, s:s}", "t", type, "message", message);
+	chan_write_json(CHILD_CHANNEL_FD, m);
+	_exit(code);
+}
+
+/* Loads the plugin under the loader policy, refusing a file that is not the
+ * one the daemon expects or that changes while it is mapped. */
+static void load_plugin(const struct worker_spec *w, struct registry *reg, char *identity, size_t idlen)
+{
+	char err[700], after[PLUGIN_IDENTITY_MAX];
+	if (plugin_identity(w->plugin, identity, idlen) < 0) {
+		snprintf(err, sizeof err, "cannot read the plugin file %s: %s", w->plugin, strerror(errno));
+		say_and_exit("load", err, CHILD_EXIT_DONE);
+	}
+	if (w->identity && strcmp(w->identity, identity)) {
+		snprintf(err, sizeof err, "the plugin file %s changed since axond scanned it: axond scans it again now; run the step again", w->plugin);
+		say_and_exit("changed", err, CHILD_EXIT_DONE);
+	}
+	if (plugin_load(reg, w->plugin, err, sizeof err) < 0)
+		say_and_exit("load", err, CHILD_EXIT_DONE);
+	if (plugin_identity(w->plugin, after, sizeof after) < 0 || strcmp(after, identity))
+		say_and_exit("changed", "the plugin file changed while it was being loaded: run the step again", CHILD_EXIT_DONE);
+}
+
+/* One execution: {"block": NAME, "config": C, "inputs": I} -> done or fail. */
+static void execute(const struct registry *reg, json_t *run)
 {
 	char err[512];
-	char here;
-	stack_top = &here;
-	plan->install_handlers = install_handlers;
-	if (confine(plan, err, sizeof err) < 0) {
-		json_t *m = json_pack("{s:s, s:s}", "t", "confine", "message", err);
-		chan_write_json(plan->channel, m);
-		_exit(CHILD_EXIT_CONFINE);
-	}
-	json_set_alloc_funcs(child_malloc, free);
-	struct strbuf in = STRBUF_INIT;
-	if (chan_read(CHILD_CHANNEL_FD, CHILD_INPUT_MAX, &in) != 1)
-		_exit(CHILD_EXIT_CHANNEL);
-	json_t *run = chan_parse(in.data, in.len);
-	sb_free(&in);
-	if (!run)
-		_exit(CHILD_EXIT_CHANNEL);
 	struct child_ctx ctx = { { &host }, NULL };
+	const char *name = json_string_value(json_object_get(run, "block"));
+	const struct plugin_block *block = name ? registry_find(reg, name) : NULL;
+	if (!block) {
+		send_json(json_pack("{s:s, s:s+}", "t", "fail", "message", "this plugin does not provide the block ", name ? name : "(none)"));
+		return;
+	}
 	json_t *config = schema_apply(block->schema, json_object_get(run, "config"), err, sizeof err);
 	if (!config) {
 		send_json(json_pack("{s:s, s:s}", "t", "fail", "message", err));
-		_exit(CHILD_EXIT_DONE);
+		return;
 	}
 	json_t *inputs = json_object_get(run, "inputs");
 	if (!json_is_object(inputs))
@@ -280,5 +310,44 @@ void child_main(const struct plugin_block *block, struct confine_plan *plan)
 	else
 		send_json(json_pack("{s:s, s:s}", "t", "fail", "message", ctx.failure ? ctx.failure :
 		                    "the block failed without saying why (it returned without calling fail())"));
-	_exit(CHILD_EXIT_DONE);
+	free(ctx.failure);
+	json_decref(config);
+}
+
+void child_main(const struct worker_spec *w, struct confine_plan *plan)
+{
+	char err[512], identity[PLUGIN_IDENTITY_MAX];
+	char here;
+	stack_top = &here;
+	plan->install_handlers = install_handlers;
+	if (confine(plan, err, sizeof err) < 0)
+		say_and_exit("confine", err, CHILD_EXIT_CONFINE);
+	struct registry reg = { 0 };
+	load_plugin(w, &reg, identity, sizeof identity);
+	if (w->describe) {
+		json_t *d = registry_to_json(&reg);
+		json_object_set_new(d, "t", json_string("registry"));
+		json_object_set_new(d, "identity", json_string(identity));
+		send_json(d);
+		_exit(CHILD_EXIT_DONE);
+	}
+	if (confine_block(plan, err, sizeof err) < 0)
+		say_and_exit("confine", err, CHILD_EXIT_CONFINE);
+	json_set_alloc_funcs(child_malloc, free);
+	for (;;) {
+		struct strbuf in = STRBUF_INIT;
+		int got = chan_read(CHILD_CHANNEL_FD, CHILD_INPUT_MAX, &in);
+		if (got == 0)
+			_exit(CHILD_EXIT_DONE); /* the daemon retired this worker */
+		if (got != 1)
+			_exit(CHILD_EXIT_CHANNEL);
+		json_t *run = chan_parse(in.data, in.len);
+		sb_free(&in);
+		if (!run)
+			_exit(CHILD_EXIT_CHANNEL);
+		execute(&reg, run);
+		json_decref(run);
+		if (w->once)
+			_exit(CHILD_EXIT_DONE);
+	}
 }

@@ -16,6 +16,7 @@
 #include <linux/capability.h>
 #include <linux/seccomp.h>
 
+#include "sandbox/landlock.h"
 #include "sandbox/protocol.h"
 
 #define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
@@ -68,9 +69,17 @@ static int empty_environment(char *err, size_t errlen)
 	return 0;
 }
 
+/* hard == RLIM_INFINITY keeps the hard limit the zygote has: raising it
+ * takes a privilege the worker does not have. */
 static int set_limit(int resource, const char *name, rlim_t soft, rlim_t hard, char *err, size_t errlen)
 {
 	struct rlimit r = { soft, hard };
+	if (hard == RLIM_INFINITY && getrlimit(resource, &r) == 0) {
+		if (r.rlim_max != RLIM_INFINITY && soft > r.rlim_max)
+			FAIL("setrlimit(%s): the limit asked for (%llu) is above the hard limit axond was started with (%llu)",
+			     name, (unsigned long long)soft, (unsigned long long)r.rlim_max);
+		r.rlim_cur = soft;
+	}
 	if (setrlimit(resource, &r) < 0)
 		FAIL("setrlimit(%s): %s", name, strerror(errno));
 	return 0;
@@ -81,12 +90,17 @@ static int limits(const struct confine_plan *p, char *err, size_t errlen)
 	rlim_t cpu = (p->cpu_ms + 999) / 1000;
 	if (cpu == 0)
 		cpu = 1;
-	/* The soft limit sends SIGXCPU (a cpu_limit outcome); the hard one a
-	 * second later SIGKILL, for a block that ignores it. */
-	return set_limit(RLIMIT_CPU, "RLIMIT_CPU", cpu, cpu + 1, err, errlen) ||
-	       set_limit(RLIMIT_AS, "RLIMIT_AS", p->address_base + p->memory_bytes, p->address_base + p->memory_bytes, err, errlen) ||
+	/* The soft limits of CPU time and address space are the first
+	 * execution's; the daemon moves them with prlimit(2) before each later
+	 * one (CPU time counts for the whole life of a worker). No code in the
+	 * worker can move them: the policies deny setrlimit and prlimit64. The
+	 * soft CPU limit sends SIGXCPU (a cpu_limit outcome); a block that blocks
+	 * it is killed by the broker a second later. */
+	return set_limit(RLIMIT_CPU, "RLIMIT_CPU", cpu, RLIM_INFINITY, err, errlen) ||
+	       set_limit(RLIMIT_AS, "RLIMIT_AS", p->address_base + p->memory_bytes, RLIM_INFINITY, err, errlen) ||
 	       set_limit(RLIMIT_FSIZE, "RLIMIT_FSIZE", 0, 0, err, errlen) ||
-	       set_limit(RLIMIT_NOFILE, "RLIMIT_NOFILE", CHILD_CHANNEL_FD + 1, CHILD_CHANNEL_FD + 1, err, errlen) ||
+	       /* A few fds for dlopen, which opens one library at a time. */
+	       set_limit(RLIMIT_NOFILE, "RLIMIT_NOFILE", CHILD_CHANNEL_FD + 5, CHILD_CHANNEL_FD + 5, err, errlen) ||
 	       set_limit(RLIMIT_CORE, "RLIMIT_CORE", 0, 0, err, errlen) ||
 	       set_limit(RLIMIT_NPROC, "RLIMIT_NPROC", 0, 0, err, errlen) ||
 	       set_limit(RLIMIT_MEMLOCK, "RLIMIT_MEMLOCK", 0, 0, err, errlen) ||
@@ -95,14 +109,26 @@ static int limits(const struct confine_plan *p, char *err, size_t errlen)
 
 int confine(struct confine_plan *p, char *err, size_t errlen)
 {
+	char why[300];
 	if (process_group(p, err, errlen) || close_fds(p, err, errlen) || empty_environment(err, errlen) ||
 	    limits(p, err, errlen))
 		return -1;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		FAIL("prctl(PR_SET_NO_NEW_PRIVS): %s", strerror(errno));
+	/* Without Landlock (an old kernel, which the zygote logs once), the
+	 * loader policy still refuses every write, socket and new process. */
+	if (landlock_read_only(p->readable, why, sizeof why) < 0)
+		FAIL("%s", why);
 	p->install_handlers();
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, p->filter) < 0)
-		FAIL("seccomp(SECCOMP_SET_MODE_FILTER): %s", strerror(errno));
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, p->loader_filter) < 0)
+		FAIL("seccomp(SECCOMP_SET_MODE_FILTER) of the loader policy: %s", strerror(errno));
+	return 0;
+}
+
+int confine_block(const struct confine_plan *p, char *err, size_t errlen)
+{
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, p->block_filter) < 0)
+		FAIL("seccomp(SECCOMP_SET_MODE_FILTER) of the block policy: %s", strerror(errno));
 	return 0;
 }
 

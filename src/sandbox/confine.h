@@ -1,6 +1,8 @@
-/* Confining a block's child, in the order DESIGN.md gives (the namespaces
- * are the zygote's, entered once). Every step is fatal: a child that cannot
- * be confined never runs its block. */
+/* Confining a sandbox worker, in the order DESIGN.md gives (the namespaces
+ * are the zygote's, entered once): process group, fds, environment, rlimits,
+ * no new privileges, Landlock, then the loader policy; the plugin is loaded
+ * only then, and the block policy is stacked before any block runs. Every
+ * step is fatal: a worker that cannot be confined never loads its plugin. */
 #ifndef AXON_SANDBOX_CONFINE_H
 #define AXON_SANDBOX_CONFINE_H
 #include <stddef.h>
@@ -15,12 +17,17 @@ struct confine_plan {
 	uint32_t cpu_ms;
 	uint64_t memory_bytes;  /* address space the block may add */
 	uint64_t address_base;  /* address space already reserved (sanitizer builds) */
-	const struct sock_fprog *filter;
-	void (*install_handlers)(void); /* the child's signal handlers, before seccomp */
+	const char *const *readable; /* what Landlock leaves readable (NULL-terminated) */
+	const struct sock_fprog *loader_filter;
+	const struct sock_fprog *block_filter;
+	void (*install_handlers)(void); /* the worker's signal handlers, before seccomp */
 };
 
-/* 0, or -1 with the failed step and its error in err. */
+/* Everything up to and including the loader policy. 0, or -1 with the
+ * failed step and its error in err. */
 int confine(struct confine_plan *plan, char *err, size_t errlen);
+/* The block policy, once the plugin is loaded. 0 or -1, likewise. */
+int confine_block(const struct confine_plan *plan, char *err, size_t errlen);
 
 /* For the zygote, once, before it forks any child: its own user, network
  * and IPC namespaces, the network one empty, then every capability dropped.

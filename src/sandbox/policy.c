@@ -1,7 +1,11 @@
-/* The whole Linux policy of a block's child, in one screen. A block computes
- * on JSON; the only way out is its channel to the daemon. Every call not in
- * the list traps (SIGSYS): the child reports it by name as a violation and
- * exits. A call of another ABI kills at once. */
+/* The whole Linux policy of a sandbox worker, in two short lists. While it
+ * loads its plugin (the loader policy), a worker may read and map files (the
+ * ones Landlock lets it reach, read-only) and nothing else: no sockets, no
+ * writes to files, no new processes, no exec. Then, before any block runs,
+ * the block policy is stacked on top: a block computes on JSON and its only
+ * way out is its channel to the daemon. Every call not in a list traps
+ * (SIGSYS): the worker reports it by name as a violation and exits; so does a
+ * call of another ABI (i386, x32), reported with the ABI's name. */
 #include "build-config.h"
 #include "sandbox/policy.h"
 
@@ -14,12 +18,17 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <linux/seccomp.h>
+
 #include "sandbox/protocol.h"
 
 enum arg_rule {
 	ANY,     /* any arguments */
 	CHANNEL, /* only on the channel: arg0 == CHILD_CHANNEL_FD */
 	NO_EXEC, /* memory that is never executable: arg2 without PROT_EXEC */
+	READ_ONLY_AT, /* openat without a flag that writes or creates: arg2 */
+	READ_ONLY,    /* open, likewise: arg1 */
+	FILTER_ONLY,  /* seccomp(SECCOMP_SET_MODE_FILTER): the block policy, stacked */
 };
 
 struct allow {
@@ -28,7 +37,8 @@ struct allow {
 	const char *why;
 };
 
-static const struct allow allow_list[] = {
+/* What computing needs: the block policy. */
+static const struct allow block_list[] = {
 	{ "read", CHANNEL, "answers from the daemon" },
 	{ "write", CHANNEL, "frames to the daemon" },
 	{ "close", ANY, "closing its own fds reaches nothing; libc does it" },
@@ -57,6 +67,56 @@ static const struct allow allow_list[] = {
 #endif
 };
 
+/* What dlopen() needs on top of it: the loader policy, in force while a
+ * plugin's file is mapped and its constructors run. The block policy is
+ * stacked on it and both filters judge every call, so the loader policy also
+ * allows everything the block list does (added by policy_compile). */
+static const struct allow loader_list[] = {
+	{ "read", ANY, "reading the plugin and its libraries" },
+	{ "pread64", ANY, "reading ELF notes" },
+	{ "write", CHANNEL, "frames to the daemon" },
+	{ "openat", READ_ONLY_AT, "opening the plugin and its libraries, read-only" },
+	{ "open", READ_ONLY, "likewise, the old call" },
+	{ "close", ANY, "closing them" },
+	{ "lseek", ANY, "reading ELF headers" },
+	{ "fstat", ANY, "the size of a library" },
+	{ "newfstatat", ANY, "likewise, and the plugin file's identity" },
+	{ "stat", ANY, "likewise, the old call" },
+	{ "statx", ANY, "likewise, the new call" },
+	{ "access", ANY, "the loader's search path" },
+	{ "faccessat", ANY, "likewise" },
+	{ "faccessat2", ANY, "likewise" },
+	{ "readlink", ANY, "the loader resolving $ORIGIN" },
+	{ "getcwd", ANY, "likewise" },
+	{ "brk", ANY, "malloc" },
+	{ "mmap", ANY, "mapping code: the one place executable memory is allowed" },
+	{ "mprotect", ANY, "relocations (RELRO)" },
+	{ "munmap", ANY, "free" },
+	{ "mremap", ANY, "realloc" },
+	{ "madvise", ANY, "free" },
+	{ "futex", ANY, "libc locks" },
+	{ "sched_yield", ANY, "spin locks" },
+	{ "clock_gettime", ANY, "time" },
+	{ "gettimeofday", ANY, "time" },
+	{ "getrandom", ANY, "random numbers" },
+	{ "getpid", ANY, "abort()" },
+	{ "gettid", ANY, "abort()" },
+	{ "getuid", ANY, "the loader's secure-mode check" },
+	{ "geteuid", ANY, "likewise" },
+	{ "getgid", ANY, "likewise" },
+	{ "getegid", ANY, "likewise" },
+	{ "rt_sigprocmask", ANY, "abort()" },
+	{ "rt_sigreturn", ANY, "returning from a signal handler" },
+	{ "exit", ANY, "the end" },
+	{ "exit_group", ANY, "the end" },
+	{ "seccomp", FILTER_ONLY, "stacking the block policy after the load" },
+#ifdef AXON_SANITIZERS
+	{ "sigaltstack", ANY, "sanitizer" },
+	{ "sched_getaffinity", ANY, "sanitizer" },
+	{ "prctl", ANY, "sanitizer: names its threads, reads dumpable" },
+#endif
+};
+
 static int add_rule(scmp_filter_ctx ctx, const struct allow *a, char *err, size_t errlen)
 {
 	int nr = seccomp_syscall_resolve_name(a->name);
@@ -75,6 +135,17 @@ static int add_rule(scmp_filter_ctx ctx, const struct allow *a, char *err, size_
 		break;
 	case NO_EXEC:
 		cmp = (struct scmp_arg_cmp){ .arg = 2, .op = SCMP_CMP_MASKED_EQ, .datum_a = PROT_EXEC, .datum_b = 0 };
+		rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, nr, 1, &cmp);
+		break;
+	case READ_ONLY_AT:
+	case READ_ONLY:
+		cmp = (struct scmp_arg_cmp){ .arg = a->rule == READ_ONLY_AT ? 2 : 1, .op = SCMP_CMP_MASKED_EQ,
+		                             .datum_a = O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND,
+		                             .datum_b = 0 };
+		rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, nr, 1, &cmp);
+		break;
+	case FILTER_ONLY:
+		cmp = (struct scmp_arg_cmp){ .arg = 0, .op = SCMP_CMP_EQ, .datum_a = SECCOMP_SET_MODE_FILTER, .datum_b = 0 };
 		rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, nr, 1, &cmp);
 		break;
 	default:
@@ -114,7 +185,18 @@ static int export_bpf(scmp_filter_ctx ctx, struct sock_fprog *prog, char *err, s
 	return 0;
 }
 
-int policy_compile(struct sock_fprog *prog, char *err, size_t errlen)
+#define NBLOCK (sizeof block_list / sizeof block_list[0])
+#define NLOADER (sizeof loader_list / sizeof loader_list[0])
+
+static int in_loader_list(const char *name)
+{
+	for (size_t i = 0; i < NLOADER; i++)
+		if (!strcmp(loader_list[i].name, name))
+			return 1;
+	return 0;
+}
+
+int policy_compile(enum policy_kind kind, struct sock_fprog *prog, char *err, size_t errlen)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_TRAP);
 	if (!ctx) {
@@ -122,13 +204,18 @@ int policy_compile(struct sock_fprog *prog, char *err, size_t errlen)
 		return -1;
 	}
 	int rc = -1;
-	/* A system call of another ABI (int 0x80, x32) kills at once. */
-	if (seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS) < 0) {
+	/* A system call of another ABI (int 0x80, x32) traps too: the handler
+	 * names the ABI. A worker that blocked SIGSYS dies of it unreported,
+	 * which the daemon also counts as a violation. */
+	if (seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_TRAP) < 0) {
 		snprintf(err, errlen, "seccomp_attr_set(ACT_BADARCH) failed");
 		goto out;
 	}
-	for (size_t i = 0; i < sizeof allow_list / sizeof allow_list[0]; i++)
-		if (add_rule(ctx, &allow_list[i], err, errlen))
+	for (size_t i = 0; i < NBLOCK; i++)
+		if ((kind == POLICY_BLOCK || !in_loader_list(block_list[i].name)) && add_rule(ctx, &block_list[i], err, errlen))
+			goto out;
+	for (size_t i = 0; kind == POLICY_LOADER && i < NLOADER; i++)
+		if (add_rule(ctx, &loader_list[i], err, errlen))
 			goto out;
 	rc = export_bpf(ctx, prog, err, errlen);
 out:

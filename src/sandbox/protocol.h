@@ -1,21 +1,27 @@
-/* What the daemon, the zygote and a block's child say to each other. Every
+/* What the daemon, the zygote and a sandbox worker say to each other. Every
  * message is a JSON object in a frame (channel.h).
  *
  * daemon -> zygote (SOCK_SEQPACKET, one message per request, fds attached):
- *   {"op": "run", "block": NAME, "cpu_ms": N, "memory_bytes": N}  fds: reply, channel
- *   {"op": "registry"} | {"op": "rescan"}                          fd: reply
- * zygote -> daemon on reply: {"pid": N} or {"error": MSG}, then when the child
- *   is reaped {"status": WAIT_STATUS, "cpu_ms": N, "maxrss_kb": N}; for
- *   registry and rescan, the registry JSON. Any byte the daemon writes on the
- *   reply socket, or its closing, makes the zygote kill the child's group.
+ *   {"op": "worker", "plugin": PATH, "identity": ID, "once": BOOL,
+ *    "cpu_ms": N, "memory_bytes": N}                              fds: reply, channel
+ *   {"op": "registry", "plugin_dirs": DIRS}                        fd: reply
+ * zygote -> daemon on reply: {"pid": N, "address_base": N} or {"error": MSG},
+ *   then when the worker is reaped {"status": WAIT_STATUS, "cpu_ms": N,
+ *   "maxrss_kb": N}; for registry, {"blocks": [...], "skipped": [...],
+ *   "plugins": {PATH: ID}}, each plugin described by a worker of its own.
+ *   Any byte the daemon writes on the reply socket, or its closing, makes the
+ *   zygote kill the worker's group.
  *
- * daemon -> child on the channel: {"config": C, "inputs": I}, then answers
- *   {"response": R} | {"value": V} | {"error": MSG} to the child's requests.
- * child -> daemon on the channel ("t" is the type):
+ * daemon -> worker on the channel, per execution: {"block": NAME, "config":
+ *   C, "inputs": I}, then answers {"response": R} | {"value": V} | {"error":
+ *   MSG} to the worker's requests.
+ * worker -> daemon on the channel ("t" is the type):
  *   emit {port, value} | log {level, message} | progress {fraction, message}
  *   | http {request} | secret {name} | done | fail {message}
- *   and, from the child's signal handlers and confinement:
- *   violation {syscall} | signal {signal} | memory | stack | confine {message} */
+ *   and, from its signal handlers, confinement and loading:
+ *   violation {syscall} | abi {arch} | signal {signal} | memory | stack
+ *   | confine {message} | load {message} | changed {message}
+ *   | registry {blocks, skipped, identity} (describe mode) */
 #ifndef AXON_SANDBOX_PROTOCOL_H
 #define AXON_SANDBOX_PROTOCOL_H
 
@@ -37,6 +43,9 @@
 #define CHILD_EXIT_CONFINE 120 /* confinement failed: the block did not run */
 #define CHILD_EXIT_CHANNEL 121 /* the channel broke */
 #define CHILD_EXIT_REPORTED 122 /* a handler reported a violation, signal or memory */
+
+/* The "arch" of an abi report for an x32 call (others are AUDIT_ARCH_*). */
+#define ABI_X32 1
 
 #define DEFAULT_MEMORY_BYTES (256ull << 20)
 #define DEFAULT_OUTPUT_BYTES (8ull << 20)

@@ -1,9 +1,14 @@
-/* The daemon's side of the sandbox: starting the zygote, asking it for a
- * child per run, serving the child through the broker, and naming the
- * outcome from what the child said and how it ended. */
+/* The daemon's side of the sandbox: starting the zygote (and starting it
+ * again when it dies), taking a warm worker from the pool or asking the
+ * zygote for a new one, setting each execution's limits from outside,
+ * serving the worker through the broker, and naming the outcome from what
+ * the worker said and how it ended. A keeper thread heals the zygote,
+ * retires idle workers, rescans plugins that change and starts workers ahead
+ * of need. */
 #include "sandbox/sandbox.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -11,9 +16,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <linux/audit.h>
 
 #include <curl/curl.h>
 
@@ -22,19 +31,49 @@
 #include "sandbox/broker.h"
 #include "sandbox/channel.h"
 #include "sandbox/egress.h"
+#include "plugin/registry.h"
 #include "sandbox/policy.h"
+#include "sandbox/pool.h"
 #include "sandbox/protocol.h"
 #include "sandbox/secrets.h"
 #include "sandbox/zygote.h"
 #include "strbuf.h"
 
+#define KEEPER_TICK_MS 500       /* how often the keeper looks around */
+#define PLUGIN_CHECK_MS 2000     /* how often plugin files are checked for changes */
+#define PREWARM_WINDOW_MS 10000  /* "lately", for starting workers ahead of need */
+
 struct sandbox {
-	int ctl;          /* SOCK_SEQPACKET to the zygote */
+	/* The zygote: ctl and pid change when it is started again; zlock is
+	 * held for reading while a request goes to it. */
+	pthread_rwlock_t zlock;
+	int ctl;                 /* SOCK_SEQPACKET to the zygote */
 	pid_t zygote;
-	pthread_rwlock_t lock;
-	json_t *registry; /* as the zygote sent it */
+	unsigned zygote_gen;     /* bumped at each start */
+	enum sandbox_state state;
+	unsigned restarts;
+	int zygote_broken;       /* a request found it gone: the keeper starts another */
+	char log_dest[1024];
+	enum log_level log_level;
+
+	pthread_rwlock_t lock;   /* the registry */
+	json_t *registry; /* as the zygote sent it, checked */
 	json_t *by_name;  /* block name -> its entry in registry */
 	unsigned generation; /* bumped when registry is replaced */
+	char plugin_dirs[sizeof ((struct config *)0)->plugin_dirs];
+
+	struct pool *pool;
+	int strict;              /* sandbox_mode = strict: no warm workers */
+	unsigned pool_max;       /* warm workers kept, idle and busy */
+	unsigned worker_max_executions;
+	int64_t worker_idle_ms;
+	uint64_t worker_max_rss;
+
+	pthread_t keeper;
+	pthread_mutex_t keeper_mu;
+	pthread_cond_t keeper_wake;
+	int stopping;
+
 	struct egress_policy egress;
 	struct secrets *secrets;
 	uint32_t default_wall_ms;
@@ -54,9 +93,12 @@ int run_outcome_exit_code(enum run_outcome o)
 	return (int)o;
 }
 
+static void sandbox_zygote_lost(struct sandbox *sb, unsigned gen);
+
 /* Sends a request with fds to the zygote; the reply comes on a new socket,
- * whose daemon end is returned (or -1). */
-static int ask_zygote(struct sandbox *sb, json_t *req, int extra_fd)
+ * whose daemon end is returned (or -1, and the keeper is told when the
+ * zygote is gone). *gen is the zygote's generation that was asked. */
+static int ask_zygote(struct sandbox *sb, json_t *req, int extra_fd, unsigned *gen)
 {
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
@@ -75,14 +117,19 @@ static int ask_zygote(struct sandbox *sb, json_t *req, int extra_fd)
 	cm->cmsg_len = CMSG_LEN(nfds * sizeof(int));
 	memcpy(CMSG_DATA(cm), fds, nfds * sizeof(int));
 	ssize_t n;
+	pthread_rwlock_rdlock(&sb->zlock);
+	*gen = sb->zygote_gen;
 	do
 		n = sendmsg(sb->ctl, &mh, MSG_NOSIGNAL);
 	while (n < 0 && errno == EINTR);
 	int saved = errno;
+	pthread_rwlock_unlock(&sb->zlock);
 	free(s);
 	close(sv[1]);
 	if (n < 0) {
 		close(sv[0]);
+		if (saved == EPIPE || saved == ECONNRESET || saved == ENOTCONN)
+			sandbox_zygote_lost(sb, *gen);
 		errno = saved;
 		return -1;
 	}
@@ -97,16 +144,27 @@ static json_t *read_reply(int fd, size_t max)
 	return v;
 }
 
-static int load_registry(struct sandbox *sb, const char *op)
+static int changed_plugin(const struct worker *w, void *arg)
 {
-	json_t *req = json_pack("{s:s}", "op", op);
-	int fd = ask_zygote(sb, req, -1);
+	json_t *plugins = arg;
+	const char *now = json_string_value(json_object_get(plugins, w->plugin));
+	return !now || strcmp(now, w->identity);
+}
+
+static int load_registry(struct sandbox *sb)
+{
+	json_t *req = json_pack("{s:s, s:s}", "op", "registry", "plugin_dirs", sb->plugin_dirs);
+	unsigned gen;
+	int fd = ask_zygote(sb, req, -1, &gen);
 	json_decref(req);
 	json_t *reg = fd >= 0 ? read_reply(fd, REGISTRY_MAX) : NULL;
 	if (fd >= 0)
 		close(fd);
 	if (!reg)
 		return -1;
+	/* The zygote's workers describe plugins that are not trusted: every
+	 * entry is checked before the engine or a page sees it. */
+	registry_check_json(reg);
 	json_t *by_name = json_object();
 	size_t i;
 	json_t *b;
@@ -119,48 +177,225 @@ static int load_registry(struct sandbox *sb, const char *op)
 	sb->by_name = by_name;
 	sb->generation++;
 	pthread_rwlock_unlock(&sb->lock);
+	/* Idle workers of a plugin that changed or went are retired; busy ones
+	 * when they come back (their identity is no longer the registry's). */
+	worker_retire_list(pool_remove_if(sb->pool, changed_plugin, json_object_get(reg, "plugins")));
 	return 0;
+}
+
+/* Starts a zygote on a new control socket: 0, or -1 with errno set. */
+static int start_zygote(struct sandbox *sb)
+{
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -1;
+	pid_t pid = zygote_spawn(sv[1], sb->log_dest, sb->log_level);
+	int saved = errno;
+	close(sv[1]);
+	if (pid < 0) {
+		close(sv[0]);
+		errno = saved;
+		return -1;
+	}
+	pthread_rwlock_wrlock(&sb->zlock);
+	int old = sb->ctl;
+	sb->ctl = sv[0];
+	sb->zygote = pid;
+	sb->zygote_gen++;
+	sb->zygote_broken = 0;
+	pthread_rwlock_unlock(&sb->zlock);
+	if (old >= 0)
+		close(old);
+	return 0;
+}
+
+/* A request found the zygote of generation gen gone: the keeper starts
+ * another, unless it already has. */
+static void sandbox_zygote_lost(struct sandbox *sb, unsigned gen)
+{
+	pthread_rwlock_rdlock(&sb->zlock);
+	int current = gen == sb->zygote_gen;
+	pthread_rwlock_unlock(&sb->zlock);
+	if (!current)
+		return;
+	pthread_mutex_lock(&sb->keeper_mu);
+	sb->zygote_broken = 1;
+	pthread_cond_signal(&sb->keeper_wake);
+	pthread_mutex_unlock(&sb->keeper_mu);
+}
+
+static int different_zygote(const struct worker *w, void *arg)
+{
+	return w->zygote_gen != *(unsigned *)arg;
+}
+
+/* The zygote died: say why, and start another, at once the first time and
+ * then after a growing pause while it keeps dying. The workers died with it. */
+static void heal_zygote(struct sandbox *sb, int64_t *next_try, int64_t *pause_ms)
+{
+	int status = 0;
+	pthread_rwlock_rdlock(&sb->zlock);
+	pid_t pid = sb->zygote;
+	pthread_rwlock_unlock(&sb->zlock);
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		if (WIFSIGNALED(status))
+			log_error("sandbox: the zygote %d was killed by signal SIG%s; its workers died with it",
+			          (int)pid, sigabbrev_np(WTERMSIG(status)) ? sigabbrev_np(WTERMSIG(status)) : "?");
+		else
+			log_error("sandbox: the zygote %d exited with status %d; its workers died with it", (int)pid, WEXITSTATUS(status));
+		pthread_rwlock_wrlock(&sb->zlock);
+		sb->zygote = -1;
+		sb->state = SANDBOX_RESTARTING;
+		pthread_rwlock_unlock(&sb->zlock);
+	}
+	if (monotonic_ms() < *next_try)
+		return;
+	unsigned gen = sb->zygote_gen + 1;
+	worker_retire_list(pool_remove_if(sb->pool, different_zygote, &gen));
+	if (start_zygote(sb) < 0) {
+		log_error("sandbox: cannot start a new zygote: %s", strerror(errno));
+	} else {
+		sb->restarts++;
+		log_info("sandbox: zygote %d started again (restart %u)", (int)sb->zygote, sb->restarts);
+	}
+	/* It keeps dying: wait longer each time, up to a minute, and say so. */
+	*next_try = monotonic_ms() + *pause_ms;
+	*pause_ms = *pause_ms * 2 > 60000 ? 60000 : *pause_ms * 2;
+	pthread_rwlock_wrlock(&sb->zlock);
+	sb->state = *pause_ms > 8000 ? SANDBOX_FAILING : SANDBOX_OK;
+	pthread_rwlock_unlock(&sb->zlock);
+}
+
+static int idle_too_long(const struct worker *w, void *arg)
+{
+	return monotonic_ms() - w->idle_since >= *(int64_t *)arg;
+}
+
+static struct worker *spawn_worker(struct sandbox *sb, const char *plugin, const char *identity, const char *domain,
+                                   int once, uint32_t cpu_ms, uint64_t memory_bytes, char *err, size_t errlen);
+
+/* The plugin files' identities now against the registry's: a file replaced
+ * or rewritten since the last scan makes a scan now. */
+static int plugins_changed(struct sandbox *sb)
+{
+	int changed = 0;
+	pthread_rwlock_rdlock(&sb->lock);
+	const char *path;
+	json_t *id;
+	json_object_foreach(json_object_get(sb->registry, "plugins"), path, id) {
+		char now[PLUGIN_IDENTITY_MAX];
+		if (plugin_identity(path, now, sizeof now) < 0 || strcmp(now, json_string_value(id))) {
+			log_info("sandbox: the plugin %s changed on disk: scanning the plugins again", path);
+			changed = 1;
+			break;
+		}
+	}
+	pthread_rwlock_unlock(&sb->lock);
+	return changed;
+}
+
+/* The keeper: heals the zygote, retires idle workers, notices plugin files
+ * that change, and starts workers ahead of need. */
+static void *keeper_main(void *arg)
+{
+	struct sandbox *sb = arg;
+	int64_t next_try = 0, pause_ms = 1000, last_heal = 0, last_files = 0;
+	pthread_mutex_lock(&sb->keeper_mu);
+	while (!sb->stopping) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += KEEPER_TICK_MS * 1000000L;
+		until.tv_sec += until.tv_nsec / 1000000000L;
+		until.tv_nsec %= 1000000000L;
+		if (!sb->zygote_broken)
+			pthread_cond_timedwait(&sb->keeper_wake, &sb->keeper_mu, &until);
+		if (sb->stopping)
+			break;
+		int broken = sb->zygote_broken;
+		pthread_mutex_unlock(&sb->keeper_mu);
+
+		pid_t z = sb->zygote;
+		if (!broken && z > 0 && waitpid(z, NULL, WNOHANG) == 0) {
+			/* alive */
+		} else {
+			if (monotonic_ms() - last_heal > 60000)
+				next_try = 0, pause_ms = 1000; /* it lived a minute: start afresh */
+			heal_zygote(sb, &next_try, &pause_ms);
+			last_heal = monotonic_ms();
+		}
+		worker_retire_list(pool_remove_if(sb->pool, idle_too_long, &sb->worker_idle_ms));
+		if (monotonic_ms() - last_files >= PLUGIN_CHECK_MS) {
+			last_files = monotonic_ms();
+			if (plugins_changed(sb) && load_registry(sb) < 0)
+				log_error("sandbox: the plugins could not be scanned again; the old ones stay in use");
+		}
+		char *plugin = NULL, *identity = NULL, *domain = NULL, err[300];
+		unsigned idle, busy;
+		pool_counts(sb->pool, &idle, &busy);
+		if (!sb->strict && idle + busy < sb->pool_max &&
+		    pool_shortfall(sb->pool, monotonic_ms(), PREWARM_WINDOW_MS, &plugin, &identity, &domain)) {
+			struct worker *w = spawn_worker(sb, plugin, identity, domain, 0, 0, 0, err, sizeof err);
+			if (w) {
+				log_debug("sandbox: worker %d started ahead of need for %s (%s)", (int)w->pid, plugin, domain);
+				pool_put(sb->pool, w);
+			}
+		}
+		free(plugin);
+		free(identity);
+		free(domain);
+		pthread_mutex_lock(&sb->keeper_mu);
+	}
+	pthread_mutex_unlock(&sb->keeper_mu);
+	return NULL;
 }
 
 struct sandbox *sandbox_start(const struct config *c, char *err, size_t errlen)
 {
-	int sv[2];
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
-		snprintf(err, errlen, "socketpair: %s", strerror(errno));
-		return NULL;
-	}
-	/* Before the fork, so that the zygote does not inherit a half-made
-	 * libcurl, and before any thread, as curl_global_init wants. */
+	/* Before any thread, as curl_global_init wants. */
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	pid_t daemon = getpid();
-	pid_t pid = fork();
-	if (pid < 0) {
-		snprintf(err, errlen, "fork of the zygote: %s", strerror(errno));
-		close(sv[0]);
-		close(sv[1]);
-		return NULL;
-	}
-	if (pid == 0) {
-		close(sv[0]);
-		zygote_main(sv[1], daemon, c);
-	}
-	close(sv[1]);
 	struct sandbox *sb = xcalloc(1, sizeof *sb);
-	sb->ctl = sv[0];
-	sb->zygote = pid;
+	sb->ctl = -1;
+	sb->zygote = -1;
+	pthread_rwlock_init(&sb->zlock, NULL);
 	pthread_rwlock_init(&sb->lock, NULL);
+	pthread_mutex_init(&sb->keeper_mu, NULL);
+	pthread_cond_init(&sb->keeper_wake, NULL);
+	snprintf(sb->log_dest, sizeof sb->log_dest, "%s", c->log);
+	sb->log_level = c->log_level;
+	snprintf(sb->plugin_dirs, sizeof sb->plugin_dirs, "%s", c->plugin_dirs);
+	sb->pool = pool_new();
+	sb->strict = c->sandbox_strict;
+	sb->pool_max = (unsigned)c->sandbox_pool_max;
+	sb->worker_max_executions = (unsigned)c->worker_max_executions;
+	sb->worker_idle_ms = c->worker_idle_timeout * 1000LL;
+	sb->worker_max_rss = c->worker_max_memory;
 	sb->egress = (struct egress_policy){ c->egress_allow_loopback, c->egress_allow_private,
 	                                     c->http_timeout * 1000, c->http_max_bytes };
 	sb->secrets = secrets_open(c->secrets_file);
 	sb->default_wall_ms = (uint32_t)(c->block_timeout * 1000);
-	if (load_registry(sb, "registry") < 0) {
+	if (start_zygote(sb) < 0) {
+		snprintf(err, errlen, "cannot start the sandbox zygote: %s", strerror(errno));
+		sandbox_stop(sb);
+		return NULL;
+	}
+	if (load_registry(sb) < 0) {
 		snprintf(err, errlen, "the sandbox zygote did not start (see the log above)");
+		sandbox_stop(sb);
+		return NULL;
+	}
+	if (pthread_create(&sb->keeper, NULL, keeper_main, sb) != 0) {
+		snprintf(err, errlen, "cannot start the sandbox's keeper thread");
 		sandbox_stop(sb);
 		return NULL;
 	}
 	size_t nblocks = json_array_size(json_object_get(sb->registry, "blocks"));
 	size_t nskipped = json_array_size(json_object_get(sb->registry, "skipped"));
-	log_info("sandbox: zygote %d has %zu blocks%s", (int)pid, nblocks, nskipped ? " (some plugins were skipped: see above)" : "");
+	log_info("sandbox: zygote %d, %zu blocks%s; %s", (int)sb->zygote, nblocks,
+	         nskipped ? " (some plugins were skipped: see above)" : "",
+	         sb->strict ? "strict mode: a fresh process for every block execution" : "warm workers kept per plugin and workflow");
 	return sb;
 }
 
@@ -168,20 +403,32 @@ void sandbox_stop(struct sandbox *sb)
 {
 	if (!sb)
 		return;
-	close(sb->ctl); /* the zygote kills its children and exits */
+	if (sb->keeper) {
+		pthread_mutex_lock(&sb->keeper_mu);
+		sb->stopping = 1;
+		pthread_cond_signal(&sb->keeper_wake);
+		pthread_mutex_unlock(&sb->keeper_mu);
+		pthread_join(sb->keeper, NULL);
+	}
+	pool_free(sb->pool);
+	if (sb->ctl >= 0)
+		close(sb->ctl); /* the zygote kills its workers and exits */
 	int status;
-	while (waitpid(sb->zygote, &status, 0) < 0 && errno == EINTR)
+	while (sb->zygote > 0 && waitpid(sb->zygote, &status, 0) < 0 && errno == EINTR)
 		;
 	json_decref(sb->registry);
 	json_decref(sb->by_name);
 	secrets_close(sb->secrets);
 	pthread_rwlock_destroy(&sb->lock);
+	pthread_rwlock_destroy(&sb->zlock);
+	pthread_mutex_destroy(&sb->keeper_mu);
+	pthread_cond_destroy(&sb->keeper_wake);
 	free(sb);
 }
 
 int sandbox_rescan(struct sandbox *sb)
 {
-	return load_registry(sb, "rescan");
+	return load_registry(sb);
 }
 
 json_t *sandbox_registry(struct sandbox *sb)
@@ -189,6 +436,7 @@ json_t *sandbox_registry(struct sandbox *sb)
 	pthread_rwlock_rdlock(&sb->lock);
 	json_t *r = json_deep_copy(sb->registry);
 	pthread_rwlock_unlock(&sb->lock);
+	json_object_del(r, "plugins");
 	return r;
 }
 
@@ -200,9 +448,31 @@ unsigned sandbox_registry_generation(struct sandbox *sb)
 	return g;
 }
 
-pid_t sandbox_zygote_pid(const struct sandbox *sb)
+pid_t sandbox_zygote_pid(struct sandbox *sb)
 {
-	return sb->zygote;
+	pthread_rwlock_rdlock(&sb->zlock);
+	pid_t z = sb->zygote;
+	pthread_rwlock_unlock(&sb->zlock);
+	return z;
+}
+
+json_t *sandbox_health(struct sandbox *sb)
+{
+	static const char *const names[] = { "ok", "restarting", "failing" };
+	unsigned idle, busy;
+	pool_counts(sb->pool, &idle, &busy);
+	pthread_rwlock_rdlock(&sb->zlock);
+	json_t *h = json_pack("{s:s, s:i, s:s, s:I, s:I}", "state", names[sb->state], "zygote_restarts", (int)sb->restarts,
+	                      "mode", sb->strict ? "strict" : "warm", "workers_idle", (json_int_t)idle,
+	                      "executions_running", (json_int_t)busy);
+	pthread_rwlock_unlock(&sb->zlock);
+	return h;
+}
+
+void sandbox_drain(struct sandbox *sb)
+{
+	pool_forget_demand(sb->pool);
+	worker_retire_list(pool_remove_if(sb->pool, NULL, NULL));
 }
 
 void run_result_free(struct run_result *res)
@@ -231,7 +501,12 @@ static uint64_t pick(uint64_t asked, uint64_t block, uint64_t fallback)
 	return asked ? asked : block ? block : fallback;
 }
 
-/* From what the child said and how it ended, the one outcome. */
+static const char *abi_name(long arch)
+{
+	return arch == ABI_X32 ? "x32" : arch == (long)AUDIT_ARCH_I386 ? "i386 (int 0x80)" : "another architecture";
+}
+
+/* From what the worker said and how it ended, the one outcome. */
 static void decide(struct run_result *res, const struct broker_run *b, int status, const struct run_limits *lim)
 {
 	char name[64];
@@ -240,10 +515,18 @@ static void decide(struct run_result *res, const struct broker_run *b, int statu
 		set_outcome(res, (enum run_outcome)b->stopped, "%s", b->message);
 	else if (b->confine_error)
 		set_outcome(res, RUN_ERROR, "the sandbox could not confine the block, so it did not run: %s", b->confine_error);
+	else if (b->load_error)
+		set_outcome(res, RUN_ERROR, "the sandbox could not load the block's plugin: %s", b->load_error);
+	else if (b->abi)
+		set_outcome(res, RUN_VIOLATION, "the block made a system call of the %s ABI, which blocks may not make "
+		            "(a block runs as a native %s program and does no I/O of its own)", abi_name(b->abi), "64-bit");
 	else if (b->violation >= 0)
 		set_outcome(res, RUN_VIOLATION, "the block made the system call '%s', which blocks may not make "
 		            "(a block does no I/O of its own: it asks the host through ctx->host)",
 		            policy_syscall_name(b->violation, name, sizeof name));
+	else if (sig == SIGSYS && !b->finished)
+		set_outcome(res, RUN_VIOLATION, "the block made a system call that blocks may not make, with SIGSYS blocked "
+		            "so that it could not be reported (another ABI's call, or a forbidden one)");
 	else if (b->memory)
 		set_outcome(res, RUN_MEMORY_LIMIT, "the block ran out of its memory limit of %llu MiB",
 		            (unsigned long long)(lim->memory_bytes >> 20));
@@ -264,8 +547,8 @@ static void decide(struct run_result *res, const struct broker_run *b, int statu
 		            WIFEXITED(status) && WEXITSTATUS(status) == CHILD_EXIT_CHANNEL ? ": its channel to the daemon was closed or broken" : "");
 }
 
-/* Waits for the zygote's report of the child's end; kills the child first if
- * the broker stopped it or the deadline passes. */
+/* Waits for the zygote's report of the worker's end; kills the worker first
+ * if kill_now or the deadline passes. */
 static json_t *await_end(int reply, int kill_now, int64_t deadline, int *timed_out)
 {
 	if (kill_now)
@@ -286,10 +569,209 @@ static json_t *await_end(int reply, int kill_now, int64_t deadline, int *timed_o
 	}
 }
 
+static int64_t cpu_ns(clockid_t clock)
+{
+	struct timespec ts;
+	if (clock_gettime(clock, &ts) < 0)
+		return -1;
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Resident memory of a process in bytes, from /proc; 0 if unknown. */
+static uint64_t rss_bytes(pid_t pid)
+{
+	char path[64], buf[128];
+	snprintf(path, sizeof path, "/proc/%d/statm", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	unsigned long size, resident;
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	if (sscanf(buf, "%lu %lu", &size, &resident) != 2)
+		return 0;
+	return (uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE);
+}
+
+static struct worker *spawn_worker(struct sandbox *sb, const char *plugin, const char *identity, const char *domain,
+                                   int once, uint32_t cpu_ms, uint64_t memory_bytes, char *err, size_t errlen)
+{
+	int chan[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, chan) < 0) {
+		snprintf(err, errlen, "the sandbox could not make a channel: socketpair: %s", strerror(errno));
+		return NULL;
+	}
+	unsigned gen;
+	json_t *req = json_pack("{s:s, s:s, s:s?, s:b, s:I, s:I}", "op", "worker", "plugin", plugin, "identity", identity,
+	                        "once", once, "cpu_ms", (json_int_t)cpu_ms, "memory_bytes", (json_int_t)memory_bytes);
+	int reply = ask_zygote(sb, req, chan[1], &gen);
+	json_decref(req);
+	close(chan[1]);
+	json_t *started = reply >= 0 ? read_reply(reply, ZYGOTE_MSG_MAX) : NULL;
+	if (!json_is_integer(json_object_get(started, "pid"))) {
+		const char *why = json_string_value(json_object_get(started, "error"));
+		if (why) {
+			snprintf(err, errlen, "the sandbox could not start the block: %s", why);
+		} else {
+			snprintf(err, errlen, "the sandbox zygote is gone (%s): axond is starting a new one; run the step again",
+			         reply < 0 ? strerror(errno) : "no answer");
+			sandbox_zygote_lost(sb, gen);
+		}
+		json_decref(started);
+		close(chan[0]);
+		if (reply >= 0)
+			close(reply);
+		return NULL;
+	}
+	struct worker *w = xcalloc(1, sizeof *w);
+	w->pid = (pid_t)json_integer_value(json_object_get(started, "pid"));
+	w->address_base = (uint64_t)json_integer_value(json_object_get(started, "address_base"));
+	w->chan = chan[0];
+	w->reply = reply;
+	w->zygote_gen = gen;
+	w->once = once;
+	w->as_soft = w->address_base + (memory_bytes ? memory_bytes : DEFAULT_MEMORY_BYTES);
+	w->cpu_soft = cpu_ms ? (cpu_ms + 999) / 1000 : 5;
+	if (clock_getcpuclockid(w->pid, &w->cpu_clock) != 0)
+		w->cpu_clock = (clockid_t)-1;
+	w->plugin = xstrdup(plugin);
+	w->identity = identity ? xstrdup(identity) : NULL;
+	w->domain = domain ? xstrdup(domain) : NULL;
+	json_decref(started);
+	return w;
+}
+
+/* An idle worker is fit for another execution if it is alive, said nothing
+ * and computed nothing while idle. */
+static int worker_fit(const struct worker *w)
+{
+	struct pollfd p[2] = { { w->chan, POLLIN, 0 }, { w->reply, POLLIN, 0 } };
+	if (poll(p, 2, 0) != 0)
+		return 0;
+	return cpu_ns(w->cpu_clock) - w->idle_cpu_ns < 1000000; /* 1 ms of noise */
+}
+
+/* This execution's limits, set from outside: the worker cannot set its own. */
+static int set_limits(struct worker *w, const struct run_limits *lim, int64_t cpu_start_ns)
+{
+	unsigned long cpu_soft = (unsigned long)((cpu_start_ns / 1000000 + lim->cpu_ms + 999) / 1000);
+	if (cpu_soft != w->cpu_soft) {
+		struct rlimit r = { cpu_soft, RLIM_INFINITY };
+		if (prlimit(w->pid, RLIMIT_CPU, &r, NULL) < 0)
+			return -1;
+		w->cpu_soft = cpu_soft;
+	}
+	uint64_t as = w->address_base + lim->memory_bytes;
+	if (as != w->as_soft) {
+		struct rlimit r = { as, RLIM_INFINITY };
+		if (prlimit(w->pid, RLIMIT_AS, &r, NULL) < 0)
+			return -1;
+		w->as_soft = as;
+	}
+	return 0;
+}
+
+/* After an ok or error execution: kept for the next one, or retired. */
+static void release_worker(struct sandbox *sb, struct worker *w, uint64_t rss, unsigned generation)
+{
+	const char *why = NULL;
+	if (w->once)
+		why = "";
+	else if (w->executions >= sb->worker_max_executions)
+		why = "it served its number of executions (worker_max_executions)";
+	else if (sb->worker_max_rss && rss > sb->worker_max_rss)
+		why = "its memory grew past worker_max_memory";
+	else if (generation != sandbox_registry_generation(sb)) {
+		pthread_rwlock_rdlock(&sb->lock);
+		const char *now = json_string_value(json_object_get(json_object_get(sb->registry, "plugins"), w->plugin));
+		if (!now || !w->identity || strcmp(now, w->identity))
+			why = "its plugin changed";
+		pthread_rwlock_unlock(&sb->lock);
+	}
+	if (why) {
+		if (*why)
+			log_info("sandbox: worker %d of %s retired: %s", (int)w->pid, w->plugin, why);
+		worker_retire(w);
+		return;
+	}
+	w->idle_since = monotonic_ms();
+	w->idle_cpu_ns = cpu_ns(w->cpu_clock);
+	pool_put(sb->pool, w);
+	worker_retire_list(pool_trim(sb->pool, sb->pool_max));
+}
+
+/* One execution on worker w, served by the broker: fills res and says
+ * whether w may serve again. */
+static int execute(struct sandbox *sb, struct worker *w, const json_t *entry, const char *block, const json_t *config,
+                   const json_t *inputs, const struct run_limits *lim, const volatile int *cancel, int64_t t0,
+                   struct run_result *res)
+{
+	struct broker_run b = { .stopped = -1, .violation = -1 };
+	int64_t cpu0 = cpu_ns(w->cpu_clock);
+	int reusable = 0;
+	if (!w->once && set_limits(w, lim, cpu0) < 0) {
+		set_outcome(res, RUN_ERROR, "the sandbox could not set the block's limits: prlimit: %s", strerror(errno));
+		return 0;
+	}
+	b.chan = w->chan;
+	b.declared = json_object_get(entry, "outputs");
+	b.output_max = lim->output_bytes;
+	b.started = t0;
+	b.deadline = t0 + lim->wall_ms;
+	b.egress = &sb->egress;
+	b.secrets = sb->secrets;
+	b.res = res;
+	b.cancel = cancel;
+	b.cpu_clock = w->cpu_clock;
+	b.cpu_deadline_ns = cpu0 + (int64_t)lim->cpu_ms * 1000000LL + 1000000000LL;
+	json_t *run_frame = json_pack("{s:s, s:O?, s:O?}", "block", block, "config", config, "inputs", inputs);
+	broker_serve(&b, run_frame);
+	json_decref(run_frame);
+	int64_t cpu1 = cpu_ns(w->cpu_clock);
+	res->cpu_ms = cpu0 >= 0 && cpu1 >= cpu0 ? (long)((cpu1 - cpu0) / 1000000) : 0;
+	if (b.finished && b.stopped < 0 && !b.leftover) {
+		/* The worker lives on: the outcome is what it said. */
+		uint64_t rss = rss_bytes(w->pid);
+		res->maxrss_kb = (long)(rss >> 10);
+		decide(res, &b, 0, lim);
+		w->executions++;
+		reusable = 1;
+	} else {
+		int timed_out = 0;
+		json_t *end = await_end(w->reply, b.stopped >= 0 || b.finished, b.deadline, &timed_out);
+		if (timed_out && b.stopped < 0) {
+			b.stopped = RUN_TIMEOUT;
+			b.message = xstrdup("the block ran longer than its wall-clock limit and was killed");
+		}
+		if (!json_is_integer(json_object_get(end, "status"))) {
+			set_outcome(res, RUN_ERROR, "the sandbox zygote died during this step: axond is starting a new one; run the step again");
+			sandbox_zygote_lost(sb, w->zygote_gen);
+		} else {
+			res->maxrss_kb = (long)json_integer_value(json_object_get(end, "maxrss_kb"));
+			if (!res->cpu_ms)
+				res->cpu_ms = (long)json_integer_value(json_object_get(end, "cpu_ms"));
+			decide(res, &b, (int)json_integer_value(json_object_get(end, "status")), lim);
+			if (res->outcome == RUN_TIMEOUT)
+				set_outcome(res, RUN_TIMEOUT, "the block ran longer than its wall-clock limit of %u ms and was killed", lim->wall_ms);
+		}
+		json_decref(end);
+		if (b.changed) {
+			/* The plugin file changed under us: scan now, so that the
+			 * next run finds the new one. */
+			load_registry(sb);
+		}
+	}
+	broker_free(&b);
+	return reusable;
+}
+
 int sandbox_run(struct sandbox *sb, const char *block, const json_t *config, const json_t *inputs,
                 const struct run_limits *asked, struct run_result *res)
 {
 	static const struct run_limits none;
+	char err[600];
 	memset(res, 0, sizeof *res);
 	res->outputs = json_object();
 	res->logs = json_array();
@@ -297,11 +779,31 @@ int sandbox_run(struct sandbox *sb, const char *block, const json_t *config, con
 	if (!asked)
 		asked = &none;
 
-	pthread_rwlock_rdlock(&sb->lock);
-	json_t *entry = json_incref(json_object_get(sb->by_name, block));
-	pthread_rwlock_unlock(&sb->lock);
-	if (!entry) {
+	json_t *entry;
+	unsigned generation;
+	const char *plugin;
+	char *identity, on_disk[PLUGIN_IDENTITY_MAX];
+	for (int scanned = 0;; scanned = 1) {
+		pthread_rwlock_rdlock(&sb->lock);
+		entry = json_incref(json_object_get(sb->by_name, block));
+		generation = sb->generation;
+		plugin = json_string_value(json_object_get(entry, "plugin"));
+		const char *id = json_string_value(json_object_get(json_object_get(sb->registry, "plugins"), plugin ? plugin : ""));
+		identity = id ? xstrdup(id) : NULL;
+		pthread_rwlock_unlock(&sb->lock);
+		/* A plugin file replaced or rewritten since the last scan is
+		 * scanned again before any worker maps it (a stat: a microsecond). */
+		if (scanned || !identity || (plugin_identity(plugin, on_disk, sizeof on_disk) == 0 && !strcmp(on_disk, identity)))
+			break;
+		log_info("sandbox: the plugin %s changed on disk: scanning the plugins again", plugin);
+		json_decref(entry);
+		free(identity);
+		load_registry(sb);
+	}
+	if (!entry || !plugin || !identity) {
 		set_outcome(res, RUN_ERROR, "no plugin provides the block '%s' (axond --list-blocks lists those that load)", block);
+		json_decref(entry);
+		free(identity);
 		return 0;
 	}
 	json_t *bl = json_object_get(entry, "limits");
@@ -311,70 +813,50 @@ int sandbox_run(struct sandbox *sb, const char *block, const json_t *config, con
 	lim.memory_bytes = pick(asked->memory_bytes, (uint64_t)json_integer_value(json_object_get(bl, "memory_bytes")), DEFAULT_MEMORY_BYTES);
 	lim.output_bytes = pick(asked->output_bytes, 0, DEFAULT_OUTPUT_BYTES);
 
-	int rc = -1, chan[2] = { -1, -1 }, reply = -1;
-	json_t *started = NULL, *end = NULL;
-	struct broker_run b = { .stopped = -1, .violation = -1 };
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, chan) < 0) {
-		set_outcome(res, RUN_ERROR, "the sandbox could not make a channel: socketpair: %s", strerror(errno));
-		goto out;
-	}
-	json_t *req = json_pack("{s:s, s:s, s:I, s:I}", "op", "run", "block", block,
-	                        "cpu_ms", (json_int_t)lim.cpu_ms, "memory_bytes", (json_int_t)lim.memory_bytes);
-	reply = ask_zygote(sb, req, chan[1]);
-	json_decref(req);
-	close(chan[1]);
-	started = reply >= 0 ? read_reply(reply, ZYGOTE_MSG_MAX) : NULL;
-	if (!json_is_integer(json_object_get(started, "pid"))) {
-		const char *why = json_string_value(json_object_get(started, "error"));
-		if (why) {
-			set_outcome(res, RUN_ERROR, "the sandbox could not start the block: %s", why);
-			rc = 0;
-		} else {
-			set_outcome(res, RUN_ERROR, "the sandbox zygote is gone (%s): restart axond", reply < 0 ? strerror(errno) : "no answer");
+	/* Warm unless the sandbox, the workflow or a caller without a trust
+	 * domain asks for a fresh process. */
+	int warm = !sb->strict && !asked->strict && asked->domain;
+	struct worker *w = NULL;
+	if (warm) {
+		w = pool_take(sb->pool, plugin, identity, asked->domain);
+		if (w && !worker_fit(w)) {
+			log_info("sandbox: worker %d of %s retired: it died or stirred while idle", (int)w->pid, plugin);
+			worker_retire(w);
+			w = NULL;
 		}
-		goto out;
 	}
-	b.chan = chan[0];
-	b.declared = json_object_get(entry, "outputs");
-	b.output_max = lim.output_bytes;
-	b.started = t0;
-	b.deadline = t0 + lim.wall_ms;
-	b.egress = &sb->egress;
-	b.secrets = sb->secrets;
-	b.res = res;
-	b.cancel = asked->cancel;
-	json_t *run_frame = json_pack("{s:O?, s:O?}", "config", config, "inputs", inputs);
-	broker_serve(&b, run_frame);
-	json_decref(run_frame);
-	int timed_out = 0;
-	end = await_end(reply, b.stopped >= 0, b.deadline, &timed_out);
-	if (timed_out && b.stopped < 0) {
-		b.stopped = RUN_TIMEOUT;
-		b.message = xstrdup("the block ran longer than its wall-clock limit and was killed");
+	int once = !warm;
+	if (warm && !w) {
+		/* A new worker: the least recently used idle one makes room, or,
+		 * when every worker is busy, this one is not kept. */
+		unsigned idle, busy;
+		pool_counts(sb->pool, &idle, &busy);
+		if (idle + busy > sb->pool_max) {
+			if (idle)
+				worker_retire_list(pool_trim(sb->pool, idle - 1));
+			else
+				once = 1;
+		}
 	}
-	if (!json_is_integer(json_object_get(end, "status"))) {
-		set_outcome(res, RUN_ERROR, "the sandbox zygote is gone: restart axond");
-		goto out;
+	int rc = 0;
+	if (!w)
+		w = spawn_worker(sb, plugin, identity, asked->domain, once, lim.cpu_ms, lim.memory_bytes, err, sizeof err);
+	if (!w) {
+		set_outcome(res, RUN_ERROR, "%s", err);
+		rc = -1;
+	} else if (execute(sb, w, entry, block, config, inputs, &lim, asked->cancel, t0, res)) {
+		release_worker(sb, w, (uint64_t)res->maxrss_kb << 10, generation);
+	} else {
+		worker_retire(w);
 	}
-	res->cpu_ms = (long)json_integer_value(json_object_get(end, "cpu_ms"));
-	res->maxrss_kb = (long)json_integer_value(json_object_get(end, "maxrss_kb"));
-	decide(res, &b, (int)json_integer_value(json_object_get(end, "status")), &lim);
-	if (res->outcome == RUN_TIMEOUT)
-		set_outcome(res, RUN_TIMEOUT, "the block ran longer than its wall-clock limit of %u ms and was killed", lim.wall_ms);
-	rc = 0;
-out:
+	if (warm)
+		pool_done(sb->pool, plugin, identity, asked->domain);
 	if (res->outcome != RUN_OK) {
 		json_decref(res->outputs);
 		res->outputs = json_object();
 	}
 	res->elapsed_ms = (long)(monotonic_ms() - t0);
-	broker_free(&b);
-	json_decref(started);
-	json_decref(end);
 	json_decref(entry);
-	if (chan[0] >= 0)
-		close(chan[0]);
-	if (reply >= 0)
-		close(reply);
+	free(identity);
 	return rc;
 }

@@ -1,8 +1,9 @@
-/* The sandbox as the daemon sees it: a zygote process started before any
- * thread, and sandbox_run(), which runs one block in a confined child of the
- * zygote and serves its requests (the broker) until it ends in exactly one
- * outcome. sandbox_run() is thread-safe; everything else is called from the
- * main thread. */
+/* The sandbox as the daemon sees it: a zygote process, and sandbox_run(),
+ * which runs one block execution in a confined worker of the zygote and
+ * serves its requests (the broker) until it ends in exactly one outcome.
+ * Workers stay warm between executions of the same plugin for the same trust
+ * domain (a workflow) unless strict mode asks for a fresh process each time
+ * (docs/security.md). Every function is thread-safe. */
 #ifndef AXON_SANDBOX_H
 #define AXON_SANDBOX_H
 #include <stddef.h>
@@ -42,6 +43,17 @@ struct run_limits {
 	/* When set and it becomes non-zero (from another thread), the block is
 	 * killed within a second and the run ends in RUN_ERROR "cancelled". */
 	const volatile int *cancel;
+	/* The trust domain: executions of one plugin with the same domain may
+	 * share a warm worker (its globals live on). NULL, or strict set: a
+	 * fresh process for this execution. */
+	const char *domain;
+	int strict;
+};
+
+enum sandbox_state {
+	SANDBOX_OK,
+	SANDBOX_RESTARTING, /* the zygote died and another is being started */
+	SANDBOX_FAILING,    /* it keeps dying: started again after a growing pause */
 };
 
 struct run_result {
@@ -54,19 +66,26 @@ struct run_result {
 	long maxrss_kb;
 };
 
-/* Forks the zygote, which scans c->plugin_dirs. Call before creating any
- * thread, after daemonizing (the zygote dies with the thread that started
- * it). The config is copied. Returns NULL with the reason in err. */
+/* Starts the zygote, which has each plugin of c->plugin_dirs described by a
+ * confined worker, and the keeper thread. Call before the threads that run
+ * blocks, after daemonizing. The config is copied. Returns NULL with the
+ * reason in err. */
 struct sandbox *sandbox_start(const struct config *c, char *err, size_t errlen);
-/* Kills the zygote and every running child, reaps the zygote. */
+/* Kills the zygote and every worker, reaps the zygote. */
 void sandbox_stop(struct sandbox *sb);
-/* Rescans the plugin directories (for SIGHUP). Runs already started keep
- * their plugin. 0, or -1 if the zygote is gone. */
+/* Rescans the plugin directories (for SIGHUP; the keeper also does when a
+ * plugin file changes). Executions already started keep their plugin; idle
+ * workers of a changed plugin are retired. 0, or -1 if the zygote is gone. */
 int sandbox_rescan(struct sandbox *sb);
+/* Retires every idle warm worker (tests, and a pool that must drain). */
+void sandbox_drain(struct sandbox *sb);
+/* {"state": "ok"|"restarting"|"failing", "zygote_restarts": N, "mode":
+ * "warm"|"strict", "workers_idle": N, "executions_running": N} */
+json_t *sandbox_health(struct sandbox *sb);
 /* The registry as the zygote loaded it, as registry_to_json() gives it
  * (new reference). */
 json_t *sandbox_registry(struct sandbox *sb);
-pid_t sandbox_zygote_pid(const struct sandbox *sb);
+pid_t sandbox_zygote_pid(struct sandbox *sb);
 /* A number that changes each time the registry is replaced (SIGHUP), for caches of it. */
 unsigned sandbox_registry_generation(struct sandbox *sb);
 

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "log.h"
 #include "plugin/registry.h"
+#include "sandbox/sandbox.h"
 #include "strbuf.h"
 
 static const char *skipped_error(const struct registry *reg, const char *file)
@@ -70,17 +71,40 @@ int main(void)
 	CHECK(reg->nblocks == 2 && reg->nskipped == 0);
 	registry_free(reg);
 
-	/* axond --list-blocks */
+	/* axond --list-blocks: the same, described by confined workers. */
 	struct config c;
 	config_defaults(&c);
 	snprintf(c.plugin_dirs, sizeof c.plugin_dirs, "%s", sb_str(&dir));
-	FILE *f = tmpfile();
-	CHECK(plugin_print_registry_json(&c, f) == 0);
-	rewind(f);
-	j = json_loadf(f, 0, NULL);
+	char err[600];
+	struct sandbox *box = sandbox_start(&c, err, sizeof err);
+	CHECK(box != NULL);
+	j = box ? sandbox_registry(box) : NULL;
 	CHECK(json_array_size(json_object_get(j, "blocks")) == 2);
+	CHECK(json_object_get(j, "plugins") == NULL); /* file identities stay inside the sandbox */
 	json_decref(j);
-	fclose(f);
+	sandbox_stop(box);
 	sb_free(&dir);
+
+	/* What a worker says is checked: forged entries are refused with the reason. */
+	j = json_loads("{\"plugins\": {\"/p.so\": \"1:2:3:4\"}, \"blocks\": ["
+	               "{\"name\": \"a.ok\", \"version\": \"1.0.0\", \"title\": \"A\", \"description\": \"\", \"category\": \"\","
+	               " \"plugin\": \"/p.so\", \"inputs\": [], \"outputs\": [{\"name\": \"out\", \"description\": \"\"}],"
+	               " \"config_schema\": {\"type\": \"object\"}, \"limits\": {\"wall_ms\": 0, \"cpu_ms\": 0, \"memory_bytes\": 0}},"
+	               "{\"name\": \"a.ok\", \"version\": \"1.0.0\", \"title\": \"A\", \"description\": \"\", \"category\": \"\","
+	               " \"plugin\": \"/p.so\", \"inputs\": [], \"outputs\": [], \"config_schema\": {\"type\": \"object\"},"
+	               " \"limits\": {\"wall_ms\": 0, \"cpu_ms\": 0, \"memory_bytes\": 0}},"
+	               "{\"name\": \"Bad Name\"},"
+	               "{\"name\": \"a.port\", \"version\": \"1.0.0\", \"title\": \"A\", \"description\": \"\", \"category\": \"\","
+	               " \"plugin\": \"/p.so\", \"inputs\": [{\"name\": \"../x\", \"description\": \"\"}], \"outputs\": [],"
+	               " \"config_schema\": {\"type\": \"object\"}, \"limits\": {\"wall_ms\": 0, \"cpu_ms\": 0, \"memory_bytes\": 0}},"
+	               "{\"name\": \"a.elsewhere\", \"version\": \"1.0.0\", \"title\": \"A\", \"description\": \"\", \"category\": \"\","
+	               " \"plugin\": \"/other.so\", \"inputs\": [], \"outputs\": [], \"config_schema\": {\"type\": \"object\"},"
+	               " \"limits\": {\"wall_ms\": 0, \"cpu_ms\": 0, \"memory_bytes\": 0}}]}", 0, NULL);
+	CHECK(j != NULL);
+	registry_check_json(j);
+	CHECK(json_array_size(json_object_get(j, "blocks")) == 1);
+	CHECK(json_array_size(json_object_get(j, "skipped")) == 4);
+	CHECK(strstr(json_string_value(json_object_get(json_array_get(json_object_get(j, "skipped"), 0), "error")), "already provided") != NULL);
+	json_decref(j);
 	return t_done("test_loader");
 }

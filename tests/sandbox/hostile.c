@@ -7,9 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -193,6 +195,61 @@ static int bad_port(struct axon_ctx *ctx, const json_t *in, const json_t *cfg)
 	return axon_emit(ctx, "elsewhere", json_true()) == 0 ? AXON_OK : AXON_FAIL;
 }
 
+/* A global that lives as long as the worker: warm executions of one
+ * workflow see it grow; another workflow, or strict mode, never does. */
+static int counter_value;
+
+static int counter(struct axon_ctx *ctx, const json_t *in, const json_t *cfg)
+{
+	counter_value++;
+	return axon_emit(ctx, "out", json_pack("{s:i, s:i}", "count", counter_value, "pid", (int)getpid())) == 0 ? AXON_OK : AXON_FAIL;
+}
+
+/* inputs: {"in": MiB} leaked (touched, never freed) at each execution. */
+static int leak(struct axon_ctx *ctx, const json_t *in, const json_t *cfg)
+{
+	size_t n = (size_t)json_integer_value(json_object_get(in, "in")) << 20;
+	char *p = malloc(n);
+	if (!p)
+		return axon_fail(ctx, "no memory");
+	memset(p, 1, n);
+	return axon_emit(ctx, "out", json_pack("{s:i}", "pid", (int)getpid())) == 0 ? AXON_OK : AXON_FAIL;
+}
+
+/* inputs: {"in": ms} of CPU burnt, then ok. */
+static int spin(struct axon_ctx *ctx, const json_t *in, const json_t *cfg)
+{
+	long ms = (long)json_integer_value(json_object_get(in, "in"));
+	struct timespec t0, t;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
+	do
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+	while ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 < ms);
+	return axon_emit(ctx, "out", json_pack("{s:i}", "pid", (int)getpid())) == 0 ? AXON_OK : AXON_FAIL;
+}
+
+/* A system call of another ABI: getpid through x32 and through int 0x80. */
+static int x32_call(struct axon_ctx *ctx, const json_t *in, const json_t *cfg)
+{
+#if defined(__x86_64__)
+	long rc = syscall(0x40000000L | 39);
+	return axon_fail(ctx, "x32 getpid returned %ld", rc);
+#else
+	return axon_fail(ctx, "not x86-64");
+#endif
+}
+
+static int int80_call(struct axon_ctx *ctx, const json_t *in, const json_t *cfg)
+{
+#if defined(__x86_64__)
+	long rc = 20; /* getpid on i386 */
+	__asm__ volatile("int $0x80" : "+a"(rc) : : "memory");
+	return axon_fail(ctx, "int 0x80 getpid returned %ld", rc);
+#else
+	return axon_fail(ctx, "not x86-64");
+#endif
+}
+
 static const struct axon_port in_ports[] = { { "in", "anything" }, { "pid", "for kill_parent" }, { NULL, NULL } };
 static const struct axon_port out_ports[] = { { "out", "an object" }, { NULL, NULL } };
 
@@ -223,6 +280,11 @@ static const struct axon_block blocks[] = {
 	HOSTILE("sleep_forever", sleep_forever),
 	HOSTILE("bad_port", bad_port),
 	HOSTILE("leak_secret", leak_secret),
+	HOSTILE("counter", counter),
+	HOSTILE("leak", leak),
+	HOSTILE("spin", spin),
+	HOSTILE("x32_call", x32_call),
+	HOSTILE("int80_call", int80_call),
 };
 
 AXON_PLUGIN("hostile", blocks)

@@ -1,5 +1,7 @@
-/* 50 runs at once from 50 threads, good and bad mixed: every run gets its own
- * outcome, and afterwards no process and no fd is left behind (/proc). */
+/* 50 runs at once from 50 threads, good and bad mixed, in strict mode; then
+ * 200 at once across 20 workflows in warm workers: every run gets its own
+ * outcome, and once the pool drains no process and no fd is left behind
+ * (/proc). */
 #include "build-config.h"
 
 #include <dirent.h>
@@ -15,10 +17,17 @@
 #include "sandbox/sandbox.h"
 
 #define RUNS 50
+#define WARM_RUNS 200
+#define WORKFLOWS 20
 
 static struct sandbox *sb;
-static enum run_outcome got[RUNS];
-static int run_rc[RUNS];
+static enum run_outcome got[WARM_RUNS];
+static int run_rc[WARM_RUNS];
+static const char *const domains[WORKFLOWS] = {
+	"workflow 1", "workflow 2", "workflow 3", "workflow 4", "workflow 5", "workflow 6", "workflow 7",
+	"workflow 8", "workflow 9", "workflow 10", "workflow 11", "workflow 12", "workflow 13", "workflow 14",
+	"workflow 15", "workflow 16", "workflow 17", "workflow 18", "workflow 19", "workflow 20",
+};
 
 static const char *block_of(int i)
 {
@@ -29,7 +38,8 @@ static void *one_run(void *arg)
 {
 	int i = (int)(intptr_t)arg;
 	struct run_result r;
-	run_rc[i] = sandbox_run(sb, block_of(i), NULL, NULL, NULL, &r);
+	struct run_limits warm = { .domain = domains[i % WORKFLOWS] };
+	run_rc[i] = sandbox_run(sb, block_of(i), NULL, NULL, i >= RUNS ? &warm : NULL, &r);
 	got[i] = r.outcome;
 	run_result_free(&r);
 	return NULL;
@@ -101,11 +111,31 @@ int main(void)
 			CHECK_STR(run_outcome_name(got[i]), run_outcome_name(want));
 		}
 	}
+	/* Warm: the second hundred and more run while the first are busy. */
+	pthread_t w[WARM_RUNS];
+	for (int i = RUNS; i < WARM_RUNS; i++)
+		CHECK(pthread_create(&w[i], NULL, one_run, (void *)(intptr_t)i) == 0);
+	for (int i = 0; i < RUNS; i++)
+		CHECK(pthread_create(&w[i], NULL, one_run, (void *)(intptr_t)(i + WARM_RUNS - RUNS)) == 0);
+	for (int i = 0; i < WARM_RUNS; i++)
+		pthread_join(w[i], NULL);
+	for (int i = RUNS; i < WARM_RUNS; i++) {
+		enum run_outcome want = i % 5 == 4 ? RUN_CRASH : i % 5 == 3 ? RUN_VIOLATION : RUN_OK;
+		CHECK(run_rc[i] == 0);
+		CHECK_STR(run_outcome_name(got[i]), run_outcome_name(want));
+	}
+	json_t *h = sandbox_health(sb);
+	printf("after the warm runs: %lld idle workers\n", (long long)json_integer_value(json_object_get(h, "workers_idle")));
+	CHECK(json_integer_value(json_object_get(h, "workers_idle")) > 0);
+	json_decref(h);
+	sandbox_drain(sb);
 	int fds_after = count_entries("/proc/self/fd"), zfds_after = settled_count(zfd, zfds_before);
 	printf("fds: daemon %d -> %d, zygote %d -> %d; zygote children now %d\n", fds_before, fds_after,
 	       zfds_before, zfds_after, zygote_children(sandbox_zygote_pid(sb)));
 	CHECK(fds_after == fds_before);
 	CHECK(zfds_after == zfds_before);
+	for (int i = 0; i < 100 && zygote_children(sandbox_zygote_pid(sb)) != 0; i++)
+		usleep(10000); /* retired workers are being reaped */
 	CHECK(zygote_children(sandbox_zygote_pid(sb)) == 0);
 	pid_t z = sandbox_zygote_pid(sb);
 	sandbox_stop(sb);

@@ -79,21 +79,27 @@ int main(void)
 		{ "hostile.bad_port", NULL, { 0 }, RUN_BAD_OUTPUT, "'elsewhere'" },
 		{ "hostile.fail", NULL, { 0 }, RUN_ERROR, "the input was refused" },
 		{ "hostile.no_such_block", NULL, { 0 }, RUN_ERROR, "no plugin provides" },
+		{ "hostile.x32_call", NULL, { 0 }, RUN_VIOLATION, "x32 ABI" },
 	};
+	/* Each case in strict mode (a fresh process), then in a warm worker. */
+	static const char *const domains[] = { NULL, "workflow 1" };
 	log_open("stderr", LOG_LVL_WARN);
 	snprintf(pid_input, sizeof pid_input, "{\"pid\": %d}", (int)getpid());
 	struct sandbox *sb = start();
 	CHECK(sb != NULL);
 	if (!sb)
 		return t_done("test_hostile");
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		const struct hostile_case *c = &cases[i];
+	for (size_t i = 0; i < 2 * sizeof cases / sizeof cases[0]; i++) {
+		const struct hostile_case *c = &cases[i % (sizeof cases / sizeof cases[0])];
+		const char *domain = domains[i / (sizeof cases / sizeof cases[0])];
+		struct run_limits lim = c->limits;
+		lim.domain = domain;
 		struct run_result r;
 		json_t *inputs = c->inputs ? json_loads(c->inputs, 0, NULL) : NULL;
-		int rc = sandbox_run(sb, c->block, NULL, inputs, &c->limits, &r);
+		int rc = sandbox_run(sb, c->block, NULL, inputs, &lim, &r);
 		json_decref(inputs);
 		CHECK(rc == 0);
-		printf("%-24s %-16s %s\n", c->block, run_outcome_name(r.outcome), r.message ? r.message : "");
+		printf("%-6s %-24s %-16s %s\n", domain ? "warm" : "strict", c->block, run_outcome_name(r.outcome), r.message ? r.message : "");
 		if (!sanitizer_took_sigsys(&r, c->message)) {
 			CHECK_STR(run_outcome_name(r.outcome), run_outcome_name(c->want));
 			CHECK_CONTAINS(r.message, c->message);
@@ -102,12 +108,21 @@ int main(void)
 		run_result_free(&r);
 		/* The daemon and the zygote are alive, and the next run is fine. */
 		CHECK(kill(sandbox_zygote_pid(sb), 0) == 0);
-		rc = sandbox_run(sb, "hostile.noop", NULL, NULL, NULL, &r);
+		struct run_limits same = { .domain = domain };
+		rc = sandbox_run(sb, "hostile.noop", NULL, NULL, &same, &r);
 		CHECK(rc == 0 && r.outcome == RUN_OK && json_object_get(r.outputs, "out"));
 		run_result_free(&r);
 	}
-	/* A block sees an empty environment. */
+	/* int 0x80 is an i386 call where the kernel emulates i386, a crash where not. */
+	struct run_limits warm = { .domain = "workflow 1" };
 	struct run_result r;
+	sandbox_run(sb, "hostile.int80_call", NULL, NULL, &warm, &r);
+	printf("warm   hostile.int80_call       %-16s %s\n", run_outcome_name(r.outcome), r.message);
+	CHECK(r.outcome == RUN_VIOLATION || r.outcome == RUN_CRASH);
+	if (r.outcome == RUN_VIOLATION)
+		CHECK_CONTAINS(r.message, "i386");
+	run_result_free(&r);
+	/* A block sees an empty environment. */
 	sandbox_run(sb, "hostile.read_env", NULL, NULL, NULL, &r);
 	CHECK(r.outcome == RUN_OK);
 	CHECK(json_integer_value(json_object_get(json_object_get(r.outputs, "out"), "count")) == 0);

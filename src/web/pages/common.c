@@ -3,11 +3,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "crypto.h"
+#include "sandbox/sandbox.h"
 #include "web/pages/pages.h"
 
 void reply_invalid(struct request *r, const char *template, json_t *model, json_t *errors)
@@ -78,12 +80,25 @@ void home_get(struct request *r)
 	reply_redirect(r, n ? "/login" : "/setup");
 }
 
+/* 200 while blocks can run (also while a dead zygote is being replaced, a
+ * matter of milliseconds); 503 when the sandbox keeps failing. */
 void health_get(struct request *r)
 {
-	if (r->json)
-		reply_raw(r, 200, "application/json", "{\"status\":\"ok\"}", 15);
-	else
-		reply_raw(r, 200, "text/plain; charset=utf-8", "ok\n", 3);
+	json_t *sandbox = sandbox_health(r->app->sandbox);
+	const char *state = json_string_value(json_object_get(sandbox, "state"));
+	int ok = strcmp(state, "failing") != 0;
+	if (r->json) {
+		json_t *h = json_pack("{s:s, s:O}", "status", ok ? "ok" : "sandbox failing", "sandbox", sandbox);
+		char *s = json_dumps(h, JSON_COMPACT);
+		reply_raw(r, ok ? 200 : 503, "application/json", s, strlen(s));
+		free(s);
+		json_decref(h);
+	} else {
+		char text[64];
+		int n = snprintf(text, sizeof text, "%s\n", !strcmp(state, "ok") ? "ok" : !ok ? "sandbox failing" : "ok (sandbox restarting)");
+		reply_raw(r, ok ? 200 : 503, "text/plain; charset=utf-8", text, (size_t)n);
+	}
+	json_decref(sandbox);
 }
 
 static const char *content_type_of(const char *name)
