@@ -42,6 +42,7 @@
 #define KEEPER_TICK_MS 500       /* how often the keeper looks around */
 #define PLUGIN_CHECK_MS 2000     /* how often plugin files are checked for changes */
 #define PREWARM_WINDOW_MS 10000  /* "lately", for starting workers ahead of need */
+#define RSS_CHECK_EVERY 4        /* executions between two looks at a warm worker's memory */
 
 struct sandbox {
 	/* The zygote: ctl and pid change when it is started again; zlock is
@@ -70,6 +71,7 @@ struct sandbox {
 	uint64_t worker_max_rss;
 
 	pthread_t keeper;
+	pthread_mutex_t prewarm_mu; /* held while the keeper starts a worker ahead of need */
 	pthread_mutex_t keeper_mu;
 	pthread_cond_t keeper_wake;
 	int stopping;
@@ -334,6 +336,7 @@ static void *keeper_main(void *arg)
 		}
 		char *plugin = NULL, *identity = NULL, *domain = NULL, err[300];
 		unsigned idle, busy;
+		pthread_mutex_lock(&sb->prewarm_mu);
 		pool_counts(sb->pool, &idle, &busy);
 		if (!sb->strict && idle + busy < sb->pool_max &&
 		    pool_shortfall(sb->pool, monotonic_ms(), PREWARM_WINDOW_MS, &plugin, &identity, &domain)) {
@@ -343,6 +346,7 @@ static void *keeper_main(void *arg)
 				pool_put(sb->pool, w);
 			}
 		}
+		pthread_mutex_unlock(&sb->prewarm_mu);
 		free(plugin);
 		free(identity);
 		free(domain);
@@ -362,6 +366,7 @@ struct sandbox *sandbox_start(const struct config *c, char *err, size_t errlen)
 	pthread_rwlock_init(&sb->zlock, NULL);
 	pthread_rwlock_init(&sb->lock, NULL);
 	pthread_mutex_init(&sb->keeper_mu, NULL);
+	pthread_mutex_init(&sb->prewarm_mu, NULL);
 	pthread_cond_init(&sb->keeper_wake, NULL);
 	snprintf(sb->log_dest, sizeof sb->log_dest, "%s", c->log);
 	sb->log_level = c->log_level;
@@ -422,6 +427,7 @@ void sandbox_stop(struct sandbox *sb)
 	pthread_rwlock_destroy(&sb->lock);
 	pthread_rwlock_destroy(&sb->zlock);
 	pthread_mutex_destroy(&sb->keeper_mu);
+	pthread_mutex_destroy(&sb->prewarm_mu);
 	pthread_cond_destroy(&sb->keeper_wake);
 	free(sb);
 }
@@ -471,8 +477,10 @@ json_t *sandbox_health(struct sandbox *sb)
 
 void sandbox_drain(struct sandbox *sb)
 {
+	pthread_mutex_lock(&sb->prewarm_mu);
 	pool_forget_demand(sb->pool);
 	worker_retire_list(pool_remove_if(sb->pool, NULL, NULL));
+	pthread_mutex_unlock(&sb->prewarm_mu);
 }
 
 void run_result_free(struct run_result *res)
@@ -524,12 +532,12 @@ static void decide(struct run_result *res, const struct broker_run *b, int statu
 		set_outcome(res, RUN_VIOLATION, "the block made the system call '%s', which blocks may not make "
 		            "(a block does no I/O of its own: it asks the host through ctx->host)",
 		            policy_syscall_name(b->violation, name, sizeof name));
-	else if (sig == SIGSYS && !b->finished)
-		set_outcome(res, RUN_VIOLATION, "the block made a system call that blocks may not make, with SIGSYS blocked "
-		            "so that it could not be reported (another ABI's call, or a forbidden one)");
 	else if (b->memory)
 		set_outcome(res, RUN_MEMORY_LIMIT, "the block ran out of its memory limit of %llu MiB",
 		            (unsigned long long)(lim->memory_bytes >> 20));
+	else if (sig == SIGSYS && !b->signal && !b->finished)
+		set_outcome(res, RUN_VIOLATION, "the block made a system call that blocks may not make, with SIGSYS blocked "
+		            "so that it could not be reported (another ABI's call, or a forbidden one)");
 	else if (sig == SIGXCPU || (sig == SIGKILL && res->cpu_ms >= (long)lim->cpu_ms))
 		set_outcome(res, RUN_CPU_LIMIT, "the block used more than its CPU time limit of %u ms and was killed", lim->cpu_ms);
 	else if (b->signal || sig)
@@ -732,9 +740,11 @@ static int execute(struct sandbox *sb, struct worker *w, const json_t *entry, co
 	int64_t cpu1 = cpu_ns(w->cpu_clock);
 	res->cpu_ms = cpu0 >= 0 && cpu1 >= cpu0 ? (long)((cpu1 - cpu0) / 1000000) : 0;
 	if (b.finished && b.stopped < 0 && !b.leftover) {
-		/* The worker lives on: the outcome is what it said. */
-		uint64_t rss = rss_bytes(w->pid);
-		res->maxrss_kb = (long)(rss >> 10);
+		/* The worker lives on: the outcome is what it said. Its memory is
+		 * read every few executions (a read of /proc costs more than the
+		 * rest of an execution's bookkeeping). */
+		if (w->executions % RSS_CHECK_EVERY == 0)
+			res->maxrss_kb = (long)(rss_bytes(w->pid) >> 10);
 		decide(res, &b, 0, lim);
 		w->executions++;
 		reusable = 1;

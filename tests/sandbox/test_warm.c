@@ -63,7 +63,7 @@ static void globals_stay_within_a_workflow(void)
 	/* A failed execution (error) keeps the worker; a crash does not. */
 	CHECK(run("hostile.fail", "workflow 1", 0, NULL, NULL) == RUN_ERROR);
 	CHECK(run("hostile.counter", "workflow 1", 0, &count, &pid) == RUN_OK && count == 4 && pid == first_pid);
-	CHECK(run("hostile.segfault", "workflow 1", 0, NULL, NULL) == RUN_CRASH);
+	CHECK(run("hostile.close_channel", "workflow 1", 0, NULL, NULL) == RUN_CRASH);
 	CHECK(run("hostile.counter", "workflow 1", 0, &count, &pid) == RUN_OK && count == 1 && pid != first_pid);
 }
 
