@@ -536,8 +536,8 @@ static void decide(struct run_result *res, const struct broker_run *b, int statu
 		set_outcome(res, RUN_MEMORY_LIMIT, "the block ran out of its memory limit of %llu MiB",
 		            (unsigned long long)(lim->memory_bytes >> 20));
 	else if (sig == SIGSYS && !b->signal && !b->finished)
-		set_outcome(res, RUN_VIOLATION, "the block made a system call that blocks may not make, with SIGSYS blocked "
-		            "so that it could not be reported (another ABI's call, or a forbidden one)");
+		set_outcome(res, RUN_VIOLATION, "the block made a system call which blocks may not make, and it could not be "
+		            "reported (SIGSYS was blocked or taken over): another ABI's call, or a forbidden one");
 	else if (sig == SIGXCPU || (sig == SIGKILL && res->cpu_ms >= (long)lim->cpu_ms))
 		set_outcome(res, RUN_CPU_LIMIT, "the block used more than its CPU time limit of %u ms and was killed", lim->cpu_ms);
 	else if (b->signal || sig)

@@ -158,7 +158,10 @@ static json_t *read_description(int fd, pid_t pid, char *why, size_t whylen)
 		;
 	if (m || n == 0)
 		return m;
-	if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL)
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS)
+		snprintf(why, whylen, "while loading, the plugin made a system call which plugins may not make "
+		         "(unreported: SIGSYS was blocked or taken over)");
+	else if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL)
 		snprintf(why, whylen, "loading it crashed with signal SIG%s (in a constructor of the plugin?)",
 		         sigabbrev_np(WTERMSIG(status)) ? sigabbrev_np(WTERMSIG(status)) : "?");
 	else

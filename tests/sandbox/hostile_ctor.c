@@ -66,6 +66,8 @@ __attribute__((constructor)) static void hostile_constructor(void)
 	case CTOR_HANG:
 		for (volatile unsigned long i = 0;; i++)
 			;
+	default: /* DTOR_WRITE: its destructor does the harm */
+		break;
 	}
 	snprintf(said, sizeof said, "the constructor got fd %d", fd);
 }
