@@ -233,16 +233,18 @@ static int different_zygote(const struct worker *w, void *arg)
 
 /* The zygote died: say why, and start another, at once the first time and
  * then after a growing pause while it keeps dying. The workers died with it. */
-static void heal_zygote(struct sandbox *sb, int64_t *next_try, int64_t *pause_ms)
+static void heal_zygote(struct sandbox *sb, const int *reaped, int64_t *next_try, int64_t *pause_ms)
 {
-	int status = 0;
+	int status = reaped ? *reaped : 0;
 	pthread_rwlock_rdlock(&sb->zlock);
 	pid_t pid = sb->zygote;
 	pthread_rwlock_unlock(&sb->zlock);
 	if (pid > 0) {
-		kill(pid, SIGKILL);
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
+		if (!reaped) { /* a request found it broken: make sure it is gone */
+			kill(pid, SIGKILL);
+			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+				;
+		}
 		if (WIFSIGNALED(status))
 			log_error("sandbox: the zygote %d was killed by signal SIG%s; its workers died with it",
 			          (int)pid, sigabbrev_np(WTERMSIG(status)) ? sigabbrev_np(WTERMSIG(status)) : "?");
@@ -320,12 +322,14 @@ static void *keeper_main(void *arg)
 		pthread_mutex_unlock(&sb->keeper_mu);
 
 		pid_t z = sb->zygote;
-		if (!broken && z > 0 && waitpid(z, NULL, WNOHANG) == 0) {
+		int status = 0;
+		pid_t ended = z > 0 ? waitpid(z, &status, WNOHANG) : -1;
+		if (!broken && ended == 0) {
 			/* alive */
 		} else {
 			if (monotonic_ms() - last_heal > 60000)
 				next_try = 0, pause_ms = 1000; /* it lived a minute: start afresh */
-			heal_zygote(sb, &next_try, &pause_ms);
+			heal_zygote(sb, ended == z ? &status : NULL, &next_try, &pause_ms);
 			last_heal = monotonic_ms();
 		}
 		worker_retire_list(pool_remove_if(sb->pool, idle_too_long, &sb->worker_idle_ms));

@@ -5,7 +5,8 @@
 # deliveries, a manual run with for_each and a branch, an invalid workflow
 # refused with its problems, flow.call, the error workflow, a kill -9 of
 # axond in the middle of a slow run (after a restart the run completes and no
-# finished step runs twice), and a schedule's missed tick firing once.
+# finished step runs twice), a schedule's missed tick firing once, and a
+# killed sandbox zygote replaced.
 # shellcheck source=lib.sh
 . "$top_srcdir/tests/integration/lib.sh"
 it_init
@@ -256,6 +257,21 @@ it_wait_sql "SELECT count(*) > 0 FROM runs WHERE workflow_id = $HOURLY" 1
 sleep 3
 check_eq "$(sql "SELECT count(*) || ' ' || trigger FROM runs WHERE workflow_id = $HOURLY")" "1 schedule" \
 	"three days of missed hourly ticks fire one run"
+
+echo "# a killed sandbox zygote is replaced, and /healthz says so"
+zygote=$(pgrep -P "$AXOND_PID" | head -n 1)
+kill -KILL "$zygote"
+for _ in $(seq 50); do
+	req GET /healthz -H "Accept: application/json"
+	[ "$(jqb .sandbox.zygote_restarts)" = 1 ] && break
+	sleep 0.1
+done
+check_json .sandbox.zygote_restarts 1 "/healthz counts the zygote's restart"
+check_json .sandbox.state ok "... and the sandbox is ok again"
+check_eq "$(pgrep -P "$AXOND_PID" | grep -cvx "$zygote")" 1 "a new zygote runs"
+check_eq "$(grep -c "zygote $zygote was killed by signal SIGKILL" "$IT_TMP/axond.log")" 1 "the log says why the old one died"
+req POST "$HOOK?n=2" -H 'Content-Type: application/json' --data '{"name": "Bo"}'
+check_eq "$(cat "$BODY")" "Hello Bo x2" "workflows run again"
 
 echo "# the runs pages"
 req GET "/runs?workflow=$GREETER" "${API[@]}"

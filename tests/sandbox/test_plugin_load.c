@@ -72,7 +72,7 @@ int main(void)
 	static const char *const files[] = { "ctor_write", "ctor_read", "ctor_tcp", "ctor_unix", "ctor_fork",
 	                                     "ctor_exec", "ctor_crash", "ctor_hang", "dtor_write" };
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
-		sb_printf(&dirs, "%s%s/tests/sandbox/.libs/%s.so", i ? ":" : "", top ? top : ".", files[i]);
+		sb_printf(&dirs, "%s%s/tests/sandbox/ctor/.libs/%s.so", i ? ":" : "", top ? top : ".", files[i]);
 	snprintf(c.plugin_dirs, sizeof c.plugin_dirs, "%s", sb_str(&dirs));
 	sb_free(&dirs);
 	unlink("/tmp/axon-ctor-was-here");
