@@ -408,12 +408,7 @@ static void test_speed(void)
 		       "action=\"/workflows/12\"><input type=\"hidden\" name=\"csrf\" value=\"token\">"
 		       "<button>Run</button></form></td></tr>");
 	printf("list page, 50 rows: %.1f us per render, %zu bytes\n", us, out.len);
-	CHECK(ok);
-#ifdef AXON_SANITIZERS
-	CHECK(us < 10000); /* ASan and UBSan cost several times */
-#else
-	CHECK(us < 1000);
-#endif
+	CHECK(ok); /* the time is a figure, not a check: make bench measures speed */
 	sb_free(&out);
 	json_decref(m);
 	templates_free(t);
