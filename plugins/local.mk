@@ -1,43 +1,46 @@
-# plugins: the core blocks, each its own .so built against the SDK header
-# only, exactly as a community author would (see sdk/README.md). After
-# `make`, they are in plugins/.libs/ of the build tree.
+# plugins: the core blocks, one plugin (.so) per family, each built against
+# the SDK header only, exactly as a community author would (see
+# sdk/README.md). A family is a folder: one file per block, blocks.h listing
+# them, family.c making the plugin, and each block's fixtures (BLOCK.json)
+# beside its source, run through axon-block test by tests/sandbox. The files
+# at the top are shared by the families. After `make`, the .so files are in
+# plugins/.libs/ of the build tree.
 plugindir = $(pkglibdir)/plugins
-plugin_LTLIBRARIES = plugins/text_template.la plugins/json_set.la plugins/flow_if.la \
-	plugins/http_request.la plugins/html_extract.la
+plugin_LTLIBRARIES = plugins/flow.la plugins/data.la plugins/text.la plugins/net.la
 
-PLUGIN_CPPFLAGS = -I$(top_srcdir)/sdk/include
+PLUGIN_CPPFLAGS = -I$(top_srcdir)/sdk/include -I$(top_srcdir)/plugins
 PLUGIN_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
 PLUGIN_LDFLAGS = -module -avoid-version -shared $(AM_LDFLAGS)
+PLUGIN_SHARED = plugins/family.h plugins/json_path.c plugins/json_path.h plugins/shape.c plugins/shape.h
 
-plugins_text_template_la_SOURCES = plugins/text_template.c plugins/json_path.c plugins/json_path.h
-plugins_text_template_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
-plugins_text_template_la_CFLAGS = $(PLUGIN_CFLAGS)
-plugins_text_template_la_LDFLAGS = $(PLUGIN_LDFLAGS)
-plugins_text_template_la_LIBADD = $(JANSSON_LIBS)
+plugins_flow_la_SOURCES = $(PLUGIN_SHARED) plugins/compare.c plugins/compare.h plugins/flow/blocks.h plugins/flow/family.c \
+	plugins/flow/if.c
+plugins_flow_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
+plugins_flow_la_CFLAGS = $(PLUGIN_CFLAGS)
+plugins_flow_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+plugins_flow_la_LIBADD = $(JANSSON_LIBS)
 
-plugins_json_set_la_SOURCES = plugins/json_set.c plugins/json_path.c plugins/json_path.h
-plugins_json_set_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
-plugins_json_set_la_CFLAGS = $(PLUGIN_CFLAGS)
-plugins_json_set_la_LDFLAGS = $(PLUGIN_LDFLAGS)
-plugins_json_set_la_LIBADD = $(JANSSON_LIBS)
+plugins_data_la_SOURCES = $(PLUGIN_SHARED) plugins/data/blocks.h plugins/data/family.c \
+	plugins/data/json_set.c
+plugins_data_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
+plugins_data_la_CFLAGS = $(PLUGIN_CFLAGS)
+plugins_data_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+plugins_data_la_LIBADD = $(JANSSON_LIBS)
 
-plugins_flow_if_la_SOURCES = plugins/flow_if.c plugins/json_path.c plugins/json_path.h
-plugins_flow_if_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
-plugins_flow_if_la_CFLAGS = $(PLUGIN_CFLAGS)
-plugins_flow_if_la_LDFLAGS = $(PLUGIN_LDFLAGS)
-plugins_flow_if_la_LIBADD = $(JANSSON_LIBS)
+plugins_text_la_SOURCES = $(PLUGIN_SHARED) plugins/text/blocks.h plugins/text/family.c \
+	plugins/text/template.c plugins/text/html_extract.c
+plugins_text_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
+plugins_text_la_CFLAGS = $(PLUGIN_CFLAGS)
+plugins_text_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+plugins_text_la_LIBADD = $(XML_LIBS) $(JANSSON_LIBS)
 
-plugins_http_request_la_SOURCES = plugins/http_request.c
-plugins_http_request_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
-plugins_http_request_la_CFLAGS = $(PLUGIN_CFLAGS)
-plugins_http_request_la_LDFLAGS = $(PLUGIN_LDFLAGS)
-plugins_http_request_la_LIBADD = $(JANSSON_LIBS)
+plugins_net_la_SOURCES = $(PLUGIN_SHARED) plugins/net/blocks.h plugins/net/family.c \
+	plugins/net/http_request.c
+plugins_net_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
+plugins_net_la_CFLAGS = $(PLUGIN_CFLAGS)
+plugins_net_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+plugins_net_la_LIBADD = $(JANSSON_LIBS)
 
-plugins_html_extract_la_SOURCES = plugins/html_extract.c
-plugins_html_extract_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
-plugins_html_extract_la_CFLAGS = $(PLUGIN_CFLAGS)
-plugins_html_extract_la_LDFLAGS = $(PLUGIN_LDFLAGS)
-plugins_html_extract_la_LIBADD = $(XML_LIBS) $(JANSSON_LIBS)
-
-# Fixtures of each block, run through axon-block test by tests/sandbox.
-EXTRA_DIST += plugins/fixtures
+# Each block's fixtures, beside its source.
+EXTRA_DIST += plugins/flow/if.json plugins/data/json_set.json plugins/text/template.json plugins/text/html_extract.json \
+	plugins/net/http_request.json.in plugins/net/http_refused.json.in

@@ -1,8 +1,8 @@
 /* text.template: fills "{{ path }}" placeholders from the inputs. */
-#include <axon/block.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "text/blocks.h"
 #include "json_path.h"
 
 static int fill(struct axon_ctx *ctx, const char *tpl, const json_t *inputs, int missing_empty, json_t **out)
@@ -82,7 +82,7 @@ static const struct axon_port outputs[] = {
 	{ NULL, NULL },
 };
 
-static const struct axon_block blocks[] = { {
+const struct axon_block text_template_block = {
 	.name = "text.template",
 	.version = "1.0.0",
 	.title = "Fill a template",
@@ -95,6 +95,4 @@ static const struct axon_block blocks[] = { {
 		"\"missing\": {\"type\": \"string\", \"title\": \"A missing value\", \"enum\": [\"error\", \"empty\"], \"default\": \"error\"}},"
 		"\"required\": [\"template\"]}",
 	.run = run,
-} };
-
-AXON_PLUGIN("text", blocks)
+};

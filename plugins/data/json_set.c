@@ -1,13 +1,14 @@
 /* json.set: renames, removes and sets fields of an object. */
-#include <axon/block.h>
+#include "data/blocks.h"
 
 #include "json_path.h"
+#include "shape.h"
 
 static int run(struct axon_ctx *ctx, const json_t *inputs, const json_t *config)
 {
 	const json_t *in = json_object_get(inputs, "in");
 	if (!json_is_object(in))
-		return axon_fail(ctx, "the input 'in' must be a JSON object (it is %s)", in ? "another kind of value" : "not connected");
+		return shape_fail(ctx, "in", "", "an object", in);
 	json_t *out = json_deep_copy(in);
 	const char *key;
 	json_t *v;
@@ -45,7 +46,7 @@ static const struct axon_port outputs[] = {
 	{ NULL, NULL },
 };
 
-static const struct axon_block blocks[] = { {
+const struct axon_block json_set_block = {
 	.name = "json.set",
 	.version = "1.0.0",
 	.title = "Set, rename or remove fields",
@@ -58,6 +59,4 @@ static const struct axon_block blocks[] = { {
 		"\"rename\": {\"type\": \"object\", \"title\": \"Rename\", \"description\": \"old path: new path\", \"default\": {}},"
 		"\"remove\": {\"type\": \"array\", \"title\": \"Remove\", \"description\": \"paths\", \"default\": []}}}",
 	.run = run,
-} };
-
-AXON_PLUGIN("json", blocks)
+};

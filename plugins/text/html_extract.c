@@ -2,13 +2,15 @@
  * libxml2's HTML parser. libxml2 is initialised by the zygote before any
  * block runs, and told not to print errors (a write to stderr is a
  * violation): they are collected and reported through fail(). */
-#include <axon/block.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <libxml/HTMLparser.h>
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
+
+#include "shape.h"
+#include "text/blocks.h"
 
 struct errors {
 	char first[300];
@@ -62,7 +64,7 @@ static int run(struct axon_ctx *ctx, const json_t *inputs, const json_t *config)
 	const char *attribute = json_string_value(json_object_get(config, "attribute"));
 	int all = json_is_true(json_object_get(config, "all"));
 	if (!html)
-		return axon_fail(ctx, "the input 'html' must be a string or an HTTP response with a \"body\"");
+		return shape_fail(ctx, "html", "", "a string or an HTTP response with a \"body\" string", json_object_get(inputs, "html"));
 	if (!strcmp(mode, "attribute") && !attribute)
 		return axon_fail(ctx, "mode \"attribute\" needs \"attribute\" in the config (e.g. \"href\")");
 	struct errors errs = { "" };
@@ -110,7 +112,7 @@ static const struct axon_port outputs[] = {
 	{ NULL, NULL },
 };
 
-static const struct axon_block blocks[] = { {
+const struct axon_block html_extract_block = {
 	.name = "html.extract",
 	.version = "1.0.0",
 	.title = "Extract from HTML",
@@ -125,6 +127,4 @@ static const struct axon_block blocks[] = { {
 		"\"all\": {\"type\": \"boolean\", \"title\": \"Every match\", \"default\": false}},"
 		"\"required\": [\"xpath\"]}",
 	.run = run,
-} };
-
-AXON_PLUGIN("html", blocks)
+};

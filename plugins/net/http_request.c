@@ -1,7 +1,8 @@
 /* http.request: an HTTP request, made by the daemon under its egress policy. */
-#include <axon/block.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "net/blocks.h"
 
 static int run(struct axon_ctx *ctx, const json_t *inputs, const json_t *config)
 {
@@ -47,7 +48,7 @@ static const struct axon_port outputs[] = {
 	{ NULL, NULL },
 };
 
-static const struct axon_block blocks[] = { {
+const struct axon_block http_request_block = {
 	.name = "http.request",
 	.version = "1.0.0",
 	.title = "HTTP request",
@@ -64,6 +65,4 @@ static const struct axon_block blocks[] = { {
 		"\"fail_on_status\": {\"type\": \"boolean\", \"title\": \"Fail on a status of 400 or more\", \"default\": true}},"
 		"\"required\": [\"url\"]}",
 	.run = run,
-} };
-
-AXON_PLUGIN("http", blocks)
+};
