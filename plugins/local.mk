@@ -20,12 +20,15 @@ plugins_flow_la_CFLAGS = $(PLUGIN_CFLAGS)
 plugins_flow_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_flow_la_LIBADD = $(JANSSON_LIBS)
 
-plugins_data_la_SOURCES = $(PLUGIN_SHARED) plugins/data/blocks.h plugins/data/family.c \
-	plugins/data/json_set.c
+plugins_data_la_SOURCES = $(PLUGIN_SHARED) plugins/compare.c plugins/compare.h plugins/data/blocks.h \
+	plugins/data/family.c plugins/data/list.c plugins/data/list.h \
+	plugins/data/json_set.c plugins/data/filter.c plugins/data/sort.c plugins/data/limit.c plugins/data/dedupe.c \
+	plugins/data/aggregate.c plugins/data/split.c plugins/data/join.c plugins/data/json_text.c plugins/data/csv.c \
+	plugins/data/xml_parse.c
 plugins_data_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
 plugins_data_la_CFLAGS = $(PLUGIN_CFLAGS)
 plugins_data_la_LDFLAGS = $(PLUGIN_LDFLAGS)
-plugins_data_la_LIBADD = $(JANSSON_LIBS)
+plugins_data_la_LIBADD = $(XML_LIBS) $(JANSSON_LIBS)
 
 plugins_text_la_SOURCES = $(PLUGIN_SHARED) plugins/text/blocks.h plugins/text/family.c \
 	plugins/text/template.c plugins/text/html_extract.c
@@ -42,5 +45,9 @@ plugins_net_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_net_la_LIBADD = $(JANSSON_LIBS)
 
 # Each block's fixtures, beside its source.
-EXTRA_DIST += plugins/flow/if.json plugins/data/json_set.json plugins/text/template.json plugins/text/html_extract.json \
+EXTRA_DIST += plugins/flow/if.json \
+	plugins/data/json_set.json plugins/data/filter.json plugins/data/sort.json plugins/data/limit.json \
+	plugins/data/dedupe.json plugins/data/aggregate.json plugins/data/split.json plugins/data/join.json \
+	plugins/data/json_text.json plugins/data/csv.json plugins/data/xml_parse.json \
+	plugins/text/template.json plugins/text/html_extract.json \
 	plugins/net/http_request.json.in plugins/net/http_refused.json.in

@@ -20,3 +20,8 @@ int shape_fail(struct axon_ctx *ctx, const char *port, const char *path, const c
 	return axon_fail(ctx, "%s%s%s must be %s (it is %s)", port, path && *path ? "." : "", path ? path : "", want,
 	                 shape_name(got));
 }
+
+const char *shape_text(const json_t *v)
+{
+	return json_is_string(v) ? json_string_value(v) : json_string_value(json_object_get(v, "body"));
+}

@@ -8,6 +8,9 @@
 /* "an object", "an array", "a string", "a number", "true", "false", "null",
  * or "missing" for NULL. */
 const char *shape_name(const json_t *v);
+/* The text of a string, or of an HTTP response's "body" string (what
+ * http.request emits); NULL for anything else. */
+const char *shape_text(const json_t *v);
 /* Fails the run: "PORT.PATH must be WANT (it is ...)"; path may be "" or NULL. */
 int shape_fail(struct axon_ctx *ctx, const char *port, const char *path, const char *want, const json_t *got);
 

@@ -51,14 +51,9 @@ static json_t *node_value(xmlNodePtr node, const char *mode, const char *attribu
 	return v ? v : json_null();
 }
 
-static const char *html_of(const json_t *in)
-{
-	return json_is_string(in) ? json_string_value(in) : json_string_value(json_object_get(in, "body"));
-}
-
 static int run(struct axon_ctx *ctx, const json_t *inputs, const json_t *config)
 {
-	const char *html = html_of(json_object_get(inputs, "html"));
+	const char *html = shape_text(json_object_get(inputs, "html"));
 	const char *xpath = json_string_value(json_object_get(config, "xpath"));
 	const char *mode = json_string_value(json_object_get(config, "mode"));
 	const char *attribute = json_string_value(json_object_get(config, "attribute"));
