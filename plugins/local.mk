@@ -24,18 +24,20 @@ plugins_data_la_SOURCES = $(PLUGIN_SHARED) plugins/compare.c plugins/compare.h p
 	plugins/data/family.c plugins/data/list.c plugins/data/list.h \
 	plugins/data/json_set.c plugins/data/filter.c plugins/data/sort.c plugins/data/limit.c plugins/data/dedupe.c \
 	plugins/data/aggregate.c plugins/data/split.c plugins/data/join.c plugins/data/json_text.c plugins/data/csv.c \
-	plugins/data/xml_parse.c
+	plugins/data/xml_parse.c plugins/xml_errors.c plugins/xml_errors.h
 plugins_data_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
 plugins_data_la_CFLAGS = $(PLUGIN_CFLAGS)
 plugins_data_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_data_la_LIBADD = $(XML_LIBS) $(JANSSON_LIBS)
 
-plugins_text_la_SOURCES = $(PLUGIN_SHARED) plugins/text/blocks.h plugins/text/family.c \
-	plugins/text/template.c plugins/text/html_extract.c
+plugins_text_la_SOURCES = $(PLUGIN_SHARED) plugins/xml_errors.c plugins/xml_errors.h plugins/text/blocks.h \
+	plugins/text/family.c plugins/text/input.c plugins/text/input.h plugins/text/regex.c plugins/text/regex.h \
+	plugins/text/template.c plugins/text/join.c plugins/text/split.c plugins/text/replace.c plugins/text/match.c \
+	plugins/text/case.c plugins/text/html_extract.c plugins/text/html_to_text.c plugins/text/markdown.c
 plugins_text_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
-plugins_text_la_CFLAGS = $(PLUGIN_CFLAGS)
 plugins_text_la_LDFLAGS = $(PLUGIN_LDFLAGS)
-plugins_text_la_LIBADD = $(XML_LIBS) $(JANSSON_LIBS)
+plugins_text_la_CFLAGS = $(PLUGIN_CFLAGS) $(PCRE2_CFLAGS) $(CMARK_CFLAGS)
+plugins_text_la_LIBADD = $(XML_LIBS) $(PCRE2_LIBS) $(CMARK_LIBS) $(JANSSON_LIBS)
 
 plugins_net_la_SOURCES = $(PLUGIN_SHARED) plugins/net/blocks.h plugins/net/family.c \
 	plugins/net/http_request.c
@@ -49,5 +51,7 @@ EXTRA_DIST += plugins/flow/if.json \
 	plugins/data/json_set.json plugins/data/filter.json plugins/data/sort.json plugins/data/limit.json \
 	plugins/data/dedupe.json plugins/data/aggregate.json plugins/data/split.json plugins/data/join.json \
 	plugins/data/json_text.json plugins/data/csv.json plugins/data/xml_parse.json \
-	plugins/text/template.json plugins/text/html_extract.json \
+	plugins/text/template.json plugins/text/join.json plugins/text/split.json plugins/text/replace.json \
+	plugins/text/match.json plugins/text/case.json plugins/text/html_extract.json plugins/text/html_to_text.json \
+	plugins/text/markdown.json \
 	plugins/net/http_request.json.in plugins/net/http_refused.json.in

@@ -12,25 +12,7 @@
 #include "data/blocks.h"
 #include "json_path.h"
 #include "shape.h"
-
-struct errors {
-	char first[300];
-};
-
-static void collect_error(void *arg, xmlErrorPtr e)
-{
-	struct errors *errs = arg;
-	if (!errs->first[0] && e && e->message) {
-		snprintf(errs->first, sizeof errs->first, "line %d: %s", e->line, e->message);
-		size_t n = strlen(errs->first);
-		while (n && errs->first[n - 1] == '\n')
-			errs->first[--n] = '\0';
-	}
-}
-
-static void ignore_generic(void *arg, const char *fmt, ...)
-{
-}
+#include "xml_errors.h"
 
 /* prefix:name, as written. */
 static void qualified(const xmlNode *n, const xmlNs *ns, char *buf, size_t len)
@@ -110,9 +92,8 @@ static int run(struct axon_ctx *ctx, const json_t *inputs, const json_t *config)
 	size_t len = strlen(xml);
 	if (len > 0x7fffffff)
 		return axon_fail(ctx, "the XML is too large (%zu bytes)", len);
-	struct errors errs = { "" };
-	xmlSetStructuredErrorFunc(&errs, collect_error);
-	xmlSetGenericErrorFunc(NULL, ignore_generic);
+	struct xml_errors errs;
+	xml_errors_catch(&errs);
 	xmlDocPtr doc = xmlReadMemory(xml, (int)len, "input.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOCDATA);
 	if (!doc)
 		return axon_fail(ctx, "in%s%s is not well-formed XML%s%s", *path ? "." : "", path, errs.first[0] ? ": " : "",

@@ -3,8 +3,10 @@
 #define AXON_PLUGINS_TEXT_BLOCKS_H
 #include <axon/block.h>
 
-extern const struct axon_block text_template_block, html_extract_block;
+extern const struct axon_block text_template_block, text_join_block, text_split_block, text_replace_block,
+	text_match_block, text_case_block, html_extract_block, html_to_text_block, markdown_to_html_block;
 
-#define TEXT_BLOCKS &text_template_block, &html_extract_block
+#define TEXT_BLOCKS &text_template_block, &text_join_block, &text_split_block, &text_replace_block, &text_match_block, \
+	&text_case_block, &html_extract_block, &html_to_text_block, &markdown_to_html_block
 
 #endif

@@ -10,26 +10,8 @@
 #include <libxml/xpathInternals.h>
 
 #include "shape.h"
+#include "xml_errors.h"
 #include "text/blocks.h"
-
-struct errors {
-	char first[300];
-};
-
-static void collect_error(void *arg, xmlErrorPtr e)
-{
-	struct errors *errs = arg;
-	if (!errs->first[0] && e && e->message) {
-		snprintf(errs->first, sizeof errs->first, "%s", e->message);
-		size_t n = strlen(errs->first);
-		while (n && errs->first[n - 1] == '\n')
-			errs->first[--n] = '\0';
-	}
-}
-
-static void ignore_generic(void *arg, const char *fmt, ...)
-{
-}
 
 static json_t *node_value(xmlNodePtr node, const char *mode, const char *attribute)
 {
@@ -62,9 +44,8 @@ static int run(struct axon_ctx *ctx, const json_t *inputs, const json_t *config)
 		return shape_fail(ctx, "html", "", "a string or an HTTP response with a \"body\" string", json_object_get(inputs, "html"));
 	if (!strcmp(mode, "attribute") && !attribute)
 		return axon_fail(ctx, "mode \"attribute\" needs \"attribute\" in the config (e.g. \"href\")");
-	struct errors errs = { "" };
-	xmlSetStructuredErrorFunc(&errs, collect_error);
-	xmlSetGenericErrorFunc(NULL, ignore_generic);
+	struct xml_errors errs;
+	xml_errors_catch(&errs);
 	htmlDocPtr doc = htmlReadMemory(html, (int)strlen(html), "input.html", "UTF-8",
 	                                HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
 	if (!doc)
