@@ -14,7 +14,7 @@ PLUGIN_LDFLAGS = -module -avoid-version -shared $(AM_LDFLAGS)
 PLUGIN_SHARED = plugins/family.h plugins/json_path.c plugins/json_path.h plugins/shape.c plugins/shape.h
 
 plugins_flow_la_SOURCES = $(PLUGIN_SHARED) plugins/compare.c plugins/compare.h plugins/flow/blocks.h plugins/flow/family.c \
-	plugins/flow/if.c
+	plugins/flow/if.c plugins/flow/switch.c plugins/flow/stop.c
 plugins_flow_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
 plugins_flow_la_CFLAGS = $(PLUGIN_CFLAGS)
 plugins_flow_la_LDFLAGS = $(PLUGIN_LDFLAGS)
@@ -47,7 +47,7 @@ plugins_net_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_net_la_LIBADD = $(JANSSON_LIBS)
 
 # Each block's fixtures, beside its source.
-EXTRA_DIST += plugins/flow/if.json \
+EXTRA_DIST += plugins/flow/if.json plugins/flow/switch.json plugins/flow/stop.json \
 	plugins/data/json_set.json plugins/data/filter.json plugins/data/sort.json plugins/data/limit.json \
 	plugins/data/dedupe.json plugins/data/aggregate.json plugins/data/split.json plugins/data/join.json \
 	plugins/data/json_text.json plugins/data/csv.json plugins/data/xml_parse.json \
