@@ -6,7 +6,7 @@
 # at the top are shared by the families. After `make`, the .so files are in
 # plugins/.libs/ of the build tree.
 plugindir = $(pkglibdir)/plugins
-plugin_LTLIBRARIES = plugins/flow.la plugins/data.la plugins/text.la plugins/net.la
+plugin_LTLIBRARIES = plugins/flow.la plugins/data.la plugins/text.la plugins/crypto.la plugins/net.la
 
 PLUGIN_CPPFLAGS = -I$(top_srcdir)/sdk/include -I$(top_srcdir)/plugins
 PLUGIN_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
@@ -39,6 +39,13 @@ plugins_text_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_text_la_CFLAGS = $(PLUGIN_CFLAGS) $(PCRE2_CFLAGS) $(CMARK_CFLAGS)
 plugins_text_la_LIBADD = $(XML_LIBS) $(PCRE2_LIBS) $(CMARK_LIBS) $(JANSSON_LIBS)
 
+plugins_crypto_la_SOURCES = $(PLUGIN_SHARED) plugins/crypto/blocks.h plugins/crypto/family.c plugins/crypto/digest.c \
+	plugins/crypto/digest.h plugins/crypto/hash.c plugins/crypto/hmac.c plugins/crypto/uuid.c
+plugins_crypto_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
+plugins_crypto_la_CFLAGS = $(PLUGIN_CFLAGS)
+plugins_crypto_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+plugins_crypto_la_LIBADD = $(CRYPTO_LIBS) $(JANSSON_LIBS)
+
 plugins_net_la_SOURCES = $(PLUGIN_SHARED) plugins/net/blocks.h plugins/net/family.c \
 	plugins/net/http_request.c
 plugins_net_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
@@ -54,4 +61,5 @@ EXTRA_DIST += plugins/flow/if.json plugins/flow/switch.json plugins/flow/stop.js
 	plugins/text/template.json plugins/text/join.json plugins/text/split.json plugins/text/replace.json \
 	plugins/text/match.json plugins/text/case.json plugins/text/html_extract.json plugins/text/html_to_text.json \
 	plugins/text/markdown.json \
+	plugins/crypto/hash.json plugins/crypto/hmac.json plugins/crypto/uuid.json \
 	plugins/net/http_request.json.in plugins/net/http_refused.json.in

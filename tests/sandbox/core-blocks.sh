@@ -23,6 +23,16 @@ for fixtures in "$top_srcdir"/plugins/*/*.json; do
 	"$tool" test "$libs/$family.so" "$fixtures" || fail=1
 done
 
+# Random output cannot be a fixture: crypto.uuid's shape, and two that differ.
+uuids=$("$tool" run "$libs/crypto.so" crypto.uuid --config '{"version": "7", "count": 2}')
+v7='"[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"'
+if [ "$(echo "$uuids" | grep -Ec "^ *$v7,?$")" = 2 ] && [ "$(echo "$uuids" | grep -E "^ *$v7" | sort -u | wc -l)" = 2 ]; then
+	echo "ok - crypto.uuid makes distinct version 7 UUIDs"
+else
+	echo "not ok - crypto.uuid: $uuids"
+	fail=1
+fi
+
 python3 "$top_srcdir/tests/sandbox/http_server.py" >"$tmp/port" &
 server=$!
 i=0
