@@ -6,7 +6,7 @@
 # at the top are shared by the families. After `make`, the .so files are in
 # plugins/.libs/ of the build tree.
 plugindir = $(pkglibdir)/plugins
-plugin_LTLIBRARIES = plugins/flow.la plugins/data.la plugins/text.la plugins/crypto.la plugins/net.la
+plugin_LTLIBRARIES = plugins/flow.la plugins/data.la plugins/text.la plugins/date.la plugins/crypto.la plugins/net.la
 
 PLUGIN_CPPFLAGS = -I$(top_srcdir)/sdk/include -I$(top_srcdir)/plugins
 PLUGIN_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
@@ -39,6 +39,16 @@ plugins_text_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_text_la_CFLAGS = $(PLUGIN_CFLAGS) $(PCRE2_CFLAGS) $(CMARK_CFLAGS)
 plugins_text_la_LIBADD = $(XML_LIBS) $(PCRE2_LIBS) $(CMARK_LIBS) $(JANSSON_LIBS)
 
+# The engine's TZif reader is compiled in (a plugin links no axond code):
+# see plugins/date/zones.h.
+plugins_date_la_SOURCES = $(PLUGIN_SHARED) plugins/date/blocks.h plugins/date/family.c plugins/date/zones.c \
+	plugins/date/zones.h plugins/date/instant.c plugins/date/instant.h src/engine/timezone.c src/engine/timezone.h \
+	plugins/date/parse.c plugins/date/format.c plugins/date/add.c
+plugins_date_la_CPPFLAGS = $(PLUGIN_CPPFLAGS) -I$(top_srcdir)/src
+plugins_date_la_CFLAGS = $(PLUGIN_CFLAGS)
+plugins_date_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+plugins_date_la_LIBADD = $(JANSSON_LIBS) -lm
+
 plugins_crypto_la_SOURCES = $(PLUGIN_SHARED) plugins/crypto/blocks.h plugins/crypto/family.c plugins/crypto/digest.c \
 	plugins/crypto/digest.h plugins/crypto/hash.c plugins/crypto/hmac.c plugins/crypto/uuid.c
 plugins_crypto_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
@@ -61,5 +71,6 @@ EXTRA_DIST += plugins/flow/if.json plugins/flow/switch.json plugins/flow/stop.js
 	plugins/text/template.json plugins/text/join.json plugins/text/split.json plugins/text/replace.json \
 	plugins/text/match.json plugins/text/case.json plugins/text/html_extract.json plugins/text/html_to_text.json \
 	plugins/text/markdown.json \
+	plugins/date/parse.json plugins/date/format.json plugins/date/add.json \
 	plugins/crypto/hash.json plugins/crypto/hmac.json plugins/crypto/uuid.json \
 	plugins/net/http_request.json.in plugins/net/http_refused.json.in
