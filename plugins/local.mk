@@ -13,51 +13,59 @@ PLUGIN_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
 PLUGIN_LDFLAGS = -module -avoid-version -shared $(AM_LDFLAGS)
 PLUGIN_SHARED = plugins/family.h plugins/json_path.c plugins/json_path.h plugins/shape.c plugins/shape.h
 
-plugins_flow_la_SOURCES = $(PLUGIN_SHARED) plugins/compare.c plugins/compare.h plugins/flow/blocks.h plugins/flow/family.c \
+# Shared by some families only.
+PLUGIN_COMPARE = plugins/compare.c plugins/compare.h
+PLUGIN_XML = plugins/xml_errors.c plugins/xml_errors.h
+# Each family's blocks, without the file that makes the plugin: the block
+# fuzzer (tests/fuzz/fuzz_blocks.c) links them all into one program.
+PLUGIN_FLOW_BLOCKS = plugins/flow/blocks.h \
 	plugins/flow/if.c plugins/flow/switch.c plugins/flow/stop.c
+PLUGIN_DATA_BLOCKS = plugins/data/blocks.h plugins/data/list.c plugins/data/list.h \
+	plugins/data/json_set.c plugins/data/filter.c plugins/data/sort.c plugins/data/limit.c plugins/data/dedupe.c \
+	plugins/data/aggregate.c plugins/data/split.c plugins/data/join.c plugins/data/json_text.c plugins/data/csv.c \
+	plugins/data/xml_parse.c
+PLUGIN_TEXT_BLOCKS = plugins/text/blocks.h plugins/text/input.c plugins/text/input.h plugins/text/regex.c plugins/text/regex.h \
+	plugins/text/template.c plugins/text/join.c plugins/text/split.c plugins/text/replace.c plugins/text/match.c \
+	plugins/text/case.c plugins/text/html_extract.c plugins/text/html_to_text.c plugins/text/markdown.c
+PLUGIN_DATE_BLOCKS = plugins/date/blocks.h plugins/date/zones.c plugins/date/zones.h plugins/date/instant.c \
+	plugins/date/instant.h plugins/date/parse.c plugins/date/format.c plugins/date/add.c
+PLUGIN_CRYPTO_BLOCKS = plugins/crypto/blocks.h plugins/crypto/digest.c plugins/crypto/digest.h \
+	plugins/crypto/hash.c plugins/crypto/hmac.c plugins/crypto/uuid.c
+PLUGIN_NET_BLOCKS = plugins/net/blocks.h plugins/net/http_request.c
+
+plugins_flow_la_SOURCES = $(PLUGIN_SHARED) $(PLUGIN_COMPARE) $(PLUGIN_FLOW_BLOCKS) plugins/flow/family.c
 plugins_flow_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
 plugins_flow_la_CFLAGS = $(PLUGIN_CFLAGS)
 plugins_flow_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_flow_la_LIBADD = $(JANSSON_LIBS)
 
-plugins_data_la_SOURCES = $(PLUGIN_SHARED) plugins/compare.c plugins/compare.h plugins/data/blocks.h \
-	plugins/data/family.c plugins/data/list.c plugins/data/list.h \
-	plugins/data/json_set.c plugins/data/filter.c plugins/data/sort.c plugins/data/limit.c plugins/data/dedupe.c \
-	plugins/data/aggregate.c plugins/data/split.c plugins/data/join.c plugins/data/json_text.c plugins/data/csv.c \
-	plugins/data/xml_parse.c plugins/xml_errors.c plugins/xml_errors.h
+plugins_data_la_SOURCES = $(PLUGIN_SHARED) $(PLUGIN_COMPARE) $(PLUGIN_XML) $(PLUGIN_DATA_BLOCKS) plugins/data/family.c
 plugins_data_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
 plugins_data_la_CFLAGS = $(PLUGIN_CFLAGS)
 plugins_data_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_data_la_LIBADD = $(XML_LIBS) $(JANSSON_LIBS)
 
-plugins_text_la_SOURCES = $(PLUGIN_SHARED) plugins/xml_errors.c plugins/xml_errors.h plugins/text/blocks.h \
-	plugins/text/family.c plugins/text/input.c plugins/text/input.h plugins/text/regex.c plugins/text/regex.h \
-	plugins/text/template.c plugins/text/join.c plugins/text/split.c plugins/text/replace.c plugins/text/match.c \
-	plugins/text/case.c plugins/text/html_extract.c plugins/text/html_to_text.c plugins/text/markdown.c
+plugins_text_la_SOURCES = $(PLUGIN_SHARED) $(PLUGIN_XML) $(PLUGIN_TEXT_BLOCKS) plugins/text/family.c
 plugins_text_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
-plugins_text_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_text_la_CFLAGS = $(PLUGIN_CFLAGS) $(PCRE2_CFLAGS) $(CMARK_CFLAGS)
+plugins_text_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_text_la_LIBADD = $(XML_LIBS) $(PCRE2_LIBS) $(CMARK_LIBS) $(JANSSON_LIBS)
 
 # The engine's TZif reader is compiled in (a plugin links no axond code):
 # see plugins/date/zones.h.
-plugins_date_la_SOURCES = $(PLUGIN_SHARED) plugins/date/blocks.h plugins/date/family.c plugins/date/zones.c \
-	plugins/date/zones.h plugins/date/instant.c plugins/date/instant.h src/engine/timezone.c src/engine/timezone.h \
-	plugins/date/parse.c plugins/date/format.c plugins/date/add.c
+plugins_date_la_SOURCES = $(PLUGIN_SHARED) $(PLUGIN_DATE_BLOCKS) plugins/date/family.c src/engine/timezone.c src/engine/timezone.h
 plugins_date_la_CPPFLAGS = $(PLUGIN_CPPFLAGS) -I$(top_srcdir)/src
 plugins_date_la_CFLAGS = $(PLUGIN_CFLAGS)
 plugins_date_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_date_la_LIBADD = $(JANSSON_LIBS) -lm
 
-plugins_crypto_la_SOURCES = $(PLUGIN_SHARED) plugins/crypto/blocks.h plugins/crypto/family.c plugins/crypto/digest.c \
-	plugins/crypto/digest.h plugins/crypto/hash.c plugins/crypto/hmac.c plugins/crypto/uuid.c
+plugins_crypto_la_SOURCES = $(PLUGIN_SHARED) $(PLUGIN_CRYPTO_BLOCKS) plugins/crypto/family.c
 plugins_crypto_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
 plugins_crypto_la_CFLAGS = $(PLUGIN_CFLAGS)
 plugins_crypto_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_crypto_la_LIBADD = $(CRYPTO_LIBS) $(JANSSON_LIBS)
 
-plugins_net_la_SOURCES = $(PLUGIN_SHARED) plugins/net/blocks.h plugins/net/family.c \
-	plugins/net/http_request.c
+plugins_net_la_SOURCES = $(PLUGIN_SHARED) $(PLUGIN_NET_BLOCKS) plugins/net/family.c
 plugins_net_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
 plugins_net_la_CFLAGS = $(PLUGIN_CFLAGS)
 plugins_net_la_LDFLAGS = $(PLUGIN_LDFLAGS)
