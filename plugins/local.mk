@@ -82,3 +82,13 @@ EXTRA_DIST += plugins/flow/if.json plugins/flow/switch.json plugins/flow/stop.js
 	plugins/date/parse.json plugins/date/format.json plugins/date/add.json \
 	plugins/crypto/hash.json plugins/crypto/hmac.json plugins/crypto/uuid.json \
 	plugins/net/http_request.json.in plugins/net/http_refused.json.in
+
+# The core blocks were one plugin per block before they were grouped by
+# family: an upgrade removes those, whose blocks the family plugins now
+# provide (axond refuses a block name that two plugins give).
+install-data-hook: remove-old-core-plugins
+remove-old-core-plugins:
+	for old in text_template json_set flow_if http_request html_extract; do \
+		rm -f "$(DESTDIR)$(plugindir)/$$old.so" "$(DESTDIR)$(plugindir)/$$old.la"; \
+	done
+.PHONY: remove-old-core-plugins

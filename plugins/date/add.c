@@ -2,8 +2,6 @@
  * calendar (a day later keeps the clock time across a change of daylight
  * saving time; the 31st plus a month is the last day of the next month),
  * then by hours, minutes and seconds of elapsed time. */
-#include <time.h>
-
 #include "date/blocks.h"
 #include "date/instant.h"
 
@@ -14,17 +12,8 @@ static int run(struct axon_ctx *ctx, const json_t *inputs, const json_t *config)
 {
 	struct tz *z;
 	int64_t ms;
-	char err[400];
-	if (json_is_true(json_object_get(config, "now"))) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-		z = zone_get(json_string_value(json_object_get(config, "timezone")), err, sizeof err);
-		if (!z)
-			return axon_fail(ctx, "%s", err);
-	} else if (instant_input(ctx, inputs, config, NULL, &z, &ms)) {
+	if (instant_input(ctx, inputs, config, NULL, &z, &ms))
 		return AXON_FAIL;
-	}
 	json_int_t amount[4], elapsed[3];
 	for (int i = 0; i < 4; i++)
 		amount[i] = json_integer_value(json_object_get(config, calendar_units[i]));

@@ -1,7 +1,5 @@
 /* date.format: a date written for people, through a strftime-like layout,
  * on the clock of an IANA time zone. */
-#include <time.h>
-
 #include "date/blocks.h"
 #include "date/instant.h"
 
@@ -10,16 +8,8 @@ static int run(struct axon_ctx *ctx, const json_t *inputs, const json_t *config)
 	struct tz *z;
 	int64_t ms;
 	char err[400];
-	if (json_is_true(json_object_get(config, "now"))) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-		z = zone_get(json_string_value(json_object_get(config, "timezone")), err, sizeof err);
-		if (!z)
-			return axon_fail(ctx, "%s", err);
-	} else if (instant_input(ctx, inputs, config, NULL, &z, &ms)) {
+	if (instant_input(ctx, inputs, config, NULL, &z, &ms))
 		return AXON_FAIL;
-	}
 	json_t *text = instant_format(ms, z, json_string_value(json_object_get(config, "format")), err, sizeof err);
 	tz_free(z);
 	if (!text)

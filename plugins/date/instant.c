@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "json_path.h"
 #include "shape.h"
@@ -376,6 +377,12 @@ int instant_input(struct axon_ctx *ctx, const json_t *inputs, const json_t *conf
 	*z = zone_get(zone ? zone : "UTC", err, sizeof err);
 	if (!*z)
 		return axon_fail(ctx, "%s", err);
+	if (json_is_true(json_object_get(config, "now"))) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		*ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+		return 0;
+	}
 	if (!json_is_string(v) && !json_is_number(v)) {
 		tz_free(*z);
 		return shape_fail(ctx, "in", path, "a date: ISO 8601 text or a unix time in seconds", v);

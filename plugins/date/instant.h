@@ -39,8 +39,9 @@ json_t *instant_write(int64_t ms, const struct tz *z, const char *output);
  * in err. */
 json_t *instant_format(int64_t ms, const struct tz *z, const char *pattern, char *err, size_t errlen);
 
-/* Reads the date at the config's "path" of input "in" and the zone in the
- * config's "timezone": 0, or -1 after failing the run. */
+/* Reads the date at the config's "path" of input "in" (or the current time
+ * when the config says "now": true) and the zone in the config's
+ * "timezone": 0, or -1 after failing the run. */
 int instant_input(struct axon_ctx *ctx, const json_t *inputs, const json_t *config, const char *pattern, struct tz **z,
 		  int64_t *ms);
 
