@@ -22,8 +22,10 @@ static int run(struct axon_ctx *ctx, const json_t *inputs, const json_t *config)
 					 shape_name(name));
 	json_t *out = json_array();
 	json_array_foreach(list, i, v) {
-		/* a copy when fields are to be added: the input is not ours */
-		json_t *item = *as ? json_pack("{s:O}", as, v) : json_array_size(include) ? json_copy(v) : json_incref(v);
+		/* a deep copy when fields are to be added: the input is not ours,
+		 * and a field may go inside one of the item's own objects */
+		json_t *item = !json_array_size(include) ? (*as ? json_pack("{s:O}", as, v) : json_incref(v))
+			       : *as ? json_pack("{s:o}", as, json_deep_copy(v)) : json_deep_copy(v);
 		if (json_array_size(include) && !json_is_object(item)) {
 			char where[300];
 			data_where(where, sizeof where, config, i, "");

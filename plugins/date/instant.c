@@ -123,7 +123,8 @@ static int read_iso(const char *p, struct civil *c, int *has_off, int32_t *off)
 	int64_t y, mo, d, h = 0, mi = 0, s = 0;
 	while (isspace((unsigned char)*p))
 		p++;
-	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) || *p++ != '-' || digits(&p, 2, &d))
+	const char *year = p;
+	if (digits(&p, 4, &y) || p - year != 4 || *p++ != '-' || digits(&p, 2, &mo) || *p++ != '-' || digits(&p, 2, &d))
 		return -1;
 	*c = (struct civil){ y, (int)mo, (int)d, 0, 0, 0, 0 };
 	if (*p == 'T' || *p == 't' || (*p == ' ' && isdigit((unsigned char)p[1]))) {
