@@ -19,7 +19,7 @@ PLUGIN_XML = plugins/xml_errors.c plugins/xml_errors.h
 # Each family's blocks, without the file that makes the plugin: the block
 # fuzzer (tests/fuzz/fuzz_blocks.c) links them all into one program.
 PLUGIN_FLOW_BLOCKS = plugins/flow/blocks.h \
-	plugins/flow/if.c plugins/flow/switch.c plugins/flow/stop.c
+	plugins/flow/if.c plugins/flow/switch.c plugins/flow/merge.c plugins/flow/stop.c
 PLUGIN_DATA_BLOCKS = plugins/data/blocks.h plugins/data/list.c plugins/data/list.h \
 	plugins/data/json_set.c plugins/data/filter.c plugins/data/sort.c plugins/data/limit.c plugins/data/dedupe.c \
 	plugins/data/aggregate.c plugins/data/split.c plugins/data/join.c plugins/data/json_text.c plugins/data/csv.c \
@@ -72,7 +72,7 @@ plugins_net_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_net_la_LIBADD = $(JANSSON_LIBS)
 
 # Each block's fixtures, beside its source.
-EXTRA_DIST += plugins/flow/if.json plugins/flow/switch.json plugins/flow/stop.json \
+EXTRA_DIST += plugins/flow/if.json plugins/flow/switch.json plugins/flow/merge.json plugins/flow/stop.json \
 	plugins/data/json_set.json plugins/data/filter.json plugins/data/sort.json plugins/data/limit.json \
 	plugins/data/dedupe.json plugins/data/aggregate.json plugins/data/split.json plugins/data/join.json \
 	plugins/data/json_text.json plugins/data/csv.json plugins/data/xml_parse.json \

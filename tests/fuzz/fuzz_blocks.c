@@ -6,7 +6,8 @@
  * is refused). A block must not crash, leak or hang, and must end with
  * exactly one of: AXON_OK (having emitted only on its declared ports, each
  * at most once, without calling fail) or AXON_FAIL after fail() with a
- * message. */
+ * message. The seeds, tests/fuzz/corpus/blocks/BLOCK-N, come from the
+ * fixtures; their first byte is the block's place in blocks[] below. */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -2,8 +2,8 @@
 # The everyday blocks in a real run (axonctl's engine, real sandboxed
 # children, the plugins of the build tree): CSV read, filtered loosely,
 # summarised, routed by flow.switch (a silent case skips what hangs off it),
-# joined, hashed, a date on a zone's clock; then flow.stop failing a run
-# with its message. Each block's own cases are its fixtures
+# joined, hashed, a date on a zone's clock; flow.merge after two branches
+# and after one; then flow.stop failing a run with its message. Each block's own cases are its fixtures
 # (tests/sandbox/core-blocks.sh); this shows them working together.
 # shellcheck source=lib.sh
 . "$top_srcdir/tests/integration/lib.sh"
@@ -61,6 +61,26 @@ check_eq "$(jqo '.steps[] | select(.block == "digest") | .outputs.digest')" "$(p
 	"crypto.hash agrees with md5sum"
 check_eq "$(jqo '.steps[] | select(.block == "when") | .outputs.text')" "Wednesday  2 December 2026, 10:30 Europe/Paris" \
 	"date.format on Paris's clock, with the zone files read before confinement"
+
+cat >"$IT_TMP/merge.json" <<'JSON'
+{"format": 1, "name": "Merger", "trigger": {"type": "manual"},
+ "blocks": [
+  {"id": "order", "type": "json.set", "config": {"remove": ["vip"]}},
+  {"id": "vip", "type": "flow.if", "config": {"path": "vip", "op": "truthy"}},
+  {"id": "perks", "type": "json.set", "config": {"set": {"perk": "lounge"}}},
+  {"id": "both", "type": "flow.merge", "config": {"keys": ["order", "perks"]}}
+ ],
+ "edges": [{"from": "vip.true", "to": "perks.in"}, {"from": "order.out", "to": "both.in1"},
+           {"from": "perks.out", "to": "both.in2"}]}
+JSON
+run 0 "flow.merge after both branches" "$IT_TMP/merge.json" '{"id": 1, "vip": true}'
+check_eq "$(jqo '.steps[] | select(.block == "both") | .outputs.out | tostring')" \
+	'{"order":{"id":1},"perks":{"id":1,"vip":true,"perk":"lounge"}}' "... holds what each delivered"
+run 0 "flow.merge when a branch is skipped" "$IT_TMP/merge.json" '{"id": 2, "vip": false}'
+check_eq "$(jqo '[.steps[] | .block + ":" + .status] | sort | join(" ")')" "both:ok order:ok perks:skipped vip:ok" \
+	"... still runs"
+check_eq "$(jqo '.steps[] | select(.block == "both") | .outputs.out | tostring')" '{"order":{"id":2}}' \
+	"... without the skipped branch"
 
 cat >"$IT_TMP/stop.json" <<'JSON'
 {"format": 1, "name": "Stopper", "trigger": {"type": "manual"},
