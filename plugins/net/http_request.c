@@ -57,12 +57,12 @@ const struct axon_block http_request_block = {
 	.inputs = inputs,
 	.outputs = outputs,
 	.config_schema = "{\"type\": \"object\", \"properties\": {"
-		"\"url\": {\"type\": \"string\", \"title\": \"URL\"},"
-		"\"method\": {\"type\": \"string\", \"title\": \"Method\", \"enum\": [\"GET\", \"POST\", \"PUT\", \"PATCH\", \"DELETE\", \"HEAD\"], \"default\": \"GET\"},"
-		"\"headers\": {\"type\": \"object\", \"title\": \"Headers\", \"default\": {}},"
+		"\"url\": {\"type\": \"string\", \"title\": \"URL\", \"description\": \"http:// or https:// address, such as https://api.example.com/orders/{{ trigger.body.id }}; private and local addresses are refused unless axon.conf allows them\"},"
+		"\"method\": {\"type\": \"string\", \"title\": \"Method\", \"description\": \"GET to read, POST to create or send, PUT or PATCH to change, DELETE to remove\", \"enum\": [\"GET\", \"POST\", \"PUT\", \"PATCH\", \"DELETE\", \"HEAD\"], \"default\": \"GET\"},"
+		"\"headers\": {\"type\": \"object\", \"title\": \"Headers\", \"description\": \"Name: value, such as {\\\"Accept\\\": \\\"application/json\\\"}; put credentials in Headers from secrets instead\", \"default\": {}},"
 		"\"secret_headers\": {\"type\": \"object\", \"title\": \"Headers from secrets\", \"description\": \"{\\\"Authorization\\\": {\\\"secret\\\": \\\"NAME\\\", \\\"prefix\\\": \\\"Bearer \\\"}}\", \"default\": {}},"
-		"\"body\": {\"type\": \"string\", \"title\": \"Body\"},"
-		"\"fail_on_status\": {\"type\": \"boolean\", \"title\": \"Fail on a status of 400 or more\", \"default\": true}},"
+		"\"body\": {\"type\": \"string\", \"title\": \"Body\", \"description\": \"The text to send; without it, the value on the input port body is sent (JSON as application/json)\"},"
+		"\"fail_on_status\": {\"type\": \"boolean\", \"title\": \"Fail on a status of 400 or more\", \"description\": \"Fail the block when the server answers with an error status; unset to handle 404 and the like in the workflow\", \"default\": true}},"
 		"\"required\": [\"url\"]}",
 	.run = run,
 };

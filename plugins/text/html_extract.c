@@ -98,9 +98,9 @@ const struct axon_block html_extract_block = {
 	.outputs = outputs,
 	.config_schema = "{\"type\": \"object\", \"properties\": {"
 		"\"xpath\": {\"type\": \"string\", \"title\": \"XPath\", \"description\": \"e.g. //h1, //a/@href, count(//li)\"},"
-		"\"mode\": {\"type\": \"string\", \"title\": \"What to take\", \"enum\": [\"text\", \"attribute\", \"html\"], \"default\": \"text\"},"
-		"\"attribute\": {\"type\": \"string\", \"title\": \"Attribute\", \"description\": \"for mode attribute\"},"
-		"\"all\": {\"type\": \"boolean\", \"title\": \"Every match\", \"default\": false}},"
+		"\"mode\": {\"type\": \"string\", \"title\": \"What to take\", \"description\": \"text: the text inside a match; attribute: the value of one of its attributes; html: its markup\", \"enum\": [\"text\", \"attribute\", \"html\"], \"default\": \"text\"},"
+		"\"attribute\": {\"type\": \"string\", \"title\": \"Attribute\", \"description\": \"The attribute to take in mode attribute, such as href or src\"},"
+		"\"all\": {\"type\": \"boolean\", \"title\": \"Every match\", \"description\": \"A list of every match instead of the first (no match is then an empty list, not an error)\", \"default\": false}},"
 		"\"required\": [\"xpath\"]}",
 	.run = run,
 };

@@ -92,7 +92,7 @@ const struct axon_block text_template_block = {
 	.outputs = outputs,
 	.config_schema = "{\"type\": \"object\", \"properties\": {"
 		"\"template\": {\"type\": \"string\", \"format\": \"template\", \"title\": \"Template\", \"description\": \"Text with {{ in.path }} placeholders, filled from the input; in a workflow, {{ trigger... }} and {{ block... }} are filled first\"},"
-		"\"missing\": {\"type\": \"string\", \"title\": \"A missing value\", \"enum\": [\"error\", \"empty\"], \"default\": \"error\"}},"
+		"\"missing\": {\"type\": \"string\", \"title\": \"A missing value\", \"description\": \"error: a placeholder whose path is not in the inputs fails the block; empty: it becomes empty text\", \"enum\": [\"error\", \"empty\"], \"default\": \"error\"}},"
 		"\"required\": [\"template\"]}",
 	.run = run,
 };

@@ -23,6 +23,23 @@ for fixtures in "$top_srcdir"/plugins/*/*.json; do
 	"$tool" test "$libs/$family.so" "$fixtures" || fail=1
 done
 
+# The settings form is built from the schema alone: every setting of every
+# core block has a title and a description.
+command -v jq >/dev/null || { echo "not ok - jq is not installed (./quickstart check installs it)"; fail=1; }
+for so in "$libs"/*.so; do
+	if ! info=$("$tool" info "$so") || ! bare=$(printf '%s' "$info" | jq -r '.[] | .name as $b
+		| .config_schema.properties // {} | to_entries[]
+		| select((.value.title // "") == "" or (.value.description // "") == "") | "\($b).\(.key)"'); then
+		echo "not ok - the descriptor of $so could not be read"
+		fail=1
+	elif [ -z "$bare" ]; then
+		echo "ok - every setting in $(basename "$so") has a title and a description"
+	else
+		echo "not ok - settings without a title or a description: $bare"
+		fail=1
+	fi
+done
+
 # Random output cannot be a fixture: crypto.uuid's shape, and two that differ.
 uuids=$("$tool" run "$libs/crypto.so" crypto.uuid --config '{"version": "7", "count": 2}')
 v7='"[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"'
