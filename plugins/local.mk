@@ -1,43 +1,94 @@
-# plugins: the core blocks, each its own .so built against the SDK header
-# only, exactly as a community author would (see sdk/README.md). After
-# `make`, they are in plugins/.libs/ of the build tree.
+# plugins: the core blocks, one plugin (.so) per family, each built against
+# the SDK header only, exactly as a community author would (see
+# sdk/README.md). A family is a folder: one file per block, blocks.h listing
+# them, family.c making the plugin, and each block's fixtures (BLOCK.json)
+# beside its source, run through axon-block test by tests/sandbox. The files
+# at the top are shared by the families. After `make`, the .so files are in
+# plugins/.libs/ of the build tree.
 plugindir = $(pkglibdir)/plugins
-plugin_LTLIBRARIES = plugins/text_template.la plugins/json_set.la plugins/flow_if.la \
-	plugins/http_request.la plugins/html_extract.la
+plugin_LTLIBRARIES = plugins/flow.la plugins/data.la plugins/text.la plugins/date.la plugins/crypto.la plugins/net.la
 
-PLUGIN_CPPFLAGS = -I$(top_srcdir)/sdk/include
+PLUGIN_CPPFLAGS = -I$(top_srcdir)/sdk/include -I$(top_srcdir)/plugins
 PLUGIN_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
 PLUGIN_LDFLAGS = -module -avoid-version -shared $(AM_LDFLAGS)
+PLUGIN_SHARED = plugins/family.h plugins/json_path.c plugins/json_path.h plugins/shape.c plugins/shape.h
 
-plugins_text_template_la_SOURCES = plugins/text_template.c plugins/json_path.c plugins/json_path.h
-plugins_text_template_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
-plugins_text_template_la_CFLAGS = $(PLUGIN_CFLAGS)
-plugins_text_template_la_LDFLAGS = $(PLUGIN_LDFLAGS)
-plugins_text_template_la_LIBADD = $(JANSSON_LIBS)
+# Shared by some families only.
+PLUGIN_COMPARE = plugins/compare.c plugins/compare.h
+PLUGIN_XML = plugins/xml_errors.c plugins/xml_errors.h
+# Each family's blocks, without the file that makes the plugin: the block
+# fuzzer (tests/fuzz/fuzz_blocks.c) links them all into one program.
+PLUGIN_FLOW_BLOCKS = plugins/flow/blocks.h \
+	plugins/flow/if.c plugins/flow/switch.c plugins/flow/merge.c plugins/flow/stop.c
+PLUGIN_DATA_BLOCKS = plugins/data/blocks.h plugins/data/list.c plugins/data/list.h \
+	plugins/data/json_set.c plugins/data/filter.c plugins/data/sort.c plugins/data/limit.c plugins/data/dedupe.c \
+	plugins/data/aggregate.c plugins/data/split.c plugins/data/join.c plugins/data/json_text.c plugins/data/csv.c \
+	plugins/data/xml_parse.c
+PLUGIN_TEXT_BLOCKS = plugins/text/blocks.h plugins/text/input.c plugins/text/input.h plugins/text/regex.c plugins/text/regex.h \
+	plugins/text/template.c plugins/text/join.c plugins/text/split.c plugins/text/replace.c plugins/text/match.c \
+	plugins/text/case.c plugins/text/html_extract.c plugins/text/html_to_text.c plugins/text/markdown.c
+PLUGIN_DATE_BLOCKS = plugins/date/blocks.h plugins/date/zones.c plugins/date/zones.h plugins/date/instant.c \
+	plugins/date/instant.h plugins/date/parse.c plugins/date/format.c plugins/date/add.c
+PLUGIN_CRYPTO_BLOCKS = plugins/crypto/blocks.h plugins/crypto/digest.c plugins/crypto/digest.h \
+	plugins/crypto/hash.c plugins/crypto/hmac.c plugins/crypto/uuid.c
+PLUGIN_NET_BLOCKS = plugins/net/blocks.h plugins/net/http_request.c
 
-plugins_json_set_la_SOURCES = plugins/json_set.c plugins/json_path.c plugins/json_path.h
-plugins_json_set_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
-plugins_json_set_la_CFLAGS = $(PLUGIN_CFLAGS)
-plugins_json_set_la_LDFLAGS = $(PLUGIN_LDFLAGS)
-plugins_json_set_la_LIBADD = $(JANSSON_LIBS)
+plugins_flow_la_SOURCES = $(PLUGIN_SHARED) $(PLUGIN_COMPARE) $(PLUGIN_FLOW_BLOCKS) plugins/flow/family.c
+plugins_flow_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
+plugins_flow_la_CFLAGS = $(PLUGIN_CFLAGS)
+plugins_flow_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+plugins_flow_la_LIBADD = $(JANSSON_LIBS)
 
-plugins_flow_if_la_SOURCES = plugins/flow_if.c plugins/json_path.c plugins/json_path.h
-plugins_flow_if_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
-plugins_flow_if_la_CFLAGS = $(PLUGIN_CFLAGS)
-plugins_flow_if_la_LDFLAGS = $(PLUGIN_LDFLAGS)
-plugins_flow_if_la_LIBADD = $(JANSSON_LIBS)
+plugins_data_la_SOURCES = $(PLUGIN_SHARED) $(PLUGIN_COMPARE) $(PLUGIN_XML) $(PLUGIN_DATA_BLOCKS) plugins/data/family.c
+plugins_data_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
+plugins_data_la_CFLAGS = $(PLUGIN_CFLAGS)
+plugins_data_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+plugins_data_la_LIBADD = $(XML_LIBS) $(JANSSON_LIBS)
 
-plugins_http_request_la_SOURCES = plugins/http_request.c
-plugins_http_request_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
-plugins_http_request_la_CFLAGS = $(PLUGIN_CFLAGS)
-plugins_http_request_la_LDFLAGS = $(PLUGIN_LDFLAGS)
-plugins_http_request_la_LIBADD = $(JANSSON_LIBS)
+plugins_text_la_SOURCES = $(PLUGIN_SHARED) $(PLUGIN_XML) $(PLUGIN_TEXT_BLOCKS) plugins/text/family.c
+plugins_text_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
+plugins_text_la_CFLAGS = $(PLUGIN_CFLAGS) $(PCRE2_CFLAGS) $(CMARK_CFLAGS)
+plugins_text_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+plugins_text_la_LIBADD = $(XML_LIBS) $(PCRE2_LIBS) $(CMARK_LIBS) $(JANSSON_LIBS)
 
-plugins_html_extract_la_SOURCES = plugins/html_extract.c
-plugins_html_extract_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
-plugins_html_extract_la_CFLAGS = $(PLUGIN_CFLAGS)
-plugins_html_extract_la_LDFLAGS = $(PLUGIN_LDFLAGS)
-plugins_html_extract_la_LIBADD = $(XML_LIBS) $(JANSSON_LIBS)
+# The engine's TZif reader is compiled in (a plugin links no axond code):
+# see plugins/date/zones.h.
+plugins_date_la_SOURCES = $(PLUGIN_SHARED) $(PLUGIN_DATE_BLOCKS) plugins/date/family.c src/engine/timezone.c src/engine/timezone.h
+plugins_date_la_CPPFLAGS = $(PLUGIN_CPPFLAGS) -I$(top_srcdir)/src
+plugins_date_la_CFLAGS = $(PLUGIN_CFLAGS)
+plugins_date_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+plugins_date_la_LIBADD = $(JANSSON_LIBS) -lm
 
-# Fixtures of each block, run through axon-block test by tests/sandbox.
-EXTRA_DIST += plugins/fixtures
+plugins_crypto_la_SOURCES = $(PLUGIN_SHARED) $(PLUGIN_CRYPTO_BLOCKS) plugins/crypto/family.c
+plugins_crypto_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
+plugins_crypto_la_CFLAGS = $(PLUGIN_CFLAGS)
+plugins_crypto_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+plugins_crypto_la_LIBADD = $(CRYPTO_LIBS) $(JANSSON_LIBS)
+
+plugins_net_la_SOURCES = $(PLUGIN_SHARED) $(PLUGIN_NET_BLOCKS) plugins/net/family.c
+plugins_net_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
+plugins_net_la_CFLAGS = $(PLUGIN_CFLAGS)
+plugins_net_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+plugins_net_la_LIBADD = $(JANSSON_LIBS)
+
+# Each block's fixtures, beside its source.
+EXTRA_DIST += plugins/flow/if.json plugins/flow/switch.json plugins/flow/merge.json plugins/flow/stop.json \
+	plugins/data/json_set.json plugins/data/filter.json plugins/data/sort.json plugins/data/limit.json \
+	plugins/data/dedupe.json plugins/data/aggregate.json plugins/data/split.json plugins/data/join.json \
+	plugins/data/json_text.json plugins/data/csv.json plugins/data/xml_parse.json \
+	plugins/text/template.json plugins/text/join.json plugins/text/split.json plugins/text/replace.json \
+	plugins/text/match.json plugins/text/case.json plugins/text/html_extract.json plugins/text/html_to_text.json \
+	plugins/text/markdown.json \
+	plugins/date/parse.json plugins/date/format.json plugins/date/add.json \
+	plugins/crypto/hash.json plugins/crypto/hmac.json plugins/crypto/uuid.json \
+	plugins/net/http_request.json.in plugins/net/http_refused.json.in
+
+# The core blocks were one plugin per block before they were grouped by
+# family: an upgrade removes those, whose blocks the family plugins now
+# provide (axond refuses a block name that two plugins give).
+install-data-hook: remove-old-core-plugins
+remove-old-core-plugins:
+	for old in text_template json_set flow_if http_request html_extract; do \
+		rm -f "$(DESTDIR)$(plugindir)/$$old.so" "$(DESTDIR)$(plugindir)/$$old.la"; \
+	done
+.PHONY: remove-old-core-plugins

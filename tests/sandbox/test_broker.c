@@ -276,7 +276,7 @@ static void through_sandbox(const char *secrets_path, int port, int other)
 	const char *top = getenv("top_builddir");
 	struct config c;
 	config_defaults(&c);
-	snprintf(c.plugin_dirs, sizeof c.plugin_dirs, "%s/plugins/.libs/http_request.so", top ? top : ".");
+	snprintf(c.plugin_dirs, sizeof c.plugin_dirs, "%s/plugins/.libs/net.so", top ? top : ".");
 	snprintf(c.secrets_file, sizeof c.secrets_file, "%s", secrets_path);
 	c.egress_allow_loopback = true;
 	c.http_max_bytes = 2048;

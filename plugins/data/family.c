@@ -1,0 +1,4 @@
+#include "family.h"
+#include "data/blocks.h"
+
+AXON_FAMILY("data", DATA_BLOCKS)

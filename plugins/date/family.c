@@ -1,0 +1,4 @@
+#include "family.h"
+#include "date/blocks.h"
+
+AXON_FAMILY("date", DATE_BLOCKS)

@@ -1,0 +1,10 @@
+/* The net family: blocks that reach other machines, through the daemon. */
+#ifndef AXON_PLUGINS_NET_BLOCKS_H
+#define AXON_PLUGINS_NET_BLOCKS_H
+#include <axon/block.h>
+
+extern const struct axon_block http_request_block;
+
+#define NET_BLOCKS &http_request_block
+
+#endif

@@ -1,0 +1,4 @@
+#include "family.h"
+#include "net/blocks.h"
+
+AXON_FAMILY("net", NET_BLOCKS)

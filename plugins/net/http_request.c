@@ -1,0 +1,68 @@
+/* http.request: an HTTP request, made by the daemon under its egress policy. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "net/blocks.h"
+
+static int run(struct axon_ctx *ctx, const json_t *inputs, const json_t *config)
+{
+	char err[600];
+	json_t *req = json_pack("{s:O, s:O, s:O, s:O}", "url", json_object_get(config, "url"),
+	                        "method", json_object_get(config, "method"), "headers", json_object_get(config, "headers"),
+	                        "secret_headers", json_object_get(config, "secret_headers"));
+	const json_t *body = json_object_get(inputs, "body");
+	if (!body)
+		body = json_object_get(config, "body");
+	if (json_is_string(body)) {
+		json_object_set(req, "body", (json_t *)body);
+	} else if (body) {
+		char *s = json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY);
+		json_object_set_new(req, "body", json_string(s ? s : "null"));
+		free(s);
+		if (!json_object_get(json_object_get(req, "headers"), "Content-Type")) {
+			json_t *h = json_deep_copy(json_object_get(req, "headers"));
+			json_object_set_new(h, "Content-Type", json_string("application/json"));
+			json_object_set_new(req, "headers", h);
+		}
+	}
+	axon_log(ctx, AXON_LOG_INFO, "%s %s", json_string_value(json_object_get(config, "method")),
+	         json_string_value(json_object_get(config, "url")));
+	json_t *resp = axon_http(ctx, req, err, sizeof err);
+	json_decref(req);
+	if (!resp)
+		return axon_fail(ctx, "%s", err);
+	json_int_t status = json_integer_value(json_object_get(resp, "status"));
+	if (status >= 400 && json_is_true(json_object_get(config, "fail_on_status"))) {
+		json_decref(resp);
+		return axon_fail(ctx, "%s answered with HTTP status %lld", json_string_value(json_object_get(config, "url")), (long long)status);
+	}
+	return axon_emit(ctx, "response", resp) == 0 ? AXON_OK : AXON_FAIL;
+}
+
+static const struct axon_port inputs[] = {
+	{ "body", "optional: the request body (a string, or JSON sent as application/json)" },
+	{ NULL, NULL },
+};
+static const struct axon_port outputs[] = {
+	{ "response", "{\"status\", \"headers\", \"body\"}" },
+	{ NULL, NULL },
+};
+
+const struct axon_block http_request_block = {
+	.name = "http.request",
+	.version = "1.0.0",
+	.title = "HTTP request",
+	.description = "Sends an HTTP request and outputs the status, headers and body. Secrets go into headers by name, unseen by the block.",
+	.category = "network",
+	.inputs = inputs,
+	.outputs = outputs,
+	.config_schema = "{\"type\": \"object\", \"properties\": {"
+		"\"url\": {\"type\": \"string\", \"title\": \"URL\", \"description\": \"http:// or https:// address, such as https://api.example.com/orders/{{ trigger.body.id }}; private and local addresses are refused unless axon.conf allows them\"},"
+		"\"method\": {\"type\": \"string\", \"title\": \"Method\", \"description\": \"GET to read, POST to create or send, PUT or PATCH to change, DELETE to remove\", \"enum\": [\"GET\", \"POST\", \"PUT\", \"PATCH\", \"DELETE\", \"HEAD\"], \"default\": \"GET\"},"
+		"\"headers\": {\"type\": \"object\", \"title\": \"Headers\", \"description\": \"Name: value, such as {\\\"Accept\\\": \\\"application/json\\\"}; put credentials in Headers from secrets instead\", \"default\": {}},"
+		"\"secret_headers\": {\"type\": \"object\", \"title\": \"Headers from secrets\", \"description\": \"{\\\"Authorization\\\": {\\\"secret\\\": \\\"NAME\\\", \\\"prefix\\\": \\\"Bearer \\\"}}\", \"default\": {}},"
+		"\"body\": {\"type\": \"string\", \"title\": \"Body\", \"description\": \"The text to send; without it, the value on the input port body is sent (JSON as application/json)\"},"
+		"\"fail_on_status\": {\"type\": \"boolean\", \"title\": \"Fail on a status of 400 or more\", \"description\": \"Fail the block when the server answers with an error status; unset to handle 404 and the like in the workflow\", \"default\": true}},"
+		"\"required\": [\"url\"]}",
+	.run = run,
+};
