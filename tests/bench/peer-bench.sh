@@ -39,7 +39,9 @@ it_skip() {
 	exit 1
 }
 command -v wrk >/dev/null || it_skip "wrk is not installed (apt-get install wrk)"
-command -v npm >/dev/null || it_skip "node and npm are not installed (apt-get install nodejs npm)"
+for tool in node npm; do
+	command -v "$tool" >/dev/null || it_skip "$tool is not installed (apt-get install nodejs npm)"
+done
 it_init
 
 ## What is measured: targets (a URL served by a side) and sides (groups of processes).
@@ -53,6 +55,9 @@ pids_axond() { echo "$AXOND_PID"; }
 # shellcheck disable=SC2046 # one argument per pid
 pids_sandbox() { usage_tree $(pgrep -P "$AXOND_PID"); }
 pids_nginx() { usage_tree "$NGINX_PID"; }
+# The own CPU time of the processes axond started (the zygote), without their children's.
+# shellcheck disable=SC2046 # one argument per pid
+zygote_own_us() { usage_stat_us own $(pgrep -P "$AXOND_PID"); }
 
 # add_target ID TITLE URL SIDE
 add_target() {
@@ -95,7 +100,9 @@ fi
 ${CC:-cc} -O2 -g -Wall -Wextra -Werror -fPIC -shared -fvisibility=hidden $sdk_cflags \
 	-o "$SUM_DIR/bench.so" "$top_srcdir/tests/bench/sum_block.c" $sdk_libs || it_skip "the bench.sum block did not build"
 
-it_start nginx "threads = 24" "sandbox_workers = 4" "log_level = warn" "plugin_dirs = $(it_plugin_dir):$SUM_DIR"
+# As engine-bench.sh: a synchronous webhook holds a request thread for its run.
+AXON_CONF=("threads = 24" "sandbox_workers = 4" "log_level = warn")
+it_start nginx "${AXON_CONF[@]}" "plugin_dirs = $(it_plugin_dir):$SUM_DIR"
 NGINX_PID=${IT_PIDS[-1]} # it_start started axond, then nginx
 it_setup_owner "bench password" || it_skip "setup failed: $(it_answer)"
 it_api_token bench || it_skip "no API token: $(it_answer)"
@@ -203,8 +210,9 @@ to_ms() {
 # measure TARGET KIND ROUND CONNECTIONS SECONDS: one wrk run, its figures in R;
 # at full load, the side's PSS is sampled half way through.
 measure() {
-	local t=$1 key="$1,$2,$3" side=${SIDE[$1]} part before=() i=0 d used=0 sampler='' pss
+	local t=$1 key="$1,$2,$3" side=${SIDE[$1]} part before=() i=0 d used=0 sampler='' pss zygote=0
 	for part in ${PARTS[$side]}; do before+=("$(usage_cpu_us "$part")"); done
+	[ "$side" = axon ] && zygote=$(zygote_own_us)
 	if [ "$2" = load ]; then
 		(sleep "$(awk -v s="$5" 'BEGIN { print s / 2 }')" && side_pss_kb "$side" >"$IT_TMP/pss") &
 		sampler=$!
@@ -216,6 +224,7 @@ measure() {
 		used=$((used + d))
 		[ "$2" = load ] && CPU_PART[$t,$part]=$((${CPU_PART[$t,$part]:-0} + d))
 	done
+	[ "$side" = axon ] && [ "$2" = load ] && CPU_PART[$t,zygote]=$((${CPU_PART[$t,zygote]:-0} + $(zygote_own_us) - zygote))
 	# shellcheck disable=SC2154 # set by run_wrk
 	R[$key,rps]=$w_rps R[$key,p50]=$(to_ms "$w_p50") R[$key,p99]=$(to_ms "$w_p99") R[$key,errors]=$w_errors
 	R[$key,requests]=${w_requests:-0}
@@ -231,6 +240,7 @@ for t in "${TARGETS[@]}"; do
 	echo "peer-bench: warming ${TITLE[$t]} up for $WARMUP_SECONDS s"
 	wrk -t2 -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" -s "$IT_TMP/post.lua" "${URL[$t]}" >/dev/null
 done
+load0=$(cut -d' ' -f1 /proc/loadavg)
 runs0=$(sql "SELECT count(*) FROM runs WHERE status = 'succeeded'")
 for ((r = 1; r <= ROUNDS; r++)); do
 	# Who goes first alternates from round to round.
@@ -302,28 +312,31 @@ for ((r = 1; r <= ROUNDS; r++)); do
 	done
 done
 
+# per_request_ms TARGET PART: a part's CPU per request over the rounds at full load.
+per_request_ms() {
+	awk -v u="${CPU_PART[$1,$2]}" -v n="$(total "$1" requests)" 'BEGIN { if (n > 0) printf "%.2f", u / n / 1000; else print "?" }'
+}
 breakdown=
 for t in "${TARGETS[@]}"; do
 	[ "${SIDE[$t]}" = axon ] || continue
-	breakdown+="${TITLE[$t]}: "
-	for part in ${PARTS[axon]}; do
-		breakdown+="$part $(awk -v u="${CPU_PART[$t,$part]}" -v n="$(total "$t" requests)" 'BEGIN { printf "%.2f", u / n / 1000 }') ms, "
-	done
-	breakdown=${breakdown%, }$'; '
+	breakdown+="${TITLE[$t]}: axond $(per_request_ms "$t" axond) ms, the sandbox $(per_request_ms "$t" sandbox) ms"
+	breakdown+=" (the zygote itself $(per_request_ms "$t" zygote) ms, the rest its children), nginx $(per_request_ms "$t" nginx) ms; "
 done
 breakdown=${breakdown%; }
 
+conf_text=$(printf '%s, ' "${AXON_CONF[@]}")
+conf_text=${conf_text%, }
 cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 section=$(cat <<EOF
 ## Peer
 
 \`tests/bench/peer-bench.sh\` ($(date -u +%Y-%m-%d), $(nproc) × ${cpu_model:-unknown CPU}, Linux $(uname -r | cut -d- -f1),
-load average $(cut -d' ' -f1-3 /proc/loadavg) at the end): ${TITLE[nodered]} on Node.js $(node --version) and Axon
+load average $load0 at the start and $(cut -d' ' -f1 /proc/loadavg) at the end): ${TITLE[nodered]} on Node.js $(node --version) and Axon
 behind $(nginx -v 2>&1 | sed 's/.*: //') serve the same workload, \`POST {"values":[1,2,3,4,5]}\` → add a field → sum in user
 code → reply \`{"sum":15,"count":5,"tag":"bench"}\`. Node-RED runs it as a flow (http in → change → function →
 http response; no isolation, nothing recorded); Axon as a synchronous webhook → \`json.set\` → \`bench.sum\` (a C
 block built with the SDK, \`tests/bench/sum_block.c\`), each block confined in the sandbox, the run and its steps
-written to SQLite (axond with 24 request threads and 4 engine workers). wrk runs on the same machine against
+written to SQLite (axon.conf: $conf_text). wrk runs on the same machine against
 each in alternation: $ROUNDS rounds of $LOAD_SECONDS s at $CONNECTIONS connections and $SOLO_SECONDS s at one connection
 ("alone"), after ${WARMUP_SECONDS} s of warm-up each. Figures are the median of the rounds; memory is PSS, idle
 before any load and the largest sample taken half way through a round at $CONNECTIONS connections.

@@ -8,6 +8,7 @@
 #                         # pids_NAME prints the group's processes now
 #   usage_cpu_us NAME     # CPU time the group used so far, in µs
 #   usage_pss_kb NAME     # the PSS of its live processes, in kB
+#   usage_stat_us own PID...  # the CPU time of live processes, without their children
 #   $USAGE_METHOD         # how CPU time is counted, in words (for reports)
 #
 # As root, each group gets a cgroup of its own (v2, else v1 cpuacct) and its
@@ -64,21 +65,28 @@ usage_pids() {
 }
 
 usage_cpu_us() {
+	# shellcheck disable=SC2046 # one argument per pid
 	case $USAGE_CG_KIND in
 	"cgroup v2") awk '$1 == "usage_usec" { print $2 }' "$USAGE_CG/$1/cpu.stat" ;;
 	"cgroup v1"*) awk '{ printf "%.0f\n", $1 / 1000 }' "$USAGE_CG/$1/cpuacct.usage" ;;
-	*)
-		local pid line f ticks=0 hz
-		hz=$(getconf CLK_TCK)
-		for pid in $(usage_pids "$1"); do
-			line=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
-			# Fields 14-17 (utime stime cutime cstime), counted after the command's ")".
-			read -r -a f <<<"${line##*) }"
-			ticks=$((ticks + f[11] + f[12] + f[13] + f[14]))
-		done
-		echo $((ticks * 1000000 / hz))
-		;;
+	*) usage_stat_us with-children $(usage_pids "$1") ;;
 	esac
+}
+
+# usage_stat_us own|with-children PID...: the CPU time of these live processes
+# in µs from /proc/PID/stat, their own (utime+stime) or with that of the
+# children they reaped (plus cutime+cstime).
+usage_stat_us() {
+	local which=$1 pid line f ticks=0
+	shift
+	for pid in "$@"; do
+		line=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
+		# Fields 14-17, counted after the command's ")" (field 3 is f[0]).
+		read -r -a f <<<"${line##*) }"
+		ticks=$((ticks + f[11] + f[12]))
+		[ "$which" = own ] || ticks=$((ticks + f[13] + f[14]))
+	done
+	echo $((ticks * 1000000 / $(getconf CLK_TCK)))
 }
 
 usage_pss_kb() {
