@@ -136,6 +136,8 @@ install_node_red() {
 
 start_node_red() {
 	local dir=$IT_TMP/node-red port version
+	version=$(jq -r .version "$NODE_RED_DIR/node_modules/node-red/package.json")
+	case $version in 4.*) ;; *) it_skip "$NODE_RED_DIR holds Node-RED $version, not 4: empty it or set PEER_BENCH_NODE_RED_DIR" ;; esac
 	port=$(free_port)
 	mkdir -p "$dir"
 	cat >"$dir/settings.js" <<-EOF
@@ -162,12 +164,12 @@ return msg;' '[
 	node "$NODE_RED_DIR/node_modules/node-red/red.js" --userDir "$dir" --settings "$dir/settings.js" >"$dir/node-red.log" 2>&1 &
 	NODE_RED_PID=$!
 	IT_PIDS+=("$NODE_RED_PID")
-	version=$(jq -r .version "$NODE_RED_DIR/node_modules/node-red/package.json")
 	add_target nodered "Node-RED $version" "http://127.0.0.1:$port/sum" nodered
 }
 
 install_node_red
 start_node_red
+# One call per Axon variant measured (strict mode, once workflows have that setting).
 add_axon_variant axon "Axon" '{}'
 
 # Both replies are checked before any load; Node-RED may take a few seconds
