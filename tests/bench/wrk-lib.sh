@@ -3,13 +3,15 @@
 # wrk runs read into variables, and a section of docs/performance.md replaced.
 
 # parse_wrk NAME OUTPUT: prints wrk's report indented and sets NAME_rps,
-# NAME_p50, NAME_p99 and NAME_errors (non-2xx answers plus socket errors).
+# NAME_p50, NAME_p99, NAME_requests and NAME_errors (non-2xx answers plus
+# socket errors).
 parse_wrk() {
 	local name=$1 out=$2 non2xx sockerr
 	printf '    %s\n' "${out//$'\n'/$'\n'    }"
 	printf -v "${name}_rps" '%s' "$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")"
 	printf -v "${name}_p50" '%s' "$(awk '$1 == "50%" { print $2 }' <<<"$out")"
 	printf -v "${name}_p99" '%s' "$(awk '$1 == "99%" { print $2 }' <<<"$out")"
+	printf -v "${name}_requests" '%s' "$(awk '$2 == "requests" && $3 == "in" { print $1 }' <<<"$out")"
 	non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' <<<"$out")
 	sockerr=$(awk '/Socket errors:/ { gsub(",", ""); print $4 + $6 + $8 + $10 }' <<<"$out")
 	printf -v "${name}_errors" '%s' "$((${non2xx:-0} + ${sockerr:-0}))"

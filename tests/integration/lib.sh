@@ -17,7 +17,8 @@
 #
 # Set before it_start: IT_TEMPLATES (a template dir other than the source's),
 # IT_NGINX_HTTP_EXTRA (directives for nginx's http block), IT_AXOND_AS (a
-# command prefix running axond as another user). A sanitizer report on axond's
+# command prefix running axond as another user); IT_AFTER_STOP (a command the
+# exit trap runs once the servers stopped). A sanitizer report on axond's
 # stderr fails the test at exit.
 
 : "${top_srcdir:?run through make check, or set top_srcdir and top_builddir}"
@@ -65,6 +66,7 @@ it_cleanup() {
 	for pid in "${IT_PIDS[@]}"; do
 		it_wait_exit "$pid" 50 || kill -KILL "$pid" 2>/dev/null
 	done
+	[ -n "${IT_AFTER_STOP:-}" ] && "$IT_AFTER_STOP"
 	# An ASan, LSan or UBSan report fails the test even if every check passed.
 	if [ "$rc" != 77 ] && grep -lE 'Sanitizer|runtime error:' "$IT_TMP"/axond-*.stderr 2>/dev/null; then
 		echo "FAIL - axond's stderr holds a sanitizer report:"
@@ -295,6 +297,18 @@ it_api_token() {
 	# shellcheck disable=SC2034 # for the sourcing script
 	API=(-H "Authorization: Bearer $TOKEN" -H 'Accept: application/json')
 	case $TOKEN in axon_*) return 0 ;; *) return 1 ;; esac
+}
+
+# it_webhook_workflow NAME DEFINITION-JSON: a workflow made with the API
+# (it_api_token first) and a webhook for it; prints the webhook's path.
+# Returns 1 (the answer in BODY) when either was refused.
+it_webhook_workflow() {
+	req POST /workflows "${API[@]}" -H 'Content-Type: application/json' \
+		--data "$(jq -n --arg n "$1" --argjson d "$2" '{name: $n, definition: $d}')"
+	[ "$STATUS" = 201 ] || return 1
+	req POST "/workflows/$(jqb .workflow.id)/webhook" "${API[@]}" --data action=create
+	[ "$STATUS" = 201 ] || return 1
+	jqb .path
 }
 
 # it_wait_sql QUERY WANT: polls sql QUERY until it prints WANT (30 s at most); 1 if it never does.
