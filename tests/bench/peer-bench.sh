@@ -169,8 +169,10 @@ return msg;' '[
 
 install_node_red
 start_node_red
-# One call per Axon variant measured (strict mode, once workflows have that setting).
+# One call per Axon variant measured: warm workers (the default) and strict
+# mode (a fresh process for every block execution).
 add_axon_variant axon "Axon" '{}'
+add_axon_variant axon_strict "Axon, strict" '{"sandbox": "strict"}'
 
 # Both replies are checked before any load; Node-RED may take a few seconds
 # to start its flows.
@@ -322,7 +324,7 @@ breakdown=
 for t in "${TARGETS[@]}"; do
 	[ "${SIDE[$t]}" = axon ] || continue
 	breakdown+="${TITLE[$t]}: axond $(per_request_ms "$t" axond) ms, the sandbox $(per_request_ms "$t" sandbox) ms"
-	breakdown+=" (the zygote itself $(per_request_ms "$t" zygote) ms, the rest its children), nginx $(per_request_ms "$t" nginx) ms; "
+	breakdown+=" (the zygote itself $(per_request_ms "$t" zygote) ms, the rest its workers), nginx $(per_request_ms "$t" nginx) ms; "
 done
 breakdown=${breakdown%; }
 
@@ -337,8 +339,9 @@ load average $load0 at the start and $(cut -d' ' -f1 /proc/loadavg) at the end):
 behind $(nginx -v 2>&1 | sed 's/.*: //') serve the same workload, \`POST {"values":[1,2,3,4,5]}\` → add a field → sum in user
 code → reply \`{"sum":15,"count":5,"tag":"bench"}\`. Node-RED runs it as a flow (http in → change → function →
 http response; no isolation, nothing recorded); Axon as a synchronous webhook → \`json.set\` → \`bench.sum\` (a C
-block built with the SDK, \`tests/bench/sum_block.c\`), each block confined in the sandbox, the run and its steps
-written to SQLite (axon.conf: $conf_text). wrk runs on the same machine against
+block built with the SDK, \`tests/bench/sum_block.c\`), each block confined in the sandbox (in a warm worker
+of that workflow; "strict": a fresh process per execution), the run and its steps written to SQLite
+(axon.conf: $conf_text). wrk runs on the same machine against
 each in alternation: $ROUNDS rounds of $LOAD_SECONDS s at $CONNECTIONS connections and $SOLO_SECONDS s at one connection
 ("alone"), after ${WARMUP_SECONDS} s of warm-up each. Figures are the median of the rounds; memory is PSS, idle
 before any load and the largest sample taken half way through a round at $CONNECTIONS connections.
@@ -347,9 +350,10 @@ before any load and the largest sample taken half way through a round at $CONNEC
 |---|---:|---:|---:|---:|---:|---:|---:|
 $rows
 CPU per request is the CPU time of each whole server side during a run divided by the requests wrk
-completed: for Node-RED its node process; for Axon axond, the sandbox (the zygote and every block
-child) and nginx (master and workers). It was counted with $USAGE_METHOD; figures
-sampled per process at the end would miss every block child, which exits when its block ends.
+completed: for Node-RED its node process; for Axon axond, the sandbox (the zygote and every worker
+it forked) and nginx (master and workers). It was counted with $USAGE_METHOD; figures
+sampled per process at the end would miss every worker that exits during a run (in strict mode, one
+per block execution).
 By part, over all rounds at $CONNECTIONS connections: $breakdown. $((runs1 - runs0)) Axon runs succeeded
 during the rounds.
 
