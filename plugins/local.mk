@@ -41,3 +41,14 @@ plugins_html_extract_la_LIBADD = $(XML_LIBS) $(JANSSON_LIBS)
 
 # Fixtures of each block, run through axon-block test by tests/sandbox.
 EXTRA_DIST += plugins/fixtures
+
+# The code family (plugins/code/): user code in Lua, jq and JavaScript, one
+# .so for the three blocks; fixtures in plugins/code/fixtures.
+plugin_LTLIBRARIES += plugins/code.la
+plugins_code_la_SOURCES = plugins/code/plugin.c plugins/code/blocks.h plugins/code/contract.c plugins/code/contract.h \
+	plugins/code/lua.c
+plugins_code_la_CPPFLAGS = $(PLUGIN_CPPFLAGS) $(LUA_CFLAGS)
+plugins_code_la_CFLAGS = $(PLUGIN_CFLAGS)
+plugins_code_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+plugins_code_la_LIBADD = $(LUA_LIBS) $(JANSSON_LIBS)
+EXTRA_DIST += plugins/code/fixtures
