@@ -1,8 +1,17 @@
 /* The contract shared by the code blocks: ports, emitting, limits. */
 #include "contract.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+/* The C library reads the time zone on first use of any time conversion
+ * (gmtime_r too), and looks again (stat) whenever TZ differs from the value it
+ * last read: both are violations in the sandbox. So the plugin reads UTC's
+ * when it is loaded, before any confinement (plugins are loaded only in
+ * axond's single-threaded zygote and its like), and each run sets the same TZ
+ * again, which the C library then takes as read. Code sees UTC. */
+static const char zone[] = "UTC";
 
 static const char *const port_names[CODE_PORTS] = { "out", "out2", "out3", "error" };
 
@@ -38,6 +47,7 @@ int code_check_config(struct axon_ctx *ctx, const json_t *config)
 
 void code_run_init(struct code_run *run, struct axon_ctx *ctx, const json_t *inputs, const json_t *config)
 {
+	setenv("TZ", zone, 1);
 	memset(run, 0, sizeof *run);
 	run->ctx = ctx;
 	run->input = json_object_get(inputs, "in");
@@ -128,11 +138,8 @@ int code_integer_too_wide(const json_t *v)
 	return json_is_integer(v) && (n > ((json_int_t)1 << 53) || n < -((json_int_t)1 << 53));
 }
 
-/* The C library reads the time zone file once, on first use of any time
- * conversion (gmtime_r too). That read would be a violation in the sandbox,
- * so it is done when the plugin is loaded, before any confinement; the
- * languages then convert times in UTC without a system call. */
 __attribute__((constructor)) static void load_time_zone(void)
 {
+	setenv("TZ", zone, 1);
 	tzset();
 }

@@ -53,10 +53,12 @@ int code_fail_memory(struct code_run *run, long line);
  * cannot hold exactly: 1 if v is an integer beyond +-2^53. */
 int code_integer_too_wide(const json_t *v);
 
-/* The schema fields every code block has besides its "code". */
-#define CODE_COMMON_SCHEMA \
+/* The schema fields of the code blocks besides their "code": the variables,
+ * and the interpreter's own limits (where it has the hooks for them). */
+#define CODE_VARS_SCHEMA \
 	"\"vars\": {\"type\": \"object\", \"title\": \"Variables\", \"description\": \"values the code reads as vars, " \
-	"e.g. {\\\"trigger\\\": \\\"{{ trigger }}\\\"} for the workflow's trigger data\", \"default\": {}}," \
+	"e.g. {\\\"trigger\\\": \\\"{{ trigger }}\\\"} for the workflow's trigger data\", \"default\": {}}"
+#define CODE_LIMITS_SCHEMA \
 	"\"memory_mb\": {\"type\": \"integer\", \"title\": \"Memory (MiB)\", \"description\": \"what the interpreter " \
 	"may hold, 1 to 192; more ends the run with memory_limit\", \"default\": 64}," \
 	"\"time_limit_ms\": {\"type\": \"integer\", \"title\": \"Time limit (ms)\", \"description\": \"how long the code " \

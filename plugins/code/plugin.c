@@ -19,8 +19,25 @@ static const struct axon_block blocks[] = {
 			"\"code\": {\"type\": \"string\", \"format\": \"code\", \"language\": \"lua\", \"title\": \"Code\", "
 			"\"description\": \"Lua 5.4: return the value for out; input, vars, emit(port, value), log(...), "
 			"progress(fraction, message), fail(message), null, array(t), object(t)\"},"
-			CODE_COMMON_SCHEMA "}, \"required\": [\"code\"]}",
+			CODE_VARS_SCHEMA "," CODE_LIMITS_SCHEMA "}, \"required\": [\"code\"]}",
 		.run = code_lua_run,
+	},
+	{
+		.name = "data.jq",
+		.version = "1.0.0",
+		.title = "jq filter",
+		.description = "Runs a jq filter on the input and sends its result on out (or all its results as an array).",
+		.category = "data",
+		.inputs = code_inputs,
+		.outputs = code_outputs,
+		.config_schema = "{\"type\": \"object\", \"properties\": {"
+			"\"code\": {\"type\": \"string\", \"format\": \"code\", \"language\": \"jq\", \"title\": \"Filter\", "
+			"\"description\": \"a jq 1.6 filter over the input, e.g. [.items[] | select(.price > 10)]; $vars holds vars\"},"
+			"\"output\": {\"type\": \"string\", \"title\": \"Results\", \"enum\": [\"single\", \"array\"], \"default\": \"single\", "
+			"\"description\": \"single: the one result goes on out (none: out stays silent; more: an error); "
+			"array: all the results, as one array\"},"
+			CODE_VARS_SCHEMA "}, \"required\": [\"code\"]}",
+		.run = code_jq_run,
 	},
 };
 
