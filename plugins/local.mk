@@ -46,9 +46,9 @@ EXTRA_DIST += plugins/fixtures
 # .so for the three blocks; fixtures in plugins/code/fixtures.
 plugin_LTLIBRARIES += plugins/code.la
 plugins_code_la_SOURCES = plugins/code/plugin.c plugins/code/blocks.h plugins/code/contract.c plugins/code/contract.h \
-	plugins/code/lua.c plugins/code/jq.c
-plugins_code_la_CPPFLAGS = $(PLUGIN_CPPFLAGS) $(LUA_CFLAGS)
+	plugins/code/lua.c plugins/code/jq.c plugins/code/js.c
+plugins_code_la_CPPFLAGS = $(PLUGIN_CPPFLAGS) $(LUA_CFLAGS) $(DUKTAPE_CFLAGS)
 plugins_code_la_CFLAGS = $(PLUGIN_CFLAGS)
 plugins_code_la_LDFLAGS = $(PLUGIN_LDFLAGS)
-plugins_code_la_LIBADD = $(LUA_LIBS) $(JQ_LIBS) $(JANSSON_LIBS)
+plugins_code_la_LIBADD = $(LUA_LIBS) $(JQ_LIBS) $(DUKTAPE_LIBS) $(JANSSON_LIBS)
 EXTRA_DIST += plugins/code/fixtures

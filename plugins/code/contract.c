@@ -36,11 +36,11 @@ int64_t code_now_ms(void)
 
 int code_check_config(struct axon_ctx *ctx, const json_t *config)
 {
-	json_int_t mb = json_integer_value(json_object_get(config, "memory_mb"));
-	json_int_t ms = json_integer_value(json_object_get(config, "time_limit_ms"));
-	if (mb < 1 || mb > 192)
+	const json_t *memory = json_object_get(config, "memory_mb"), *time = json_object_get(config, "time_limit_ms");
+	json_int_t mb = json_integer_value(memory), ms = json_integer_value(time);
+	if (memory && (mb < 1 || mb > 192))
 		return axon_fail(ctx, "config: memory_mb is %lld: give 1 to 192 (MiB)", (long long)mb);
-	if (ms < 1 || ms > 600000)
+	if (time && (ms < 1 || ms > 600000))
 		return axon_fail(ctx, "config: time_limit_ms is %lld: give 1 to 600000", (long long)ms);
 	return AXON_OK;
 }

@@ -58,13 +58,14 @@ int code_integer_too_wide(const json_t *v);
 #define CODE_VARS_SCHEMA \
 	"\"vars\": {\"type\": \"object\", \"title\": \"Variables\", \"description\": \"values the code reads as vars, " \
 	"e.g. {\\\"trigger\\\": \\\"{{ trigger }}\\\"} for the workflow's trigger data\", \"default\": {}}"
-#define CODE_LIMITS_SCHEMA \
+#define CODE_MEMORY_SCHEMA \
 	"\"memory_mb\": {\"type\": \"integer\", \"title\": \"Memory (MiB)\", \"description\": \"what the interpreter " \
-	"may hold, 1 to 192; more ends the run with memory_limit\", \"default\": 64}," \
+	"may hold, 1 to 192; more ends the run with memory_limit\", \"default\": 64}"
+#define CODE_TIME_SCHEMA \
 	"\"time_limit_ms\": {\"type\": \"integer\", \"title\": \"Time limit (ms)\", \"description\": \"how long the code " \
 	"may run, 1 to 600000; longer ends the run with timeout\", \"default\": 5000}"
 
-/* Checks the limits in config: AXON_OK, or the failure. */
+/* Checks the limits in config, those it has: AXON_OK, or the failure. */
 int code_check_config(struct axon_ctx *ctx, const json_t *config);
 
 #endif

@@ -19,7 +19,7 @@ static const struct axon_block blocks[] = {
 			"\"code\": {\"type\": \"string\", \"format\": \"code\", \"language\": \"lua\", \"title\": \"Code\", "
 			"\"description\": \"Lua 5.4: return the value for out; input, vars, emit(port, value), log(...), "
 			"progress(fraction, message), fail(message), null, array(t), object(t)\"},"
-			CODE_VARS_SCHEMA "," CODE_LIMITS_SCHEMA "}, \"required\": [\"code\"]}",
+			CODE_VARS_SCHEMA "," CODE_MEMORY_SCHEMA "," CODE_TIME_SCHEMA "}, \"required\": [\"code\"]}",
 		.run = code_lua_run,
 	},
 	{
@@ -38,6 +38,22 @@ static const struct axon_block blocks[] = {
 			"array: all the results, as one array\"},"
 			CODE_VARS_SCHEMA "}, \"required\": [\"code\"]}",
 		.run = code_jq_run,
+	},
+	{
+		.name = "code.js",
+		.version = "1.0.0",
+		.title = "JavaScript code",
+		.description = "Runs JavaScript (ECMAScript 5.1) on the input: it reads input and vars, returns what goes "
+			       "on out, and may emit on out2, out3 and error.",
+		.category = "code",
+		.inputs = code_inputs,
+		.outputs = code_outputs,
+		.config_schema = "{\"type\": \"object\", \"properties\": {"
+			"\"code\": {\"type\": \"string\", \"format\": \"code\", \"language\": \"javascript\", \"title\": \"Code\", "
+			"\"description\": \"ECMAScript 5.1, the body of a function: return the value for out; input, vars, "
+			"emit(port, value), log(...) and console.log, progress(fraction, message), fail(message)\"},"
+			CODE_VARS_SCHEMA "," CODE_MEMORY_SCHEMA "}, \"required\": [\"code\"]}",
+		.run = code_js_run,
 	},
 };
 

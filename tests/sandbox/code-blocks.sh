@@ -12,7 +12,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
 
-for f in lua jq; do
+for f in lua jq js; do
 	echo "# $f"
 	"$tool" test "$plugin" "$fixtures/$f.json" || fail=1
 done
@@ -36,5 +36,11 @@ check "Lua: log, print, warn and progress reach the run's log, tables as JSON" "
 "$tool" run "$plugin" data.jq --input 'in={"a": [1]}' --config '{"code": "debug | .a | stderr | length"}' >"$tmp/jq.json"
 check "jq: debug and stderr reach the run's log" "$tmp/jq.json" \
 	'.status == "ok" and .outputs.out == 1 and ([.logs[].message] == ["{\"a\":[1]}", "[1]"])'
+
+"$tool" run "$plugin" code.js --input 'in=[1, 2]' --config '{"code":
+	"console.log(\"sum of\", input); log(\"plain\", 1); console.warn(\"careful\"); progress(2, \"done\"); return input[0] + input[1];"}' >"$tmp/js.json"
+check "JavaScript: log, console.log, console.warn and progress reach the run's log" "$tmp/js.json" \
+	'.status == "ok" and .outputs.out == 3 and ([.logs[] | [.level // .progress, .message]] ==
+	 [["info", "sum of [1,2]"], ["info", "plain 1"], ["warn", "careful"], [1, "done"]])'
 
 exit $fail
