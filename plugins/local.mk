@@ -51,4 +51,4 @@ plugins_code_la_CPPFLAGS = $(PLUGIN_CPPFLAGS) $(LUA_CFLAGS) $(DUKTAPE_CFLAGS)
 plugins_code_la_CFLAGS = $(PLUGIN_CFLAGS)
 plugins_code_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_code_la_LIBADD = $(LUA_LIBS) $(JQ_LIBS) $(DUKTAPE_LIBS) $(JANSSON_LIBS)
-EXTRA_DIST += plugins/code/fixtures
+EXTRA_DIST += plugins/code/fixtures docs/blocks/code.md

@@ -325,7 +325,7 @@ static const char *newer_syntax(const char *code, long line, long *column)
 		{ "...", "spread and rest (...): use apply, concat or arguments" },
 		{ "?.", "optional chaining (?.): test with && first" },
 		{ "??", "?? : write (x !== null && x !== undefined ? x : y)" },
-		{ "of ", "for...of: loop with an index, or forEach" },
+		{ " of ", "for...of: loop with an index, or forEach" },
 	};
 	const char *start = code;
 	for (long l = 1; l < line && start; l++) {

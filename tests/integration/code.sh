@@ -1,6 +1,6 @@
 #!/bin/bash
 # The code blocks in a real workflow, through real nginx and real sandboxes:
-# webhook -> json.set (adds a tag) -> code.lua or data.jq (sums an array) ->
+# webhook -> json.set (adds a tag) -> code.lua, data.jq or code.js (sums an array) ->
 # the synchronous reply. The code holds {{ of its own, which the engine must
 # leave alone, while the block's vars get the trigger's data filled in; a
 # failing line of code shows in the run's step.
@@ -43,6 +43,13 @@ hook data.jq '{sum: (.body.values | add), count: (.body.values | length), tag, w
 req POST "$HOOK?who=bo" -H 'Content-Type: application/json' --data '{"values": [1, 2, 3, 4, 5]}'
 check_status 200 "data.jq: the webhook answers"
 check_eq "$(jq -cS . "$BODY")" '{"count":5,"note":"{{ kept }}","sum":15,"tag":"bench","who":"bo"}' "data.jq: the reply is the filter's result"
+
+hook code.js 'var sum = input.body.values.reduce(function (a, b) { return a + b; }, 0);
+var shape = {a: {sum: sum}}; // {{ and }} of the code'"'"'s own
+return {sum: shape.a.sum, count: input.body.values.length, tag: input.tag, who: vars.who};'
+req POST "$HOOK?who=cy" -H 'Content-Type: application/json' --data '{"values": [1, 2, 3, 4, 5]}'
+check_status 200 "code.js: the webhook answers"
+check_eq "$(jq -cS . "$BODY")" '{"count":5,"sum":15,"tag":"bench","who":"cy"}' "code.js: the reply is the code's return value"
 
 hook code.lua 'local values = input.body.values
 return values.total.sum'
