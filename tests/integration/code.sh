@@ -39,6 +39,7 @@ req POST "$HOOK?who=ada" -H 'Content-Type: application/json' --data '{"values": 
 check_status 200 "code.lua: the webhook answers"
 check_eq "$(jq -cS . "$BODY")" '{"count":5,"sum":15,"tag":"bench","who":"ada"}' "code.lua: the reply is the code's return value"
 
+# shellcheck disable=SC2016 # $vars is jq's
 hook data.jq '{sum: (.body.values | add), count: (.body.values | length), tag, who: $vars.who, note: "{{ kept }}"}'
 req POST "$HOOK?who=bo" -H 'Content-Type: application/json' --data '{"values": [1, 2, 3, 4, 5]}'
 check_status 200 "data.jq: the webhook answers"
