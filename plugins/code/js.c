@@ -1,7 +1,9 @@
-/* code.js: JavaScript (ECMAScript 5.1) with Duktape, a fresh heap per run,
- * its memory counted by its allocator. Debian's Duktape is built without an
- * execution timeout hook (DUK_USE_EXEC_TIMEOUT_CHECK), so a loop that never
- * ends is stopped by the sandbox's wall clock (timeout). */
+/* code.js: JavaScript with Duktape (ECMAScript 5.1), a fresh heap per run,
+ * its memory counted by its allocator. Code that Duktape cannot parse is
+ * compiled down to ES5 by buble (transpile.c) and run again from the start,
+ * with its lines mapped back. Debian's Duktape is built without an execution
+ * timeout hook (DUK_USE_EXEC_TIMEOUT_CHECK), so a loop that never ends is
+ * stopped by the sandbox's wall clock (timeout). */
 #include <duktape.h>
 #include <setjmp.h>
 #include <stdlib.h>
@@ -9,6 +11,7 @@
 
 #include "blocks.h"
 #include "contract.h"
+#include "transpile.h"
 
 /* The code is the body of a function of input and vars. The opening is on the
  * code's first line, so line numbers are the code's own. */
@@ -16,7 +19,10 @@ static const char opening[] = "(function (input, vars) {", closing[] = "\n})";
 
 struct js_job {
 	struct code_run *run;
+	const char *source;       /* what runs: the code, or its ES5 form */
+	struct transpiled es5;    /* the ES5 form, once needed */
 	jmp_buf *fatal_exit;
+	int compiling;            /* a throw now is a syntax error */
 	int failed;
 	char *failure;     /* fail()'s message */
 	char *result;      /* what the code returned, as JSON text */
@@ -257,11 +263,13 @@ static duk_ret_t run_protected(duk_context *ctx, void *udata)
 	struct js_job *job = udata;
 	set_globals(ctx);
 	duk_push_string(ctx, opening);
-	duk_push_string(ctx, job->run->code);
+	duk_push_string(ctx, job->source);
 	duk_push_string(ctx, closing);
 	duk_concat(ctx, 3);
 	duk_push_string(ctx, "code");
+	job->compiling = 1;
 	duk_compile(ctx, DUK_COMPILE_EVAL);
+	job->compiling = 0;
 	duk_call(ctx, 0);
 	if (job->run->input)
 		push_json(ctx, job->run->input);
@@ -286,14 +294,17 @@ static duk_ret_t encode_top(duk_context *ctx, void *udata)
 	return 1;
 }
 
-/* The thrown value at the top as a message that names the line. */
-static void describe(duk_context *ctx, char *buf, size_t len, long *line)
+/* The thrown value at the top as a message that names the line (of the
+ * user's code, when what ran is its ES5 form). */
+static void describe(duk_context *ctx, const struct js_job *job, char *buf, size_t len, long *line)
 {
 	*line = 0;
 	if (duk_is_error(ctx, -1)) {
 		duk_get_prop_string(ctx, -1, "lineNumber");
 		*line = duk_is_number(ctx, -1) ? (long)duk_get_number(ctx, -1) : 0;
 		duk_pop(ctx);
+		if (job->es5.code && *line > 0)
+			*line = code_transpiled_line(&job->es5, *line);
 	} else if (duk_is_object(ctx, -1) && !duk_is_function(ctx, -1)) {
 		/* throw {...}: say what was thrown */
 		duk_dup(ctx, -1);
@@ -311,63 +322,71 @@ static void describe(duk_context *ctx, char *buf, size_t len, long *line)
 		snprintf(buf, len, "%s", text);
 }
 
-/* What a SyntaxError on a line most likely means: syntax newer than ES5.1.
- * Returns the advice, and the column (from 1) where its token is. */
-static const char *newer_syntax(const char *code, long line, long *column)
+/* Syntax that buble does not know either, at the line and column (from 1)
+ * where it stopped: what to write instead, or NULL; *column moves to the
+ * token's start. */
+static const char *later_syntax(const char *code, long line, long *column)
 {
-	static const struct { const char *token, *what; } newer[] = {
-		{ "=>", "arrow functions (=>): write function (x) { return ...; }" },
-		{ "`", "template literals (`...`): join strings with +" },
-		{ "let ", "let: write var" },
-		{ "class ", "classes: write a constructor function and its prototype" },
-		{ "async ", "async functions: there is nothing to wait for, write plain functions" },
-		{ "function*", "generators (function*): build an array instead" },
-		{ "...", "spread and rest (...): use apply, concat or arguments" },
-		{ "?.", "optional chaining (?.): test with && first" },
-		{ "??", "?? : write (x !== null && x !== undefined ? x : y)" },
-		{ " of ", "for...of: loop with an index, or forEach" },
+	static const struct { const char *token, *what; } later[] = {
+		{ "?.", "optional chaining (?.) is not supported: test with && first" },
+		{ "??", "?? is not supported: write (x !== null && x !== undefined ? x : y)" },
 	};
 	const char *start = code;
 	for (long l = 1; l < line && start; l++) {
 		start = strchr(start, '\n');
 		start = start ? start + 1 : NULL;
 	}
-	if (!start)
+	if (!start || *column < 1 || (size_t)*column > strcspn(start, "\n"))
 		return NULL;
-	size_t len = strcspn(start, "\n");
-	for (size_t i = 0; i < sizeof newer / sizeof newer[0]; i++) {
-		size_t tlen = strlen(newer[i].token);
-		for (size_t at = 0; at + tlen <= len; at++)
-			if (!memcmp(start + at, newer[i].token, tlen)) {
-				*column = (long)at + 1;
-				return newer[i].what;
+	/* the parser stops on the token's first or second character */
+	for (long at = *column - 1; at >= 0 && at >= *column - 2; at--)
+		for (size_t i = 0; i < sizeof later / sizeof later[0]; i++)
+			if (!strncmp(start + at, later[i].token, strlen(later[i].token))) {
+				*column = at + 1;
+				return later[i].what;
 			}
-	}
 	return NULL;
 }
 
-/* The line a SyntaxError names: "... (line 3)" or "(line 3, end of input)". */
-static long syntax_line(const char *msg)
-{
-	const char *p = strstr(msg, "(line ");
-	return p ? strtol(p + 6, NULL, 10) : 0;
-}
+#define NEEDS_ES5 1
 
-/* "(line N, end of input)" where N is the closing line after the code: the
- * end of the code is its own last line. */
-static void end_of_code(char *msg, size_t len, const char *code)
+/* One run of job->source on a fresh heap: AXON_OK, AXON_FAIL, or NEEDS_ES5
+ * when Duktape cannot parse it (then nothing ran). */
+static int run_in_heap(struct js_job *job)
 {
-	long lines = 1;
-	for (const char *p = code; *p; p++)
-		lines += *p == '\n';
-	char past[48];
-	snprintf(past, sizeof past, "(line %ld, end of input)", lines + 1);
-	char *at = strstr(msg, past);
-	if (at) {
-		char rest[800];
-		snprintf(rest, sizeof rest, "%s", at + strlen(past));
-		snprintf(at, len - (size_t)(at - msg), "(line %ld, end of the code)%s", lines, rest);
+	struct code_run *run = job->run;
+	jmp_buf escape;
+	job->fatal_exit = &escape;
+	duk_context *duk = duk_create_heap(js_alloc, js_realloc, js_free, job, js_fatal);
+	if (!duk)
+		return code_fail_memory(run, 0);
+	if (setjmp(escape)) {
+		/* Duktape's heap cannot be used after a fatal error; it is left to the end of the process. */
+		return axon_fail(run->ctx, "the JavaScript engine stopped on a fatal error (out of memory?)");
 	}
+	int rc = AXON_OK;
+	char msg[800], err[300];
+	if (duk_safe_call(duk, run_protected, job, 0, 1) != DUK_EXEC_SUCCESS) {
+		long line;
+		int syntax = job->compiling && duk_get_error_code(duk, -1) == DUK_ERR_SYNTAX_ERROR;
+		describe(duk, job, msg, sizeof msg, &line);
+		if (syntax && !job->es5.code)
+			rc = NEEDS_ES5;
+		else if (job->failed)
+			rc = axon_fail(run->ctx, "%s", job->failure ? job->failure : "fail() without a message");
+		else if (strstr(msg, "alloc failed"))
+			rc = code_fail_memory(run, line);
+		else
+			rc = axon_fail(run->ctx, "%s", msg);
+	} else if (job->failed) {
+		rc = axon_fail(run->ctx, "%s", job->failure ? job->failure : "fail() without a message");
+	} else if (job->result) {
+		json_t *v = parse_text(job->result, "the returned value", err, sizeof err);
+		if (!v || code_emit(run, "out", v, err, sizeof err))
+			rc = axon_fail(run->ctx, "%s", err);
+	}
+	duk_destroy_heap(duk);
+	return rc;
 }
 
 int code_js_run(struct axon_ctx *ctx, const json_t *inputs, const json_t *config)
@@ -376,43 +395,25 @@ int code_js_run(struct axon_ctx *ctx, const json_t *inputs, const json_t *config
 		return AXON_FAIL;
 	struct code_run run;
 	struct js_job job = { .run = &run };
-	jmp_buf escape;
 	code_run_init(&run, ctx, inputs, config);
-	job.fatal_exit = &escape;
-	duk_context *duk = duk_create_heap(js_alloc, js_realloc, js_free, &job, js_fatal);
-	if (!duk)
-		return code_fail_memory(&run, 0);
-	if (setjmp(escape)) {
-		/* Duktape's heap cannot be used after a fatal error; it is left to the end of the process. */
-		free(job.failure);
-		free(job.result);
-		return axon_fail(ctx, "the JavaScript engine stopped on a fatal error (out of memory?)");
-	}
-	int rc = AXON_OK;
-	char msg[800], err[300];
-	if (duk_safe_call(duk, run_protected, &job, 0, 1) != DUK_EXEC_SUCCESS) {
-		long line, column = 0;
-		int syntax = duk_get_error_code(duk, -1) == DUK_ERR_SYNTAX_ERROR;
-		describe(duk, msg, sizeof msg, &line);
-		end_of_code(msg, sizeof msg, run.code);
-		const char *hint = syntax ? newer_syntax(run.code, syntax_line(msg), &column) : NULL;
-		if (job.failed)
-			rc = axon_fail(ctx, "%s", job.failure ? job.failure : "fail() without a message");
-		else if (strstr(msg, "alloc failed"))
-			rc = code_fail_memory(&run, line);
-		else if (hint)
-			rc = axon_fail(ctx, "%s, column %ld: code.js runs ECMAScript 5.1 (Duktape), without %s", msg, column, hint);
-		else
-			rc = axon_fail(ctx, "%s", msg);
-	} else if (job.failed) {
-		rc = axon_fail(ctx, "%s", job.failure ? job.failure : "fail() without a message");
-	} else if (job.result) {
-		json_t *v = parse_text(job.result, "the returned value", err, sizeof err);
-		if (!v || code_emit(&run, "out", v, err, sizeof err))
-			rc = axon_fail(ctx, "%s", err);
+	job.source = run.code;
+	int rc = run_in_heap(&job);
+	if (rc == NEEDS_ES5) {
+		char err[600];
+		long line = 0, column = 0;
+		if (code_transpile(run.code, &job.es5, err, sizeof err) == 0) {
+			job.source = job.es5.code;
+			rc = run_in_heap(&job);
+		} else {
+			const char *at = strstr(err, "(line ");
+			const char *instead = at && sscanf(at, "(line %ld, column %ld)", &line, &column) == 2 ?
+						      later_syntax(run.code, line, &column) : NULL;
+			rc = instead ? axon_fail(ctx, "SyntaxError: %s (line %ld, column %ld)", instead, line, column)
+				     : axon_fail(ctx, "%s", err);
+		}
 	}
 	free(job.failure);
 	free(job.result);
-	duk_destroy_heap(duk);
+	code_transpiled_free(&job.es5);
 	return rc;
 }

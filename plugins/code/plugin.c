@@ -43,14 +43,15 @@ static const struct axon_block blocks[] = {
 		.name = "code.js",
 		.version = "1.0.0",
 		.title = "JavaScript code",
-		.description = "Runs JavaScript (ECMAScript 5.1) on the input: it reads input and vars, returns what goes "
-			       "on out, and may emit on out2, out3 and error.",
+		.description = "Runs JavaScript on the input (ECMAScript 5.1; arrows, let, classes and most of ES2015 are "
+			       "compiled down to it): it reads input and vars, returns what goes on out, and may emit on "
+			       "out2, out3 and error.",
 		.category = "code",
 		.inputs = code_inputs,
 		.outputs = code_outputs,
 		.config_schema = "{\"type\": \"object\", \"properties\": {"
 			"\"code\": {\"type\": \"string\", \"format\": \"code\", \"language\": \"javascript\", \"title\": \"Code\", "
-			"\"description\": \"ECMAScript 5.1, the body of a function: return the value for out; input, vars, "
+			"\"description\": \"JavaScript, the body of a function: return the value for out; input, vars, "
 			"emit(port, value), log(...) and console.log, progress(fraction, message), fail(message)\"},"
 			CODE_VARS_SCHEMA "," CODE_MEMORY_SCHEMA "}, \"required\": [\"code\"]}",
 		.run = code_js_run,

@@ -45,9 +45,11 @@ req POST "$HOOK?who=bo" -H 'Content-Type: application/json' --data '{"values": [
 check_status 200 "data.jq: the webhook answers"
 check_eq "$(jq -cS . "$BODY")" '{"count":5,"note":"{{ kept }}","sum":15,"tag":"bench","who":"bo"}' "data.jq: the reply is the filter's result"
 
-hook code.js 'var sum = input.body.values.reduce(function (a, b) { return a + b; }, 0);
-var shape = {a: {sum: sum}}; // {{ and }} of the code'"'"'s own
-return {sum: shape.a.sum, count: input.body.values.length, tag: input.tag, who: vars.who};'
+# shellcheck disable=SC2016 # a JavaScript template literal
+hook code.js 'const {values} = input.body;
+const sum = values.reduce((a, b) => a + b, 0);
+const shape = {a: {sum}}; // {{ and }} of the code'"'"'s own, and later syntax compiled to ES5
+return {sum: shape.a.sum, count: values.length, tag: `${input.tag}`, who: vars.who};'
 req POST "$HOOK?who=cy" -H 'Content-Type: application/json' --data '{"values": [1, 2, 3, 4, 5]}'
 check_status 200 "code.js: the webhook answers"
 check_eq "$(jq -cS . "$BODY")" '{"count":5,"sum":15,"tag":"bench","who":"cy"}' "code.js: the reply is the code's return value"
