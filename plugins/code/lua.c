@@ -12,6 +12,7 @@
 #include "contract.h"
 
 #define CHUNK "=code"     /* the user's code, as Lua names it in messages: "code:3:" */
+#define CHUNK_NAME "code" /* CHUNK without its "=" */
 #define MAX_DEPTH 512     /* nesting of converted values */
 #define HOOK_EVERY 1000   /* instructions between two looks at the clock */
 
@@ -494,9 +495,9 @@ static void open_libraries(lua_State *L)
 static void push_located(lua_State *L, const char *msg, long line)
 {
 	const char *p = msg;
-	if (!strncmp(p, CHUNK + 1, strlen(CHUNK + 1)) && p[strlen(CHUNK + 1)] == ':') {
+	if (!strncmp(p, CHUNK_NAME ":", strlen(CHUNK_NAME ":"))) {
 		char *end;
-		long l = strtol(p + strlen(CHUNK + 1) + 1, &end, 10);
+		long l = strtol(p + strlen(CHUNK_NAME ":"), &end, 10);
 		if (end[0] == ':' && end[1] == ' ') {
 			line = l;
 			p = end + 2;
