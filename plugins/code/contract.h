@@ -1,8 +1,8 @@
 /* The contract shared by code.lua, data.jq and code.js (docs/blocks/code.md):
  * the code gets the value on "in" and the config's "vars", returns what goes
  * on "out", may emit on the other declared ports once each, log, report
- * progress and fail; it runs under a memory cap and a time limit of its own,
- * on top of the sandbox's. */
+ * progress and fail; it runs under a memory cap and a time limit of its own
+ * where the interpreter has the hooks for them, on top of the sandbox's. */
 #ifndef AXON_CODE_CONTRACT_H
 #define AXON_CODE_CONTRACT_H
 #include <axon/block.h>
@@ -15,9 +15,9 @@ struct code_run {
 	const json_t *input;   /* the value on "in", or NULL */
 	const json_t *vars;    /* config "vars" */
 	const char *code;      /* config "code" */
-	size_t memory_cap;     /* bytes the interpreter may hold */
+	size_t memory_cap;     /* bytes the interpreter may hold (config memory_mb) */
 	size_t memory_used;
-	int64_t time_limit_ms;
+	int64_t time_limit_ms; /* config time_limit_ms */
 	int64_t deadline_ms;   /* on code_now_ms()'s clock */
 	int emitted[CODE_PORTS];
 };
@@ -41,16 +41,17 @@ int64_t code_now_ms(void);
 /* 1 once the run's time is up. */
 int code_past_deadline(const struct code_run *run);
 
-/* Counts an allocation change in the interpreter against the cap: grow is
- * what it adds (it may be 0 or release). 1 if it fits, 0 if refused. */
+/* Counts a block of the interpreter's going from old_size bytes to new_size
+ * (0 for none) against the cap: 1 if it fits, 0 if refused (nothing counted).
+ * Shrinking always fits. */
 int code_memory_take(struct code_run *run, size_t old_size, size_t new_size);
 
 /* The failure messages of the two limits, the same in every language. */
 int code_fail_timeout(struct code_run *run, long line);
 int code_fail_memory(struct code_run *run, long line);
 
-/* A name for a JSON number that the double-based languages (JavaScript, jq)
- * cannot hold exactly: 1 if v is an integer beyond +-2^53. */
+/* 1 if v is an integer beyond +-2^53, which the languages whose numbers are
+ * doubles (JavaScript, jq) cannot hold exactly: they get it as a string. */
 int code_integer_too_wide(const json_t *v);
 
 /* The schema fields of the code blocks besides their "code": the variables,
