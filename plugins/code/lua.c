@@ -20,6 +20,7 @@ struct lua_job {
 	struct code_run *run;
 	lua_State *L;
 	int timed_out, failed;
+	int closing;       /* the run is over: what runs now reaches nothing */
 	long line;         /* where a limit was last hit */
 	char *failure;     /* fail()'s message */
 	json_t *result;    /* what the code returned */
@@ -80,9 +81,19 @@ static void hook(lua_State *L, lua_Debug *ar)
 
 /* ---- The functions the code calls ---- */
 
-static int l_emit(lua_State *L)
+/* The job, for a function of the contract; code that would still run when
+ * the state is closed, after the run, gets an error instead. */
+static struct lua_job *live_job(lua_State *L)
 {
 	struct lua_job *job = job_of(L);
+	if (job->closing)
+		luaL_error(L, "the run is over");
+	return job;
+}
+
+static int l_emit(lua_State *L)
+{
+	struct lua_job *job = live_job(L);
 	const char *port = luaL_checkstring(L, 1);
 	char err[300];
 	luaL_checkany(L, 2);
@@ -96,6 +107,7 @@ static int l_emit(lua_State *L)
 /* log(...) and print(...): the values, separated by spaces; tables as JSON. */
 static int log_at(lua_State *L, enum axon_log_level level)
 {
+	struct lua_job *job = live_job(L);
 	luaL_Buffer b;
 	int n = lua_gettop(L);
 	luaL_buffinit(L, &b);
@@ -114,7 +126,7 @@ static int log_at(lua_State *L, enum axon_log_level level)
 		luaL_addvalue(&b);
 	}
 	luaL_pushresult(&b);
-	axon_log(job_of(L)->run->ctx, level, "%s", lua_tostring(L, -1));
+	axon_log(job->run->ctx, level, "%s", lua_tostring(L, -1));
 	return 0;
 }
 
@@ -130,15 +142,16 @@ static int l_warn(lua_State *L)
 
 static int l_progress(lua_State *L)
 {
+	struct lua_job *job = live_job(L);
 	double f = luaL_checknumber(L, 1);
 	const char *msg = luaL_optstring(L, 2, NULL);
-	axon_progress(job_of(L)->run->ctx, f < 0 ? 0 : f > 1 ? 1 : f, msg);
+	axon_progress(job->run->ctx, f < 0 ? 0 : f > 1 ? 1 : f, msg);
 	return 0;
 }
 
 static int l_fail(lua_State *L)
 {
-	struct lua_job *job = job_of(L);
+	struct lua_job *job = live_job(L);
 	const char *msg = luaL_checkstring(L, 1);
 	if (!job->failed) {
 		job->failed = 1;
@@ -158,6 +171,24 @@ static int l_load(lua_State *L)
 	lua_insert(L, 1);
 	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
 	return lua_gettop(L);
+}
+
+/* setmetatable() without finalizers: Lua runs __gc with its hooks off, so a
+ * finalizer could loop past the time limit. A table is marked for
+ * finalization by a __gc field present when its metatable is set. */
+static int l_setmetatable(lua_State *L)
+{
+	if (lua_type(L, 2) == LUA_TTABLE) {
+		lua_pushliteral(L, "__gc");
+		int found = lua_rawget(L, 2) != LUA_TNIL;
+		lua_pop(L, 1);
+		if (found)
+			return luaL_error(L, "setmetatable: __gc finalizers are not available in code.lua");
+	}
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, 1);
+	return 1;
 }
 
 /* os.date() in UTC: a format without its leading "!" gets one (local time
@@ -239,6 +270,9 @@ static void open_libraries(lua_State *L)
 	lua_getglobal(L, "load");
 	lua_pushcclosure(L, l_load, 1);
 	lua_setglobal(L, "load");
+	lua_getglobal(L, "setmetatable");
+	lua_pushcclosure(L, l_setmetatable, 1);
+	lua_setglobal(L, "setmetatable");
 	lua_getglobal(L, LUA_OSLIBNAME);
 	lua_getfield(L, -1, "date");
 	lua_pushcclosure(L, l_date, 1);
@@ -297,7 +331,6 @@ static int run_protected(lua_State *L)
 	}
 	lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_EVERY);
 	lua_call(L, 0, 1);
-	lua_sethook(L, NULL, 0, 0);
 	if (!lua_isnil(L, -1)) {
 		if (code_emitted(job->run, "out"))
 			return luaL_error(L, "the code returned a value, but already emitted on out: return nothing (nil) "
@@ -336,6 +369,7 @@ int code_lua_run(struct axon_ctx *ctx, const json_t *inputs, const json_t *confi
 		rc = axon_fail(ctx, "%s", err);
 	json_decref(job.result);
 	free(job.failure);
+	job.closing = 1;
 	lua_close(L);
 	return rc;
 }
