@@ -92,3 +92,21 @@ remove-old-core-plugins:
 		rm -f "$(DESTDIR)$(plugindir)/$$old.so" "$(DESTDIR)$(plugindir)/$$old.la"; \
 	done
 .PHONY: remove-old-core-plugins
+
+# The code family (plugins/code/): user code in Lua, jq and JavaScript, one
+# .so for the three blocks; fixtures in plugins/code/fixtures.
+plugin_LTLIBRARIES += plugins/code.la
+plugins_code_la_SOURCES = plugins/code/plugin.c plugins/code/blocks.h plugins/code/contract.c plugins/code/contract.h \
+	plugins/code/lua.c plugins/code/lua_values.c plugins/code/lua_values.h plugins/code/jq.c plugins/code/js.c \
+	plugins/code/transpile.c plugins/code/transpile.h
+nodist_plugins_code_la_SOURCES = plugins/code/transpiler-source.c
+plugins_code_la_CPPFLAGS = $(PLUGIN_CPPFLAGS) $(LUA_CFLAGS) $(DUKTAPE_CFLAGS)
+plugins_code_la_CFLAGS = $(PLUGIN_CFLAGS)
+plugins_code_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+plugins_code_la_LIBADD = $(LUA_LIBS) $(JQ_LIBS) $(DUKTAPE_LIBS) $(JANSSON_LIBS)
+EXTRA_DIST += plugins/code/fixtures docs/blocks/code.md plugins/code/make-transpiler.js plugins/code/es5-runtime.js
+# buble, compiled to ES5 by itself and kept in the plugin as a C array.
+plugins/code/transpiler-source.c: $(srcdir)/plugins/code/make-transpiler.js $(srcdir)/plugins/code/es5-runtime.js
+	$(AM_V_GEN)$(MKDIR_P) plugins/code && \
+	$(NODE) $(srcdir)/plugins/code/make-transpiler.js '$(BUBLE_JS)' $(srcdir)/plugins/code/es5-runtime.js $@.tmp && mv $@.tmp $@
+CLEANFILES += plugins/code/transpiler-source.c

@@ -553,7 +553,7 @@ static int pick(struct engine *e, struct job *j, int64_t now)
 		j->id = b->id;
 		json_t *scope = plan_unit_scope(a->plan, &j->u);
 		char err[600];
-		j->config = placeholder_eval_config(b->config, b->template_fields, scope, err, sizeof err);
+		j->config = placeholder_eval_config(b->config, b->field_formats, scope, err, sizeof err);
 		if (!j->config)
 			j->config_error = xstrdup(err);
 		json_decref(scope);

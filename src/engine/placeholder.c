@@ -395,12 +395,12 @@ json_t *placeholder_eval_json(const json_t *value, const json_t *scope, char *er
 	return placeholder_eval_config(value, NULL, scope, err, errlen);
 }
 
-json_t *placeholder_eval_config(const json_t *config, const json_t *template_fields, const json_t *scope, char *err,
+json_t *placeholder_eval_config(const json_t *config, const json_t *field_formats, const json_t *scope, char *err,
 				size_t errlen)
 {
 	struct strbuf field = STRBUF_INIT;
 	json_t *out;
-	if (!json_is_object(config) || !json_array_size(template_fields)) {
+	if (!json_is_object(config) || !json_object_size(field_formats)) {
 		out = eval_json(config, scope, 0, &field, err, errlen);
 		sb_free(&field);
 		return out;
@@ -409,13 +409,14 @@ json_t *placeholder_eval_config(const json_t *config, const json_t *template_fie
 	const char *key;
 	json_t *v;
 	json_object_foreach((json_t *)config, key, v) {
-		size_t i;
-		json_t *name;
-		int fill = 0;
-		json_array_foreach(template_fields, i, name) fill |= !strcmp(json_string_value(name), key);
+		const char *format = json_string_value(json_object_get(field_formats, key));
+		json_t *c;
 		sb_reset(&field);
 		sb_adds(&field, key);
-		json_t *c = eval_json(v, scope, fill && json_is_string(v), &field, err, errlen);
+		if (format && !strcmp(format, "code") && json_is_string(v))
+			c = json_copy(v);
+		else
+			c = eval_json(v, scope, format && !strcmp(format, "template") && json_is_string(v), &field, err, errlen);
 		if (!c) {
 			json_decref(out);
 			out = NULL;

@@ -32,10 +32,12 @@ json_t *placeholder_eval(const char *text, size_t len, const json_t *scope, char
 json_t *placeholder_eval_json(const json_t *value, const json_t *scope, char *err, size_t errlen);
 
 /* As placeholder_eval_json on a block's config, except in its top-level
- * fields named in template_fields (texts the block fills itself: see
- * schema_template_fields): there only placeholders whose root is in scope
- * are filled, the others are left for the block, and the value stays a string. */
-json_t *placeholder_eval_config(const json_t *config, const json_t *template_fields, const json_t *scope, char *err,
+ * fields that field_formats ({"name": format}, see schema_field_formats)
+ * marks: in a "template" (a text the block fills itself) only placeholders
+ * whose root is in scope are filled, the others are left for the block, and
+ * the value stays a string; a "code" string is the block's program, left as
+ * it is. */
+json_t *placeholder_eval_config(const json_t *config, const json_t *field_formats, const json_t *scope, char *err,
 				size_t errlen);
 
 #endif

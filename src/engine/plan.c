@@ -56,14 +56,14 @@ static json_t *port_names(const json_t *registry, const char *type, const char *
 	return names;
 }
 
-static json_t *template_fields(const json_t *registry, const char *type)
+static json_t *field_formats(const json_t *registry, const char *type)
 {
 	json_t *b;
 	size_t i;
 	json_array_foreach(json_object_get(registry, "blocks"), i, b)
 		if (!strcmp(json_string_value(json_object_get(b, "name")) ?: "", type))
-			return schema_template_fields(json_object_get(b, "config_schema"));
-	return json_array();
+			return schema_field_formats(json_object_get(b, "config_schema"));
+	return json_object();
 }
 
 static bool has_name(const json_t *names, const char *name)
@@ -83,7 +83,7 @@ static int read_block(struct plan_block *b, const json_t *def, const json_t *reg
 		return -1;
 	b->config = json_object_get(def, "config");
 	b->output_ports = port_names(registry, b->type, "outputs");
-	b->template_fields = template_fields(registry, b->type);
+	b->field_formats = field_formats(registry, b->type);
 	json_t *inputs = port_names(registry, b->type, "inputs");
 	b->has_in_port = has_name(inputs, "in");
 	json_decref(inputs);
@@ -154,7 +154,7 @@ struct plan *plan_new(const json_t *def, const json_t *registry, const json_t *t
 static void block_free(struct plan_block *b)
 {
 	json_decref(b->output_ports);
-	json_decref(b->template_fields);
+	json_decref(b->field_formats);
 	json_decref(b->inputs);
 	json_decref(b->outputs);
 	json_decref(b->logs);

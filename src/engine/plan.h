@@ -25,7 +25,7 @@ struct plan_block {
 	const json_t *config;    /* the block's config (never NULL: {} when absent) */
 	json_t *output_ports;    /* names from the registry */
 	bool has_in_port;        /* it declares an input "in", which gets the trigger's data when no edge leads in */
-	json_t *template_fields; /* config fields the block fills itself (schema "format": "template") */
+	json_t *field_formats;   /* config fields with a schema "format": {"name": "template" | "code"} */
 	/* settings */
 	uint32_t timeout_ms;     /* 0: the sandbox default */
 	int retries;

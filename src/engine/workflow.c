@@ -553,21 +553,21 @@ static void check_run(struct check *c, const json_t *def)
 		if (!c->blocks[i].id)
 			continue;
 		if (json_is_object(config)) {
-			json_t *own = schema_template_fields(json_object_get(c->blocks[i].type, "config_schema"));
+			json_t *formats = schema_field_formats(json_object_get(c->blocks[i].type, "config_schema"));
 			const char *key;
 			json_t *v;
 			json_object_foreach((json_t *)config, key, v) {
-				size_t k;
-				json_t *name;
+				const char *format = json_string_value(json_object_get(formats, key));
 				/* A type unknown here (no registry, or none that has it) is reported
 				 * on its own; its fields cannot be told apart. */
-				int lenient = !c->blocks[i].type;
-				json_array_foreach(own, k, name) lenient |= !strcmp(json_string_value(name), key);
+				int lenient = !c->blocks[i].type || (format && !strcmp(format, "template"));
+				if (format && !strcmp(format, "code") && json_is_string(v))
+					continue; /* the block's program: its {{ are its own */
 				sb_reset(&field);
 				sb_adds(&field, key);
 				check_templates(c, i, v, &field, lenient);
 			}
-			json_decref(own);
+			json_decref(formats);
 		}
 		check_config(c, &c->blocks[i]);
 	}

@@ -44,7 +44,7 @@ static int in_enum(const json_t *choices, const json_t *v)
 
 static int check_property(const char *name, const json_t *p, char *err, size_t errlen)
 {
-	static const char *const keys[] = { "type", "title", "description", "default", "enum", "format" };
+	static const char *const keys[] = { "type", "title", "description", "default", "enum", "format", "language" };
 	const char *key;
 	json_t *v;
 	if (!json_is_object(p)) {
@@ -56,7 +56,7 @@ static int check_property(const char *name, const json_t *p, char *err, size_t e
 		while (i < sizeof keys / sizeof keys[0] && strcmp(key, keys[i]))
 			i++;
 		if (i == sizeof keys / sizeof keys[0]) {
-			snprintf(err, errlen, "property '%s': unsupported keyword '%s' (supported: type, title, description, default, enum, format)", name, key);
+			snprintf(err, errlen, "property '%s': unsupported keyword '%s' (supported: type, title, description, default, enum, format, language)", name, key);
 			return -1;
 		}
 	}
@@ -66,11 +66,15 @@ static int check_property(const char *name, const json_t *p, char *err, size_t e
 		snprintf(err, errlen, "property '%s': \"type\" must be one of string, number, integer, boolean, object, array (or absent for any value)", name);
 		return -1;
 	}
-	json_t *format = json_object_get(p, "format");
-	if (format && (!json_is_string(format) || strcmp(json_string_value(format), "template") ||
-		       (type && strcmp(type, "string")))) {
-		snprintf(err, errlen, "property '%s': the only \"format\" is \"template\", on a string: a text the block "
-			 "fills itself, whose {{ }} the engine leaves alone unless they name run data", name);
+	const char *format = json_string_value(json_object_get(p, "format"));
+	if (json_object_get(p, "format") && (!format || (strcmp(format, "template") && strcmp(format, "code")) ||
+					     (type && strcmp(type, "string")))) {
+		snprintf(err, errlen, "property '%s': \"format\" is \"template\" (a text the block fills itself, whose {{ }} "
+			 "the engine leaves alone unless they name run data) or \"code\" (left alone entirely), on a string", name);
+		return -1;
+	}
+	if (json_object_get(p, "language") && (!format || strcmp(format, "code") || !json_is_string(json_object_get(p, "language")))) {
+		snprintf(err, errlen, "property '%s': \"language\" is a string, on a \"format\": \"code\" property", name);
 		return -1;
 	}
 	json_t *choices = json_object_get(p, "enum");
@@ -200,12 +204,12 @@ bad:
 	return NULL;
 }
 
-json_t *schema_template_fields(const json_t *schema)
+json_t *schema_field_formats(const json_t *schema)
 {
-	json_t *names = json_array(), *p;
+	json_t *formats = json_object(), *p;
 	const char *key;
 	json_object_foreach((json_t *)json_object_get(schema, "properties"), key, p)
-		if (!strcmp(json_string_value(json_object_get(p, "format")) ?: "", "template"))
-			json_array_append_new(names, json_string(key));
-	return names;
+		if (json_is_string(json_object_get(p, "format")))
+			json_object_set(formats, key, json_object_get(p, "format"));
+	return formats;
 }

@@ -16,9 +16,11 @@ json_t *schema_parse(const char *text, char *err, size_t errlen);
  * the defaults filled in, or NULL with the reason in err. */
 json_t *schema_apply(const json_t *schema, const json_t *config, char *err, size_t errlen);
 
-/* The names of the properties with "format": "template": texts the block
- * fills from its own inputs ({{ in.name }}), in which the engine fills only
- * the placeholders that name run data (trigger, upstream blocks). */
-json_t *schema_template_fields(const json_t *schema);
+/* {"name": "template" | "code"}: the properties with a "format". A
+ * "template" is a text the block fills from its own inputs ({{ in.name }}),
+ * in which the engine fills only the placeholders that name run data (trigger,
+ * upstream blocks); "code" is the block's program, which the engine leaves
+ * alone. */
+json_t *schema_field_formats(const json_t *schema);
 
 #endif

@@ -209,9 +209,9 @@ static void test_eval_json(void)
 static void test_config_with_own_templates(void)
 {
 	json_t *run_scope = json_pack("{s:{s:s}, s:{s:i}}", "trigger", "q", "why", "fetch", "n", 3);
-	json_t *config = json_pack("{s:s, s:s, s:s}", "template", "{{ in.name }} asked {{ trigger.q }} ({{ fetch.n }})",
-				   "plain", "{{ fetch.n }}", "whole", "{{ fetch.n }}");
-	json_t *fields = json_pack("[s, s]", "template", "whole");
+	json_t *config = json_pack("{s:s, s:s, s:s, s:s}", "template", "{{ in.name }} asked {{ trigger.q }} ({{ fetch.n }})",
+				   "plain", "{{ fetch.n }}", "whole", "{{ fetch.n }}", "code", "return {{1}, {{ fetch.n }}, {{ x");
+	json_t *fields = json_pack("{s:s, s:s, s:s}", "template", "template", "whole", "template", "code", "code");
 	char err[300];
 	json_t *out = placeholder_eval_config(config, fields, run_scope, err, sizeof err);
 	CHECK(out != NULL);
@@ -220,6 +220,8 @@ static void test_config_with_own_templates(void)
 	/* elsewhere a lone placeholder keeps its type; in an own template it stays text */
 	CHECK(json_integer_value(json_object_get(out, "plain")) == 3);
 	CHECK_STR(json_string_value(json_object_get(out, "whole")), "3");
+	/* a program is left as it is, {{ and all */
+	CHECK_STR(json_string_value(json_object_get(out, "code")), "return {{1}, {{ fetch.n }}, {{ x");
 	json_decref(out);
 	/* without own templates an unknown root is an error naming the field */
 	json_t *bare = json_pack("{s:s}", "template", "{{ in.name }}");

@@ -26,6 +26,8 @@ static const char registry_json[] =
 	" {'name': 'text.fill', 'inputs': [{'name': 'in'}], 'outputs': [{'name': 'out'}],"
 	"  'config_schema': {'type': 'object', 'properties': {'template': {'type': 'string', 'format': 'template'},"
 	"   'other': {'type': 'string'}}}},"
+	" {'name': 'code.lua', 'inputs': [{'name': 'in'}], 'outputs': [{'name': 'out'}],"
+	"  'config_schema': {'type': 'object', 'properties': {'code': {'type': 'string', 'format': 'code', 'language': 'lua'}}}},"
 	" {'name': 'flow.merge', 'inputs': [{'name': 'in'}], 'outputs': [{'name': 'out'}],"
 	"  'config_schema': {'type': 'object', 'properties': {}}},"
 	" {'name': 'flow.start', 'inputs': [], 'outputs': [{'name': 'out'}],"
@@ -321,6 +323,13 @@ static void test_own_templates(void)
 	CHECK_PROBLEM("{" HEAD "'blocks': [" FETCH ", {'id': 'say', 'type': 'text.fill', 'config': {'template': "
 	              "'{{ fetch.response }}'}}]}", "say", "config field 'template': block 'fetch' is not upstream of "
 	              "'say': add an edge from fetch to say (directly or through other blocks)");
+	/* A program is the block's own: its {{ are not placeholders, even broken ones. */
+	json_t *problems = validate("{" HEAD "'blocks': [{'id': 'sum', 'type': 'code.lua', 'config': {'code': "
+				    "'local t = {{1, 2}, {fetch.x}} return {{ nope }}'}}], 'edges': []}");
+	char *s = dump(problems);
+	CHECK_STR(s, "[]");
+	free(s);
+	json_decref(problems);
 }
 
 static void test_placeholder_errors(void)

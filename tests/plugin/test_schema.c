@@ -31,14 +31,19 @@ int main(void)
 	CHECK_CONTAINS(parse_error("{\"type\": \"object\", \"oneOf\": []}"), "unsupported keyword 'oneOf'");
 	CHECK_CONTAINS(parse_error("{\"type\": \"object\", \"properties\": {\"a\": {\"type\": \"date\"}}}"), "property 'a': \"type\" must be one of");
 	CHECK_CONTAINS(parse_error("{\"type\": \"object\", \"properties\": {\"a\": {\"type\": \"string\", \"minLength\": 1}}}"), "unsupported keyword 'minLength'");
-	/* "format": "template" marks a text the block fills itself; nothing else is a format */
+	/* "format": "template" marks a text the block fills itself, "code" its program; nothing else is a format */
 	CHECK_STR(parse_error("{\"type\": \"object\", \"properties\": {\"t\": {\"type\": \"string\", \"format\": \"template\"}}}"), "(accepted)");
-	CHECK_CONTAINS(parse_error("{\"type\": \"object\", \"properties\": {\"t\": {\"type\": \"string\", \"format\": \"date\"}}}"), "the only \"format\" is \"template\"");
+	CHECK_STR(parse_error("{\"type\": \"object\", \"properties\": {\"c\": {\"type\": \"string\", \"format\": \"code\", \"language\": \"lua\"}}}"), "(accepted)");
+	CHECK_CONTAINS(parse_error("{\"type\": \"object\", \"properties\": {\"t\": {\"type\": \"string\", \"format\": \"date\"}}}"), "\"format\" is \"template\"");
 	CHECK_CONTAINS(parse_error("{\"type\": \"object\", \"properties\": {\"t\": {\"type\": \"integer\", \"format\": \"template\"}}}"), "on a string");
-	json_t *own = schema_parse("{\"type\": \"object\", \"properties\": {\"t\": {\"type\": \"string\", \"format\": \"template\"}, \"u\": {}}}", err, sizeof err);
-	json_t *names = schema_template_fields(own);
-	CHECK(json_array_size(names) == 1 && !strcmp(json_string_value(json_array_get(names, 0)), "t"));
-	json_decref(names);
+	CHECK_CONTAINS(parse_error("{\"type\": \"object\", \"properties\": {\"t\": {\"type\": \"string\", \"language\": \"lua\"}}}"), "on a \"format\": \"code\" property");
+	json_t *own = schema_parse("{\"type\": \"object\", \"properties\": {\"t\": {\"type\": \"string\", \"format\": \"template\"}, "
+	                           "\"c\": {\"type\": \"string\", \"format\": \"code\"}, \"u\": {}}}", err, sizeof err);
+	json_t *formats = schema_field_formats(own);
+	char *fs = json_dumps(formats, JSON_COMPACT | JSON_SORT_KEYS);
+	CHECK_STR(fs, "{\"c\":\"code\",\"t\":\"template\"}");
+	free(fs);
+	json_decref(formats);
 	json_decref(own);
 	CHECK_CONTAINS(parse_error("{\"type\": \"object\", \"properties\": {\"a\": {\"type\": \"string\", \"enum\": [\"x\"], \"default\": \"y\"}}}"), "not one of its enum values");
 	CHECK_CONTAINS(parse_error("{\"type\": \"object\", \"properties\": {}, \"required\": [\"b\"]}"), "\"required\" names 'b', which is not a property");

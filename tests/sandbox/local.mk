@@ -98,3 +98,7 @@ TESTS += tests/sandbox/test_broker
 check_PROGRAMS += tests/sandbox/test_confinement
 tests_sandbox_test_confinement_LDADD = $(AXON_TEST_LDADD)
 TESTS += tests/sandbox/test_confinement
+
+# The code blocks' fixtures, logs and limits (plugins/code/).
+TESTS += tests/sandbox/code-blocks.sh
+EXTRA_DIST += tests/sandbox/code-blocks.sh

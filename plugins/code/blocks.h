@@ -1,0 +1,10 @@
+/* The run() of each code block, one file per language. */
+#ifndef AXON_CODE_BLOCKS_H
+#define AXON_CODE_BLOCKS_H
+#include <axon/block.h>
+
+int code_lua_run(struct axon_ctx *ctx, const json_t *inputs, const json_t *config);
+int code_jq_run(struct axon_ctx *ctx, const json_t *inputs, const json_t *config);
+int code_js_run(struct axon_ctx *ctx, const json_t *inputs, const json_t *config);
+
+#endif

@@ -1,0 +1,271 @@
+/* data.jq: a jq 1.6 filter over the input, a fresh jq state per run. jq has
+ * no allocator or instruction hook: its memory is the sandbox's (running out
+ * ends the run with memory_limit through jq's no-memory handler), and a
+ * filter that never ends is stopped by the sandbox's wall clock (timeout). */
+#include <jq.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "blocks.h"
+#include "contract.h"
+
+#define MAX_DEPTH 512
+
+/* Built-ins that would write to stderr (a violation in the sandbox) or read
+ * files are defined over, on the first line so that line numbers hold. */
+static const char prelude[] = "def stderr: debug; def input_filename: null; ";
+
+/* ---- Values ---- */
+
+static jv to_jv(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: {
+		jv o = jv_object();
+		const char *key;
+		json_t *m;
+		json_object_foreach((json_t *)v, key, m) o = jv_object_set(o, jv_string(key), to_jv(m));
+		return o;
+	}
+	case JSON_ARRAY: {
+		jv a = jv_array_sized((int)json_array_size(v));
+		size_t i;
+		json_t *m;
+		json_array_foreach(v, i, m) a = jv_array_append(a, to_jv(m));
+		return a;
+	}
+	case JSON_STRING:
+		return jv_string_sized(json_string_value(v), (int)json_string_length(v));
+	case JSON_INTEGER:
+		if (code_integer_too_wide(v)) {
+			char digits[32];
+			snprintf(digits, sizeof digits, "%lld", (long long)json_integer_value(v));
+			return jv_string(digits);
+		}
+		return jv_number((double)json_integer_value(v));
+	case JSON_REAL:
+		return jv_number(json_real_value(v));
+	case JSON_TRUE:
+		return jv_true();
+	case JSON_FALSE:
+		return jv_false();
+	default:
+		return jv_null();
+	}
+}
+
+/* Takes v; NULL with the reason in err. */
+static json_t *from_jv(jv v, int depth, char *err, size_t errlen)
+{
+	json_t *out = NULL;
+	if (depth > MAX_DEPTH) {
+		snprintf(err, errlen, "the result is nested deeper than %d levels", MAX_DEPTH);
+		jv_free(v);
+		return NULL;
+	}
+	switch (jv_get_kind(v)) {
+	case JV_KIND_NULL:
+		out = json_null();
+		break;
+	case JV_KIND_TRUE:
+		out = json_true();
+		break;
+	case JV_KIND_FALSE:
+		out = json_false();
+		break;
+	case JV_KIND_NUMBER: {
+		double d = jv_number_value(v);
+		if (!isfinite(d))
+			snprintf(err, errlen, "the result has %s, which is not a JSON number", isnan(d) ? "nan" : "an infinite number");
+		else if (d == floor(d) && fabs(d) <= 9007199254740992.0)
+			out = json_integer((json_int_t)d);
+		else
+			out = json_real(d);
+		break;
+	}
+	case JV_KIND_STRING:
+		out = json_stringn(jv_string_value(v), (size_t)jv_string_length_bytes(jv_copy(v)));
+		break;
+	case JV_KIND_ARRAY: {
+		out = json_array();
+		int n = jv_array_length(jv_copy(v));
+		for (int i = 0; i < n && out; i++) {
+			json_t *m = from_jv(jv_array_get(jv_copy(v), i), depth + 1, err, errlen);
+			if (!m) {
+				json_decref(out);
+				out = NULL;
+			} else
+				json_array_append_new(out, m);
+		}
+		break;
+	}
+	case JV_KIND_OBJECT: {
+		out = json_object();
+		int it = jv_object_iter(v);
+		while (out && jv_object_iter_valid(v, it)) {
+			jv key = jv_object_iter_key(v, it);
+			json_t *m = from_jv(jv_object_iter_value(v, it), depth + 1, err, errlen);
+			if (!m) {
+				json_decref(out);
+				out = NULL;
+			} else
+				json_object_set_new(out, jv_string_value(key), m);
+			jv_free(key);
+			it = jv_object_iter_next(v, it);
+		}
+		break;
+	}
+	default:
+		snprintf(err, errlen, "the result is not a JSON value");
+	}
+	jv_free(v);
+	return out;
+}
+
+/* ---- The run ---- */
+
+struct jq_job {
+	struct code_run *run;
+	char message[600]; /* the first compile error */
+};
+
+static jmp_buf *no_memory_exit;
+
+static void on_no_memory(void *unused)
+{
+	(void)unused;
+	longjmp(*no_memory_exit, 1);
+}
+
+/* "jq: error: syntax error, ... at <top-level>, line 2:\nPROGRAM TEXT" to
+ * "syntax error, ... at line 2". */
+static void on_compile_error(void *data, jv msg)
+{
+	struct jq_job *job = data;
+	if (!job->message[0] && jv_get_kind(msg) == JV_KIND_STRING) {
+		const char *s = jv_string_value(msg);
+		if (!strncmp(s, "jq: error: ", 11))
+			s += 11;
+		size_t len = strcspn(s, "\n");
+		const char *where = strstr(s, " at <top-level>, ");
+		if (where && (size_t)(where - s) < len) {
+			snprintf(job->message, sizeof job->message, "%.*s at %.*s", (int)(where - s), s,
+				 (int)(len - (size_t)(where - s) - 17 - (s[len - 1] == ':')), where + 17);
+		} else
+			snprintf(job->message, sizeof job->message, "%.*s", (int)len, s);
+	}
+	jv_free(msg);
+}
+
+static jv no_input(jq_state *jq, void *data)
+{
+	return jv_invalid_with_msg(jv_string("input: data.jq has one input, which is . (there is no stream to read)"));
+}
+
+static void on_debug(void *data, jv msg)
+{
+	struct jq_job *job = data;
+	/* msg is the value given to debug. */
+	jv text = jv_get_kind(msg) == JV_KIND_STRING ? msg : jv_dump_string(msg, 0);
+	axon_log(job->run->ctx, AXON_LOG_INFO, "%s", jv_string_value(text));
+	jv_free(text);
+}
+
+/* The message of an error result (error("text") or error({...})). */
+static void error_text(jv err, char *buf, size_t len)
+{
+	jv msg = jv_invalid_get_msg(err);
+	if (jv_get_kind(msg) == JV_KIND_STRING)
+		snprintf(buf, len, "%s", jv_string_value(msg));
+	else {
+		jv dump = jv_dump_string(jv_copy(msg), 0);
+		snprintf(buf, len, "%s (not a string)", jv_string_value(dump));
+		jv_free(dump);
+	}
+	jv_free(msg);
+}
+
+static int run_filter(struct jq_job *job, jq_state *jq, const json_t *config)
+{
+	struct code_run *run = job->run;
+	int as_array = !strcmp(json_string_value(json_object_get(config, "output")), "array");
+	char err[600];
+	size_t len = strlen(prelude) + strlen(run->code) + 1;
+	char *program = malloc(len);
+	if (!program)
+		return code_fail_memory(run, 0);
+	snprintf(program, len, "%s%s", prelude, run->code);
+	int compiled = jq_compile_args(jq, program, jv_object_set(jv_object(), jv_string("vars"), to_jv(run->vars)));
+	free(program);
+	if (!compiled && (strstr(job->message, "unexpected import") || strstr(job->message, "unexpected include")))
+		return axon_fail(run->ctx, "import and include are not available in data.jq (there are no module "
+				 "files): write the definitions into the filter itself");
+	if (!compiled)
+		return axon_fail(run->ctx, "%s", job->message[0] ? job->message : "the filter does not compile");
+	jq_start(jq, run->input ? to_jv(run->input) : jv_null(), 0);
+	jv all = jv_array(), r;
+	int count = 0;
+	while (jv_is_valid(r = jq_next(jq))) {
+		if (!as_array && ++count > 1) {
+			jv_free(r);
+			jv_free(all);
+			return axon_fail(run->ctx, "the filter gave more than one result: wrap it in [ ] to make one array, "
+					 "or set output to \"array\"");
+		}
+		all = jv_array_append(all, r);
+	}
+	/* r is the end, or an error; halt_error(message) fails the run too. */
+	err[0] = '\0';
+	if (jq_halted(jq)) {
+		jv code = jq_get_exit_code(jq), msg = jq_get_error_message(jq);
+		if (jv_get_kind(code) == JV_KIND_NUMBER && jv_number_value(code) != 0)
+			snprintf(err, sizeof err, "%s", jv_get_kind(msg) == JV_KIND_STRING ? jv_string_value(msg) : "halt_error");
+		jv_free(code);
+		jv_free(msg);
+		jv_free(r);
+	} else if (jv_invalid_has_msg(jv_copy(r)))
+		error_text(r, err, sizeof err);
+	else
+		jv_free(r);
+	if (err[0]) {
+		jv_free(all);
+		return axon_fail(run->ctx, "%s", err);
+	}
+	if (!as_array && count == 0) {
+		jv_free(all);
+		return AXON_OK; /* no result: out stays silent, so select() can branch */
+	}
+	json_t *value = from_jv(as_array ? all : jv_array_get(all, 0), 0, err, sizeof err);
+	if (!value || code_emit(run, "out", value, err, sizeof err))
+		return axon_fail(run->ctx, "%s", err);
+	return AXON_OK;
+}
+
+int code_jq_run(struct axon_ctx *ctx, const json_t *inputs, const json_t *config)
+{
+	struct code_run run;
+	struct jq_job job = { .run = &run };
+	jmp_buf escape;
+	code_run_init(&run, ctx, inputs, config);
+	jq_state *jq = jq_init();
+	if (!jq)
+		return code_fail_memory(&run, 0);
+	if (setjmp(escape)) {
+		/* Out of memory somewhere in jq: its state cannot be trusted any more,
+		 * and is left to the end of the process. */
+		no_memory_exit = NULL;
+		return axon_fail(ctx, "memory_limit: the filter needed more memory than the block may have");
+	}
+	no_memory_exit = &escape;
+	jq_set_nomem_handler(jq, on_no_memory, NULL);
+	jq_set_error_cb(jq, on_compile_error, &job);
+	jq_set_debug_cb(jq, on_debug, &job);
+	jq_set_input_cb(jq, no_input, NULL);
+	jq_set_attr(jq, jv_string("JQ_LIBRARY_PATH"), jv_array());
+	int rc = run_filter(&job, jq, config);
+	no_memory_exit = NULL;
+	jq_teardown(&jq);
+	return rc;
+}
