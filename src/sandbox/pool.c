@@ -7,11 +7,15 @@
 
 #include "strbuf.h"
 
+#define PREWARM_MIN_USES 4 /* executions in a window for a key to count as running often */
+
 /* What the pool knows of one key: how many of its executions run now, the
  * most that ran at once in the current window, and its idle workers. */
 struct key_stat {
 	char *plugin, *identity, *domain;
 	unsigned busy, peak, idle;
+	unsigned uses;               /* executions started in the current window */
+	unsigned last_peak, last_uses; /* the same in the window before */
 	struct key_stat *next;
 };
 
@@ -95,6 +99,7 @@ struct worker *pool_take(struct pool *p, const char *plugin, const char *identit
 		unlink_worker(p, w);
 	struct key_stat *k = key_find(p, plugin, identity, domain, 1);
 	k->busy++;
+	k->uses++;
 	if (k->busy > k->peak)
 		k->peak = k->busy;
 	p->nbusy++;
@@ -163,21 +168,26 @@ unsigned pool_shortfall(struct pool *p, int64_t now_ms, int64_t window_ms, char 
 	unsigned missing = 0;
 	pthread_mutex_lock(&p->mu);
 	for (struct key_stat *k = p->keys; k && !missing; k = k->next) {
-		if (k->peak > k->busy + k->idle) {
-			missing = k->peak - k->busy - k->idle;
+		/* Only for keys that run often: one run now and then gets no spare. */
+		unsigned peak = k->peak > k->last_peak ? k->peak : k->last_peak;
+		if (k->uses + k->last_uses >= PREWARM_MIN_USES && peak > k->busy + k->idle) {
+			missing = peak - k->busy - k->idle;
 			*plugin = xstrdup(k->plugin);
 			*identity = k->identity ? xstrdup(k->identity) : NULL;
 			*domain = k->domain ? xstrdup(k->domain) : NULL;
 		}
 	}
 	if (now_ms - p->window_start >= window_ms) {
-		/* A new window: the peak starts again from what runs now, and keys
-		 * with nothing left are forgotten. */
+		/* A new window: the peak starts again from what runs now (the last
+		 * window's still counts), and keys with nothing left are forgotten. */
 		p->window_start = now_ms;
 		for (struct key_stat **kp = &p->keys; *kp;) {
 			struct key_stat *k = *kp;
+			k->last_peak = k->peak;
+			k->last_uses = k->uses;
 			k->peak = k->busy;
-			if (!k->busy && !k->idle) {
+			k->uses = 0;
+			if (!k->busy && !k->idle && !k->last_peak) {
 				*kp = k->next;
 				free(k->plugin);
 				free(k->identity);
@@ -196,7 +206,7 @@ void pool_forget_demand(struct pool *p)
 {
 	pthread_mutex_lock(&p->mu);
 	for (struct key_stat *k = p->keys; k; k = k->next)
-		k->peak = k->busy;
+		k->peak = k->last_peak = k->busy;
 	pthread_mutex_unlock(&p->mu);
 }
 

@@ -3,9 +3,11 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "strbuf.h"
 
@@ -316,12 +318,67 @@ int db_finish(struct store *st, int rc)
 	return rc;
 }
 
+/* Writers of one process wait for each other's commits instead of sleeping.
+ * SQLite's own busy handler sleeps 1, 2, 5 ... 100 ms between tries, so with
+ * request threads and engine workers each writing on its own connection, a
+ * writer that finds the lock taken slept far longer than the commit it waited
+ * for took. Ours waits until a connection of this process commits (the WAL
+ * hook) or 2 ms pass (a writer in another process, such as axonctl). */
+#define WAL_CHECKPOINT_FRAMES 1000 /* SQLite's default autocheckpoint */
+#define BUSY_WAIT_NS 2000000L
+static pthread_mutex_t commit_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t commit_cv = PTHREAD_COND_INITIALIZER;
+static uint64_t commits;
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* After each commit of a connection; replaces SQLite's autocheckpoint hook,
+ * so it checkpoints as that one did. */
+static int on_commit(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	if (frames >= WAL_CHECKPOINT_FRAMES)
+		sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	pthread_mutex_lock(&commit_mu);
+	commits++;
+	pthread_cond_broadcast(&commit_cv);
+	pthread_mutex_unlock(&commit_mu);
+	return SQLITE_OK;
+}
+
+static int on_busy(void *arg, int tries)
+{
+	struct store *st = arg;
+	int64_t now = now_ms();
+	if (tries == 0)
+		st->busy_since = now;
+	if (now - st->busy_since >= st->busy_timeout_ms)
+		return 0;
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_nsec += BUSY_WAIT_NS;
+	until.tv_sec += until.tv_nsec / 1000000000L;
+	until.tv_nsec %= 1000000000L;
+	pthread_mutex_lock(&commit_mu);
+	uint64_t seen = commits;
+	while (commits == seen && pthread_cond_timedwait(&commit_cv, &commit_mu, &until) == 0)
+		;
+	pthread_mutex_unlock(&commit_mu);
+	return 1;
+}
+
 /* auto_vacuum comes first: it only takes effect before the first table. */
 static int set_pragmas(struct store *st)
 {
-	int rc = sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	st->busy_timeout_ms = BUSY_TIMEOUT_MS;
+	int rc = sqlite3_busy_handler(st->db, on_busy, st);
 	if (rc != SQLITE_OK)
 		return db_fail(st, rc);
+	sqlite3_wal_hook(st->db, on_commit, NULL);
 	if ((rc = db_exec(st, "PRAGMA auto_vacuum = INCREMENTAL", "")) != STORE_OK)
 		return rc;
 	sqlite3_stmt *stmt;
@@ -393,7 +450,7 @@ const char *store_errmsg(struct store *st)
 
 void store_set_busy_timeout(struct store *st, int ms)
 {
-	sqlite3_busy_timeout(st->db, ms);
+	st->busy_timeout_ms = ms;
 }
 
 int store_set_max_size(struct store *st, int64_t bytes)

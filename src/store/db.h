@@ -30,6 +30,8 @@ struct store {
 	struct wf_cache *wf_cache;
 	struct session_cache *session_cache;
 	uint64_t serial; /* unique per connection opened by this process, for store_stamp */
+	int busy_timeout_ms;     /* how long a writer waits for the lock */
+	int64_t busy_since;      /* monotonic ms, when this wait began */
 };
 
 /* store_stamp() (store.h) reads PRAGMA data_version, which changes when

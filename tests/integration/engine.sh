@@ -223,6 +223,11 @@ check_eq "$(( $(date +%s) - t0 < 10 ))" 1 "... within seconds, not at the block'
 check_eq "$(sql "SELECT status || ': ' || error FROM steps WHERE run_id = $FOREVER_RUN AND block = 'sleep'")" \
 	"failed: the run was cancelled, and the block was stopped" "the running block was stopped"
 check_eq "$(sql "SELECT count(*) FROM steps WHERE run_id = $FOREVER_RUN AND block = 'after'")" 0 "nothing after it ran"
+# The zygote reaps the killed worker a moment later.
+for _ in $(seq 50); do
+	[ "$(pgrep -P "$(pgrep -P "$AXOND_PID" | head -n 1)" | wc -l)" -le "$workers_before" ] && break
+	sleep 0.1
+done
 check_eq "$(pgrep -P "$(pgrep -P "$AXOND_PID" | head -n 1)" | wc -l)" "$workers_before" "no block process is left"
 
 echo "# SIGTERM stops a block that is running, and its run goes on at the next start"

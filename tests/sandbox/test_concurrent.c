@@ -86,6 +86,61 @@ static int zygote_children(pid_t z)
 	return count;
 }
 
+static void *spin_often(void *arg)
+{
+	struct run_limits lim = { .domain = "often" };
+	struct run_result r;
+	json_t *in = json_pack("{s:i}", "in", 200);
+	sandbox_run(sb, "hostile.spin", NULL, in, &lim, &r);
+	json_decref(in);
+	*(enum run_outcome *)arg = r.outcome;
+	run_result_free(&r);
+	return NULL;
+}
+
+static long idle_workers(void)
+{
+	json_t *h = sandbox_health(sb);
+	long n = (long)json_integer_value(json_object_get(h, "workers_idle"));
+	json_decref(h);
+	return n;
+}
+
+/* A workflow that runs often, two at a time: when one of its workers
+ * retires, the keeper starts another before the next execution needs it. */
+static void started_ahead_of_need(void)
+{
+	struct config c;
+	hostile_config(&c);
+	c.worker_max_executions = 3;
+	sb = start_hostile_sandbox(&c);
+	CHECK(sb != NULL);
+	if (!sb)
+		return;
+	for (int round = 0; round < 2; round++) {
+		pthread_t t[2];
+		enum run_outcome o[2];
+		for (int i = 0; i < 2; i++)
+			pthread_create(&t[i], NULL, spin_often, &o[i]);
+		for (int i = 0; i < 2; i++) {
+			pthread_join(t[i], NULL);
+			CHECK(o[i] == RUN_OK);
+		}
+	}
+	CHECK(idle_workers() == 2);
+	enum run_outcome o;
+	spin_often(&o); /* the third execution of the most recent worker: it retires */
+	CHECK(o == RUN_OK);
+	long now = idle_workers();
+	for (int i = 0; i < 30 && now < 2; i++) {
+		usleep(100000);
+		now = idle_workers();
+	}
+	printf("idle workers of a workflow that runs two at a time, after one retired: %ld\n", now);
+	CHECK(now == 2);
+	sandbox_stop(sb);
+}
+
 int main(void)
 {
 	struct config c;
@@ -140,5 +195,6 @@ int main(void)
 	pid_t z = sandbox_zygote_pid(sb);
 	sandbox_stop(sb);
 	CHECK(kill(z, 0) < 0); /* reaped, not a zombie */
+	started_ahead_of_need();
 	return t_done("test_concurrent");
 }
