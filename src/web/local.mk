@@ -28,4 +28,5 @@ src_libaxon_a_SOURCES += \
 	src/web/pages/transfer.c \
 	src/web/pages/users.c \
 	src/web/pages/tokens.c \
-	src/web/pages/blocks.c
+	src/web/pages/blocks.c \
+	src/web/graph/layout.c src/web/graph/layout.h
