@@ -29,4 +29,6 @@ src_libaxon_a_SOURCES += \
 	src/web/pages/users.c \
 	src/web/pages/tokens.c \
 	src/web/pages/blocks.c \
-	src/web/graph/layout.c src/web/graph/layout.h
+	src/web/graph/graph.h \
+	src/web/graph/layout.c src/web/graph/layout.h \
+	src/web/graph/svg.c

@@ -1,0 +1,29 @@
+/* The editor's picture of a workflow definition, as view models that the
+ * templates draw (templates/workflows/graph.html is the SVG, editor.html the
+ * outline): positions from each node's "ui" or from the layered layout,
+ * ports, edges as curves, and the engine's problems on the blocks they name.
+ * Everything here is data: the markup, with its escaping, is the template's. */
+#ifndef AXON_WEB_GRAPH_H
+#define AXON_WEB_GRAPH_H
+#include <jansson.h>
+
+/* The registry entry of block type name, or NULL. */
+const json_t *graph_block_type(const json_t *registry, const char *name);
+
+/* The canvas (svg.c): {width, height, view_box, nodes: [{id, kind, x, y, w, h,
+ * transform, title, subtitle, category, icon, url, label, invalid, messages,
+ * message_lines, inputs, outputs}], edges: [{from, to, d, implicit}]}.
+ * The trigger is the first node; a block without "ui" is placed by the
+ * layout. edit_url is the editor's address ("/workflows/7/edit"); a
+ * block's node links to edit_url/blocks/ID, its settings form. */
+json_t *graph_drawing(const json_t *def, const json_t *registry, const json_t *problems, const char *edit_url);
+
+/* Tidy up: sets "ui" on the trigger and every block of def from the layered layout. */
+void graph_tidy(json_t *def, const json_t *registry);
+
+/* Where a block added after block `after` goes: to its right, moved down
+ * until it covers no other node. Sets "ui" on block (already in def) when
+ * `after` has one; leaves it to the layout otherwise. */
+void graph_place_after(json_t *def, const json_t *registry, json_t *block, const char *after);
+
+#endif
