@@ -31,4 +31,4 @@ src_libaxon_a_SOURCES += \
 	src/web/pages/blocks.c \
 	src/web/graph/graph.h \
 	src/web/graph/layout.c src/web/graph/layout.h \
-	src/web/graph/svg.c
+	src/web/graph/svg.c src/web/graph/outline.c

@@ -18,6 +18,18 @@ const json_t *graph_block_type(const json_t *registry, const char *name);
  * block's node links to edit_url/blocks/ID, its settings form. */
 json_t *graph_drawing(const json_t *def, const json_t *registry, const json_t *problems, const char *edit_url);
 
+/* The outline (outline.c), for people and screen readers: {trigger: {type,
+ * fields}, blocks: [{id, type, title, category, anchor, url, rename_url,
+ * delete_url, messages, inputs: [{name, ref, edges: [{from, to}]}], outputs:
+ * [{name, ref, edges}]}] in the order they run (the order of "blocks" while
+ * the graph is not valid), outputs and inputs: every port as "block.port",
+ * after: where a new block may go ("trigger", then each output)}. */
+json_t *graph_outline(const json_t *def, const json_t *registry, const json_t *problems, const char *edit_url);
+
+/* The block picker: the registry's blocks by category, [{category, blocks:
+ * [{name, title, description}]}], categories and blocks sorted by name. */
+json_t *graph_catalog(const json_t *registry);
+
 /* Tidy up: sets "ui" on the trigger and every block of def from the layered layout. */
 void graph_tidy(json_t *def, const json_t *registry);
 
