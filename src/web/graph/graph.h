@@ -19,7 +19,8 @@ const json_t *graph_block_type(const json_t *registry, const char *name);
 json_t *graph_drawing(const json_t *def, const json_t *registry, const json_t *problems, const char *edit_url);
 
 /* The outline (outline.c), for people and screen readers: {trigger: {type,
- * fields}, blocks: [{id, type, title, category, anchor, url, rename_url,
+ * fields, is_TYPE, cron, timezone, reply_options}, blocks: [{id, type,
+ * title, category, anchor, rename_field, url, rename_url,
  * delete_url, messages, inputs: [{name, ref, edges: [{from, to}]}], outputs:
  * [{name, ref, edges}]}] in the order they run (the order of "blocks" while
  * the graph is not valid), outputs and inputs: every port as "block.port",

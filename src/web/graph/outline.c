@@ -63,12 +63,15 @@ static json_t *block_entry(const json_t *b, const json_t *registry, const json_t
 	json_array_foreach(problems, i, p)
 		if (!strcmp(str(p, "block") ?: "", id))
 			json_array_append(messages, json_object_get(p, "message"));
-	struct strbuf anchor = STRBUF_INIT;
+	struct strbuf anchor = STRBUF_INIT, field = STRBUF_INIT;
 	sb_printf(&anchor, "block-%s", id);
-	json_t *entry = json_pack("{s:s,s:s?,s:s?,s:s?,s:s,s:o,s:o,s:o,s:o}", "id", id, "type", str(b, "type"), "title",
-				  str(type, "title"), "category", str(type, "category"), "anchor", sb_str(&anchor),
-				  "url", url_of(edit_url, id, ""), "rename_url", url_of(edit_url, id, "/rename"),
-				  "delete_url", url_of(edit_url, id, "/delete"), "messages", messages);
+	sb_printf(&field, "rename-%s", id);
+	json_t *entry = json_pack("{s:s,s:s?,s:s?,s:s?,s:s,s:s,s:o,s:o,s:o,s:o}", "id", id, "type", str(b, "type"),
+				  "title", str(type, "title"), "category", str(type, "category"), "anchor",
+				  sb_str(&anchor), "rename_field", sb_str(&field), "url", url_of(edit_url, id, ""),
+				  "rename_url", url_of(edit_url, id, "/rename"), "delete_url",
+				  url_of(edit_url, id, "/delete"), "messages", messages);
+	sb_free(&field);
 	json_object_set_new(entry, "inputs", ports(type, "inputs", id, edges, inputs));
 	json_object_set_new(entry, "outputs", ports(type, "outputs", id, edges, outputs));
 	sb_free(&anchor);
@@ -116,12 +119,19 @@ json_t *graph_outline(const json_t *def, const json_t *registry, const json_t *p
 							json_is_string(v) ? json_string_value(v) : text ? text : ""));
 		free(text);
 	}
+	const char *type = str(trigger, "type") ?: "", *reply = str(trigger, "reply") ?: "";
+	json_t *replies = json_array();
+	json_array_foreach(outputs, i, v)
+		json_array_append_new(replies, json_pack("{s:O,s:b}", "value", v, "selected", !strcmp(json_string_value(v), reply)));
 	json_t *after = json_array();
 	json_array_append_new(after, json_pack("{s:s,s:s}", "value", "trigger", "label", "the trigger (a first block)"));
 	json_array_foreach(outputs, i, v)
 		json_array_append_new(after, json_pack("{s:O,s:O}", "value", v, "label", v));
-	return json_pack("{s:{s:s?,s:o},s:o,s:o,s:o,s:o}", "trigger", "type", str(trigger, "type"), "fields", fields,
-			 "blocks", blocks, "outputs", outputs, "inputs", inputs, "after", after);
+	return json_pack("{s:{s:s,s:o,s:b,s:b,s:b,s:s,s:s,s:o},s:o,s:o,s:o,s:o}", "trigger", "type", type, "fields",
+			 fields, "is_manual", !strcmp(type, "manual"), "is_webhook", !strcmp(type, "webhook"),
+			 "is_schedule", !strcmp(type, "schedule"), "cron", str(trigger, "cron") ?: "", "timezone",
+			 str(trigger, "timezone") ?: "", "reply_options", replies, "blocks", blocks, "outputs", outputs,
+			 "inputs", inputs, "after", after);
 }
 
 static int by_name(const void *a, const void *b)

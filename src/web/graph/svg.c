@@ -95,7 +95,7 @@ static bool read_ui(const json_t *obj, struct layout_box *box)
 static void graph_read(struct graph *g, const json_t *def, const json_t *registry)
 {
 	const json_t *blocks = json_object_get(def, "blocks"), *edges = json_object_get(def, "edges");
-	g->n = 1 + json_array_size(blocks);
+	*g = (struct graph){ .n = 1 + json_array_size(blocks) };
 	g->nodes = xcalloc(g->n, sizeof *g->nodes);
 	g->boxes = xcalloc(g->n, sizeof *g->boxes);
 	g->placed = xcalloc(g->n, sizeof *g->placed);
@@ -276,9 +276,10 @@ static json_t *port_list(const struct graph *g, size_t v, const char *kind)
 				     : "trigger";
 		snprintf(ref, sizeof ref, "%s.%s", g->nodes[v].id, name ? name : "?");
 		int cy = HEAD_H + (int)i * PORT_H + PORT_H / 2;
-		json_array_append_new(ports, json_pack("{s:s,s:s,s:i,s:i,s:i,s:s}", "name", name ? name : "?", "ref", ref,
-						       "cx", out ? NODE_W : 0, "cy", cy, "tx", out ? NODE_W - 12 : 12,
-						       "anchor", out ? "end" : "start"));
+		json_array_append_new(ports, json_pack("{s:s,s:s,s:s,s:i,s:i,s:i,s:i,s:s}", "name", name ? name : "?",
+						       "ref", ref, "kind", out ? "output" : "input", "cx", out ? NODE_W : 0,
+						       "cy", cy, "tx", out ? NODE_W - 12 : 12, "ty", cy + 4, "anchor",
+						       out ? "end" : "start"));
 	}
 	return ports;
 }
