@@ -55,7 +55,8 @@ static void test_drawing(void)
 	CHECK_STR(s(json_array_get(json_object_get(trigger, "outputs"), 0), "ref"), "trigger.trigger");
 	CHECK_STR(s(fetch, "url"), "/workflows/3/edit/blocks/fetch");
 	CHECK_STR(s(fetch, "category"), "network");
-	CHECK_STR(s(fetch, "subtitle"), "HTTP request · http.request");
+	CHECK_STR(s(fetch, "subtitle"), "HTTP request");
+	CHECK_STR(s(fetch, "label"), "fetch: HTTP request (http.request)");
 	CHECK_STR(s(json_array_get(json_object_get(fetch, "outputs"), 0), "ref"), "fetch.response");
 	CHECK(json_is_false(json_object_get(fetch, "invalid")));
 	CHECK(json_is_true(json_object_get(title, "invalid")));

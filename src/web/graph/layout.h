@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define LAYOUT_COLUMN_GAP 90 /* pixels between two columns */
+#define LAYOUT_COLUMN_GAP 72 /* pixels between two columns */
 #define LAYOUT_ROW_GAP 36    /* between two boxes of one column */
 
 struct layout_edge {

@@ -12,12 +12,13 @@
 #include "strbuf.h"
 #include "web/graph/layout.h"
 
-#define NODE_W 220
+#define NODE_W 200
 #define HEAD_H 52     /* title and type lines */
 #define PORT_H 22
 #define MARGIN 32
 #define MESSAGE_CHARS 34 /* per line of a problem under its block */
-#define TITLE_CHARS 26
+#define TITLE_CHARS 22
+#define FIT_WIDTH 1900 /* a drawing this wide or less may be shrunk to fit the page */
 
 struct node {
 	const char *id;      /* "trigger" for the trigger */
@@ -324,13 +325,21 @@ static json_t *node_model(const struct graph *g, size_t i, const json_t *problem
 	json_object_set_new(m, "transform", json_string(sb_str(&sb)));
 	json_object_set_new(m, "title", clip(trigger ? trigger_title(type) : v->id, TITLE_CHARS));
 	sb_reset(&sb);
+	const char *type_title = json_string_value(json_object_get(v->type, "title"));
 	if (trigger)
 		sb_adds(&sb, "trigger");
 	else if (v->type)
-		sb_printf(&sb, "%s · %s", json_string_value(json_object_get(v->type, "title")) ?: "", type);
+		sb_adds(&sb, type_title && *type_title ? type_title : type);
 	else
 		sb_printf(&sb, "unknown type %s", type ? type : "(none)");
-	json_object_set_new(m, "subtitle", clip(sb_str(&sb), TITLE_CHARS + 8));
+	json_object_set_new(m, "subtitle", clip(sb_str(&sb), TITLE_CHARS + 4));
+	sb_reset(&sb);
+	if (trigger)
+		sb_printf(&sb, "%s trigger", trigger_title(type));
+	else if (v->type)
+		sb_printf(&sb, "%s: %s (%s)", v->id, type_title ? type_title : "", type);
+	else
+		sb_printf(&sb, "%s: unknown type %s", v->id, type ? type : "(none)");
 	json_object_set_new(m, "label", json_string(sb_str(&sb)));
 	json_object_set_new(m, "category", json_string(category ? category : "other"));
 	json_object_set_new(m, "icon", json_string(icon_of(category)));
@@ -414,6 +423,6 @@ json_t *graph_drawing(const json_t *def, const json_t *registry, const json_t *p
 	char box[96];
 	snprintf(box, sizeof box, "%d %d %d %d", x0 - MARGIN, y0 - MARGIN, width, height);
 	graph_free(&g);
-	return json_pack("{s:i,s:i,s:s,s:o,s:o}", "width", width, "height", height, "view_box", box, "nodes", nodes,
-			 "edges", edges);
+	return json_pack("{s:i,s:i,s:s,s:b,s:o,s:o}", "width", width, "height", height, "view_box", box, "fit",
+			 width <= FIT_WIDTH, "nodes", nodes, "edges", edges);
 }
