@@ -10,5 +10,5 @@ TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh tests/integration/nginx-conf.sh \
 	tests/integration/flow.sh tests/integration/.shellcheckrc
 
-bench_scripts += tests/bench/web-bench.sh tests/bench/engine-bench.sh
-EXTRA_DIST += tests/bench/web-bench.sh tests/bench/engine-bench.sh tests/bench/wrk-lib.sh
+bench_scripts += tests/bench/web-bench.sh tests/bench/engine-bench.sh tests/bench/editor-bench.sh
+EXTRA_DIST += tests/bench/web-bench.sh tests/bench/engine-bench.sh tests/bench/editor-bench.sh tests/bench/wrk-lib.sh

@@ -24,19 +24,26 @@ static json_t *url_of(const char *edit_url, const char *id, const char *suffix)
 	return v;
 }
 
-/* The edges with `key` ("from" or "to") equal to ref. */
-static json_t *edges_at(const json_t *edges, const char *key, const char *ref)
+/* Each port's edges: {"block.port": [{from, to}...]}, one map for the
+ * sources ("from") and one for the targets ("to"). */
+static json_t *edges_by(const json_t *edges, const char *key)
 {
-	json_t *out = json_array();
+	json_t *map = json_object();
 	size_t i;
 	json_t *e;
-	json_array_foreach(edges, i, e)
-		if (!strcmp(str(e, key) ?: "", ref))
-			json_array_append_new(out, json_pack("{s:s,s:s}", "from", str(e, "from") ?: "", "to", str(e, "to") ?: ""));
-	return out;
+	json_array_foreach(edges, i, e) {
+		const char *ref = str(e, key);
+		if (!ref)
+			continue;
+		json_t *list = json_object_get(map, ref);
+		if (!list)
+			json_object_set_new(map, ref, list = json_array());
+		json_array_append_new(list, json_pack("{s:s,s:s}", "from", str(e, "from") ?: "", "to", str(e, "to") ?: ""));
+	}
+	return map;
 }
 
-static json_t *ports(const json_t *type, const char *kind, const char *id, const json_t *edges, json_t *all)
+static json_t *ports(const json_t *type, const char *kind, const char *id, const json_t *at_port, json_t *all)
 {
 	json_t *out = json_array();
 	size_t i;
@@ -44,16 +51,19 @@ static json_t *ports(const json_t *type, const char *kind, const char *id, const
 	json_array_foreach(json_object_get(type, kind), i, p) {
 		struct strbuf ref = STRBUF_INIT;
 		sb_printf(&ref, "%s.%s", id, str(p, "name") ?: "?");
-		json_array_append_new(out, json_pack("{s:s?,s:s,s:o}", "name", str(p, "name"), "ref", sb_str(&ref), "edges",
-						     edges_at(edges, kind[0] == 'i' ? "to" : "from", sb_str(&ref))));
+		json_t *entry = json_pack("{s:s?,s:s}", "name", str(p, "name"), "ref", sb_str(&ref));
+		json_t *edges = json_object_get(at_port, sb_str(&ref));
+		json_object_set_new(entry, "edges", edges ? json_incref(edges) : json_array());
+		json_array_append_new(out, entry);
 		json_array_append_new(all, json_string(sb_str(&ref)));
 		sb_free(&ref);
 	}
 	return out;
 }
 
-static json_t *block_entry(const json_t *b, const json_t *registry, const json_t *problems, const json_t *edges,
-			   const char *edit_url, json_t *outputs, json_t *inputs)
+/* sources, targets: edges_by "to" and "from" */
+static json_t *block_entry(const json_t *b, const json_t *registry, const json_t *problems, const json_t *sources,
+			   const json_t *targets, const char *edit_url, json_t *outputs, json_t *inputs)
 {
 	const char *id = str(b, "id") ?: "";
 	const json_t *type = graph_block_type(registry, str(b, "type"));
@@ -72,8 +82,8 @@ static json_t *block_entry(const json_t *b, const json_t *registry, const json_t
 				  "rename_url", url_of(edit_url, id, "/rename"), "delete_url",
 				  url_of(edit_url, id, "/delete"), "messages", messages);
 	sb_free(&field);
-	json_object_set_new(entry, "inputs", ports(type, "inputs", id, edges, inputs));
-	json_object_set_new(entry, "outputs", ports(type, "outputs", id, edges, outputs));
+	json_object_set_new(entry, "inputs", ports(type, "inputs", id, sources, inputs));
+	json_object_set_new(entry, "outputs", ports(type, "outputs", id, targets, outputs));
 	sb_free(&anchor);
 	return entry;
 }
@@ -82,17 +92,17 @@ static json_t *block_entry(const json_t *b, const json_t *registry, const json_t
 static json_t *blocks_in_order(const json_t *def)
 {
 	const json_t *blocks = json_object_get(def, "blocks");
-	json_t *order = workflow_order(def), *out = json_array();
-	size_t i, j;
+	json_t *order = workflow_order(def), *out = json_array(), *by_id = json_object();
+	size_t i;
 	json_t *id, *b;
 	if (!order) {
 		json_array_foreach(blocks, i, b) json_array_append(out, b);
+		json_decref(by_id);
 		return out;
 	}
-	json_array_foreach(order, i, id)
-		json_array_foreach(blocks, j, b)
-			if (json_equal(json_object_get(b, "id"), id))
-				json_array_append(out, b);
+	json_array_foreach(blocks, i, b) json_object_set(by_id, str(b, "id"), b);
+	json_array_foreach(order, i, id) json_array_append(out, json_object_get(by_id, json_string_value(id)));
+	json_decref(by_id);
 	json_decref(order);
 	return out;
 }
@@ -101,11 +111,13 @@ json_t *graph_outline(const json_t *def, const json_t *registry, const json_t *p
 {
 	const json_t *trigger = json_object_get(def, "trigger"), *edges = json_object_get(def, "edges");
 	json_t *blocks = json_array(), *outputs = json_array(), *inputs = json_array();
-	json_t *ordered = blocks_in_order(def);
+	json_t *ordered = blocks_in_order(def), *sources = edges_by(edges, "to"), *targets = edges_by(edges, "from");
 	size_t i;
 	json_t *b;
 	json_array_foreach(ordered, i, b)
-		json_array_append_new(blocks, block_entry(b, registry, problems, edges, edit_url, outputs, inputs));
+		json_array_append_new(blocks, block_entry(b, registry, problems, sources, targets, edit_url, outputs, inputs));
+	json_decref(targets);
+	json_decref(sources);
 	json_decref(ordered);
 	/* The trigger's own fields, as "key: value" lines. */
 	json_t *fields = json_array();

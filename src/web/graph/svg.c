@@ -31,6 +31,7 @@ struct graph {
 	struct node *nodes;
 	struct layout_box *boxes;
 	bool *placed;              /* the node's box is from its "ui" */
+	json_t *index;             /* id -> node number */
 	size_t n;
 	struct layout_edge *edges; /* between nodes; the trigger's to every block nothing feeds */
 	size_t nedges;
@@ -67,10 +68,8 @@ static int node_height(const struct graph *g, size_t i)
 
 static long find_node(const struct graph *g, const char *id, size_t len)
 {
-	for (size_t i = 0; i < g->n; i++)
-		if (strlen(g->nodes[i].id) == len && !memcmp(g->nodes[i].id, id, len))
-			return (long)i;
-	return -1;
+	const json_t *i = json_object_getn(g->index, id, len);
+	return i ? (long)json_integer_value(i) : -1;
 }
 
 /* Splits "block.port" into its node (-1 when none) and port. */
@@ -107,6 +106,9 @@ static void graph_read(struct graph *g, const json_t *def, const json_t *registr
 		g->nodes[i] = (struct node){ .id = id ? id : "?", .def = b,
 					     .type = graph_block_type(registry, json_string_value(json_object_get(b, "type"))) };
 	}
+	g->index = json_object();
+	for (size_t i = g->n; i-- > 0;) /* the first of a duplicated id wins */
+		json_object_set_new(g->index, g->nodes[i].id, json_integer((json_int_t)i));
 	for (size_t i = 0; i < g->n; i++) {
 		g->boxes[i] = (struct layout_box){ 0, 0, NODE_W, node_height(g, i) };
 		g->placed[i] = read_ui(g->nodes[i].def, &g->boxes[i]);
@@ -134,6 +136,7 @@ static void graph_read(struct graph *g, const json_t *def, const json_t *registr
 
 static void graph_free(struct graph *g)
 {
+	json_decref(g->index);
 	free(g->nodes);
 	free(g->boxes);
 	free(g->placed);
@@ -153,7 +156,11 @@ static void graph_place(struct graph *g, bool tidy)
 			g->placed[i] = false;
 		any |= g->placed[i];
 	}
-	layout_layered(g->n, g->edges, g->nedges, auto_boxes);
+	bool all = true;
+	for (size_t i = 0; i < g->n; i++)
+		all &= g->placed[i];
+	if (!all)
+		layout_layered(g->n, g->edges, g->nedges, auto_boxes);
 	for (size_t i = 0; i < g->n; i++)
 		if (!g->placed[i]) {
 			g->boxes[i] = auto_boxes[i];
