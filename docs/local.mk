@@ -1,3 +1,3 @@
 # docs/: man pages (installed) and the documents shipped in the tarball.
 dist_man_MANS += docs/man/axon.conf.5 docs/man/axond.8 docs/man/axonctl.1
-EXTRA_DIST += docs/api.md docs/templates.md docs/performance.md docs/screenshot.png
+EXTRA_DIST += docs/api.md docs/templates.md docs/performance.md docs/screenshot.png docs/editor.png

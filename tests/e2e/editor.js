@@ -90,6 +90,8 @@ async function main() {
 				throw new Error(`${page.url()}: the canvas is ${canvas && canvas.width}px wide`);
 			await b.expectText(page, 'Outline', 'the outline');
 			await page.locator('.canvas').screenshot({ path: path.join(SHOTS, 'editor-canvas-only.png') });
+			// What a person sees first (docs/editor.png is a copy of it).
+			await page.screenshot({ path: path.join(SHOTS, 'editor-first-view.png') });
 		});
 		await step('settings', async () => {
 			await Promise.all([page.waitForLoadState('load'), page.locator('svg.graph a.node[data-block="title"]').click()]);

@@ -161,6 +161,26 @@ req POST "$EDIT/tidy" --data-urlencode "csrf=$CSRF"
 check_status 400 "a form without its version is refused"
 check_eq "$(row_counts)" "$BEFORE" "the refusals wrote nothing"
 
+echo "# the JSON twins of the edits"
+version
+req POST "$EDIT/edges" "${JSON[@]}" -H "X-CSRF-Token: $CSRF" -H 'Content-Type: application/json' \
+	--data "{\"version\": $VERSION, \"from\": \"summary.text\", \"to\": \"fetch.body\"}"
+check_status 422 "JSON: a cycle is refused"
+check_json '.error.message | test("^This change was not made: .*the edges form a cycle")' true "JSON: with the engine's message"
+req POST "$EDIT/blocks/fetch" "${JSON[@]}" -H "X-CSRF-Token: $CSRF" -H 'Content-Type: application/json' \
+	--data "{\"version\": $VERSION, \"config.url\": \"http://x\", \"settings.retries\": \"many\"}"
+check_status 422 "JSON: a setting that does not parse"
+check_json '.error.fields["settings.retries"]' "Write a whole number (such as 10), or leave it empty." "JSON: the field's message"
+req POST "$EDIT/blocks/fetch" "${JSON[@]}" -H "X-CSRF-Token: $CSRF" -H 'Content-Type: application/json' \
+	--data "{\"version\": $VERSION, \"config.url\": \"http://127.0.0.1:$HTTP_PORT/echo\", \"config.method\": \"POST\",
+	\"config.body\": \"{{ trigger.body.page }}\", \"settings.retries\": 101}"
+check_status 422 "JSON: a setting out of its bounds"
+check_json '.error.fields["settings.retries"]' "Write a whole number from 0 to 100." "JSON: the bounds"
+req GET "$EDIT/blocks/fetch" "${JSON[@]}"
+check_json '[.fields[] | select(.name == "method") | .options[] | select(.selected) | .value] | join(",")' POST \
+	"JSON: the settings form's model"
+check_json '.settings[] | select(.name == "retries") | [.value, .min, .max] | join(",")' "2,0,100" "JSON: a setting, with its bounds"
+
 echo "# a concurrent edit"
 version
 OLD=$VERSION

@@ -400,6 +400,7 @@ static json_t *edge_model(const struct graph *g, size_t k)
 	int x1, y1, x2, y2;
 	port_point(g, from, "outputs", out, &x1, &y1);
 	port_point(g, to, "inputs", in, &x2, &y2);
+	x2 -= 6; /* the arrow's tip touches the port's circle */
 	int dx = abs(x2 - x1) / 2;
 	if (dx < 40)
 		dx = 40;
