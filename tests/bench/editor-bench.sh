@@ -48,7 +48,6 @@ measure() {
 	[ "$STATUS" = 200 ] || it_skip "GET /workflows/$wf/edit answered $STATUS"
 	grep -q 'class="node invalid"' "$BODY" && it_skip "the big workflow has problems"
 	printf -v "${name}_bytes" '%s' "$(wc -c <"$BODY")"
-	: >"$IT_TMP/axond.log.mark"
 	local before
 	before=$(wc -l <"$IT_TMP/axond.log")
 	for ((i = 0; i < REQUESTS; i++)); do

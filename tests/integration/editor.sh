@@ -235,6 +235,14 @@ LAST_X=$(definition | jq '.blocks[] | select(.id == "last") | .ui.x')
 SUMMARY_X=$(definition | jq '.blocks[] | select(.id == "summary") | .ui.x')
 check_eq "$((LAST_X > SUMMARY_X))" 1 "a block added after another goes to its right"
 
+echo "# a problem that was there is not new when it moves"
+req POST /workflows --data-urlencode "csrf=$CSRF" --data-urlencode "name=Broken edge" \
+	--data-urlencode 'definition={"format": 1, "trigger": {"type": "manual"}, "blocks": [{"id": "a", "type": "json.set"},
+	{"id": "b", "type": "json.set"}], "edges": [{"from": "a.out", "to": "b.in"}, {"from": "b.out", "to": "nobody.in"}]}'
+BROKEN=$(header Location | sed 's|.*/workflows/||')
+post "/workflows/$BROKEN/edit/edges/delete" from=a.out to=b.in
+check_status 303 "an edge removed before a broken one (its message now says edges[0])"
+
 echo "# escaping and roles"
 req POST /workflows --data-urlencode "csrf=$CSRF" --data-urlencode "name=<b>bold</b>" \
 	--data-urlencode 'definition={"format": 1, "trigger": {"type": "manual"}, "blocks": [{"id": "x", "type": "<script>alert(1)</script>"}]}'

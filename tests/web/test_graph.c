@@ -54,6 +54,7 @@ static void test_drawing(void)
 	CHECK_STR(s(trigger, "title"), "Webhook");
 	CHECK_STR(s(json_array_get(json_object_get(trigger, "outputs"), 0), "ref"), "trigger.trigger");
 	CHECK_STR(s(fetch, "url"), "/workflows/3/edit/blocks/fetch");
+	CHECK_STR(s(fetch, "dom_id"), "node-fetch");
 	CHECK_STR(s(fetch, "category"), "network");
 	CHECK_STR(s(fetch, "subtitle"), "HTTP request");
 	CHECK_STR(s(fetch, "label"), "fetch: HTTP request (http.request)");

@@ -10,7 +10,7 @@
 /* The registry entry of block type name, or NULL. */
 const json_t *graph_block_type(const json_t *registry, const char *name);
 
-/* The canvas (svg.c): {width, height, view_box, nodes: [{id, kind, x, y, w, h,
+/* The canvas (svg.c): {width, height, view_box, fit, nodes: [{id, dom_id, kind, x, y, w, h,
  * transform, title, subtitle, category, icon, url, label, invalid, messages,
  * message_lines, inputs, outputs}], edges: [{from, to, d, implicit}]}.
  * The trigger is the first node; a block without "ui" is placed by the

@@ -323,6 +323,9 @@ static json_t *node_model(const struct graph *g, size_t i, const json_t *problem
 	struct strbuf sb = STRBUF_INIT;
 	json_t *m = json_object();
 	json_object_set_new(m, "id", json_string(v->id));
+	sb_printf(&sb, "node-%s", v->id); /* apart from the page's own ids */
+	json_object_set_new(m, "dom_id", json_string(sb_str(&sb)));
+	sb_reset(&sb);
 	json_object_set_new(m, "kind", json_string(trigger ? "trigger" : "block"));
 	json_object_set_new(m, "x", json_integer(box->x));
 	json_object_set_new(m, "y", json_integer(box->y));

@@ -192,12 +192,11 @@ void block_settings_get(struct request *r)
 	e.registry = engine_registry(r->app->engine);
 	const json_t *def = json_object_get(e.wf, "definition");
 	e.def = json_is_object(def) ? json_deep_copy(def) : json_object();
-	const json_t *block = edit_block(&e, r->params[1], NULL);
-	if (!block)
-		reply_error(r, 404, "This workflow has no block of that id (renamed or deleted meanwhile?).", NULL);
-	else
+	const json_t *block = edit_route_block(r, &e, NULL);
+	if (block) {
 		reply_view(r, 200, "workflows/block", settings_model(r, &e, block, NULL, NULL));
-	edit_free(&e);
+		edit_free(&e);
+	}
 }
 
 /* A number typed in a field: NULL with an error when it is not one. A
@@ -323,12 +322,9 @@ void block_settings_post(struct request *r)
 	struct edit e;
 	if (!edit_begin(r, &e))
 		return;
-	json_t *block = edit_block(&e, r->params[1], NULL);
-	if (!block) {
-		reply_error(r, 404, "This workflow has no block of that id (renamed or deleted meanwhile?).", NULL);
-		edit_free(&e);
+	json_t *block = edit_route_block(r, &e, NULL);
+	if (!block)
 		return;
-	}
 	const json_t *type = graph_block_type(e.registry, str(block, "type"));
 	json_t *typed = json_object(), *errors = json_object();
 	json_t *config = read_config(r, json_object_get(type, "config_schema"), typed, errors);

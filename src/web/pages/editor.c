@@ -160,14 +160,34 @@ void edit_refuse_one(struct request *r, struct edit *e, const char *message)
 	edit_refuse(r, e, 422, json_pack("[s]", message));
 }
 
+/* A problem's block and message with positions ("edges[3]") left out: an
+ * edit that moves an edge does not make the problems after it new. */
+static char *problem_key(const json_t *p)
+{
+	struct strbuf sb = STRBUF_INIT;
+	sb_printf(&sb, "%s\n", str(p, "block") ?: "");
+	for (const char *m = str(p, "message") ?: ""; *m; m++) {
+		sb_addc(&sb, *m);
+		if (*m == '[')
+			while (m[1] >= '0' && m[1] <= '9')
+				m++;
+	}
+	return sb_detach(&sb);
+}
+
 static bool has_problem(const json_t *problems, const json_t *p)
 {
+	char *key = problem_key(p);
+	bool found = false;
 	size_t i;
 	json_t *q;
-	json_array_foreach(problems, i, q)
-		if (json_equal(q, p))
-			return true;
-	return false;
+	json_array_foreach(problems, i, q) {
+		char *other = problem_key(q);
+		found |= !strcmp(key, other);
+		free(other);
+	}
+	free(key);
+	return found;
 }
 
 json_t *edit_new_problems(struct request *r, struct edit *e, const char *exempt)
@@ -239,10 +259,12 @@ json_t *edit_block(struct edit *e, const char *id, size_t *index)
 	return NULL;
 }
 
-/* The block of the route's :block, or NULL after answering 404. */
-static json_t *route_block(struct request *r, struct edit *e, size_t *index)
+json_t *edit_route_block(struct request *r, struct edit *e, size_t *index)
 {
-	json_t *b = edit_block(e, r->params[1], index);
+	char *id = NULL;
+	size_t len;
+	json_t *b = url_decode(r->params[1], strlen(r->params[1]), &id, &len) == 0 ? edit_block(e, id, index) : NULL;
+	free(id);
 	if (!b) {
 		reply_error(r, 404, "This workflow has no block of that id (renamed or deleted meanwhile?).", NULL);
 		edit_free(e);
@@ -444,7 +466,7 @@ void editor_block_rename(struct request *r)
 	struct edit e;
 	if (!edit_begin(r, &e))
 		return;
-	json_t *block = route_block(r, &e, NULL);
+	json_t *block = edit_route_block(r, &e, NULL);
 	if (!block)
 		return;
 	const char *new = req_field(r, "id");
@@ -479,7 +501,7 @@ void editor_block_delete(struct request *r)
 	if (!edit_begin(r, &e))
 		return;
 	size_t index;
-	json_t *block = route_block(r, &e, &index);
+	json_t *block = edit_route_block(r, &e, &index);
 	if (!block)
 		return;
 	char *id = xstrdup(str(block, "id"));

@@ -34,6 +34,9 @@ void edit_refuse(struct request *r, struct edit *e, int status, json_t *messages
 void edit_refuse_one(struct request *r, struct edit *e, const char *message);
 /* The block of e->def with this id (its index in *index), or NULL. */
 json_t *edit_block(struct edit *e, const char *id, size_t *index);
+/* The block named by the route's :block (URL-decoded), or NULL after
+ * answering 404 (and freeing e). */
+json_t *edit_route_block(struct request *r, struct edit *e, size_t *index);
 /* "/workflows/ID/edit" */
 void editor_url(char *buf, size_t len, const json_t *wf);
 
