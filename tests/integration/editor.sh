@@ -79,6 +79,9 @@ post "$EDIT/blocks" type=html.extract after=fetch.response id=title
 check_status 303 "add html.extract after fetch.response"
 post "$EDIT/blocks/title" 'config.xpath=//title'
 check_status 303 "title's xpath"
+req GET "$EDIT/blocks/title" "${JSON[@]}"
+check_json '.placeholders | join(" ")' '{{ trigger }} {{ trigger.body }} {{ trigger.query }} {{ trigger.headers }} {{ fetch.response }}' \
+	"the settings form lists the placeholders title may use"
 post "$EDIT/blocks" type=html.extract after=fetch id=heading
 check_status 303 "add a second html.extract after fetch"
 post "$EDIT/blocks/heading" 'config.xpath=//h1' config.mode=text config.all=false config.all=true

@@ -130,6 +130,15 @@ static void test_outline(void)
 	CHECK(json_is_true(json_object_get(json_array_get(replies, 1), "selected")));
 	CHECK(json_is_true(json_object_get(json_object_get(o, "trigger"), "is_webhook")));
 	json_decref(o);
+	json_t *ph = graph_placeholders(def, registry, "title");
+	char *text = json_dumps(ph, JSON_COMPACT);
+	CHECK_STR(text, "[\"{{ trigger }}\",\"{{ trigger.body }}\",\"{{ trigger.query }}\",\"{{ trigger.headers }}\","
+		  "\"{{ fetch.response }}\"]");
+	free(text);
+	json_decref(ph);
+	ph = graph_placeholders(def, registry, "fetch");
+	CHECK(json_array_size(ph) == 4);
+	json_decref(ph);
 	json_decref(def);
 
 	json_t *c = graph_catalog(registry);

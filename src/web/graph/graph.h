@@ -27,6 +27,12 @@ json_t *graph_drawing(const json_t *def, const json_t *registry, const json_t *p
  * after: where a new block may go ("trigger", then each output)}. */
 json_t *graph_outline(const json_t *def, const json_t *registry, const json_t *problems, const char *edit_url);
 
+/* The placeholders a config string of block id may use: "{{ trigger }}"
+ * and its fields for the trigger's type, then "{{ block.port }}" for every
+ * output of every block upstream of it (in the order of "blocks"), then
+ * "{{ item }}" and "{{ index }}" when it runs for each element. */
+json_t *graph_placeholders(const json_t *def, const json_t *registry, const char *id);
+
 /* The block picker: the registry's blocks by category, [{category, blocks:
  * [{name, title, description}]}], categories and blocks sorted by name. */
 json_t *graph_catalog(const json_t *registry);

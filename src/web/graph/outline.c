@@ -146,6 +146,59 @@ json_t *graph_outline(const json_t *def, const json_t *registry, const json_t *p
 			 "inputs", inputs, "after", after);
 }
 
+/* Marks in `up` (an object of ids) every block with a path of edges to id. */
+static void mark_upstream(const json_t *edges, const char *id, json_t *up)
+{
+	size_t n = strlen(id), i;
+	json_t *e;
+	json_array_foreach(edges, i, e) {
+		const char *from = str(e, "from"), *to = str(e, "to"), *dot = from ? strchr(from, '.') : NULL;
+		if (!dot || !to || strncmp(to, id, n) || to[n] != '.')
+			continue;
+		char *source = xstrndup(from, (size_t)(dot - from));
+		if (!json_object_get(up, source)) {
+			json_object_set_new(up, source, json_true());
+			mark_upstream(edges, source, up);
+		}
+		free(source);
+	}
+}
+
+json_t *graph_placeholders(const json_t *def, const json_t *registry, const char *id)
+{
+	static const char *const trigger_fields[][2] = {
+		{ "webhook", "{{ trigger.body }}" }, { "webhook", "{{ trigger.query }}" },
+		{ "webhook", "{{ trigger.headers }}" }, { "schedule", "{{ trigger.scheduled_at }}" },
+	};
+	const char *type = str(json_object_get(def, "trigger"), "type") ?: "";
+	json_t *out = json_array(), *up = json_object();
+	json_array_append_new(out, json_string("{{ trigger }}"));
+	for (size_t i = 0; i < sizeof trigger_fields / sizeof trigger_fields[0]; i++)
+		if (!strcmp(type, trigger_fields[i][0]))
+			json_array_append_new(out, json_string(trigger_fields[i][1]));
+	mark_upstream(json_object_get(def, "edges"), id, up);
+	size_t i, k;
+	json_t *b, *port;
+	json_array_foreach(json_object_get(def, "blocks"), i, b) {
+		const char *other = str(b, "id");
+		if (!other || !json_object_get(up, other) || !strcmp(other, id))
+			continue;
+		json_array_foreach(json_object_get(graph_block_type(registry, str(b, "type")), "outputs"), k, port) {
+			struct strbuf sb = STRBUF_INIT;
+			sb_printf(&sb, "{{ %s.%s }}", other, str(port, "name") ?: "?");
+			json_array_append_new(out, json_string(sb_str(&sb)));
+			sb_free(&sb);
+		}
+	}
+	json_decref(up);
+	json_array_foreach(json_object_get(def, "blocks"), i, b)
+		if (!strcmp(str(b, "id") ?: "", id) && json_object_get(json_object_get(b, "settings"), "for_each")) {
+			json_array_append_new(out, json_string("{{ item }}"));
+			json_array_append_new(out, json_string("{{ index }}"));
+		}
+	return out;
+}
+
 static int by_name(const void *a, const void *b)
 {
 	return strcmp(str(*(json_t *const *)a, "name") ?: "", str(*(json_t *const *)b, "name") ?: "");

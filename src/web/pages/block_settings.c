@@ -174,6 +174,7 @@ static json_t *settings_model(struct request *r, struct edit *e, const json_t *b
 						 "title", str(type, "title"), "description", str(type, "description"),
 						 "category", str(type, "category")));
 	json_object_set_new(m, "unknown_type", json_boolean(!type));
+	json_object_set_new(m, "placeholders", graph_placeholders(e->def, e->registry, id));
 	json_object_set_new(m, "fields", fields);
 	json_object_set_new(m, "settings", per_block);
 	json_object_set_new(m, "messages", messages);
