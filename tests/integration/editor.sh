@@ -87,6 +87,10 @@ check_status 303 "add a second html.extract after fetch"
 post "$EDIT/blocks/heading" 'config.xpath=//h1' config.mode=text config.all=false config.all=true
 check_status 303 "heading's settings (a checkbox sends false, then true)"
 check_eq "$(definition | jq -c '.blocks[] | select(.id == "heading") | .config.all')" true "the checkbox is stored as true"
+req GET "$EDIT"
+check_body_contains "href=\"$EDIT?after=title.out#add\">add a block here</a>" "each output offers to add a block there"
+req GET "$EDIT?after=title.out"
+check_body_contains '<option value="title.out" selected>title.out</option>' "... and the add form starts there"
 post "$EDIT/blocks" type=text.template after=title.out
 check_status 303 "add text.template after title, with an id made from its type"
 check_header Location "/edit/blocks/template\$" "... named template"
@@ -263,5 +267,20 @@ req GET "/workflows/$WF/edit/blocks/nope"
 check_status 404 "the settings of a block that is not there"
 req POST "$EDIT/tidy" --data-urlencode "version=1"
 check_status 403 "a form without the CSRF token is refused"
+
+req POST /users --data-urlencode "csrf=$CSRF" --data-urlencode username=vi \
+	--data-urlencode 'password=viewer password' --data-urlencode role=viewer
+check_status 303 "a viewer"
+JAR=$IT_TMP/viewer.jar
+req GET /login
+req POST /login --data-urlencode "csrf=$(csrf_from_body)" --data-urlencode username=vi \
+	--data-urlencode 'password=viewer password'
+check_status 303 "the viewer signs in"
+req GET "/workflows/$WF"
+check_body_lacks "href=\"$EDIT\"" "the viewer is not offered the editor"
+req GET "$EDIT"
+check_status 403 "the viewer cannot open the editor"
+req GET "$EDIT/blocks/fetch"
+check_status 403 "nor a block's settings"
 
 it_done

@@ -43,7 +43,8 @@ static json_t *edges_by(const json_t *edges, const char *key)
 	return map;
 }
 
-static json_t *ports(const json_t *type, const char *kind, const char *id, const json_t *at_port, json_t *all)
+static json_t *ports(const json_t *type, const char *kind, const char *id, const json_t *at_port, json_t *all,
+		     const char *edit_url)
 {
 	json_t *out = json_array();
 	size_t i;
@@ -54,6 +55,14 @@ static json_t *ports(const json_t *type, const char *kind, const char *id, const
 		json_t *entry = json_pack("{s:s?,s:s}", "name", str(p, "name"), "ref", sb_str(&ref));
 		json_t *edges = json_object_get(at_port, sb_str(&ref));
 		json_object_set_new(entry, "edges", edges ? json_incref(edges) : json_array());
+		if (kind[0] == 'o') {
+			struct strbuf add = STRBUF_INIT;
+			sb_printf(&add, "%s?after=", edit_url);
+			sb_add_urlenc(&add, sb_str(&ref));
+			sb_adds(&add, "#add");
+			json_object_set_new(entry, "add_url", json_string(sb_str(&add)));
+			sb_free(&add);
+		}
 		json_array_append_new(out, entry);
 		json_array_append_new(all, json_string(sb_str(&ref)));
 		sb_free(&ref);
@@ -82,8 +91,8 @@ static json_t *block_entry(const json_t *b, const json_t *registry, const json_t
 				  "rename_url", url_of(edit_url, id, "/rename"), "delete_url",
 				  url_of(edit_url, id, "/delete"), "messages", messages);
 	sb_free(&field);
-	json_object_set_new(entry, "inputs", ports(type, "inputs", id, sources, inputs));
-	json_object_set_new(entry, "outputs", ports(type, "outputs", id, targets, outputs));
+	json_object_set_new(entry, "inputs", ports(type, "inputs", id, sources, inputs, edit_url));
+	json_object_set_new(entry, "outputs", ports(type, "outputs", id, targets, outputs, edit_url));
 	sb_free(&anchor);
 	return entry;
 }

@@ -69,8 +69,16 @@ static json_t *editor_model(struct request *r, json_t *wf)
 void editor_get(struct request *r)
 {
 	json_t *wf = load_workflow(r, 0);
-	if (wf)
-		reply_view(r, 200, "workflows/editor", editor_model(r, wf));
+	if (!wf)
+		return;
+	json_t *m = editor_model(r, wf);
+	/* ?after=block.port: the add form starts there (the outline's "add a block here" links). */
+	const char *after = req_query(r, "after");
+	size_t i;
+	json_t *o;
+	json_array_foreach(json_object_get(json_object_get(m, "outline"), "after"), i, o)
+		json_object_set_new(o, "selected", json_boolean(after && !strcmp(after, str(o, "value") ?: "")));
+	reply_view(r, 200, "workflows/editor", m);
 }
 
 void edit_free(struct edit *e)
