@@ -5,7 +5,9 @@ dist_tpl_DATA = templates/layout.html templates/error.html templates/setup.html 
 tplworkflowsdir = $(tpldir)/workflows
 dist_tplworkflows_DATA = templates/workflows/list.html templates/workflows/form.html \
 	templates/workflows/show.html templates/workflows/versions.html templates/workflows/version.html \
-	templates/workflows/import.html templates/workflows/delete.html
+	templates/workflows/import.html templates/workflows/delete.html \
+	templates/workflows/webhook.html templates/workflows/webhook_created.html \
+	templates/workflows/editor.html templates/workflows/graph.html templates/workflows/block.html
 tplusersdir = $(tpldir)/users
 dist_tplusers_DATA = templates/users/list.html templates/users/audit.html
 tpltokensdir = $(tpldir)/tokens
@@ -15,4 +17,4 @@ dist_tplblocks_DATA = templates/blocks/list.html
 tplrunsdir = $(tpldir)/runs
 dist_tplruns_DATA = templates/runs/list.html templates/runs/show.html templates/runs/dead_letters.html
 tplstaticdir = $(tpldir)/static
-dist_tplstatic_DATA = templates/static/axon.css templates/static/favicon.svg
+dist_tplstatic_DATA = templates/static/axon.css templates/static/favicon.svg templates/static/editor.css

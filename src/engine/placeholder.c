@@ -230,6 +230,27 @@ json_t *placeholder_roots(const char *text, size_t len, char *err, size_t errlen
 	return roots;
 }
 
+char *placeholder_rename_root(const char *text, size_t len, const char *from, const char *to)
+{
+	char err[8];
+	struct template *t = template_parse(text, len, err, sizeof err);
+	if (!t)
+		return NULL;
+	struct strbuf out = STRBUF_INIT;
+	size_t copied = 0;
+	for (size_t i = 0; i < t->n; i++) {
+		const struct step *root = &t->ph[i].steps[0];
+		if (root->len != strlen(from) || memcmp(text + root->off, from, root->len))
+			continue;
+		sb_add(&out, text + copied, root->off - copied);
+		sb_adds(&out, to);
+		copied = root->off + root->len;
+	}
+	sb_add(&out, text + copied, len - copied);
+	template_free(t);
+	return sb_detach(&out);
+}
+
 /* An array index: digits only, small enough for any array we could hold. */
 static int step_index(const char *s, size_t len, size_t *index)
 {

@@ -20,6 +20,12 @@ int placeholder_present(const char *text, size_t len);
  * "offset N: ..." in err when the text is not a valid template. */
 json_t *placeholder_roots(const char *text, size_t len, char *err, size_t errlen);
 
+/* text with the root of every placeholder naming `from` changed to `to`
+ * ("{{ fetch.body }}" becomes "{{ page.body }}"), the rest as it was: a
+ * renamed block's references follow it. NULL when text is not a valid
+ * template. The caller frees it. */
+char *placeholder_rename_root(const char *text, size_t len, const char *from, const char *to);
+
 /* Evaluates text against scope (an object: {"trigger": ..., "<block id>": {outputs}}).
  * A string that is exactly one placeholder yields the value with its JSON type;
  * otherwise the result is a string, with strings inserted raw and other values

@@ -75,6 +75,22 @@ static void check_int(struct check *c, const char *block, const json_t *obj, con
 		        (long long)min, (long long)max);
 }
 
+/* "ui": where an editor draws the node, {"x": N, "y": N}; the engine ignores it. */
+static void check_ui(struct check *c, const char *block, const json_t *obj, const char *where)
+{
+	static const char *const keys[] = { "x", "y", NULL };
+	const json_t *ui = json_object_get(obj, "ui");
+	if (!ui)
+		return;
+	if (!json_is_object(ui) || !json_is_integer(json_object_get(ui, "x")) || !json_is_integer(json_object_get(ui, "y"))) {
+		problem(c, block, "%s: \"ui\" must be a position {\"x\": N, \"y\": N} in whole numbers (or left out)", where);
+		return;
+	}
+	check_keys(c, block, ui, where, keys);
+	check_int(c, block, ui, where, "x", -WORKFLOW_MAX_UI, WORKFLOW_MAX_UI);
+	check_int(c, block, ui, where, "y", -WORKFLOW_MAX_UI, WORKFLOW_MAX_UI);
+}
+
 static int id_valid(const char *id)
 {
 	size_t n = strlen(id);
@@ -143,9 +159,10 @@ static void check_trigger(struct check *c, const json_t *t)
 		problem(c, NULL, "\"trigger\" must be an object with a \"type\": \"manual\", \"webhook\" or \"schedule\"");
 		return;
 	}
-	static const char *const manual_keys[] = { "type", NULL };
-	static const char *const webhook_keys[] = { "type", "reply", "signed", "replay_window_s", NULL };
-	static const char *const schedule_keys[] = { "type", "cron", "timezone", NULL };
+	static const char *const manual_keys[] = { "type", "ui", NULL };
+	static const char *const webhook_keys[] = { "type", "reply", "signed", "replay_window_s", "ui", NULL };
+	static const char *const schedule_keys[] = { "type", "cron", "timezone", "ui", NULL };
+	check_ui(c, NULL, t, "trigger");
 	if (!strcmp(type, "manual")) {
 		check_keys(c, NULL, t, "trigger", manual_keys);
 	} else if (!strcmp(type, "webhook")) {
@@ -232,7 +249,7 @@ static void check_block_settings(struct check *c, const struct block *b, const c
 
 static void read_blocks(struct check *c, const json_t *blocks)
 {
-	static const char *const keys[] = { "id", "type", "config", "settings", NULL };
+	static const char *const keys[] = { "id", "type", "config", "settings", "ui", NULL };
 	if (!json_is_array(blocks) || !json_array_size(blocks)) {
 		problem(c, NULL, "\"blocks\" must be a non-empty array of {\"id\", \"type\", \"config\"}");
 		return;
@@ -267,6 +284,7 @@ static void read_blocks(struct check *c, const json_t *blocks)
 		else
 			b->id = id;
 		check_keys(c, b->id, b->def, label, keys);
+		check_ui(c, b->id, b->def, label);
 		const char *type = json_string_value(json_object_get(b->def, "type"));
 		if (!type)
 			problem(c, b->id, "%s has no \"type\": name a block type such as \"http.request\"", label);

@@ -108,6 +108,9 @@ int store_workflow_list(struct store *st, const struct wf_query *q, json_t **ite
 int store_workflow_create(struct store *st, int64_t actor, const json_t *wf, int64_t *id);
 int store_workflow_get(struct store *st, int64_t id, int version /* 0: current */, json_t **out);
 int store_workflow_save(struct store *st, int64_t actor, int64_t id, const json_t *wf, int *version);
+/* The same when version base is still the newest; STORE_CONFLICT (and nothing
+ * written) when someone saved since: an edit made from base would undo theirs. */
+int store_workflow_save_over(struct store *st, int64_t actor, int64_t id, const json_t *wf, int base, int *version);
 int store_workflow_versions(struct store *st, int64_t id, json_t **out); /* [{version, name, created_at, created_by, note}] newest first */
 int store_workflow_restore(struct store *st, int64_t actor, int64_t id, int version, int *new_version);
 int store_workflow_delete(struct store *st, int64_t actor, int64_t id);

@@ -128,16 +128,31 @@ static int save_workflow(struct store *st, int64_t actor, int64_t id, const stru
 					  note ? note : c->name) : rc;
 }
 
-int store_workflow_save(struct store *st, int64_t actor, int64_t id, const json_t *wf, int *version)
+/* save_workflow, when the newest version is still base (any, when base is 0). */
+static int save_over(struct store *st, int64_t actor, int64_t id, const struct wf_content *c, int base, int *version)
+{
+	int rc = next_version(st, id, version);
+	if (rc == STORE_OK && base && *version != base + 1)
+		return db_failf(st, STORE_CONFLICT, "this workflow was saved again since version %d (it is at version %d "
+			       "now): reload it to see the changes, then make yours again", base, *version - 1);
+	return rc == STORE_OK ? save_workflow(st, actor, id, c, NULL, version) : rc;
+}
+
+int store_workflow_save_over(struct store *st, int64_t actor, int64_t id, const json_t *wf, int base, int *version)
 {
 	struct wf_content c;
 	int rc = content_from_json(st, wf, &c);
 	if (rc == STORE_OK)
 		rc = db_begin(st);
 	if (rc == STORE_OK)
-		rc = db_finish(st, save_workflow(st, actor, id, &c, NULL, version));
+		rc = db_finish(st, save_over(st, actor, id, &c, base, version));
 	content_free(&c);
 	return rc;
+}
+
+int store_workflow_save(struct store *st, int64_t actor, int64_t id, const json_t *wf, int *version)
+{
+	return store_workflow_save_over(st, actor, id, wf, 0, version);
 }
 
 static int restore_version(struct store *st, int64_t actor, int64_t id, int version, int *new_version)

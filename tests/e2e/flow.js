@@ -52,8 +52,8 @@ async function main() {
 			await b.expectText(page, 'Reminds customers of unpaid invoices', 'create');
 		});
 		await step('edit-workflow', async () => {
-			await b.click(page, 'Edit');
-			await b.expectUrl(page, /\/workflows\/[0-9]+\/edit$/, 'edit');
+			await b.click(page, 'Edit as JSON');
+			await b.expectUrl(page, /\/workflows\/[0-9]+\/json$/, 'edit');
 			await b.fill(page, 'name', 'Invoice reminder (weekly)');
 			await b.click(page, 'Save');
 			await b.expectUrl(page, /\/workflows\/[0-9]+$/, 'save');

@@ -184,8 +184,8 @@ async function main() {
 		});
 		await step('broken-workflow', async () => {
 			await page.goto(workflowUrl);
-			await b.click(page, 'Edit');
-			await b.expectUrl(page, /\/workflows\/[0-9]+\/edit$/, 'edit');
+			await b.click(page, 'Edit as JSON');
+			await b.expectUrl(page, /\/workflows\/[0-9]+\/json$/, 'edit');
 			await b.fill(page, 'definition', BROKEN);
 			await b.click(page, 'Save');
 			await b.expectUrl(page, exactly(workflowUrl), 'save');

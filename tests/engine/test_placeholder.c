@@ -233,6 +233,23 @@ static void test_config_with_own_templates(void)
 	json_decref(run_scope);
 }
 
+static void check_rename(const char *text, const char *want)
+{
+	char *got = placeholder_rename_root(text, strlen(text), "fetch", "page");
+	CHECK_STR(got, want);
+	free(got);
+}
+
+/* A renamed block's references follow it; nothing else changes. */
+static void test_rename_root(void)
+{
+	check_rename("{{ fetch.body }} and {{fetch}} and {{ fetch[0].x | default: \"fetch\" }}",
+	             "{{ page.body }} and {{page}} and {{ page[0].x | default: \"fetch\" }}");
+	check_rename("fetch {{ fetcher.body }} {{ trigger.fetch }}", "fetch {{ fetcher.body }} {{ trigger.fetch }}");
+	check_rename("no placeholder", "no placeholder");
+	CHECK(placeholder_rename_root("{{ fetch.", 9, "fetch", "page") == NULL);
+}
+
 int main(void)
 {
 	test_config_with_own_templates();
@@ -249,6 +266,7 @@ int main(void)
 	test_roots();
 	test_limits();
 	test_eval_json();
+	test_rename_root();
 	json_decref(scope);
 	return t_done("test_placeholder");
 }

@@ -205,7 +205,7 @@ static void test_block_errors(void)
 	CHECK_PROBLEM("{" HEAD "'blocks': [{'id': 'fetch'}]}", "fetch",
 	              "blocks[0] has no \"type\": name a block type such as \"http.request\"");
 	CHECK_PROBLEM("{" HEAD "'blocks': [{'id': 'fetch', 'type': 'flow.start', 'confg': {}}]}", "fetch",
-	              "blocks[0]: unknown field 'confg' (the fields are id, type, config, settings)");
+	              "blocks[0]: unknown field 'confg' (the fields are id, type, config, settings, ui)");
 	CHECK_PROBLEM("{" HEAD "'blocks': [{'id': 'fetch', 'type': 'flow.start', 'config': 'x'}]}", "fetch",
 	              "\"config\" must be an object");
 	json_t *problems = validate("{" HEAD "'blocks': [{'id': 'fetch', 'type': 'flow.start', 'config': '{{ x }}'}]}");
@@ -381,6 +381,26 @@ static void test_every_problem_at_once(void)
 	json_decref(problems);
 }
 
+/* Positions for an editor: kept out of the engine's way, refused when malformed. */
+static void test_ui_positions(void)
+{
+	check_valid("{'format': 1, 'trigger': {'type': 'webhook', 'ui': {'x': 0, 'y': -40}}, 'blocks': ["
+	            " {'id': 'a', 'type': 'flow.start', 'ui': {'x': 240, 'y': 0}},"
+	            " {'id': 'b', 'type': 'flow.merge', 'ui': {'x': 480, 'y': 16}}],"
+	            " 'edges': [{'from': 'a.out', 'to': 'b.in'}]}",
+	            "[\"a\",\"b\"]");
+	CHECK_PROBLEM("{" HEAD "'blocks': [{'id': 'a', 'type': 'flow.start', 'ui': [1, 2]}]}", "a",
+	              "blocks[0]: \"ui\" must be a position {\"x\": N, \"y\": N} in whole numbers (or left out)");
+	CHECK_PROBLEM("{" HEAD "'blocks': [{'id': 'a', 'type': 'flow.start', 'ui': {'x': 1.5, 'y': 2}}]}", "a",
+	              "blocks[0]: \"ui\" must be a position {\"x\": N, \"y\": N} in whole numbers (or left out)");
+	CHECK_PROBLEM("{" HEAD "'blocks': [{'id': 'a', 'type': 'flow.start', 'ui': {'x': 1, 'y': 2, 'z': 3}}]}", "a",
+	              "blocks[0]: unknown field 'z' (the fields are x, y)");
+	CHECK_PROBLEM("{" HEAD "'blocks': [{'id': 'a', 'type': 'flow.start', 'ui': {'x': 1, 'y': 2000000}}]}", "a",
+	              "blocks[0]: \"y\" must be a whole number from -1000000 to 1000000");
+	CHECK_PROBLEM("{'format': 1, 'trigger': {'type': 'manual', 'ui': {'x': 'left'}}, 'blocks': [" FETCH "]}", NULL,
+	              "trigger: \"ui\" must be a position {\"x\": N, \"y\": N} in whole numbers (or left out)");
+}
+
 static void test_parse(void)
 {
 	char err[300];
@@ -410,6 +430,7 @@ int main(void)
 	test_placeholder_errors();
 	test_own_templates();
 	test_every_problem_at_once();
+	test_ui_positions();
 	test_parse();
 	json_decref(registry);
 	return t_done("test_workflow");

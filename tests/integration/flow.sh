@@ -151,8 +151,8 @@ JSON_WF=$(jqb .workflow.id)
 check_json .workflow.name 'From JSON' "... answers the workflow"
 
 echo "# edit, versions, restore"
-req GET "/workflows/$WF/edit"
-check_status 200 "GET /workflows/$WF/edit"
+req GET "/workflows/$WF/json"
+check_status 200 "GET /workflows/$WF/json"
 check_body_contains 'Nightly report' "the edit form holds the name"
 req POST "/workflows/$WF" --data-urlencode "csrf=$CSRF" --data-urlencode 'name=Weekly report' \
 	--data-urlencode 'description=Now weekly' --data-urlencode 'tags=reports' \
@@ -223,7 +223,7 @@ check_body_lacks '<script>alert' "the list does not carry the script"
 check_body_lacks '<img src=x' "the list does not carry the img"
 check_body_contains '&lt;script&gt;alert(1)&lt;/script&gt;' "the list shows the script escaped"
 check_body_contains '&lt;img src=x onerror=alert(1)&gt;' "the list shows the img escaped"
-for page in "/workflows/$XSS_WF" "/workflows/$XSS_WF2" "/workflows/$XSS_WF2/edit"; do
+for page in "/workflows/$XSS_WF" "/workflows/$XSS_WF2" "/workflows/$XSS_WF2/json" "/workflows/$XSS_WF2/edit"; do
 	req GET "$page"
 	check_status 200 "GET $page"
 	check_body_lacks '<script>alert' "$page does not carry the script"

@@ -6,11 +6,11 @@ INTEGRATION_TESTS = tests/integration/nginx-flow.sh tests/integration/apache-flo
 	tests/integration/engine.sh \
 	tests/integration/web-edges.sh tests/integration/runs-pages.sh \
 	tests/integration/axonctl.sh tests/integration/everyday-blocks.sh \
-	tests/integration/code.sh
+	tests/integration/code.sh tests/integration/editor.sh
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh tests/integration/nginx-conf.sh \
 	tests/integration/flow.sh tests/integration/.shellcheckrc
 
-bench_scripts += tests/bench/web-bench.sh tests/bench/engine-bench.sh tests/bench/peer-bench.sh
+bench_scripts += tests/bench/web-bench.sh tests/bench/engine-bench.sh tests/bench/peer-bench.sh tests/bench/editor-bench.sh
 EXTRA_DIST += tests/bench/web-bench.sh tests/bench/engine-bench.sh tests/bench/wrk-lib.sh \
-	tests/bench/peer-bench.sh tests/bench/usage-lib.sh tests/bench/sum_block.c
+	tests/bench/peer-bench.sh tests/bench/usage-lib.sh tests/bench/sum_block.c tests/bench/editor-bench.sh

@@ -357,6 +357,27 @@ static void test_audit_order(void)
 	json_decref(log);
 }
 
+/* An edit made from an older version is refused, and writes nothing (after
+ * the other tests: they count the workflows there are). */
+static void test_save_over(void)
+{
+	int64_t id;
+	int v;
+	json_t *got, *wf = workflow("Edited", "ops", NULL, 1);
+	CHECK(store_workflow_create(st, 0, wf, &id) == STORE_OK);
+	CHECK(store_workflow_save_over(st, 0, id, wf, 1, &v) == STORE_OK && v == 2);
+	json_decref(wf);
+	wf = workflow("Edited from 1", "ops", NULL, 3);
+	CHECK(store_workflow_save_over(st, 0, id, wf, 1, &v) == STORE_CONFLICT);
+	CHECK_CONTAINS(store_errmsg(st), "saved again since version 1 (it is at version 2 now)");
+	CHECK(store_workflow_save_over(st, 0, id, wf, 2, &v) == STORE_OK && v == 3);
+	CHECK(store_workflow_save_over(st, 0, 999, wf, 3, &v) == STORE_NOTFOUND);
+	json_decref(wf);
+	CHECK(store_workflow_get(st, id, 0, &got) == STORE_OK);
+	CHECK(json_integer_value(json_object_get(got, "versions")) == 3 && marker_of(got) == 3);
+	json_decref(got);
+}
+
 int main(void)
 {
 	char err[512];
@@ -373,6 +394,7 @@ int main(void)
 	test_search();
 	test_throttle();
 	test_audit_order();
+	test_save_over();
 	store_close(st);
 	return t_done("test_store");
 }

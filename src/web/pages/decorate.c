@@ -56,6 +56,7 @@ void decorate_workflow(json_t *wf)
 	long long id = json_integer_value(json_object_get(wf, "id"));
 	decorate_row(wf);
 	set_url(wf, "edit_url", "/workflows", id, "/edit");
+	set_url(wf, "json_url", "/workflows", id, "/json");
 	set_url(wf, "versions_url", "/workflows", id, "/versions");
 	set_url(wf, "export_url", "/workflows", id, "/export");
 	set_url(wf, "delete_url", "/workflows", id, "/delete");

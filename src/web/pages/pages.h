@@ -76,6 +76,18 @@ void user_enable(struct request *r);
 
 void blocks_list(struct request *r);
 
+/* The visual editor (editor.c) and a block's settings form (block_settings.c). */
+void editor_get(struct request *r);
+void editor_block_add(struct request *r);
+void editor_connect(struct request *r);
+void editor_disconnect(struct request *r);
+void editor_block_rename(struct request *r);
+void editor_block_delete(struct request *r);
+void editor_tidy(struct request *r);
+void editor_trigger(struct request *r);
+void block_settings_get(struct request *r);
+void block_settings_post(struct request *r);
+
 void tokens_list(struct request *r);
 void token_create(struct request *r);
 void token_revoke(struct request *r);
