@@ -42,6 +42,7 @@
 #define KEEPER_TICK_MS 500       /* how often the keeper looks around */
 #define PLUGIN_CHECK_MS 2000     /* how often plugin files are checked for changes */
 #define PREWARM_WINDOW_MS 10000  /* "lately", for starting workers ahead of need */
+#define IDLE_CPU_NS 50000000LL   /* CPU an idle worker may still use after its answer */
 #define RSS_CHECK_EVERY 4        /* executions between two looks at a warm worker's memory */
 
 struct sandbox {
@@ -656,13 +657,14 @@ static struct worker *spawn_worker(struct sandbox *sb, const char *plugin, const
 }
 
 /* An idle worker is fit for another execution if it is alive, said nothing
- * and computed nothing while idle. */
+ * and computed nothing while idle (beyond freeing the last execution's
+ * values after its answer: IDLE_CPU_NS). */
 static int worker_fit(const struct worker *w)
 {
 	struct pollfd p[2] = { { w->chan, POLLIN, 0 }, { w->reply, POLLIN, 0 } };
 	if (poll(p, 2, 0) != 0)
 		return 0;
-	return cpu_ns(w->cpu_clock) - w->idle_cpu_ns < 1000000; /* 1 ms of noise */
+	return cpu_ns(w->cpu_clock) - w->idle_cpu_ns < IDLE_CPU_NS;
 }
 
 /* This execution's limits, set from outside: the worker cannot set its own. */

@@ -1,8 +1,11 @@
 /* A plugin whose constructor (or destructor) tries one thing that plugin code
- * must never do unconfined; built once per HOSTILE_CTOR value. Its one block's
- * description says what the constructor got, so that a test can see that
- * nothing leaked into the registry. */
+ * must never do unconfined, chosen by the name it is installed under
+ * (ctor_write.so, ctor_read.so...: dladdr() tells it, with no system call).
+ * Its one block, named after the case, says in its description what the
+ * constructor got, so that a test can see that nothing leaked into the
+ * registry. */
 #include <axon/block.h>
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -11,22 +14,33 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#define CTOR_WRITE 1
-#define CTOR_READ 2
-#define CTOR_TCP 3
-#define CTOR_UNIX 4
-#define CTOR_FORK 5
-#define CTOR_EXEC 6
-#define CTOR_CRASH 7
-#define CTOR_HANG 8
-#define DTOR_WRITE 9
+enum { CTOR_NONE, CTOR_WRITE, CTOR_READ, CTOR_TCP, CTOR_UNIX, CTOR_FORK, CTOR_EXEC, CTOR_CRASH, CTOR_HANG, DTOR_WRITE };
+static const char *const case_names[] = { "none", "ctor_write", "ctor_read", "ctor_tcp", "ctor_unix", "ctor_fork",
+                                          "ctor_exec", "ctor_crash", "ctor_hang", "dtor_write" };
 
 static char said[256] = "the constructor did not run";
+static int which;
+static char block_name[64] = "ctor.none";
+
+static int installed_as(void)
+{
+	Dl_info info;
+	if (!dladdr((void *)installed_as, &info) || !info.dli_fname)
+		return CTOR_NONE;
+	const char *base = strrchr(info.dli_fname, '/');
+	base = base ? base + 1 : info.dli_fname;
+	for (int i = 1; i <= DTOR_WRITE; i++)
+		if (!strncmp(base, case_names[i], strlen(case_names[i])) && !strcmp(base + strlen(case_names[i]), ".so"))
+			return i;
+	return CTOR_NONE;
+}
 
 __attribute__((constructor)) static void hostile_constructor(void)
 {
 	int fd = -1;
-	switch (HOSTILE_CTOR) {
+	which = installed_as();
+	snprintf(block_name, sizeof block_name, "ctor.%s", case_names[which]);
+	switch (which) {
 	case CTOR_WRITE:
 		fd = open("/tmp/axon-ctor-was-here", O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		break;
@@ -66,7 +80,7 @@ __attribute__((constructor)) static void hostile_constructor(void)
 	case CTOR_HANG:
 		for (volatile unsigned long i = 0;; i++)
 			;
-	default: /* DTOR_WRITE: its destructor does the harm */
+	default: /* DTOR_WRITE: its destructor does the harm; CTOR_NONE: nothing */
 		break;
 	}
 	snprintf(said, sizeof said, "the constructor got fd %d", fd);
@@ -74,7 +88,7 @@ __attribute__((constructor)) static void hostile_constructor(void)
 
 __attribute__((destructor)) static void hostile_destructor(void)
 {
-	if (HOSTILE_CTOR == DTOR_WRITE) {
+	if (which == DTOR_WRITE) {
 		int fd = open("/tmp/axon-ctor-was-here", O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		if (fd >= 0)
 			close(fd);
@@ -88,10 +102,8 @@ static int noop(struct axon_ctx *ctx, const json_t *in, const json_t *cfg)
 
 static const struct axon_port out_ports[] = { { "out", "what the constructor got" }, { NULL, NULL } };
 
-#define STR2(x) #x
-#define STR(x) STR2(x)
 static const struct axon_block blocks[] = {
-	{ .name = "ctor.case_" STR(HOSTILE_CTOR), .version = "1.0.0", .title = "constructor", .description = said,
+	{ .name = block_name, .version = "1.0.0", .title = "constructor", .description = said,
 	  .category = "test", .outputs = out_ports, .run = noop },
 };
 

@@ -66,15 +66,20 @@ int main(void)
 {
 	const char *top = getenv("top_builddir");
 	struct config c;
-	struct strbuf dirs = STRBUF_INIT;
 	log_open("stderr", LOG_LVL_ERROR);
 	config_defaults(&c);
 	static const char *const files[] = { "ctor_write", "ctor_read", "ctor_tcp", "ctor_unix", "ctor_fork",
 	                                     "ctor_exec", "ctor_crash", "ctor_hang", "dtor_write" };
-	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
-		sb_printf(&dirs, "%s%s/tests/sandbox/ctor/.libs/%s.so", i ? ":" : "", top ? top : ".", files[i]);
-	snprintf(c.plugin_dirs, sizeof c.plugin_dirs, "%s", sb_str(&dirs));
-	sb_free(&dirs);
+	/* One plugin, installed under a name per behaviour. */
+	char dir[] = "/tmp/axon-ctor-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		struct strbuf cmd = STRBUF_INIT;
+		sb_printf(&cmd, "install -m 0644 '%s/tests/sandbox/ctor/.libs/hostile_ctor.so' '%s/%s.so'", top ? top : ".", dir, files[i]);
+		CHECK(system(sb_str(&cmd)) == 0);
+		sb_free(&cmd);
+	}
+	snprintf(c.plugin_dirs, sizeof c.plugin_dirs, "%s", dir);
 	unlink("/tmp/axon-ctor-was-here");
 	int secret = open("/tmp/axon-ctor-secret", O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	CHECK(secret >= 0 && write(secret, "database contents", 17) == 17);
@@ -118,11 +123,11 @@ int main(void)
 	/* A run of the reader: its constructor ran again in the worker, confined. */
 	struct run_limits warm = { .domain = "workflow 1" };
 	struct run_result r;
-	sandbox_run(sb, "ctor.case_2", NULL, NULL, &warm, &r);
+	sandbox_run(sb, "ctor.ctor_read", NULL, NULL, &warm, &r);
 	CHECK(r.outcome == RUN_OK);
 	CHECK(strstr(json_string_value(json_object_get(r.outputs, "out")) ?: "database contents", "database contents") == NULL);
 	run_result_free(&r);
-	sandbox_run(sb, "ctor.case_9", NULL, NULL, &warm, &r);
+	sandbox_run(sb, "ctor.dtor_write", NULL, NULL, &warm, &r);
 	CHECK(r.outcome == RUN_OK);
 	run_result_free(&r);
 	sandbox_stop(sb);
@@ -135,5 +140,9 @@ int main(void)
 		close(unx);
 	unlink("/tmp/axon-ctor.sock");
 	unlink("/tmp/axon-ctor-secret");
+	struct strbuf rm = STRBUF_INIT;
+	sb_printf(&rm, "rm -rf '%s'", dir);
+	CHECK(system(sb_str(&rm)) == 0);
+	sb_free(&rm);
 	return t_done("test_plugin_load");
 }
