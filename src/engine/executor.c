@@ -47,16 +47,18 @@ struct active {
 	struct active *next;
 };
 
+/* A request thread waiting for a run's end, woken alone when that run ends
+ * (a shared condition woke every waiter at every run's end). */
 struct waiter {
 	int64_t id;
 	bool done;
+	pthread_cond_t ended;
 	struct waiter *next;
 };
 
 struct engine {
 	pthread_mutex_t mu;
 	pthread_cond_t work;  /* a run was queued, a unit ended, a retry is due */
-	pthread_cond_t ended; /* a run ended (engine_wait) */
 	struct engine_options o;
 	char *database;
 	struct sandbox *sb;
@@ -241,18 +243,33 @@ static void abstime_in(struct timespec *ts, int64_t ms)
 	}
 }
 
+/* Under e->mu: the run ended; its waiters return. */
+static void wake_waiters(struct engine *e, int64_t id)
+{
+	for (struct waiter *w = e->waiters; w; w = w->next)
+		if (w->id == id) {
+			w->done = true;
+			pthread_cond_signal(&w->ended);
+		}
+}
+
 int engine_wait(struct engine *e, int64_t id, int64_t timeout_ms)
 {
-	struct waiter w = { id, false, NULL };
+	struct waiter w = { .id = id };
 	struct timespec until;
 	abstime_in(&until, timeout_ms);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* abstime_in's clock */
+	pthread_cond_init(&w.ended, &ca);
+	pthread_condattr_destroy(&ca);
 	pthread_mutex_lock(&e->mu);
 	int rc = 0;
 	if (queued(e, id) || find_active(e, id)) {
 		w.next = e->waiters;
 		e->waiters = &w;
 		while (!w.done && rc != ETIMEDOUT)
-			rc = pthread_cond_timedwait(&e->ended, &e->mu, &until);
+			rc = pthread_cond_timedwait(&w.ended, &e->mu, &until);
 		for (struct waiter **pp = &e->waiters; *pp; pp = &(*pp)->next)
 			if (*pp == &w) {
 				*pp = w.next;
@@ -260,6 +277,7 @@ int engine_wait(struct engine *e, int64_t id, int64_t timeout_ms)
 			}
 	}
 	pthread_mutex_unlock(&e->mu);
+	pthread_cond_destroy(&w.ended);
 	return w.done || rc == 0 ? 0 : -1;
 }
 
@@ -475,10 +493,7 @@ static void end_run(struct engine *e, struct store *st, struct active *a)
 	json_decref(steps);
 	pthread_mutex_lock(&e->mu);
 	unlink_active(e, a);
-	for (struct waiter *w = e->waiters; w; w = w->next)
-		if (w->id == a->id)
-			w->done = true;
-	pthread_cond_broadcast(&e->ended);
+	wake_waiters(e, a->id);
 	struct active *parent = a->parent_run_id ? find_active(e, a->parent_run_id) : NULL;
 	long b = parent && parent->plan ? plan_find(parent->plan, a->parent_block) : -1;
 	json_t *step = NULL;
@@ -747,9 +762,7 @@ static void *worker(void *arg)
 			a->staged = NULL;
 			if (rc < 0) {
 				unlink_active(e, a);
-				for (struct waiter *w = e->waiters; w; w = w->next)
-					w->done |= w->id == a->id;
-				pthread_cond_broadcast(&e->ended);
+				wake_waiters(e, a->id);
 				active_free(a);
 			}
 			pthread_cond_broadcast(&e->work);
@@ -784,7 +797,6 @@ struct engine *engine_start(const struct engine_options *o, struct sandbox *sb, 
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&e->work, &ca);
-	pthread_cond_init(&e->ended, &ca);
 	pthread_condattr_destroy(&ca);
 
 	/* Runs that a stop or a crash left unfinished go on first (axond's engine
@@ -835,12 +847,12 @@ void engine_stop(struct engine *e)
 		e->runs = a->next;
 		active_free(a);
 	}
-	pthread_cond_broadcast(&e->ended);
+	for (struct waiter *w = e->waiters; w; w = w->next)
+		pthread_cond_signal(&w->ended);
 	free(e->threads);
 	free(e->queue);
 	free(e->database);
 	pthread_cond_destroy(&e->work);
-	pthread_cond_destroy(&e->ended);
 	pthread_mutex_destroy(&e->mu);
 	json_decref(e->registry);
 	pthread_mutex_destroy(&e->reg_mu);
