@@ -190,6 +190,11 @@ static void on_frame(struct broker_run *b, const char *data, size_t len, struct 
 	} else if (!strcmp(t, "progress")) {
 		on_progress(b, m, len);
 	} else if (!strcmp(t, "http")) {
+		/* The broker waits for the network here: the execution counts as slow. */
+		if (b->on_slow) {
+			b->on_slow(b->slow_arg);
+			b->on_slow = NULL;
+		}
 		on_http(b, m, out);
 	} else if (!strcmp(t, "secret")) {
 		on_secret(b, m, out);
@@ -279,6 +284,12 @@ void broker_serve(struct broker_run *b, const json_t *run_frame)
 			stop(b, RUN_CPU_LIMIT, "the block used more than its CPU time limit and was killed");
 			break;
 		}
+		if (b->on_slow && monotonic_ms() >= b->slow_at) {
+			b->on_slow(b->slow_arg);
+			b->on_slow = NULL;
+		}
+		if (b->on_slow && b->slow_at - monotonic_ms() < left)
+			left = b->slow_at - monotonic_ms() > 0 ? b->slow_at - monotonic_ms() : 1;
 		struct pollfd p = { b->chan, (short)(POLLIN | (out.len ? POLLOUT : 0)), 0 };
 		int n = poll(&p, 1, left > 1000 ? 1000 : (int)left);
 		if (n < 0 && errno != EINTR)

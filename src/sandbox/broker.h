@@ -26,6 +26,9 @@ struct broker_run {
 	struct run_result *res;        /* outputs and logs are filled in */
 	int64_t started;               /* monotonic ms, for the log times */
 	const volatile int *cancel;    /* a person cancelled the run (may be NULL) */
+	void (*on_slow)(void *arg);    /* called once at slow_at if the execution still runs */
+	void *slow_arg;
+	int64_t slow_at;               /* monotonic ms */
 	clockid_t cpu_clock;           /* the worker's CPU clock */
 	int64_t cpu_deadline_ns;       /* past it, a worker that ignores SIGXCPU is stopped */
 

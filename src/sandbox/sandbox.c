@@ -719,8 +719,7 @@ static void release_worker(struct sandbox *sb, struct worker *w, uint64_t rss, u
 /* One execution on worker w, served by the broker: fills res and says
  * whether w may serve again. */
 static int execute(struct sandbox *sb, struct worker *w, const json_t *entry, const char *block, const json_t *config,
-                   const json_t *inputs, const struct run_limits *lim, const volatile int *cancel, int64_t t0,
-                   struct run_result *res)
+                   const json_t *inputs, const struct run_limits *lim, int64_t t0, struct run_result *res)
 {
 	struct broker_run b = { .stopped = -1, .violation = -1 };
 	int64_t cpu0 = cpu_ns(w->cpu_clock);
@@ -737,7 +736,10 @@ static int execute(struct sandbox *sb, struct worker *w, const json_t *entry, co
 	b.egress = &sb->egress;
 	b.secrets = sb->secrets;
 	b.res = res;
-	b.cancel = cancel;
+	b.cancel = lim->cancel;
+	b.on_slow = lim->on_slow;
+	b.slow_arg = lim->slow_arg;
+	b.slow_at = t0 + lim->slow_ms;
 	b.cpu_clock = w->cpu_clock;
 	b.cpu_deadline_ns = cpu0 + (int64_t)lim->cpu_ms * 1000000LL + 1000000000LL;
 	json_t *run_frame = json_pack("{s:s, s:O?, s:O?}", "block", block, "config", config, "inputs", inputs);
@@ -823,11 +825,15 @@ int sandbox_run(struct sandbox *sb, const char *block, const json_t *config, con
 		return 0;
 	}
 	json_t *bl = json_object_get(entry, "limits");
-	struct run_limits lim;
+	struct run_limits lim = { 0 };
 	lim.wall_ms = (uint32_t)pick(asked->wall_ms, (uint64_t)json_integer_value(json_object_get(bl, "wall_ms")), sb->default_wall_ms);
 	lim.cpu_ms = (uint32_t)pick(asked->cpu_ms, (uint64_t)json_integer_value(json_object_get(bl, "cpu_ms")), lim.wall_ms);
 	lim.memory_bytes = pick(asked->memory_bytes, (uint64_t)json_integer_value(json_object_get(bl, "memory_bytes")), DEFAULT_MEMORY_BYTES);
 	lim.output_bytes = pick(asked->output_bytes, 0, DEFAULT_OUTPUT_BYTES);
+	lim.cancel = asked->cancel;
+	lim.on_slow = asked->on_slow;
+	lim.slow_arg = asked->slow_arg;
+	lim.slow_ms = asked->slow_ms;
 
 	/* Warm unless the sandbox, the workflow or a caller without a trust
 	 * domain asks for a fresh process. */
@@ -860,7 +866,7 @@ int sandbox_run(struct sandbox *sb, const char *block, const json_t *config, con
 	if (!w) {
 		set_outcome(res, RUN_ERROR, "%s", err);
 		rc = -1;
-	} else if (execute(sb, w, entry, block, config, inputs, &lim, asked->cancel, t0, res)) {
+	} else if (execute(sb, w, entry, block, config, inputs, &lim, t0, res)) {
 		release_worker(sb, w, (uint64_t)res->maxrss_kb << 10, generation);
 	} else {
 		worker_retire(w);

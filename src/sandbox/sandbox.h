@@ -48,6 +48,12 @@ struct run_limits {
 	 * fresh process for this execution. */
 	const char *domain;
 	int strict;
+	/* When set, called once from the calling thread if the block is still
+	 * running after slow_ms (the engine writes a step's start then: a quick
+	 * step is written once, when it ends). */
+	void (*on_slow)(void *arg);
+	void *slow_arg;
+	uint32_t slow_ms;
 };
 
 enum sandbox_state {
