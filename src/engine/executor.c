@@ -388,7 +388,8 @@ static int load_run(struct engine *e, struct store *st, struct active *a)
 	a->parent_block = pb ? xstrdup(pb) : NULL;
 	a->trigger = xstrdup(json_string_value(json_object_get(run, "trigger")));
 	a->depth = (int)json_integer_value(json_object_get(run, "depth"));
-	if (store_run_ancestors(st, a->id, &a->ancestors) != STORE_OK)
+	/* Only a called run has ancestors to read. */
+	if (!a->parent_run_id || store_run_ancestors(st, a->id, &a->ancestors) != STORE_OK)
 		a->ancestors = json_pack("[O]", json_object_get(run, "workflow_id"));
 
 	json_t *registry = engine_registry(e);
