@@ -263,6 +263,28 @@ sleep 3
 check_eq "$(sql "SELECT count(*) || ' ' || trigger FROM runs WHERE workflow_id = $HOURLY")" "1 schedule" \
 	"three days of missed hourly ticks fire one run"
 
+echo "# warm workers per workflow, and strict mode"
+# count_run WORKFLOW: runs it and prints hostile.counter's count.
+count_run() {
+	req POST "/workflows/$1/run?wait=30" "${API[@]}"
+	sql "SELECT json_extract(outputs, '$.out.count') FROM steps WHERE run_id = $(jqb .run.id) AND block = 'count'"
+}
+create "Warm counter" '{"format": 1, "trigger": {"type": "manual"}, "blocks": [{"id": "count", "type": "hostile.counter"}]}'
+WARM=$WF
+create "Other counter" '{"format": 1, "trigger": {"type": "manual"}, "blocks": [{"id": "count", "type": "hostile.counter"}]}'
+OTHER=$WF
+create "Strict counter" '{"format": 1, "trigger": {"type": "manual"}, "blocks": [{"id": "count", "type": "hostile.counter"}],
+  "settings": {"sandbox": "strict"}}'
+STRICT=$WF
+check_eq "$(count_run "$WARM") $(count_run "$WARM") $(count_run "$WARM")" "1 2 3" \
+	"a block's global lives on between runs of its workflow (a warm worker)"
+check_eq "$(count_run "$OTHER")" 1 "... and never reaches another workflow"
+check_eq "$(count_run "$STRICT") $(count_run "$STRICT")" "1 1" "a strict workflow gets a fresh process every run"
+create "Bad mode" '{"format": 1, "trigger": {"type": "manual"}, "blocks": [{"id": "count", "type": "hostile.counter"}],
+  "settings": {"sandbox": "loose"}}'
+req GET "/workflows/$WF" "${API[@]}"
+check_json '.problems[0].message | contains("\"warm\"")' true "an unknown sandbox mode is a problem of the workflow"
+
 echo "# a killed sandbox zygote is replaced, and /healthz says so"
 zygote=$(pgrep -P "$AXOND_PID" | head -n 1)
 kill -KILL "$zygote"
