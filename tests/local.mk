@@ -2,7 +2,8 @@
 AXON_TEST_LDADD = $(AXON_LIBS)
 
 UNIT_TESTS = tests/test_config tests/test_crypto \
-	tests/web/test_router tests/web/test_template tests/web/test_form
+	tests/web/test_router tests/web/test_template tests/web/test_form \
+	tests/web/test_status
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 tests_test_config_LDADD = $(AXON_TEST_LDADD)
@@ -10,6 +11,7 @@ tests_test_crypto_LDADD = $(AXON_TEST_LDADD)
 tests_web_test_router_LDADD = $(AXON_TEST_LDADD)
 tests_web_test_template_LDADD = $(AXON_TEST_LDADD)
 tests_web_test_form_LDADD = $(AXON_TEST_LDADD)
+tests_web_test_status_LDADD = $(AXON_TEST_LDADD)
 EXTRA_DIST += tests/testlib.h
 
 include tests/store/local.mk
