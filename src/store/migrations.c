@@ -140,6 +140,16 @@ static const char *const migrations[] = {
 	"CREATE TABLE schedule_ticks ("
 	"  workflow_id INTEGER PRIMARY KEY REFERENCES workflows(id) ON DELETE CASCADE,"
 	"  last_fire INTEGER NOT NULL);",
+
+	/* 3: a deleted workflow's id is never given to a new one: its address,
+	 * its audit lines and whatever is keyed by the id (the engine's cache of
+	 * valid versions) would otherwise name another workflow. The floor starts
+	 * above every id the audit log saw created. */
+	"CREATE TABLE workflow_id_floor (id INTEGER NOT NULL);"
+	"INSERT INTO workflow_id_floor (id) SELECT coalesce(max(CAST(substr(target, 10) AS INTEGER)), 0)"
+	"  FROM audit_log WHERE action = 'workflow.create' AND target LIKE 'workflow:%';"
+	"CREATE TRIGGER workflows_id_floor AFTER DELETE ON workflows"
+	"  BEGIN UPDATE workflow_id_floor SET id = max(id, OLD.id); END;",
 };
 
 #define LATEST_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

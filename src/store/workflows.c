@@ -86,8 +86,9 @@ static int add_version(struct store *st, int64_t actor, int64_t id, int version,
 static int create_workflow(struct store *st, int64_t actor, const struct wf_content *c, int64_t *id)
 {
 	int64_t now = time(NULL);
-	int rc = db_exec(st, "INSERT INTO workflows (name, current_version, created_by, created_at, updated_at)"
-			 " VALUES (?1, 1, NULLIF(?2, 0), ?3, ?3)", "tii", c->name, actor, now);
+	int rc = db_exec(st, "INSERT INTO workflows (id, name, current_version, created_by, created_at, updated_at)"
+			 " VALUES (max((SELECT coalesce(max(id), 0) FROM workflows), (SELECT id FROM workflow_id_floor)) + 1,"
+			 " ?1, 1, NULLIF(?2, 0), ?3, ?3)", "tii", c->name, actor, now);
 	if (rc != STORE_OK)
 		return rc;
 	*id = sqlite3_last_insert_rowid(st->db);

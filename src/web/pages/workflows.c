@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "engine/engine.h"
+#include "engine/starters.h"
 #include "thread_slot.h"
 #include "web/pages/decorate.h"
 #include "web/pages/pages.h"
@@ -130,12 +131,40 @@ static json_t *form_model(struct request *r, const char *title, json_t *form, co
 	return m;
 }
 
+/* The starting points offered above the new-workflow form, current marked. */
+static json_t *starters_model(const struct workflow_starter *current)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; i < workflow_starters_count; i++) {
+		const struct workflow_starter *s = &workflow_starters[i];
+		json_t *url = json_sprintf("/workflows/new?start=%s", s->key);
+		json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:o,s:b}", "key", s->key, "title", s->title,
+						      "description", s->description, "url", url,
+						      "current", s == current));
+	}
+	return list;
+}
+
 void workflow_new(struct request *r)
 {
+	const char *key = req_query(r, "start");
+	const struct workflow_starter *start = key ? workflow_starter_find(key) : &workflow_starters[0];
+	if (!start) {
+		struct strbuf keys = STRBUF_INIT;
+		for (size_t i = 0; i < workflow_starters_count; i++)
+			sb_printf(&keys, "%s%s", i ? ", " : "", workflow_starters[i].key);
+		char msg[300];
+		snprintf(msg, sizeof msg, "There is no starting point named '%.60s': the starting points are %s.", key,
+			 sb_str(&keys));
+		sb_free(&keys);
+		reply_error(r, 404, msg, NULL);
+		return;
+	}
 	json_t *form = json_pack("{s:s,s:s,s:s,s:s}", "name", "", "description", "", "tags", "", "definition",
-				 "{\n  \"blocks\": [],\n  \"edges\": []\n}");
+				 start->definition);
 	json_t *m = form_model(r, "New workflow", form, "/workflows");
 	json_object_set_new(m, "creating", json_true());
+	json_object_set_new(m, "starters", starters_model(start));
 	reply_view(r, 200, "workflows/form", m);
 }
 
