@@ -22,6 +22,8 @@ long req_page(struct request *r);
  * pairs ended by NULL; empty values left out), URL-encoded. */
 void set_pager(json_t *m, const char *path, long page, int64_t total, int per_page, const char *const *params);
 
+/* The model of a workflow's page (taking wf): its problems, definition and Run form. */
+json_t *workflow_page_model(struct request *r, json_t *wf);
 /* The workflow named by the route's :id (version 0: current), or NULL after answering 404/503. */
 json_t *load_workflow(struct request *r, int version);
 

@@ -94,8 +94,16 @@ void workflow_run(struct request *r)
 			char msg[300];
 			snprintf(msg, sizeof msg, "The input is not JSON: %s (line %d, column %d).", je.text, je.line,
 				 je.column);
-			reply_error(r, 400, msg, json_pack("{s:s}", "input", msg));
-			json_decref(wf);
+			if (r->json) {
+				reply_error(r, 400, msg, json_pack("{s:s}", "input", msg));
+				json_decref(wf);
+				return;
+			}
+			/* The page again, with what was typed and where it goes wrong. */
+			json_t *m = workflow_page_model(r, wf);
+			json_object_set_new(m, "run_input", json_string(text));
+			json_object_set_new(m, "errors", json_pack("{s:s}", "input", msg));
+			reply_view(r, 400, "workflows/show", m);
 			return;
 		}
 	}

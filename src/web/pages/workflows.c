@@ -198,11 +198,27 @@ void reply_workflow_created(struct request *r, json_t *wf)
 	reply_done(r, 201, loc, json_pack("{s:o}", "workflow", wf));
 }
 
-void workflow_show(struct request *r)
+/* What the Run form starts with, and what it says of it: a manual run of a
+ * webhook workflow stands in for a delivery, so its input has a delivery's shape. */
+static void set_run_input(json_t *m, const json_t *wf)
 {
-	json_t *wf = load_workflow(r, 0);
-	if (!wf)
-		return;
+	const char *trigger = json_string_value(json_object_get(json_object_get(json_object_get(wf, "definition"),
+										   "trigger"), "type"));
+	const char *input = "{}", *hint = "The input is the run's {{ trigger }}.";
+	if (trigger && !strcmp(trigger, "webhook")) {
+		input = "{\n  \"method\": \"POST\",\n  \"body\": {},\n  \"query\": {},\n  \"headers\": {}\n}";
+		hint = "The input is what the webhook trigger receives, as {{ trigger }}: the request's body "
+		       "(parsed when it is JSON), query and headers. Fill them in as a caller would send them.";
+	} else if (trigger && !strcmp(trigger, "schedule")) {
+		input = "{\n  \"scheduled_at\": \"\"\n}";
+		hint = "The input is what the schedule trigger gives, as {{ trigger }}: the time it was due (scheduled_at).";
+	}
+	json_object_set_new(m, "run_input", json_string(input));
+	json_object_set_new(m, "run_hint", json_string(hint));
+}
+
+json_t *workflow_page_model(struct request *r, json_t *wf)
+{
 	json_t *m = page_model(r, json_string_value(json_object_get(wf, "name")));
 	char *def = json_dumps(json_object_get(wf, "definition"), JSON_INDENT(2) | JSON_SORT_KEYS);
 	json_object_set_new(m, "definition_text", json_string(def ? def : "{}"));
@@ -210,8 +226,16 @@ void workflow_show(struct request *r)
 	json_object_set_new(m, "problems", engine_problems(r->app->engine, json_integer_value(json_object_get(wf, "id")),
 							   (int)json_integer_value(json_object_get(wf, "version")),
 							   json_object_get(wf, "definition")));
+	set_run_input(m, wf);
 	json_object_set_new(m, "workflow", wf);
-	reply_view(r, 200, "workflows/show", m);
+	return m;
+}
+
+void workflow_show(struct request *r)
+{
+	json_t *wf = load_workflow(r, 0);
+	if (wf)
+		reply_view(r, 200, "workflows/show", workflow_page_model(r, wf));
 }
 
 static json_t *echo_of(const json_t *wf)
