@@ -304,7 +304,7 @@ static json_t *call_result(const json_t *def, const json_t *steps)
 /* Refuses a run at load: it ends failed with this message and nothing runs. */
 static void fail_at_load(struct store *st, int64_t id, const char *message)
 {
-	struct run_end end = { "failed", message, NULL, NULL, NULL, 1, now_ms() };
+	struct run_end end = { "failed", message, NULL, NULL, NULL, 1, now_ms(), 0 };
 	if (store_run_finish(st, id, &end) != STORE_OK)
 		log_error("run %lld: cannot record its failure: %s", (long long)id, store_errmsg(st));
 	log_warn("run %lld failed before it started: %s", (long long)id, message);
@@ -455,7 +455,7 @@ static void end_run(struct engine *e, struct store *st, struct active *a)
 		if (p->blocks[i].state != STEP_PENDING)
 			json_array_append_new(steps, plan_step_json(p, i));
 	struct run_end end = { status, p->failed ? p->error : NULL, p->failed_block, reply_of(a), steps,
-			       p->failed && !a->cancelled && !a->parent_run_id, now_ms() };
+			       p->failed && !a->cancelled && !a->parent_run_id, now_ms(), p->waited_ms };
 	int rc = store_run_finish(st, a->id, &end);
 	if (rc != STORE_OK)
 		log_error("run %lld ended %s but cannot be recorded (it runs again at the next start): %s",

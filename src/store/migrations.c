@@ -150,6 +150,11 @@ static const char *const migrations[] = {
 	"  FROM audit_log WHERE action = 'workflow.create' AND target LIKE 'workflow:%';"
 	"CREATE TRIGGER workflows_id_floor AFTER DELETE ON workflows"
 	"  BEGIN UPDATE workflow_id_floor SET id = max(id, OLD.id); END;",
+
+	/* 4: the time spent waiting for retries, which a run's and a step's
+	 * working time leave out. */
+	"ALTER TABLE runs ADD COLUMN waited_ms INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE steps ADD COLUMN waited_ms INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define LATEST_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

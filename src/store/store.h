@@ -42,7 +42,7 @@ void store_close(struct store *st);
 const char *store_errmsg(struct store *st);
 int store_schema_version(struct store *st);
 /* The schema version this build creates and understands. */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 /* Limits, for operators and tests: how long a write waits for another
  * process's lock before STORE_BUSY (default 5000 ms), and a cap on the file
@@ -165,10 +165,11 @@ struct run_end {
 	const json_t *reply, *steps;
 	int dead_letter;
 	int64_t at;
+	int64_t waited_ms; /* the time it only waited for retries */
 };
 int store_run_finish(struct store *st, int64_t id, const struct run_end *end);
 /* Steps of a run in the order they started: [{"block", "status", "outcome", "attempts",
- *  "started_at", "finished_at", "inputs", "outputs", "logs", "error"}]. status: "running",
+ *  "started_at", "finished_at", "waited_ms", "inputs", "outputs", "logs", "error"}]. status: "running",
  * "waiting" (for a retry or a called workflow), "ok", "failed", "skipped". */
 int store_step_list(struct store *st, int64_t run_id, json_t **out);
 /* Writes a step whole (insert or replace); step holds the fields above (missing ones NULL). */

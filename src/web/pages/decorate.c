@@ -1,5 +1,6 @@
 #include "web/pages/decorate.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -149,16 +150,28 @@ void format_duration_ms(int64_t ms, char *buf, size_t len)
 		snprintf(buf, len, "%lld h %lld min", (long long)(ms / 3600000), (long long)(ms / 60000 % 60));
 }
 
-/* obj.duration_ms and obj.duration from its started_at and finished_at; for
- * what is still going, the time so far (duration_ms stays null). */
+/* obj.duration_ms and obj.duration, its working time: from started_at to
+ * finished_at (elapsed_ms) less waited_ms, the time spent waiting for retries,
+ * which obj.waited tells apart. For what is still going, the time so far
+ * (duration_ms stays null). */
 static void add_duration(json_t *obj, int64_t now_ms)
 {
 	json_t *start = json_object_get(obj, "started_at"), *end = json_object_get(obj, "finished_at");
-	char buf[48] = "";
+	char buf[48] = "", waited[64] = "";
 	if (json_is_integer(start) && json_is_integer(end)) {
 		int64_t ms = json_integer_value(end) - json_integer_value(start);
-		json_object_set_new(obj, "duration_ms", json_integer(ms < 0 ? 0 : ms));
-		format_duration_ms(ms, buf, sizeof buf);
+		int64_t wait = json_integer_value(json_object_get(obj, "waited_ms"));
+		if (ms < 0)
+			ms = 0;
+		if (wait < 0 || wait > ms)
+			wait = wait < 0 ? 0 : ms;
+		json_object_set_new(obj, "elapsed_ms", json_integer(ms));
+		json_object_set_new(obj, "duration_ms", json_integer(ms - wait));
+		format_duration_ms(ms - wait, buf, sizeof buf);
+		if (wait) {
+			format_duration_ms(wait, waited, sizeof waited - 24);
+			strcat(waited, " waiting for retries");
+		}
 	} else {
 		json_object_set_new(obj, "duration_ms", json_null());
 		if (json_is_integer(start) && now_ms) {
@@ -167,6 +180,7 @@ static void add_duration(json_t *obj, int64_t now_ms)
 		}
 	}
 	json_object_set_new(obj, "duration", json_string(buf));
+	json_object_set_new(obj, "waited", json_string(waited));
 }
 
 void decorate_run(json_t *run, int64_t now_ms)
@@ -268,4 +282,11 @@ void decorate_step(json_t *step, int64_t run_id, int64_t now_ms)
 	add_time_ms(step, "started_at", "started", "not yet");
 	add_time_ms(step, "finished_at", "finished", "not yet");
 	add_duration(step, status && (!strcmp(status, "running") || !strcmp(status, "waiting")) ? now_ms : 0);
+	/* A skipped step never started: it says why instead (its error holds the reason). */
+	bool skipped = status && !strcmp(status, "skipped");
+	json_object_set_new(step, "skipped", json_boolean(skipped));
+	if (skipped) {
+		json_object_set(step, "skipped_because", json_object_get(step, "error"));
+		json_object_set_new(step, "error", json_null());
+	}
 }
