@@ -128,15 +128,32 @@ json_t *engine_registry(struct engine *e)
 	return reg;
 }
 
+/* Under reg_mu, the registry refreshed: a version found valid before. */
+static bool remembered_valid(const struct engine *e, int64_t workflow_id, int version)
+{
+	for (size_t i = 0; workflow_id && version && i < e->nvalid; i++)
+		if (e->valid[i].workflow_id == workflow_id && e->valid[i].version == version)
+			return true;
+	return false;
+}
+
+bool engine_known_valid(struct engine *e, int64_t workflow_id, int version)
+{
+	pthread_mutex_lock(&e->reg_mu);
+	refresh_registry(e);
+	bool valid = remembered_valid(e, workflow_id, version);
+	pthread_mutex_unlock(&e->reg_mu);
+	return valid;
+}
+
 json_t *engine_problems(struct engine *e, int64_t workflow_id, int version, const json_t *def)
 {
 	pthread_mutex_lock(&e->reg_mu);
 	refresh_registry(e);
-	for (size_t i = 0; workflow_id && version && i < e->nvalid; i++)
-		if (e->valid[i].workflow_id == workflow_id && e->valid[i].version == version) {
-			pthread_mutex_unlock(&e->reg_mu);
-			return json_array();
-		}
+	if (remembered_valid(e, workflow_id, version)) {
+		pthread_mutex_unlock(&e->reg_mu);
+		return json_array();
+	}
 	json_t *reg = json_incref(e->registry);
 	unsigned gen = e->registry_generation;
 	pthread_mutex_unlock(&e->reg_mu);

@@ -155,6 +155,19 @@ static const char *const migrations[] = {
 	 * working time leave out. */
 	"ALTER TABLE runs ADD COLUMN waited_ms INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE steps ADD COLUMN waited_ms INTEGER NOT NULL DEFAULT 0;",
+
+	/* 5: a workflow can be switched off (its webhook and its schedule do not
+	 * fire), and no two workflows have the same name in any case, since
+	 * flow.call and error_workflow name the workflow they mean. Existing
+	 * twins after the first get their number appended, in their current
+	 * version too (the name shown and searched is that version's). */
+	"ALTER TABLE workflows ADD COLUMN active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1));"
+	"UPDATE workflows SET name = name || ' #' || id WHERE EXISTS"
+	"  (SELECT 1 FROM workflows o WHERE o.name = workflows.name COLLATE NOCASE AND o.id < workflows.id);"
+	"UPDATE workflow_versions SET name = (SELECT w.name FROM workflows w WHERE w.id = workflow_id)"
+	"  WHERE version = (SELECT w.current_version FROM workflows w WHERE w.id = workflow_id)"
+	"  AND name <> (SELECT w.name FROM workflows w WHERE w.id = workflow_id);"
+	"CREATE UNIQUE INDEX workflows_name ON workflows(name COLLATE NOCASE);",
 };
 
 #define LATEST_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

@@ -378,8 +378,8 @@ int store_schedule_list(struct store *st, json_t **out)
 			    " json_extract(v.definition, '$.trigger.timezone') AS timezone, t.last_fire AS last_fire"
 			    " FROM workflows w JOIN workflow_versions v ON v.workflow_id = w.id"
 			    " AND v.version = w.current_version LEFT JOIN schedule_ticks t ON t.workflow_id = w.id"
-			    " WHERE json_valid(v.definition) AND json_extract(v.definition, '$.trigger.type') = 'schedule'"
-			    " ORDER BY w.id", "");
+			    " WHERE w.active = 1 AND json_valid(v.definition)"
+			    " AND json_extract(v.definition, '$.trigger.type') = 'schedule' ORDER BY w.id", "");
 	return rc == STORE_OK ? db_rows(st, stmt, "", out) : rc;
 }
 

@@ -25,6 +25,7 @@ const struct route routes[] = {
 	{ "GET", "/workflows/:id/edit", ROLE_EDITOR, workflow_edit, 0 },
 	{ "GET", "/workflows/:id/delete", ROLE_EDITOR, workflow_delete_confirm, 0 },
 	{ "POST", "/workflows/:id/delete", ROLE_EDITOR, workflow_delete, 0 },
+	{ "POST", "/workflows/:id/active", ROLE_EDITOR, workflow_set_active, 0 },
 	{ "GET", "/workflows/:id/versions", ROLE_VIEWER, workflow_versions, 0 },
 	{ "GET", "/workflows/:id/versions/:v", ROLE_VIEWER, workflow_version_show, 0 },
 	{ "POST", "/workflows/:id/versions/:v/restore", ROLE_EDITOR, workflow_version_restore, 0 },

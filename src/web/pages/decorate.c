@@ -50,6 +50,26 @@ static void decorate_row(json_t *wf)
 	}
 	sb_free(&url);
 	json_object_setn_new_nocheck(wf, "tag_links", 9, links);
+	n = snprintf(buf, sizeof buf, "/workflows/%lld/active", (long long)json_integer_value(json_object_get(wf, "id")));
+	json_object_setn_new_nocheck(wf, "active_url", 10, json_stringn_nocheck(buf, (size_t)n));
+	/* The switch: what it shows and what a press makes of it. */
+	bool active = json_is_true(json_object_get(wf, "active"));
+	json_object_setn_new_nocheck(wf, "inactive", 8, json_boolean(!active));
+	json_object_setn_new_nocheck(wf, "active_text", 11, json_string(active ? "on" : "off"));
+	json_object_setn_new_nocheck(wf, "switch_to", 9, json_string(active ? "0" : "1"));
+	json_object_setn_new_nocheck(wf, "switch_class", 12, json_string(active ? "switch-on" : "switch-off"));
+	json_object_setn_new_nocheck(wf, "switch_label", 12,
+				     json_string(active ? "Active: its webhook and schedule fire. Switch off"
+							: "Inactive: its webhook and schedule do not fire. Switch on"));
+	json_t *last = json_object_get(wf, "last_run");
+	if (json_is_object(last)) {
+		n = snprintf(buf, sizeof buf, "/runs/%lld", (long long)json_integer_value(json_object_get(last, "id")));
+		json_object_setn_new_nocheck(last, "url", 3, json_stringn_nocheck(buf, (size_t)n));
+		const char *status = json_string_value(json_object_get(last, "status"));
+		n = snprintf(buf, sizeof buf, "status status-%s", status ? status : "unknown");
+		json_object_setn_new_nocheck(last, "status_class", 12, json_stringn_nocheck(buf, (size_t)n));
+		add_time_ms(last, "created_at", "created", "");
+	}
 }
 
 void decorate_workflow(json_t *wf)

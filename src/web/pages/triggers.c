@@ -296,6 +296,10 @@ void hook_receive(struct request *r)
 	if (strcmp(json_string_value(json_object_get(trigger, "type")) ?: "", "webhook")) {
 		snprintf(msg, sizeof msg, "This workflow is not started by a webhook any more: its trigger is not \"webhook\".");
 		status = 404;
+	} else if (!json_is_true(json_object_get(wf, "active"))) {
+		snprintf(msg, sizeof msg, "This workflow is switched off: its webhook starts no run until it is switched "
+			 "on again (on the workflows list).");
+		status = 404;
 	} else if (check_signature(r, trigger, secret, msg, sizeof msg, &status) == 0) {
 		const char *dedup = req_param(r, "HTTP_X_AXON_DELIVERY");
 		if (!*dedup)

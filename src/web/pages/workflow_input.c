@@ -132,7 +132,7 @@ json_t *workflow_from_form(const struct form *f, json_t **errors_out, json_t **e
 	return finish(wf, errors, errors_out);
 }
 
-json_t *workflow_from_export(const char *text, size_t len, json_t **errors_out)
+json_t *workflow_from_export(const char *text, size_t len, const char *new_name, json_t **errors_out)
 {
 	json_t *errors = json_object();
 	json_error_t je;
@@ -153,7 +153,7 @@ json_t *workflow_from_export(const char *text, size_t len, json_t **errors_out)
 	json_t *wf = json_object(), *tags = json_array();
 	json_t *name = json_object_get(doc, "name"), *desc = json_object_get(doc, "description");
 	json_t *jtags = json_object_get(doc, "tags"), *def = json_object_get(doc, "definition");
-	check_name(wf, json_is_string(name) ? json_string_value(name) : NULL, errors);
+	check_name(wf, new_name && *new_name ? new_name : json_is_string(name) ? json_string_value(name) : NULL, errors);
 	check_description(wf, json_is_string(desc) ? json_string_value(desc) : NULL, errors);
 	size_t i;
 	json_t *t;

@@ -91,6 +91,29 @@ static int list_fill(struct request *r, struct list_cache *c, const struct wf_qu
 	return STORE_OK;
 }
 
+/* Each row's number of problems, as the workflow's page lists them: outside
+ * the list's cache, since the plugins can change under a stored version. A
+ * version known valid costs no store read. */
+static void set_problem_counts(struct request *r, json_t *items)
+{
+	size_t i;
+	json_t *row;
+	json_array_foreach(items, i, row) {
+		int64_t id = json_integer_value(json_object_get(row, "id"));
+		int version = (int)json_integer_value(json_object_get(row, "version"));
+		size_t n = 0;
+		json_t *wf = NULL;
+		if (!engine_known_valid(r->app->engine, id, version) && store_workflow_get(r->st, id, version, &wf) == STORE_OK) {
+			json_t *problems = engine_problems(r->app->engine, id, version, json_object_get(wf, "definition"));
+			n = json_array_size(problems);
+			json_decref(problems);
+			json_decref(wf);
+		}
+		json_object_setn_new_nocheck(row, "problems", 8, json_integer((json_int_t)n));
+		json_object_setn_new_nocheck(row, "one_problem", 11, json_boolean(n == 1));
+	}
+}
+
 void workflows_list(struct request *r)
 {
 	const char *q = req_query(r, "q"), *tag = req_query(r, "tag");
@@ -112,6 +135,7 @@ void workflows_list(struct request *r)
 		reply_store_error(r, rc, NULL);
 		return;
 	}
+	set_problem_counts(r, c->items);
 	json_t *m = page_model(r, "Workflows");
 	json_object_set(m, "workflows", c->items);
 	json_object_set(m, "tags", c->tags);
@@ -178,15 +202,22 @@ void workflow_create(struct request *r)
 		reply_invalid(r, "workflows/form", m, errors);
 		return;
 	}
-	json_decref(echo);
-	reply_workflow_created(r, wf);
-}
-
-void reply_workflow_created(struct request *r, json_t *wf)
-{
 	int64_t id;
 	int rc = store_workflow_create(r->st, r->user.id, wf, &id);
 	json_decref(wf);
+	if (rc == STORE_CONFLICT) { /* the name is taken: the form again, as typed */
+		json_t *m = form_model(r, "New workflow", echo, "/workflows");
+		json_object_set_new(m, "creating", json_true());
+		reply_invalid_status(r, 409, "workflows/form", m, json_pack("{s:s}", "name", store_errmsg(r->st)));
+		return;
+	}
+	json_decref(echo);
+	reply_workflow_created(r, rc, id);
+}
+
+void reply_workflow_created(struct request *r, int rc, int64_t id)
+{
+	json_t *wf = NULL;
 	if (rc == STORE_OK)
 		rc = store_workflow_get(r->st, id, 0, &wf);
 	if (rc != STORE_OK) {
@@ -283,12 +314,18 @@ void workflow_save(struct request *r)
 		reply_invalid(r, "workflows/form", m, errors);
 		return;
 	}
-	json_decref(echo);
-	json_decref(old);
 	int64_t id = req_id_param(r, 0);
 	int version;
 	int rc = store_workflow_save(r->st, r->user.id, id, wf, &version);
 	json_decref(wf);
+	if (rc == STORE_CONFLICT) { /* the name is another workflow's: the form again, as typed */
+		json_t *m = form_model(r, "Edit workflow", echo, action);
+		json_object_set_new(m, "workflow", old);
+		reply_invalid_status(r, 409, "workflows/form", m, json_pack("{s:s}", "name", store_errmsg(r->st)));
+		return;
+	}
+	json_decref(echo);
+	json_decref(old);
 	if (rc == STORE_OK)
 		rc = store_workflow_get(r->st, id, 0, &wf);
 	if (rc != STORE_OK) {
@@ -296,6 +333,26 @@ void workflow_save(struct request *r)
 		return;
 	}
 	reply_done(r, 200, action, json_pack("{s:o}", "workflow", wf));
+}
+
+/* POST /workflows/:id/active: active=1 switches the workflow on (its webhook
+ * and schedule fire), active=0 off; back to next (a local path) or the list. */
+void workflow_set_active(struct request *r)
+{
+	const char *v = req_field(r, "active");
+	bool on = v && (!strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "on"));
+	if (!v || (!on && strcmp(v, "0") && strcmp(v, "false") && strcmp(v, "off"))) {
+		reply_error(r, 400, "Say active=1 to switch the workflow on, or active=0 to switch it off.",
+			    json_pack("{s:s}", "active", "1 or 0"));
+		return;
+	}
+	int64_t id = req_id_param(r, 0);
+	int rc = id ? store_workflow_set_active(r->st, r->user.id, id, on) : STORE_NOTFOUND;
+	if (rc != STORE_OK) {
+		reply_store_error(r, rc, "There is no such workflow.");
+		return;
+	}
+	reply_done(r, 200, safe_next(req_field(r, "next")), json_pack("{s:{s:I, s:b}}", "workflow", "id", (json_int_t)id, "active", on));
 }
 
 void workflow_delete_confirm(struct request *r)
