@@ -53,6 +53,7 @@ const struct route routes[] = {
 	{ "POST", "/users/:id/enable", ROLE_OWNER, user_enable, 0 },
 
 	{ "GET", "/blocks", ROLE_VIEWER, blocks_list, 0 },
+	{ "GET", "/blocks/:name", ROLE_VIEWER, block_show, 0 },
 
 	{ "GET", "/tokens", ROLE_VIEWER, tokens_list, 0 },
 	{ "POST", "/tokens", ROLE_VIEWER, token_create, 0 },

@@ -83,6 +83,7 @@ void user_disable(struct request *r);
 void user_enable(struct request *r);
 
 void blocks_list(struct request *r);
+void block_show(struct request *r);
 
 void tokens_list(struct request *r);
 void token_create(struct request *r);
