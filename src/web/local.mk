@@ -23,6 +23,7 @@ src_libaxon_a_SOURCES += \
 	src/web/pages/pager.c \
 	src/web/pages/triggers.c \
 	src/web/pages/workflow_input.c src/web/pages/workflow_input.h \
+	src/web/pages/schedule_view.c src/web/pages/schedule_view.h \
 	src/web/pages/versions.c \
 	src/web/pages/runs.c \
 	src/web/pages/transfer.c \

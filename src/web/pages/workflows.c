@@ -9,6 +9,7 @@
 #include "thread_slot.h"
 #include "web/pages/decorate.h"
 #include "web/pages/pages.h"
+#include "web/pages/schedule_view.h"
 #include "web/pages/workflow_input.h"
 
 #define PER_PAGE 20
@@ -258,6 +259,9 @@ json_t *workflow_page_model(struct request *r, json_t *wf)
 							   (int)json_integer_value(json_object_get(wf, "version")),
 							   json_object_get(wf, "definition")));
 	set_run_input(m, wf);
+	const json_t *trigger = json_object_get(json_object_get(wf, "definition"), "trigger");
+	const char *type = json_string_value(json_object_get(trigger, "type"));
+	json_object_set_new(m, "schedule", type && !strcmp(type, "schedule") ? schedule_view(trigger, r->now) : json_null());
 	json_object_set_new(m, "workflow", wf);
 	return m;
 }
