@@ -24,13 +24,13 @@ const struct workflow_starter workflow_starters[] = {
 	  "  ],\n"
 	  "  \"edges\": []\n"
 	  "}" },
-	{ "schedule", "Run every morning", "A schedule at 9:00 (UTC) that records when it ran.",
+	{ "schedule", "Run every morning", "A schedule at 9:00 (UTC) that records when it was due.",
 	  "{\n"
 	  "  \"format\": 1,\n"
 	  "  \"trigger\": {\"type\": \"schedule\", \"cron\": \"0 9 * * *\", \"timezone\": \"UTC\"},\n"
 	  "  \"blocks\": [\n"
 	  "    {\"id\": \"note\", \"type\": \"json.set\",\n"
-	  "     \"config\": {\"set\": {\"ran_at\": \"{{ trigger.scheduled_at }}\"}}}\n"
+	  "     \"config\": {\"set\": {\"ran_at\": \"{{ trigger.scheduled_at | default: \\\"by hand\\\" }}\"}}}\n"
 	  "  ],\n"
 	  "  \"edges\": []\n"
 	  "}" },

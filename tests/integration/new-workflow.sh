@@ -57,6 +57,9 @@ req POST "$HOOK" -H 'Content-Type: application/json' --data '{"name": "Ada"}'
 check_eq "$STATUS $(cat "$BODY")" '200 Hello, Ada!' "the webhook one answers its webhook"
 req POST "/workflows/$WF_schedule/run?wait=30" "${API[@]}" --data 'input={"scheduled_at": "2026-01-01T09:00:00Z"}'
 check_json .run.status succeeded "the schedule one runs"
+check_json .run.steps[0].outputs.out.ran_at "2026-01-01T09:00:00Z" "... with the time it was due"
+req POST "/workflows/$WF_schedule/run?wait=30" "${API[@]}" --data 'input={}'
+check_json .run.steps[0].outputs.out.ran_at "by hand" "... and by hand with no input too"
 
 echo "# without a definition, and the example of docs/api.md"
 req POST /workflows "${API[@]}" --data name=Bare
