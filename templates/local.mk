@@ -5,7 +5,8 @@ dist_tpl_DATA = templates/layout.html templates/error.html templates/setup.html 
 tplworkflowsdir = $(tpldir)/workflows
 dist_tplworkflows_DATA = templates/workflows/list.html templates/workflows/form.html \
 	templates/workflows/show.html templates/workflows/versions.html templates/workflows/version.html \
-	templates/workflows/import.html templates/workflows/delete.html
+	templates/workflows/import.html templates/workflows/delete.html \
+	templates/workflows/webhook.html templates/workflows/webhook_created.html
 tplusersdir = $(tpldir)/users
 dist_tplusers_DATA = templates/users/list.html templates/users/audit.html
 tpltokensdir = $(tpldir)/tokens
