@@ -84,8 +84,9 @@ static const char readme[] =
 	"\n"
 	"    axon-block run ./@DIR@.so @NAME@ --input 'in={\"name\": \"Ada\"}'\n"
 	"\n"
-	"To install, copy `@DIR@.so` into a directory listed in `plugin_dirs` of axon.conf and send\n"
-	"axond a SIGHUP. The block API is in axon_block(3).\n";
+	"To install, `install -m 0644 @DIR@.so` into a directory listed in `plugin_dirs` of axon.conf\n"
+	"(with ./quickstart serve: var/plugins/) and send axond a SIGHUP. Use install, not cp, over a\n"
+	"loaded plugin: cp writes into the file axond has mapped. The block API is in axon_block(3).\n";
 
 static int write_file(const char *dir, const char *file, const char *tpl, const char *name, FILE *err)
 {

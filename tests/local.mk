@@ -2,7 +2,8 @@
 AXON_TEST_LDADD = $(AXON_LIBS)
 
 UNIT_TESTS = tests/test_config tests/test_crypto \
-	tests/web/test_router tests/web/test_template tests/web/test_form tests/web/test_layout tests/web/test_graph
+	tests/web/test_router tests/web/test_template tests/web/test_form tests/web/test_layout tests/web/test_graph \
+	tests/web/test_status
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 tests_test_config_LDADD = $(AXON_TEST_LDADD)
@@ -12,6 +13,7 @@ tests_web_test_template_LDADD = $(AXON_TEST_LDADD)
 tests_web_test_form_LDADD = $(AXON_TEST_LDADD)
 tests_web_test_layout_LDADD = $(AXON_TEST_LDADD)
 tests_web_test_graph_LDADD = $(AXON_TEST_LDADD)
+tests_web_test_status_LDADD = $(AXON_TEST_LDADD)
 EXTRA_DIST += tests/testlib.h
 
 include tests/store/local.mk

@@ -15,7 +15,7 @@
 const char ctl_help_workflow[] =
 	"usage: axonctl workflow list [--json] [--search TEXT] [--tag TAG]\n"
 	"       axonctl workflow export ID|NAME [-o FILE]\n"
-	"       axonctl workflow import FILE\n"
+	"       axonctl workflow import FILE [--name NAME]\n"
 	"\n"
 	"list     the workflows, most recently saved first, as a table or one JSON object\n"
 	"         a line (--json); --search keeps names containing TEXT, --tag those with TAG\n"
@@ -23,8 +23,9 @@ const char ctl_help_workflow[] =
 	"         (name, description, tags, definition) to standard output or FILE\n"
 	"import   stores the workflow of an export file (- for stdin) as a new workflow\n"
 	"         and prints its number; its name, tags and description are checked as\n"
-	"         the web's import checks them. 'axonctl run' runs a definition file without\n"
-	"         storing it.\n";
+	"         the web's import checks them. Names are unique: --name imports it under\n"
+	"         NAME; a name in use gets the first free \"NAME (2)\", \"NAME (3)\"... and\n"
+	"         says so. 'axonctl run' runs a definition file without storing it.\n";
 
 static void print_row(const json_t *wf)
 {
@@ -128,14 +129,32 @@ static void hint_definition(const char *text, size_t len)
 	json_decref(doc);
 }
 
-static int import(struct ctl *c, const char *path)
+/* Stores wf; a name in use is given the first free "NAME (N)", said on stderr. */
+static int store_with_free_name(struct store *st, json_t *wf, int64_t *id)
+{
+	int rc = store_workflow_create(st, 0, wf, id);
+	if (rc != STORE_CONFLICT)
+		return rc;
+	char *free_name = NULL;
+	const char *taken = json_string_value(json_object_get(wf, "name"));
+	rc = store_workflow_free_name(st, taken, &free_name);
+	if (rc != STORE_OK)
+		return rc;
+	fprintf(stderr, "axonctl: a workflow named '%s' exists already: importing this one as '%s' "
+		"(--name chooses another)\n", taken, free_name);
+	json_object_set_new(wf, "name", json_string(free_name));
+	free(free_name);
+	return store_workflow_create(st, 0, wf, id);
+}
+
+static int import(struct ctl *c, const char *path, const char *name)
 {
 	size_t len;
 	char *text = ctl_read_file(path, &len);
 	if (!text)
 		return EX_NOINPUT;
 	json_t *errors = NULL;
-	json_t *wf = workflow_from_export(text, len, &errors);
+	json_t *wf = workflow_from_export(text, len, name, &errors);
 	if (!wf) {
 		const char *field;
 		json_t *msg;
@@ -151,7 +170,7 @@ static int import(struct ctl *c, const char *path)
 	struct store *st;
 	int rc = ctl_open_store(c, &st);
 	int64_t id = 0;
-	int src = rc ? STORE_OK : store_workflow_create(st, 0, wf, &id);
+	int src = rc ? STORE_OK : store_with_free_name(st, wf, &id);
 	if (src != STORE_OK)
 		rc = ctl_store_failed(st, src, "store the workflow");
 	if (!rc)
@@ -166,9 +185,10 @@ int cmd_workflow(struct ctl *c, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "output", required_argument, 0, 'o' }, { "json", no_argument, 0, 'j' },
 		{ "search", required_argument, 0, 's' }, { "tag", required_argument, 0, 't' },
-		{ "help", no_argument, 0, 'h' },         { 0, 0, 0, 0 },
+		{ "name", required_argument, 0, 'n' },   { "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 },
 	};
-	const char *out = NULL, *search = NULL, *tag = NULL;
+	const char *out = NULL, *search = NULL, *tag = NULL, *name = NULL;
 	bool json = false;
 	int ch;
 	optind = 0;
@@ -179,6 +199,7 @@ int cmd_workflow(struct ctl *c, int argc, char **argv)
 		case 'j': json = true; break;
 		case 's': search = optarg; break;
 		case 't': tag = optarg; break;
+		case 'n': name = optarg; break;
 		case 'h': fputs(ctl_help_workflow, stdout); exit(0);
 		default: return ctl_bad_option("workflow", ch, argv);
 		}
@@ -196,6 +217,8 @@ int cmd_workflow(struct ctl *c, int argc, char **argv)
 	}
 	if (json || search || tag)
 		return ctl_usage("workflow", "--json, --search and --tag are for 'workflow list'");
+	if (name && strcmp(sub, "import"))
+		return ctl_usage("workflow", "--name is for 'workflow import'");
 	if (!strcmp(sub, "export")) {
 		if (!arg)
 			return ctl_usage("workflow", "which workflow? axonctl workflow export ID|NAME [-o FILE]");
@@ -206,7 +229,7 @@ int cmd_workflow(struct ctl *c, int argc, char **argv)
 			return ctl_usage("workflow", "which file? axonctl workflow import FILE (- for stdin)");
 		if (out)
 			return ctl_usage("workflow", "-o is for 'workflow export'");
-		return import(c, arg);
+		return import(c, arg, name);
 	}
 	return ctl_usage("workflow", "there is no command 'workflow %s': the commands are list, export and import",
 			 sub);

@@ -50,5 +50,8 @@ json_t *engine_registry(struct engine *e);
  * (workflow_id and version not 0) found valid is remembered until the
  * plugins change, since versions never change. New reference. */
 json_t *engine_problems(struct engine *e, int64_t workflow_id, int version, const json_t *def);
+/* True when that stored version was found valid and nothing changed since:
+ * a list can then skip loading its definition. */
+bool engine_known_valid(struct engine *e, int64_t workflow_id, int version);
 
 #endif

@@ -132,15 +132,32 @@ json_t *engine_registry(struct engine *e)
 	return reg;
 }
 
+/* Under reg_mu, the registry refreshed: a version found valid before. */
+static bool remembered_valid(const struct engine *e, int64_t workflow_id, int version)
+{
+	for (size_t i = 0; workflow_id && version && i < e->nvalid; i++)
+		if (e->valid[i].workflow_id == workflow_id && e->valid[i].version == version)
+			return true;
+	return false;
+}
+
+bool engine_known_valid(struct engine *e, int64_t workflow_id, int version)
+{
+	pthread_mutex_lock(&e->reg_mu);
+	refresh_registry(e);
+	bool valid = remembered_valid(e, workflow_id, version);
+	pthread_mutex_unlock(&e->reg_mu);
+	return valid;
+}
+
 json_t *engine_problems(struct engine *e, int64_t workflow_id, int version, const json_t *def)
 {
 	pthread_mutex_lock(&e->reg_mu);
 	refresh_registry(e);
-	for (size_t i = 0; workflow_id && version && i < e->nvalid; i++)
-		if (e->valid[i].workflow_id == workflow_id && e->valid[i].version == version) {
-			pthread_mutex_unlock(&e->reg_mu);
-			return json_array();
-		}
+	if (remembered_valid(e, workflow_id, version)) {
+		pthread_mutex_unlock(&e->reg_mu);
+		return json_array();
+	}
 	json_t *reg = json_incref(e->registry);
 	unsigned gen = e->registry_generation;
 	pthread_mutex_unlock(&e->reg_mu);
@@ -324,7 +341,7 @@ static json_t *call_result(const json_t *def, const json_t *steps)
 /* Refuses a run at load: it ends failed with this message and nothing runs. */
 static void fail_at_load(struct store *st, int64_t id, const char *message)
 {
-	struct run_end end = { "failed", message, NULL, NULL, NULL, 1, now_ms() };
+	struct run_end end = { "failed", message, NULL, NULL, NULL, 1, now_ms(), 0 };
 	if (store_run_finish(st, id, &end) != STORE_OK)
 		log_error("run %lld: cannot record its failure: %s", (long long)id, store_errmsg(st));
 	log_warn("run %lld failed before it started: %s", (long long)id, message);
@@ -481,7 +498,7 @@ static void end_run(struct engine *e, struct store *st, struct active *a)
 		if (p->blocks[i].state != STEP_PENDING)
 			json_array_append_new(steps, plan_step_json(p, i));
 	struct run_end end = { status, p->failed ? p->error : NULL, p->failed_block, reply_of(a), steps,
-			       p->failed && !a->cancelled && !a->parent_run_id, now_ms() };
+			       p->failed && !a->cancelled && !a->parent_run_id, now_ms(), p->waited_ms };
 	int rc = store_run_finish(st, a->id, &end);
 	if (rc != STORE_OK)
 		log_error("run %lld ended %s but cannot be recorded (it runs again at the next start): %s",

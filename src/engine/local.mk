@@ -7,5 +7,6 @@ src_libaxon_a_SOURCES += \
 	src/engine/plan.c src/engine/plan.h \
 	src/engine/placeholder.c src/engine/placeholder.h \
 	src/engine/signature.c src/engine/signature.h \
+	src/engine/starters.c src/engine/starters.h \
 	src/engine/workflow.c src/engine/workflow.h
 EXTRA_DIST += docs/workflow-format.md

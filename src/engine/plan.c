@@ -217,6 +217,7 @@ void plan_restore(struct plan *p, size_t bi, const json_t *step)
 	const char *status = json_string_value(json_object_get(step, "status"));
 	b->attempts = (int)json_integer_value(json_object_get(step, "attempts"));
 	b->started_at = json_integer_value(json_object_get(step, "started_at"));
+	b->waited_ms = json_integer_value(json_object_get(step, "waited_ms"));
 	if (json_is_array(json_object_get(step, "logs"))) {
 		json_decref(b->logs);
 		b->logs = json_deep_copy(json_object_get(step, "logs"));
@@ -232,6 +233,7 @@ void plan_restore(struct plan *p, size_t bi, const json_t *step)
 		fail(p, b, json_string_value(json_object_get(step, "error")), finished);
 	} else if (!strcmp(status, "skipped")) {
 		b->state = STEP_SKIPPED;
+		set_str(&b->error, json_string_value(json_object_get(step, "error")));
 	}
 	/* running or waiting: it did not end, so it starts again (pending). */
 }
@@ -302,6 +304,30 @@ static bool plan_ready(const struct plan *p, size_t bi)
 	return p->blocks[bi].state == STEP_PENDING && upstream_ended(p, bi, &has_edges);
 }
 
+/* Why nothing reached block bi, for its step: each block upstream that was
+ * skipped, failed, or was silent on the port its edge leaves from. */
+static char *skip_reason(const struct plan *p, size_t bi)
+{
+	struct strbuf sb = STRBUF_INIT;
+	sb_adds(&sb, "nothing reached its inputs: ");
+	size_t head = sb.len;
+	for (size_t i = 0; i < p->nedges; i++) {
+		const struct plan_edge *e = &p->edges[i];
+		if (e->to != bi)
+			continue;
+		const struct plan_block *from = &p->blocks[e->from];
+		if (head != sb.len)
+			sb_adds(&sb, ", ");
+		if (from->state == STEP_SKIPPED)
+			sb_printf(&sb, "%s was skipped", from->id);
+		else if (from->state == STEP_FAILED)
+			sb_printf(&sb, "%s failed", from->id);
+		else
+			sb_printf(&sb, "%s.%s was silent", from->id, e->from_port);
+	}
+	return sb_detach(&sb);
+}
+
 size_t plan_decide(struct plan *p, json_t *skipped)
 {
 	size_t ready;
@@ -316,6 +342,8 @@ size_t plan_decide(struct plan *p, json_t *skipped)
 			json_t *in = plan_inputs(p, i);
 			if (has_edges && !json_object_size(in)) {
 				p->blocks[i].state = STEP_SKIPPED;
+				free(p->blocks[i].error);
+				p->blocks[i].error = skip_reason(p, i);
 				if (skipped)
 					json_array_append_new(skipped, json_integer((json_int_t)i));
 				changed = true;
@@ -380,8 +408,12 @@ static long next_item(struct plan_block *b, int64_t now)
 	return b->next_item < b->items ? (long)b->next_item++ : -1;
 }
 
-static int hand_out(struct plan *p, struct plan_block *b, long item, struct plan_unit *u)
+static int hand_out(struct plan *p, struct plan_block *b, long item, struct plan_unit *u, int64_t now)
 {
+	if (p->idle) {
+		p->waited_ms += now - p->idle_since;
+		p->idle = false;
+	}
 	u->block = (size_t)(b - p->blocks);
 	u->item = item;
 	if (item >= 0) {
@@ -411,15 +443,15 @@ int plan_next_unit(struct plan *p, int64_t now, int64_t wall_now, struct plan_un
 				continue;
 			}
 			if (!b->for_each)
-				return hand_out(p, b, -1, u);
+				return hand_out(p, b, -1, u, now);
 		} else if (b->state == STEP_WAITING && !b->child_run && !b->for_each && b->not_before <= now) {
 			b->state = STEP_RUNNING;
-			return hand_out(p, b, -1, u);
+			return hand_out(p, b, -1, u, now);
 		}
 		if (b->state == STEP_RUNNING && b->for_each) {
 			long item = next_item(b, now);
 			if (item >= 0)
-				return hand_out(p, b, item, u);
+				return hand_out(p, b, item, u, now);
 		}
 	}
 	return 0;
@@ -499,8 +531,8 @@ static void gather(struct plan *p, struct plan_block *b, int64_t wall_now)
 	succeed(p, b, out, wall_now);
 }
 
-int plan_unit_done(struct plan *p, const struct plan_unit *u, bool ok, json_t *outputs, const char *outcome,
-		   const char *message, const json_t *logs, int64_t now, int64_t wall_now, double jitter)
+static int unit_done(struct plan *p, const struct plan_unit *u, bool ok, json_t *outputs, const char *outcome,
+		     const char *message, const json_t *logs, int64_t now, int64_t wall_now, double jitter)
 {
 	struct plan_block *b = &p->blocks[u->block];
 	int attempt = plan_unit_attempt(p, u);
@@ -515,8 +547,10 @@ int plan_unit_done(struct plan *p, const struct plan_unit *u, bool ok, json_t *o
 		json_decref(outputs);
 		set_str(&b->error, message);
 		if (attempt <= b->retries && !p->failed) {
+			int64_t delay = plan_backoff_ms(b->retry_delay_ms, attempt, jitter);
 			b->state = STEP_WAITING;
-			b->not_before = now + plan_backoff_ms(b->retry_delay_ms, attempt, jitter);
+			b->not_before = now + delay;
+			b->waited_ms += delay;
 			return 1;
 		}
 		fail(p, b, message, wall_now);
@@ -544,6 +578,17 @@ int plan_unit_done(struct plan *p, const struct plan_unit *u, bool ok, json_t *o
 	snprintf(msg, sizeof msg, "element %ld: %s", u->item, message ? message : "failed");
 	fail(p, b, msg, wall_now);
 	return 0;
+}
+
+int plan_unit_done(struct plan *p, const struct plan_unit *u, bool ok, json_t *outputs, const char *outcome,
+		   const char *message, const json_t *logs, int64_t now, int64_t wall_now, double jitter)
+{
+	int retry = unit_done(p, u, ok, outputs, outcome, message, logs, now, wall_now, jitter);
+	if (!p->running && !p->failed && plan_next_wakeup(p) > now) {
+		p->idle = true;
+		p->idle_since = now;
+	}
+	return retry;
 }
 
 void plan_block_wait(struct plan *p, size_t bi)
@@ -605,10 +650,10 @@ bool plan_finished(const struct plan *p)
 json_t *plan_step_json(const struct plan *p, size_t bi)
 {
 	const struct plan_block *b = &p->blocks[bi];
-	return json_pack("{s:s, s:s, s:s?, s:i, s:I, s:I, s:O?, s:O?, s:O, s:s?}", "block", b->id, "status",
+	return json_pack("{s:s, s:s, s:s?, s:i, s:I, s:I, s:I, s:O?, s:O?, s:O, s:s?}", "block", b->id, "status",
 			 step_state_name(b->state), "outcome", b->state == STEP_SKIPPED ? NULL : b->outcome,
 			 "attempts", b->attempts, "started_at", (json_int_t)b->started_at, "finished_at",
-			 (json_int_t)(ended(b->state) ? b->finished_at : 0), "inputs", b->inputs, "outputs",
-			 b->state == STEP_OK ? b->outputs : NULL, "logs", b->logs, "error",
-			 b->state == STEP_OK ? NULL : b->error);
+			 (json_int_t)(ended(b->state) ? b->finished_at : 0), "waited_ms", (json_int_t)b->waited_ms,
+			 "inputs", b->inputs, "outputs", b->state == STEP_OK ? b->outputs : NULL, "logs", b->logs,
+			 "error", b->state == STEP_OK ? NULL : b->error);
 }

@@ -37,6 +37,7 @@ struct plan_block {
 	enum step_state state;
 	int attempts;            /* started attempts (of the current element for for_each) */
 	int64_t not_before;      /* monotonic ms: when a retry may start */
+	int64_t waited_ms;       /* the delays before its retries (not for_each: its elements overlap) */
 	int64_t started_at, finished_at; /* wall ms */
 	json_t *inputs;          /* gathered when it starts */
 	json_t *outputs;         /* {"port": value} once ok */
@@ -60,6 +61,11 @@ struct plan {
 	size_t nedges;
 	int concurrency; /* units of this run at once */
 	int running;     /* units started and not ended */
+	/* The time nothing ran and a retry was due later: what a run's working
+	 * time leaves out. */
+	int64_t waited_ms;
+	bool idle;
+	int64_t idle_since; /* monotonic ms */
 	bool failed;     /* a block failed without continue_on_error */
 	char *error;     /* why the run failed */
 	const char *failed_block;

@@ -250,8 +250,9 @@ static void check_block_settings(struct check *c, const struct block *b, const c
 static void read_blocks(struct check *c, const json_t *blocks)
 {
 	static const char *const keys[] = { "id", "type", "config", "settings", "ui", NULL };
-	if (!json_is_array(blocks) || !json_array_size(blocks)) {
-		problem(c, NULL, "\"blocks\" must be a non-empty array of {\"id\", \"type\", \"config\"}");
+	/* An empty array is a workflow being built: its trigger alone, a run with nothing to do. */
+	if (!json_is_array(blocks)) {
+		problem(c, NULL, "\"blocks\" must be an array of {\"id\", \"type\", \"config\"}");
 		return;
 	}
 	if (json_array_size(blocks) > WORKFLOW_MAX_BLOCKS) {

@@ -140,6 +140,34 @@ static const char *const migrations[] = {
 	"CREATE TABLE schedule_ticks ("
 	"  workflow_id INTEGER PRIMARY KEY REFERENCES workflows(id) ON DELETE CASCADE,"
 	"  last_fire INTEGER NOT NULL);",
+
+	/* 3: a deleted workflow's id is never given to a new one: its address,
+	 * its audit lines and whatever is keyed by the id (the engine's cache of
+	 * valid versions) would otherwise name another workflow. The floor starts
+	 * above every id the audit log saw created. */
+	"CREATE TABLE workflow_id_floor (id INTEGER NOT NULL);"
+	"INSERT INTO workflow_id_floor (id) SELECT coalesce(max(CAST(substr(target, 10) AS INTEGER)), 0)"
+	"  FROM audit_log WHERE action = 'workflow.create' AND target LIKE 'workflow:%';"
+	"CREATE TRIGGER workflows_id_floor AFTER DELETE ON workflows"
+	"  BEGIN UPDATE workflow_id_floor SET id = max(id, OLD.id); END;",
+
+	/* 4: the time spent waiting for retries, which a run's and a step's
+	 * working time leave out. */
+	"ALTER TABLE runs ADD COLUMN waited_ms INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE steps ADD COLUMN waited_ms INTEGER NOT NULL DEFAULT 0;",
+
+	/* 5: a workflow can be switched off (its webhook and its schedule do not
+	 * fire), and no two workflows have the same name in any case, since
+	 * flow.call and error_workflow name the workflow they mean. Existing
+	 * twins after the first get their number appended, in their current
+	 * version too (the name shown and searched is that version's). */
+	"ALTER TABLE workflows ADD COLUMN active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1));"
+	"UPDATE workflows SET name = name || ' #' || id WHERE EXISTS"
+	"  (SELECT 1 FROM workflows o WHERE o.name = workflows.name COLLATE NOCASE AND o.id < workflows.id);"
+	"UPDATE workflow_versions SET name = (SELECT w.name FROM workflows w WHERE w.id = workflow_id)"
+	"  WHERE version = (SELECT w.current_version FROM workflows w WHERE w.id = workflow_id)"
+	"  AND name <> (SELECT w.name FROM workflows w WHERE w.id = workflow_id);"
+	"CREATE UNIQUE INDEX workflows_name ON workflows(name COLLATE NOCASE);",
 };
 
 #define LATEST_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

@@ -14,7 +14,7 @@
 	"workflow_name, r.version AS version, r.trigger AS trigger, r.status AS status, r.error AS error, "            \
 	"r.failed_block AS failed_block, r.parent_run_id AS parent_run_id, r.parent_block AS parent_block, "          \
 	"r.depth AS depth, r.created_at AS created_at, r.started_at AS started_at, r.finished_at AS finished_at, "    \
-	"u.username AS created_by"
+	"r.waited_ms AS waited_ms, u.username AS created_by"
 #define RUN_FROM " FROM runs r LEFT JOIN workflows w ON w.id = r.workflow_id LEFT JOIN users u ON u.id = r.created_by"
 
 static char *dump(const json_t *v)
@@ -146,8 +146,9 @@ static int finish_run(struct store *st, int64_t id, const struct run_end *end)
 	json_array_foreach(end->steps, i, step) if (rc == STORE_OK) rc = store_step_put(st, id, step);
 	char *reply = dump(end->reply);
 	if (rc == STORE_OK)
-		rc = db_exec(st, "UPDATE runs SET status = ?2, error = ?3, failed_block = ?4, reply = ?5, finished_at = ?6"
-			     " WHERE id = ?1", "itttti", id, end->status, end->error, end->failed_block, reply, end->at);
+		rc = db_exec(st, "UPDATE runs SET status = ?2, error = ?3, failed_block = ?4, reply = ?5, finished_at = ?6,"
+			     " waited_ms = ?7 WHERE id = ?1", "ittttii", id, end->status, end->error, end->failed_block,
+			     reply, end->at, end->waited_ms);
 	free(reply);
 	if (rc == STORE_OK && end->dead_letter)
 		rc = db_exec(st, "INSERT INTO dead_letters (run_id, block, error, created_at) VALUES (?1, ?2, ?3, ?4)",
@@ -165,8 +166,8 @@ int store_step_list(struct store *st, int64_t run_id, json_t **out)
 {
 	sqlite3_stmt *stmt;
 	int rc = db_prepare(st, &stmt,
-			    "SELECT block, status, outcome, attempts, started_at, finished_at, inputs, outputs, logs,"
-			    " error FROM steps WHERE run_id = ?1 ORDER BY seq", "i", run_id);
+			    "SELECT block, status, outcome, attempts, started_at, finished_at, waited_ms, inputs, outputs,"
+			    " logs, error FROM steps WHERE run_id = ?1 ORDER BY seq", "i", run_id);
 	return rc == STORE_OK ? db_rows(st, stmt, "inputs outputs logs", out) : rc;
 }
 
@@ -182,18 +183,18 @@ int store_step_put(struct store *st, int64_t run_id, const json_t *step)
 	/* seq keeps the order steps first started in; a rewrite keeps it. */
 	int rc = db_exec(st,
 			 "INSERT INTO steps (run_id, block, seq, status, outcome, attempts, started_at, finished_at,"
-			 " inputs, outputs, logs, error) VALUES (?1, ?2,"
+			 " inputs, outputs, logs, error, waited_ms) VALUES (?1, ?2,"
 			 " (SELECT count(*) FROM steps WHERE run_id = ?1), ?3, ?4, ?5, NULLIF(?6, 0), NULLIF(?7, 0),"
-			 " ?8, ?9, ?10, ?11)"
+			 " ?8, ?9, ?10, ?11, ?12)"
 			 " ON CONFLICT (run_id, block) DO UPDATE SET status = excluded.status,"
 			 " outcome = excluded.outcome, attempts = excluded.attempts, started_at = excluded.started_at,"
 			 " finished_at = excluded.finished_at, inputs = excluded.inputs, outputs = excluded.outputs,"
-			 " logs = excluded.logs, error = excluded.error",
-			 "itttiii" "tttt", run_id, json_string_value(json_object_get(step, "block")),
+			 " logs = excluded.logs, error = excluded.error, waited_ms = excluded.waited_ms",
+			 "itttiii" "tttti", run_id, json_string_value(json_object_get(step, "block")),
 			 json_string_value(json_object_get(step, "status")),
 			 json_string_value(json_object_get(step, "outcome")), int_field(step, "attempts"),
 			 int_field(step, "started_at"), int_field(step, "finished_at"), inputs, outputs, logs,
-			 json_string_value(json_object_get(step, "error")));
+			 json_string_value(json_object_get(step, "error")), int_field(step, "waited_ms"));
 	free(inputs);
 	free(outputs);
 	free(logs);
@@ -377,8 +378,8 @@ int store_schedule_list(struct store *st, json_t **out)
 			    " json_extract(v.definition, '$.trigger.timezone') AS timezone, t.last_fire AS last_fire"
 			    " FROM workflows w JOIN workflow_versions v ON v.workflow_id = w.id"
 			    " AND v.version = w.current_version LEFT JOIN schedule_ticks t ON t.workflow_id = w.id"
-			    " WHERE json_valid(v.definition) AND json_extract(v.definition, '$.trigger.type') = 'schedule'"
-			    " ORDER BY w.id", "");
+			    " WHERE w.active = 1 AND json_valid(v.definition)"
+			    " AND json_extract(v.definition, '$.trigger.type') = 'schedule' ORDER BY w.id", "");
 	return rc == STORE_OK ? db_rows(st, stmt, "", out) : rc;
 }
 

@@ -6,6 +6,7 @@
 #ifndef AXON_STORE_H
 #define AXON_STORE_H
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
 
@@ -42,7 +43,7 @@ void store_close(struct store *st);
 const char *store_errmsg(struct store *st);
 int store_schema_version(struct store *st);
 /* The schema version this build creates and understands. */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 5
 
 /* Limits, for operators and tests: how long a write waits for another
  * process's lock before STORE_BUSY (default 5000 ms), and a cap on the file
@@ -95,14 +96,19 @@ int store_token_revoke(struct store *st, int64_t user_id, int64_t token_id); /* 
  *    "created_at", "updated_at", "created_by": "username", "versions": N}
  * Every save is a new row in workflow_versions holding name, description,
  * tags and definition: nothing is overwritten. Restore makes a new version
- * copying an old one. Names need not be unique. */
+ * copying an old one. Names are unique whatever their case: a create, save
+ * or restore that would give a workflow another's name is STORE_CONFLICT
+ * with a sentence naming it. An inactive workflow's webhook and schedule
+ * do not fire (runs by hand, flow.call and error_workflow still do). */
 struct wf_query {
 	const char *q;   /* substring of the name, case-insensitive; NULL for all */
 	const char *tag; /* exact tag; NULL for all */
 	int page;        /* from 1 */
 	int per_page;
 };
-/* items: array of {id, name, description, tags, version, updated_at}, newest first */
+/* items: array of {id, name, description, tags, version, updated_at, active,
+ * trigger (the current version's trigger type, or null), last_run: {id, status,
+ * created_at} or null}, newest first */
 int store_workflow_list(struct store *st, const struct wf_query *q, json_t **items, int64_t *total);
 /* wf: {name, description, tags, definition} as validated by the caller */
 int store_workflow_create(struct store *st, int64_t actor, const json_t *wf, int64_t *id);
@@ -114,8 +120,13 @@ int store_workflow_save_over(struct store *st, int64_t actor, int64_t id, const 
 int store_workflow_versions(struct store *st, int64_t id, json_t **out); /* [{version, name, created_at, created_by, note}] newest first */
 int store_workflow_restore(struct store *st, int64_t actor, int64_t id, int version, int *new_version);
 int store_workflow_delete(struct store *st, int64_t actor, int64_t id);
+/* Switches a workflow on or off (audited). */
+int store_workflow_set_active(struct store *st, int64_t actor, int64_t id, bool active);
+/* name when no workflow has it (in any case), else the first free of
+ * "name (2)", "name (3)"...: what an import of a name in use becomes. Caller frees. */
+int store_workflow_free_name(struct store *st, const char *name, char **out);
 int store_tag_list(struct store *st, json_t **out); /* ["tag", ...] in use, sorted */
-/* The workflow named ref: its number ("12") or its exact name (the oldest of that name). */
+/* The workflow named ref: its number ("12") or its exact name (names are unique). */
 int store_workflow_find(struct store *st, const char *ref, int64_t *id);
 
 /* Audit log: who changed what. Written by every write above, in the same transaction. */
@@ -168,10 +179,11 @@ struct run_end {
 	const json_t *reply, *steps;
 	int dead_letter;
 	int64_t at;
+	int64_t waited_ms; /* the time it only waited for retries */
 };
 int store_run_finish(struct store *st, int64_t id, const struct run_end *end);
 /* Steps of a run in the order they started: [{"block", "status", "outcome", "attempts",
- *  "started_at", "finished_at", "inputs", "outputs", "logs", "error"}]. status: "running",
+ *  "started_at", "finished_at", "waited_ms", "inputs", "outputs", "logs", "error"}]. status: "running",
  * "waiting" (for a retry or a called workflow), "ok", "failed", "skipped". */
 int store_step_list(struct store *st, int64_t run_id, json_t **out);
 /* Writes a step whole (insert or replace); step holds the fields above (missing ones NULL). */

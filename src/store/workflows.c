@@ -55,6 +55,16 @@ static int content_from_json(struct store *st, const json_t *wf, struct wf_conte
 	return STORE_OK;
 }
 
+/* rc of a write that gave a workflow its name: a conflict there is the
+ * unique name (workflows_name), said so. */
+static int name_taken(struct store *st, int rc, const char *name)
+{
+	if (rc != STORE_CONFLICT)
+		return rc;
+	return db_failf(st, STORE_CONFLICT, "a workflow named \"%s\" exists already (names are unique, whatever "
+			"their case): choose another name", name);
+}
+
 /* Adds version number `version` with content c and makes it current. */
 static int add_version(struct store *st, int64_t actor, int64_t id, int version, const struct wf_content *c,
 		       const char *note)
@@ -65,8 +75,8 @@ static int add_version(struct store *st, int64_t actor, int64_t id, int version,
 			 "inttttiit", id, version, c->name, c->description, c->tags_json, c->definition_json,
 			 actor, now, note);
 	if (rc == STORE_OK)
-		rc = db_exec(st, "UPDATE workflows SET name = ?2, current_version = ?3, updated_at = ?4 WHERE id = ?1",
-			     "itni", id, c->name, version, now);
+		rc = name_taken(st, db_exec(st, "UPDATE workflows SET name = ?2, current_version = ?3, updated_at = ?4"
+					    " WHERE id = ?1", "itni", id, c->name, version, now), c->name);
 	if (rc == STORE_OK)
 		rc = db_exec(st, "DELETE FROM workflow_tags WHERE workflow_id = ?1", "i", id);
 	size_t i;
@@ -86,8 +96,10 @@ static int add_version(struct store *st, int64_t actor, int64_t id, int version,
 static int create_workflow(struct store *st, int64_t actor, const struct wf_content *c, int64_t *id)
 {
 	int64_t now = time(NULL);
-	int rc = db_exec(st, "INSERT INTO workflows (name, current_version, created_by, created_at, updated_at)"
-			 " VALUES (?1, 1, NULLIF(?2, 0), ?3, ?3)", "tii", c->name, actor, now);
+	int rc = db_exec(st, "INSERT INTO workflows (id, name, current_version, created_by, created_at, updated_at)"
+			 " VALUES (max((SELECT coalesce(max(id), 0) FROM workflows), (SELECT id FROM workflow_id_floor)) + 1,"
+			 " ?1, 1, NULLIF(?2, 0), ?3, ?3)", "tii", c->name, actor, now);
+	rc = name_taken(st, rc, c->name);
 	if (rc != STORE_OK)
 		return rc;
 	*id = sqlite3_last_insert_rowid(st->db);
@@ -221,13 +233,57 @@ int store_workflow_delete(struct store *st, int64_t actor, int64_t id)
 	return rc;
 }
 
+static int set_active(struct store *st, int64_t actor, int64_t id, bool active)
+{
+	int64_t was;
+	int rc = db_int(st, &was, "SELECT coalesce((SELECT active FROM workflows WHERE id = ?1), -1)", "i", id);
+	if (rc == STORE_OK && was < 0)
+		rc = db_failf(st, STORE_NOTFOUND, "no workflow number %lld (deleted?)", (long long)id);
+	if (rc != STORE_OK || was == active)
+		return rc;
+	rc = db_exec(st, "UPDATE workflows SET active = ?2 WHERE id = ?1", "ii", id, (int64_t)active);
+	/* Switched on again, its schedule starts counting then, as a new one:
+	 * the ticks it slept through are not "missed" ones to catch up. */
+	if (rc == STORE_OK)
+		rc = db_exec(st, "DELETE FROM schedule_ticks WHERE workflow_id = ?1", "i", id);
+	return rc == STORE_OK ? audit_add(st, actor, active ? "workflow.activate" : "workflow.deactivate", "workflow",
+					  id, NULL) : rc;
+}
+
+int store_workflow_set_active(struct store *st, int64_t actor, int64_t id, bool active)
+{
+	int rc = db_begin(st);
+	if (rc == STORE_OK)
+		rc = db_finish(st, set_active(st, actor, id, active));
+	return rc;
+}
+
+int store_workflow_free_name(struct store *st, const char *name, char **out)
+{
+	struct strbuf sb = STRBUF_INIT;
+	sb_adds(&sb, name);
+	for (int n = 2;; n++) {
+		int64_t taken;
+		int rc = db_int(st, &taken, "SELECT count(*) FROM workflows WHERE name = ?1 COLLATE NOCASE", "t",
+				sb_str(&sb));
+		if (rc != STORE_OK || !taken) {
+			if (rc == STORE_OK)
+				*out = sb_detach(&sb);
+			sb_free(&sb);
+			return rc;
+		}
+		sb_reset(&sb);
+		sb_printf(&sb, "%s (%d)", name, n);
+	}
+}
+
 int store_workflow_get(struct store *st, int64_t id, int version, json_t **out)
 {
 	sqlite3_stmt *stmt;
 	int rc = db_prepare(st, &stmt,
 			    "SELECT v.name, v.description, v.tags, v.definition, v.version, w.created_at, v.created_at,"
 			    " cu.username, vu.username, w.current_version,"
-			    " (SELECT count(*) FROM workflow_versions x WHERE x.workflow_id = w.id)"
+			    " (SELECT count(*) FROM workflow_versions x WHERE x.workflow_id = w.id), w.active"
 			    " FROM workflows w JOIN workflow_versions v ON v.workflow_id = w.id"
 			    " AND v.version = CASE WHEN ?2 = 0 THEN w.current_version ELSE ?2 END"
 			    " LEFT JOIN users cu ON cu.id = w.created_by LEFT JOIN users vu ON vu.id = v.created_by"
@@ -239,7 +295,7 @@ int store_workflow_get(struct store *st, int64_t id, int version, json_t **out)
 		json_t *tags = db_col_json(st, stmt, 2), *definition = db_col_json(st, stmt, 3);
 		if (tags && definition) {
 			/* created_*: the workflow's first save; updated_at, saved_by: this version. */
-			*out = json_pack("{s:I, s:s, s:s, s:O, s:O, s:i, s:i, s:I, s:I, s:s?, s:s?, s:I}",
+			*out = json_pack("{s:I, s:s, s:s, s:O, s:O, s:i, s:i, s:I, s:I, s:s?, s:s?, s:I, s:b}",
 					 "id", (json_int_t)id,
 					 "name", (const char *)sqlite3_column_text(stmt, 0),
 					 "description", (const char *)sqlite3_column_text(stmt, 1),
@@ -250,7 +306,8 @@ int store_workflow_get(struct store *st, int64_t id, int version, json_t **out)
 					 "updated_at", (json_int_t)sqlite3_column_int64(stmt, 6),
 					 "created_by", (const char *)sqlite3_column_text(stmt, 7),
 					 "saved_by", (const char *)sqlite3_column_text(stmt, 8),
-					 "versions", (json_int_t)sqlite3_column_int64(stmt, 10));
+					 "versions", (json_int_t)sqlite3_column_int64(stmt, 10),
+					 "active", sqlite3_column_int(stmt, 11));
 			rc = STORE_OK;
 		} else {
 			rc = STORE_CORRUPT;
@@ -298,8 +355,9 @@ int store_workflow_versions(struct store *st, int64_t id, json_t **out)
 #define WF_WHERE \
 	" WHERE (?1 IS NULL OR instr(lower(w.name), lower(?1)) > 0)" \
 	" AND (?2 IS NULL OR EXISTS (SELECT 1 FROM workflow_tags t WHERE t.workflow_id = w.id AND t.tag = ?2))"
-#define WF_FILTER " FROM workflows w" \
-	" JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.current_version" WF_WHERE
+#define WF_FILTER_LAST_RUN " FROM workflows w" \
+	" JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.current_version" \
+	" LEFT JOIN runs r ON r.id = (SELECT max(id) FROM runs WHERE workflow_id = w.id)" WF_WHERE
 
 /* Per connection: the total of the last query and the tag list, kept while
  * the connection's store_stamp() stays the same (no commit by anyone since). */
@@ -407,6 +465,16 @@ static json_t *list_row(sqlite3_stmt *stmt, json_t *tags)
 	json_object_setn_new_nocheck(row, "tags", 4, tags);
 	json_object_setn_new_nocheck(row, "version", 7, json_integer(sqlite3_column_int(stmt, 4)));
 	json_object_setn_new_nocheck(row, "updated_at", 10, json_integer(sqlite3_column_int64(stmt, 5)));
+	json_object_setn_new_nocheck(row, "active", 6, json_boolean(sqlite3_column_int(stmt, 6)));
+	json_t *trigger = col_string(stmt, 7);
+	json_object_setn_new_nocheck(row, "trigger", 7, trigger ? trigger : json_null());
+	json_t *last = json_null();
+	if (sqlite3_column_type(stmt, 8) != SQLITE_NULL) {
+		json_t *status = col_string(stmt, 9);
+		last = json_pack("{s:I, s:o, s:I}", "id", (json_int_t)sqlite3_column_int64(stmt, 8), "status",
+				 status ? status : json_null(), "created_at", (json_int_t)sqlite3_column_int64(stmt, 10));
+	}
+	json_object_setn_new_nocheck(row, "last_run", 8, last);
 	return row;
 }
 
@@ -433,8 +501,11 @@ static int list_page(struct store *st, const struct wf_query *q, json_t *items, 
 	int per_page = q->per_page < 1 ? 1 : q->per_page;
 	int64_t offset = (int64_t)(q->page < 1 ? 0 : q->page - 1) * per_page;
 	sqlite3_stmt *stmt;
-	rc = db_prepare(st, &stmt, "SELECT w.id, w.name, v.description, v.tags, w.current_version, w.updated_at"
-			WF_FILTER " ORDER BY w.updated_at DESC, w.id DESC LIMIT ?3 OFFSET ?4",
+	/* The last run through runs_workflow (workflow_id, id): one index seek a row. */
+	rc = db_prepare(st, &stmt, "SELECT w.id, w.name, v.description, v.tags, w.current_version, w.updated_at,"
+			" w.active, CASE WHEN json_valid(v.definition) THEN json_extract(v.definition, '$.trigger.type') END,"
+			" r.id, r.status, r.created_at"
+			WF_FILTER_LAST_RUN " ORDER BY w.updated_at DESC, w.id DESC LIMIT ?3 OFFSET ?4",
 			"ttni", q->q, q->tag, per_page, offset);
 	if (rc != STORE_OK)
 		return rc;

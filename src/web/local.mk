@@ -9,7 +9,7 @@ src_libaxon_a_SOURCES += \
 	src/web/router.c src/web/router.h \
 	src/web/routes.c \
 	src/web/auth.c src/web/auth.h \
-	src/web/reply.c \
+	src/web/reply.c src/web/status.c \
 	src/web/template.h src/web/template_tree.h \
 	src/web/template_load.c src/web/template_render.c \
 	src/web/form.c src/web/form.h \
@@ -23,6 +23,7 @@ src_libaxon_a_SOURCES += \
 	src/web/pages/pager.c \
 	src/web/pages/triggers.c \
 	src/web/pages/workflow_input.c src/web/pages/workflow_input.h \
+	src/web/pages/schedule_view.c src/web/pages/schedule_view.h \
 	src/web/pages/versions.c \
 	src/web/pages/runs.c \
 	src/web/pages/transfer.c \

@@ -69,6 +69,7 @@ void reply_raw(struct request *r, int status, const char *content_type, const ch
 
 /* The model every page starts from: title, csrf, the signed-in user. */
 json_t *page_model(struct request *r, const char *title);
+/* The reason phrase of an HTTP status ("Unprocessable Content" for 422). */
 const char *status_text(int status);
 
 #endif

@@ -35,6 +35,7 @@ const struct route routes[] = {
 	{ "POST", "/workflows/:id/edit/trigger", ROLE_EDITOR, editor_trigger, 0 },
 	{ "GET", "/workflows/:id/delete", ROLE_EDITOR, workflow_delete_confirm, 0 },
 	{ "POST", "/workflows/:id/delete", ROLE_EDITOR, workflow_delete, 0 },
+	{ "POST", "/workflows/:id/active", ROLE_EDITOR, workflow_set_active, 0 },
 	{ "GET", "/workflows/:id/versions", ROLE_VIEWER, workflow_versions, 0 },
 	{ "GET", "/workflows/:id/versions/:v", ROLE_VIEWER, workflow_version_show, 0 },
 	{ "POST", "/workflows/:id/versions/:v/restore", ROLE_EDITOR, workflow_version_restore, 0 },
@@ -62,6 +63,7 @@ const struct route routes[] = {
 	{ "POST", "/users/:id/enable", ROLE_OWNER, user_enable, 0 },
 
 	{ "GET", "/blocks", ROLE_VIEWER, blocks_list, 0 },
+	{ "GET", "/blocks/:name", ROLE_VIEWER, block_show, 0 },
 
 	{ "GET", "/tokens", ROLE_VIEWER, tokens_list, 0 },
 	{ "POST", "/tokens", ROLE_VIEWER, token_create, 0 },

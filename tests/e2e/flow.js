@@ -45,7 +45,6 @@ async function main() {
 			await b.fill(page, 'name', 'Invoice reminder');
 			await b.fill(page, 'description', 'Reminds customers of unpaid invoices');
 			await b.fill(page, 'tags', 'billing,email');
-			await b.fill(page, 'definition', '{"blocks": []}');
 			await b.click(page, 'Create workflow');
 			await b.expectUrl(page, /\/workflows\/[0-9]+$/, 'create');
 			await b.expectText(page, 'Invoice reminder', 'create');

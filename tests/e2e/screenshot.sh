@@ -19,16 +19,21 @@ req POST /setup --data-urlencode "csrf=$(csrf_from_body)" --data-urlencode usern
 check_status 303 "setup"
 req GET /account
 csrf=$(csrf_from_body)
-while IFS='|' read -r name tags description; do
+# Each a valid workflow of its trigger (a starting point of the new-workflow page), run once.
+while IFS='|' read -r name tags start description; do
+	req GET "/workflows/new?start=$start" -H 'Accept: application/json'
+	definition=$(jqb .form.definition)
 	req POST /workflows -H "X-CSRF-Token: $csrf" -H 'Accept: application/json' --data-urlencode "name=$name" \
-		--data-urlencode "tags=$tags" --data-urlencode "description=$description" --data-urlencode 'definition={}'
+		--data-urlencode "tags=$tags" --data-urlencode "description=$description" --data-urlencode "definition=$definition"
 	check_status 201 "create $name"
+	req POST "/workflows/$(jqb .workflow.id)/run?wait=10" -H "X-CSRF-Token: $csrf" -H 'Accept: application/json' \
+		--data-urlencode 'input={}'
 done <<'EOF_WORKFLOWS'
-Invoice reminder|billing,email|Emails customers whose invoices are 14 days overdue
-Nightly database backup|ops,cron|Dumps the database and uploads it to object storage
-New signup to CRM|sales,webhook|Adds each new signup to the CRM and notifies the team
-Weekly metrics report|reports,cron|Collects the week's figures and posts them to chat
-GitHub issue triage|dev,webhook|Labels new issues from their text and assigns an owner
+Invoice reminder|billing,email|schedule|Emails customers whose invoices are 14 days overdue
+Nightly database backup|ops,cron|schedule|Dumps the database and uploads it to object storage
+New signup to CRM|sales,webhook|webhook|Adds each new signup to the CRM and notifies the team
+Weekly metrics report|reports,cron|schedule|Collects the week's figures and posts them to chat
+GitHub issue triage|dev,webhook|webhook|Labels new issues from their text and assigns an owner
 EOF_WORKFLOWS
 [ "$IT_FAILURES" = 0 ] || it_done
 

@@ -74,6 +74,11 @@ static void test_diamond_and_skip(void)
 	CHECK(json_array_size(skipped) == 1 && json_integer_value(json_array_get(skipped, 0)) == 2);
 	CHECK(p->blocks[2].state == STEP_SKIPPED);
 	json_decref(skipped);
+	/* Its step says why: the port its edge leaves from was silent. */
+	json_t *step = plan_step_json(p, 2);
+	CHECK_STR(json_string_value(json_object_get(step, "status")), "skipped");
+	CHECK_STR(json_string_value(json_object_get(step, "error")), "nothing reached its inputs: a.no was silent");
+	json_decref(step);
 	CHECK_STR(start_all(p, 0, u, &n), "b");
 	json_t *in = plan_unit_inputs(p, &u[0]);
 	CHECK(json_integer_value(json_object_get(json_object_get(in, "in"), "v")) == 1);
@@ -103,6 +108,7 @@ static void test_fan_out_and_skip_chain(void)
 	finish(p, u[0], "{\"out\": 1}");
 	CHECK_STR(start_all(p, 0, u, &n), "b");
 	CHECK(p->blocks[2].state == STEP_SKIPPED && p->blocks[3].state == STEP_SKIPPED);
+	CHECK_STR(p->blocks[3].error, "nothing reached its inputs: c was skipped");
 	finish(p, u[0], "{}");
 	CHECK(plan_finished(p));
 	plan_free(p);
@@ -188,6 +194,11 @@ static void test_retries_with_backoff(void)
 	CHECK(plan_unit_done(p, &u, false, NULL, "error", "still down", logs, 100, 0, 0.5) == 1);
 	CHECK(plan_next_wakeup(p) == 200);
 	CHECK(plan_next_unit(p, 200, 0, &u) && plan_unit_attempt(p, &u) == 3);
+	/* Nothing else ran: the run waited 100 + 100 ms, and so did its step. */
+	CHECK(p->waited_ms == 200 && p->blocks[0].waited_ms == 200);
+	json_t *step = plan_step_json(p, 0);
+	CHECK(json_integer_value(json_object_get(step, "waited_ms")) == 200);
+	json_decref(step);
 	CHECK(plan_unit_done(p, &u, false, NULL, "error", "gave up", logs, 300, 0, 1.0) == 0);
 	CHECK(p->failed && plan_finished(p));
 	CHECK_STR(p->error, "block 'a' failed: gave up");
@@ -200,6 +211,27 @@ static void test_retries_with_backoff(void)
 	CHECK(plan_backoff_ms(1000, 4, 1.0) == 8000);
 	CHECK(plan_backoff_ms(1000, 30, 1.0) == 300000);
 	CHECK(plan_backoff_ms(1000, 3, 0.0) == 2000); /* jitter is clamped to [0.5, 1] */
+}
+
+static void test_waiting_apart(void)
+{
+	/* a fails at t=0 and waits 100 ms for its retry while b works until t=50:
+	 * the run only waited from 50 to 100. */
+	struct plan *p = make("{\"format\":1,\"trigger\":{\"type\":\"manual\"},\"blocks\":["
+			      "{\"id\":\"a\",\"type\":\"t.x\",\"settings\":{\"retries\":1,\"retry_delay_ms\":100}},"
+			      BLOCK("b") "]}");
+	struct plan_unit u[4];
+	int n;
+	CHECK_STR(start_all(p, 0, u, &n), "a b");
+	CHECK(plan_unit_done(p, &u[0], false, NULL, "error", "down", NULL, 0, 0, 1.0) == 1);
+	CHECK(!p->idle);
+	plan_unit_done(p, &u[1], true, json_object(), "ok", NULL, NULL, 50, 50, 1.0);
+	CHECK(p->idle);
+	CHECK(plan_next_unit(p, 100, 100, &u[0]) && p->waited_ms == 50 && !p->idle);
+	CHECK(p->blocks[0].waited_ms == 100 && p->blocks[1].waited_ms == 0);
+	plan_unit_done(p, &u[0], true, json_object(), "ok", NULL, NULL, 120, 120, 1.0);
+	CHECK(plan_finished(p) && !p->failed && p->waited_ms == 50);
+	plan_free(p);
 }
 
 static void test_continue_on_error(void)
@@ -282,6 +314,7 @@ static void test_restore(void)
 int main(void)
 {
 	test_diamond_and_skip();
+	test_waiting_apart();
 	test_fan_out_and_skip_chain();
 	test_parallel_and_concurrency();
 	test_for_each();

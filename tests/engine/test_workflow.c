@@ -107,6 +107,10 @@ static void check_valid(const char *wf, const char *want_order)
 
 static void test_diamond(void)
 {
+	/* A workflow being built: its trigger alone is valid, and runs nothing. */
+	check_valid("{" HEAD "'blocks': []}", "[]");
+	check_valid("{" HEAD "'blocks': [], 'edges': []}", "[]");
+
 	check_valid("{" HEAD "'name': 'diamond', 'blocks': [" FETCH ","
 	            " {'id': 'merge', 'type': 'flow.merge'},"
 	            " {'id': 'left', 'type': 'json.set', 'config': {'path': 'a', 'value': '{{ fetch.response.body }}'},"
@@ -162,8 +166,8 @@ static void test_document_errors(void)
 	              "unknown trigger type 'email': use \"manual\", \"webhook\" or \"schedule\"");
 	CHECK_PROBLEM("{'format': 1, 'trigger': {'type': 'schedule'}, 'blocks': [" FETCH "]}", NULL,
 	              "a schedule trigger needs \"cron\": a cron expression such as \"0 * * * *\" or \"@daily\"");
-	CHECK_PROBLEM("{" HEAD "'blocks': []}", NULL,
-	              "\"blocks\" must be a non-empty array of {\"id\", \"type\", \"config\"}");
+	CHECK_PROBLEM("{" HEAD "'blocks': {}}", NULL,
+	              "\"blocks\" must be an array of {\"id\", \"type\", \"config\"}");
 	CHECK_PROBLEM("{" HEAD "'blocks': [" FETCH "], 'owner': 'me'}", NULL,
 	              "workflow: unknown field 'owner' (the fields are format, name, description, trigger, blocks, edges, settings)");
 	CHECK_PROBLEM("{" HEAD "'blocks': [" FETCH "], 'settings': {'concurrency': 0, 'error_workflow': '', 'retry': 1}}",

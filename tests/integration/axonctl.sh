@@ -126,9 +126,17 @@ check_eq "$(jq -c '[.axon_workflow, .name, .description, .tags]' "$W/out.export.
 	'[1,"Greeter","says hello",["demo","ctl"]]' "... in the export format"
 check_eq "$(jq -S .definition "$W/out.export.json")" "$(jq -S . <<<"$GREET_DEF")" "... with the definition as imported"
 ctl 0 "import what was exported" workflow import "$W/out.export.json"
-check_out "Imported workflow 2: Greeter" "... makes workflow 2"
+check_out "Imported workflow 2: Greeter (2)" "... makes workflow 2, its name taken: with a suffix"
+check_err "a workflow named 'Greeter' exists already: importing this one as 'Greeter (2)' (--name chooses another)" \
+	"... and says so"
 ctl 0 "export workflow 2 by number to stdout" workflow export 2
-check_eq "$(cat "$OUT")" "$(cat "$W/out.export.json")" "the round trip gives the same export"
+check_eq "$(jq -c 'del(.name)' "$OUT")" "$(jq -c 'del(.name)' "$W/out.export.json")" "the round trip gives the same export"
+ctl 0 "import under another name" workflow import "$W/out.export.json" --name "greeter copy"
+check_out "Imported workflow 3: greeter copy" "... --name"
+ctl 0 "a name in another case is taken too" workflow import "$W/out.export.json" --name "GREETER"
+check_out "Imported workflow 4: GREETER (3)" "... and gets the first free suffix (Greeter (2) is taken)"
+ctl 64 "--name is for import" workflow export 2 --name x
+check_eq "$(sql "SELECT count(*) FROM workflows WHERE name = 'Greeter' COLLATE NOCASE")" 1 "one Greeter, whatever the case"
 ctl 65 "export a workflow that is not there" workflow export Nobody
 check_err "there is no workflow 'Nobody'" "... says so"
 

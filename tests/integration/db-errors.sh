@@ -66,6 +66,17 @@ ln -sf "$ro/axond.sock" "$IT_TMP/axond.sock"
 if [ "$(id -u)" = 0 ]; then
 	chmod 0711 "$IT_TMP"
 	chown -R nobody:nogroup "$IT_TMP/data" "$ro"
+	# nobody may not reach the source and build trees (a clone in root's 0700
+	# home): it runs copies of axond, the templates and the plugins.
+	for_nobody=$IT_TMP/for-nobody
+	mkdir -p "$for_nobody/plugins"
+	cp "$top_builddir/axond" "$for_nobody/axond"
+	cp -R "$top_srcdir/templates" "$for_nobody/templates"
+	cp -R "$(it_plugin_dir)/." "$for_nobody/plugins/"
+	chmod -R a+rX "$for_nobody"
+	sed -i -e "s|^template_dir = .*|template_dir = $for_nobody/templates|" \
+		-e "s|^plugin_dirs = .*|plugin_dirs = $for_nobody/plugins|" "$IT_TMP/axon.conf"
+	IT_AXOND=$for_nobody/axond
 	IT_AXOND_AS=(setpriv --reuid=nobody --regid=nogroup --clear-groups --)
 fi
 chmod a-w "$IT_TMP/data" "$DB"

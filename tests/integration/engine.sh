@@ -146,6 +146,7 @@ BROKEN=$WF
 runs_before=$(sql "SELECT count(*) FROM runs")
 req POST "/workflows/$BROKEN/run" "${API[@]}" --data 'input={}'
 check_status 422 "running an invalid workflow"
+check_eq "$(head -n 1 "$HEADERS" | tr -d '\r')" "HTTP/1.1 422 Unprocessable Content" "... with its reason phrase in the status line"
 check_json '.error.fields.problems | length' 2 "... lists every problem"
 check_json '.error.fields.problems[0].block' a "... with the block id"
 check_eq "$(sql "SELECT count(*) FROM runs")" "$runs_before" "... and starts nothing"

@@ -194,15 +194,30 @@ check_json .axon_workflow 1 "the export is an axon_workflow 1 document"
 check_json .name 'Nightly report' "... with the name"
 cp "$BODY" "$IT_TMP/export.json"
 req POST /workflows/import -F "csrf=$CSRF" -F "file=@$IT_TMP/export.json;type=application/json"
-check_status 303 "import the export (multipart)"
+check_status 409 "import the export of a workflow that is there: its name is taken"
+check_body_contains 'A workflow named &quot;Nightly report&quot; exists already' "... says so"
+check_body_contains 'value="Nightly report (2)"' "... and offers a free name"
+DOCUMENT=$(grep -o '<input type="hidden" name="document"' "$BODY")
+check_eq "$DOCUMENT" '<input type="hidden" name="document"' "... keeping the file"
+req POST /workflows/import -F "csrf=$CSRF" -F "document=<$IT_TMP/export.json" -F "name=Nightly report (2)"
+check_status 303 "import it under the free name (multipart)"
 IMPORTED=$(location_id)
 check_eq "$([ -n "$IMPORTED" ] && [ "$IMPORTED" != "$WF" ] && echo new)" new "... as a new workflow"
 req GET "/workflows/$IMPORTED" "${JSON[@]}"
-check_json .workflow.name 'Nightly report' "the import has the name"
+check_json .workflow.name 'Nightly report (2)' "the import has the name"
 check_json '.workflow.tags | join(",")' 'reports,nightly' "... and the tags"
 req POST /workflows/import -H 'Content-Type: application/json' -H "X-CSRF-Token: $CSRF" \
 	--data-binary "@$IT_TMP/export.json"
-check_status 201 "import the export (JSON body)"
+check_status 409 "import the export (JSON body): its name is taken"
+check_json .error.fields.suggested_name 'Nightly report (3)' "... with a free name"
+req POST '/workflows/import?suffix=1' -H 'Content-Type: application/json' -H "X-CSRF-Token: $CSRF" \
+	--data-binary "@$IT_TMP/export.json"
+check_status 201 "import the export (JSON body) with suffix=1"
+check_json .workflow.name 'Nightly report (3)' "... takes the free name"
+req POST /workflows "${JSON[@]}" --data-urlencode "csrf=$CSRF" --data-urlencode 'name=NIGHTLY REPORT'
+check_status 409 "a new workflow cannot take a name in use, in any case"
+check_json .error.fields.name 'a workflow named "NIGHTLY REPORT" exists already (names are unique, whatever their case): choose another name' \
+	"... and says why"
 before=$(row_counts)
 printf '{"name":"no marker"}' >"$IT_TMP/bad-export.json"
 req POST /workflows/import -F "csrf=$CSRF" -F "file=@$IT_TMP/bad-export.json"

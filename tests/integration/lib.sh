@@ -17,8 +17,9 @@
 #
 # Set before it_start: IT_TEMPLATES (a template dir other than the source's),
 # IT_NGINX_HTTP_EXTRA (directives for nginx's http block), IT_AXOND_AS (a
-# command prefix running axond as another user); IT_AFTER_STOP (a command the
-# exit trap runs once the servers stopped). A sanitizer report on axond's
+# command prefix running axond as another user), IT_AXOND (another copy of
+# the axond binary, for a user who cannot reach the build tree); IT_AFTER_STOP
+# (a command the exit trap runs once the servers stopped). A sanitizer report on axond's
 # stderr fails the test at exit.
 
 : "${top_srcdir:?run through make check, or set top_srcdir and top_builddir}"
@@ -147,7 +148,7 @@ it_start_axond() {
 	listen=$(sed -n 's/^listen = //p' "$IT_TMP/axon.conf")
 	# Each start has its own stderr, where the sanitizers report.
 	AXOND_STDERR=$IT_TMP/axond-$((${#IT_PIDS[@]} + 1)).stderr
-	"${IT_AXOND_AS[@]}" "$top_builddir/axond" -c "$IT_TMP/axon.conf" -f 2>"$AXOND_STDERR" &
+	"${IT_AXOND_AS[@]}" "${IT_AXOND:-$top_builddir/axond}" -c "$IT_TMP/axon.conf" -f 2>"$AXOND_STDERR" &
 	AXOND_PID=$!
 	IT_PIDS+=("$AXOND_PID")
 	local i

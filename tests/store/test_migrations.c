@@ -91,11 +91,53 @@ static void test_newer_refused(void)
 	sqlite3_close(db);
 }
 
+/* Migration 5 on a database of version 4 holding twin names: the later twins
+ * get their number appended (in their current version too), the first keeps
+ * its name, and every workflow is active. */
+static void test_twin_names(void)
+{
+	const char *path = scratch_path("twins.db");
+	struct store *st = open_checked(path);
+	if (!st)
+		return;
+	store_close(st);
+	sqlite3 *db = raw_open(path);
+	CHECK(sqlite3_exec(db, "DROP INDEX workflows_name; ALTER TABLE workflows DROP COLUMN active;"
+			   "INSERT INTO workflows (id, name, current_version, created_at, updated_at) VALUES"
+			   " (1, 'Report', 1, 0, 0), (2, 'report', 2, 0, 0), (3, 'Other', 1, 0, 0);"
+			   "INSERT INTO workflow_versions (workflow_id, version, name, definition, created_at) VALUES"
+			   " (1, 1, 'Report', '{}', 0), (2, 1, 'old name', '{}', 0), (2, 2, 'report', '{}', 0),"
+			   " (3, 1, 'Other', '{}', 0);"
+			   "PRAGMA user_version = 4;", NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(db);
+	if (!(st = open_checked(path)))
+		return;
+	CHECK(store_schema_version(st) == STORE_SCHEMA_VERSION);
+	json_t *wf = NULL;
+	CHECK(store_workflow_get(st, 2, 0, &wf) == STORE_OK);
+	CHECK_STR(json_string_value(json_object_get(wf, "name")), "report #2");
+	CHECK(json_is_true(json_object_get(wf, "active")));
+	json_decref(wf);
+	CHECK(store_workflow_get(st, 2, 1, &wf) == STORE_OK); /* an older version keeps its name */
+	CHECK_STR(json_string_value(json_object_get(wf, "name")), "old name");
+	json_decref(wf);
+	CHECK(store_workflow_get(st, 1, 0, &wf) == STORE_OK);
+	CHECK_STR(json_string_value(json_object_get(wf, "name")), "Report");
+	json_decref(wf);
+	store_close(st);
+	db = raw_open(path);
+	CHECK(raw_int(db, "SELECT count(*) FROM workflows WHERE active = 1") == 3);
+	CHECK(sqlite3_exec(db, "INSERT INTO workflows (id, name, current_version, created_at, updated_at)"
+			   " VALUES (9, 'OTHER', 1, 0, 0)", NULL, NULL, NULL) == SQLITE_CONSTRAINT);
+	sqlite3_close(db);
+}
+
 int main(void)
 {
 	scratch_init();
 	test_fresh();
 	test_reopen();
+	test_twin_names();
 	test_newer_refused();
 	return t_done("test_migrations");
 }

@@ -329,6 +329,16 @@ static void test_search(void)
 	CHECK(raw_int(db, sql) == 0);
 	CHECK(raw_int(db, "SELECT count(*) FROM pragma_foreign_key_check") == 0);
 	sqlite3_close(db);
+
+	/* A deleted workflow's id is never given to a new one, the highest included. */
+	int64_t newest = 0, reborn = 0;
+	json_t *wf = workflow("Newest", NULL, NULL, 20);
+	CHECK(store_workflow_create(st, alice, wf, &newest) == STORE_OK);
+	CHECK(store_workflow_delete(st, owner, newest) == STORE_OK);
+	CHECK(store_workflow_create(st, alice, wf, &reborn) == STORE_OK);
+	CHECK(reborn == newest + 1);
+	CHECK(store_workflow_delete(st, owner, reborn) == STORE_OK);
+	json_decref(wf);
 }
 
 static void test_throttle(void)

@@ -12,16 +12,21 @@
 #include "sandbox/sandbox.h"
 #include "web/pages/pages.h"
 
-void reply_invalid(struct request *r, const char *template, json_t *model, json_t *errors)
+void reply_invalid_status(struct request *r, int status, const char *template, json_t *model, json_t *errors)
 {
 	if (r->json) {
 		json_decref(model);
-		reply_error(r, 400, "Some fields need attention.", errors);
+		reply_error(r, status, "Some fields need attention.", errors);
 		return;
 	}
 	json_object_set_new(model, "errors", errors);
 	json_object_set_new(model, "error", json_string("Some fields need attention."));
-	reply_view(r, 400, template, model);
+	reply_view(r, status, template, model);
+}
+
+void reply_invalid(struct request *r, const char *template, json_t *model, json_t *errors)
+{
+	reply_invalid_status(r, 400, template, model, errors);
 }
 
 const char *check_username(const char *s)
@@ -146,4 +151,11 @@ void static_get(struct request *r)
 	req_add_header(r, "Cache-Control: public, max-age=3600");
 	reply_raw(r, 200, type, body.data, body.len);
 	sb_free(&body);
+}
+
+const char *safe_next(const char *next)
+{
+	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strpbrk(next, "\r\n"))
+		return "/workflows";
+	return next;
 }

@@ -1,5 +1,6 @@
 #include "web/pages/decorate.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -49,6 +50,26 @@ static void decorate_row(json_t *wf)
 	}
 	sb_free(&url);
 	json_object_setn_new_nocheck(wf, "tag_links", 9, links);
+	n = snprintf(buf, sizeof buf, "/workflows/%lld/active", (long long)json_integer_value(json_object_get(wf, "id")));
+	json_object_setn_new_nocheck(wf, "active_url", 10, json_stringn_nocheck(buf, (size_t)n));
+	/* The switch: what it shows and what a press makes of it. */
+	bool active = json_is_true(json_object_get(wf, "active"));
+	json_object_setn_new_nocheck(wf, "inactive", 8, json_boolean(!active));
+	json_object_setn_new_nocheck(wf, "active_text", 11, json_string(active ? "on" : "off"));
+	json_object_setn_new_nocheck(wf, "switch_to", 9, json_string(active ? "0" : "1"));
+	json_object_setn_new_nocheck(wf, "switch_class", 12, json_string(active ? "switch-on" : "switch-off"));
+	json_object_setn_new_nocheck(wf, "switch_label", 12,
+				     json_string(active ? "Active: its webhook and schedule fire. Switch off"
+							: "Inactive: its webhook and schedule do not fire. Switch on"));
+	json_t *last = json_object_get(wf, "last_run");
+	if (json_is_object(last)) {
+		n = snprintf(buf, sizeof buf, "/runs/%lld", (long long)json_integer_value(json_object_get(last, "id")));
+		json_object_setn_new_nocheck(last, "url", 3, json_stringn_nocheck(buf, (size_t)n));
+		const char *status = json_string_value(json_object_get(last, "status"));
+		n = snprintf(buf, sizeof buf, "status status-%s", status ? status : "unknown");
+		json_object_setn_new_nocheck(last, "status_class", 12, json_stringn_nocheck(buf, (size_t)n));
+		add_time_ms(last, "created_at", "created", "");
+	}
 }
 
 void decorate_workflow(json_t *wf)
@@ -150,16 +171,28 @@ void format_duration_ms(int64_t ms, char *buf, size_t len)
 		snprintf(buf, len, "%lld h %lld min", (long long)(ms / 3600000), (long long)(ms / 60000 % 60));
 }
 
-/* obj.duration_ms and obj.duration from its started_at and finished_at; for
- * what is still going, the time so far (duration_ms stays null). */
+/* obj.duration_ms and obj.duration, its working time: from started_at to
+ * finished_at (elapsed_ms) less waited_ms, the time spent waiting for retries,
+ * which obj.waited tells apart. For what is still going, the time so far
+ * (duration_ms stays null). */
 static void add_duration(json_t *obj, int64_t now_ms)
 {
 	json_t *start = json_object_get(obj, "started_at"), *end = json_object_get(obj, "finished_at");
-	char buf[48] = "";
+	char buf[48] = "", waited[64] = "";
 	if (json_is_integer(start) && json_is_integer(end)) {
 		int64_t ms = json_integer_value(end) - json_integer_value(start);
-		json_object_set_new(obj, "duration_ms", json_integer(ms < 0 ? 0 : ms));
-		format_duration_ms(ms, buf, sizeof buf);
+		int64_t wait = json_integer_value(json_object_get(obj, "waited_ms"));
+		if (ms < 0)
+			ms = 0;
+		if (wait < 0 || wait > ms)
+			wait = wait < 0 ? 0 : ms;
+		json_object_set_new(obj, "elapsed_ms", json_integer(ms));
+		json_object_set_new(obj, "duration_ms", json_integer(ms - wait));
+		format_duration_ms(ms - wait, buf, sizeof buf);
+		if (wait) {
+			format_duration_ms(wait, waited, sizeof waited - 24);
+			strcat(waited, " waiting for retries");
+		}
 	} else {
 		json_object_set_new(obj, "duration_ms", json_null());
 		if (json_is_integer(start) && now_ms) {
@@ -168,6 +201,7 @@ static void add_duration(json_t *obj, int64_t now_ms)
 		}
 	}
 	json_object_set_new(obj, "duration", json_string(buf));
+	json_object_set_new(obj, "waited", json_string(waited));
 }
 
 void decorate_run(json_t *run, int64_t now_ms)
@@ -269,4 +303,11 @@ void decorate_step(json_t *step, int64_t run_id, int64_t now_ms)
 	add_time_ms(step, "started_at", "started", "not yet");
 	add_time_ms(step, "finished_at", "finished", "not yet");
 	add_duration(step, status && (!strcmp(status, "running") || !strcmp(status, "waiting")) ? now_ms : 0);
+	/* A skipped step never started: it says why instead (its error holds the reason). */
+	bool skipped = status && !strcmp(status, "skipped");
+	json_object_set_new(step, "skipped", json_boolean(skipped));
+	if (skipped) {
+		json_object_set(step, "skipped_because", json_object_get(step, "error"));
+		json_object_set_new(step, "error", json_null());
+	}
 }

@@ -5,6 +5,8 @@
 
 /* A form that failed validation: 400 with the form again (HTML) or the field errors (JSON). */
 void reply_invalid(struct request *r, const char *template, json_t *model, json_t *errors);
+/* The same with another status (409 for a name in use). */
+void reply_invalid_status(struct request *r, int status, const char *template, json_t *model, json_t *errors);
 /* The checks every username and password goes through. */
 const char *check_username(const char *s);
 const char *check_new_password(const char *pw, const char *confirm);
@@ -12,8 +14,11 @@ const char *check_new_password(const char *pw, const char *confirm);
 json_t *account_errors(const char *username, const char *password, const char *confirm);
 /* The scrypt hash of password (caller frees), or NULL after answering 500. */
 char *hash_password_or_reply(struct request *r, const char *password);
-/* Stores a new workflow (taking wf) and answers with it: 201, or 303 to its page. */
-void reply_workflow_created(struct request *r, json_t *wf);
+/* next when it is a local path, never another site ("//evil", "/\evil"); else "/workflows". */
+const char *safe_next(const char *next);
+/* After store_workflow_create gave rc and id: the new workflow (201, or 303
+ * to its page), or the store's error. */
+void reply_workflow_created(struct request *r, int rc, int64_t id);
 
 /* ?page= of a list: 1 when absent, or 0 after answering 400 (pager.c). */
 long req_page(struct request *r);
@@ -22,6 +27,8 @@ long req_page(struct request *r);
  * pairs ended by NULL; empty values left out), URL-encoded. */
 void set_pager(json_t *m, const char *path, long page, int64_t total, int per_page, const char *const *params);
 
+/* The model of a workflow's page (taking wf): its problems, definition and Run form. */
+json_t *workflow_page_model(struct request *r, json_t *wf);
 /* The workflow named by the route's :id (version 0: current), or NULL after answering 404/503. */
 json_t *load_workflow(struct request *r, int version);
 
@@ -45,6 +52,7 @@ void workflow_edit(struct request *r);
 void workflow_save(struct request *r);
 void workflow_delete_confirm(struct request *r);
 void workflow_delete(struct request *r);
+void workflow_set_active(struct request *r);
 void workflow_versions(struct request *r);
 void workflow_version_show(struct request *r);
 void workflow_version_restore(struct request *r);
@@ -75,6 +83,7 @@ void user_disable(struct request *r);
 void user_enable(struct request *r);
 
 void blocks_list(struct request *r);
+void block_show(struct request *r);
 
 /* The visual editor (editor.c) and a block's settings form (block_settings.c). */
 void editor_get(struct request *r);

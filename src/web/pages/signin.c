@@ -7,14 +7,6 @@
 #include "web/auth.h"
 #include "web/pages/pages.h"
 
-/* Only a local path may follow a login, never another site ("//evil", "/\evil"). */
-static const char *safe_next(const char *next)
-{
-	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strpbrk(next, "\r\n"))
-		return "/workflows";
-	return next;
-}
-
 static int setup_done(struct request *r, int *done)
 {
 	int64_t n = 0;

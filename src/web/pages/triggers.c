@@ -1,6 +1,7 @@
 /* What starts a run from the web: the Run button (and its API twin), the
  * webhook's settings and its deliveries, and /hooks/<token> itself. */
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "engine/engine.h"
 #include "engine/signature.h"
 #include "log.h"
+#include "strbuf.h"
 #include "web/pages/pages.h"
 
 #define SYNC_WAIT_DEFAULT_MS 30000
@@ -94,8 +96,16 @@ void workflow_run(struct request *r)
 			char msg[300];
 			snprintf(msg, sizeof msg, "The input is not JSON: %s (line %d, column %d).", je.text, je.line,
 				 je.column);
-			reply_error(r, 400, msg, json_pack("{s:s}", "input", msg));
-			json_decref(wf);
+			if (r->json) {
+				reply_error(r, 400, msg, json_pack("{s:s}", "input", msg));
+				json_decref(wf);
+				return;
+			}
+			/* The page again, with what was typed and where it goes wrong. */
+			json_t *m = workflow_page_model(r, wf);
+			json_object_set_new(m, "run_input", json_string(text));
+			json_object_set_new(m, "errors", json_pack("{s:s}", "input", msg));
+			reply_view(r, 400, "workflows/show", m);
 			return;
 		}
 	}
@@ -288,6 +298,10 @@ void hook_receive(struct request *r)
 	if (strcmp(json_string_value(json_object_get(trigger, "type")) ?: "", "webhook")) {
 		snprintf(msg, sizeof msg, "This workflow is not started by a webhook any more: its trigger is not \"webhook\".");
 		status = 404;
+	} else if (!json_is_true(json_object_get(wf, "active"))) {
+		snprintf(msg, sizeof msg, "This workflow is switched off: its webhook starts no run until it is switched "
+			 "on again (on the workflows list).");
+		status = 404;
 	} else if (check_signature(r, trigger, secret, msg, sizeof msg, &status) == 0) {
 		const char *dedup = req_param(r, "HTTP_X_AXON_DELIVERY");
 		if (!*dedup)
@@ -321,6 +335,54 @@ void hook_receive(struct request *r)
 }
 
 /* ---- The webhook's page ---- */
+
+static bool is_host(const char *s)
+{
+	return *s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-:[]") == strlen(s);
+}
+
+/* The address people send to: the scheme and host the browser reached this
+ * page with, and path. A Host of other characters than a name, an address
+ * and a port gives way to the address and port the request came in on. */
+static void full_url(struct request *r, const char *path, struct strbuf *sb)
+{
+	const char *host = req_param(r, "HTTP_HOST");
+	sb_printf(sb, "%s://", r->https ? "https" : "http");
+	if (is_host(host))
+		sb_adds(sb, host);
+	else if (is_host(req_param(r, "SERVER_ADDR")) && is_host(req_param(r, "SERVER_PORT")))
+		sb_printf(sb, strchr(req_param(r, "SERVER_ADDR"), ':') ? "[%s]:%s" : "%s:%s", req_param(r, "SERVER_ADDR"),
+			  req_param(r, "SERVER_PORT"));
+	else
+		sb_adds(sb, "localhost");
+	sb_adds(sb, path);
+}
+
+/* {url, curl, signed_curl} for the address path: a delivery with curl as a
+ * person copies it, and, for a signed address, the same signed with the
+ * secret (its value when it is shown, else a placeholder to paste it in). */
+static json_t *hook_examples(struct request *r, const char *path, bool sign, const char *secret)
+{
+	struct strbuf url = STRBUF_INIT, curl = STRBUF_INIT, signed_curl = STRBUF_INIT;
+	full_url(r, path, &url);
+	sb_printf(&curl, "curl -X POST '%s' \\\n  -H 'Content-Type: application/json' \\\n  --data '{\"name\": \"Ada\"}'",
+		  sb_str(&url));
+	if (sign)
+		sb_printf(&signed_curl,
+			  "SECRET='%s'\n"
+			  "BODY='{\"name\": \"Ada\"}'\n"
+			  "TS=$(date +%%s)\n"
+			  "SIG=$(printf '%%s.%%s' \"$TS\" \"$BODY\" | openssl dgst -sha256 -hmac \"$SECRET\" -r | cut -d' ' -f1)\n"
+			  "curl -X POST '%s' \\\n  -H 'Content-Type: application/json' \\\n"
+			  "  -H \"X-Axon-Timestamp: $TS\" -H \"X-Axon-Signature: sha256=$SIG\" \\\n  --data \"$BODY\"",
+			  secret ? secret : "the signing secret, shown once when the address was made", sb_str(&url));
+	json_t *examples = json_pack("{s:s, s:s, s:s?}", "url", sb_str(&url), "curl", sb_str(&curl), "signed_curl",
+				     sign ? sb_str(&signed_curl) : NULL);
+	sb_free(&url);
+	sb_free(&curl);
+	sb_free(&signed_curl);
+	return examples;
+}
 
 void webhook_get(struct request *r)
 {
@@ -360,6 +422,8 @@ void webhook_get(struct request *r)
 		char url[120];
 		snprintf(url, sizeof url, "/hooks/%s", json_string_value(json_object_get(hook, "token")));
 		json_object_set_new(hook, "path", json_string(url));
+		const json_t *sig = json_object_get(hook, "signed"); /* 0 or 1 from the store */
+		json_object_update_new(hook, hook_examples(r, url, json_is_true(sig) || json_integer_value(sig), NULL));
 	}
 	const json_t *trigger = json_object_get(json_object_get(wf, "definition"), "trigger");
 	json_t *m = page_model(r, "Webhook");
@@ -407,6 +471,7 @@ void webhook_post(struct request *r)
 	json_object_set_new(m, "workflow", wf);
 	json_object_set_new(m, "path", json_string(path));
 	json_object_set_new(m, "secret", sign ? json_string(secret) : json_null());
+	json_object_update_new(m, hook_examples(r, path, sign, sign ? secret : NULL));
 	/* Shown once, like an API token: a page, not a redirect. */
 	reply_view(r, r->json ? 201 : 200, "workflows/webhook_created", m);
 }

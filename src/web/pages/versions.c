@@ -66,7 +66,7 @@ void workflow_version_restore(struct request *r)
 	if (rc == STORE_OK)
 		rc = store_workflow_get(r->st, id, 0, &wf);
 	if (rc != STORE_OK) {
-		reply_store_error(r, rc, "There is no such workflow or version.");
+		reply_store_error(r, rc, rc == STORE_CONFLICT ? store_errmsg(r->st) : "There is no such workflow or version.");
 		return;
 	}
 	char loc[64];

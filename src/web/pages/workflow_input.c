@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "engine/starters.h"
 #include "strbuf.h"
 #include "web/form.h"
 
@@ -77,7 +78,7 @@ static int add_tags(json_t *tags, const char *text, json_t *errors)
 static void check_definition(json_t *wf, const char *text, json_t *errors)
 {
 	if (!text || !*text) {
-		json_object_set_new(wf, "definition", json_object());
+		json_object_set_new(wf, "definition", workflow_blank());
 		return;
 	}
 	json_error_t je;
@@ -126,12 +127,12 @@ json_t *workflow_from_form(const struct form *f, json_t **errors_out, json_t **e
 	json_object_set_new(wf, "tags", tags);
 	check_definition(wf, def, errors);
 	*echo = json_pack("{s:s,s:s,s:s,s:s}", "name", name ? name : "", "description", desc ? desc : "",
-			  "tags", sb_str(&tagtext), "definition", def ? def : "{}");
+			  "tags", sb_str(&tagtext), "definition", def ? def : workflow_starters[0].definition);
 	sb_free(&tagtext);
 	return finish(wf, errors, errors_out);
 }
 
-json_t *workflow_from_export(const char *text, size_t len, json_t **errors_out)
+json_t *workflow_from_export(const char *text, size_t len, const char *new_name, json_t **errors_out)
 {
 	json_t *errors = json_object();
 	json_error_t je;
@@ -152,7 +153,7 @@ json_t *workflow_from_export(const char *text, size_t len, json_t **errors_out)
 	json_t *wf = json_object(), *tags = json_array();
 	json_t *name = json_object_get(doc, "name"), *desc = json_object_get(doc, "description");
 	json_t *jtags = json_object_get(doc, "tags"), *def = json_object_get(doc, "definition");
-	check_name(wf, json_is_string(name) ? json_string_value(name) : NULL, errors);
+	check_name(wf, new_name && *new_name ? new_name : json_is_string(name) ? json_string_value(name) : NULL, errors);
 	check_description(wf, json_is_string(desc) ? json_string_value(desc) : NULL, errors);
 	size_t i;
 	json_t *t;
@@ -167,7 +168,7 @@ json_t *workflow_from_export(const char *text, size_t len, json_t **errors_out)
 	if (def && !json_is_object(def))
 		json_object_set_new(errors, "definition", json_string("The definition must be a JSON object { ... }."));
 	else
-		json_object_set_new(wf, "definition", def ? json_incref(def) : json_object());
+		json_object_set_new(wf, "definition", def ? json_incref(def) : workflow_blank());
 	json_decref(doc);
 	return finish(wf, errors, errors_out);
 }

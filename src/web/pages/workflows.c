@@ -5,9 +5,11 @@
 #include <string.h>
 
 #include "engine/engine.h"
+#include "engine/starters.h"
 #include "thread_slot.h"
 #include "web/pages/decorate.h"
 #include "web/pages/pages.h"
+#include "web/pages/schedule_view.h"
 #include "web/pages/workflow_input.h"
 
 #define PER_PAGE 20
@@ -90,6 +92,29 @@ static int list_fill(struct request *r, struct list_cache *c, const struct wf_qu
 	return STORE_OK;
 }
 
+/* Each row's number of problems, as the workflow's page lists them: outside
+ * the list's cache, since the plugins can change under a stored version. A
+ * version known valid costs no store read. */
+static void set_problem_counts(struct request *r, json_t *items)
+{
+	size_t i;
+	json_t *row;
+	json_array_foreach(items, i, row) {
+		int64_t id = json_integer_value(json_object_get(row, "id"));
+		int version = (int)json_integer_value(json_object_get(row, "version"));
+		size_t n = 0;
+		json_t *wf = NULL;
+		if (!engine_known_valid(r->app->engine, id, version) && store_workflow_get(r->st, id, version, &wf) == STORE_OK) {
+			json_t *problems = engine_problems(r->app->engine, id, version, json_object_get(wf, "definition"));
+			n = json_array_size(problems);
+			json_decref(problems);
+			json_decref(wf);
+		}
+		json_object_setn_new_nocheck(row, "problems", 8, json_integer((json_int_t)n));
+		json_object_setn_new_nocheck(row, "one_problem", 11, json_boolean(n == 1));
+	}
+}
+
 void workflows_list(struct request *r)
 {
 	const char *q = req_query(r, "q"), *tag = req_query(r, "tag");
@@ -111,6 +136,7 @@ void workflows_list(struct request *r)
 		reply_store_error(r, rc, NULL);
 		return;
 	}
+	set_problem_counts(r, c->items);
 	json_t *m = page_model(r, "Workflows");
 	json_object_set(m, "workflows", c->items);
 	json_object_set(m, "tags", c->tags);
@@ -130,12 +156,40 @@ static json_t *form_model(struct request *r, const char *title, json_t *form, co
 	return m;
 }
 
+/* The starting points offered above the new-workflow form, current marked. */
+static json_t *starters_model(const struct workflow_starter *current)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; i < workflow_starters_count; i++) {
+		const struct workflow_starter *s = &workflow_starters[i];
+		json_t *url = json_sprintf("/workflows/new?start=%s", s->key);
+		json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:o,s:b}", "key", s->key, "title", s->title,
+						      "description", s->description, "url", url,
+						      "current", s == current));
+	}
+	return list;
+}
+
 void workflow_new(struct request *r)
 {
+	const char *key = req_query(r, "start");
+	const struct workflow_starter *start = key ? workflow_starter_find(key) : &workflow_starters[0];
+	if (!start) {
+		struct strbuf keys = STRBUF_INIT;
+		for (size_t i = 0; i < workflow_starters_count; i++)
+			sb_printf(&keys, "%s%s", i ? ", " : "", workflow_starters[i].key);
+		char msg[300];
+		snprintf(msg, sizeof msg, "There is no starting point named '%.60s': the starting points are %s.", key,
+			 sb_str(&keys));
+		sb_free(&keys);
+		reply_error(r, 404, msg, NULL);
+		return;
+	}
 	json_t *form = json_pack("{s:s,s:s,s:s,s:s}", "name", "", "description", "", "tags", "", "definition",
-				 "{\n  \"blocks\": [],\n  \"edges\": []\n}");
+				 start->definition);
 	json_t *m = form_model(r, "New workflow", form, "/workflows");
 	json_object_set_new(m, "creating", json_true());
+	json_object_set_new(m, "starters", starters_model(start));
 	reply_view(r, 200, "workflows/form", m);
 }
 
@@ -149,15 +203,22 @@ void workflow_create(struct request *r)
 		reply_invalid(r, "workflows/form", m, errors);
 		return;
 	}
-	json_decref(echo);
-	reply_workflow_created(r, wf);
-}
-
-void reply_workflow_created(struct request *r, json_t *wf)
-{
 	int64_t id;
 	int rc = store_workflow_create(r->st, r->user.id, wf, &id);
 	json_decref(wf);
+	if (rc == STORE_CONFLICT) { /* the name is taken: the form again, as typed */
+		json_t *m = form_model(r, "New workflow", echo, "/workflows");
+		json_object_set_new(m, "creating", json_true());
+		reply_invalid_status(r, 409, "workflows/form", m, json_pack("{s:s}", "name", store_errmsg(r->st)));
+		return;
+	}
+	json_decref(echo);
+	reply_workflow_created(r, rc, id);
+}
+
+void reply_workflow_created(struct request *r, int rc, int64_t id)
+{
+	json_t *wf = NULL;
 	if (rc == STORE_OK)
 		rc = store_workflow_get(r->st, id, 0, &wf);
 	if (rc != STORE_OK) {
@@ -169,11 +230,27 @@ void reply_workflow_created(struct request *r, json_t *wf)
 	reply_done(r, 201, loc, json_pack("{s:o}", "workflow", wf));
 }
 
-void workflow_show(struct request *r)
+/* What the Run form starts with, and what it says of it: a manual run of a
+ * webhook workflow stands in for a delivery, so its input has a delivery's shape. */
+static void set_run_input(json_t *m, const json_t *wf)
 {
-	json_t *wf = load_workflow(r, 0);
-	if (!wf)
-		return;
+	const char *trigger = json_string_value(json_object_get(json_object_get(json_object_get(wf, "definition"),
+										   "trigger"), "type"));
+	const char *input = "{}", *hint = "The input is the run's {{ trigger }}.";
+	if (trigger && !strcmp(trigger, "webhook")) {
+		input = "{\n  \"method\": \"POST\",\n  \"body\": {},\n  \"query\": {},\n  \"headers\": {}\n}";
+		hint = "The input is what the webhook trigger receives, as {{ trigger }}: the request's body "
+		       "(parsed when it is JSON), query and headers. Fill them in as a caller would send them.";
+	} else if (trigger && !strcmp(trigger, "schedule")) {
+		input = "{\n  \"scheduled_at\": \"\"\n}";
+		hint = "The input is what the schedule trigger gives, as {{ trigger }}: the time it was due (scheduled_at).";
+	}
+	json_object_set_new(m, "run_input", json_string(input));
+	json_object_set_new(m, "run_hint", json_string(hint));
+}
+
+json_t *workflow_page_model(struct request *r, json_t *wf)
+{
 	json_t *m = page_model(r, json_string_value(json_object_get(wf, "name")));
 	char *def = json_dumps(json_object_get(wf, "definition"), JSON_INDENT(2) | JSON_SORT_KEYS);
 	json_object_set_new(m, "definition_text", json_string(def ? def : "{}"));
@@ -181,8 +258,19 @@ void workflow_show(struct request *r)
 	json_object_set_new(m, "problems", engine_problems(r->app->engine, json_integer_value(json_object_get(wf, "id")),
 							   (int)json_integer_value(json_object_get(wf, "version")),
 							   json_object_get(wf, "definition")));
+	set_run_input(m, wf);
+	const json_t *trigger = json_object_get(json_object_get(wf, "definition"), "trigger");
+	const char *type = json_string_value(json_object_get(trigger, "type"));
+	json_object_set_new(m, "schedule", type && !strcmp(type, "schedule") ? schedule_view(trigger, r->now) : json_null());
 	json_object_set_new(m, "workflow", wf);
-	reply_view(r, 200, "workflows/show", m);
+	return m;
+}
+
+void workflow_show(struct request *r)
+{
+	json_t *wf = load_workflow(r, 0);
+	if (wf)
+		reply_view(r, 200, "workflows/show", workflow_page_model(r, wf));
 }
 
 static json_t *echo_of(const json_t *wf)
@@ -230,12 +318,18 @@ void workflow_save(struct request *r)
 		reply_invalid(r, "workflows/form", m, errors);
 		return;
 	}
-	json_decref(echo);
-	json_decref(old);
 	int64_t id = req_id_param(r, 0);
 	int version;
 	int rc = store_workflow_save(r->st, r->user.id, id, wf, &version);
 	json_decref(wf);
+	if (rc == STORE_CONFLICT) { /* the name is another workflow's: the form again, as typed */
+		json_t *m = form_model(r, "Edit workflow", echo, action);
+		json_object_set_new(m, "workflow", old);
+		reply_invalid_status(r, 409, "workflows/form", m, json_pack("{s:s}", "name", store_errmsg(r->st)));
+		return;
+	}
+	json_decref(echo);
+	json_decref(old);
 	if (rc == STORE_OK)
 		rc = store_workflow_get(r->st, id, 0, &wf);
 	if (rc != STORE_OK) {
@@ -243,6 +337,26 @@ void workflow_save(struct request *r)
 		return;
 	}
 	reply_done(r, 200, action, json_pack("{s:o}", "workflow", wf));
+}
+
+/* POST /workflows/:id/active: active=1 switches the workflow on (its webhook
+ * and schedule fire), active=0 off; back to next (a local path) or the list. */
+void workflow_set_active(struct request *r)
+{
+	const char *v = req_field(r, "active");
+	bool on = v && (!strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "on"));
+	if (!v || (!on && strcmp(v, "0") && strcmp(v, "false") && strcmp(v, "off"))) {
+		reply_error(r, 400, "Say active=1 to switch the workflow on, or active=0 to switch it off.",
+			    json_pack("{s:s}", "active", "1 or 0"));
+		return;
+	}
+	int64_t id = req_id_param(r, 0);
+	int rc = id ? store_workflow_set_active(r->st, r->user.id, id, on) : STORE_NOTFOUND;
+	if (rc != STORE_OK) {
+		reply_store_error(r, rc, "There is no such workflow.");
+		return;
+	}
+	reply_done(r, 200, safe_next(req_field(r, "next")), json_pack("{s:{s:I, s:b}}", "workflow", "id", (json_int_t)id, "active", on));
 }
 
 void workflow_delete_confirm(struct request *r)
