@@ -13,15 +13,18 @@ check_eq "$?" 0 "first-run setup signs the owner in"
 it_api_token code
 JAR=
 
-# hook TYPE CODE: a webhook workflow webhook -> json.set -> TYPE; sets HOOK.
+# hook TYPE CODE: a webhook workflow webhook -> json.set -> TYPE (named after
+# TYPE and a number: names are unique); sets HOOK.
+hooks=0
 hook() {
+	hooks=$((hooks + 1))
 	local def
 	def=$(jq -n --arg type "$1" --arg code "$2" '{format: 1, trigger: {type: "webhook", reply: "code.out"},
 	  blocks: [{id: "tag", type: "json.set", config: {set: {tag: "bench"}}},
 	           {id: "code", type: $type, config: {code: $code, vars: {who: "{{ trigger.query.who | default: \"\" }}"}}}],
 	  edges: [{from: "tag.out", to: "code.in"}]}')
 	req POST /workflows "${API[@]}" -H 'Content-Type: application/json' \
-		--data "$(jq -n --arg n "$1 sum" --argjson d "$def" '{name: $n, definition: $d}')"
+		--data "$(jq -n --arg n "$1 sum $hooks" --argjson d "$def" '{name: $n, definition: $d}')"
 	check_status 201 "create the $1 workflow"
 	WF=$(jqb .workflow.id)
 	req GET "/workflows/$WF" "${API[@]}"
