@@ -19,7 +19,7 @@ check_json '[.blocks[] | select(.url != "/blocks/" + .name)] | length' 0 "... an
 req GET /blocks/text.template "${JSON[@]}"
 check_status 200 "a block's page (JSON)"
 check_json '.block | "\(.name) \(.version) \(.category)"' "text.template 1.0.0 text" "... with its name, version and category"
-check_json '.block.plugin | endswith("/text_template.so")' true "... and its plugin"
+check_json '.block.plugin | endswith("/text.so")' true "... and its plugin (the text family)"
 check_json '[.block.inputs[].name, .block.outputs[].name] | join(",")' "in,text" "... its ports"
 check_json '[.block.fields[] | "\(.name):\(.type):\(.required):\(.template)"] | join(" ")' \
 	"template:string:true:true missing:string:false:false" "... its config fields, in order, with type and required"
