@@ -5,7 +5,7 @@ INTEGRATION_TESTS = tests/integration/nginx-flow.sh tests/integration/apache-flo
 	tests/integration/db-errors.sh tests/integration/shellcheck.sh tests/integration/site-files.sh \
 	tests/integration/engine.sh \
 	tests/integration/web-edges.sh tests/integration/runs-pages.sh \
-	tests/integration/axonctl.sh tests/integration/editor.sh
+	tests/integration/axonctl.sh tests/integration/editor.sh tests/integration/editor-script.sh
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh tests/integration/nginx-conf.sh \
 	tests/integration/flow.sh tests/integration/.shellcheckrc

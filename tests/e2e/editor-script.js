@@ -1,0 +1,245 @@
+// The editor with its script layer (templates/static/editor/): sign in (as
+// the owner flow.js made), create the page-summary workflow, then by mouse
+// and keyboard alone: drag a block and see its position survive a reload,
+// connect two ports by dragging and find the edge server side, delete it with
+// the Delete key, undo and redo that, see a deletion the engine refuses
+// (an edge a template needs) refused with its reason, and provoke a 409 from a second browser: the
+// page offers to reload and nothing is overwritten. Screenshots go to
+// $SCREENSHOTS as editor-script-*.png.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const b = require('./browser');
+
+const BASE = process.env.BASE_URL;
+const SHOTS = process.env.SCREENSHOTS;
+const PASSWORD = 'browser test password'; // flow.js's owner
+const DEFINITION = JSON.stringify({
+	format: 1,
+	trigger: { type: 'webhook', reply: 'summary.text' },
+	blocks: [
+		{ id: 'fetch', type: 'http.request', config: { url: '{{ trigger.body.url }}' } },
+		{ id: 'title', type: 'html.extract', config: { xpath: '//title' } },
+		{ id: 'links', type: 'html.extract', config: { xpath: '//a/@href', mode: 'attribute', all: true } },
+		{ id: 'summary', type: 'text.template', config: { template: '{{ title.out }}: {{ links.out }}' } },
+	],
+	edges: [
+		{ from: 'fetch.response', to: 'title.html' },
+		{ from: 'fetch.response', to: 'links.html' },
+		{ from: 'title.out', to: 'summary.in' },
+		{ from: 'links.out', to: 'summary.in' },
+	],
+});
+
+const versionOf = (page) => page.locator('section.editor input[name="version"]').first().inputValue().then(Number);
+
+// Waits until the editor shows version v (the script draws the page again after each edit).
+async function expectVersion(page, v, step) {
+	try {
+		await page.waitForFunction((want) => {
+			const i = document.querySelector('section.editor input[name="version"]');
+			return i && Number(i.value) === want;
+		}, v, { timeout: 10000 });
+	} catch (e) {
+		throw new Error(`${step}: the editor is at version ${await versionOf(page)}, want ${v}`);
+	}
+}
+
+// The workflow as axond has it now (its JSON twin, with the page's cookies).
+async function stored(page, id) {
+	const res = await page.request.get(`${BASE}/workflows/${id}`, { headers: { Accept: 'application/json' } });
+	return (await res.json()).workflow;
+}
+
+const hasEdge = (wf, from, to) => wf.definition.edges.some((e) => e.from === from && e.to === to);
+
+async function centre(page, selector) {
+	const box = await page.locator(selector).first().boundingBox();
+	if (!box)
+		throw new Error(`${page.url()}: ${selector} is not drawn`);
+	return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+async function drag(page, from, to) {
+	await page.mouse.move(from.x, from.y);
+	await page.mouse.down();
+	await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 4 });
+	await page.mouse.move(to.x, to.y, { steps: 4 });
+	await page.mouse.up();
+}
+
+// Drags block id by (dx, dy) screen pixels from its title.
+async function dragBlock(page, id, dx, dy) {
+	const p = await centre(page, `#graph a.node[data-block="${id}"] text.title`);
+	await drag(page, p, { x: p.x + dx, y: p.y + dy });
+}
+
+// Clicks the edge from -> to where no box covers it.
+async function clickEdge(page, from, to) {
+	const p = await page.locator(`#graph path.edge-hit[data-from="${from}"][data-to="${to}"]`).evaluate((e) => {
+		for (let f = 0.1; f < 1; f += 0.05) {
+			const m = e.getPointAtLength(e.getTotalLength() * f).matrixTransform(e.getScreenCTM());
+			if (document.elementFromPoint(m.x, m.y) === e)
+				return { x: m.x, y: m.y };
+		}
+		return null;
+	});
+	if (!p)
+		throw new Error(`the edge ${from} -> ${to} is hidden under the boxes`);
+	await page.mouse.click(p.x, p.y);
+}
+
+async function position(page, id) {
+	const n = page.locator(`#graph a.node[data-block="${id}"]`);
+	return { x: Number(await n.getAttribute('data-x')), y: Number(await n.getAttribute('data-y')) };
+}
+
+async function main() {
+	fs.mkdirSync(SHOTS, { recursive: true });
+	const browser = await b.launch();
+	const { page } = browser;
+	let other = null, id = 0;
+	const step = async (name, fn) => {
+		await fn();
+		await page.screenshot({ path: path.join(SHOTS, `editor-script-${name}.png`), fullPage: true });
+		console.log(`ok - editor script: ${name}`);
+	};
+	try {
+		await step('open', async () => {
+			await b.signIn(page, BASE, 'owner', PASSWORD);
+			await b.click(page, 'New workflow');
+			await b.fill(page, 'name', 'Page summary by mouse');
+			await b.fill(page, 'definition', DEFINITION);
+			await b.click(page, 'Create workflow');
+			await b.expectUrl(page, /\/workflows\/[0-9]+$/, 'create');
+			id = Number(page.url().replace(/.*\//, ''));
+			await b.click(page, 'Edit');
+			await page.locator('#canvas.live').waitFor({ timeout: 5000 }).catch(() => {
+				throw new Error(`${page.url()}: the editor's script did not start (no #canvas.live)`);
+			});
+		});
+		await step('drag', async () => {
+			const v = await versionOf(page), before = await position(page, 'summary');
+			await dragBlock(page, 'summary', 0, 120);
+			await expectVersion(page, v + 1, 'a dragged block is saved');
+			const after = await position(page, 'summary');
+			if (after.y <= before.y + 40 || Math.abs(after.x - before.x) > 2)
+				throw new Error(`summary moved from ${JSON.stringify(before)} to ${JSON.stringify(after)}`);
+			const ui = (await stored(page, id)).definition.blocks.find((x) => x.id === 'summary').ui;
+			if (!ui || ui.x !== after.x || ui.y !== after.y)
+				throw new Error(`the stored position of summary is ${JSON.stringify(ui)}, drawn at ${JSON.stringify(after)}`);
+			await page.reload();
+			const again = await position(page, 'summary');
+			if (again.x !== after.x || again.y !== after.y)
+				throw new Error(`after a reload summary is at ${JSON.stringify(again)}, not ${JSON.stringify(after)}`);
+			// The edges into it follow it: the one from title ends at its input port.
+			const end = await page.locator('#graph path.edge[data-from="title.out"]').evaluate((p) => p.getPointAtLength(p.getTotalLength()));
+			if (Math.abs(end.y - (again.y + 52 + 11)) > 1)
+				throw new Error(`the edge title.out -> summary.in ends at y=${end.y}, the port is at ${again.y + 63}`);
+		});
+		await step('connect', async () => {
+			const v = await versionOf(page);
+			const from = await centre(page, '#graph g.port[data-port="fetch.response"] circle');
+			await page.mouse.move(from.x, from.y);
+			await page.mouse.down();
+			await page.mouse.move(from.x + 40, from.y + 10, { steps: 3 });
+			const targets = await page.locator('#graph g.port.target').evaluateAll((ps) => ps.map((p) => p.dataset.port));
+			if (!targets.includes('summary.in') || targets.includes('title.html') || targets.includes('fetch.url'))
+				throw new Error(`while dragging from fetch.response the highlighted inputs are ${targets}`);
+			await page.screenshot({ path: path.join(SHOTS, 'editor-script-wire.png') });
+			const to = await centre(page, '#graph g.port[data-port="summary.in"] circle');
+			await page.mouse.move(to.x, to.y, { steps: 5 });
+			await page.mouse.up();
+			await expectVersion(page, v + 1, 'a connection drawn by mouse is saved');
+			if (!hasEdge(await stored(page, id), 'fetch.response', 'summary.in'))
+				throw new Error('the edge fetch.response -> summary.in is not in the stored workflow');
+			if (await page.locator('#graph path.edge[data-from="fetch.response"][data-to="summary.in"]').count() !== 1)
+				throw new Error('the new edge is not drawn');
+		});
+		await step('delete-edge', async () => {
+			const v = await versionOf(page);
+			await clickEdge(page, 'fetch.response', 'summary.in');
+			if (await page.locator('#graph path.edge.selected').count() !== 1)
+				throw new Error('a click on the edge does not select it');
+			await page.keyboard.press('Delete');
+			await expectVersion(page, v + 1, 'Delete removes the selected edge');
+			if (hasEdge(await stored(page, id), 'fetch.response', 'summary.in'))
+				throw new Error('the deleted edge is still stored');
+		});
+		await step('undo-redo', async () => {
+			const v = await versionOf(page);
+			await page.keyboard.press('Control+z');
+			await expectVersion(page, v + 1, 'Ctrl-Z');
+			if (!hasEdge(await stored(page, id), 'fetch.response', 'summary.in'))
+				throw new Error('Ctrl-Z did not bring the deleted edge back');
+			await page.keyboard.press('Control+Shift+z');
+			await expectVersion(page, v + 2, 'Ctrl-Shift-Z');
+			if (hasEdge(await stored(page, id), 'fetch.response', 'summary.in'))
+				throw new Error('Ctrl-Shift-Z did not delete the edge again');
+			await page.keyboard.press('Control+z');
+			await page.keyboard.press('Control+z');
+			await expectVersion(page, v + 4, 'Ctrl-Z twice');
+			const wf = await stored(page, id);
+			if (hasEdge(wf, 'fetch.response', 'summary.in'))
+				throw new Error('the second Ctrl-Z did not undo the connection');
+		});
+		await step('refused', async () => {
+			const v = await versionOf(page);
+			// summary's template needs title upstream: the engine refuses to lose that edge.
+			await clickEdge(page, 'title.out', 'summary.in');
+			await page.keyboard.press('Delete');
+			await page.locator('#script-notice.error').waitFor();
+			await b.expectText(page, 'This change was not made', 'the refusal shows the reason');
+			await b.expectText(page, "block 'title' is not upstream of 'summary'", 'the reason is the engine\'s');
+			if (await versionOf(page) !== v || !hasEdge(await stored(page, id), 'title.out', 'summary.in'))
+				throw new Error('a refused deletion changed the workflow');
+		});
+		await step('conflict', async () => {
+			other = await b.launch();
+			await b.signIn(other.page, BASE, 'owner', PASSWORD);
+			await other.page.goto(`${BASE}/workflows/${id}/edit`);
+			await other.page.locator('#canvas.live').waitFor();
+			const v = await versionOf(page);
+			await dragBlock(other.page, 'fetch', 0, 90);
+			await expectVersion(other.page, v + 1, 'the second browser moves a block');
+			await dragBlock(page, 'title', 0, -60);
+			await page.locator('#script-notice.conflict').waitFor();
+			await b.expectText(page, 'saved again', 'the conflict says why');
+			await page.screenshot({ path: path.join(SHOTS, 'editor-script-conflict-notice.png') });
+			const wf = await stored(page, id);
+			if (wf.version !== v + 1)
+				throw new Error(`the stale edit was saved: version ${wf.version}`);
+			await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Reload the editor' }).click()]);
+			await page.locator('#canvas.live').waitFor();
+			if (await versionOf(page) !== v + 1)
+				throw new Error('"Reload the editor" does not show the version saved from the second browser');
+		});
+		await step('keys', async () => {
+			await page.locator('#graph a.node[data-block="title"] text.title').click();
+			await page.keyboard.press('/');
+			if (!(await page.locator('#add input[name="type"]').first().evaluate((e) => e === document.activeElement)))
+				throw new Error('/ does not open the block picker');
+			if (await page.locator('#add-after').inputValue() !== 'title.out')
+				throw new Error('the picker does not start after the selected block');
+			await page.locator('#graph a.node[data-block="title"] text.title').click();
+			await page.keyboard.press('Enter');
+			await b.expectUrl(page, /\/edit\/blocks\/title$/, 'Enter opens the settings');
+		});
+		// The refusal and the conflict above are answers the browser logs as failed loads.
+		const expected = /Failed to load resource: the server responded with a status of (409|422)/;
+		const problems = [browser, other].flatMap((br) => br.problems).filter((p) => !expected.test(p));
+		if (problems.length)
+			throw new Error(`the pages reported problems:\n  ${problems.join('\n  ')}`);
+	} catch (e) {
+		await page.screenshot({ path: path.join(SHOTS, 'editor-script-failed.png'), fullPage: true }).catch(() => {});
+		console.log(`FAIL - editor script: ${e.message}`);
+		console.log(`(screenshot of the failure: ${path.join(SHOTS, 'editor-script-failed.png')})`);
+		process.exitCode = 1;
+	} finally {
+		if (other)
+			await other.close();
+		await browser.close();
+	}
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
