@@ -2,7 +2,8 @@
 // the owner flow.js made), create the page-summary workflow, then by mouse
 // and keyboard alone: drag a block and see its position survive a reload,
 // connect two ports by dragging and find the edge server side, delete it with
-// the Delete key, undo and redo that, see a deletion the engine refuses
+// the Delete key, undo and redo that, select many, zoom, pan and fit, be
+// asked before leaving with a box held, see a deletion the engine refuses
 // (an edge a template needs) refused with its reason, and provoke a 409 from a second browser: the
 // page offers to reload and nothing is overwritten. Screenshots go to
 // $SCREENSHOTS as editor-script-*.png.
@@ -213,6 +214,52 @@ async function main() {
 			await page.locator('#canvas.live').waitFor();
 			if (await versionOf(page) !== v + 1)
 				throw new Error('"Reload the editor" does not show the version saved from the second browser');
+		});
+		await step('view', async () => {
+			await page.locator('#graph a.node[data-block="title"] text.title').click();
+			await page.locator('#graph a.node[data-block="links"] text.title').click({ modifiers: ['Shift'] });
+			const selected = await page.locator('#graph a.node.selected').evaluateAll((ns) => ns.map((n) => n.dataset.block));
+			if (selected.join(',') !== 'title,links')
+				throw new Error(`click then shift-click select ${selected}, want title and links`);
+			await page.keyboard.press('Escape');
+			if (await page.locator('#graph .selected').count() !== 0)
+				throw new Error('Escape does not clear the selection');
+			const box = () => page.locator('#graph').getAttribute('viewBox').then((v) => v.split(' ').map(Number));
+			const fitted = await box();
+			const c = await centre(page, '#canvas');
+			await page.mouse.move(c.x, c.y);
+			await page.mouse.wheel(0, -400);
+			await page.waitForFunction((w) => Number(document.getElementById('graph').getAttribute('viewBox').split(' ')[2]) < w, fitted[2]);
+			await page.screenshot({ path: path.join(SHOTS, 'editor-script-zoomed.png') });
+			const zoomed = await box();
+			await page.keyboard.press('ArrowLeft');
+			const panned = await box();
+			if (!(panned[0] < zoomed[0]) || panned[1] !== zoomed[1] || panned[2] !== zoomed[2])
+				throw new Error(`the left arrow moves the view from ${zoomed} to ${panned}`);
+			await page.keyboard.press('f');
+			const refit = await box();
+			if (refit.some((v, i) => Math.abs(v - fitted[i]) > 1))
+				throw new Error(`F fits to ${refit}, the page opened at ${fitted}`);
+			await page.keyboard.press('-');
+			const out = await box();
+			if (!(out[2] > fitted[2]))
+				throw new Error(`- zooms out to ${out} from ${fitted}`);
+			await page.keyboard.press('Control+s');
+			await b.expectText(page, 'Every change is saved as you make it', 'Ctrl-S says the changes are saved');
+			// Leaving while a box is held asks first.
+			const v = await versionOf(page);
+			const p = await centre(page, '#graph a.node[data-block="links"] text.title');
+			await page.mouse.move(p.x, p.y);
+			await page.mouse.down();
+			await page.mouse.move(p.x, p.y + 40, { steps: 3 });
+			let asked = null;
+			page.once('dialog', (d) => { asked = d.type(); d.dismiss(); });
+			await page.evaluate(() => { location.href = '/workflows'; });
+			await page.waitForTimeout(500);
+			if (asked !== 'beforeunload' || !/\/edit$/.test(page.url()))
+				throw new Error(`leaving with a box held: dialog ${asked}, at ${page.url()}`);
+			await page.mouse.up();
+			await expectVersion(page, v + 1, 'the held box is saved where it was let go');
 		});
 		await step('keys', async () => {
 			await page.locator('#graph a.node[data-block="title"] text.title').click();

@@ -106,6 +106,8 @@ function key(ev) {
 	} else if (ev.key === 'Escape') {
 		canvas.selection.clear();
 		canvas.showSelection();
+		if (ev.target.closest('#graph'))
+			ev.target.blur();
 	} else if (k === 'f' || k === '0') {
 		view.fit();
 	} else if (k === '+' || k === '=') {
