@@ -2,7 +2,7 @@
 // the owner flow.js made), create the page-summary workflow, then by mouse
 // and keyboard alone: drag a block and see its position survive a reload,
 // connect two ports by dragging and find the edge server side, delete it with
-// the Delete key, undo and redo that, select many, zoom, pan and fit, be
+// the Delete key, undo and redo that, select many and drag them, zoom, pan and fit, be
 // asked before leaving with a box held, see a deletion the engine refuses
 // (an edge a template needs) refused with its reason, and provoke a 409 from a second browser: the
 // page offers to reload and nothing is overwritten. Screenshots go to
@@ -221,10 +221,20 @@ async function main() {
 			const selected = await page.locator('#graph a.node.selected').evaluateAll((ns) => ns.map((n) => n.dataset.block));
 			if (selected.join(',') !== 'title,links')
 				throw new Error(`click then shift-click select ${selected}, want title and links`);
+			// Dragging one of them moves both, in one edit.
+			const v0 = await versionOf(page), t0 = await position(page, 'title'), l0 = await position(page, 'links');
+			await dragBlock(page, 'links', 0, 50);
+			await expectVersion(page, v0 + 1, 'two selected blocks dragged together are one edit');
+			const t1 = await position(page, 'title'), l1 = await position(page, 'links');
+			if (t1.y - t0.y < 20 || t1.y - t0.y !== l1.y - l0.y || t1.x !== t0.x)
+				throw new Error(`title moved from ${JSON.stringify(t0)} to ${JSON.stringify(t1)}, links from ${JSON.stringify(l0)} to ${JSON.stringify(l1)}`);
+			if ((await page.locator('#graph a.node.selected').count()) !== 2)
+				throw new Error('the selection is lost when the canvas is drawn again');
 			await page.keyboard.press('Escape');
 			if (await page.locator('#graph .selected').count() !== 0)
 				throw new Error('Escape does not clear the selection');
 			const box = () => page.locator('#graph').getAttribute('viewBox').then((v) => v.split(' ').map(Number));
+			await page.keyboard.press('f');
 			const fitted = await box();
 			const c = await centre(page, '#canvas');
 			await page.mouse.move(c.x, c.y);
@@ -239,7 +249,7 @@ async function main() {
 			await page.keyboard.press('f');
 			const refit = await box();
 			if (refit.some((v, i) => Math.abs(v - fitted[i]) > 1))
-				throw new Error(`F fits to ${refit}, the page opened at ${fitted}`);
+				throw new Error(`F fits to ${refit}, before the zoom to ${fitted}`);
 			await page.keyboard.press('-');
 			const out = await box();
 			if (!(out[2] > fitted[2]))

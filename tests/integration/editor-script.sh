@@ -57,33 +57,48 @@ check_status 409 "a stale version is refused"
 check_json '.error.message | test("saved again since version 2")' true "... saying so"
 req POST "$EDIT/positions" "${JSON[@]}" --data-urlencode "csrf=$CSRF" -d version=3 -d block=nope -d x=0 -d y=0
 check_status 422 "a block that is not there"
-check_json '.error.message | test("no block of that id")' true "... is named"
+check_json '.error.message | test("has no block nope")' true "... is named"
 req POST "$EDIT/positions" "${JSON[@]}" --data-urlencode "csrf=$CSRF" -d version=3 -d block=greet -d x=1.5 -d y=0
 check_status 422 "a position that is not a whole number"
 check_json '.error.message | test("whole numbers from -1000000 to 1000000")' true "... says what is wanted"
 req POST "$EDIT/positions" "${JSON[@]}" --data-urlencode "csrf=$CSRF" -d version=3 -d block=greet -d x=0 -d y=1000001
 check_status 422 "a position out of bounds"
+req POST "$EDIT/positions" "${JSON[@]}" --data-urlencode "csrf=$CSRF" -d version=3 -d block=greet -d block=trigger -d x=0 -d y=0
+check_status 422 "two blocks and one position"
+check_json '.error.message | test("once for each block")' true "... says how it goes"
+req POST "$EDIT/positions" "${JSON[@]}" --data-urlencode "csrf=$CSRF" -d version=3 -d block=trigger -d x=5 -d y=5 \
+	-d block=nope -d x=0 -d y=0
+check_status 422 "a move of two blocks, one not there"
 req POST "$EDIT/positions" "${JSON[@]}" -d version=3 -d block=greet -d x=0 -d y=0
 check_status 403 "no CSRF token"
 req POST "$EDIT/positions" "${JSON[@]}" --data-urlencode "csrf=$CSRF" -d block=greet -d x=0 -d y=0
 check_status 400 "no version"
 check_eq "$(row_counts)" "$BEFORE" "refused positions change nothing"
 
+req POST "$EDIT/positions" "${JSON[@]}" -H "X-CSRF-Token: $CSRF" -H 'Content-Type: application/json' \
+	--data '{"version": 3, "block": ["greet", "trigger"], "x": [500, -60], "y": [-100, 20]}'
+check_status 200 "JSON: two blocks moved together"
+check_json '[.workflow.version, .workflow.definition.blocks[0].ui.x, .workflow.definition.trigger.ui.y] | tostring' '[4,500,20]' \
+	"JSON: ... in one new version"
+req POST "$EDIT/revert" "${JSON[@]}" --data-urlencode "csrf=$CSRF" -d version=4 -d to=3
+check_status 200 "back to version 3 (undo the move of both)"
+check_eq "$(ui '$.blocks[0].ui')" '{"x":480,"y":-120}' "... both where they were"
+
 echo "# undo: the definition of an earlier version"
-req POST "$EDIT/revert" "${JSON[@]}" --data-urlencode "csrf=$CSRF" -d version=3 -d to=1
+req POST "$EDIT/revert" "${JSON[@]}" --data-urlencode "csrf=$CSRF" -d version=5 -d to=1
 check_status 200 "back to version 1"
-check_json '.workflow.version' 4 "... as version 4"
+check_json '.workflow.version' 6 "... as version 6"
 check_eq "$(ui '$.blocks[0].ui')" "" "... without the position"
-req POST "$EDIT/revert" --data-urlencode "csrf=$CSRF" -d version=4 -d to=3
+req POST "$EDIT/revert" --data-urlencode "csrf=$CSRF" -d version=6 -d to=3
 check_status 303 "redo: forward to version 3 (form)"
 check_eq "$(ui '$.blocks[0].ui')" '{"x":480,"y":-120}' "... the position is back"
 BEFORE=$(row_counts)
-req POST "$EDIT/revert" "${JSON[@]}" --data-urlencode "csrf=$CSRF" -d version=4 -d to=1
+req POST "$EDIT/revert" "${JSON[@]}" --data-urlencode "csrf=$CSRF" -d version=6 -d to=1
 check_status 409 "a stale undo is refused"
-req POST "$EDIT/revert" "${JSON[@]}" --data-urlencode "csrf=$CSRF" -d version=5 -d to=99
+req POST "$EDIT/revert" "${JSON[@]}" --data-urlencode "csrf=$CSRF" -d version=7 -d to=99
 check_status 422 "a version that does not exist"
 check_json '.error.message | test("no such version")' true "... says so"
-req POST "$EDIT/revert" "${JSON[@]}" --data-urlencode "csrf=$CSRF" -d version=5 -d to=x
+req POST "$EDIT/revert" "${JSON[@]}" --data-urlencode "csrf=$CSRF" -d version=7 -d to=x
 check_status 422 "a version that is not a number"
 check_eq "$(row_counts)" "$BEFORE" "refused undos change nothing"
 

@@ -10,10 +10,19 @@
 #include "web/pages/editor.h"
 #include "web/pages/pages.h"
 
-/* The form's whole number field name within the bounds of a "ui" coordinate. */
-static bool coordinate(struct request *r, const char *name, int *out)
+/* The values of the form's fields called name, in order (at most max). */
+static size_t fields_named(struct request *r, const char *name, const char **out, size_t max)
 {
-	const char *v = req_field(r, name);
+	size_t n = 0;
+	for (size_t i = 0; i < r->body.n && n < max; i++)
+		if (!strcmp(r->body.fields[i].name, name))
+			out[n++] = r->body.fields[i].value;
+	return n;
+}
+
+/* A whole number within the bounds of a "ui" coordinate. */
+static bool coordinate(const char *v, int *out)
+{
 	char *end = NULL;
 	long n = v && *v ? strtol(v, &end, 10) : 0;
 	if (!v || !*v || *end || n < -WORKFLOW_MAX_UI || n > WORKFLOW_MAX_UI)
@@ -22,25 +31,37 @@ static bool coordinate(struct request *r, const char *name, int *out)
 	return true;
 }
 
+/* block, x and y once per block moved (several boxes dragged together are one edit). */
 void editor_block_position(struct request *r)
 {
 	struct edit e;
 	if (!edit_begin(r, &e))
 		return;
-	const char *id = req_field(r, "block");
-	json_t *node = id && !strcmp(id, "trigger") ? json_object_get(e.def, "trigger") : edit_block(&e, id, NULL);
-	int x, y;
-	if (!id || !*id) {
-		edit_refuse_one(r, &e, "Say which block to move (the field \"block\": its id, or trigger).");
-	} else if (!json_is_object(node)) {
-		edit_refuse_one(r, &e, "This workflow has no block of that id (renamed or deleted meanwhile?).");
-	} else if (!coordinate(r, "x", &x) || !coordinate(r, "y", &y)) {
-		char msg[160];
-		snprintf(msg, sizeof msg, "The position needs x and y as whole numbers from %d to %d.", -WORKFLOW_MAX_UI,
-			 WORKFLOW_MAX_UI);
+	enum { MAX_MOVED = 500 };
+	const char *ids[MAX_MOVED], *xs[MAX_MOVED], *ys[MAX_MOVED];
+	size_t n = fields_named(r, "block", ids, MAX_MOVED);
+	bool ok = n > 0 && fields_named(r, "x", xs, MAX_MOVED) == n && fields_named(r, "y", ys, MAX_MOVED) == n;
+	char msg[200] = "";
+	for (size_t i = 0; ok && i < n; i++) {
+		json_t *node = !strcmp(ids[i], "trigger") ? json_object_get(e.def, "trigger") : edit_block(&e, ids[i], NULL);
+		int x, y;
+		if (!json_is_object(node)) {
+			snprintf(msg, sizeof msg, "This workflow has no block %.64s (renamed or deleted meanwhile?).", ids[i]);
+			break;
+		}
+		if (!coordinate(xs[i], &x) || !coordinate(ys[i], &y)) {
+			snprintf(msg, sizeof msg, "The position of %.64s needs x and y as whole numbers from %d to %d.",
+				 ids[i], -WORKFLOW_MAX_UI, WORKFLOW_MAX_UI);
+			break;
+		}
+		json_object_set_new(node, "ui", json_pack("{s:i,s:i}", "x", x, "y", y));
+	}
+	if (!ok) {
+		edit_refuse_one(r, &e, "Say which block to move and where: the fields block (its id, or trigger), x "
+				       "and y, once for each block.");
+	} else if (*msg) {
 		edit_refuse_one(r, &e, msg);
 	} else {
-		json_object_set_new(node, "ui", json_pack("{s:i,s:i}", "x", x, "y", y));
 		char location[64];
 		editor_url(location, sizeof location, e.wf);
 		edit_commit(r, &e, NULL, location);

@@ -65,26 +65,43 @@ function nodeBox(node) {
 	return { x: num(node, 'data-x'), y: num(node, 'data-y'), w: num(r, 'width'), h: num(r, 'height') };
 }
 
+// Moves the pressed box, or every selected box when it is one of them.
 function startMove(node, p) {
-	const b = nodeBox(node);
-	const within = (y) => y >= b.y && y <= b.y + b.h;
+	const key = `node:${node.dataset.block}`;
+	const nodes = selection.has(key) ? [...svg().querySelectorAll('a.node.selected')] : [node];
+	const boxes = nodes.map((n) => ({ node: n, b: nodeBox(n) }));
+	const on = (x, y, side) => boxes.some(({ b }) => x === b.x + (side ? b.w : 0) - (side ? 0 : 6) && y >= b.y && y <= b.y + b.h);
 	const edges = [];
 	for (const path of svg().querySelectorAll('path.edge, path.edge-hit')) {
 		const e = ends(path);
-		const out = e.x1 === b.x + b.w && within(e.y1), inn = e.x2 + 6 === b.x && within(e.y2);
+		const out = on(e.x1, e.y1, true), inn = on(e.x2, e.y2, false);
 		if (out || inn)
 			edges.push({ path, e, out, inn });
 	}
-	return { kind: 'move', node, p, b, edges, x: b.x, y: b.y };
+	return { kind: 'move', p, boxes, edges, dx: 0, dy: 0 };
 }
 
 function moveTo(g, p) {
-	g.x = Math.round(g.b.x + p.x - g.p.x);
-	g.y = Math.round(g.b.y + p.y - g.p.y);
-	g.node.setAttribute('transform', `translate(${g.x} ${g.y})`);
-	const dx = g.x - g.b.x, dy = g.y - g.b.y;
+	g.dx = Math.round(p.x - g.p.x);
+	g.dy = Math.round(p.y - g.p.y);
+	const { dx, dy } = g;
+	for (const { node, b } of g.boxes)
+		node.setAttribute('transform', `translate(${b.x + dx} ${b.y + dy})`);
 	for (const { path, e, out, inn } of g.edges)
 		path.setAttribute('d', edgeD(e.x1 + (out ? dx : 0), e.y1 + (out ? dy : 0), e.x2 + (inn ? dx : 0), e.y2 + (inn ? dy : 0)));
+}
+
+// Saves where the boxes were let go, all in one edit.
+function endMove(g) {
+	if (!g.dx && !g.dy)
+		return;
+	const fields = { block: [], x: [], y: [] };
+	for (const { node, b } of g.boxes) {
+		fields.block.push(node.dataset.block);
+		fields.x.push(b.x + g.dx);
+		fields.y.push(b.y + g.dy);
+	}
+	post('/positions', fields).then(record);
 }
 
 // The blocks upstream of id (and id): an edge into one of them would make a cycle.
@@ -188,10 +205,11 @@ function up(ev) {
 		for (const t of svg().querySelectorAll('g.port.target'))
 			t.classList.remove('target');
 		select(g.key, g.shift);
-	} else if (g.kind === 'wire')
+	} else if (g.kind === 'wire') {
 		endWire(g, ev);
-	else if (g.kind === 'move' && g.moved && (g.x !== g.b.x || g.y !== g.b.y))
-		post('/positions', { block: g.node.dataset.block, x: g.x, y: g.y }).then(record);
+	} else if (g.kind === 'move') {
+		endMove(g);
+	}
 }
 
 function select(key, shift) {

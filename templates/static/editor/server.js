@@ -73,7 +73,7 @@ export async function refresh() {
 	document.dispatchEvent(new CustomEvent('editor:refreshed'));
 }
 
-// Posts fields to the editor's route path (after /workflows/ID/edit) made
+// Posts fields (a value or an array of values each) to the editor's route path (after /workflows/ID/edit) made
 // from the current version. Resolves to the new version, or null when axond
 // refused (the reason is shown; a 409 offers to reload).
 export function post(path, fields) {
@@ -81,7 +81,10 @@ export function post(path, fields) {
 	const run = async () => {
 		try {
 			const base = Number(version());
-			const body = new URLSearchParams({ csrf: csrf(), version: base, ...fields });
+			const body = new URLSearchParams({ csrf: csrf(), version: base });
+			for (const [name, value] of Object.entries(fields))
+				for (const v of [].concat(value)) // an array: the field once per value
+					body.append(name, v);
 			let res, data = {};
 			try {
 				res = await fetch(editUrl() + path, {
