@@ -1,12 +1,13 @@
 // The editor with its script layer (templates/static/editor/): sign in (as
 // the owner flow.js made), create the page-summary workflow, then by mouse
 // and keyboard alone: drag a block and see its position survive a reload,
-// connect two ports by dragging and find the edge server side, delete it with
-// the Delete key, undo and redo that, select many and drag them, zoom, pan and fit, be
-// asked before leaving with a box held, see a deletion the engine refuses
-// (an edge a template needs) refused with its reason, and provoke a 409 from a second browser: the
-// page offers to reload and nothing is overwritten. Screenshots go to
-// $SCREENSHOTS as editor-script-*.png.
+// connect two ports by dragging and find the edge server side, delete it
+// with the Delete key, undo and redo that, see a deletion the engine refuses
+// (an edge a template needs) refused with its reason, provoke a 409 from a
+// second browser (the page offers to reload; nothing is overwritten), select
+// many and drag them, zoom, pan and fit, cancel a drag with Escape, be asked
+// before leaving with a box held, and open the picker and the settings from
+// the keyboard. Screenshots go to $SCREENSHOTS as editor-script-*.png.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -256,6 +257,18 @@ async function main() {
 				throw new Error(`- zooms out to ${out} from ${fitted}`);
 			await page.keyboard.press('Control+s');
 			await b.expectText(page, 'Every change is saved as you make it', 'Ctrl-S says the changes are saved');
+			// Escape during a drag puts the box back and saves nothing.
+			const e0 = await position(page, 'title'), ev0 = await versionOf(page);
+			const tp = await centre(page, '#graph a.node[data-block="title"] text.title');
+			await page.mouse.move(tp.x, tp.y);
+			await page.mouse.down();
+			await page.mouse.move(tp.x + 80, tp.y + 80, { steps: 4 });
+			await page.keyboard.press('Escape');
+			await page.mouse.up();
+			await page.waitForTimeout(300);
+			const drawn = await page.locator('#graph a.node[data-block="title"]').getAttribute('transform');
+			if (drawn !== `translate(${e0.x} ${e0.y})` || await versionOf(page) !== ev0)
+				throw new Error(`after Escape title is drawn at ${drawn}, version ${await versionOf(page)} (was ${ev0})`);
 			// Leaving while a box is held asks first.
 			const v = await versionOf(page);
 			const p = await centre(page, '#graph a.node[data-block="links"] text.title');

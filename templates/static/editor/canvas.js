@@ -246,3 +246,19 @@ export function install() {
 }
 
 export const dragging = () => gesture !== null && gesture.moved;
+
+// Escape during a drag: the boxes and edges go back, nothing is saved.
+export function cancel() {
+	const g = gesture;
+	if (!g)
+		return false;
+	gesture = null;
+	if (g.kind === 'move') {
+		moveTo(g, g.p);
+	} else if (g.kind === 'wire') {
+		g.wire.remove();
+		for (const t of svg().querySelectorAll('g.port.target'))
+			t.classList.remove('target');
+	}
+	return true;
+}

@@ -103,6 +103,8 @@ function key(ev) {
 	} else if (ev.key === '/') {
 		ev.preventDefault();
 		openPicker();
+	} else if (ev.key === 'Escape' && canvas.cancel()) {
+		ev.preventDefault();
 	} else if (ev.key === 'Escape') {
 		canvas.selection.clear();
 		canvas.showSelection();
