@@ -8,7 +8,9 @@ import { pan, toDrawing } from './view.js';
 
 export const selection = new Set(); // "node:ID", "edge:FROM TO"
 
-let gesture = null;
+const ARROW_GAP = 6; // an edge's arrow stops this short of its input port, as svg.c draws it
+
+let gesture = null; // the drag under way: a move, a wire or a pan
 
 const svg = () => document.getElementById('graph');
 const num = (el, name) => Number(el.getAttribute(name));
@@ -70,7 +72,8 @@ function startMove(node, p) {
 	const key = `node:${node.dataset.block}`;
 	const nodes = selection.has(key) ? [...svg().querySelectorAll('a.node.selected')] : [node];
 	const boxes = nodes.map((n) => ({ node: n, b: nodeBox(n) }));
-	const on = (x, y, side) => boxes.some(({ b }) => x === b.x + (side ? b.w : 0) - (side ? 0 : 6) && y >= b.y && y <= b.y + b.h);
+	// An edge starts on a box's right side, and ends ARROW_GAP short of its left side.
+	const on = (x, y, right) => boxes.some(({ b }) => x === (right ? b.x + b.w : b.x - ARROW_GAP) && y >= b.y && y <= b.y + b.h);
 	const edges = [];
 	for (const path of svg().querySelectorAll('path.edge, path.edge-hit')) {
 		const e = ends(path);
