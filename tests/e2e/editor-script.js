@@ -5,7 +5,7 @@
 // with the Delete key, undo and redo that, see a deletion the engine refuses
 // (an edge a template needs) refused with its reason, provoke a 409 from a
 // second browser (the page offers to reload; nothing is overwritten), select
-// many and drag them, zoom, pan and fit, cancel a drag with Escape, be asked
+// many (shift-click, rubber band) and drag them, zoom, pan and fit, cancel a drag with Escape, be asked
 // before leaving with a box held, and open the picker and the settings from
 // the keyboard. Screenshots go to $SCREENSHOTS as editor-script-*.png.
 'use strict';
@@ -234,6 +234,16 @@ async function main() {
 			await page.keyboard.press('Escape');
 			if (await page.locator('#graph .selected').count() !== 0)
 				throw new Error('Escape does not clear the selection');
+			// A rubber band (shift-drag on the background) selects the boxes it touches.
+			const tb = await page.locator('#graph a.node[data-block="title"] rect.box').boundingBox();
+			const lb = await page.locator('#graph a.node[data-block="links"] rect.box').boundingBox();
+			await page.keyboard.down('Shift');
+			await drag(page, { x: tb.x - 12, y: tb.y - 12 }, { x: lb.x + lb.width / 2, y: lb.y + lb.height / 2 });
+			await page.keyboard.up('Shift');
+			const banded = await page.locator('#graph a.node.selected').evaluateAll((ns) => ns.map((n) => n.dataset.block));
+			if (banded.join(',') !== 'title,links')
+				throw new Error(`the rubber band around title and links selects ${banded}`);
+			await page.keyboard.press('Escape');
 			const box = () => page.locator('#graph').getAttribute('viewBox').then((v) => v.split(' ').map(Number));
 			await page.keyboard.press('f');
 			const fitted = await box();

@@ -1,7 +1,8 @@
 // The canvas under the pointer: drag a box to move it (its edges follow, the
 // position is saved on release), drag from an output port to an input port
 // to connect them, drag the background to pan, click to select (shift-click
-// for many). Edges are drawn as axond draws them (src/web/graph/svg.c).
+// or shift-drag a rubber band for many). Edges are drawn as axond draws them
+// (src/web/graph/svg.c).
 import { post } from './server.js';
 import { record } from './history.js';
 import { pan, toDrawing } from './view.js';
@@ -107,6 +108,33 @@ function endMove(g) {
 	post('/positions', fields).then(record);
 }
 
+// Shift-drag on the background: a rubber band; the boxes it touches join the selection.
+function startBand(p) {
+	const rect = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
+	rect.setAttribute('class', 'band-select');
+	svg().append(rect);
+	return { kind: 'band', p, rect, box: { x: p.x, y: p.y, w: 0, h: 0 } };
+}
+
+function stretchBand(g, p) {
+	g.box = { x: Math.min(p.x, g.p.x), y: Math.min(p.y, g.p.y), w: Math.abs(p.x - g.p.x), h: Math.abs(p.y - g.p.y) };
+	for (const k of ['x', 'y'])
+		g.rect.setAttribute(k, g.box[k]);
+	g.rect.setAttribute('width', g.box.w);
+	g.rect.setAttribute('height', g.box.h);
+}
+
+function endBand(g) {
+	g.rect.remove();
+	const r = g.box;
+	for (const node of svg().querySelectorAll('a.node')) {
+		const b = nodeBox(node);
+		if (b.x < r.x + r.w && r.x < b.x + b.w && b.y < r.y + r.h && r.y < b.y + b.h)
+			selection.add(`node:${node.dataset.block}`);
+	}
+	showSelection();
+}
+
 // The blocks upstream of id (and id): an edge into one of them would make a cycle.
 function upstream(id) {
 	const into = new Map();
@@ -156,14 +184,15 @@ function down(ev) {
 		return;
 	const p = toDrawing(ev.clientX, ev.clientY);
 	const port = ev.target.closest('g.port[data-port-kind="output"]');
-	const node = ev.target.closest('a.node');
+	const node = ev.target.closest('a.node'), edge = ev.target.closest('.edge-hit');
 	if (port && port.closest('a.node').dataset.block !== 'trigger')
 		gesture = startWire(port, p);
 	else if (node)
 		gesture = startMove(node, p);
+	else if (ev.shiftKey && !edge)
+		gesture = startBand(p);
 	else
 		gesture = { kind: 'pan', cx: ev.clientX, cy: ev.clientY };
-	const edge = ev.target.closest('.edge-hit');
 	gesture.key = node ? `node:${node.dataset.block}` : edge ? `edge:${edge.dataset.from} ${edge.dataset.to}` : null;
 	gesture.shift = ev.shiftKey;
 	// The pressed box takes the focus (Enter then opens its settings); elsewhere nothing keeps it.
@@ -193,6 +222,8 @@ function move(ev) {
 	const p = toDrawing(ev.clientX, ev.clientY);
 	if (g.kind === 'move')
 		moveTo(g, p);
+	else if (g.kind === 'band')
+		stretchBand(g, p);
 	else
 		g.wire.setAttribute('d', edgeD(g.x, g.y, Math.round(p.x), Math.round(p.y)));
 }
@@ -212,6 +243,8 @@ function up(ev) {
 		endWire(g, ev);
 	} else if (g.kind === 'move') {
 		endMove(g);
+	} else if (g.kind === 'band') {
+		endBand(g);
 	}
 }
 
@@ -258,6 +291,8 @@ export function cancel() {
 	gesture = null;
 	if (g.kind === 'move') {
 		moveTo(g, g.p);
+	} else if (g.kind === 'band') {
+		g.rect.remove();
 	} else if (g.kind === 'wire') {
 		g.wire.remove();
 		for (const t of svg().querySelectorAll('g.port.target'))

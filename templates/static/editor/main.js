@@ -8,8 +8,8 @@ import * as view from './view.js';
 import { busy, notify, post, version } from './server.js';
 
 const HINT = 'Drag a block to move it; drag from an output port to an input port to connect them; click to ' +
-	'select (shift-click for more). Delete removes, Enter opens the settings, / adds a block, Ctrl-Z and ' +
-	'Ctrl-Shift-Z undo and redo; the wheel zooms, dragging the background pans, F fits.';
+	'select (shift-click or shift-drag for more). Delete removes, Enter opens the settings, / adds a block, ' +
+	'Ctrl-Z and Ctrl-Shift-Z undo and redo; the wheel zooms, dragging the background pans, F fits.';
 
 function button(label, fn) {
 	const b = document.createElement('button');
