@@ -5,9 +5,10 @@
 // with the Delete key, undo and redo that, see a deletion the engine refuses
 // (an edge a template needs) refused with its reason, provoke a 409 from a
 // second browser (the page offers to reload; nothing is overwritten), select
-// many (shift-click, rubber band) and drag them, zoom, pan and fit, cancel a drag with Escape, be asked
-// before leaving with a box held, and open the picker and the settings from
-// the keyboard. Screenshots go to $SCREENSHOTS as editor-script-*.png.
+// many (shift-click, rubber band) and drag them, walk the edges with the
+// arrows, zoom, pan and fit, cancel a drag with Escape, be asked before
+// leaving with a box held, and open the picker and the settings from the
+// keyboard. Screenshots go to $SCREENSHOTS as editor-script-*.png.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -234,6 +235,16 @@ async function main() {
 			await page.keyboard.press('Escape');
 			if (await page.locator('#graph .selected').count() !== 0)
 				throw new Error('Escape does not clear the selection');
+			// The arrows walk along the edges from the selected block.
+			const walked = [];
+			await page.locator('#graph a.node[data-block="trigger"] text.title').click();
+			for (const k of ['ArrowRight', 'ArrowRight', 'ArrowRight', 'ArrowLeft', 'ArrowLeft', 'ArrowLeft']) {
+				await page.keyboard.press(k);
+				walked.push(await page.locator('#graph a.node.selected').evaluateAll((ns) => ns.map((n) => n.dataset.block).join('+')));
+			}
+			if (walked.join(' ') !== 'fetch title summary title fetch trigger')
+				throw new Error(`the arrows walk ${walked.join(' ')}`);
+			await page.keyboard.press('Escape');
 			// A rubber band (shift-drag on the background) selects the boxes it touches.
 			const tb = await page.locator('#graph a.node[data-block="title"] rect.box').boundingBox();
 			const lb = await page.locator('#graph a.node[data-block="links"] rect.box').boundingBox();

@@ -281,6 +281,28 @@ export function install() {
 	attach();
 }
 
+// The keyboard walks the graph: from the one selected block to the first
+// block it feeds (forward) or the first that feeds it (back); the trigger
+// feeds the blocks nothing else feeds. False when there is nothing to walk from.
+export function walk(forward) {
+	const keys = [...selection].filter((k) => k.startsWith('node:'));
+	if (keys.length !== 1)
+		return false;
+	const id = keys[0].slice(5);
+	const edges = [...svg().querySelectorAll('path.edge[data-from]')]
+		.map((e) => [e.dataset.from.split('.')[0], e.dataset.to.split('.')[0]]);
+	const fed = new Set(edges.map(([, to]) => to));
+	const blocks = [...svg().querySelectorAll('a.node')].map((n) => n.dataset.block).filter((b) => b !== 'trigger');
+	const next = forward ? (id === 'trigger' ? blocks.find((b) => !fed.has(b)) : (edges.find(([f]) => f === id) || [])[1])
+		: (edges.find(([, t]) => t === id) || ['trigger'])[0];
+	const node = next && next !== id && svg().querySelector(`a.node[data-block="${CSS.escape(next)}"]`);
+	if (node) {
+		select(`node:${next}`, false);
+		node.focus({ preventScroll: true });
+	}
+	return true;
+}
+
 export const dragging = () => gesture !== null && gesture.moved;
 
 // Escape during a drag: the boxes and edges go back, nothing is saved.

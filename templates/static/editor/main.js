@@ -9,7 +9,8 @@ import { busy, notify, post, version } from './server.js';
 
 const HINT = 'Drag a block to move it; drag from an output port to an input port to connect them; click to ' +
 	'select (shift-click or shift-drag for more). Delete removes, Enter opens the settings, / adds a block, ' +
-	'Ctrl-Z and Ctrl-Shift-Z undo and redo; the wheel zooms, dragging the background pans, F fits.';
+	'the left and right arrows go along the edges from the selected block, Ctrl-Z and Ctrl-Shift-Z undo and ' +
+	'redo; the wheel zooms, dragging the background or the arrows pan, F fits.';
 
 function button(label, fn) {
 	const b = document.createElement('button');
@@ -116,6 +117,8 @@ function key(ev) {
 		view.zoom(1.25);
 	} else if (k === '-') {
 		view.zoom(0.8);
+	} else if ((ev.key === 'ArrowRight' || ev.key === 'ArrowLeft') && canvas.walk(ev.key === 'ArrowRight')) {
+		ev.preventDefault();
 	} else if (ev.key.startsWith('Arrow')) {
 		ev.preventDefault();
 		const step = 60;
