@@ -7,8 +7,9 @@
 // second browser (the page offers to reload; nothing is overwritten), select
 // many (shift-click, rubber band) and drag them, walk the edges with the
 // arrows, zoom, pan and fit, cancel a drag with Escape, be asked before
-// leaving with a box held, and open the picker and the settings from the
-// keyboard. Screenshots go to $SCREENSHOTS as editor-script-*.png.
+// leaving with a box held, search the block picker opened with / and add
+// the block found after the selected one, and open a block's settings with
+// Enter. Screenshots go to $SCREENSHOTS as editor-script-*.png.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -305,13 +306,29 @@ async function main() {
 			await page.mouse.up();
 			await expectVersion(page, v + 1, 'the held box is saved where it was let go');
 		});
-		await step('keys', async () => {
+		await step('picker', async () => {
 			await page.locator('#graph a.node[data-block="title"] text.title').click();
 			await page.keyboard.press('/');
-			if (!(await page.locator('#add input[name="type"]').first().evaluate((e) => e === document.activeElement)))
-				throw new Error('/ does not open the block picker');
+			if (!(await page.locator('#add-search').evaluate((e) => e === document.activeElement)))
+				throw new Error('/ does not open the block picker at its search box');
 			if (await page.locator('#add-after').inputValue() !== 'title.out')
 				throw new Error('the picker does not start after the selected block');
+			await page.keyboard.type('html page');
+			const shown = await page.locator('#add .choice:visible input[name="type"]').evaluateAll((rs) => rs.map((r) => r.value));
+			if (shown.join(',') !== 'html.extract')
+				throw new Error(`searching "html page" leaves ${shown}`);
+			await page.keyboard.press('Enter');
+			if (!(await page.locator('#add input[value="html.extract"]').isChecked()))
+				throw new Error('Enter in the search box does not pick the block left');
+			await page.screenshot({ path: path.join(SHOTS, 'editor-script-picker-search.png') });
+			await b.click(page, 'Add the block');
+			await b.expectUrl(page, /\/edit\/blocks\/extract$/, 'the picked block is added, its settings next');
+			if (!hasEdge(await stored(page, id), 'title.out', 'extract.html'))
+				throw new Error('the picked block is not connected after the selected one');
+		});
+		await step('keys', async () => {
+			await b.click(page, 'Back to the editor');
+			await page.locator('#canvas.live').waitFor();
 			await page.locator('#graph a.node[data-block="title"] text.title').click();
 			await page.keyboard.press('Enter');
 			await b.expectUrl(page, /\/edit\/blocks\/title$/, 'Enter opens the settings');

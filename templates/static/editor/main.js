@@ -4,6 +4,7 @@
 // to axond (server.js), which then draws the page again.
 import * as canvas from './canvas.js';
 import * as history from './history.js';
+import * as picker from './picker.js';
 import * as view from './view.js';
 import { busy, notify, post, version } from './server.js';
 
@@ -36,6 +37,7 @@ function setup() {
 		hint.textContent = HINT;
 	view.attach();
 	canvas.attach();
+	picker.attach();
 }
 
 async function removeSelected() {
@@ -60,19 +62,13 @@ function openSettings() {
 
 // The block picker, starting after the selected block (its first output).
 function openPicker() {
-	const form = document.getElementById('add');
-	if (!form)
-		return;
 	const keys = [...canvas.selection].filter((k) => k.startsWith('node:'));
 	const after = document.getElementById('add-after');
 	const id = keys.length === 1 ? keys[0].slice(5) : null;
 	const option = after && id && [...after.options].find((o) => o.value === id || o.value.startsWith(`${id}.`));
 	if (option)
 		after.value = option.value;
-	form.scrollIntoView({ block: 'start' });
-	const first = form.querySelector('input[name="type"]');
-	if (first)
-		first.focus();
+	picker.open();
 }
 
 function key(ev) {
