@@ -9,7 +9,8 @@
 // arrows, zoom, pan and fit, cancel a drag with Escape, be asked before
 // leaving with a box held, search the block picker opened with / and add
 // the block found after the selected one, and open a block's settings with
-// Enter. Screenshots go to $SCREENSHOTS as editor-script-*.png.
+// Enter; and time the editor of a workflow of 200 blocks and 300 edges.
+// Screenshots go to $SCREENSHOTS as editor-script-*.png.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -96,6 +97,21 @@ async function clickEdge(page, from, to) {
 async function position(page, id) {
 	const n = page.locator(`#graph a.node[data-block="${id}"]`);
 	return { x: Number(await n.getAttribute('data-x')), y: Number(await n.getAttribute('data-y')) };
+}
+
+// A chain b1 -> ... -> b200 and 101 edges jumping 2 to 5 blocks ahead
+// (as tests/bench/editor-bench.sh makes it).
+function bigDefinition(n = 200, edges = 300) {
+	const blocks = [], links = [];
+	for (let i = 1; i <= n; i++)
+		blocks.push({ id: `b${i}`, type: 'json.set', config: { set: { step: i } } });
+	for (let i = 1; i < n; i++)
+		links.push({ from: `b${i}.out`, to: `b${i + 1}.in` });
+	for (let k = 0; k <= edges - n; k++) {
+		const f = (k * 7) % (n - 6) + 1;
+		links.push({ from: `b${f}.out`, to: `b${f + 2 + (k % 4)}.in` });
+	}
+	return { format: 1, trigger: { type: 'manual' }, blocks, edges: links };
 }
 
 async function main() {
@@ -305,6 +321,43 @@ async function main() {
 				throw new Error(`leaving with a box held: dialog ${asked}, at ${page.url()}`);
 			await page.mouse.up();
 			await expectVersion(page, v + 1, 'the held box is saved where it was let go');
+		});
+		await step('big', async () => {
+			// 200 blocks and 300 edges: the time until the script has taken the
+			// canvas, and from letting go of a dragged box to the page drawn again.
+			const token = await page.locator('input[name="csrf"]').first().inputValue();
+			const res = await page.request.post(`${BASE}/workflows`, {
+				headers: { Accept: 'application/json', 'X-CSRF-Token': token },
+				form: { name: 'Big by mouse', definition: JSON.stringify(bigDefinition()) },
+			});
+			if (res.status() !== 201)
+				throw new Error(`creating the big workflow answered ${res.status()}`);
+			const big = (await res.json()).workflow.id;
+			const t0 = Date.now();
+			await page.goto(`${BASE}/workflows/${big}/edit`);
+			await page.locator('#canvas.live').waitFor();
+			const ready = Date.now() - t0;
+			if (await page.locator('#graph a.node').count() !== 201)
+				throw new Error('the big workflow is not drawn whole');
+			await page.keyboard.press('-');
+			const v = await versionOf(page);
+			const p = await centre(page, '#graph a.node[data-block="b100"] text.title');
+			await page.mouse.move(p.x, p.y);
+			await page.mouse.down();
+			const m0 = Date.now();
+			for (let i = 1; i <= 20; i++)
+				await page.mouse.move(p.x + i * 2, p.y + i * 3);
+			const perMove = (Date.now() - m0) / 20;
+			const u0 = Date.now();
+			await page.mouse.up();
+			await expectVersion(page, v + 1, 'a box of the big workflow dragged');
+			const saved = Date.now() - u0;
+			console.log(`# editor script, 200 blocks and 300 edges: page to script ready ${ready} ms, ` +
+				`${perMove.toFixed(1)} ms per pointer move while dragging, let go to saved and drawn again ${saved} ms`);
+			if (ready > 10000 || saved > 10000 || perMove > 200)
+				throw new Error(`the big workflow is too slow: ${ready} ms to ready, ${perMove} ms per move, ${saved} ms to save`);
+			await page.goto(`${BASE}/workflows/${id}/edit`);
+			await page.locator('#canvas.live').waitFor();
 		});
 		await step('picker', async () => {
 			await page.locator('#graph a.node[data-block="title"] text.title').click();
