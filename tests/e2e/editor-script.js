@@ -188,6 +188,8 @@ async function main() {
 		});
 		await step('undo-redo', async () => {
 			const v = await versionOf(page);
+			if (await page.locator('#canvas-undo').isDisabled() || !(await page.locator('#canvas-redo').isDisabled()))
+				throw new Error('with two changes made and none undone, Undo should be offered and Redo not');
 			await page.keyboard.press('Control+z');
 			await expectVersion(page, v + 1, 'Ctrl-Z');
 			if (!hasEdge(await stored(page, id), 'fetch.response', 'summary.in'))

@@ -7,6 +7,11 @@ import { post } from './server.js';
 const LIMIT = 200;
 const done = [], undone = [];
 
+// Tells the page what there is to undo and redo.
+function changed() {
+	document.dispatchEvent(new CustomEvent('editor:history', { detail: { undo: done.length, redo: undone.length } }));
+}
+
 export function record(step) {
 	if (!step)
 		return;
@@ -14,7 +19,10 @@ export function record(step) {
 	if (done.length > LIMIT)
 		done.shift();
 	undone.length = 0;
+	changed();
 }
+
+export const sizes = () => ({ undo: done.length, redo: undone.length });
 
 async function move(from, to, key) {
 	const step = from.pop();
@@ -25,6 +33,7 @@ async function move(from, to, key) {
 		to.push(step);
 	else
 		from.push(step);
+	changed();
 	return Boolean(ok);
 }
 

@@ -29,15 +29,29 @@ function setup() {
 	box.classList.add('live');
 	const tools = document.createElement('div');
 	tools.className = 'canvas-tools';
+	const undo = button('Undo', history.undo), redo = button('Redo', history.redo);
+	undo.id = 'canvas-undo';
+	redo.id = 'canvas-redo';
 	tools.append(button('Fit to screen', view.fit), button('Zoom in', () => view.zoom(1.25)),
-		button('Zoom out', () => view.zoom(0.8)), button('Undo', history.undo), button('Redo', history.redo));
+		button('Zoom out', () => view.zoom(0.8)), undo, redo);
 	box.before(tools);
+	showHistory(history.sizes());
 	const hint = document.querySelector('section.editor p.hint');
 	if (hint)
 		hint.textContent = HINT;
 	view.attach();
 	canvas.attach();
 	picker.attach();
+}
+
+function showHistory({ undo, redo }) {
+	for (const [id, n, what] of [['canvas-undo', undo, 'undo'], ['canvas-redo', redo, 'redo']]) {
+		const b = document.getElementById(id);
+		if (b) {
+			b.disabled = n === 0;
+			b.title = n ? `${n} change${n > 1 ? 's' : ''} to ${what} (Ctrl-${what === 'undo' ? '' : 'Shift-'}Z)` : `Nothing to ${what}`;
+		}
+	}
 }
 
 async function removeSelected() {
@@ -133,6 +147,7 @@ if (document.getElementById('graph')) {
 	setup();
 	canvas.install();
 	document.addEventListener('editor:refreshed', setup);
+	document.addEventListener('editor:history', (ev) => showHistory(ev.detail));
 	document.addEventListener('keydown', key);
 	document.addEventListener('wheel', wheel, { passive: false });
 	// Leaving while a change is on its way (or a box is held) asks first.
