@@ -18,3 +18,9 @@ tplrunsdir = $(tpldir)/runs
 dist_tplruns_DATA = templates/runs/list.html templates/runs/show.html templates/runs/dead_letters.html
 tplstaticdir = $(tpldir)/static
 dist_tplstatic_DATA = templates/static/axon.css templates/static/favicon.svg templates/static/editor.css
+# The editor's script: ES modules loaded by workflows/editor.html, no build step.
+tpleditorjsdir = $(tplstaticdir)/editor
+dist_tpleditorjs_DATA = templates/static/editor/main.js templates/static/editor/server.js \
+	templates/static/editor/canvas.js templates/static/editor/view.js templates/static/editor/history.js \
+	templates/static/editor/picker.js \
+	templates/static/editor/editor.css

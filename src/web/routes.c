@@ -6,6 +6,7 @@ const struct route routes[] = {
 	{ "GET", "/", ROLE_NONE, home_get, 0 },
 	{ "GET", "/healthz", ROLE_NONE, health_get, 0 },
 	{ "GET", "/static/:file", ROLE_NONE, static_get, 0 },
+	{ "GET", "/static/:dir/:file", ROLE_NONE, static_get, 0 },
 
 	{ "GET", "/setup", ROLE_NONE, setup_get, 0 },
 	{ "POST", "/setup", ROLE_NONE, setup_post, 0 },
@@ -32,6 +33,8 @@ const struct route routes[] = {
 	{ "POST", "/workflows/:id/edit/edges", ROLE_EDITOR, editor_connect, 0 },
 	{ "POST", "/workflows/:id/edit/edges/delete", ROLE_EDITOR, editor_disconnect, 0 },
 	{ "POST", "/workflows/:id/edit/tidy", ROLE_EDITOR, editor_tidy, 0 },
+	{ "POST", "/workflows/:id/edit/positions", ROLE_EDITOR, editor_block_position, 0 },
+	{ "POST", "/workflows/:id/edit/revert", ROLE_EDITOR, editor_revert, 0 },
 	{ "POST", "/workflows/:id/edit/trigger", ROLE_EDITOR, editor_trigger, 0 },
 	{ "GET", "/workflows/:id/delete", ROLE_EDITOR, workflow_delete_confirm, 0 },
 	{ "POST", "/workflows/:id/delete", ROLE_EDITOR, workflow_delete, 0 },

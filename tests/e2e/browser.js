@@ -9,13 +9,15 @@ const { chromium } = require('playwright-core');
 
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
-// A fresh profile each time, removed by close().
-async function launch() {
+// A fresh profile each time, removed by close(); { script: false } runs the
+// pages without JavaScript.
+async function launch({ script = true } = {}) {
 	const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'axon-chromium-'));
 	const context = await chromium.launchPersistentContext(profile, {
 		executablePath: CHROMIUM,
 		headless: true,
 		viewport: { width: 1280, height: 800 },
+		javaScriptEnabled: script,
 		args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
 			'--disable-background-networking', '--disable-component-update', '--disable-sync'],
 	});

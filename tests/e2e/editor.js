@@ -40,7 +40,7 @@ async function boxes(page) {
 
 async function main() {
 	fs.mkdirSync(SHOTS, { recursive: true });
-	const browser = await b.launch();
+	const browser = await b.launch({ script: false }); // editor-script.js tests the script layer
 	const { page } = browser;
 	const step = async (name, fn) => {
 		await fn();

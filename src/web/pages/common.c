@@ -1,6 +1,7 @@
 /* What several pages share: validation replies, username and password rules,
  * the home redirect, health and static files. */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,16 +121,23 @@ static const char *content_type_of(const char *name)
 	return NULL;
 }
 
+/* A file or folder name under static/: no dot first (no "..", no hidden file). */
+static bool static_name_ok(const char *name)
+{
+	return name[0] != '.' && strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789._-") == strlen(name);
+}
+
+/* /static/FILE, or /static/DIR/FILE (the editor's script modules). */
 void static_get(struct request *r)
 {
-	const char *name = r->params[0];
+	const char *dir = r->params[1] ? r->params[0] : NULL, *name = r->params[1] ? r->params[1] : r->params[0];
 	const char *type = content_type_of(name);
-	if (!type || name[0] == '.' || strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789._-") != strlen(name)) {
+	if (!type || !static_name_ok(name) || (dir && !static_name_ok(dir))) {
 		reply_error(r, 404, "There is no such file.", NULL);
 		return;
 	}
 	char path[1200];
-	snprintf(path, sizeof path, "%s/static/%s", r->app->cfg.template_dir, name);
+	snprintf(path, sizeof path, "%s/static/%s%s%s", r->app->cfg.template_dir, dir ? dir : "", dir ? "/" : "", name);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat sb;
 	if (fd < 0 || fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_size > (1 << 20)) {

@@ -94,6 +94,9 @@ void editor_block_rename(struct request *r);
 void editor_block_delete(struct request *r);
 void editor_tidy(struct request *r);
 void editor_trigger(struct request *r);
+/* The editor script's own edits (editor_script.c): a block's position, undo. */
+void editor_block_position(struct request *r);
+void editor_revert(struct request *r);
 void block_settings_get(struct request *r);
 void block_settings_post(struct request *r);
 

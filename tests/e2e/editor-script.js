@@ -1,0 +1,408 @@
+// The editor with its script layer (templates/static/editor/): sign in (as
+// the owner flow.js made), create the page-summary workflow, then by mouse
+// and keyboard alone: drag a block and see its position survive a reload,
+// connect two ports by dragging and find the edge server side, delete it
+// with the Delete key, undo and redo that, see a deletion the engine refuses
+// (an edge a template needs) refused with its reason, provoke a 409 from a
+// second browser (the page offers to reload; nothing is overwritten), select
+// many (shift-click, rubber band) and drag them, walk the edges with the
+// arrows, zoom, pan and fit, cancel a drag with Escape, be asked before
+// leaving with a box held, search the block picker opened with / and add
+// the block found after the selected one, and open a block's settings with
+// Enter; and time the editor of a workflow of 200 blocks and 300 edges.
+// Screenshots go to $SCREENSHOTS as editor-script-*.png.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const b = require('./browser');
+
+const BASE = process.env.BASE_URL;
+const SHOTS = process.env.SCREENSHOTS;
+const PASSWORD = 'browser test password'; // flow.js's owner
+const DEFINITION = JSON.stringify({
+	format: 1,
+	trigger: { type: 'webhook', reply: 'summary.text' },
+	blocks: [
+		{ id: 'fetch', type: 'http.request', config: { url: '{{ trigger.body.url }}' } },
+		{ id: 'title', type: 'html.extract', config: { xpath: '//title' } },
+		{ id: 'links', type: 'html.extract', config: { xpath: '//a/@href', mode: 'attribute', all: true } },
+		{ id: 'summary', type: 'text.template', config: { template: '{{ title.out }}: {{ links.out }}' } },
+	],
+	edges: [
+		{ from: 'fetch.response', to: 'title.html' },
+		{ from: 'fetch.response', to: 'links.html' },
+		{ from: 'title.out', to: 'summary.in' },
+		{ from: 'links.out', to: 'summary.in' },
+	],
+});
+
+const versionOf = (page) => page.locator('section.editor input[name="version"]').first().inputValue().then(Number);
+
+// Waits until the editor shows version v (the script draws the page again after each edit).
+async function expectVersion(page, v, step) {
+	try {
+		await page.waitForFunction((want) => {
+			const i = document.querySelector('section.editor input[name="version"]');
+			return i && Number(i.value) === want;
+		}, v, { timeout: 10000 });
+	} catch (e) {
+		throw new Error(`${step}: the editor is at version ${await versionOf(page)}, want ${v}`);
+	}
+}
+
+// The workflow as axond has it now (its JSON twin, with the page's cookies).
+async function stored(page, id) {
+	const res = await page.request.get(`${BASE}/workflows/${id}`, { headers: { Accept: 'application/json' } });
+	return (await res.json()).workflow;
+}
+
+const hasEdge = (wf, from, to) => wf.definition.edges.some((e) => e.from === from && e.to === to);
+
+async function centre(page, selector) {
+	const box = await page.locator(selector).first().boundingBox();
+	if (!box)
+		throw new Error(`${page.url()}: ${selector} is not drawn`);
+	return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+async function drag(page, from, to) {
+	await page.mouse.move(from.x, from.y);
+	await page.mouse.down();
+	await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 4 });
+	await page.mouse.move(to.x, to.y, { steps: 4 });
+	await page.mouse.up();
+}
+
+// Drags block id by (dx, dy) screen pixels from its title.
+async function dragBlock(page, id, dx, dy) {
+	const p = await centre(page, `#graph a.node[data-block="${id}"] text.title`);
+	await drag(page, p, { x: p.x + dx, y: p.y + dy });
+}
+
+// Clicks the edge from -> to where no box covers it.
+async function clickEdge(page, from, to) {
+	const p = await page.locator(`#graph path.edge-hit[data-from="${from}"][data-to="${to}"]`).evaluate((e) => {
+		for (let f = 0.1; f < 1; f += 0.05) {
+			const m = e.getPointAtLength(e.getTotalLength() * f).matrixTransform(e.getScreenCTM());
+			if (document.elementFromPoint(m.x, m.y) === e)
+				return { x: m.x, y: m.y };
+		}
+		return null;
+	});
+	if (!p)
+		throw new Error(`the edge ${from} -> ${to} is hidden under the boxes`);
+	await page.mouse.click(p.x, p.y);
+}
+
+async function position(page, id) {
+	const n = page.locator(`#graph a.node[data-block="${id}"]`);
+	return { x: Number(await n.getAttribute('data-x')), y: Number(await n.getAttribute('data-y')) };
+}
+
+// A chain b1 -> ... -> b200 and 101 edges jumping 2 to 5 blocks ahead
+// (as tests/bench/editor-bench.sh makes it).
+function bigDefinition(n = 200, edges = 300) {
+	const blocks = [], links = [];
+	for (let i = 1; i <= n; i++)
+		blocks.push({ id: `b${i}`, type: 'json.set', config: { set: { step: i } } });
+	for (let i = 1; i < n; i++)
+		links.push({ from: `b${i}.out`, to: `b${i + 1}.in` });
+	for (let k = 0; k <= edges - n; k++) {
+		const f = (k * 7) % (n - 6) + 1;
+		links.push({ from: `b${f}.out`, to: `b${f + 2 + (k % 4)}.in` });
+	}
+	return { format: 1, trigger: { type: 'manual' }, blocks, edges: links };
+}
+
+async function main() {
+	fs.mkdirSync(SHOTS, { recursive: true });
+	const browser = await b.launch();
+	const { page } = browser;
+	let other = null, id = 0;
+	const step = async (name, fn) => {
+		await fn();
+		await page.screenshot({ path: path.join(SHOTS, `editor-script-${name}.png`), fullPage: true });
+		console.log(`ok - editor script: ${name}`);
+	};
+	try {
+		await step('open', async () => {
+			await b.signIn(page, BASE, 'owner', PASSWORD);
+			await b.click(page, 'New workflow');
+			await b.fill(page, 'name', 'Page summary by mouse');
+			await b.fill(page, 'definition', DEFINITION);
+			await b.click(page, 'Create workflow');
+			await b.expectUrl(page, /\/workflows\/[0-9]+$/, 'create');
+			id = Number(page.url().replace(/.*\//, ''));
+			await b.click(page, 'Edit');
+			await page.locator('#canvas.live').waitFor({ timeout: 5000 }).catch(() => {
+				throw new Error(`${page.url()}: the editor's script did not start (no #canvas.live)`);
+			});
+		});
+		await step('drag', async () => {
+			const v = await versionOf(page), before = await position(page, 'summary');
+			await dragBlock(page, 'summary', 0, 120);
+			await expectVersion(page, v + 1, 'a dragged block is saved');
+			const after = await position(page, 'summary');
+			if (after.y <= before.y + 40 || Math.abs(after.x - before.x) > 2)
+				throw new Error(`summary moved from ${JSON.stringify(before)} to ${JSON.stringify(after)}`);
+			const ui = (await stored(page, id)).definition.blocks.find((x) => x.id === 'summary').ui;
+			if (!ui || ui.x !== after.x || ui.y !== after.y)
+				throw new Error(`the stored position of summary is ${JSON.stringify(ui)}, drawn at ${JSON.stringify(after)}`);
+			await page.reload();
+			const again = await position(page, 'summary');
+			if (again.x !== after.x || again.y !== after.y)
+				throw new Error(`after a reload summary is at ${JSON.stringify(again)}, not ${JSON.stringify(after)}`);
+			// The edges into it follow it: the one from title ends at its input port.
+			const end = await page.locator('#graph path.edge[data-from="title.out"]').evaluate((p) => p.getPointAtLength(p.getTotalLength()));
+			if (Math.abs(end.y - (again.y + 52 + 11)) > 1)
+				throw new Error(`the edge title.out -> summary.in ends at y=${end.y}, the port is at ${again.y + 63}`);
+		});
+		await step('connect', async () => {
+			const v = await versionOf(page);
+			const from = await centre(page, '#graph g.port[data-port="fetch.response"] circle');
+			await page.mouse.move(from.x, from.y);
+			await page.mouse.down();
+			await page.mouse.move(from.x + 40, from.y + 10, { steps: 3 });
+			const targets = await page.locator('#graph g.port.target').evaluateAll((ps) => ps.map((p) => p.dataset.port));
+			if (!targets.includes('summary.in') || targets.includes('title.html') || targets.includes('fetch.url'))
+				throw new Error(`while dragging from fetch.response the highlighted inputs are ${targets}`);
+			await page.screenshot({ path: path.join(SHOTS, 'editor-script-wire.png') });
+			const to = await centre(page, '#graph g.port[data-port="summary.in"] circle');
+			await page.mouse.move(to.x, to.y, { steps: 5 });
+			await page.mouse.up();
+			await expectVersion(page, v + 1, 'a connection drawn by mouse is saved');
+			if (!hasEdge(await stored(page, id), 'fetch.response', 'summary.in'))
+				throw new Error('the edge fetch.response -> summary.in is not in the stored workflow');
+			if (await page.locator('#graph path.edge[data-from="fetch.response"][data-to="summary.in"]').count() !== 1)
+				throw new Error('the new edge is not drawn');
+		});
+		await step('delete-edge', async () => {
+			const v = await versionOf(page);
+			await clickEdge(page, 'fetch.response', 'summary.in');
+			if (await page.locator('#graph path.edge.selected').count() !== 1)
+				throw new Error('a click on the edge does not select it');
+			await page.keyboard.press('Delete');
+			await expectVersion(page, v + 1, 'Delete removes the selected edge');
+			if (hasEdge(await stored(page, id), 'fetch.response', 'summary.in'))
+				throw new Error('the deleted edge is still stored');
+		});
+		await step('undo-redo', async () => {
+			const v = await versionOf(page);
+			if (await page.locator('#canvas-undo').isDisabled() || !(await page.locator('#canvas-redo').isDisabled()))
+				throw new Error('with two changes made and none undone, Undo should be offered and Redo not');
+			await page.keyboard.press('Control+z');
+			await expectVersion(page, v + 1, 'Ctrl-Z');
+			if (!hasEdge(await stored(page, id), 'fetch.response', 'summary.in'))
+				throw new Error('Ctrl-Z did not bring the deleted edge back');
+			await page.keyboard.press('Control+Shift+z');
+			await expectVersion(page, v + 2, 'Ctrl-Shift-Z');
+			if (hasEdge(await stored(page, id), 'fetch.response', 'summary.in'))
+				throw new Error('Ctrl-Shift-Z did not delete the edge again');
+			await page.keyboard.press('Control+z');
+			await page.keyboard.press('Control+z');
+			await expectVersion(page, v + 4, 'Ctrl-Z twice');
+			const wf = await stored(page, id);
+			if (hasEdge(wf, 'fetch.response', 'summary.in'))
+				throw new Error('the second Ctrl-Z did not undo the connection');
+		});
+		await step('refused', async () => {
+			const v = await versionOf(page);
+			// summary's template needs title upstream: the engine refuses to lose that edge.
+			await clickEdge(page, 'title.out', 'summary.in');
+			await page.keyboard.press('Delete');
+			await page.locator('#script-notice.error').waitFor();
+			await b.expectText(page, 'This change was not made', 'the refusal shows the reason');
+			await b.expectText(page, "block 'title' is not upstream of 'summary'", 'the reason is the engine\'s');
+			if (await versionOf(page) !== v || !hasEdge(await stored(page, id), 'title.out', 'summary.in'))
+				throw new Error('a refused deletion changed the workflow');
+		});
+		await step('conflict', async () => {
+			other = await b.launch();
+			await b.signIn(other.page, BASE, 'owner', PASSWORD);
+			await other.page.goto(`${BASE}/workflows/${id}/edit`);
+			await other.page.locator('#canvas.live').waitFor();
+			const v = await versionOf(page);
+			await dragBlock(other.page, 'fetch', 0, 90);
+			await expectVersion(other.page, v + 1, 'the second browser moves a block');
+			await dragBlock(page, 'title', 0, -60);
+			await page.locator('#script-notice.conflict').waitFor();
+			await b.expectText(page, 'saved again', 'the conflict says why');
+			await page.screenshot({ path: path.join(SHOTS, 'editor-script-conflict-notice.png') });
+			const wf = await stored(page, id);
+			if (wf.version !== v + 1)
+				throw new Error(`the stale edit was saved: version ${wf.version}`);
+			await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Reload the editor' }).click()]);
+			await page.locator('#canvas.live').waitFor();
+			if (await versionOf(page) !== v + 1)
+				throw new Error('"Reload the editor" does not show the version saved from the second browser');
+		});
+		await step('view', async () => {
+			await page.locator('#graph a.node[data-block="title"] text.title').click();
+			await page.locator('#graph a.node[data-block="links"] text.title').click({ modifiers: ['Shift'] });
+			const selected = await page.locator('#graph a.node.selected').evaluateAll((ns) => ns.map((n) => n.dataset.block));
+			if (selected.join(',') !== 'title,links')
+				throw new Error(`click then shift-click select ${selected}, want title and links`);
+			// Dragging one of them moves both, in one edit.
+			const v0 = await versionOf(page), t0 = await position(page, 'title'), l0 = await position(page, 'links');
+			await dragBlock(page, 'links', 0, 50);
+			await expectVersion(page, v0 + 1, 'two selected blocks dragged together are one edit');
+			const t1 = await position(page, 'title'), l1 = await position(page, 'links');
+			if (t1.y - t0.y < 20 || t1.y - t0.y !== l1.y - l0.y || t1.x !== t0.x)
+				throw new Error(`title moved from ${JSON.stringify(t0)} to ${JSON.stringify(t1)}, links from ${JSON.stringify(l0)} to ${JSON.stringify(l1)}`);
+			if ((await page.locator('#graph a.node.selected').count()) !== 2)
+				throw new Error('the selection is lost when the canvas is drawn again');
+			await page.keyboard.press('Escape');
+			if (await page.locator('#graph .selected').count() !== 0)
+				throw new Error('Escape does not clear the selection');
+			// The arrows walk along the edges from the selected block.
+			const walked = [];
+			await page.locator('#graph a.node[data-block="trigger"] text.title').click();
+			for (const k of ['ArrowRight', 'ArrowRight', 'ArrowRight', 'ArrowLeft', 'ArrowLeft', 'ArrowLeft']) {
+				await page.keyboard.press(k);
+				walked.push(await page.locator('#graph a.node.selected').evaluateAll((ns) => ns.map((n) => n.dataset.block).join('+')));
+			}
+			if (walked.join(' ') !== 'fetch title summary title fetch trigger')
+				throw new Error(`the arrows walk ${walked.join(' ')}`);
+			await page.keyboard.press('Escape');
+			// A rubber band (shift-drag on the background) selects the boxes it touches.
+			const tb = await page.locator('#graph a.node[data-block="title"] rect.box').boundingBox();
+			const lb = await page.locator('#graph a.node[data-block="links"] rect.box').boundingBox();
+			await page.keyboard.down('Shift');
+			await drag(page, { x: tb.x - 12, y: tb.y - 12 }, { x: lb.x + lb.width / 2, y: lb.y + lb.height / 2 });
+			await page.keyboard.up('Shift');
+			const banded = await page.locator('#graph a.node.selected').evaluateAll((ns) => ns.map((n) => n.dataset.block));
+			if (banded.join(',') !== 'title,links')
+				throw new Error(`the rubber band around title and links selects ${banded}`);
+			await page.keyboard.press('Escape');
+			const box = () => page.locator('#graph').getAttribute('viewBox').then((v) => v.split(' ').map(Number));
+			await page.keyboard.press('f');
+			const fitted = await box();
+			const c = await centre(page, '#canvas');
+			await page.mouse.move(c.x, c.y);
+			await page.mouse.wheel(0, -400);
+			await page.waitForFunction((w) => Number(document.getElementById('graph').getAttribute('viewBox').split(' ')[2]) < w, fitted[2]);
+			await page.screenshot({ path: path.join(SHOTS, 'editor-script-zoomed.png') });
+			const zoomed = await box();
+			await page.keyboard.press('ArrowLeft');
+			const panned = await box();
+			if (!(panned[0] < zoomed[0]) || panned[1] !== zoomed[1] || panned[2] !== zoomed[2])
+				throw new Error(`the left arrow moves the view from ${zoomed} to ${panned}`);
+			await page.keyboard.press('f');
+			const refit = await box();
+			if (refit.some((v, i) => Math.abs(v - fitted[i]) > 1))
+				throw new Error(`F fits to ${refit}, before the zoom to ${fitted}`);
+			await page.keyboard.press('-');
+			const out = await box();
+			if (!(out[2] > fitted[2]))
+				throw new Error(`- zooms out to ${out} from ${fitted}`);
+			await page.keyboard.press('Control+s');
+			await b.expectText(page, 'Every change is saved as you make it', 'Ctrl-S says the changes are saved');
+			// Escape during a drag puts the box back and saves nothing.
+			const e0 = await position(page, 'title'), ev0 = await versionOf(page);
+			const tp = await centre(page, '#graph a.node[data-block="title"] text.title');
+			await page.mouse.move(tp.x, tp.y);
+			await page.mouse.down();
+			await page.mouse.move(tp.x + 80, tp.y + 80, { steps: 4 });
+			await page.keyboard.press('Escape');
+			await page.mouse.up();
+			await page.waitForTimeout(300);
+			const drawn = await page.locator('#graph a.node[data-block="title"]').getAttribute('transform');
+			if (drawn !== `translate(${e0.x} ${e0.y})` || await versionOf(page) !== ev0)
+				throw new Error(`after Escape title is drawn at ${drawn}, version ${await versionOf(page)} (was ${ev0})`);
+			// Leaving while a box is held asks first.
+			const v = await versionOf(page);
+			const p = await centre(page, '#graph a.node[data-block="links"] text.title');
+			await page.mouse.move(p.x, p.y);
+			await page.mouse.down();
+			await page.mouse.move(p.x, p.y + 40, { steps: 3 });
+			let asked = null;
+			page.once('dialog', (d) => { asked = d.type(); d.dismiss(); });
+			await page.evaluate(() => { location.href = '/workflows'; });
+			await page.waitForTimeout(500);
+			if (asked !== 'beforeunload' || !/\/edit$/.test(page.url()))
+				throw new Error(`leaving with a box held: dialog ${asked}, at ${page.url()}`);
+			await page.mouse.up();
+			await expectVersion(page, v + 1, 'the held box is saved where it was let go');
+		});
+		await step('big', async () => {
+			// 200 blocks and 300 edges: the time until the script has taken the
+			// canvas, and from letting go of a dragged box to the page drawn again.
+			const token = await page.locator('input[name="csrf"]').first().inputValue();
+			const res = await page.request.post(`${BASE}/workflows`, {
+				headers: { Accept: 'application/json', 'X-CSRF-Token': token },
+				form: { name: 'Big by mouse', definition: JSON.stringify(bigDefinition()) },
+			});
+			if (res.status() !== 201)
+				throw new Error(`creating the big workflow answered ${res.status()}`);
+			const big = (await res.json()).workflow.id;
+			const t0 = Date.now();
+			await page.goto(`${BASE}/workflows/${big}/edit`);
+			await page.locator('#canvas.live').waitFor();
+			const ready = Date.now() - t0;
+			if (await page.locator('#graph a.node').count() !== 201)
+				throw new Error('the big workflow is not drawn whole');
+			await page.keyboard.press('-');
+			const v = await versionOf(page);
+			const p = await centre(page, '#graph a.node[data-block="b100"] text.title');
+			await page.mouse.move(p.x, p.y);
+			await page.mouse.down();
+			const m0 = Date.now();
+			for (let i = 1; i <= 20; i++)
+				await page.mouse.move(p.x + i * 2, p.y + i * 3);
+			const perMove = (Date.now() - m0) / 20;
+			const u0 = Date.now();
+			await page.mouse.up();
+			await expectVersion(page, v + 1, 'a box of the big workflow dragged');
+			const saved = Date.now() - u0;
+			console.log(`# editor script, 200 blocks and 300 edges: page to script ready ${ready} ms, ` +
+				`${perMove.toFixed(1)} ms per pointer move while dragging, let go to saved and drawn again ${saved} ms`);
+			if (ready > 10000 || saved > 10000 || perMove > 200)
+				throw new Error(`the big workflow is too slow: ${ready} ms to ready, ${perMove} ms per move, ${saved} ms to save`);
+			await page.goto(`${BASE}/workflows/${id}/edit`);
+			await page.locator('#canvas.live').waitFor();
+		});
+		await step('picker', async () => {
+			await page.locator('#graph a.node[data-block="title"] text.title').click();
+			await page.keyboard.press('/');
+			if (!(await page.locator('#add-search').evaluate((e) => e === document.activeElement)))
+				throw new Error('/ does not open the block picker at its search box');
+			if (await page.locator('#add-after').inputValue() !== 'title.out')
+				throw new Error('the picker does not start after the selected block');
+			await page.keyboard.type('html page');
+			const shown = await page.locator('#add .choice:visible input[name="type"]').evaluateAll((rs) => rs.map((r) => r.value));
+			if (shown.join(',') !== 'html.extract')
+				throw new Error(`searching "html page" leaves ${shown}`);
+			await page.keyboard.press('Enter');
+			if (!(await page.locator('#add input[value="html.extract"]').isChecked()))
+				throw new Error('Enter in the search box does not pick the block left');
+			await page.screenshot({ path: path.join(SHOTS, 'editor-script-picker-search.png') });
+			await b.click(page, 'Add the block');
+			await b.expectUrl(page, /\/edit\/blocks\/extract$/, 'the picked block is added, its settings next');
+			if (!hasEdge(await stored(page, id), 'title.out', 'extract.html'))
+				throw new Error('the picked block is not connected after the selected one');
+		});
+		await step('keys', async () => {
+			await b.click(page, 'Back to the editor');
+			await page.locator('#canvas.live').waitFor();
+			await page.locator('#graph a.node[data-block="title"] text.title').click();
+			await page.keyboard.press('Enter');
+			await b.expectUrl(page, /\/edit\/blocks\/title$/, 'Enter opens the settings');
+		});
+		// The refusal and the conflict above are answers the browser logs as failed loads.
+		const expected = /Failed to load resource: the server responded with a status of (409|422)/;
+		const problems = [browser, other].flatMap((br) => br.problems).filter((p) => !expected.test(p));
+		if (problems.length)
+			throw new Error(`the pages reported problems:\n  ${problems.join('\n  ')}`);
+	} catch (e) {
+		await page.screenshot({ path: path.join(SHOTS, 'editor-script-failed.png'), fullPage: true }).catch(() => {});
+		console.log(`FAIL - editor script: ${e.message}`);
+		console.log(`(screenshot of the failure: ${path.join(SHOTS, 'editor-script-failed.png')})`);
+		process.exitCode = 1;
+	} finally {
+		if (other)
+			await other.close();
+		await browser.close();
+	}
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
