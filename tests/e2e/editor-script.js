@@ -368,10 +368,10 @@ async function main() {
 				throw new Error('/ does not open the block picker at its search box');
 			if (await page.locator('#add-after').inputValue() !== 'title.out')
 				throw new Error('the picker does not start after the selected block');
-			await page.keyboard.type('html page');
+			await page.keyboard.type('xpath html');
 			const shown = await page.locator('#add .choice:visible input[name="type"]').evaluateAll((rs) => rs.map((r) => r.value));
 			if (shown.join(',') !== 'html.extract')
-				throw new Error(`searching "html page" leaves ${shown}`);
+				throw new Error(`searching "xpath html" leaves ${shown}`);
 			await page.keyboard.press('Enter');
 			if (!(await page.locator('#add input[value="html.extract"]').isChecked()))
 				throw new Error('Enter in the search box does not pick the block left');
