@@ -101,7 +101,7 @@ section=$(cat <<EOF
 
 \`tests/bench/engine-bench.sh\` ($(date -u +%Y-%m-%d), $(nproc) × ${cpu:-unknown CPU}, nginx and wrk on the same
 machine, axond with 24 request threads and 4 engine workers, load average $load at the start). A synchronous
-webhook runs \`json.set\` → \`text.template\` (each block forked from the zygote and confined, the run
+webhook runs \`json.set\` → \`text.template\` (each block confined, in a warm worker of the workflow, the run
 and both steps written to SQLite) and answers with the template's text; \`/healthz\` through the same
 nginx and axond is the baseline: the FastCGI round trip with no engine.
 
