@@ -15,6 +15,8 @@ TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh tests/integration/nginx-conf.sh \
 	tests/integration/flow.sh tests/integration/.shellcheckrc
 
-bench_scripts += tests/bench/web-bench.sh tests/bench/engine-bench.sh tests/bench/peer-bench.sh tests/bench/editor-bench.sh
+bench_scripts += tests/bench/web-bench.sh tests/bench/engine-bench.sh tests/bench/peer-bench.sh tests/bench/editor-bench.sh \
+	tests/bench/code-bench.sh
 EXTRA_DIST += tests/bench/web-bench.sh tests/bench/engine-bench.sh tests/bench/wrk-lib.sh \
-	tests/bench/peer-bench.sh tests/bench/usage-lib.sh tests/bench/sum_block.c tests/bench/editor-bench.sh
+	tests/bench/peer-bench.sh tests/bench/usage-lib.sh tests/bench/sum_block.c tests/bench/editor-bench.sh \
+	tests/bench/code-bench.sh
