@@ -9,19 +9,13 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "clock.h"
 #include "log.h"
 #include "sandbox/channel.h"
 #include "sandbox/egress.h"
 #include "sandbox/protocol.h"
 #include "sandbox/secrets.h"
 #include "strbuf.h"
-
-int64_t monotonic_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void stop(struct broker_run *b, enum run_outcome why, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void stop(struct broker_run *b, enum run_outcome why, const char *fmt, ...)
@@ -93,7 +87,7 @@ static void on_emit(struct broker_run *b, json_t *m, size_t frame_len)
 
 static void add_log(struct broker_run *b, const char *kind, json_t *kind_value, const char *message)
 {
-	json_t *entry = json_pack("{s:I, s:o}", "ms", (json_int_t)(monotonic_ms() - b->started), kind, kind_value);
+	json_t *entry = json_pack("{s:I, s:o}", "ms", (json_int_t)(mono_ms() - b->started), kind, kind_value);
 	if (message) {
 		char *masked = secrets_mask(b->secrets, message);
 		json_object_set_new(entry, "message", json_string(masked));
@@ -147,7 +141,7 @@ static void on_http(struct broker_run *b, json_t *m, struct strbuf *out)
 	/* The answer must come early enough for the block to act on its
 	 * failure before its own wall clock runs out, even on a busy machine:
 	 * a quarter of what is left, at most half a second, is kept for that. */
-	int64_t left = b->deadline - monotonic_ms();
+	int64_t left = b->deadline - mono_ms();
 	left -= left / 4 < 500 ? left / 4 : 500;
 	if (left < p.timeout_ms)
 		p.timeout_ms = left > 1 ? (long)left : 1;
@@ -269,7 +263,7 @@ void broker_serve(struct broker_run *b, const json_t *run_frame)
 	b->stopped = -1;
 	b->violation = -1;
 	while (b->stopped < 0 && !b->finished) {
-		int64_t left = b->deadline - monotonic_ms();
+		int64_t left = b->deadline - mono_ms();
 		if (left <= 0) {
 			stop(b, RUN_TIMEOUT, "the block ran longer than its wall-clock limit and was killed");
 			break;
@@ -284,12 +278,12 @@ void broker_serve(struct broker_run *b, const json_t *run_frame)
 			stop(b, RUN_CPU_LIMIT, "the block used more than its CPU time limit and was killed");
 			break;
 		}
-		if (b->on_slow && monotonic_ms() >= b->slow_at) {
+		if (b->on_slow && mono_ms() >= b->slow_at) {
 			b->on_slow(b->slow_arg);
 			b->on_slow = NULL;
 		}
-		if (b->on_slow && b->slow_at - monotonic_ms() < left)
-			left = b->slow_at - monotonic_ms() > 0 ? b->slow_at - monotonic_ms() : 1;
+		if (b->on_slow && b->slow_at - mono_ms() < left)
+			left = b->slow_at - mono_ms() > 0 ? b->slow_at - mono_ms() : 1;
 		struct pollfd p = { b->chan, (short)(POLLIN | (out.len ? POLLOUT : 0)), 0 };
 		int n = poll(&p, 1, left > 1000 ? 1000 : (int)left);
 		if (n < 0 && errno != EINTR)

@@ -54,6 +54,5 @@ struct broker_run {
 void broker_serve(struct broker_run *b, const json_t *run_frame);
 void broker_free(struct broker_run *b);
 
-int64_t monotonic_ms(void);
 
 #endif

@@ -163,7 +163,7 @@ struct worker *pool_trim(struct pool *p, unsigned max)
 	return out;
 }
 
-unsigned pool_shortfall(struct pool *p, int64_t now_ms, int64_t window_ms, char **plugin, char **identity, char **domain)
+unsigned pool_shortfall(struct pool *p, int64_t now, int64_t window_ms, char **plugin, char **identity, char **domain)
 {
 	unsigned missing = 0;
 	pthread_mutex_lock(&p->mu);
@@ -177,10 +177,10 @@ unsigned pool_shortfall(struct pool *p, int64_t now_ms, int64_t window_ms, char 
 			*domain = k->domain ? xstrdup(k->domain) : NULL;
 		}
 	}
-	if (now_ms - p->window_start >= window_ms) {
+	if (now - p->window_start >= window_ms) {
 		/* A new window: the peak starts again from what runs now (the last
 		 * window's still counts), and keys with nothing left are forgotten. */
-		p->window_start = now_ms;
+		p->window_start = now;
 		for (struct key_stat **kp = &p->keys; *kp;) {
 			struct key_stat *k = *kp;
 			k->last_peak = k->peak;

@@ -52,7 +52,7 @@ struct worker *pool_trim(struct pool *p, unsigned max);
  * has workers for now (idle ones plus busy executions), with how many are
  * missing; 0 when there is none. The strings are copies to free. The window
  * of "lately" moves on at each call after window_ms. */
-unsigned pool_shortfall(struct pool *p, int64_t now_ms, int64_t window_ms, char **plugin, char **identity, char **domain);
+unsigned pool_shortfall(struct pool *p, int64_t now, int64_t window_ms, char **plugin, char **identity, char **domain);
 
 /* Forgets how many executions ran at once lately, so that the keeper does
  * not start workers for a pool that was drained on purpose. */

@@ -26,6 +26,7 @@
 
 #include <curl/curl.h>
 
+#include "clock.h"
 #include "config.h"
 #include "log.h"
 #include "sandbox/broker.h"
@@ -147,11 +148,11 @@ static json_t *read_reply(int fd, size_t max)
 	return v;
 }
 
-static int changed_plugin(const struct worker *w, void *arg)
+/* The worker's plugin file is not the one plugins (the registry's) names. */
+static int changed_plugin(const struct worker *w, void *plugins)
 {
-	json_t *plugins = arg;
 	const char *now = json_string_value(json_object_get(plugins, w->plugin));
-	return !now || strcmp(now, w->identity);
+	return !now || !w->identity || strcmp(now, w->identity);
 }
 
 static int load_registry(struct sandbox *sb)
@@ -256,7 +257,7 @@ static void heal_zygote(struct sandbox *sb, const int *reaped, int64_t *next_try
 		sb->state = SANDBOX_RESTARTING;
 		pthread_rwlock_unlock(&sb->zlock);
 	}
-	if (monotonic_ms() < *next_try)
+	if (mono_ms() < *next_try)
 		return;
 	unsigned gen = sb->zygote_gen + 1;
 	worker_retire_list(pool_remove_if(sb->pool, different_zygote, &gen));
@@ -267,7 +268,7 @@ static void heal_zygote(struct sandbox *sb, const int *reaped, int64_t *next_try
 		log_info("sandbox: zygote %d started again (restart %u)", (int)sb->zygote, sb->restarts);
 	}
 	/* It keeps dying: wait longer each time, up to a minute, and say so. */
-	*next_try = monotonic_ms() + *pause_ms;
+	*next_try = mono_ms() + *pause_ms;
 	*pause_ms = *pause_ms * 2 > 60000 ? 60000 : *pause_ms * 2;
 	pthread_rwlock_wrlock(&sb->zlock);
 	sb->state = *pause_ms > 8000 ? SANDBOX_FAILING : SANDBOX_OK;
@@ -276,7 +277,7 @@ static void heal_zygote(struct sandbox *sb, const int *reaped, int64_t *next_try
 
 static int idle_too_long(const struct worker *w, void *arg)
 {
-	return monotonic_ms() - w->idle_since >= *(int64_t *)arg;
+	return mono_ms() - w->idle_since >= *(int64_t *)arg;
 }
 
 static struct worker *spawn_worker(struct sandbox *sb, const char *plugin, const char *identity, const char *domain,
@@ -328,14 +329,14 @@ static void *keeper_main(void *arg)
 		if (!broken && ended == 0) {
 			/* alive */
 		} else {
-			if (monotonic_ms() - last_heal > 60000)
+			if (mono_ms() - last_heal > 60000)
 				next_try = 0, pause_ms = 1000; /* it lived a minute: start afresh */
 			heal_zygote(sb, ended == z ? &status : NULL, &next_try, &pause_ms);
-			last_heal = monotonic_ms();
+			last_heal = mono_ms();
 		}
 		worker_retire_list(pool_remove_if(sb->pool, idle_too_long, &sb->worker_idle_ms));
-		if (monotonic_ms() - last_files >= PLUGIN_CHECK_MS) {
-			last_files = monotonic_ms();
+		if (mono_ms() - last_files >= PLUGIN_CHECK_MS) {
+			last_files = mono_ms();
 			if (plugins_changed(sb) && load_registry(sb) < 0)
 				log_error("sandbox: the plugins could not be scanned again; the old ones stay in use");
 		}
@@ -344,7 +345,7 @@ static void *keeper_main(void *arg)
 		pthread_mutex_lock(&sb->prewarm_mu);
 		pool_counts(sb->pool, &idle, &busy);
 		if (!sb->strict && idle + busy < sb->pool_max &&
-		    pool_shortfall(sb->pool, monotonic_ms(), PREWARM_WINDOW_MS, &plugin, &identity, &domain)) {
+		    pool_shortfall(sb->pool, mono_ms(), PREWARM_WINDOW_MS, &plugin, &identity, &domain)) {
 			struct worker *w = spawn_worker(sb, plugin, identity, domain, 0, 0, 0, err, sizeof err);
 			if (w) {
 				log_debug("sandbox: worker %d started ahead of need for %s (%s)", (int)w->pid, plugin, domain);
@@ -532,7 +533,7 @@ static void decide(struct run_result *res, const struct broker_run *b, int statu
 		set_outcome(res, RUN_ERROR, "the sandbox could not load the block's plugin: %s", b->load_error);
 	else if (b->abi)
 		set_outcome(res, RUN_VIOLATION, "the block made a system call of the %s ABI, which blocks may not make "
-		            "(a block runs as a native %s program and does no I/O of its own)", abi_name(b->abi), "64-bit");
+		            "(a block runs as a native 64-bit program and does no I/O of its own)", abi_name(b->abi));
 	else if (b->violation >= 0)
 		set_outcome(res, RUN_VIOLATION, "the block made the system call '%s', which blocks may not make "
 		            "(a block does no I/O of its own: it asks the host through ctx->host)",
@@ -568,13 +569,13 @@ static json_t *await_end(int reply, int kill_now, int64_t deadline, int *timed_o
 		(void)!send(reply, "k", 1, MSG_NOSIGNAL);
 	for (;;) {
 		struct pollfd p = { reply, POLLIN, 0 };
-		int64_t left = deadline - monotonic_ms();
+		int64_t left = deadline - mono_ms();
 		int n = poll(&p, 1, kill_now ? -1 : left > 0 ? (int)(left > 1000 ? 1000 : left) : 0);
 		if (n > 0)
 			return read_reply(reply, ZYGOTE_MSG_MAX);
 		if (n < 0 && errno != EINTR)
 			return NULL;
-		if (!kill_now && monotonic_ms() >= deadline) {
+		if (!kill_now && mono_ms() >= deadline) {
 			*timed_out = 1;
 			kill_now = 1;
 			(void)!send(reply, "k", 1, MSG_NOSIGNAL);
@@ -646,7 +647,7 @@ static struct worker *spawn_worker(struct sandbox *sb, const char *plugin, const
 	w->zygote_gen = gen;
 	w->once = once;
 	w->as_soft = w->address_base + (memory_bytes ? memory_bytes : DEFAULT_MEMORY_BYTES);
-	w->cpu_soft = cpu_ms ? (cpu_ms + 999) / 1000 : 5;
+	w->cpu_soft = cpu_ms ? (cpu_ms + 999) / 1000 : 0; /* 0: unknown, set before its first execution */
 	if (clock_getcpuclockid(w->pid, &w->cpu_clock) != 0)
 		w->cpu_clock = (clockid_t)-1;
 	w->plugin = xstrdup(plugin);
@@ -699,8 +700,7 @@ static void release_worker(struct sandbox *sb, struct worker *w, uint64_t rss, u
 		why = "its memory grew past worker_max_memory";
 	else if (generation != sandbox_registry_generation(sb)) {
 		pthread_rwlock_rdlock(&sb->lock);
-		const char *now = json_string_value(json_object_get(json_object_get(sb->registry, "plugins"), w->plugin));
-		if (!now || !w->identity || strcmp(now, w->identity))
+		if (changed_plugin(w, json_object_get(sb->registry, "plugins")))
 			why = "its plugin changed";
 		pthread_rwlock_unlock(&sb->lock);
 	}
@@ -710,7 +710,7 @@ static void release_worker(struct sandbox *sb, struct worker *w, uint64_t rss, u
 		worker_retire(w);
 		return;
 	}
-	w->idle_since = monotonic_ms();
+	w->idle_since = mono_ms();
 	w->idle_cpu_ns = cpu_ns(w->cpu_clock);
 	pool_put(sb->pool, w);
 	worker_retire_list(pool_trim(sb->pool, sb->pool_max));
@@ -793,7 +793,7 @@ int sandbox_run(struct sandbox *sb, const char *block, const json_t *config, con
 	memset(res, 0, sizeof *res);
 	res->outputs = json_object();
 	res->logs = json_array();
-	int64_t t0 = monotonic_ms();
+	int64_t t0 = mono_ms();
 	if (!asked)
 		asked = &none;
 
@@ -877,7 +877,7 @@ int sandbox_run(struct sandbox *sb, const char *block, const json_t *config, con
 		json_decref(res->outputs);
 		res->outputs = json_object();
 	}
-	res->elapsed_ms = (long)(monotonic_ms() - t0);
+	res->elapsed_ms = (long)(mono_ms() - t0);
 	json_decref(entry);
 	free(identity);
 	return rc;

@@ -17,9 +17,9 @@
 
 #include <libxml/parser.h>
 
+#include "clock.h"
 #include "log.h"
 #include "plugin/registry.h"
-#include "sandbox/broker.h"
 #include "sandbox/channel.h"
 #include "sandbox/child.h"
 #include "sandbox/confine.h"
@@ -142,10 +142,10 @@ static json_t *read_description(int fd, pid_t pid, char *why, size_t whylen)
 {
 	struct strbuf in = STRBUF_INIT;
 	struct pollfd p = { fd, POLLIN, 0 };
-	int64_t deadline = monotonic_ms() + DESCRIBE_TIMEOUT_MS;
+	int64_t deadline = mono_ms() + DESCRIBE_TIMEOUT_MS;
 	json_t *m = NULL;
 	int n;
-	while ((n = poll(&p, 1, (int)(deadline - monotonic_ms() > 0 ? deadline - monotonic_ms() : 0))) < 0 && errno == EINTR)
+	while ((n = poll(&p, 1, (int)(deadline - mono_ms() > 0 ? deadline - mono_ms() : 0))) < 0 && errno == EINTR)
 		;
 	if (n == 0)
 		snprintf(why, whylen, "loading it took longer than %d ms (a constructor that never returns?)", DESCRIBE_TIMEOUT_MS);

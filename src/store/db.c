@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "strbuf.h"
 
 /* How long a writer waits for another one before giving up with STORE_BUSY. */
@@ -330,13 +331,6 @@ static pthread_mutex_t commit_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t commit_cv = PTHREAD_COND_INITIALIZER;
 static uint64_t commits;
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* After each commit of a connection; replaces SQLite's autocheckpoint hook,
  * so it checkpoints as that one did. */
 static int on_commit(void *arg, sqlite3 *db, const char *name, int frames)
@@ -353,7 +347,7 @@ static int on_commit(void *arg, sqlite3 *db, const char *name, int frames)
 static int on_busy(void *arg, int tries)
 {
 	struct store *st = arg;
-	int64_t now = now_ms();
+	int64_t now = mono_ms();
 	if (tries == 0)
 		st->busy_since = now;
 	if (now - st->busy_since >= st->busy_timeout_ms)

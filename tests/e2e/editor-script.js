@@ -19,22 +19,7 @@ const b = require('./browser');
 const BASE = process.env.BASE_URL;
 const SHOTS = process.env.SCREENSHOTS;
 const PASSWORD = 'browser test password'; // flow.js's owner
-const DEFINITION = JSON.stringify({
-	format: 1,
-	trigger: { type: 'webhook', reply: 'summary.text' },
-	blocks: [
-		{ id: 'fetch', type: 'http.request', config: { url: '{{ trigger.body.url }}' } },
-		{ id: 'title', type: 'html.extract', config: { xpath: '//title' } },
-		{ id: 'links', type: 'html.extract', config: { xpath: '//a/@href', mode: 'attribute', all: true } },
-		{ id: 'summary', type: 'text.template', config: { template: '{{ title.out }}: {{ links.out }}' } },
-	],
-	edges: [
-		{ from: 'fetch.response', to: 'title.html' },
-		{ from: 'fetch.response', to: 'links.html' },
-		{ from: 'title.out', to: 'summary.in' },
-		{ from: 'links.out', to: 'summary.in' },
-	],
-});
+const DEFINITION = require('./page-summary');
 
 const versionOf = (page) => page.locator('section.editor input[name="version"]').first().inputValue().then(Number);
 

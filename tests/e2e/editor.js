@@ -13,22 +13,7 @@ const b = require('./browser');
 const BASE = process.env.BASE_URL;
 const SHOTS = process.env.SCREENSHOTS;
 const PASSWORD = 'browser test password'; // flow.js's owner
-const DEFINITION = JSON.stringify({
-	format: 1,
-	trigger: { type: 'webhook', reply: 'summary.text' },
-	blocks: [
-		{ id: 'fetch', type: 'http.request', config: { url: '{{ trigger.body.url }}' } },
-		{ id: 'title', type: 'html.extract', config: { xpath: '//title' } },
-		{ id: 'links', type: 'html.extract', config: { xpath: '//a/@href', mode: 'attribute', all: true } },
-		{ id: 'summary', type: 'text.template', config: { template: '{{ title.out }}: {{ links.out }}' } },
-	],
-	edges: [
-		{ from: 'fetch.response', to: 'title.html' },
-		{ from: 'fetch.response', to: 'links.html' },
-		{ from: 'title.out', to: 'summary.in' },
-		{ from: 'links.out', to: 'summary.in' },
-	],
-}, null, 2);
+const DEFINITION = require('./page-summary');
 
 // The boxes of the canvas's nodes as the browser lays them out.
 async function boxes(page) {

@@ -21,15 +21,9 @@ check_eq "$?" 0 "first-run setup signs the owner in"
 it_api_token engine
 JAR=
 
-# create NAME DEFINITION-JSON: a workflow; sets WF.
-create() {
-	req POST /workflows "${API[@]}" -H 'Content-Type: application/json' \
-		--data "$(jq -n --arg n "$1" --argjson d "$2" '{name: $n, definition: $d}')"
-	WF=$(jqb .workflow.id)
-}
 
 echo "# a synchronous webhook: json.set -> text.template -> the reply"
-create "Greeter" '{"format": 1, "trigger": {"type": "webhook", "reply": "reply.out"},
+it_create_workflow "Greeter" '{"format": 1, "trigger": {"type": "webhook", "reply": "reply.out"},
   "blocks": [
     {"id": "shape", "type": "json.set", "config": {"set": {"who": "{{ trigger.body.name }}", "n": "{{ trigger.query.n | default: 1 }}"}}},
     {"id": "greet", "type": "text.template", "config": {"template": "Hello {{ in.who }} x{{ shape.out.n }}"}},
@@ -75,7 +69,7 @@ check_status 200 "the same delivery again"
 check_eq "$(sql "SELECT count(*) FROM runs")" "$runs_before" "... starts no second run"
 
 echo "# signed webhooks"
-create "Signed" '{"format": 1, "trigger": {"type": "webhook", "signed": true, "replay_window_s": 60},
+it_create_workflow "Signed" '{"format": 1, "trigger": {"type": "webhook", "signed": true, "replay_window_s": 60},
   "blocks": [{"id": "a", "type": "json.set", "config": {}}]}'
 SIGNED=$WF
 req POST "/workflows/$SIGNED/webhook" "${API[@]}" --data action=sign
@@ -105,7 +99,7 @@ check_status 401 "no signature at all"
 check_eq "$(sql "SELECT count(*) FROM runs WHERE workflow_id = $SIGNED")" 1 "only the good delivery started a run"
 
 echo "# a manual run: for_each and a branch"
-create "Lists" '{"format": 1, "trigger": {"type": "manual"},
+it_create_workflow "Lists" '{"format": 1, "trigger": {"type": "manual"},
   "blocks": [
     {"id": "each", "type": "text.template", "config": {"template": "#{{ index }}: {{ item.name }}"}, "settings": {"for_each": "in", "concurrency": 2}},
     {"id": "check", "type": "flow.if", "config": {"path": "n", "op": "gt", "value": 10}},
@@ -119,7 +113,7 @@ req POST "/workflows/$LISTS/run?wait=30" "${API[@]}" -H 'Content-Type: applicati
 check_status 201 "a manual run through the API"
 check_json .run.status failed "for_each over a missing input fails the run"
 check_json '.run.error | contains("for_each")' true "... naming for_each"
-create "Lists 2" '{"format": 1, "trigger": {"type": "manual"},
+it_create_workflow "Lists 2" '{"format": 1, "trigger": {"type": "manual"},
   "blocks": [
     {"id": "src", "type": "json.set", "config": {"set": {"flag": true}}},
     {"id": "each", "type": "text.template", "config": {"template": "#{{ index }}: {{ item.name }}"}, "settings": {"for_each": "in.items", "concurrency": 2}},
@@ -140,7 +134,7 @@ check_json '.run.steps[] | select(.block == "small") | .outputs.out.size' small 
 check_json '.run.steps[] | select(.block == "small") | .outputs.out.items | length' 3 "... with the data that reached it"
 
 echo "# an invalid workflow is refused before it runs"
-create "Broken" '{"format": 1, "trigger": {"type": "manual"},
+it_create_workflow "Broken" '{"format": 1, "trigger": {"type": "manual"},
   "blocks": [{"id": "a", "type": "no.such_block"}, {"id": "b", "type": "json.set", "config": {"set": {"x": "{{ zz.y }}"}}}]}'
 BROKEN=$WF
 runs_before=$(sql "SELECT count(*) FROM runs")
@@ -154,20 +148,20 @@ req GET "/workflows/$BROKEN" "${API[@]}"
 check_json '.problems | length' 2 "the workflow page shows the problems"
 
 echo "# flow.call and the error workflow"
-create "Alerts" '{"format": 1, "trigger": {"type": "manual"}, "blocks": [{"id": "note", "type": "json.set", "config": {"set": {"failed": "{{ trigger.run_id }}"}}}]}'
+it_create_workflow "Alerts" '{"format": 1, "trigger": {"type": "manual"}, "blocks": [{"id": "note", "type": "json.set", "config": {"set": {"failed": "{{ trigger.run_id }}"}}}]}'
 ALERTS=$WF
-create "Child" '{"format": 1, "trigger": {"type": "manual"}, "blocks": [{"id": "double", "type": "json.set", "config": {"set": {"v": "{{ trigger.v }}", "from": "child"}}}]}'
-create "Parent" '{"format": 1, "trigger": {"type": "manual"},
+it_create_workflow "Child" '{"format": 1, "trigger": {"type": "manual"}, "blocks": [{"id": "double", "type": "json.set", "config": {"set": {"v": "{{ trigger.v }}", "from": "child"}}}]}'
+it_create_workflow "Parent" '{"format": 1, "trigger": {"type": "manual"},
   "blocks": [{"id": "call", "type": "flow.call", "config": {"workflow": "Child"}}], "edges": []}'
 PARENT=$WF
 req POST "/workflows/$PARENT/run?wait=30" "${API[@]}" --data 'input={"v":5}'
 check_json .run.status succeeded "a workflow calls another"
 check_json '.run.steps[0].outputs.out.double.out.from' child "... and gets its last blocks' outputs"
-create "Grand" '{"format": 1, "trigger": {"type": "manual"}, "blocks": [{"id": "call", "type": "flow.call", "config": {"workflow": "Parent"}}]}'
+it_create_workflow "Grand" '{"format": 1, "trigger": {"type": "manual"}, "blocks": [{"id": "call", "type": "flow.call", "config": {"workflow": "Parent"}}]}'
 req POST "/workflows/$WF/run?wait=30" "${API[@]}" --data 'input={"v":5}'
 check_json .run.status failed "calls nested deeper than max_call_depth fail"
 check_json '.run.error | contains("nested 2 deep, more than the limit of 1")' true "... saying how deep"
-create "Looper" '{"format": 1, "trigger": {"type": "manual"}, "blocks": [{"id": "again", "type": "flow.call", "config": {"workflow": "Looper"}}],
+it_create_workflow "Looper" '{"format": 1, "trigger": {"type": "manual"}, "blocks": [{"id": "again", "type": "flow.call", "config": {"workflow": "Looper"}}],
   "settings": {"error_workflow": "Alerts"}}'
 LOOPER=$WF
 req POST "/workflows/$LOOPER/run?wait=30" "${API[@]}"
@@ -180,7 +174,7 @@ check_eq "$(sql "SELECT json_extract(input, '$.run_id') FROM runs WHERE workflow
 check_eq "$(sql "SELECT count(*) FROM dead_letters WHERE run_id = $LOOP_RUN")" 1 "the failed run is a dead letter"
 
 echo "# kill -9 in the middle of a slow run"
-create "Slow" "$(jq -n --arg url "http://127.0.0.1:$HTTP_PORT/slow" '{format: 1, trigger: {type: "manual"},
+it_create_workflow "Slow" "$(jq -n --arg url "http://127.0.0.1:$HTTP_PORT/slow" '{format: 1, trigger: {type: "manual"},
   blocks: [{id: "first", type: "json.set", config: {set: {a: 1}}},
            {id: "slow", type: "http.request", config: {url: $url}},
            {id: "last", type: "text.template", config: {template: "{{ slow.response.body }}"}}],
@@ -206,7 +200,7 @@ check_eq "$(sql "SELECT json_extract(outputs, '$.text') FROM steps WHERE run_id 
 	"... and the run's last step has its answer"
 
 echo "# cancel stops a block that is running"
-create "Forever" '{"format": 1, "trigger": {"type": "manual"},
+it_create_workflow "Forever" '{"format": 1, "trigger": {"type": "manual"},
   "blocks": [{"id": "sleep", "type": "hostile.sleep_forever", "settings": {"timeout_ms": 60000}},
              {"id": "after", "type": "json.set", "config": {}}],
   "edges": [{"from": "sleep.out", "to": "after.in"}]}'
@@ -250,9 +244,9 @@ req POST "/runs/$TERM_RUN/cancel" "${API[@]}"
 it_wait_run "$TERM_RUN" cancelled
 
 echo "# a schedule: a missed tick after downtime fires once"
-create "Hourly" '{"format": 1, "trigger": {"type": "schedule", "cron": "0 * * * *"}, "blocks": [{"id": "a", "type": "json.set", "config": {}}]}'
+it_create_workflow "Hourly" '{"format": 1, "trigger": {"type": "schedule", "cron": "0 * * * *"}, "blocks": [{"id": "a", "type": "json.set", "config": {}}]}'
 HOURLY=$WF
-create "Bad cron" '{"format": 1, "trigger": {"type": "schedule", "cron": "0 25 * * *"}, "blocks": [{"id": "a", "type": "json.set", "config": {}}]}'
+it_create_workflow "Bad cron" '{"format": 1, "trigger": {"type": "schedule", "cron": "0 25 * * *"}, "blocks": [{"id": "a", "type": "json.set", "config": {}}]}'
 req GET "/workflows/$WF" "${API[@]}"
 check_json '.problems[0].message | contains("cron")' true "a bad cron expression is a problem of the workflow"
 it_wait_sql "SELECT count(*) FROM schedule_ticks WHERE workflow_id = $HOURLY" 1
@@ -270,18 +264,18 @@ count_run() {
 	req POST "/workflows/$1/run?wait=30" "${API[@]}"
 	sql "SELECT json_extract(outputs, '$.out.count') FROM steps WHERE run_id = $(jqb .run.id) AND block = 'count'"
 }
-create "Warm counter" '{"format": 1, "trigger": {"type": "manual"}, "blocks": [{"id": "count", "type": "hostile.counter"}]}'
+it_create_workflow "Warm counter" '{"format": 1, "trigger": {"type": "manual"}, "blocks": [{"id": "count", "type": "hostile.counter"}]}'
 WARM=$WF
-create "Other counter" '{"format": 1, "trigger": {"type": "manual"}, "blocks": [{"id": "count", "type": "hostile.counter"}]}'
+it_create_workflow "Other counter" '{"format": 1, "trigger": {"type": "manual"}, "blocks": [{"id": "count", "type": "hostile.counter"}]}'
 OTHER=$WF
-create "Strict counter" '{"format": 1, "trigger": {"type": "manual"}, "blocks": [{"id": "count", "type": "hostile.counter"}],
+it_create_workflow "Strict counter" '{"format": 1, "trigger": {"type": "manual"}, "blocks": [{"id": "count", "type": "hostile.counter"}],
   "settings": {"sandbox": "strict"}}'
 STRICT=$WF
 check_eq "$(count_run "$WARM") $(count_run "$WARM") $(count_run "$WARM")" "1 2 3" \
 	"a block's global lives on between runs of its workflow (a warm worker)"
 check_eq "$(count_run "$OTHER")" 1 "... and never reaches another workflow"
 check_eq "$(count_run "$STRICT") $(count_run "$STRICT")" "1 1" "a strict workflow gets a fresh process every run"
-create "Bad mode" '{"format": 1, "trigger": {"type": "manual"}, "blocks": [{"id": "count", "type": "hostile.counter"}],
+it_create_workflow "Bad mode" '{"format": 1, "trigger": {"type": "manual"}, "blocks": [{"id": "count", "type": "hostile.counter"}],
   "settings": {"sandbox": "loose"}}'
 req GET "/workflows/$WF" "${API[@]}"
 check_json '.problems[0].message | contains("\"warm\"")' true "an unknown sandbox mode is a problem of the workflow"

@@ -300,14 +300,21 @@ it_api_token() {
 	case $TOKEN in axon_*) return 0 ;; *) return 1 ;; esac
 }
 
+# it_create_workflow NAME DEFINITION-JSON: a workflow made with the API
+# (it_api_token first); sets WF (empty when refused: the answer is in BODY).
+it_create_workflow() {
+	req POST /workflows "${API[@]}" -H 'Content-Type: application/json' \
+		--data "$(jq -n --arg n "$1" --argjson d "$2" '{name: $n, definition: $d}')"
+	WF=$(jqb .workflow.id)
+}
+
 # it_webhook_workflow NAME DEFINITION-JSON: a workflow made with the API
 # (it_api_token first) and a webhook for it; prints the webhook's path.
 # Returns 1 (the answer in BODY) when either was refused.
 it_webhook_workflow() {
-	req POST /workflows "${API[@]}" -H 'Content-Type: application/json' \
-		--data "$(jq -n --arg n "$1" --argjson d "$2" '{name: $n, definition: $d}')"
+	it_create_workflow "$1" "$2"
 	[ "$STATUS" = 201 ] || return 1
-	req POST "/workflows/$(jqb .workflow.id)/webhook" "${API[@]}" --data action=create
+	req POST "/workflows/$WF/webhook" "${API[@]}" --data action=create
 	[ "$STATUS" = 201 ] || return 1
 	jqb .path
 }

@@ -12,12 +12,6 @@ it_setup_owner "new workflow pw"
 check_eq "$?" 0 "first-run setup signs the owner in"
 it_api_token starters
 
-# create NAME DEFINITION-JSON: a workflow; sets WF.
-create() {
-	req POST /workflows "${API[@]}" -H 'Content-Type: application/json' \
-		--data "$(jq -n --arg n "$1" --argjson d "$2" '{name: $n, definition: $d}')"
-	WF=$(jqb .workflow.id)
-}
 
 echo "# the page"
 req GET /workflows/new
@@ -41,7 +35,7 @@ check_eq "$(echo "$keys" | wc -l)" 3 "three starting points"
 for key in $keys; do
 	req GET "/workflows/new?start=$key" "${API[@]}"
 	def=$(jqb .form.definition)
-	create "Starter $key" "$def"
+	it_create_workflow "Starter $key" "$def"
 	check_status 201 "create from '$key'"
 	req GET "/workflows/$WF" "${API[@]}"
 	check_json '.problems | length' 0 "... it has no problems"

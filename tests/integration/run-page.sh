@@ -12,15 +12,9 @@ check_eq "$?" 0 "first-run setup signs the owner in"
 it_api_token runpage
 JAR=
 
-# create NAME DEFINITION-JSON: a workflow; sets WF.
-create() {
-	req POST /workflows "${API[@]}" -H 'Content-Type: application/json' \
-		--data "$(jq -n --arg n "$1" --argjson d "$2" '{name: $n, definition: $d}')"
-	WF=$(jqb .workflow.id)
-}
 
 echo "# a skipped step"
-create "Branch" '{"format": 1, "trigger": {"type": "manual"},
+it_create_workflow "Branch" '{"format": 1, "trigger": {"type": "manual"},
   "blocks": [{"id": "check", "type": "flow.if", "config": {"path": "n", "op": "gt", "value": 10}},
     {"id": "big", "type": "json.set", "config": {"set": {"size": "big"}}},
     {"id": "after", "type": "json.set", "config": {"set": {"done": true}}},
@@ -43,7 +37,7 @@ check_eq "$(grep -c 'not yet' "$BODY")" 0 "... and no step says 'not yet'"
 
 echo "# waiting for retries"
 # Loopback is outside the egress policy: each attempt fails at once.
-create "Retried" '{"format": 1, "trigger": {"type": "manual"},
+it_create_workflow "Retried" '{"format": 1, "trigger": {"type": "manual"},
   "blocks": [{"id": "fetch", "type": "http.request", "config": {"url": "http://127.0.0.1:9/"},
     "settings": {"retries": 1, "retry_delay_ms": 1600}}]}'
 req POST "/workflows/$WF/run?wait=30" "${API[@]}" --data 'input={}'

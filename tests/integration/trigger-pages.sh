@@ -14,16 +14,10 @@ it_api_token triggers
 HTML_JAR=$IT_TMP/owner.jar
 JAR=
 
-# create NAME DEFINITION-JSON: a workflow; sets WF.
-create() {
-	req POST /workflows "${API[@]}" -H 'Content-Type: application/json' \
-		--data "$(jq -n --arg n "$1" --argjson d "$2" '{name: $n, definition: $d}')"
-	WF=$(jqb .workflow.id)
-}
 SET='"blocks": [{"id": "a", "type": "json.set", "config": {"set": {"who": "{{ trigger.body.name }}"}}}]'
 
 echo "# a schedule"
-create "Morning" "{\"format\": 1, \"trigger\": {\"type\": \"schedule\", \"cron\": \"0 9 * * *\", \"timezone\": \"Europe/Paris\"}, $SET}"
+it_create_workflow "Morning" "{\"format\": 1, \"trigger\": {\"type\": \"schedule\", \"cron\": \"0 9 * * *\", \"timezone\": \"Europe/Paris\"}, $SET}"
 now=$(date +%s)
 req GET "/workflows/$WF" "${API[@]}"
 check_json '"\(.schedule.cron) \(.schedule.timezone)"' "0 9 * * * Europe/Paris" "the page has the cron expression and time zone"
@@ -35,18 +29,18 @@ check_json '[.schedule.next[].at] | (.[1] - .[0] == 86400 and .[2] - .[1] == 864
 JAR=$HTML_JAR req GET "/workflows/$WF"
 check_body_contains '<dt>Cron</dt><dd><code>0 9 * * *</code></dd>' "the HTML page shows them"
 check_eq "$(grep -o '<li><time>[0-9-]* 09:00</time>' "$BODY" | wc -l)" 3 "... three times"
-create "Hourly UTC" "{\"format\": 1, \"trigger\": {\"type\": \"schedule\", \"cron\": \"@hourly\"}, $SET}"
+it_create_workflow "Hourly UTC" "{\"format\": 1, \"trigger\": {\"type\": \"schedule\", \"cron\": \"@hourly\"}, $SET}"
 req GET "/workflows/$WF" "${API[@]}"
 check_json '"\(.schedule.timezone) \([.schedule.next[] | .local == .utc] | all)"' "UTC true" "no time zone is UTC"
-create "Never" "{\"format\": 1, \"trigger\": {\"type\": \"schedule\", \"cron\": \"0 0 30 2 *\"}, $SET}"
+it_create_workflow "Never" "{\"format\": 1, \"trigger\": {\"type\": \"schedule\", \"cron\": \"0 0 30 2 *\"}, $SET}"
 req GET "/workflows/$WF" "${API[@]}"
 check_json .schedule.error "it never fires (no such date)" "a schedule that never fires says so"
-create "Manual" "{\"format\": 1, \"trigger\": {\"type\": \"manual\"}, $SET}"
+it_create_workflow "Manual" "{\"format\": 1, \"trigger\": {\"type\": \"manual\"}, $SET}"
 req GET "/workflows/$WF" "${API[@]}"
 check_json .schedule null "a manual workflow has no schedule"
 
 echo "# a webhook"
-create "Hooked" "{\"format\": 1, \"trigger\": {\"type\": \"webhook\"}, $SET}"
+it_create_workflow "Hooked" "{\"format\": 1, \"trigger\": {\"type\": \"webhook\"}, $SET}"
 HOOKED=$WF
 req POST "/workflows/$HOOKED/webhook" "${API[@]}" --data action=create
 TOKEN_PATH=$(jqb .path)
@@ -66,7 +60,7 @@ req GET "/workflows/$HOOKED/webhook" "${API[@]}" -H 'Host: evil*host'
 check_json .hook.url "$BASE_URL$TOKEN_PATH" "a Host header that is no host name gives way to the address the request came in on"
 
 echo "# a signed webhook"
-create "Signed" "{\"format\": 1, \"trigger\": {\"type\": \"webhook\", \"signed\": true}, $SET}"
+it_create_workflow "Signed" "{\"format\": 1, \"trigger\": {\"type\": \"webhook\", \"signed\": true}, $SET}"
 SIGNED=$WF
 req POST "/workflows/$SIGNED/webhook" "${API[@]}" --data action=sign
 jqb .signed_curl >"$IT_TMP/signed.sh"

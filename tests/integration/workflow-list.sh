@@ -14,23 +14,17 @@ it_api_token lists
 HTML_JAR=$IT_TMP/owner.jar
 JAR=
 
-# create NAME DEFINITION-JSON: a workflow; sets WF.
-create() {
-	req POST /workflows "${API[@]}" -H 'Content-Type: application/json' \
-		--data "$(jq -n --arg n "$1" --argjson d "$2" '{name: $n, definition: $d}')"
-	WF=$(jqb .workflow.id)
-}
 SET='"blocks": [{"id": "a", "type": "json.set", "config": {"set": {"x": 1}}}]'
 
-create "Plain" "{\"format\": 1, \"trigger\": {\"type\": \"manual\"}, $SET}"
+it_create_workflow "Plain" "{\"format\": 1, \"trigger\": {\"type\": \"manual\"}, $SET}"
 PLAIN=$WF
-create "Hooked" "{\"format\": 1, \"trigger\": {\"type\": \"webhook\"}, $SET}"
+it_create_workflow "Hooked" "{\"format\": 1, \"trigger\": {\"type\": \"webhook\"}, $SET}"
 HOOKED=$WF
-create "Ticker" "{\"format\": 1, \"trigger\": {\"type\": \"schedule\", \"cron\": \"0 * * * *\"}, $SET}"
+it_create_workflow "Ticker" "{\"format\": 1, \"trigger\": {\"type\": \"schedule\", \"cron\": \"0 * * * *\"}, $SET}"
 TICKER=$WF
-create "Ticker on" "{\"format\": 1, \"trigger\": {\"type\": \"schedule\", \"cron\": \"0 * * * *\"}, $SET}"
+it_create_workflow "Ticker on" "{\"format\": 1, \"trigger\": {\"type\": \"schedule\", \"cron\": \"0 * * * *\"}, $SET}"
 TICKER_ON=$WF
-create "Broken" '{"format": 1, "trigger": {"type": "manual"}, "blocks": [{"id": "a", "type": "no.such"}, {"id": "b", "type": "no.other"}]}'
+it_create_workflow "Broken" '{"format": 1, "trigger": {"type": "manual"}, "blocks": [{"id": "a", "type": "no.such"}, {"id": "b", "type": "no.other"}]}'
 BROKEN=$WF
 req POST "/workflows/$PLAIN/run?wait=30" "${API[@]}" --data 'input={}'
 PLAIN_RUN=$(jqb .run.id)
