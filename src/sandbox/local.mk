@@ -1,6 +1,6 @@
 # src/sandbox: the zygote, the warm workers' pool, the worker's confinement
-# (Landlock, seccomp policies), the framed channel, and the broker that serves
-# each execution in the daemon.
+# (Landlock, seccomp policies) and the framed channel. The broker that serves
+# each execution lives in src/broker/.
 src_libaxon_a_SOURCES += \
 	src/sandbox/sandbox.c src/sandbox/sandbox.h \
 	src/sandbox/protocol.h \
@@ -10,7 +10,4 @@ src_libaxon_a_SOURCES += \
 	src/sandbox/landlock.c src/sandbox/landlock.h \
 	src/sandbox/confine.c src/sandbox/confine.h \
 	src/sandbox/policy.c src/sandbox/policy.h \
-	src/sandbox/channel.c src/sandbox/channel.h \
-	src/sandbox/broker.c src/sandbox/broker.h \
-	src/sandbox/egress.c src/sandbox/egress.h \
-	src/sandbox/secrets.c src/sandbox/secrets.h
+	src/sandbox/channel.c src/sandbox/channel.h

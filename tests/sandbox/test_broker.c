@@ -17,9 +17,9 @@
 #include "hostile_sandbox.h"
 #include "config.h"
 #include "log.h"
-#include "sandbox/egress.h"
+#include "broker/egress.h"
 #include "sandbox/sandbox.h"
-#include "sandbox/secrets.h"
+#include "broker/secrets.h"
 #include "strbuf.h"
 
 static char err[400];

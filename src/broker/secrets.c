@@ -1,4 +1,4 @@
-#include "sandbox/secrets.h"
+#include "broker/secrets.h"
 
 #include <errno.h>
 #include <pthread.h>

@@ -1,5 +1,5 @@
 #include "build-config.h"
-#include "sandbox/egress.h"
+#include "broker/egress.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -11,7 +11,7 @@
 #include <curl/curl.h>
 #include <openssl/evp.h>
 
-#include "sandbox/secrets.h"
+#include "broker/secrets.h"
 #include "strbuf.h"
 
 enum addr_kind { ADDR_PUBLIC, ADDR_LOOPBACK, ADDR_PRIVATE, ADDR_NEVER };

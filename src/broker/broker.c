@@ -1,4 +1,4 @@
-#include "sandbox/broker.h"
+#include "broker/broker.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -12,9 +12,9 @@
 #include "clock.h"
 #include "log.h"
 #include "sandbox/channel.h"
-#include "sandbox/egress.h"
+#include "broker/egress.h"
 #include "sandbox/protocol.h"
-#include "sandbox/secrets.h"
+#include "broker/secrets.h"
 #include "strbuf.h"
 
 static void stop(struct broker_run *b, enum run_outcome why, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
