@@ -15,6 +15,15 @@ void crypto_hmac_hex(const void *key, size_t keylen, const void *data, size_t le
 /* Constant-time comparison of two NUL-terminated strings. */
 int crypto_equal(const char *a, const char *b);
 
+/* A key of its own for one purpose, derived from a master key (HMAC-SHA256 of the purpose). */
+void crypto_derive_key(const unsigned char master[32], const char *purpose, unsigned char out[32]);
+/* Authenticated encryption (AES-256-GCM) of a small secret under a 32-byte
+ * key, as hex: nonce, ciphertext, tag. crypto_seal gives NULL on failure
+ * (caller frees); crypto_open gives -1 for a tampered or malformed text or
+ * one that does not fit in cap bytes. */
+char *crypto_seal(const unsigned char key[32], const void *plain, size_t len);
+int crypto_open(const unsigned char key[32], const char *sealed, unsigned char *out, size_t cap, size_t *len);
+
 /* Password hashing with scrypt: "scrypt$N$r$p$SALT$HASH" (salt and hash in hex). */
 char *password_hash(const char *password);            /* NULL on failure; caller frees */
 int password_verify(const char *password, const char *stored); /* 1 match, 0 not */

@@ -168,6 +168,24 @@ static const char *const migrations[] = {
 	"  WHERE version = (SELECT w.current_version FROM workflows w WHERE w.id = workflow_id)"
 	"  AND name <> (SELECT w.name FROM workflows w WHERE w.id = workflow_id);"
 	"CREATE UNIQUE INDEX workflows_name ON workflows(name COLLATE NOCASE);",
+
+	/* 6: two-factor sign-in. A user's TOTP secret, sealed under a key derived
+	 * from secret.key (never shown back once confirmed), with the last time
+	 * step used so that a code is good once; one-time recovery codes, hashed;
+	 * and sessions that wait for the second factor (pending), which open
+	 * nothing but the page that asks for it. */
+	"CREATE TABLE second_factors ("
+	"  user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
+	"  secret TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  confirmed_at INTEGER,"
+	"  last_step INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE recovery_codes ("
+	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  code_hash TEXT NOT NULL,"
+	"  used_at INTEGER,"
+	"  PRIMARY KEY (user_id, code_hash)) WITHOUT ROWID;"
+	"ALTER TABLE sessions ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define LATEST_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

@@ -8,15 +8,16 @@
 #include "db.h"
 #include "strbuf.h"
 
-static int create_session(struct store *st, const char *token_hash, int64_t user_id, int64_t expires_at)
+static int create_session(struct store *st, const char *token_hash, int64_t user_id, int64_t expires_at, int pending)
 {
 	int64_t now = time(NULL);
 	/* Sweep this user's expired sessions while we hold the write lock anyway. */
 	int rc = db_exec(st, "DELETE FROM sessions WHERE user_id = ?1 AND expires_at <= ?2", "ii", user_id, now);
 	if (rc == STORE_OK)
-		rc = db_exec(st, "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
-			     "tiii", token_hash, user_id, now, expires_at);
-	if (rc == STORE_OK)
+		rc = db_exec(st, "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, pending)"
+			     " VALUES (?1, ?2, ?3, ?4, ?5)", "tiiin", token_hash, user_id, now, expires_at, pending);
+	/* A pending session is a password checked, not yet a sign-in. */
+	if (rc == STORE_OK && !pending)
 		rc = audit_add(st, user_id, "session.login", NULL, 0, NULL);
 	return rc;
 }
@@ -25,8 +26,25 @@ int store_session_create(struct store *st, const char *token_hash, int64_t user_
 {
 	int rc = db_begin(st);
 	if (rc == STORE_OK)
-		rc = db_finish(st, create_session(st, token_hash, user_id, expires_at));
+		rc = db_finish(st, create_session(st, token_hash, user_id, expires_at, 0));
 	return rc;
+}
+
+int store_session_create_pending(struct store *st, const char *token_hash, int64_t user_id, int64_t expires_at)
+{
+	int rc = db_begin(st);
+	if (rc == STORE_OK)
+		rc = db_finish(st, create_session(st, token_hash, user_id, expires_at, 1));
+	return rc;
+}
+
+int store_session_pending_user(struct store *st, const char *token_hash, int64_t now, struct user *u)
+{
+	sqlite3_stmt *stmt;
+	int rc = db_prepare(st, &stmt, "SELECT " USER_COLUMNS " FROM sessions s JOIN users u ON u.id = s.user_id"
+			    " WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND s.pending = 1 AND u.disabled = 0",
+			    "ti", token_hash, now);
+	return rc == STORE_OK ? user_fetch(st, stmt, u, NULL) : rc;
 }
 
 /* The last session found on this connection. It answers again only for the
@@ -63,7 +81,8 @@ int store_session_user(struct store *st, const char *token_hash, int64_t now, st
 		c->hash[0] = '\0';
 	sqlite3_stmt *stmt;
 	rc = db_prepare(st, &stmt, "SELECT " USER_COLUMNS " FROM sessions s JOIN users u ON u.id = s.user_id"
-			" WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.disabled = 0", "ti", token_hash, now);
+			" WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND s.pending = 0 AND u.disabled = 0",
+			"ti", token_hash, now);
 	if (rc == STORE_OK)
 		rc = user_fetch(st, stmt, u, NULL);
 	if (rc == STORE_OK && strlen(token_hash) < sizeof c->hash) {
@@ -77,13 +96,15 @@ int store_session_user(struct store *st, const char *token_hash, int64_t now, st
 
 static int delete_session(struct store *st, const char *token_hash)
 {
-	int64_t user_id;
+	int64_t user_id, pending = 0;
 	int rc = db_int(st, &user_id, "SELECT user_id FROM sessions WHERE token_hash = ?1", "t", token_hash);
 	if (rc == STORE_OK && user_id == 0)
 		rc = db_failf(st, STORE_NOTFOUND, "no such session (signed out already)");
 	if (rc == STORE_OK)
-		rc = db_exec(st, "DELETE FROM sessions WHERE token_hash = ?1", "t", token_hash);
+		rc = db_int(st, &pending, "SELECT pending FROM sessions WHERE token_hash = ?1", "t", token_hash);
 	if (rc == STORE_OK)
+		rc = db_exec(st, "DELETE FROM sessions WHERE token_hash = ?1", "t", token_hash);
+	if (rc == STORE_OK && !pending)
 		rc = audit_add(st, user_id, "session.logout", NULL, 0, NULL);
 	return rc;
 }

@@ -109,6 +109,39 @@ void auth_end_session(struct request *r)
 	req_set_cookie(r, SESSION_COOKIE, "", 0);
 }
 
+int auth_start_pending(struct request *r, int64_t user_id)
+{
+	char token[65], hash[65];
+	if (crypto_token(token) < 0)
+		return STORE_ERROR;
+	crypto_sha256_hex(token, strlen(token), hash);
+	int rc = store_session_create_pending(r->st, hash, user_id, r->now + PENDING_TTL);
+	if (rc == STORE_OK)
+		req_set_cookie(r, PENDING_COOKIE, token, PENDING_TTL);
+	return rc;
+}
+
+int auth_pending_user(struct request *r, struct user *u)
+{
+	const char *cookie = req_cookie(r, PENDING_COOKIE);
+	if (!cookie || !is_token(cookie))
+		return STORE_NOTFOUND;
+	char hash[65];
+	crypto_sha256_hex(cookie, strlen(cookie), hash);
+	return store_session_pending_user(r->st, hash, r->now, u);
+}
+
+void auth_end_pending(struct request *r)
+{
+	const char *cookie = req_cookie(r, PENDING_COOKIE);
+	if (cookie && is_token(cookie)) {
+		char hash[65];
+		crypto_sha256_hex(cookie, strlen(cookie), hash);
+		store_session_delete(r->st, hash);
+	}
+	req_set_cookie(r, PENDING_COOKIE, "", 0);
+}
+
 static void throttle_keys(struct request *r, const char *username, char *ukey, char *ikey, size_t len)
 {
 	snprintf(ukey, len, "user:%s", username);

@@ -19,6 +19,8 @@ src_libaxon_a_SOURCES += \
 	src/web/pages/common.c \
 	src/web/pages/decorate.c src/web/pages/decorate.h \
 	src/web/pages/signin.c \
+	src/web/pages/two_factor.c \
+	src/web/pages/qr.c src/web/pages/qr.h \
 	src/web/pages/workflows.c \
 	src/web/pages/pager.c \
 	src/web/pages/triggers.c \

@@ -15,6 +15,13 @@ const struct route routes[] = {
 	{ "POST", "/logout", ROLE_VIEWER, logout_post, 0 },
 	{ "GET", "/account", ROLE_VIEWER, account_get, 0 },
 	{ "POST", "/account/password", ROLE_VIEWER, account_password_post, 0 },
+	{ "GET", "/login/code", ROLE_NONE, login_code_get, 0 },
+	{ "POST", "/login/code", ROLE_NONE, login_code_post, 0 },
+	{ "GET", "/account/two-factor", ROLE_VIEWER, two_factor_get, 0 },
+	{ "POST", "/account/two-factor", ROLE_VIEWER, two_factor_confirm, 0 },
+	{ "POST", "/account/two-factor/start", ROLE_VIEWER, two_factor_start, 0 },
+	{ "POST", "/account/two-factor/disable", ROLE_VIEWER, two_factor_disable, 0 },
+	{ "POST", "/users/:id/two-factor/reset", ROLE_OWNER, user_two_factor_reset, 0 },
 
 	{ "GET", "/workflows", ROLE_VIEWER, workflows_list, 0 },
 	{ "POST", "/workflows", ROLE_EDITOR, workflow_create, 0 },
