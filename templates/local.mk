@@ -11,7 +11,7 @@ dist_tplworkflows_DATA = templates/workflows/list.html templates/workflows/form.
 	templates/workflows/editor.html templates/workflows/graph.html templates/workflows/block.html
 tplaccountdir = $(tpldir)/account
 dist_tplaccount_DATA = templates/account/two_factor.html templates/account/qr.html \
-	templates/account/recovery_codes.html
+	templates/account/recovery_codes.html templates/account/sessions.html
 tplusersdir = $(tpldir)/users
 dist_tplusers_DATA = templates/users/list.html templates/users/audit.html
 tpltokensdir = $(tpldir)/tokens

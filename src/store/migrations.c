@@ -186,6 +186,13 @@ static const char *const migrations[] = {
 	"  used_at INTEGER,"
 	"  PRIMARY KEY (user_id, code_hash)) WITHOUT ROWID;"
 	"ALTER TABLE sessions ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;",
+
+	/* 7: where and when each session was last used, for the list of one's
+	 * sessions (written at most once a minute per session, or when the
+	 * address or the browser changes). */
+	"ALTER TABLE sessions ADD COLUMN last_used_at INTEGER;"
+	"ALTER TABLE sessions ADD COLUMN last_addr TEXT;"
+	"ALTER TABLE sessions ADD COLUMN last_agent TEXT;",
 };
 
 #define LATEST_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

@@ -199,3 +199,76 @@ int store_token_revoke(struct store *st, int64_t user_id, int64_t token_id)
 		rc = db_finish(st, revoke_token(st, user_id, token_id));
 	return rc;
 }
+
+/* How long a session's last use may be out of date in the list. */
+#define TOUCH_EVERY 60
+/* The part of the token's hash that names a session in the list and its forms. */
+#define SESSION_ID_CHARS 16
+
+int store_session_touch(struct store *st, const char *token_hash, int64_t now, const char *addr, const char *agent)
+{
+	/* Read first: most requests change nothing, and a read takes no write lock. */
+	int64_t stale;
+	int rc = db_int(st, &stale, "SELECT count(*) FROM sessions WHERE token_hash = ?1 AND (last_used_at IS NULL"
+			" OR last_used_at <= ?2 OR last_addr IS NOT ?3 OR last_agent IS NOT ?4)",
+			"titt", token_hash, now - TOUCH_EVERY, addr, agent);
+	if (rc == STORE_OK && stale)
+		rc = db_exec(st, "UPDATE sessions SET last_used_at = ?2, last_addr = ?3, last_agent = ?4 WHERE token_hash = ?1",
+			     "titt", token_hash, now, addr, agent);
+	return rc;
+}
+
+int store_session_list(struct store *st, int64_t user_id, int64_t now, const char *current_hash, json_t **out)
+{
+	sqlite3_stmt *stmt;
+	int rc = db_prepare(st, &stmt, "SELECT substr(token_hash, 1, 16) AS id, created_at, expires_at,"
+			    " coalesce(last_used_at, created_at) AS last_used_at, last_addr, last_agent,"
+			    " token_hash = ?3 AS current FROM sessions WHERE user_id = ?1 AND expires_at > ?2"
+			    " AND pending = 0 ORDER BY coalesce(last_used_at, created_at) DESC, created_at DESC",
+			    "iit", user_id, now, current_hash);
+	if (rc != STORE_OK)
+		return rc;
+	rc = db_rows(st, stmt, "", out);
+	size_t i;
+	json_t *s;
+	if (rc == STORE_OK)
+		json_array_foreach(*out, i, s) json_object_set_new(s, "current",
+								  json_boolean(json_integer_value(json_object_get(s, "current"))));
+	return rc;
+}
+
+static int end_session(struct store *st, int64_t user_id, const char *id)
+{
+	if (strlen(id) != SESSION_ID_CHARS || strspn(id, "0123456789abcdef") != SESSION_ID_CHARS)
+		return db_failf(st, STORE_NOTFOUND, "no such session among yours");
+	int rc = db_exec(st, "DELETE FROM sessions WHERE user_id = ?1 AND substr(token_hash, 1, 16) = ?2 AND pending = 0",
+			 "it", user_id, id);
+	if (rc == STORE_OK && sqlite3_changes(st->db) == 0)
+		return db_failf(st, STORE_NOTFOUND, "no such session among yours (signed out already?)");
+	return rc == STORE_OK ? audit_add(st, user_id, "session.end", NULL, 0, id) : rc;
+}
+
+int store_session_end(struct store *st, int64_t user_id, const char *id)
+{
+	int rc = db_begin(st);
+	if (rc == STORE_OK)
+		rc = db_finish(st, end_session(st, user_id, id));
+	return rc;
+}
+
+static int end_others(struct store *st, int64_t user_id, const char *keep_hash, int64_t *ended)
+{
+	int rc = db_exec(st, "DELETE FROM sessions WHERE user_id = ?1 AND token_hash IS NOT ?2", "it", user_id, keep_hash);
+	if (rc != STORE_OK)
+		return rc;
+	*ended = sqlite3_changes(st->db);
+	return audit_add(st, user_id, "session.end_others", NULL, 0, NULL);
+}
+
+int store_session_end_others(struct store *st, int64_t user_id, const char *keep_hash, int64_t *ended)
+{
+	int rc = db_begin(st);
+	if (rc == STORE_OK)
+		rc = db_finish(st, end_others(st, user_id, keep_hash, ended));
+	return rc;
+}

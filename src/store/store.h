@@ -43,7 +43,7 @@ void store_close(struct store *st);
 const char *store_errmsg(struct store *st);
 int store_schema_version(struct store *st);
 /* The schema version this build creates and understands. */
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 
 /* Limits, for operators and tests: how long a write waits for another
  * process's lock before STORE_BUSY (default 5000 ms), and a cap on the file
@@ -84,6 +84,17 @@ int store_user_set_password(struct store *st, int64_t actor, int64_t id, const c
 int store_session_create(struct store *st, const char *token_hash, int64_t user_id, int64_t expires_at);
 int store_session_user(struct store *st, const char *token_hash, int64_t now, struct user *u);
 int store_session_delete(struct store *st, const char *token_hash);
+/* Notes that a session was used now from addr with agent (the browser's
+ * User-Agent); writes only when a minute passed or either changed. */
+int store_session_touch(struct store *st, const char *token_hash, int64_t now, const char *addr, const char *agent);
+/* The user's signed-in sessions, most recently used first: [{id, created_at,
+ * expires_at, last_used_at, last_addr, last_agent, current}]; id is a short
+ * public name of the session (never its token), current marks current_hash's. */
+int store_session_list(struct store *st, int64_t user_id, int64_t now, const char *current_hash, json_t **out);
+/* Ends the user's session named id (from the list): NOTFOUND when it is not theirs. */
+int store_session_end(struct store *st, int64_t user_id, const char *id);
+/* Ends every session of the user but keep_hash's (may be NULL); *ended says how many. */
+int store_session_end_others(struct store *st, int64_t user_id, const char *keep_hash, int64_t *ended);
 /* A session waiting for the second factor: store_session_user does not see
  * it; store_session_pending_user does (and nothing else). */
 int store_session_create_pending(struct store *st, const char *token_hash, int64_t user_id, int64_t expires_at);

@@ -1,5 +1,6 @@
 #include "web/auth.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "crypto.h"
@@ -40,6 +41,15 @@ static int identify_bearer(struct request *r, const char *auth)
 	return 0;
 }
 
+/* Where and from what the session is used now, for the list of sessions. */
+static void touch_session(struct request *r)
+{
+	char agent[201];
+	snprintf(agent, sizeof agent, "%s", req_param(r, "HTTP_USER_AGENT"));
+	if (store_session_touch(r->st, r->session_hash, r->now, r->remote_addr, agent) != STORE_OK)
+		log_warn("req=%lu the session's last use was not noted: %s", r->id, store_errmsg(r->st));
+}
+
 int auth_identify(struct request *r)
 {
 	const char *auth = req_param(r, "HTTP_AUTHORIZATION");
@@ -53,6 +63,7 @@ int auth_identify(struct request *r)
 		if (rc == STORE_OK) {
 			r->signed_in = true;
 			csrf_for(r, cookie);
+			touch_session(r);
 			return 0;
 		}
 		if (rc != STORE_NOTFOUND) {
@@ -98,6 +109,7 @@ int auth_start_session(struct request *r, int64_t user_id)
 	if (rc == STORE_OK) {
 		req_set_cookie(r, SESSION_COOKIE, token, r->app->cfg.session_ttl);
 		memcpy(r->session_hash, hash, sizeof hash);
+		touch_session(r);
 	}
 	return rc;
 }

@@ -20,6 +20,7 @@ src_libaxon_a_SOURCES += \
 	src/web/pages/decorate.c src/web/pages/decorate.h \
 	src/web/pages/signin.c \
 	src/web/pages/two_factor.c \
+	src/web/pages/sessions.c \
 	src/web/pages/qr.c src/web/pages/qr.h \
 	src/web/pages/workflows.c \
 	src/web/pages/pager.c \

@@ -44,6 +44,11 @@ void logout_post(struct request *r);
 void account_get(struct request *r);
 void account_password_post(struct request *r);
 
+/* Your sessions (sessions.c). */
+void sessions_list(struct request *r);
+void session_end(struct request *r);
+void sessions_end_others(struct request *r);
+
 /* Two-factor sign-in (two_factor.c). */
 void two_factor_get(struct request *r);
 void two_factor_start(struct request *r);
