@@ -29,6 +29,8 @@ static const char help[] =
 	"  runs                             list runs (--workflow, --status, --limit, --json)\n"
 	"  dead-letters                     list the runs that failed for good\n"
 	"  dead-letters retry ID            run one of them again, here\n"
+	"  backup DIR                       copy the database and its keys, axond running\n"
+	"  restore DIR                      put a backup back, axond stopped\n"
 	"  help [COMMAND]                   this help, or a command's\n"
 	"\n"
 	"Options:\n"
@@ -50,6 +52,8 @@ static const struct command {
 	{ "run", cmd_run, ctl_help_run },
 	{ "runs", cmd_runs, ctl_help_runs },
 	{ "dead-letters", cmd_dead_letters, ctl_help_dead_letters },
+	{ "backup", cmd_backup, ctl_help_backup },
+	{ "restore", cmd_restore, ctl_help_restore },
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
@@ -67,7 +71,8 @@ static const struct command *find_command(const char *name)
 
 static int unknown_command(const char *name)
 {
-	return ctl_usage(NULL, "there is no command '%s': the commands are user, workflow, run, runs and dead-letters",
+	return ctl_usage(NULL, "there is no command '%s': the commands are user, workflow, run, runs, dead-letters, "
+			 "backup and restore",
 			 name);
 }
 

@@ -49,6 +49,10 @@ void config_defaults(struct config *c);
 int config_load(struct config *c, const char *path, char *err, size_t errlen);
 /* Sets one key as if read from a file; "where" names the source in errors. */
 int config_set(struct config *c, const char *key, const char *value, const char *where, char *err, size_t errlen);
+/* The value of key in the file path as written (the last line that sets it),
+ * whether or not this build knows the key: 1 found, 0 not there, -1 when the
+ * file cannot be read (err says why). For keys another part may own. */
+int config_file_value(const char *path, const char *key, char *out, size_t outlen, char *err, size_t errlen);
 /* Fills paths that default to data_dir. */
 void config_finish(struct config *c);
 

@@ -170,3 +170,24 @@ void crypto_derive_key(const unsigned char master[32], const char *purpose, unsi
 	unsigned int len = 32;
 	HMAC(EVP_sha256(), master, 32, (const unsigned char *)purpose, strlen(purpose), out, &len);
 }
+
+int crypto_sha256_file(const char *path, char out[65])
+{
+	FILE *f = fopen(path, "rbe");
+	if (!f)
+		return -1;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1;
+	unsigned char buf[65536], md[EVP_MAX_MD_SIZE];
+	size_t n;
+	while (ok && (n = fread(buf, 1, sizeof buf, f)) > 0)
+		ok = EVP_DigestUpdate(ctx, buf, n) == 1;
+	unsigned int len = 0;
+	ok = ok && !ferror(f) && EVP_DigestFinal_ex(ctx, md, &len) == 1;
+	EVP_MD_CTX_free(ctx);
+	fclose(f);
+	if (!ok)
+		return -1;
+	crypto_hex(md, len, out);
+	return 0;
+}

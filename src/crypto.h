@@ -10,6 +10,8 @@ int crypto_token(char out[65]);
 void crypto_hex(const unsigned char *in, size_t len, char *out /* 2*len+1 */);
 /* SHA-256 of data as 64 hex characters: how session and API tokens are stored. */
 void crypto_sha256_hex(const void *data, size_t len, char out[65]);
+/* SHA-256 of a whole file, read in pieces; -1 (errno set) when it cannot be read. */
+int crypto_sha256_file(const char *path, char out[65]);
 /* HMAC-SHA256 of data under key, as 64 hex characters. */
 void crypto_hmac_hex(const void *key, size_t keylen, const void *data, size_t len, char out[65]);
 /* Constant-time comparison of two NUL-terminated strings. */

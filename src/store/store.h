@@ -259,6 +259,17 @@ int store_replay_claim(struct store *st, const char *key, int64_t at, int64_t be
 int store_schedule_list(struct store *st, json_t **out);
 int store_schedule_fired(struct store *st, int64_t workflow_id, int64_t tick);
 
+/* Backups (backup.c). store_backup copies the database, as one snapshot, into
+ * the new file dest (never over an existing one) while others go on writing. */
+int store_backup(struct store *st, const char *dest);
+/* Checks a copy before it is restored: it opens, PRAGMA integrity_check says
+ * ok, it is Axon's, and its schema version (in *version) is not newer than
+ * STORE_SCHEMA_VERSION. Else a store_rc and a sentence in err. */
+int store_check_copy(const char *path, int *version, char *err, size_t errlen);
+/* STORE_OK when no process has the database path open (axond is stopped),
+ * STORE_BUSY when one has; its WAL is checkpointed into the file. */
+int store_check_unused(const char *path, char *err, size_t errlen);
+
 /* Retention: deletes finished runs older than max_age_ms or beyond the newest
  * keep_count of each workflow (0: no limit), then gives the space back. */
 int store_run_prune(struct store *st, int64_t now, int64_t max_age_ms, int64_t keep_count, int64_t *deleted);
