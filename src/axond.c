@@ -19,6 +19,7 @@
 #include "engine/engine.h"
 #include "engine/scheduler.h"
 #include "log.h"
+#include "ratelimit.h"
 #include "sandbox/sandbox.h"
 #include "store/store.h"
 #include "web/app.h"
@@ -191,6 +192,7 @@ int main(int argc, char **argv)
 	app.scheduler = scheduler_start(&so, app.engine, err, sizeof err);
 	if (!app.scheduler)
 		die("scheduler: %s", err);
+	app.limits = ratelimit_new();
 	if (server_listen(&app, err, sizeof err) < 0)
 		die("%s", err);
 	if (app.cfg.pid_file[0])
@@ -226,6 +228,7 @@ int main(int argc, char **argv)
 	scheduler_stop(app.scheduler);
 	engine_stop(app.engine);
 	sandbox_stop(app.sandbox);
+	ratelimit_free(app.limits);
 	if (strncmp(app.cfg.listen, "unix:", 5) == 0)
 		unlink(app.cfg.listen + 5);
 	if (app.cfg.pid_file[0])

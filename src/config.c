@@ -54,6 +54,10 @@ static const struct key keys[] = {
 	NUM(max_call_depth, K_INT, 1, 64),
 	NUM(keep_runs_for, K_DURATION, 0, 3650L * 86400),
 	NUM(keep_runs, K_INT, 0, 1000000000),
+	NUM(rate_api_per_user, K_INT, 0, 1000000),
+	NUM(rate_api_per_token, K_INT, 0, 1000000),
+	NUM(rate_runs_per_user, K_INT, 0, 1000000),
+	NUM(rate_webhook_per_hook, K_INT, 0, 1000000),
 };
 
 void config_defaults(struct config *c)
@@ -72,6 +76,9 @@ void config_defaults(struct config *c)
 	c->secure_cookies = -1;
 	c->login_max_failures = 5;
 	c->login_lockout = 900;
+	c->rate_api_per_user = 1200;
+	c->rate_runs_per_user = 120;
+	c->rate_webhook_per_hook = 1200;
 	c->http_timeout = 30;
 	c->http_max_bytes = 10 << 20;
 	c->block_timeout = 60;

@@ -41,6 +41,13 @@ struct config {
 	int max_call_depth;        /* flow.call nesting */
 	long keep_runs_for;        /* seconds; 0: forever */
 	int keep_runs;             /* finished runs kept per workflow; 0: no limit */
+	/* Rate limits, each a number a minute (0: none), as token buckets that
+	 * hold a minute's worth: JSON API requests per user and per API token,
+	 * runs started per user, deliveries per webhook. */
+	int rate_api_per_user;
+	int rate_api_per_token;
+	int rate_runs_per_user;
+	int rate_webhook_per_hook;
 };
 
 void config_defaults(struct config *c);

@@ -6,7 +6,8 @@ src_libaxon_a_SOURCES += \
 	src/log.c src/log.h \
 	src/config.c src/config.h \
 	src/crypto.c src/crypto.h \
-	src/totp.c src/totp.h
+	src/totp.c src/totp.h \
+	src/ratelimit.c src/ratelimit.h
 
 sbin_PROGRAMS += axond
 axond_SOURCES = src/axond.c

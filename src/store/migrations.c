@@ -193,6 +193,10 @@ static const char *const migrations[] = {
 	"ALTER TABLE sessions ADD COLUMN last_used_at INTEGER;"
 	"ALTER TABLE sessions ADD COLUMN last_addr TEXT;"
 	"ALTER TABLE sessions ADD COLUMN last_agent TEXT;",
+
+	/* 8: an API token may have a rate limit of its own (requests a minute),
+	 * below its user's. */
+	"ALTER TABLE api_tokens ADD COLUMN rate_per_minute INTEGER CHECK (rate_per_minute > 0);",
 };
 
 #define LATEST_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

@@ -117,10 +117,11 @@ int store_session_delete(struct store *st, const char *token_hash)
 	return rc;
 }
 
-static int create_token(struct store *st, int64_t user_id, const char *name, const char *token_hash, int64_t *id)
+static int create_token(struct store *st, int64_t user_id, const char *name, const char *token_hash, int rate,
+			int64_t *id)
 {
-	int rc = db_exec(st, "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
-			 "itti", user_id, name, token_hash, (int64_t)time(NULL));
+	int rc = db_exec(st, "INSERT INTO api_tokens (user_id, name, token_hash, created_at, rate_per_minute)"
+			 " VALUES (?1, ?2, ?3, ?4, NULLIF(?5, 0))", "ittin", user_id, name, token_hash, (int64_t)time(NULL), rate);
 	if (rc == STORE_CONFLICT)
 		return db_failf(st, STORE_CONFLICT, "this token exists already: make a new token");
 	if (rc != STORE_OK)
@@ -129,38 +130,57 @@ static int create_token(struct store *st, int64_t user_id, const char *name, con
 	return audit_add(st, user_id, "token.create", "token", *id, name);
 }
 
-int store_token_create(struct store *st, int64_t user_id, const char *name, const char *token_hash, int64_t *id)
+int store_token_create_limited(struct store *st, int64_t user_id, const char *name, const char *token_hash,
+			       int rate_per_minute, int64_t *id)
 {
 	int rc = db_begin(st);
 	if (rc == STORE_OK)
-		rc = db_finish(st, create_token(st, user_id, name, token_hash, id));
+		rc = db_finish(st, create_token(st, user_id, name, token_hash, rate_per_minute, id));
 	return rc;
 }
 
-static int token_user(struct store *st, const char *token_hash, int64_t now, struct user *u)
+int store_token_create(struct store *st, int64_t user_id, const char *name, const char *token_hash, int64_t *id)
+{
+	return store_token_create_limited(st, user_id, name, token_hash, 0, id);
+}
+
+static int token_user(struct store *st, const char *token_hash, int64_t now, struct user *u, struct token_use *tok)
 {
 	sqlite3_stmt *stmt;
 	int rc = db_prepare(st, &stmt, "SELECT " USER_COLUMNS " FROM api_tokens t JOIN users u ON u.id = t.user_id"
 			    " WHERE t.token_hash = ?1 AND t.revoked_at IS NULL AND u.disabled = 0", "t", token_hash);
 	if (rc == STORE_OK)
 		rc = user_fetch(st, stmt, u, NULL);
+	if (rc == STORE_OK && tok) {
+		int64_t v = 0;
+		rc = db_int(st, &tok->id, "SELECT id FROM api_tokens WHERE token_hash = ?1", "t", token_hash);
+		if (rc == STORE_OK)
+			rc = db_int(st, &v, "SELECT coalesce(rate_per_minute, 0) FROM api_tokens WHERE token_hash = ?1", "t",
+				    token_hash);
+		tok->rate_per_minute = (int)v;
+	}
 	if (rc == STORE_OK)
 		rc = db_exec(st, "UPDATE api_tokens SET last_used_at = ?2 WHERE token_hash = ?1", "ti", token_hash, now);
 	return rc;
 }
 
-int store_token_user(struct store *st, const char *token_hash, int64_t now, struct user *u)
+int store_token_use(struct store *st, const char *token_hash, int64_t now, struct user *u, struct token_use *tok)
 {
 	int rc = db_begin(st);
 	if (rc == STORE_OK)
-		rc = db_finish(st, token_user(st, token_hash, now, u));
+		rc = db_finish(st, token_user(st, token_hash, now, u, tok));
 	return rc;
+}
+
+int store_token_user(struct store *st, const char *token_hash, int64_t now, struct user *u)
+{
+	return store_token_use(st, token_hash, now, u, NULL);
 }
 
 int store_token_list(struct store *st, int64_t user_id, json_t **out)
 {
 	sqlite3_stmt *stmt;
-	int rc = db_prepare(st, &stmt, "SELECT id, name, created_at, last_used_at, revoked_at IS NOT NULL"
+	int rc = db_prepare(st, &stmt, "SELECT id, name, created_at, last_used_at, revoked_at IS NOT NULL, rate_per_minute"
 			    " FROM api_tokens WHERE user_id = ?1 ORDER BY id DESC", "i", user_id);
 	if (rc != STORE_OK)
 		return rc;
@@ -168,11 +188,14 @@ int store_token_list(struct store *st, int64_t user_id, json_t **out)
 	while ((rc = db_step(st, stmt)) == DB_ROW) {
 		json_t *last = sqlite3_column_type(stmt, 3) == SQLITE_NULL ? json_null()
 			: json_integer(sqlite3_column_int64(stmt, 3));
-		json_array_append_new(list, json_pack("{s:I, s:s, s:I, s:o, s:b}",
+		json_t *rate = sqlite3_column_type(stmt, 5) == SQLITE_NULL ? json_null()
+			: json_integer(sqlite3_column_int64(stmt, 5));
+		json_array_append_new(list, json_pack("{s:I, s:s, s:I, s:o, s:b, s:o}",
 						      "id", (json_int_t)sqlite3_column_int64(stmt, 0),
 						      "name", (const char *)sqlite3_column_text(stmt, 1),
 						      "created_at", (json_int_t)sqlite3_column_int64(stmt, 2),
-						      "last_used_at", last, "revoked", sqlite3_column_int(stmt, 4)));
+						      "last_used_at", last, "revoked", sqlite3_column_int(stmt, 4),
+						      "rate_per_minute", rate));
 	}
 	db_release(st, stmt);
 	if (rc != STORE_OK) {

@@ -43,7 +43,7 @@ void store_close(struct store *st);
 const char *store_errmsg(struct store *st);
 int store_schema_version(struct store *st);
 /* The schema version this build creates and understands. */
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 
 /* Limits, for operators and tests: how long a write waits for another
  * process's lock before STORE_BUSY (default 5000 ms), and a cap on the file
@@ -102,8 +102,17 @@ int store_session_pending_user(struct store *st, const char *token_hash, int64_t
 
 /* API tokens, also stored hashed. store_token_user updates last_used_at. */
 int store_token_create(struct store *st, int64_t user_id, const char *name, const char *token_hash, int64_t *id);
+/* The same with a rate limit of its own: requests a minute (0: its user's alone). */
+int store_token_create_limited(struct store *st, int64_t user_id, const char *name, const char *token_hash,
+			       int rate_per_minute, int64_t *id);
 int store_token_user(struct store *st, const char *token_hash, int64_t now, struct user *u);
-int store_token_list(struct store *st, int64_t user_id, json_t **out); /* [{id, name, created_at, last_used_at, revoked}] */
+/* The same, also telling which token it is and its own rate limit (0: none). */
+struct token_use {
+	int64_t id;
+	int rate_per_minute;
+};
+int store_token_use(struct store *st, const char *token_hash, int64_t now, struct user *u, struct token_use *tok);
+int store_token_list(struct store *st, int64_t user_id, json_t **out); /* [{id, name, created_at, last_used_at, revoked, rate_per_minute}] */
 int store_token_revoke(struct store *st, int64_t user_id, int64_t token_id); /* NOTFOUND if not the user's */
 
 /* Workflows. A workflow object as stored and returned:

@@ -19,6 +19,7 @@ struct app {
 	struct engine *engine;   /* runs workflows */
 	struct scheduler *scheduler; /* schedule triggers and retention */
 	volatile sig_atomic_t stopping;
+	struct ratelimit *limits;    /* the rate limits' buckets (web/limits.c) */
 };
 
 /* Reads the secret key, creating it (0600) on first start. */

@@ -27,7 +27,7 @@ static int identify_bearer(struct request *r, const char *auth)
 	}
 	char hash[65];
 	crypto_sha256_hex(tok, strlen(tok), hash);
-	int rc = store_token_user(r->st, hash, r->now, &r->user);
+	int rc = store_token_use(r->st, hash, r->now, &r->user, &r->token);
 	if (rc == STORE_NOTFOUND) {
 		req_add_header(r, "WWW-Authenticate: Bearer");
 		reply_error(r, 401, "The API token is unknown or revoked, or its user is disabled.", NULL);

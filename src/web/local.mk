@@ -9,6 +9,7 @@ src_libaxon_a_SOURCES += \
 	src/web/router.c src/web/router.h \
 	src/web/routes.c \
 	src/web/auth.c src/web/auth.h \
+	src/web/limits.c src/web/limits.h \
 	src/web/reply.c src/web/status.c \
 	src/web/template.h src/web/template_tree.h \
 	src/web/template_load.c src/web/template_render.c \

@@ -106,7 +106,7 @@ static void test_twin_names(void)
 	CHECK(sqlite3_exec(db, "DROP INDEX workflows_name; ALTER TABLE workflows DROP COLUMN active;"
 			   "DROP TABLE second_factors; DROP TABLE recovery_codes; ALTER TABLE sessions DROP COLUMN pending;"
 			   "ALTER TABLE sessions DROP COLUMN last_used_at; ALTER TABLE sessions DROP COLUMN last_addr;"
-			   "ALTER TABLE sessions DROP COLUMN last_agent;"
+			   "ALTER TABLE sessions DROP COLUMN last_agent; ALTER TABLE api_tokens DROP COLUMN rate_per_minute;"
 			   "INSERT INTO workflows (id, name, current_version, created_at, updated_at) VALUES"
 			   " (1, 'Report', 1, 0, 0), (2, 'report', 2, 0, 0), (3, 'Other', 1, 0, 0);"
 			   "INSERT INTO workflow_versions (workflow_id, version, name, definition, created_at) VALUES"

@@ -12,6 +12,7 @@
 #include "engine/signature.h"
 #include "log.h"
 #include "strbuf.h"
+#include "web/limits.h"
 #include "web/pages/pages.h"
 
 #define SYNC_WAIT_DEFAULT_MS 30000
@@ -48,6 +49,10 @@ static int64_t start_run(struct request *r, const json_t *wf, const char *trigge
 		return 0;
 	}
 	json_decref(problems);
+	/* A webhook's runs count against its hook (hook_receive), not whoever sent it. */
+	if (strcmp(trigger, "webhook") && r->signed_in &&
+	    limit_take(r, LIMIT_RUNS, r->user.id, r->app->cfg.rate_runs_per_user) < 0)
+		return 0;
 	struct run_new n = { .workflow_id = json_integer_value(json_object_get(wf, "id")),
 			     .version = (int)json_integer_value(json_object_get(wf, "version")),
 			     .trigger = trigger, .input = input, .dedup_key = dedup_key,
@@ -283,6 +288,11 @@ void hook_receive(struct request *r)
 	int64_t wid = 0, id = 0, existing = 0;
 	char *secret = NULL;
 	int rc = store_webhook_by_token(r->st, r->params[0], &wid, &secret);
+	/* A flood is refused before it costs a run or a row: not recorded as a delivery. */
+	if (rc == STORE_OK && limit_take(r, LIMIT_WEBHOOK, wid, r->app->cfg.rate_webhook_per_hook) < 0) {
+		free(secret);
+		return;
+	}
 	json_t *wf = NULL;
 	if (rc == STORE_OK)
 		rc = store_workflow_get(r->st, wid, 0, &wf);
