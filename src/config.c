@@ -54,6 +54,7 @@ static const struct key keys[] = {
 	NUM(max_call_depth, K_INT, 1, 64),
 	NUM(keep_runs_for, K_DURATION, 0, 3650L * 86400),
 	NUM(keep_runs, K_INT, 0, 1000000000),
+	NUM(queue_aging, K_DURATION, 1, 86400),
 	NUM(rate_api_per_user, K_INT, 0, 1000000),
 	NUM(rate_api_per_token, K_INT, 0, 1000000),
 	NUM(rate_runs_per_user, K_INT, 0, 1000000),
@@ -76,6 +77,7 @@ void config_defaults(struct config *c)
 	c->secure_cookies = -1;
 	c->login_max_failures = 5;
 	c->login_lockout = 900;
+	c->queue_aging = 30;
 	c->rate_api_per_user = 1200;
 	c->rate_runs_per_user = 120;
 	c->rate_webhook_per_hook = 1200;

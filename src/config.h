@@ -41,6 +41,7 @@ struct config {
 	int max_call_depth;        /* flow.call nesting */
 	long keep_runs_for;        /* seconds; 0: forever */
 	int keep_runs;             /* finished runs kept per workflow; 0: no limit */
+	long queue_aging;          /* seconds a queued run waits per priority step before it goes first */
 	/* Rate limits, each a number a minute (0: none), as token buckets that
 	 * hold a minute's worth: JSON API requests per user and per API token,
 	 * runs started per user, deliveries per webhook. */

@@ -26,4 +26,9 @@ json_t *workflow_validate(const json_t *def, const json_t *registry);
  * def does not pass workflow_validate's checks on ids, edges and cycles. */
 json_t *workflow_order(const json_t *def);
 
+/* settings.priority: the order of the queue between workflows. */
+enum run_priority { PRIORITY_HIGH, PRIORITY_NORMAL, PRIORITY_LOW };
+/* The priority def's settings ask for; normal when none (or def is NULL). */
+enum run_priority workflow_priority(const json_t *def);
+
 #endif

@@ -12,7 +12,7 @@ INTEGRATION_TESTS = tests/integration/nginx-flow.sh tests/integration/apache-flo
 	tests/integration/trigger-pages.sh tests/integration/templates-shipped.sh \
 	tests/integration/editor-script.sh tests/integration/two-factor.sh \
 	tests/integration/sessions.sh tests/integration/backup.sh \
-	tests/integration/rate-limits.sh
+	tests/integration/rate-limits.sh tests/integration/priorities.sh
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh tests/integration/nginx-conf.sh \
 	tests/integration/flow.sh tests/integration/.shellcheckrc

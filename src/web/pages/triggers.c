@@ -67,7 +67,7 @@ static int64_t start_run(struct request *r, const json_t *wf, const char *trigge
 		reply_store_error(r, rc, NULL);
 		return 0;
 	}
-	engine_notify(r->app->engine, id);
+	engine_notify_priority(r->app->engine, id, workflow_priority(json_object_get(wf, "definition")));
 	return id;
 }
 
