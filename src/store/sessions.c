@@ -236,7 +236,9 @@ int store_session_touch(struct store *st, const char *token_hash, int64_t now, c
 			" OR last_used_at <= ?2 OR last_addr IS NOT ?3 OR last_agent IS NOT ?4)",
 			"titt", token_hash, now - TOUCH_EVERY, addr, agent);
 	if (rc == STORE_OK && stale)
-		rc = db_exec(st, "UPDATE sessions SET last_used_at = ?2, last_addr = ?3, last_agent = ?4 WHERE token_hash = ?1",
+		/* A request that began before the session was made (the sign-in itself) used it when it was made. */
+		rc = db_exec(st, "UPDATE sessions SET last_used_at = max(?2, created_at), last_addr = ?3, last_agent = ?4"
+			     " WHERE token_hash = ?1",
 			     "titt", token_hash, now, addr, agent);
 	return rc;
 }
