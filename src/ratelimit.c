@@ -1,6 +1,7 @@
 #include "ratelimit.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,4 +122,30 @@ long ratelimit_size(struct ratelimit *rl)
 	long n = rl->count;
 	pthread_mutex_unlock(&rl->lock);
 	return n;
+}
+
+static atomic_uint_fast64_t refused[RATELIMIT_KINDS];
+
+void ratelimit_count_refused(enum ratelimit_kind kind)
+{
+	atomic_fetch_add(&refused[kind], 1);
+}
+
+uint64_t ratelimit_refused(enum ratelimit_kind kind)
+{
+	return atomic_load(&refused[kind]);
+}
+
+uint64_t ratelimit_refused_total(void)
+{
+	uint64_t n = 0;
+	for (int k = 0; k < RATELIMIT_KINDS; k++)
+		n += atomic_load(&refused[k]);
+	return n;
+}
+
+const char *ratelimit_kind_name(enum ratelimit_kind kind)
+{
+	static const char *const names[RATELIMIT_KINDS] = { "api_user", "api_token", "runs", "webhook" };
+	return names[kind];
 }

@@ -18,4 +18,20 @@ long ratelimit_take(struct ratelimit *rl, const char *key, long per_minute, long
 /* How many keys have a bucket now (for tests). */
 long ratelimit_size(struct ratelimit *rl);
 
+/* What axond limits (web/limits.c applies them), and the refusals of each
+ * since start: plain counters that /metrics reads, as
+ * axon_rate_limited_total{limit="<ratelimit_kind_name>"}. */
+enum ratelimit_kind {
+	RATELIMIT_API_USER,  /* JSON API requests of a signed-in user */
+	RATELIMIT_API_TOKEN, /* requests with one API token */
+	RATELIMIT_RUNS,      /* runs started by a user (by hand, API, replay) */
+	RATELIMIT_WEBHOOK,   /* deliveries to one workflow's webhook */
+	RATELIMIT_KINDS
+};
+void ratelimit_count_refused(enum ratelimit_kind kind);
+uint64_t ratelimit_refused(enum ratelimit_kind kind);
+uint64_t ratelimit_refused_total(void);
+/* "api_user", "api_token", "runs", "webhook": a label value. */
+const char *ratelimit_kind_name(enum ratelimit_kind kind);
+
 #endif

@@ -43,5 +43,15 @@ int main(void)
 	ratelimit_take(rl, "late", 60, 1, t + 120000);
 	CHECK(ratelimit_size(rl) < 10);
 	ratelimit_free(rl);
+
+	/* The refusals /metrics reads, by kind and in all. */
+	CHECK(ratelimit_refused_total() == 0);
+	ratelimit_count_refused(RATELIMIT_WEBHOOK);
+	ratelimit_count_refused(RATELIMIT_WEBHOOK);
+	ratelimit_count_refused(RATELIMIT_API_TOKEN);
+	CHECK(ratelimit_refused(RATELIMIT_WEBHOOK) == 2 && ratelimit_refused(RATELIMIT_API_TOKEN) == 1);
+	CHECK(ratelimit_refused(RATELIMIT_RUNS) == 0 && ratelimit_refused_total() == 3);
+	CHECK_STR(ratelimit_kind_name(RATELIMIT_API_USER), "api_user");
+	CHECK_STR(ratelimit_kind_name(RATELIMIT_WEBHOOK), "webhook");
 	return t_done("ratelimit");
 }

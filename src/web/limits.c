@@ -1,42 +1,20 @@
 #include "web/limits.h"
 
-#include <stdatomic.h>
 #include <stdio.h>
 
 #include "clock.h"
 #include "log.h"
-#include "ratelimit.h"
-
-static atomic_uint_fast64_t refused[LIMIT_KINDS];
 
 static const struct {
-	const char *name, *key, *what;
-} kinds[LIMIT_KINDS] = {
-	[LIMIT_API_USER] = { "api_user", "user", "API requests a minute for your user" },
-	[LIMIT_API_TOKEN] = { "api_token", "token", "API requests a minute with this token" },
-	[LIMIT_RUNS] = { "runs", "runs", "runs started a minute by your user" },
-	[LIMIT_WEBHOOK] = { "webhook", "hook", "deliveries a minute to this webhook" },
+	const char *key, *what;
+} kinds[RATELIMIT_KINDS] = {
+	[RATELIMIT_API_USER] = { "user", "API requests a minute for your user" },
+	[RATELIMIT_API_TOKEN] = { "token", "API requests a minute with this token" },
+	[RATELIMIT_RUNS] = { "runs", "runs started a minute by your user" },
+	[RATELIMIT_WEBHOOK] = { "hook", "deliveries a minute to this webhook" },
 };
 
-const char *limit_kind_name(enum limit_kind kind)
-{
-	return kinds[kind].name;
-}
-
-uint64_t ratelimit_refused(enum limit_kind kind)
-{
-	return atomic_load(&refused[kind]);
-}
-
-uint64_t ratelimit_refused_total(void)
-{
-	uint64_t n = 0;
-	for (int k = 0; k < LIMIT_KINDS; k++)
-		n += atomic_load(&refused[k]);
-	return n;
-}
-
-int limit_take(struct request *r, enum limit_kind kind, int64_t id, long per_minute)
+int limit_take(struct request *r, enum ratelimit_kind kind, int64_t id, long per_minute)
 {
 	if (!r->app->limits) /* an app without buckets (tools, tests) limits nothing */
 		return 0;
@@ -45,7 +23,7 @@ int limit_take(struct request *r, enum limit_kind kind, int64_t id, long per_min
 	long wait = ratelimit_take(r->app->limits, key, per_minute, 0, mono_ms());
 	if (!wait)
 		return 0;
-	atomic_fetch_add(&refused[kind], 1);
+	ratelimit_count_refused(kind);
 	log_debug("req=%lu rate limit %s reached", r->id, key);
 	char msg[200];
 	snprintf(msg, sizeof msg, "Too many requests: at most %ld %s. Try again in %ld second%s.", per_minute,
@@ -59,8 +37,8 @@ int limit_api(struct request *r)
 {
 	if (!r->signed_in || !(r->json || r->via_token))
 		return 0;
-	if (r->via_token && limit_take(r, LIMIT_API_TOKEN, r->token.id,
+	if (r->via_token && limit_take(r, RATELIMIT_API_TOKEN, r->token.id,
 				       r->token.rate_per_minute ? r->token.rate_per_minute : r->app->cfg.rate_api_per_token) < 0)
 		return -1;
-	return limit_take(r, LIMIT_API_USER, r->user.id, r->app->cfg.rate_api_per_user);
+	return limit_take(r, RATELIMIT_API_USER, r->user.id, r->app->cfg.rate_api_per_user);
 }

@@ -51,7 +51,7 @@ static int64_t start_run(struct request *r, const json_t *wf, const char *trigge
 	json_decref(problems);
 	/* A webhook's runs count against its hook (hook_receive), not whoever sent it. */
 	if (strcmp(trigger, "webhook") && r->signed_in &&
-	    limit_take(r, LIMIT_RUNS, r->user.id, r->app->cfg.rate_runs_per_user) < 0)
+	    limit_take(r, RATELIMIT_RUNS, r->user.id, r->app->cfg.rate_runs_per_user) < 0)
 		return 0;
 	struct run_new n = { .workflow_id = json_integer_value(json_object_get(wf, "id")),
 			     .version = (int)json_integer_value(json_object_get(wf, "version")),
@@ -289,7 +289,7 @@ void hook_receive(struct request *r)
 	char *secret = NULL;
 	int rc = store_webhook_by_token(r->st, r->params[0], &wid, &secret);
 	/* A flood is refused before it costs a run or a row: not recorded as a delivery. */
-	if (rc == STORE_OK && limit_take(r, LIMIT_WEBHOOK, wid, r->app->cfg.rate_webhook_per_hook) < 0) {
+	if (rc == STORE_OK && limit_take(r, RATELIMIT_WEBHOOK, wid, r->app->cfg.rate_webhook_per_hook) < 0) {
 		free(secret);
 		return;
 	}
