@@ -147,19 +147,16 @@ static void remove_partial(const char *dir, const struct part *parts, size_t n)
 /* Writes the parts into dir and the manifest; 0 or an exit status. */
 static int write_parts(struct ctl *c, const char *dir, const struct part *parts, size_t n, json_t *files, int *version)
 {
-	struct store *st;
-	int rc = ctl_open_store(c, &st);
+	int rc = ctl_check_owner(c->cfg.database);
 	if (rc)
 		return rc;
-	char *db = path_in(dir, parts[0].name);
-	int src = store_backup(st, db);
-	*version = store_schema_version(st);
-	if (src != STORE_OK)
-		ctl_error("cannot back up the database: %s", store_errmsg(st));
-	store_close(st);
+	char *db = path_in(dir, parts[0].name), err[1400];
+	int src = store_backup(c->cfg.database, db, version, err, sizeof err);
 	free(db);
-	if (src != STORE_OK)
-		return EX_IOERR;
+	if (src != STORE_OK) {
+		ctl_error("cannot back up the database: %s", err);
+		return src == STORE_BUSY ? EX_TEMPFAIL : EX_IOERR;
+	}
 	for (size_t i = 0; i < n; i++) {
 		char *p = path_in(dir, parts[i].name), sum[65];
 		if (i > 0 && access(parts[i].target, F_OK) == 0 && copy_file(parts[i].target, p) < 0) {

@@ -35,6 +35,8 @@ int ctl_usage(const char *command, const char *fmt, ...) __attribute__((format(p
  * which option was wrong. Returns EX_USAGE. */
 int ctl_bad_option(const char *command, int ch, char **argv);
 
+/* Run as root on a file another user owns: says why not and returns EX_NOPERM; else 0. */
+int ctl_check_owner(const char *path);
 /* Opens the configured database; on failure says why and returns an exit status. */
 int ctl_open_store(struct ctl *c, struct store **st);
 /* Says what could not be done and why (what the store said); returns the exit status. */

@@ -7,23 +7,23 @@
 
 #include "db.h"
 
-/* Copies every page in one step: one read transaction, so one snapshot. (Copying
- * in slices would restart at each commit of another connection, for ever under
- * a steady stream of runs.) The copy is left in rollback-journal mode, one
- * file that opens read-only anywhere; axond turns WAL on again when it opens it. */
-int store_backup(struct store *st, const char *dest)
+/* Copies every page of src in one step: one read transaction, so one
+ * snapshot. (Copying in slices would restart at each commit of another
+ * connection, for ever under a steady stream of runs.) The copy is left in
+ * rollback-journal mode, one file that opens read-only anywhere; axond turns
+ * WAL on again when it opens it. */
+static int copy_into(sqlite3 *src, const char *dest, char *err, size_t errlen)
 {
 	sqlite3 *out = NULL;
 	int rc = sqlite3_open_v2(dest, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_EXCLUSIVE, NULL);
 	if (rc != SQLITE_OK) {
-		db_failf(st, STORE_ERROR, "cannot create %s: %s", dest, out ? sqlite3_errmsg(out) : sqlite3_errstr(rc));
+		snprintf(err, errlen, "cannot create %s: %s", dest, out ? sqlite3_errmsg(out) : sqlite3_errstr(rc));
 		sqlite3_close(out);
 		return STORE_ERROR;
 	}
-	sqlite3_busy_timeout(out, st->busy_timeout_ms);
-	sqlite3_backup *b = sqlite3_backup_init(out, "main", st->db, "main");
+	sqlite3_backup *b = sqlite3_backup_init(out, "main", src, "main");
 	if (!b) {
-		db_failf(st, STORE_ERROR, "cannot start the backup into %s: %s", dest, sqlite3_errmsg(out));
+		snprintf(err, errlen, "cannot start the backup into %s: %s", dest, sqlite3_errmsg(out));
 		sqlite3_close(out);
 		return STORE_ERROR;
 	}
@@ -32,18 +32,50 @@ int store_backup(struct store *st, const char *dest)
 	if (step != SQLITE_DONE || rc != SQLITE_OK) {
 		rc = step != SQLITE_DONE ? step : rc;
 		sqlite3_close(out);
-		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-			return db_failf(st, STORE_BUSY, "the database stayed locked during the backup: try again");
-		return db_failf(st, STORE_ERROR, "the backup into %s failed: %s", dest, sqlite3_errstr(rc));
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+			snprintf(err, errlen, "the database stayed locked during the backup: try again");
+			return STORE_BUSY;
+		}
+		snprintf(err, errlen, "the backup into %s failed: %s", dest, sqlite3_errstr(rc));
+		return STORE_ERROR;
 	}
 	char *msg = NULL;
 	rc = sqlite3_exec(out, "PRAGMA journal_mode = DELETE", NULL, NULL, &msg);
 	if (rc != SQLITE_OK)
-		db_failf(st, STORE_ERROR, "the copy %s could not be finished: %s", dest, msg ? msg : sqlite3_errstr(rc));
+		snprintf(err, errlen, "the copy %s could not be finished: %s", dest, msg ? msg : sqlite3_errstr(rc));
 	sqlite3_free(msg);
-	if (sqlite3_close(out) != SQLITE_OK && rc == SQLITE_OK)
-		return db_failf(st, STORE_ERROR, "the copy %s could not be closed", dest);
+	if (sqlite3_close(out) != SQLITE_OK && rc == SQLITE_OK) {
+		snprintf(err, errlen, "the copy %s could not be closed", dest);
+		return STORE_ERROR;
+	}
 	return rc == SQLITE_OK ? STORE_OK : STORE_ERROR;
+}
+
+int store_backup(const char *path, const char *dest, int *version, char *err, size_t errlen)
+{
+	/* Opened as it is: a backup migrates nothing, whichever axonctl takes it. */
+	sqlite3 *src = NULL;
+	int rc = sqlite3_open_v2(path, &src, SQLITE_OPEN_READWRITE, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "cannot open %s: %s", path, src ? sqlite3_errmsg(src) : sqlite3_errstr(rc));
+		sqlite3_close(src);
+		return STORE_ERROR;
+	}
+	sqlite3_busy_timeout(src, 5000);
+	sqlite3_stmt *stmt = NULL;
+	rc = sqlite3_prepare_v2(src, "PRAGMA user_version", -1, &stmt, NULL);
+	int result = STORE_OK;
+	if (rc != SQLITE_OK || sqlite3_step(stmt) != SQLITE_ROW) {
+		snprintf(err, errlen, "%s is not a database SQLite can read: %s", path, sqlite3_errmsg(src));
+		result = STORE_ERROR;
+	} else {
+		*version = sqlite3_column_int(stmt, 0);
+	}
+	sqlite3_finalize(stmt);
+	if (result == STORE_OK)
+		result = copy_into(src, dest, err, errlen);
+	sqlite3_close(src);
+	return result;
 }
 
 int store_check_copy(const char *path, int *version, char *err, size_t errlen)

@@ -268,9 +268,11 @@ int store_replay_claim(struct store *st, const char *key, int64_t at, int64_t be
 int store_schedule_list(struct store *st, json_t **out);
 int store_schedule_fired(struct store *st, int64_t workflow_id, int64_t tick);
 
-/* Backups (backup.c). store_backup copies the database, as one snapshot, into
- * the new file dest (never over an existing one) while others go on writing. */
-int store_backup(struct store *st, const char *dest);
+/* Backups (backup.c). store_backup copies the database path, as one
+ * snapshot, into the new file dest (never over an existing one) while others
+ * go on writing, and gives its schema version; it migrates nothing. A
+ * store_rc, with a sentence in err. */
+int store_backup(const char *path, const char *dest, int *version, char *err, size_t errlen);
 /* Checks a copy before it is restored: it opens, PRAGMA integrity_check says
  * ok, it is Axon's, and its schema version (in *version) is not newer than
  * STORE_SCHEMA_VERSION. Else a store_rc and a sentence in err. */
