@@ -152,12 +152,19 @@ static int token_user(struct store *st, const char *token_hash, int64_t now, str
 	if (rc == STORE_OK)
 		rc = user_fetch(st, stmt, u, NULL);
 	if (rc == STORE_OK && tok) {
-		int64_t v = 0;
-		rc = db_int(st, &tok->id, "SELECT id FROM api_tokens WHERE token_hash = ?1", "t", token_hash);
-		if (rc == STORE_OK)
-			rc = db_int(st, &v, "SELECT coalesce(rate_per_minute, 0) FROM api_tokens WHERE token_hash = ?1", "t",
-				    token_hash);
-		tok->rate_per_minute = (int)v;
+		sqlite3_stmt *q;
+		rc = db_prepare(st, &q, "SELECT id, coalesce(rate_per_minute, 0) FROM api_tokens WHERE token_hash = ?1",
+				"t", token_hash);
+		if (rc == STORE_OK) {
+			rc = db_step(st, q);
+			if (rc == DB_ROW) {
+				*tok = (struct token_use){ sqlite3_column_int64(q, 0), sqlite3_column_int(q, 1) };
+				rc = STORE_OK;
+			} else if (rc == STORE_OK) {
+				rc = STORE_NOTFOUND;
+			}
+			db_release(st, q);
+		}
 	}
 	if (rc == STORE_OK)
 		rc = db_exec(st, "UPDATE api_tokens SET last_used_at = ?2 WHERE token_hash = ?1", "ti", token_hash, now);

@@ -139,6 +139,14 @@ static void test_tokens(void)
 
 	CHECK(store_token_user(st, "t-alice", now + 5, &u) == STORE_OK && u.id == alice);
 	CHECK(store_token_user(st, "t-nope", now, &u) == STORE_NOTFOUND);
+	/* A token's own rate limit, and which token it is. */
+	struct token_use tok = { 0, -1 };
+	int64_t tl;
+	CHECK(store_token_create_limited(st, bob, "slow", "t-slow", 7, &tl) == STORE_OK);
+	CHECK(store_token_use(st, "t-slow", now, &u, &tok) == STORE_OK && u.id == bob && tok.id == tl &&
+	      tok.rate_per_minute == 7);
+	CHECK(store_token_use(st, "t-bob", now, &u, &tok) == STORE_OK && tok.id == tb && tok.rate_per_minute == 0);
+	CHECK(store_token_create_limited(st, bob, "bad", "t-bad", -2, &id) != STORE_OK); /* refused by the schema */
 	json_t *list = NULL;
 	CHECK(store_token_list(st, alice, &list) == STORE_OK);
 	CHECK(json_array_size(list) == 1);
