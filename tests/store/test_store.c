@@ -126,12 +126,12 @@ static void test_sessions(void)
 	CHECK(store_session_create(st, "s-ghost", 999, now + 100) == STORE_NOTFOUND);
 }
 
-/* A session waiting for the second factor opens nothing but its own lookup;
- * the list of one's sessions; ending one, and all the others. */
 /* Token hashes as the web stores them: 64 hex digits, listed by their first 16. */
 #define SESSION_A "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"
 #define SESSION_B "b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2"
 
+/* A session waiting for the second factor opens nothing but its own lookup;
+ * the list of one's sessions; ending one, and all the others. */
 static void test_pending_and_listed_sessions(void)
 {
 	int64_t now = time(NULL), ended = 0;
