@@ -191,3 +191,8 @@ int crypto_sha256_file(const char *path, char out[65])
 	crypto_hex(md, len, out);
 	return 0;
 }
+
+void crypto_wipe(void *p, size_t len)
+{
+	OPENSSL_cleanse(p, len);
+}

@@ -14,6 +14,8 @@ void crypto_sha256_hex(const void *data, size_t len, char out[65]);
 int crypto_sha256_file(const char *path, char out[65]);
 /* HMAC-SHA256 of data under key, as 64 hex characters. */
 void crypto_hmac_hex(const void *key, size_t keylen, const void *data, size_t len, char out[65]);
+/* Overwrites a secret in memory in a way the compiler keeps. */
+void crypto_wipe(void *p, size_t len);
 /* Constant-time comparison of two NUL-terminated strings. */
 int crypto_equal(const char *a, const char *b);
 

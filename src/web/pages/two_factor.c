@@ -3,7 +3,6 @@
  * once, the code asked after the password (/login/code), turning it off,
  * and an owner's reset of another user's. */
 #include <ctype.h>
-#include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,7 +31,7 @@ static int load_secret(struct request *r, int64_t user_id, unsigned char *secret
 	size_t len = 0;
 	factor_key(r, key);
 	int ok = crypto_open(key, sealed, secret, TOTP_SECRET_BYTES, &len) == 0 && len == TOTP_SECRET_BYTES;
-	OPENSSL_cleanse(key, sizeof key);
+	crypto_wipe(key, sizeof key);
 	free(sealed);
 	if (!ok) {
 		log_error("req=%lu the second factor of user %lld does not open with this secret.key",
@@ -91,15 +90,15 @@ static json_t *factor_model(struct request *r, int *rc)
 	/* Shown only while the enrolment waits for its code, never after. */
 	char b32[64];
 	totp_base32(secret, sizeof secret, b32, sizeof b32);
-	OPENSSL_cleanse(secret, sizeof secret);
+	crypto_wipe(secret, sizeof secret);
 	struct strbuf uri = STRBUF_INIT;
 	sb_printf(&uri, "otpauth://totp/Axon:%s?secret=%s&issuer=Axon&algorithm=SHA1&digits=%d&period=%d",
 		  r->user.username, b32, TOTP_DIGITS, TOTP_PERIOD);
 	json_t *qr = qr_drawing(uri.data);
 	json_object_set_new(m, "enrolment", json_pack("{s:s, s:s, s:o}", "secret", b32, "otpauth_uri", uri.data,
 						      "qr", qr ? qr : json_null()));
-	OPENSSL_cleanse(b32, sizeof b32);
-	OPENSSL_cleanse(uri.data, uri.len);
+	crypto_wipe(b32, sizeof b32);
+	crypto_wipe(uri.data, uri.len);
 	sb_free(&uri);
 	return m;
 }
@@ -124,8 +123,8 @@ void two_factor_start(struct request *r)
 	}
 	factor_key(r, key);
 	char *sealed = crypto_seal(key, secret, sizeof secret);
-	OPENSSL_cleanse(secret, sizeof secret);
-	OPENSSL_cleanse(key, sizeof key);
+	crypto_wipe(secret, sizeof secret);
+	crypto_wipe(key, sizeof key);
 	int rc = sealed ? store_2fa_begin(r->st, r->user.id, sealed) : STORE_ERROR;
 	free(sealed);
 	if (rc != STORE_OK) {
@@ -163,13 +162,13 @@ void two_factor_confirm(struct request *r)
 	if (rc == STORE_OK && confirmed)
 		rc = STORE_CONFLICT;
 	if (rc != STORE_OK) {
-		OPENSSL_cleanse(secret, sizeof secret);
+		crypto_wipe(secret, sizeof secret);
 		reply_store_error(r, rc, rc == STORE_CONFLICT ? "Two-factor sign-in is on already."
 							      : "Start the enrolment first: there is no code to confirm.");
 		return;
 	}
 	uint64_t step = totp_match(secret, sizeof secret, totp_step(r->now), req_field(r, "code"));
-	OPENSSL_cleanse(secret, sizeof secret);
+	crypto_wipe(secret, sizeof secret);
 	if (!step) {
 		reply_bad_code(r, "That code is not right: enter the six digits your app shows now "
 				  "(check that this computer's and the phone's clocks are right).");
@@ -299,7 +298,7 @@ static int code_ok(struct request *r, const struct user *u, const char *code, in
 	if (*rc != STORE_OK)
 		return 0;
 	uint64_t step = totp_match(secret, sizeof secret, totp_step(r->now), code);
-	OPENSSL_cleanse(secret, sizeof secret);
+	crypto_wipe(secret, sizeof secret);
 	if (!step)
 		return 0;
 	*rc = store_2fa_use_step(r->st, u->id, step);
