@@ -90,6 +90,14 @@ int db_begin(struct store *st);
 int db_begin_read(struct store *st);
 int db_finish(struct store *st, int rc);
 
+/* A write of its own: body(st, arg) runs inside a transaction, and its
+ * changes are kept only if it returns STORE_OK. Writers of this process that
+ * come at the same time share one transaction and one commit
+ * (group_commit.c): body may run on another thread's connection, given as its
+ * st; it must use that st only, and keep its results in arg. Returns body's rc
+ * or the commit's, with st->errmsg set. Never inside another transaction. */
+int db_write(struct store *st, int (*body)(struct store *st, void *arg), void *arg);
+
 /* Applies every pending migration in one transaction (migrations.c). */
 int migrations_apply(struct store *st);
 /* The columns user_fetch reads, from "users u" (users.c). */
