@@ -3,7 +3,7 @@
 INTEGRATION_TESTS = tests/integration/nginx-flow.sh tests/integration/apache-flow.sh \
 	tests/integration/config-errors.sh tests/integration/signals.sh tests/integration/daemon.sh \
 	tests/integration/db-errors.sh tests/integration/shellcheck.sh tests/integration/site-files.sh \
-	tests/integration/engine.sh \
+	tests/integration/engine.sh tests/integration/flow-wait.sh \
 	tests/integration/web-edges.sh tests/integration/runs-pages.sh \
 	tests/integration/axonctl.sh tests/integration/everyday-blocks.sh \
 	tests/integration/code.sh tests/integration/editor.sh tests/integration/quickstart.sh \
