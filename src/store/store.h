@@ -227,4 +227,12 @@ int store_schedule_fired(struct store *st, int64_t workflow_id, int64_t tick);
  * keep_count of each workflow (0: no limit), then gives the space back. */
 int store_run_prune(struct store *st, int64_t now, int64_t max_age_ms, int64_t keep_count, int64_t *deleted);
 
+/* The database's files and the runs in its queue now (usage.c). free_bytes:
+ * pages freed by pruning, given back by the next incremental vacuum. */
+struct store_disk {
+	int64_t file_bytes, wal_bytes, free_pages, free_bytes;
+};
+int store_disk_usage(struct store *st, struct store_disk *out);
+int store_run_backlog(struct store *st, int64_t *queued, int64_t *running);
+
 #endif

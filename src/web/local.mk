@@ -17,6 +17,7 @@ src_libaxon_a_SOURCES += \
 	src/web/form_cookie.c src/web/form_json.c \
 	src/web/pages/pages.h \
 	src/web/pages/common.c \
+	src/web/pages/metrics.c \
 	src/web/pages/decorate.c src/web/pages/decorate.h \
 	src/web/pages/signin.c \
 	src/web/pages/workflows.c \

@@ -5,6 +5,7 @@
 const struct route routes[] = {
 	{ "GET", "/", ROLE_NONE, home_get, 0 },
 	{ "GET", "/healthz", ROLE_NONE, health_get, 0 },
+	{ "GET", "/metrics", ROLE_NONE, metrics_get, ROUTE_OWN_AUTH },
 	{ "GET", "/static/:file", ROLE_NONE, static_get, 0 },
 	{ "GET", "/static/:dir/:file", ROLE_NONE, static_get, 0 },
 

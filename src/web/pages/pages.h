@@ -34,6 +34,7 @@ json_t *load_workflow(struct request *r, int version);
 
 void home_get(struct request *r);
 void health_get(struct request *r);
+void metrics_get(struct request *r);
 void static_get(struct request *r);
 
 void setup_get(struct request *r);
