@@ -29,4 +29,11 @@ void hist_observe(struct histogram *h, double seconds);
  * "" or 'a="x",b="y"' (without braces), placed before le. */
 void hist_render(struct strbuf *out, const char *name, const char *labels, const struct histogram *h);
 
+/* The q-quantile (0 < q < 1) of n buckets of counts (not cumulative) with
+ * increasing upper bounds (the last may be INFINITY), as Prometheus's
+ * histogram_quantile estimates it: linear within the bucket that holds it,
+ * the first bucket starting at 0, and a quantile in the last, unbounded
+ * bucket told as that bucket's lower bound. 0 when every count is 0. */
+double bucket_quantile(double q, const double *upper, const uint64_t *counts, size_t n);
+
 #endif

@@ -9,4 +9,5 @@ src_libaxon_a_SOURCES += \
 	src/store/runs.c \
 	src/store/audit.c \
 	src/store/throttle.c \
-	src/store/usage.c
+	src/store/usage.c \
+	src/store/run_stats.c

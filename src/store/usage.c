@@ -29,13 +29,14 @@ int store_disk_usage(struct store *st, struct store_disk *out)
 	return STORE_OK;
 }
 
+int run_backlog(struct store *st, int64_t *queued, int64_t *running)
+{
+	int rc = db_int(st, queued, "SELECT count(*) FROM runs WHERE status = 'queued'", "");
+	return rc == STORE_OK ? db_int(st, running, "SELECT count(*) FROM runs WHERE status = 'running'", "") : rc;
+}
+
 int store_run_backlog(struct store *st, int64_t *queued, int64_t *running)
 {
 	int rc = db_begin_read(st);
-	if (rc != STORE_OK)
-		return rc;
-	rc = db_int(st, queued, "SELECT count(*) FROM runs WHERE status = 'queued'", "");
-	if (rc == STORE_OK)
-		rc = db_int(st, running, "SELECT count(*) FROM runs WHERE status = 'running'", "");
-	return db_finish(st, rc);
+	return rc == STORE_OK ? db_finish(st, run_backlog(st, queued, running)) : rc;
 }

@@ -1,5 +1,6 @@
 /* The histogram's buckets, the lock-free label table (its bound and its
  * "other" slot, under threads), and the text /metrics is made of. */
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +43,19 @@ static void test_buckets(void)
 	CHECK_CONTAINS(out.data, "y_bucket{le=\"+Inf\"} 5\n");
 	CHECK_CONTAINS(out.data, "y_count 5\n");
 	sb_free(&out);
+}
+
+/* Percentiles from buckets, as the dashboard gets them: linear within the bucket. */
+static void test_quantile(void)
+{
+	const double upper[] = { 10, 100, 1000, INFINITY };
+	const uint64_t none[] = { 0, 0, 0, 0 }, some[] = { 0, 10, 10, 0 }, tail[] = { 1, 0, 0, 1 };
+	CHECK(bucket_quantile(0.5, upper, none, 4) == 0);
+	CHECK(bucket_quantile(0.5, upper, some, 4) == 100);      /* the 10th of 20 ends the second bucket */
+	CHECK(bucket_quantile(0.25, upper, some, 4) == 55);      /* halfway through 10..100 */
+	CHECK(bucket_quantile(0.95, upper, some, 4) == 910);     /* 9 of 10 through 100..1000 */
+	CHECK(bucket_quantile(0.5, upper, tail, 4) == 10);       /* the first bucket starts at 0 */
+	CHECK(bucket_quantile(0.99, upper, tail, 4) == 1000);    /* the unbounded bucket: its lower bound */
 }
 
 #define TABLE 8
@@ -120,6 +134,7 @@ static void test_render(void)
 int main(void)
 {
 	test_buckets();
+	test_quantile();
 	test_label_table();
 	test_render();
 	return t_done("test_metrics");
