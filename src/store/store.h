@@ -235,12 +235,13 @@ struct store_disk {
 int store_disk_usage(struct store *st, struct store_disk *out);
 int store_run_backlog(struct store *st, int64_t *queued, int64_t *running);
 
-/* The dashboard's figures (run_stats.c), from aggregates kept per hour as
- * runs and steps end; workflow_id 0: every workflow. Rows, each list ordered:
+/* The dashboard's figures (run_stats.c), from aggregates kept per hour and
+ * per day as runs and steps end; workflow_id 0: every workflow. Rows, each list ordered:
  *   hours, days: [{start (unix ms), status, runs}] for the last 24 hours and
  *     the last 30 days (from midnight UTC), periods without runs left out;
- *   durations: [{workflow_id, workflow_name, le_ms, runs}] over 30 days,
- *     runs per duration bucket (le_ms: its upper bound, INT64_MAX the last);
+ *   day_durations, month_durations: [{workflow_id, workflow_name, le_ms,
+ *     runs}] over 24 hours and 30 days, runs per duration bucket (le_ms: its
+ *     upper bound, INT64_MAX the last);
  *   bucket_bounds: [le_ms] of every bucket, increasing;
  *   slowest_blocks, failing_blocks: [{workflow_id, workflow_name, block,
  *     steps, failures, mean_ms}] over 30 days, at most limit of each;
@@ -257,7 +258,7 @@ struct stats_runs_now {
 	int64_t queued, running, oldest_queued_at, stored_estimate, prunable_estimate;
 };
 struct stats {
-	json_t *hours, *days, *durations, *bucket_bounds, *slowest_blocks, *failing_blocks, *recent_failures;
+	json_t *hours, *days, *day_durations, *month_durations, *bucket_bounds, *slowest_blocks, *failing_blocks, *recent_failures;
 	struct stats_runs_now runs_now;
 	struct store_disk disk;
 };

@@ -65,9 +65,11 @@ check_json '.database.size_bytes > 0' true "the database's size"
 check_json '.database.runs_stored' 5 "the runs stored"
 
 echo "# the aggregates agree with the runs and steps"
-check_eq "$(sql "SELECT sum(runs) FROM run_hours")" 5 "runs ended, counted per hour"
-check_eq "$(sql "SELECT sum(runs) FROM run_duration_hours")" 5 "... and per duration bucket"
-check_eq "$(sql "SELECT sum(steps) || ' ' || sum(failures) FROM step_hours")" \
+check_json '[.figures.durations.rows[] | .last_day.runs] | add' 5 "the last day's durations"
+check_eq "$(sql "SELECT sum(runs) FROM run_stats WHERE span = 1")" 5 "runs ended, counted per hour"
+check_eq "$(sql "SELECT sum(runs) FROM run_stats WHERE span = 24")" 5 "... and per day"
+check_eq "$(sql "SELECT sum(runs) FROM run_duration_stats WHERE span = 1")" 5 "... and per duration bucket"
+check_eq "$(sql "SELECT sum(steps) || ' ' || sum(failures) FROM step_days")" \
 	"$(sql "SELECT count(*) || ' ' || sum(status = 'failed') FROM steps WHERE status IN ('ok', 'failed')")" \
 	"steps ended, counted once each"
 
@@ -101,6 +103,6 @@ check_json '.database.runs_prunable' 2 "runs created more than keep_runs_for ago
 check_json '.database.prunable_bytes > 0' true "... and the space they hold"
 
 echo "# refusals"
-JAR= req GET /dashboard
+JAR='' req GET /dashboard
 check_status 303 "signed out, the dashboard sends to sign-in"
 it_done

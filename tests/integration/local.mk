@@ -16,7 +16,7 @@ EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh tests/integration/ng
 	tests/integration/flow.sh tests/integration/.shellcheckrc
 
 bench_scripts += tests/bench/web-bench.sh tests/bench/engine-bench.sh tests/bench/peer-bench.sh tests/bench/editor-bench.sh \
-	tests/bench/code-bench.sh
+	tests/bench/code-bench.sh tests/bench/dashboard-bench.sh
 EXTRA_DIST += tests/bench/web-bench.sh tests/bench/engine-bench.sh tests/bench/wrk-lib.sh \
 	tests/bench/peer-bench.sh tests/bench/usage-lib.sh tests/bench/sum_block.c tests/bench/editor-bench.sh \
-	tests/bench/code-bench.sh
+	tests/bench/code-bench.sh tests/bench/dashboard-bench.sh tests/bench/seed-runs.sh

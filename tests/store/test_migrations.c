@@ -93,12 +93,13 @@ static void test_newer_refused(void)
 
 /* Back to version 5: migration 6's tables and indexes dropped. */
 #define UNDO_6                                                                                                        \
-	"DROP TABLE duration_buckets; DROP TABLE run_hours; DROP TABLE run_duration_hours; DROP TABLE step_hours;"   \
+	"DROP TABLE duration_buckets; DROP TABLE stat_spans; DROP TABLE run_stats; DROP TABLE run_duration_stats;"   \
+	"DROP TABLE step_days;"                                                                                      \
 	"DROP INDEX runs_failed; DROP INDEX runs_workflow_failed;"
 
-/* Migration 6 on a database of version 5 holding runs: the hourly figures
- * are filled from the runs and steps already stored (the unfinished ones
- * left out), each duration in its bucket. */
+/* Migration 6 on a database of version 5 holding runs: the figures per hour
+ * and per day are filled from the runs and steps already stored (the
+ * unfinished ones left out), each duration in its bucket. */
 static void test_stats_backfill(void)
 {
 	const char *path = scratch_path("backfill.db");
@@ -131,19 +132,26 @@ static void test_stats_backfill(void)
 	CHECK(store_schema_version(st) == STORE_SCHEMA_VERSION);
 	store_close(st);
 	db = raw_open(path);
-	CHECK(raw_int(db, "SELECT runs FROM run_hours WHERE hour = 100 AND workflow_id = 1 AND status = 'succeeded'") == 2);
-	CHECK(raw_int(db, "SELECT duration_ms FROM run_hours WHERE hour = 100 AND workflow_id = 1") == 40 + 2000);
-	CHECK(raw_int(db, "SELECT runs FROM run_hours WHERE hour = 100 AND workflow_id = 0 AND status = 'failed'") == 1);
-	CHECK(raw_int(db, "SELECT duration_ms FROM run_hours WHERE workflow_id = 0") == 100); /* from its creation */
-	CHECK(raw_int(db, "SELECT runs FROM run_hours WHERE hour = 101 AND status = 'cancelled'") == 1);
-	CHECK(raw_int(db, "SELECT sum(runs) FROM run_hours") == 4); /* not the running one */
-	CHECK(raw_int(db, "SELECT runs FROM run_duration_hours WHERE hour = 100 AND workflow_id = 1 AND le_ms = 50") == 1);
-	CHECK(raw_int(db, "SELECT runs FROM run_duration_hours WHERE hour = 100 AND workflow_id = 1 AND le_ms = 2500") == 1);
-	CHECK(raw_int(db, "SELECT runs FROM run_duration_hours WHERE workflow_id = 0 AND le_ms = 100") == 1);
-	CHECK(raw_int(db, "SELECT steps FROM step_hours WHERE workflow_id = 1 AND block = 'a'") == 2);
-	CHECK(raw_int(db, "SELECT failures FROM step_hours WHERE workflow_id = 1 AND block = 'a'") == 1);
-	CHECK(raw_int(db, "SELECT duration_ms FROM step_hours WHERE workflow_id = 1 AND block = 'a'") == 20 + 2000);
-	CHECK(raw_int(db, "SELECT sum(steps) FROM step_hours") == 3); /* neither skipped nor running */
+	CHECK(raw_int(db, "SELECT runs FROM run_stats WHERE span = 1 AND start_hour = 100 AND workflow_id = 1"
+			  " AND status = 'succeeded'") == 2);
+	CHECK(raw_int(db, "SELECT duration_ms FROM run_stats WHERE span = 1 AND start_hour = 100 AND workflow_id = 1") ==
+	      40 + 2000);
+	CHECK(raw_int(db, "SELECT runs FROM run_stats WHERE span = 1 AND start_hour = 100 AND workflow_id = 0"
+			  " AND status = 'failed'") == 1);
+	CHECK(raw_int(db, "SELECT duration_ms FROM run_stats WHERE span = 1 AND workflow_id = 0") == 100); /* from its creation */
+	CHECK(raw_int(db, "SELECT runs FROM run_stats WHERE span = 1 AND start_hour = 101 AND status = 'cancelled'") == 1);
+	CHECK(raw_int(db, "SELECT sum(runs) FROM run_stats WHERE span = 1") == 4); /* not the running one */
+	/* Hours 100 and 101 are both in the day that starts at hour 96. */
+	CHECK(raw_int(db, "SELECT sum(runs) FROM run_stats WHERE span = 24 AND start_hour = 96") == 4);
+	CHECK(raw_int(db, "SELECT count(*) FROM run_stats WHERE span = 24 AND start_hour <> 96") == 0);
+	CHECK(raw_int(db, "SELECT runs FROM run_duration_stats WHERE span = 1 AND start_hour = 100 AND workflow_id = 1"
+			  " AND le_ms = 50") == 1);
+	CHECK(raw_int(db, "SELECT runs FROM run_duration_stats WHERE span = 24 AND workflow_id = 1 AND le_ms = 2500") == 1);
+	CHECK(raw_int(db, "SELECT runs FROM run_duration_stats WHERE span = 1 AND workflow_id = 0 AND le_ms = 100") == 1);
+	CHECK(raw_int(db, "SELECT steps FROM step_days WHERE start_hour = 96 AND workflow_id = 1 AND block = 'a'") == 2);
+	CHECK(raw_int(db, "SELECT failures FROM step_days WHERE workflow_id = 1 AND block = 'a'") == 1);
+	CHECK(raw_int(db, "SELECT duration_ms FROM step_days WHERE workflow_id = 1 AND block = 'a'") == 20 + 2000);
+	CHECK(raw_int(db, "SELECT sum(steps) FROM step_days") == 3); /* neither skipped nor running */
 	sqlite3_close(db);
 }
 

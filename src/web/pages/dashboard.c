@@ -117,22 +117,16 @@ static const double quantiles[] = { 0.5, 0.95, 0.99 };
 static const char *const quantile_names[] = { "p50", "p95", "p99" };
 #define NQUANTILES 3
 
-/* Rows [{workflow_id, workflow_name, le_ms, runs}] ordered by workflow:
- * per workflow, its runs and their p50, p95 and p99 durations, with a chart. */
-static json_t *durations(const json_t *rows, const json_t *bounds_json)
+/* Rows [{workflow_id, workflow_name, le_ms, runs}] ordered by workflow: per
+ * workflow, {workflow_id, workflow_name, runs, p50_ms, p50, p95..., p99...}. */
+static json_t *percentiles(const json_t *rows, const double *bounds, size_t nb)
 {
-	size_t nb = json_array_size(bounds_json), i;
-	double *bounds = xcalloc(nb, sizeof *bounds);
 	uint64_t *counts = xcalloc(nb, sizeof *counts);
-	for (i = 0; i < nb; i++) {
-		json_int_t b = json_integer_value(json_array_get(bounds_json, i));
-		bounds[i] = b == INT64_MAX ? INFINITY : (double)b;
-	}
-	json_t *table = json_array(), *row;
+	json_t *list = json_array(), *row;
 	size_t n = json_array_size(rows);
-	for (i = 0; i < n;) {
-		int64_t wf = json_integer_value(json_object_get(json_array_get(rows, i), "workflow_id"));
+	for (size_t i = 0; i < n;) {
 		json_t *first = json_array_get(rows, i);
+		int64_t wf = json_integer_value(json_object_get(first, "workflow_id"));
 		memset(counts, 0, nb * sizeof *counts);
 		uint64_t runs = 0;
 		for (; i < n && json_integer_value(json_object_get((row = json_array_get(rows, i)), "workflow_id")) == wf; i++) {
@@ -145,18 +139,42 @@ static json_t *durations(const json_t *rows, const json_t *bounds_json)
 		}
 		json_t *out = json_pack("{s:I, s:O, s:I}", "workflow_id", (json_int_t)wf, "workflow_name",
 					json_object_get(first, "workflow_name"), "runs", (json_int_t)runs);
-		workflow_label(out);
 		for (size_t q = 0; q < NQUANTILES; q++)
 			set_duration(out, quantile_names[q], (int64_t)(bucket_quantile(quantiles[q], bounds, counts, nb) + 0.5));
-		json_array_append_new(table, out);
+		json_array_append_new(list, out);
 	}
-	free(bounds);
 	free(counts);
+	return list;
+}
 
-	n = json_array_size(table);
+static json_t *find_workflow(const json_t *list, int64_t id)
+{
+	size_t i;
+	json_t *row;
+	json_array_foreach(list, i, row) if (json_integer_value(json_object_get(row, "workflow_id")) == id) return row;
+	return NULL;
+}
+
+/* Per workflow that ran in the last 30 days, its percentiles over 30 days
+ * and over the last 24 hours ("last_day", null without runs then), and a
+ * chart of the 30 days' figures. */
+static json_t *durations(const json_t *day_rows, const json_t *month_rows, const json_t *bounds_json)
+{
+	size_t nb = json_array_size(bounds_json), i;
+	double *bounds = xcalloc(nb + 1, sizeof *bounds);
+	for (i = 0; i < nb; i++) {
+		json_int_t b = json_integer_value(json_array_get(bounds_json, i));
+		bounds[i] = b == INT64_MAX ? INFINITY : (double)b;
+	}
+	json_t *table = percentiles(month_rows, bounds, nb), *day = percentiles(day_rows, bounds, nb), *row;
+	free(bounds);
+	size_t n = json_array_size(table);
 	int64_t *values = xcalloc(n * NQUANTILES + 1, sizeof *values);
 	const char **labels = xcalloc(n + 1, sizeof *labels), **texts = xcalloc(n * NQUANTILES + 1, sizeof *texts);
 	json_array_foreach(table, i, row) {
+		workflow_label(row);
+		json_t *d = find_workflow(day, json_integer_value(json_object_get(row, "workflow_id")));
+		json_object_set(row, "last_day", d ? d : json_null());
 		labels[i] = json_string_value(json_object_get(row, "workflow"));
 		for (size_t q = 0; q < NQUANTILES; q++) {
 			char key[16];
@@ -165,9 +183,11 @@ static json_t *durations(const json_t *rows, const json_t *bounds_json)
 			texts[i * NQUANTILES + q] = json_string_value(json_object_get(row, quantile_names[q]));
 		}
 	}
-	json_t *m = json_pack("{s:o, s:o}", "rows", table, "chart",
-			      chart_grouped_hbars("Run duration per workflow: p50, p95 and p99", labels, n, quantile_names,
-						  NQUANTILES, values, texts));
+	json_t *m = json_pack("{s:o, s:o}", "chart",
+			      chart_grouped_hbars("Run duration per workflow over 30 days: p50, p95 and p99", labels, n,
+						  quantile_names, NQUANTILES, values, texts),
+			      "rows", table);
+	json_decref(day);
 	free(values);
 	free(labels);
 	free(texts);
@@ -225,7 +245,7 @@ static json_t *figures(struct request *r, int64_t workflow_id, struct stats *s)
 	json_object_set_new(month_chart, "id", json_string("last-month"));
 	json_object_set_new(month_chart, "title", json_string("The last 30 days"));
 	json_object_set_new(month_chart, "period", json_string("Day (UTC)"));
-	return json_pack("{s:[o, o], s:o, s:o, s:o, s:o}", "runs_over_time", day_chart, month_chart, "durations", durations(s->durations, s->bucket_bounds), "slowest_blocks",
+	return json_pack("{s:[o, o], s:o, s:o, s:o, s:o}", "runs_over_time", day_chart, month_chart, "durations", durations(s->day_durations, s->month_durations, s->bucket_bounds), "slowest_blocks",
 			 block_rows(s->slowest_blocks), "failing_blocks", block_rows(s->failing_blocks),
 			 "recent_failures", failure_rows(s->recent_failures));
 }
