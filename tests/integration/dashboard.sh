@@ -15,7 +15,7 @@ it_api_token dashboard
 echo "# an empty dashboard"
 req GET /dashboard "${API[@]}"
 check_status 200 "the dashboard of a new instance"
-check_json '.figures.runs_over_time[0].success_rate_text' "no runs ended" "no success rate without runs"
+check_json '.figures.runs_over_time[0].success_rate_text' null "no success rate without runs"
 check_json '.figures.runs_over_time[0].rows | length' 24 "24 hours"
 check_json '.figures.runs_over_time[1].rows | length' 30 "30 days"
 check_json '.figures.durations.rows | length' 0 "no durations"
@@ -63,6 +63,7 @@ check_json '.figures.recent_failures[0].failed_block' fetch "... and the block t
 check_json '.queue | "\(.waiting) \(.running)"' "0 0" "the queue now"
 check_json '.database.size_bytes > 0' true "the database's size"
 check_json '.database.runs_stored' 5 "the runs stored"
+check_json '.database.keep_runs_for' "30 days" "... and how long they are kept"
 
 echo "# the aggregates agree with the runs and steps"
 check_json '[.figures.durations.rows[] | .last_day.runs] | add' 5 "the last day's durations"

@@ -42,7 +42,7 @@ json_t *chart_stacked_bars(const char *label, const char *const *labels, size_t 
 		if (total > max)
 			max = total;
 	}
-	max = round_up(max ? max : 1);
+	max = round_up(max < 2 ? 2 : max); /* ticks at 0, max / 2 and max stay whole numbers */
 	double plot_h = HEIGHT - TOP - BOTTOM, slot = n ? (double)(WIDTH - LEFT) / (double)n : 0;
 	json_t *c = box(label, WIDTH, HEIGHT), *ticks = json_array(), *xl = json_array(), *bars = json_array();
 	json_object_set_new(c, "max", json_integer(max));

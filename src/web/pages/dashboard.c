@@ -35,11 +35,11 @@ static size_t status_index(const char *s)
 
 static void rate_text(json_t *obj, int64_t ok, int64_t failed)
 {
-	char text[48] = "no runs ended";
+	char text[16] = "";
 	if (ok + failed)
 		snprintf(text, sizeof text, "%.1f%%", 100.0 * (double)ok / (double)(ok + failed));
 	json_object_set_new(obj, "success_rate", ok + failed ? json_real((double)ok / (double)(ok + failed)) : json_null());
-	json_object_set_new(obj, "success_rate_text", json_string(text));
+	json_object_set_new(obj, "success_rate_text", ok + failed ? json_string(text) : json_null());
 }
 
 /* rows [{start, status, runs}] into n periods of period_ms from first: the
@@ -302,7 +302,10 @@ static json_t *database(struct request *r, const struct stats *s)
 					  ? (int64_t)((double)used * (double)n->prunable_estimate / (double)n->stored_estimate)
 					  : 0);
 	char keep[48] = "forever";
-	if (r->app->cfg.keep_runs_for)
+	long days = r->app->cfg.keep_runs_for / 86400;
+	if (days && r->app->cfg.keep_runs_for % 86400 == 0)
+		snprintf(keep, sizeof keep, "%ld day%s", days, days > 1 ? "s" : "");
+	else if (r->app->cfg.keep_runs_for)
 		format_duration_ms(r->app->cfg.keep_runs_for * 1000, keep, sizeof keep);
 	json_object_set_new(db, "keep_runs_for", json_string(keep));
 	return db;
