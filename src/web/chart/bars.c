@@ -8,19 +8,17 @@
 #define BOTTOM 22 /* the x axis's labels */
 #define TOP 8
 
-/* A scale's top: the next of 1, 2, 5 x 10^k at or above max, so that the
- * ticks at a half and at the top are round. */
+/* A scale's top: the first of 2, 4, 10, 20, 40, 100... at or above max, so
+ * that the ticks at its half and at its top are round whole numbers. */
 static int64_t round_up(int64_t max)
 {
-	int64_t step = 1;
-	for (;;) {
-		if (max <= step)
-			return step;
+	for (int64_t step = 1;; step *= 10) {
 		if (max <= 2 * step)
 			return 2 * step;
-		if (max <= 5 * step)
-			return 5 * step;
-		step *= 10;
+		if (max <= 4 * step)
+			return 4 * step;
+		if (max <= 10 * step)
+			return 10 * step;
 	}
 }
 
@@ -42,7 +40,7 @@ json_t *chart_stacked_bars(const char *label, const char *const *labels, size_t 
 		if (total > max)
 			max = total;
 	}
-	max = round_up(max < 2 ? 2 : max); /* ticks at 0, max / 2 and max stay whole numbers */
+	max = round_up(max);
 	double plot_h = HEIGHT - TOP - BOTTOM, slot = n ? (double)(WIDTH - LEFT) / (double)n : 0;
 	json_t *c = box(label, WIDTH, HEIGHT), *ticks = json_array(), *xl = json_array(), *bars = json_array();
 	json_object_set_new(c, "max", json_integer(max));
