@@ -18,6 +18,7 @@
 #include "engine/plan.h"
 #include "engine/workflow.h"
 #include "log.h"
+#include "metrics/metrics.h"
 #include "sandbox/sandbox.h"
 #include "store/store.h"
 #include "strbuf.h"
@@ -36,6 +37,7 @@ struct active {
 	json_t *ancestors; /* workflow ids of this run and the runs that called it, for the loop guard */
 	struct plan *plan;
 	struct plan *staged; /* the plan a worker is building, published under the lock when complete */
+	int64_t loaded_at; /* monotonic ms, for its duration in /metrics */
 	int64_t deadline;  /* monotonic ms */
 	int64_t timeout_ms;
 	bool cancelled;
@@ -489,6 +491,7 @@ static void end_run(struct engine *e, struct store *st, struct active *a)
 	if (rc != STORE_OK)
 		log_error("run %lld ended %s but cannot be recorded (it runs again at the next start): %s",
 			  (long long)a->id, status, store_errmsg(st));
+	metrics_run_finished(a->workflow_id, status, (double)(mono_ms() - a->loaded_at) / 1e3);
 	log_info("run %lld %s%s%s", (long long)a->id, status, p->failed ? ": " : "", p->failed ? p->error : "");
 	if (p->failed && !a->cancelled)
 		queue_error_workflow(e, st, a, p->error);
@@ -688,6 +691,7 @@ static void run_job(struct engine *e, struct store *st, struct job *j)
 		res.outputs = wait_ms ? NULL : json_pack("{s:O?}", "out", json_object_get(j->inputs, "in"));
 	} else {
 		sandbox_run(e->sb, j->type, j->config, j->inputs, &j->limits, &res);
+		metrics_block_execution(j->type, (int)res.outcome, (double)res.elapsed_ms / 1e3);
 	}
 
 	pthread_mutex_lock(&e->mu);
@@ -741,6 +745,18 @@ static void run_job(struct engine *e, struct store *st, struct job *j)
 	pthread_cond_broadcast(&e->work);
 	pthread_mutex_unlock(&e->mu);
 	run_result_free(&res);
+}
+
+void engine_load(struct engine *e, struct engine_load *out)
+{
+	pthread_mutex_lock(&e->mu);
+	out->queued = (int64_t)queue_size(e);
+	out->active = 0;
+	for (const struct active *a = e->runs; a; a = a->next)
+		out->active++;
+	out->workers_busy = e->units;
+	out->workers = e->nthreads;
+	pthread_mutex_unlock(&e->mu);
 }
 
 static int64_t next_wakeup(struct engine *e)
@@ -805,6 +821,7 @@ static void *worker(void *arg)
 		} else if (queue_size(e) && busy_runs(e) < ACTIVE_PER_WORKER * e->nthreads) {
 			a = xcalloc(1, sizeof *a);
 			a->id = queue_pop(e);
+			a->loaded_at = now;
 			if (find_active(e, a->id)) { /* notified twice */
 				free(a);
 				continue;

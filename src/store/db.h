@@ -111,4 +111,13 @@ int user_fetch(struct store *st, sqlite3_stmt *stmt, struct user *u, char **pass
 int audit_add(struct store *st, int64_t actor, const char *action, const char *target_kind, int64_t target_id,
 	      const char *detail);
 
+/* The hourly aggregates, added to in the caller's transaction (run_stats.c):
+ * when run_id has just been written ended, and before a step is written,
+ * which counts if it ends now for the first time. */
+int stats_run_ended(struct store *st, int64_t run_id);
+int stats_step_ended(struct store *st, int64_t run_id, const char *block, const char *status, int64_t started_at,
+		     int64_t finished_at);
+/* store_run_backlog in the caller's transaction (usage.c). */
+int run_backlog(struct store *st, int64_t *queued, int64_t *running);
+
 #endif

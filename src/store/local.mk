@@ -9,4 +9,6 @@ src_libaxon_a_SOURCES += \
 	src/store/workflows.c \
 	src/store/runs.c \
 	src/store/audit.c \
-	src/store/throttle.c
+	src/store/throttle.c \
+	src/store/usage.c \
+	src/store/run_stats.c

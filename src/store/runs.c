@@ -169,10 +169,15 @@ static int64_t int_field(const json_t *o, const char *key)
 
 static int put_step(struct store *st, int64_t run_id, const json_t *step)
 {
+	const char *block = json_string_value(json_object_get(step, "block"));
+	int rc = stats_step_ended(st, run_id, block, json_string_value(json_object_get(step, "status")),
+				  int_field(step, "started_at"), int_field(step, "finished_at"));
+	if (rc != STORE_OK)
+		return rc;
 	char *inputs = dump(json_object_get(step, "inputs")), *outputs = dump(json_object_get(step, "outputs"));
 	char *logs = dump(json_object_get(step, "logs"));
 	/* seq keeps the order steps first started in; a rewrite keeps it. */
-	int rc = db_exec(st,
+	rc = db_exec(st,
 			 "INSERT INTO steps (run_id, block, seq, status, outcome, attempts, started_at, finished_at,"
 			 " inputs, outputs, logs, error, waited_ms) VALUES (?1, ?2,"
 			 " (SELECT count(*) FROM steps WHERE run_id = ?1), ?3, ?4, ?5, NULLIF(?6, 0), NULLIF(?7, 0),"
@@ -181,7 +186,7 @@ static int put_step(struct store *st, int64_t run_id, const json_t *step)
 			 " outcome = excluded.outcome, attempts = excluded.attempts, started_at = excluded.started_at,"
 			 " finished_at = excluded.finished_at, inputs = excluded.inputs, outputs = excluded.outputs,"
 			 " logs = excluded.logs, error = excluded.error, waited_ms = excluded.waited_ms",
-			 "itttiii" "tttti", run_id, json_string_value(json_object_get(step, "block")),
+			 "itttiii" "tttti", run_id, block,
 			 json_string_value(json_object_get(step, "status")),
 			 json_string_value(json_object_get(step, "outcome")), int_field(step, "attempts"),
 			 int_field(step, "started_at"), int_field(step, "finished_at"), inputs, outputs, logs,
@@ -221,6 +226,8 @@ static int finish_run(struct store *st, int64_t id, const struct run_end *end)
 			     " waited_ms = ?7 WHERE id = ?1", "ittttii", id, end->status, end->error, end->failed_block,
 			     reply, end->at, end->waited_ms);
 	free(reply);
+	if (rc == STORE_OK)
+		rc = stats_run_ended(st, id);
 	if (rc == STORE_OK && end->dead_letter)
 		rc = db_exec(st, "INSERT INTO dead_letters (run_id, block, error, created_at) VALUES (?1, ?2, ?3, ?4)",
 			     "itti", id, end->failed_block, end->error ? end->error : "failed", end->at);
