@@ -6,6 +6,7 @@ src_libaxon_a_SOURCES += \
 	src/log.c src/log.h \
 	src/config.c src/config.h \
 	src/crypto.c src/crypto.h \
+	src/cidr.c src/cidr.h \
 	src/totp.c src/totp.h \
 	src/ratelimit.c src/ratelimit.h
 

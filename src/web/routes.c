@@ -5,6 +5,7 @@
 const struct route routes[] = {
 	{ "GET", "/", ROLE_NONE, home_get, 0 },
 	{ "GET", "/healthz", ROLE_NONE, health_get, 0 },
+	{ "GET", "/metrics", ROLE_NONE, metrics_get, ROUTE_OWN_AUTH },
 	{ "GET", "/static/:file", ROLE_NONE, static_get, 0 },
 	{ "GET", "/static/:dir/:file", ROLE_NONE, static_get, 0 },
 
@@ -26,6 +27,7 @@ const struct route routes[] = {
 	{ "POST", "/account/two-factor/disable", ROLE_VIEWER, two_factor_disable, 0 },
 	{ "POST", "/users/:id/two-factor/reset", ROLE_OWNER, user_two_factor_reset, 0 },
 
+	{ "GET", "/dashboard", ROLE_VIEWER, dashboard_get, 0 },
 	{ "GET", "/workflows", ROLE_VIEWER, workflows_list, 0 },
 	{ "POST", "/workflows", ROLE_EDITOR, workflow_create, 0 },
 	{ "GET", "/workflows/new", ROLE_EDITOR, workflow_new, 0 },
