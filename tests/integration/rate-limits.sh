@@ -99,4 +99,12 @@ req POST "$FLOOD_HOOK" -H 'Content-Type: application/json' --data '{}'
 check_status 429 "the flooded hook still refuses"
 check_header Retry-After '^[0-9]+$' "  with Retry-After"
 check_body_contains 'deliveries a minute to this webhook' "  and a sentence naming the limit"
+
+# /metrics counts the refusals by limit (read from loopback, which metrics_allow lets in).
+req GET /metrics
+check_status 200 "/metrics"
+check_eq "$(sed -n 's/^axon_rate_limited_total{limit="webhook"} //p' "$BODY")" $((300 - accepted + 1)) \
+	"  counts every refused delivery"
+check_eq "$(sed -n 's/^axon_rate_limited_total{limit="runs"} //p' "$BODY")" 1 "  and the refused run"
+check_eq "$(sed -n 's/^axon_rate_limited_total{limit="api_token"} //p' "$BODY")" 1 "  and the token's refused request"
 it_done
