@@ -82,6 +82,17 @@ for n in $(seq 1 10); do
 	other_statuses="$other_statuses$STATUS "
 done
 wait "$flood"
+# Right after the flood the hook still refuses (a token comes back every 3 s,
+# so one of a few tries at most may be taken).
+for _ in 1 2 3 4 5; do
+	req POST "$FLOOD_HOOK" -H 'Content-Type: application/json' --data '{"n": 0}'
+	[ "$STATUS" = 429 ] && break
+	echo "$STATUS" >>"$IT_TMP/late-statuses"
+done
+check_status 429 "the flooded hook still refuses"
+check_header Retry-After '^[0-9]+$' "  with Retry-After"
+check_body_contains 'deliveries a minute to this webhook' "  and a sentence naming the limit"
+late=$(grep -c '^202$' "$IT_TMP/late-statuses" 2>/dev/null)
 accepted=$(grep -c '^202$' "$IT_TMP/flood-statuses")
 check_eq "$(grep -c '^429$' "$IT_TMP/flood-statuses")" $((300 - accepted)) "the flood's deliveries are taken or refused with 429"
 check_eq "$([ "$accepted" -ge 20 ] && [ "$accepted" -le 30 ] && echo yes)" yes \
@@ -91,14 +102,10 @@ it_wait_sql "SELECT count(*) FROM runs WHERE workflow_id = $OTHER AND status = '
 	it_fail "the other workflow's runs all finish" "$(sql "SELECT status, count(*) FROM runs GROUP BY status")"
 check_eq "$(sql "SELECT count(*) FROM runs r WHERE workflow_id = $OTHER AND (SELECT count(*) FROM steps s WHERE s.run_id = r.id AND s.status = 'ok') = 2")" \
 	10 "  every one of its ten runs, with its two steps"
-it_wait_sql "SELECT count(*) FROM runs WHERE workflow_id = $FLOODED AND status = 'succeeded'" "$accepted" ||
+it_wait_sql "SELECT count(*) FROM runs WHERE workflow_id = $FLOODED AND status = 'succeeded'" $((accepted + ${late:-0})) ||
 	it_fail "the flood's accepted runs finish too"
-check_eq "$(sql "SELECT count(*) FROM deliveries WHERE workflow_id = $FLOODED")" "$accepted" \
+check_eq "$(sql "SELECT count(*) FROM deliveries WHERE workflow_id = $FLOODED")" $((accepted + ${late:-0})) \
 	"refused deliveries cost no row"
-req POST "$FLOOD_HOOK" -H 'Content-Type: application/json' --data '{}'
-check_status 429 "the flooded hook still refuses"
-check_header Retry-After '^[0-9]+$' "  with Retry-After"
-check_body_contains 'deliveries a minute to this webhook' "  and a sentence naming the limit"
 
 # /metrics counts the refusals by limit (read from loopback, which metrics_allow lets in).
 req GET /metrics
