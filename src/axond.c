@@ -18,6 +18,7 @@
 #include "config.h"
 #include "engine/engine.h"
 #include "engine/scheduler.h"
+#include "keyring.h"
 #include "log.h"
 #include "sandbox/sandbox.h"
 #include "store/store.h"
@@ -171,6 +172,8 @@ int main(int argc, char **argv)
 	if (mkdir_p(app.cfg.data_dir, 0700) < 0)
 		die("cannot create the data directory %s: %s", app.cfg.data_dir, strerror(errno));
 	if (app_load_secret(&app, err, sizeof err) < 0)
+		die("%s", err);
+	if (keyring_create_if_missing(app.cfg.credential_key_file, err, sizeof err) < 0)
 		die("%s", err);
 	/* Creates and migrates the database; when that fails, axond still starts and
 	 * every page says what is wrong (503), so that a person sees it. */

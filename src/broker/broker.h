@@ -13,7 +13,9 @@
 #include "sandbox/sandbox.h"
 
 struct egress_policy;
+struct keyring;
 struct secrets;
+struct store;
 
 struct broker_run {
 	/* in */
@@ -23,6 +25,10 @@ struct broker_run {
 	int64_t deadline;              /* monotonic ms */
 	const struct egress_policy *egress;
 	struct secrets *secrets;
+	/* credentials (broker/credentials.h): all three, or none for an execution outside a run */
+	struct store *store;           /* the serving thread's own connection */
+	struct keyring *keyring;
+	int64_t run_id;
 	struct run_result *res;        /* outputs and logs are filled in */
 	int64_t started;               /* monotonic ms, for the log times */
 	const volatile int *cancel;    /* a person cancelled the run (may be NULL) */

@@ -692,6 +692,8 @@ static void run_job(struct engine *e, struct store *st, struct job *j)
 		res.outcome = child ? RUN_OK : RUN_ERROR;
 		res.message = child ? NULL : xstrdup(err);
 	} else {
+		j->limits.store = st;
+		j->limits.run_id = j->a->id;
 		sandbox_run(e->sb, j->type, j->config, j->inputs, &j->limits, &res);
 	}
 

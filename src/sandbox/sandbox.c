@@ -37,6 +37,7 @@
 #include "sandbox/pool.h"
 #include "sandbox/protocol.h"
 #include "broker/secrets.h"
+#include "keyring.h"
 #include "sandbox/zygote.h"
 #include "strbuf.h"
 
@@ -80,6 +81,7 @@ struct sandbox {
 
 	struct egress_policy egress;
 	struct secrets *secrets;
+	struct keyring *keyring;
 	uint32_t default_wall_ms;
 };
 
@@ -386,6 +388,7 @@ struct sandbox *sandbox_start(const struct config *c, char *err, size_t errlen)
 	sb->egress = (struct egress_policy){ c->egress_allow_loopback, c->egress_allow_private,
 	                                     c->http_timeout * 1000, c->http_max_bytes };
 	sb->secrets = secrets_open(c->secrets_file);
+	sb->keyring = keyring_new(c->credential_key_file);
 	sb->default_wall_ms = (uint32_t)(c->block_timeout * 1000);
 	if (start_zygote(sb) < 0) {
 		snprintf(err, errlen, "cannot start the sandbox zygote: %s", strerror(errno));
@@ -430,6 +433,7 @@ void sandbox_stop(struct sandbox *sb)
 	json_decref(sb->registry);
 	json_decref(sb->by_name);
 	secrets_close(sb->secrets);
+	keyring_free(sb->keyring);
 	pthread_rwlock_destroy(&sb->lock);
 	pthread_rwlock_destroy(&sb->zlock);
 	pthread_mutex_destroy(&sb->keeper_mu);
@@ -735,6 +739,11 @@ static int execute(struct sandbox *sb, struct worker *w, const json_t *entry, co
 	b.deadline = t0 + lim->wall_ms;
 	b.egress = &sb->egress;
 	b.secrets = sb->secrets;
+	if (lim->store && lim->run_id) {
+		b.store = lim->store;
+		b.keyring = sb->keyring;
+		b.run_id = lim->run_id;
+	}
 	b.res = res;
 	b.cancel = lim->cancel;
 	b.on_slow = lim->on_slow;

@@ -58,3 +58,9 @@ TESTS += tests/sandbox/test_confinement
 # The code blocks' fixtures, logs and limits (plugins/code/).
 TESTS += tests/sandbox/code-blocks.sh
 EXTRA_DIST += tests/sandbox/code-blocks.sh
+
+# broker_credential(): credentials opened for the broker's services, and masked.
+check_PROGRAMS += tests/sandbox/test_credentials
+tests_sandbox_test_credentials_SOURCES = tests/sandbox/test_credentials.c tests/store/scratch.h
+tests_sandbox_test_credentials_LDADD = $(AXON_TEST_LDADD)
+TESTS += tests/sandbox/test_credentials
