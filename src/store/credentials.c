@@ -20,7 +20,7 @@ static int name_free(struct store *st, const char *name, int64_t except)
 static int create(struct store *st, int64_t actor, const struct credential_new *c, int64_t *id)
 {
 	int64_t now = (int64_t)time(NULL);
-	char *fields = json_dumps(c->fields ? c->fields : json_object(), JSON_COMPACT);
+	char *fields = c->fields ? json_dumps(c->fields, JSON_COMPACT) : xstrdup("{}");
 	int rc = name_free(st, c->name, 0);
 	if (rc == STORE_OK)
 		rc = db_exec(st, "INSERT INTO credentials (name, type, owner, fields, sealed, created_at, updated_at)"
