@@ -7,7 +7,8 @@ src_libaxon_a_SOURCES += \
 	src/config.c src/config.h \
 	src/crypto.c src/crypto.h \
 	src/envelope.c src/envelope.h \
-	src/keyring.c src/keyring.h
+	src/keyring.c src/keyring.h \
+	src/credential_types.c src/credential_types.h
 
 sbin_PROGRAMS += axond
 axond_SOURCES = src/axond.c

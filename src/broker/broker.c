@@ -12,9 +12,12 @@
 #include "clock.h"
 #include "log.h"
 #include "sandbox/channel.h"
+#include "broker/credential_apply.h"
+#include "broker/credentials.h"
 #include "broker/egress.h"
 #include "sandbox/protocol.h"
 #include "broker/secrets.h"
+#include "store/store.h"
 #include "strbuf.h"
 
 static void stop(struct broker_run *b, enum run_outcome why, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -145,9 +148,20 @@ static void on_http(struct broker_run *b, json_t *m, struct strbuf *out)
 	left -= left / 4 < 500 ? left / 4 : 500;
 	if (left < p.timeout_ms)
 		p.timeout_ms = left > 1 ? (long)left : 1;
-	json_t *resp = json_is_object(req) ? egress_request(&p, b->secrets, req, err, sizeof err) : NULL;
+	json_t *credv = json_object_get(req, "credential");
+	struct egress_credential cred = { json_string_value(credv), NULL, NULL };
+	json_t *fields = NULL, *resp = NULL;
 	if (!json_is_object(req))
 		snprintf(err, sizeof err, "the request must be a JSON object");
+	else if (credv && !json_is_string(credv))
+		snprintf(err, sizeof err, "\"credential\" must be the id or name of a credential");
+	else if (credv && !(fields = broker_block_credential(b, cred.name, &cred.type, err, sizeof err)))
+		;
+	else {
+		cred.fields = fields;
+		resp = egress_request(&p, b->secrets, fields ? &cred : NULL, req, err, sizeof err);
+	}
+	broker_credential_free(fields);
 	if (resp)
 		answer(out, json_pack("{s:o}", "response", resp));
 	else
@@ -158,9 +172,15 @@ static void on_secret(struct broker_run *b, json_t *m, struct strbuf *out)
 {
 	char err[400];
 	const char *name = json_string_value(json_object_get(m, "name"));
-	char *v = name ? secrets_get(b->secrets, name, err, sizeof err) : NULL;
+	int64_t id = 0;
+	char *v = NULL;
 	if (!name)
 		snprintf(err, sizeof err, "no secret name");
+	else if (b->store && store_credential_find(b->store, name, &id) == STORE_OK)
+		snprintf(err, sizeof err, "'%.100s' is a credential, and a block never holds a credential: choose it in a "
+			 "credential field of the block's settings, and the daemon applies it to the request", name);
+	else
+		v = secrets_get(b->secrets, name, err, sizeof err);
 	if (v) {
 		answer(out, json_pack("{s:s}", "value", v));
 		free(v);

@@ -21,6 +21,8 @@ struct broker_run {
 	/* in */
 	int chan;                      /* the daemon's end of the channel */
 	const json_t *declared;        /* the block's output ports: [{"name": ...}] */
+	const json_t *config;          /* the config the block runs with */
+	const json_t *config_schema;   /* its schema: which fields name credentials */
 	uint64_t output_max;           /* bytes of output and log text */
 	int64_t deadline;              /* monotonic ms */
 	const struct egress_policy *egress;

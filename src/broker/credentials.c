@@ -7,6 +7,7 @@
 
 #include "broker/broker.h"
 #include "broker/secrets.h"
+#include "credential_types.h"
 #include "keyring.h"
 #include "store/store.h"
 
@@ -45,9 +46,11 @@ static json_t *unseal(struct broker_run *b, const json_t *row, char *err, size_t
 	return secret;
 }
 
-json_t *broker_credential(struct broker_run *b, const char *ref, const char *type, char *err, size_t errlen)
+/* broker_credential(), the credential's type name (borrowed from *row) given too. */
+static json_t *open_credential(struct broker_run *b, const char *ref, const char *type, json_t **row, char *err,
+			       size_t errlen)
 {
-	json_t *row = NULL;
+	*row = NULL;
 	if (!ref || !*ref) {
 		snprintf(err, errlen, "no credential was named: choose one in the block's settings");
 		return NULL;
@@ -57,21 +60,82 @@ json_t *broker_credential(struct broker_run *b, const char *ref, const char *typ
 			 "to runs of a workflow, not to a block run on its own", ref);
 		return NULL;
 	}
-	if (store_credential_use(b->store, ref, type, b->run_id, &row) != STORE_OK) {
+	if (store_credential_use(b->store, ref, type, b->run_id, row) != STORE_OK) {
 		snprintf(err, errlen, "%s", store_errmsg(b->store));
 		return NULL;
 	}
-	json_t *secret = unseal(b, row, err, errlen);
-	json_t *fields = NULL;
-	if (secret) {
-		secrets_remember(b->secrets, secret);
-		fields = json_deep_copy(json_object_get(row, "fields"));
-		if (!json_is_object(fields)) {
-			json_decref(fields);
-			fields = json_object();
-		}
-		json_object_update(fields, secret);
-		json_decref(secret); /* its strings live on in fields */
+	json_t *secret = unseal(b, *row, err, errlen);
+	if (!secret)
+		return NULL;
+	secrets_remember(b->secrets, secret);
+	json_t *fields = json_deep_copy(json_object_get(*row, "fields"));
+	if (!json_is_object(fields)) {
+		json_decref(fields);
+		fields = json_object();
+	}
+	json_object_update(fields, secret);
+	json_decref(secret); /* its strings live on in fields */
+	return fields;
+}
+
+json_t *broker_credential(struct broker_run *b, const char *ref, const char *type, char *err, size_t errlen)
+{
+	json_t *row;
+	json_t *fields = open_credential(b, ref, type, &row, err, errlen);
+	json_decref(row);
+	return fields;
+}
+
+/* Whether accepted (a type name, a list of them, or NULL for any) takes type. */
+static int accepts(const json_t *accepted, const char *type)
+{
+	size_t i;
+	json_t *t;
+	if (!accepted || (json_is_string(accepted) && !strcmp(json_string_value(accepted), type)))
+		return 1;
+	json_array_foreach(accepted, i, t)
+		if (!strcmp(json_string_value(t), type))
+			return 1;
+	return 0;
+}
+
+/* The property of the block's config that gives ref in a credential field, or NULL. */
+static const json_t *naming_property(const struct broker_run *b, const char *ref)
+{
+	const char *key;
+	json_t *p;
+	json_object_foreach(json_object_get(b->config_schema, "properties"), key, p) {
+		const char *format = json_string_value(json_object_get(p, "format"));
+		const char *given = json_string_value(json_object_get(b->config, key));
+		if (format && !strcmp(format, "credential") && given && !strcmp(given, ref))
+			return p;
+	}
+	return NULL;
+}
+
+json_t *broker_block_credential(struct broker_run *b, const char *ref, const json_t **type, char *err, size_t errlen)
+{
+	const json_t *p = ref ? naming_property(b, ref) : NULL;
+	if (!p) {
+		snprintf(err, errlen, "the block asked for credential '%s', which its settings do not give it in a credential "
+			 "field: a block uses only the credentials chosen for it", ref ? ref : "");
+		return NULL;
+	}
+	json_t *row;
+	json_t *fields = open_credential(b, ref, NULL, &row, err, errlen);
+	const char *name = json_string_value(json_object_get(row, "type"));
+	const json_t *accepted = json_object_get(p, "credential_type");
+	if (fields && !accepts(accepted, name)) {
+		char *list = json_dumps(accepted, JSON_ENCODE_ANY);
+		snprintf(err, errlen, "credential '%s' is of type '%s', and this field accepts %s: choose another", ref, name,
+			 list ? list : "other types");
+		free(list);
+		broker_credential_free(fields);
+		fields = NULL;
+	} else if (fields && !(*type = credential_type_get(name))) {
+		snprintf(err, errlen, "credential '%s' is of type '%s', which no longer exists (its plugin was removed?)", ref, name);
+		broker_credential_free(fields);
+		fields = NULL;
 	}
 	json_decref(row);
 	return fields;

@@ -22,6 +22,12 @@ struct broker_run;
  * values (OPENSSL_cleanse) before json_decref where you can. */
 json_t *broker_credential(struct broker_run *b, const char *ref, const char *type, char *err, size_t errlen);
 
+/* For a block's request: the credential ref, which the block's config must
+ * give in a property with "format": "credential" whose "credential_type"
+ * accepts its type; *type gets the type (credential_types.h). Else NULL
+ * with a sentence in err. */
+json_t *broker_block_credential(struct broker_run *b, const char *ref, const json_t **type, char *err, size_t errlen);
+
 /* Wipes the string values of a credential's fields and drops the reference. */
 void broker_credential_free(json_t *fields);
 

@@ -734,6 +734,8 @@ static int execute(struct sandbox *sb, struct worker *w, const json_t *entry, co
 	}
 	b.chan = w->chan;
 	b.declared = json_object_get(entry, "outputs");
+	b.config = config;
+	b.config_schema = json_object_get(entry, "config_schema");
 	b.output_max = lim->output_bytes;
 	b.started = t0;
 	b.deadline = t0 + lim->wall_ms;
@@ -843,6 +845,8 @@ int sandbox_run(struct sandbox *sb, const char *block, const json_t *config, con
 	lim.on_slow = asked->on_slow;
 	lim.slow_arg = asked->slow_arg;
 	lim.slow_ms = asked->slow_ms;
+	lim.store = asked->store;
+	lim.run_id = asked->run_id;
 
 	/* Warm unless the sandbox, the workflow or a caller without a trust
 	 * domain asks for a fresh process. */

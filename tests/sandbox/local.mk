@@ -33,7 +33,7 @@ tests_sandbox_test_concurrent_LDADD = $(AXON_TEST_LDADD)
 TESTS += tests/sandbox/test_concurrent
 
 TESTS += tests/sandbox/core-blocks.sh
-EXTRA_DIST += tests/sandbox/core-blocks.sh tests/sandbox/http_server.py tests/sandbox/hostile_sandbox.h
+EXTRA_DIST += tests/sandbox/core-blocks.sh tests/sandbox/http_server.py tests/sandbox/hostile_sandbox.h tests/sandbox/http_server.h
 TESTS += tests/sandbox/axon-block-cli.sh
 EXTRA_DIST += tests/sandbox/axon-block-cli.sh
 # make install into a temporary DESTDIR, then a block built against that copy.

@@ -3,12 +3,18 @@
  * whole, the wrong type or an unshared credential is refused with a
  * sentence, a tampered ciphertext or a lost key file is named, and once a
  * credential was used its secret values, in plain, base64 and percent-encoded
- * forms, are masked. */
+ * forms, are masked. Then a hostile block, given a credential in its
+ * settings, tries to get hold of it in a real sandbox against real local
+ * HTTP servers: it gets nothing. */
+#include <curl/curl.h>
 #include <stdlib.h>
 
 #include "../testlib.h"
 #include "../store/scratch.h"
+#include "hostile_sandbox.h"
+#include "http_server.h"
 #include "broker/broker.h"
+#include "broker/egress.h"
 #include "broker/credentials.h"
 #include "broker/secrets.h"
 #include "keyring.h"
@@ -51,9 +57,84 @@ static json_t *open_as(int64_t run, const char *ref, const char *type)
 	return broker_credential(&b, ref, type, err, sizeof err);
 }
 
+/* What the server on port received, fetched without any secret known. */
+static char *seen(int port)
+{
+	char url[128];
+	struct egress_policy p = { true, false, 5000, 1 << 20 };
+	struct secrets *none = secrets_open("");
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/seen", port);
+	json_t *req = json_pack("{s:s}", "url", url);
+	json_t *resp = egress_request(&p, none, NULL, req, err, sizeof err);
+	char *body = strdup(resp ? json_string_value(json_object_get(resp, "body")) : "(no answer)");
+	json_decref(req);
+	json_decref(resp);
+	secrets_close(none);
+	return body;
+}
+
+static const char *got(const struct run_result *r, const char *what)
+{
+	return json_string_value(json_object_get(json_object_get(r->outputs, "out"), what));
+}
+
+static void hostile_block(const char *key_path, int64_t owner, int64_t run)
+{
+	int port, other;
+	char here[64], there[64];
+	pid_t a = start_server(&port), b = start_server(&other);
+	CHECK(port > 0 && other > 0);
+	snprintf(here, sizeof here, "http://127.0.0.1:%d", port);
+	snprintf(there, sizeof there, "http://127.0.0.1:%d", other);
+	char fields[128];
+	snprintf(fields, sizeof fields, "{\"allowed_origins\": \"%s\"}", here);
+	add(owner, "api-token", "bearer", fields, "{\"token\": \"t0k3n-SECRET-value\"}");
+
+	struct config c;
+	hostile_config(&c);
+	snprintf(c.credential_key_file, sizeof c.credential_key_file, "%.1000s", key_path);
+	c.egress_allow_loopback = true;
+	struct sandbox *sb = start_hostile_sandbox(&c);
+	CHECK(sb != NULL);
+	if (!sb || port <= 0 || other <= 0)
+		goto out;
+	json_t *cfg = json_pack("{s:s, s:s, s:s, s:s}", "credential", "api-token", "url", here, "other", there,
+				"unnamed", "mailer");
+	struct run_limits lim = { .store = st, .run_id = run };
+	struct run_result r;
+	sandbox_run(sb, "hostile.steal_credential", cfg, NULL, &lim, &r);
+	json_decref(cfg);
+	CHECK(r.outcome == RUN_OK);
+	CHECK_CONTAINS(got(&r, "secret"), "'api-token' is a credential, and a block never holds a credential");
+	CHECK_CONTAINS(got(&r, "elsewhere"), "may be sent only to");
+	CHECK_CONTAINS(got(&r, "redirect"), "redirect refused");
+	CHECK_CONTAINS(got(&r, "unnamed"), "settings do not give it in a credential field");
+	CHECK_STR(got(&r, "echo"), "Bearer ****"); /* it reached its own origin, and came back masked */
+	char *outputs = json_dumps(r.outputs, 0), *logs = json_dumps(r.logs, 0);
+	CHECK(outputs && !strstr(outputs, "t0k3n-SECRET-value") && !strstr(outputs, "dDBrM24tU0VDUkVULXZhbHVl"));
+	CHECK(logs && !strstr(logs, "t0k3n-SECRET-value") && strstr(logs, "echo: Bearer ****"));
+	free(outputs);
+	free(logs);
+	run_result_free(&r);
+
+	/* The other origin never saw a request, let alone the token. */
+	char *theirs = seen(other);
+	CHECK(!strstr(theirs, "stolen") && !strstr(theirs, "via-redirect") && !strstr(theirs, "t0k3n"));
+	free(theirs);
+	char *ours = seen(port);
+	CHECK_CONTAINS(ours, "/auth Authorization: Bearer t0k3n-SECRET-value");
+	free(ours);
+out:
+	sandbox_stop(sb);
+	stop_server(a);
+	stop_server(b);
+}
+
 int main(void)
 {
 	scratch_init();
+	log_open("stderr", LOG_LVL_ERROR);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
 	char path[4200];
 	snprintf(path, sizeof path, "%s/credential.key", scratch_dir);
 	if (keyring_create_if_missing(path, err, sizeof err) < 0 ||
@@ -122,6 +203,13 @@ int main(void)
 	kr = keyring_new(path);
 	CHECK(open_as(olgas, "mailer", NULL) == NULL);
 	CHECK_CONTAINS(err, "which is neither in the credential key file");
+
+	/* The right key back, for a block in the sandbox. */
+	keyring_free(kr);
+	unlink(path);
+	CHECK(keyring_create_if_missing(path, err, sizeof err) == 0);
+	kr = keyring_new(path);
+	hostile_block(path, olga, olgas);
 
 	keyring_free(kr);
 	secrets_close(secrets);
