@@ -13,8 +13,8 @@ struct broker_run;
 /* The fields of the credential whose id or name is ref, decrypted: a JSON
  * object (new reference), e.g. {"username": "...", "password": "..."}. It
  * must be of credential type `type` (NULL: any) and usable by the user the
- * run acts for (its workflow's creator: the credential's owner or a user it
- * is shared with). Otherwise NULL with a sentence a person can act on in err.
+ * run acts for (who saved the version of the workflow it runs: the
+ * credential's owner or a user it is shared with). Otherwise NULL with a sentence a person can act on in err.
  * The use is recorded (last used, the workflow, the audit log), and from now
  * on the values of its secret fields, and their base64 and percent-encoded
  * forms, are masked as "****" in every output, log line and error.

@@ -189,13 +189,17 @@ int store_credential_share(struct store *st, int64_t actor, int64_t id, int64_t 
 	return rc == STORE_OK ? db_finish(st, share(st, actor, id, user, shared)) : rc;
 }
 
-/* The user a run acts for: its workflow's creator; 0 with *anyone set for a
- * run of a file by axonctl, which holds the key file anyway. */
+/* The user a run acts for: who saved the version it runs (so that an
+ * editor who changes another's workflow cannot send that person's
+ * credentials elsewhere); 0 with *anyone set for a run of a file by
+ * axonctl, which holds the key file anyway. */
 static int run_user(struct store *st, int64_t run_id, int64_t *user, int64_t *workflow, bool *anyone)
 {
 	sqlite3_stmt *stmt;
-	int rc = db_prepare(st, &stmt, "SELECT r.workflow_id, w.created_by, r.created_by FROM runs r"
-			    " LEFT JOIN workflows w ON w.id = r.workflow_id WHERE r.id = ?1", "i", run_id);
+	int rc = db_prepare(st, &stmt, "SELECT r.workflow_id, v.created_by, r.created_by FROM runs r"
+			    " LEFT JOIN workflows w ON w.id = r.workflow_id LEFT JOIN workflow_versions v"
+			    " ON v.workflow_id = r.workflow_id AND v.version = coalesce(r.version, w.current_version)"
+			    " WHERE r.id = ?1", "i", run_id);
 	if (rc != STORE_OK)
 		return rc;
 	rc = db_step(st, stmt);
@@ -223,9 +227,10 @@ static int use(struct store *st, const char *ref, const char *type, int64_t run_
 		rc = store_credential_usable(st, id, user, &usable);
 	if (rc == STORE_OK && !anyone && !usable)
 		return user ? db_failf(st, STORE_NOTFOUND, "credential '%s' is neither owned by nor shared with the user "
-				       "who created this workflow: its owner can share it on its page", ref)
-			    : db_failf(st, STORE_NOTFOUND, "this workflow's creator was deleted, so it may use no "
-				       "credential: save it again as a user who may use '%s'", ref);
+				       "who saved this version of the workflow: its owner can share it on its page", ref)
+			    : db_failf(st, STORE_NOTFOUND, "this version of the workflow was saved by no user (imported by "
+				       "axonctl, or its author's account was deleted), so it may use no credential: save it "
+				       "on the web as a user who may use '%s'", ref);
 	if (rc == STORE_OK)
 		rc = db_prepare(st, &stmt, "SELECT id, name, type, fields, sealed FROM credentials WHERE id = ?1", "i", id);
 	if (rc == STORE_OK)
@@ -258,6 +263,24 @@ int store_credential_use(struct store *st, const char *ref, const char *type, in
 		json_decref(*out);
 		*out = NULL;
 	}
+	return rc;
+}
+
+int store_credential_sealed(struct store *st, int64_t id, char **sealed)
+{
+	sqlite3_stmt *stmt;
+	*sealed = NULL;
+	int rc = db_prepare(st, &stmt, "SELECT sealed FROM credentials WHERE id = ?1", "i", id);
+	if (rc != STORE_OK)
+		return rc;
+	rc = db_step(st, stmt);
+	if (rc == DB_ROW) {
+		*sealed = db_col_strdup(stmt, 0);
+		rc = STORE_OK;
+	} else if (rc == STORE_OK) {
+		rc = db_failf(st, STORE_NOTFOUND, "there is no credential %lld", (long long)id);
+	}
+	db_release(st, stmt);
 	return rc;
 }
 

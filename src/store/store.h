@@ -258,13 +258,15 @@ int store_credential_share(struct store *st, int64_t actor, int64_t id, int64_t 
  * may use it, {"id", "name", "type", "fields", "sealed"}; the use is
  * recorded (last used, the workflow, the audit log) in the same
  * transaction. STORE_NOTFOUND with a sentence when there is no such
- * credential or the run's owner (its workflow's creator; axonctl's own runs
+ * credential or the user the run acts for (who saved the version it runs; axonctl's own runs
  * of a file may use any) may not use it; STORE_CONFLICT when it is of another type. */
 int store_credential_use(struct store *st, const char *ref, const char *type, int64_t run_id, json_t **out);
 /* Key rotation: every sealed value replaced by reseal(arg, sealed) in one
  * transaction, which a NULL from reseal (err set) rolls back. */
 typedef char *(*credential_reseal_fn)(void *arg, const char *sealed, char *err, size_t errlen);
 int store_credential_reseal_all(struct store *st, int64_t actor, credential_reseal_fn reseal, void *arg, int *count);
+/* The sealed part of credential id (caller frees). */
+int store_credential_sealed(struct store *st, int64_t id, char **sealed);
 /* [{"id", "name", "sealed"}] of every credential, for checks. */
 int store_credential_sealed_list(struct store *st, json_t **out);
 

@@ -122,6 +122,16 @@ static void test_use(void)
 	CHECK(changes == 5); /* 2 creates, the rename (not the refused one), share, unshare */
 	json_decref(audit);
 
+	/* Bob saves a version of Alice's workflow: its runs act for him now, and
+	 * cannot carry her credential wherever his version sends it. */
+	json_t *w = json_pack("{s:s, s:{s:i, s:{s:s}, s:[]}}", "name", "alice's", "definition", "format", 1, "trigger",
+			      "type", "manual", "blocks");
+	int version = 0;
+	CHECK(store_workflow_save(st, bob, by_alice, w, &version) == STORE_OK && version == 2);
+	json_decref(w);
+	CHECK(store_credential_use(st, "Stripe live", NULL, run_of(by_alice), &row) == STORE_NOTFOUND);
+	CHECK_CONTAINS(store_errmsg(st), "who saved this version of the workflow");
+
 	/* Used by workflows: delete refused unless forced. */
 	CHECK(store_credential_delete(st, alice, cred, false) == STORE_CONFLICT);
 	CHECK_CONTAINS(store_errmsg(st), "is used by 2 workflows: confirm");
