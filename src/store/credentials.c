@@ -189,6 +189,29 @@ int store_credential_share(struct store *st, int64_t actor, int64_t id, int64_t 
 	return rc == STORE_OK ? db_finish(st, share(st, actor, id, user, shared)) : rc;
 }
 
+int store_credential_usable_list(struct store *st, int64_t user, json_t **out)
+{
+	sqlite3_stmt *stmt;
+	int rc = db_prepare(st, &stmt, "SELECT c.id AS id, c.name AS name, c.type AS type FROM credentials c"
+			    " WHERE c.owner = ?1 OR EXISTS (SELECT 1 FROM credential_shares s WHERE s.credential_id = c.id"
+			    " AND s.user_id = ?1) ORDER BY c.name", "i", user);
+	return rc == STORE_OK ? db_rows(st, stmt, "", out) : rc;
+}
+
+static int tested(struct store *st, int64_t actor, int64_t id, int status)
+{
+	char detail[32];
+	snprintf(detail, sizeof detail, "status:%d", status);
+	int rc = db_exec(st, "UPDATE credentials SET last_used_at = ?2 WHERE id = ?1", "ii", id, (int64_t)time(NULL));
+	return rc == STORE_OK ? audit_add(st, actor, "credential.test", "credential", id, detail) : rc;
+}
+
+int store_credential_tested(struct store *st, int64_t actor, int64_t id, int status)
+{
+	int rc = db_begin(st);
+	return rc == STORE_OK ? db_finish(st, tested(st, actor, id, status)) : rc;
+}
+
 /* The user a run acts for: who saved the version it runs (so that an
  * editor who changes another's workflow cannot send that person's
  * credentials elsewhere); 0 with *anyone set for a run of a file by

@@ -254,6 +254,10 @@ int store_credential_list(struct store *st, json_t **out);
 /* Whether user may use and see the values of credential id: its owner, or a user it is shared with. */
 int store_credential_usable(struct store *st, int64_t id, int64_t user, bool *usable);
 int store_credential_share(struct store *st, int64_t actor, int64_t id, int64_t user, bool shared);
+/* [{"id", "name", "type"}] of the credentials user may use, by name. */
+int store_credential_usable_list(struct store *st, int64_t user, json_t **out);
+/* A test by a person: last used, and the audit log with the answer's status (0: none). */
+int store_credential_tested(struct store *st, int64_t actor, int64_t id, int status);
 /* For the broker: the credential ref of type `type` (NULL: any) as run_id
  * may use it, {"id", "name", "type", "fields", "sealed"}; the use is
  * recorded (last used, the workflow, the audit log) in the same

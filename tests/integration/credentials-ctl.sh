@@ -95,7 +95,7 @@ check_eq "$(key_id "$KEY")" "$OLD" "... while the key file still holds the old o
 ctl 0 "rotate-key again finishes it" credentials rotate-key
 check_file "$OUT" "rewrapped 2 credentials under key $NEXT" "... under the key it had made"
 check_eq "$(key_id "$KEY")" "$NEXT" "the key file holds the new key"
-[ -e "$KEY.new" ] && it_fail "no .new key is left" || it_pass "no .new key is left"
+if [ -e "$KEY.new" ]; then it_fail "no .new key is left"; else it_pass "no .new key is left"; fi
 check_eq "$(key_id "$KEY.$OLD")" "$OLD" "the old key is kept as credential.key.$OLD"
 rm -f "$KEY.$OLD"
 ctl 0 "without the old key, every credential opens" credentials verify

@@ -104,4 +104,22 @@ void tokens_list(struct request *r);
 void token_create(struct request *r);
 void token_revoke(struct request *r);
 
+/* Credentials (credentials.c). */
+void credentials_list(struct request *r);
+void credential_new(struct request *r);
+void credential_create_post(struct request *r);
+void credential_show(struct request *r);
+void credential_update_post(struct request *r);
+void credential_test_post(struct request *r);
+void credential_share_post(struct request *r);
+void credential_delete_get(struct request *r);
+void credential_delete_post(struct request *r);
+/* For a block setting with "format": "credential": f gets is_credential,
+ * "options" (the credentials the signed-in user may use whose type the
+ * setting accepts; the one f's "value" names selected) and "create_url". */
+void credential_choices(struct request *r, const json_t *prop, json_t *f);
+/* In an export, each credential a block's config names by id becomes its
+ * name, and doc gets "credentials": [{"name", "type"}]: never more. */
+void credentials_for_export(struct request *r, json_t *doc);
+
 #endif

@@ -30,6 +30,7 @@ void workflow_export(struct request *r)
 	if (!wf)
 		return;
 	json_t *doc = workflow_to_export(wf);
+	credentials_for_export(r, doc);
 	char name[80];
 	file_name(json_string_value(json_object_get(wf, "name")), name, sizeof name);
 	json_decref(wf);
