@@ -85,6 +85,7 @@ echo "# a workflow using it: masked in the run page, the API and the export"
 it_create_workflow "Echo" "{\"format\": 1, \"trigger\": {\"type\": \"manual\"},
   \"blocks\": [{\"id\": \"call\", \"type\": \"http.request\", \"config\": {\"url\": \"$ORIGIN/auth\", \"credential\": \"$ID\"}}]}"
 check_status 201 "a workflow whose http.request uses the credential"
+ECHO=$WF
 req POST "/workflows/$WF/run?wait=30" "${API[@]}" --data 'input={}'
 check_json .run.status succeeded "its run"
 RUN=$(jqb .run.id)
@@ -101,8 +102,27 @@ check_body_lacks "$SECRET" "... never its value"
 req GET "/credentials/$ID" "${API[@]}"
 check_json '.credential.workflows[0].name' "Echo" "the credential lists the workflow that used it"
 
+# A block that builds the token from pieces (so that no definition holds
+# it) and puts it in a log line and its error.
+LEAK='local s = "tok-WEB-" .. "SECRET-77"
+log("the token is " .. s)
+fail("failing with " .. s)'
+it_create_workflow "Leak" "$(jq -n --arg code "$LEAK" '{format: 1, trigger: {type: "manual"},
+  blocks: [{id: "leak", type: "code.lua", config: {code: $code}}]}')"
+req POST "/workflows/$WF/run?wait=30" "${API[@]}" --data 'input={}'
+check_json .run.status failed "a run whose block logs the token and fails with it"
+RUN=$(jqb .run.id)
+req GET "/runs/$RUN" "${API[@]}"
+check_json '.run.steps[0].error' "failing with ****" "the error is masked in the API"
+check_json '[.run.steps[0].logs[].message] | map(select(test("token"))) | join(",")' "the token is ****" \
+	"... and the log line"
+check_body_lacks "$SECRET" "... which holds no token"
+req GET "/runs/$RUN"
+check_body_contains "failing with ****" "the run page shows the error masked"
+check_body_lacks "$SECRET" "... and holds no token"
+
 echo "# the editor's settings form"
-req GET "/workflows/$WF/edit/blocks/call"
+req GET "/workflows/$ECHO/edit/blocks/call"
 check_status 200 "the settings of the http.request block"
 check_body_contains "<option value=\"$ID\" selected>web-token (bearer)</option>" "the credential field is a select, its credential chosen"
 check_body_contains "<option value=\"$BASIC\">api-basic (basic)</option>" "... offering the others the block accepts"
