@@ -147,20 +147,68 @@ static void load(void)
 	}
 }
 
-const json_t *credential_type_list(void)
+/* Plugins' types, newest last. Never removed: a pointer handed out stays good. */
+static pthread_rwlock_t plugin_lock = PTHREAD_RWLOCK_INITIALIZER;
+static json_t *plugin_types;
+
+void credential_types_add(const json_t *declared)
+{
+	size_t i;
+	json_t *t;
+	pthread_rwlock_wrlock(&plugin_lock);
+	if (!plugin_types)
+		plugin_types = json_array();
+	json_array_foreach(declared, i, t) {
+		const json_t *known = NULL, *p;
+		size_t j;
+		json_array_foreach(plugin_types, j, p)
+			if (json_equal(json_object_get(p, "name"), json_object_get(t, "name")))
+				known = p;
+		if (!known || !json_equal(known, t))
+			json_array_append_new(plugin_types, json_deep_copy(t));
+	}
+	pthread_rwlock_unlock(&plugin_lock);
+}
+
+/* With plugin_lock held: the newest plugin type called name, or NULL. */
+static const json_t *newest_plugin_type(const char *name)
+{
+	size_t i;
+	json_t *t;
+	const json_t *found = NULL;
+	json_array_foreach(plugin_types, i, t)
+		if (!strcmp(json_string_value(json_object_get(t, "name")), name))
+			found = t;
+	return found;
+}
+
+json_t *credential_type_list(void)
 {
 	pthread_once(&once, load);
-	return types;
+	json_t *all = json_copy(types), *t;
+	size_t i;
+	pthread_rwlock_rdlock(&plugin_lock);
+	json_array_foreach(plugin_types, i, t)
+		if (newest_plugin_type(json_string_value(json_object_get(t, "name"))) == t)
+			json_array_append(all, t);
+	pthread_rwlock_unlock(&plugin_lock);
+	return all;
 }
 
 const json_t *credential_type_get(const char *name)
 {
 	size_t i;
 	json_t *t;
-	json_array_foreach(credential_type_list(), i, t)
-		if (name && !strcmp(json_string_value(json_object_get(t, "name")), name))
+	if (!name)
+		return NULL;
+	pthread_once(&once, load);
+	json_array_foreach(types, i, t)
+		if (!strcmp(json_string_value(json_object_get(t, "name")), name))
 			return t;
-	return NULL;
+	pthread_rwlock_rdlock(&plugin_lock);
+	const json_t *found = newest_plugin_type(name);
+	pthread_rwlock_unlock(&plugin_lock);
+	return found;
 }
 
 int credential_field_secret(const json_t *type, const char *field)

@@ -14,8 +14,12 @@
 
 /* The type called name (borrowed, lives as long as the process), or NULL. */
 const json_t *credential_type_get(const char *name);
-/* Every type: [{"name", "title", "description", "schema", "apply", "test"}] (borrowed). */
-const json_t *credential_type_list(void);
+/* Every type, core ones first: [{"name", "title", "description", "schema",
+ * "apply", "test"}] (new reference; plugin types have their "plugin"). */
+json_t *credential_type_list(void);
+/* Adds the types plugins declare (the checked registry's); one of a name
+ * declared before replaces it from now on. Thread-safe. */
+void credential_types_add(const json_t *types);
 /* Checks a type's declaration: 0, or -1 with the reason in err. */
 int credential_type_check(const json_t *type, char *err, size_t errlen);
 /* Whether field is a secret field of type. */

@@ -109,8 +109,8 @@ static int list(struct ctl *c, bool json)
 static int types(void)
 {
 	size_t i;
-	json_t *t;
-	json_array_foreach(credential_type_list(), i, t) {
+	json_t *t, *all = credential_type_list();
+	json_array_foreach(all, i, t) {
 		const char *key;
 		json_t *p;
 		printf("%-14s %s:", json_string_value(json_object_get(t, "name")), json_string_value(json_object_get(t, "title")));
@@ -118,6 +118,7 @@ static int types(void)
 			printf(" %s%s", key, json_is_true(json_object_get(p, "secret")) ? " (secret)" : "");
 		putchar('\n');
 	}
+	json_decref(all);
 	return 0;
 }
 

@@ -28,6 +28,7 @@
 
 #include "clock.h"
 #include "config.h"
+#include "credential_types.h"
 #include "log.h"
 #include "broker/broker.h"
 #include "sandbox/channel.h"
@@ -171,6 +172,7 @@ static int load_registry(struct sandbox *sb)
 	/* The zygote's workers describe plugins that are not trusted: every
 	 * entry is checked before the engine or a page sees it. */
 	registry_check_json(reg);
+	credential_types_add(json_object_get(reg, "credential_types"));
 	json_t *by_name = json_object();
 	size_t i;
 	json_t *b;

@@ -80,13 +80,15 @@ void credentials_list(struct request *r)
 	json_decref(all);
 	json_t *m = page_model(r, "Credentials");
 	json_t *types = json_array(), *t;
-	json_array_foreach(credential_type_list(), i, t) {
+	json_t *all_types = credential_type_list();
+	json_array_foreach(all_types, i, t) {
 		char url[120];
 		snprintf(url, sizeof url, "/credentials/new?type=%s", str(t, "name"));
 		json_array_append_new(types, json_pack("{s:O, s:O, s:O?, s:s}", "name", json_object_get(t, "name"), "title",
 						       json_object_get(t, "title"), "description",
 						       json_object_get(t, "description"), "new_url", url));
 	}
+	json_decref(all_types);
 	json_object_set_new(m, "credentials", shown);
 	json_object_set_new(m, "types", types);
 	reply_view(r, 200, "credentials/list", m);
