@@ -45,6 +45,17 @@ static const char *const core[] = {
 	ORIGINS ", " TEST_URL "}, \"required\": [\"username\", \"password\"]},"
 	"\"apply\": {\"basic\": {\"username\": \"{{ username }}\", \"password\": \"{{ password }}\"}}" HTTP_TEST "}",
 
+	"{\"name\": \"oauth2_client\", \"title\": \"OAuth 2.0 client credentials\", \"description\": \"A client id and "
+	"secret the daemon trades at a token endpoint for an access token, sent as Authorization: Bearer TOKEN and "
+	"fetched again before it expires or when the API refuses it\", \"schema\": {\"type\": \"object\", \"properties\": {"
+	"\"token_url\": {\"type\": \"string\", \"title\": \"Token endpoint\", \"description\": \"Such as https://auth.example.com/oauth/token\"},"
+	"\"client_id\": {\"type\": \"string\", \"title\": \"Client id\"},"
+	"\"client_secret\": {\"type\": \"string\", \"title\": \"Client secret\", \"secret\": true},"
+	"\"scope\": {\"type\": \"string\", \"title\": \"Scope\", \"description\": \"Space-separated, if the server wants one\"},"
+	ORIGINS ", " TEST_URL "}, \"required\": [\"token_url\", \"client_id\", \"client_secret\"]},"
+	"\"oauth2\": {\"grant\": \"client_credentials\"},"
+	"\"apply\": {\"headers\": {\"Authorization\": \"Bearer {{ access_token }}\"}}" HTTP_TEST "}",
+
 	"{\"name\": \"smtp\", \"title\": \"SMTP account\", \"description\": \"A mail server to send through\","
 	"\"schema\": {\"type\": \"object\", \"properties\": {"
 	"\"host\": {\"type\": \"string\", \"title\": \"Server\"},"
@@ -116,6 +127,12 @@ int credential_type_check(const json_t *t, char *err, size_t errlen)
 	json_decref(schema);
 	if (!schema) {
 		snprintf(err, errlen, "credential type '%s': %s", name, text ? why : "\"schema\" is missing");
+		return -1;
+	}
+	json_t *oauth2 = json_object_get(t, "oauth2");
+	const char *grant = json_string_value(json_object_get(oauth2, "grant"));
+	if (oauth2 && (!grant || strcmp(grant, "client_credentials"))) {
+		snprintf(err, errlen, "credential type '%s': \"oauth2\" is {\"grant\": \"client_credentials\"}", name);
 		return -1;
 	}
 	if ((apply && !json_is_object(apply)) || check_templates(json_object_get(apply, "headers"), "headers", why, sizeof why) ||

@@ -15,6 +15,7 @@
 #include "broker/credential_apply.h"
 #include "broker/credentials.h"
 #include "broker/egress.h"
+#include "broker/oauth2.h"
 #include "sandbox/protocol.h"
 #include "broker/secrets.h"
 #include "store/store.h"
@@ -136,6 +137,27 @@ static void answer(struct strbuf *out, json_t *reply)
 	json_decref(reply);
 }
 
+/* req sent with the credential ref applied; an OAuth 2.0 token the API
+ * refuses (401) is fetched again once. */
+static json_t *request_with_credential(struct broker_run *b, const struct egress_policy *p, const json_t *req,
+				       const char *ref, char *err, size_t errlen)
+{
+	struct egress_credential cred = { ref, NULL, NULL };
+	json_t *fields = broker_block_credential(b, ref, &cred.type, err, errlen), *resp = NULL;
+	cred.fields = fields;
+	for (int fresh = 0; fields && fresh < 2; fresh++) {
+		json_decref(resp);
+		resp = NULL;
+		if (oauth2_access_token(p, b->secrets, ref, cred.type, fields, fresh, err, errlen) < 0 ||
+		    !(resp = egress_request(p, b->secrets, &cred, req, err, errlen)) || !json_object_get(cred.type, "oauth2") ||
+		    json_integer_value(json_object_get(resp, "status")) != 401)
+			break;
+		json_object_del(fields, "access_token");
+	}
+	broker_credential_free(fields);
+	return resp;
+}
+
 static void on_http(struct broker_run *b, json_t *m, struct strbuf *out)
 {
 	char err[600];
@@ -149,19 +171,15 @@ static void on_http(struct broker_run *b, json_t *m, struct strbuf *out)
 	if (left < p.timeout_ms)
 		p.timeout_ms = left > 1 ? (long)left : 1;
 	json_t *credv = json_object_get(req, "credential");
-	struct egress_credential cred = { json_string_value(credv), NULL, NULL };
-	json_t *fields = NULL, *resp = NULL;
+	json_t *resp = NULL;
 	if (!json_is_object(req))
 		snprintf(err, sizeof err, "the request must be a JSON object");
 	else if (credv && !json_is_string(credv))
 		snprintf(err, sizeof err, "\"credential\" must be the id or name of a credential");
-	else if (credv && !(fields = broker_block_credential(b, cred.name, &cred.type, err, sizeof err)))
-		;
-	else {
-		cred.fields = fields;
-		resp = egress_request(&p, b->secrets, fields ? &cred : NULL, req, err, sizeof err);
-	}
-	broker_credential_free(fields);
+	else if (credv)
+		resp = request_with_credential(b, &p, req, json_string_value(credv), err, sizeof err);
+	else
+		resp = egress_request(&p, b->secrets, NULL, req, err, sizeof err);
 	if (resp)
 		answer(out, json_pack("{s:o}", "response", resp));
 	else

@@ -7,4 +7,5 @@ src_libaxon_a_SOURCES += \
 	src/broker/egress.c src/broker/egress.h \
 	src/broker/secrets.c src/broker/secrets.h \
 	src/broker/credentials.c src/broker/credentials.h \
-	src/broker/credential_apply.c src/broker/credential_apply.h
+	src/broker/credential_apply.c src/broker/credential_apply.h \
+	src/broker/oauth2.c src/broker/oauth2.h

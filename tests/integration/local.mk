@@ -11,7 +11,8 @@ INTEGRATION_TESTS = tests/integration/nginx-flow.sh tests/integration/apache-flo
 	tests/integration/run-page.sh tests/integration/workflow-list.sh tests/integration/block-pages.sh \
 	tests/integration/trigger-pages.sh tests/integration/templates-shipped.sh \
 	tests/integration/editor-script.sh \
-	tests/integration/credentials-ctl.sh tests/integration/credentials-web.sh
+	tests/integration/credentials-ctl.sh tests/integration/credentials-web.sh \
+	tests/integration/credentials-oauth2.sh
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh tests/integration/nginx-conf.sh \
 	tests/integration/flow.sh tests/integration/.shellcheckrc
