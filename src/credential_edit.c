@@ -86,7 +86,9 @@ int credential_update(struct store *st, struct keyring *kr, int64_t actor, int64
 		snprintf(err, errlen, "%s", store_errmsg(st));
 	else if (!(text = keyring_unseal(kr, stored, &len, err, errlen)))
 		rc = STORE_ERROR;
-	else if (!json_is_object(kept = json_loadb(text, len, 0, NULL))) {
+	else
+		kept = json_loadb(text, len, 0, NULL);
+	if (rc == STORE_OK && !json_is_object(kept)) {
 		snprintf(err, errlen, "its stored secret fields are not a JSON object: enter them all again");
 		rc = STORE_ERROR;
 	}
