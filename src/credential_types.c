@@ -56,6 +56,23 @@ static const char *const core[] = {
 	"\"oauth2\": {\"grant\": \"client_credentials\"},"
 	"\"apply\": {\"headers\": {\"Authorization\": \"Bearer {{ access_token }}\"}}" HTTP_TEST "}",
 
+	"{\"name\": \"oauth2_code\", \"title\": \"OAuth 2.0 account\", \"description\": \"An account at a service that "
+	"asks its user's consent (authorization code with PKCE): Connect signs in there; the access token is sent as "
+	"Authorization: Bearer TOKEN and renewed with the refresh token\", \"schema\": {\"type\": \"object\", \"properties\": {"
+	"\"auth_url\": {\"type\": \"string\", \"title\": \"Authorization endpoint\"},"
+	"\"token_url\": {\"type\": \"string\", \"title\": \"Token endpoint\"},"
+	"\"client_id\": {\"type\": \"string\", \"title\": \"Client id\"},"
+	"\"client_secret\": {\"type\": \"string\", \"title\": \"Client secret\", \"secret\": true},"
+	"\"scope\": {\"type\": \"string\", \"title\": \"Scope\", \"description\": \"Such as 'openid offline_access' for a refresh token\"},"
+	ORIGINS ", " TEST_URL ","
+	"\"access_token\": {\"type\": \"string\", \"title\": \"Access token\", \"description\": \"Set by Connect\", \"secret\": true},"
+	"\"refresh_token\": {\"type\": \"string\", \"title\": \"Refresh token\", \"description\": \"Set by Connect\", \"secret\": true},"
+	"\"expires_at\": {\"type\": \"integer\", \"title\": \"Access token expires (unix time)\"},"
+	"\"connection_error\": {\"type\": \"string\", \"title\": \"Needs reconnecting\", \"description\": \"Why the last renewal failed\"}},"
+	"\"required\": [\"auth_url\", \"token_url\", \"client_id\"]},"
+	"\"oauth2\": {\"grant\": \"authorization_code\"},"
+	"\"apply\": {\"headers\": {\"Authorization\": \"Bearer {{ access_token }}\"}}" HTTP_TEST "}",
+
 	"{\"name\": \"smtp\", \"title\": \"SMTP account\", \"description\": \"A mail server to send through\","
 	"\"schema\": {\"type\": \"object\", \"properties\": {"
 	"\"host\": {\"type\": \"string\", \"title\": \"Server\"},"
@@ -131,8 +148,9 @@ int credential_type_check(const json_t *t, char *err, size_t errlen)
 	}
 	json_t *oauth2 = json_object_get(t, "oauth2");
 	const char *grant = json_string_value(json_object_get(oauth2, "grant"));
-	if (oauth2 && (!grant || strcmp(grant, "client_credentials"))) {
-		snprintf(err, errlen, "credential type '%s': \"oauth2\" is {\"grant\": \"client_credentials\"}", name);
+	if (oauth2 && (!grant || (strcmp(grant, "client_credentials") && strcmp(grant, "authorization_code")))) {
+		snprintf(err, errlen, "credential type '%s': \"oauth2\" is {\"grant\": \"client_credentials\"} or "
+			 "{\"grant\": \"authorization_code\"}", name);
 		return -1;
 	}
 	if ((apply && !json_is_object(apply)) || check_templates(json_object_get(apply, "headers"), "headers", why, sizeof why) ||

@@ -33,11 +33,12 @@ static json_t *parts(const char *type, const char *fields, const char *url, stru
 
 int main(void)
 {
-	const char *names[] = { "api_key", "api_key_query", "bearer", "basic", "oauth2_client", "smtp", "postgres", "llm" };
+	const char *names[] = { "api_key", "api_key_query", "bearer", "basic", "oauth2_client", "oauth2_code", "smtp", "postgres",
+				"llm" };
 	json_t *all = credential_type_list();
-	CHECK(json_array_size(all) == 8);
+	CHECK(json_array_size(all) == 9);
 	json_decref(all);
-	for (size_t i = 0; i < 8; i++)
+	for (size_t i = 0; i < 9; i++)
 		CHECK(credential_type_get(names[i]) != NULL);
 	CHECK(credential_type_get("nope") == NULL);
 

@@ -143,12 +143,13 @@ static json_t *request_with_credential(struct broker_run *b, const struct egress
 				       const char *ref, char *err, size_t errlen)
 {
 	struct egress_credential cred = { ref, NULL, NULL };
-	json_t *fields = broker_block_credential(b, ref, &cred.type, err, errlen), *resp = NULL;
+	int64_t id = 0;
+	json_t *fields = broker_block_credential(b, ref, &cred.type, &id, err, errlen), *resp = NULL;
 	cred.fields = fields;
 	for (int fresh = 0; fields && fresh < 2; fresh++) {
 		json_decref(resp);
 		resp = NULL;
-		if (oauth2_access_token(p, b->secrets, ref, cred.type, fields, fresh, err, errlen) < 0 ||
+		if (oauth2_access_token(b, p, ref, id, cred.type, fields, fresh, err, errlen) < 0 ||
 		    !(resp = egress_request(p, b->secrets, &cred, req, err, errlen)) || !json_object_get(cred.type, "oauth2") ||
 		    json_integer_value(json_object_get(resp, "status")) != 401)
 			break;

@@ -113,7 +113,8 @@ static const json_t *naming_property(const struct broker_run *b, const char *ref
 	return NULL;
 }
 
-json_t *broker_block_credential(struct broker_run *b, const char *ref, const json_t **type, char *err, size_t errlen)
+json_t *broker_block_credential(struct broker_run *b, const char *ref, const json_t **type, int64_t *id, char *err,
+				size_t errlen)
 {
 	const json_t *p = ref ? naming_property(b, ref) : NULL;
 	if (!p) {
@@ -124,6 +125,7 @@ json_t *broker_block_credential(struct broker_run *b, const char *ref, const jso
 	json_t *row;
 	json_t *fields = open_credential(b, ref, NULL, &row, err, errlen);
 	const char *name = json_string_value(json_object_get(row, "type"));
+	*id = json_integer_value(json_object_get(row, "id"));
 	const json_t *accepted = json_object_get(p, "credential_type");
 	if (fields && !accepts(accepted, name)) {
 		char *list = json_dumps(accepted, JSON_ENCODE_ANY);

@@ -5,6 +5,7 @@
 #ifndef AXON_BROKER_CREDENTIALS_H
 #define AXON_BROKER_CREDENTIALS_H
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -24,9 +25,10 @@ json_t *broker_credential(struct broker_run *b, const char *ref, const char *typ
 
 /* For a block's request: the credential ref, which the block's config must
  * give in a property with "format": "credential" whose "credential_type"
- * accepts its type; *type gets the type (credential_types.h). Else NULL
+ * accepts its type; *type gets the type (credential_types.h), *id its id. Else NULL
  * with a sentence in err. */
-json_t *broker_block_credential(struct broker_run *b, const char *ref, const json_t **type, char *err, size_t errlen);
+json_t *broker_block_credential(struct broker_run *b, const char *ref, const json_t **type, int64_t *id, char *err,
+				size_t errlen);
 
 /* Wipes the string values of a credential's fields and drops the reference. */
 void broker_credential_free(json_t *fields);

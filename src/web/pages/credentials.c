@@ -3,16 +3,23 @@
  * it (secret fields are never shown back; an empty one keeps its value),
  * shares it, tests it through the broker and deletes it. */
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/sha.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "broker/credential_apply.h"
 #include "broker/credentials.h"
 #include "broker/egress.h"
+#include "broker/oauth2.h"
 #include "broker/secrets.h"
 #include "credential_edit.h"
 #include "credential_types.h"
+#include "crypto.h"
+#include "log.h"
 #include "engine/engine.h"
 #include "web/graph/graph.h"
 #include "keyring.h"
@@ -36,8 +43,8 @@ static void decorate_credential(json_t *cred)
 	long long id = (long long)json_integer_value(json_object_get(cred, "id"));
 	snprintf(url, sizeof url, "/credentials/%lld", id);
 	json_object_set_new(cred, "url", json_string(url));
-	const char *const actions[] = { "test", "share", "delete" };
-	for (size_t i = 0; i < 3; i++) {
+	const char *const actions[] = { "test", "share", "delete", "connect" };
+	for (size_t i = 0; i < 4; i++) {
 		char key[16];
 		snprintf(other, sizeof other, "%s/%s", url, actions[i]);
 		snprintf(key, sizeof key, "%s_url", actions[i]);
@@ -230,12 +237,15 @@ static json_t *load_managed(struct request *r)
 	return cred;
 }
 
+static bool is_account(const json_t *cred);
+
 static json_t *show_model(struct request *r, json_t *cred, const json_t *values, const json_t *errors)
 {
 	const json_t *type = credential_type_get(str(cred, "type"));
 	json_t *m = page_model(r, str(cred, "name"));
 	json_object_set_new(m, "fields", form_fields(type, values ? values : json_object_get(cred, "fields"), true, errors));
 	json_object_set_new(m, "has_test", json_boolean(json_object_get(type, "test") != NULL));
+	json_object_set_new(m, "is_account", json_boolean(is_account(cred)));
 	json_object_set_new(m, "type_title", json_string(str(type, "title") ?: str(cred, "type")));
 	json_object_set_new(m, "credential", cred);
 	return m;
@@ -449,4 +459,149 @@ void credential_choices(struct request *r, const json_t *prop, json_t *f)
 	json_object_set_new(f, "is_credential", json_true());
 	json_object_set_new(f, "options", options);
 	json_object_set_new(f, "create_url", json_string(url));
+}
+
+/* Connect (OAuth 2.0 authorization code with PKCE): the requests sent to the
+ * provider and not answered yet, each bound to the session that sent it.
+ * Kept in memory: a restart only means pressing Connect again. */
+#define PENDING_MAX 64
+#define PENDING_TTL 600 /* seconds */
+
+static struct pending {
+	char state[65], verifier[65], session[65];
+	int64_t credential, user, at;
+} pending[PENDING_MAX];
+static pthread_mutex_t pending_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void callback_url(struct request *r, char *out, size_t len)
+{
+	snprintf(out, len, "%s://%s/credentials/oauth/callback", r->https ? "https" : "http", req_param(r, "HTTP_HOST"));
+}
+
+/* base64url without padding of SHA-256(verifier): the S256 challenge (RFC 7636). */
+static void challenge_of(const char *verifier, char out[64])
+{
+	unsigned char md[32];
+	SHA256((const unsigned char *)verifier, strlen(verifier), md);
+	EVP_EncodeBlock((unsigned char *)out, md, sizeof md);
+	for (char *c = out; *c; c++)
+		*c = *c == '+' ? '-' : *c == '/' ? '_' : *c;
+	char *eq = strchr(out, '=');
+	if (eq)
+		*eq = '\0';
+}
+
+static bool is_account(const json_t *cred)
+{
+	const json_t *type = credential_type_get(str(cred, "type"));
+	const char *grant = str(json_object_get(type, "oauth2"), "grant");
+	return grant && !strcmp(grant, "authorization_code");
+}
+
+void credential_connect(struct request *r)
+{
+	json_t *cred = load_managed(r);
+	if (!cred)
+		return;
+	const json_t *fields = json_object_get(cred, "fields");
+	const char *auth = str(fields, "auth_url");
+	char *origin = auth ? egress_origin(auth) : NULL;
+	bool address = origin && !strpbrk(auth, "\r\n\t \"<>");
+	free(origin);
+	if (!is_account(cred) || !r->session_hash[0] || !address) {
+		reply_error(r, 400, !is_account(cred) ? "Only an OAuth 2.0 account connects." :
+			    !r->session_hash[0] ? "Connect from a browser you are signed in with: the provider sends you back to it." :
+			    "The authorization endpoint is not an address: fix it first.", NULL);
+		json_decref(cred);
+		return;
+	}
+	struct pending p = { .credential = json_integer_value(json_object_get(cred, "id")), .user = r->user.id,
+			     .at = (int64_t)time(NULL) };
+	if (crypto_token(p.state) < 0 || crypto_token(p.verifier) < 0) {
+		reply_error(r, 500, "No random numbers could be had from the system.", NULL);
+		json_decref(cred);
+		return;
+	}
+	snprintf(p.session, sizeof p.session, "%s", r->session_hash);
+	pthread_mutex_lock(&pending_lock);
+	size_t slot = 0;
+	for (size_t i = 1; i < PENDING_MAX; i++)
+		if (pending[i].at < pending[slot].at)
+			slot = i;
+	pending[slot] = p;
+	pthread_mutex_unlock(&pending_lock);
+	char challenge[64], back[512];
+	challenge_of(p.verifier, challenge);
+	callback_url(r, back, sizeof back);
+	struct strbuf url = STRBUF_INIT;
+	sb_printf(&url, "%s%sresponse_type=code&client_id=", auth, strchr(auth, '?') ? "&" : "?");
+	sb_add_urlenc(&url, str(fields, "client_id") ?: "");
+	sb_adds(&url, "&redirect_uri=");
+	sb_add_urlenc(&url, back);
+	if (str(fields, "scope")) {
+		sb_adds(&url, "&scope=");
+		sb_add_urlenc(&url, str(fields, "scope"));
+	}
+	sb_printf(&url, "&state=%s&code_challenge=%s&code_challenge_method=S256&prompt=consent", p.state, challenge);
+	reply_redirect(r, sb_str(&url));
+	sb_free(&url);
+	json_decref(cred);
+}
+
+/* The pending request whose state this is, sent from this session by this user; removed. */
+static bool take_pending(struct request *r, const char *state, struct pending *out)
+{
+	bool found = false;
+	pthread_mutex_lock(&pending_lock);
+	for (size_t i = 0; state && i < PENDING_MAX && !found; i++) {
+		struct pending *p = &pending[i];
+		if (p->at && crypto_equal(p->state, state) && !strcmp(p->session, r->session_hash) && p->user == r->user.id &&
+		    p->at + PENDING_TTL > (int64_t)time(NULL)) {
+			*out = *p;
+			memset(p, 0, sizeof *p);
+			found = true;
+		}
+	}
+	pthread_mutex_unlock(&pending_lock);
+	return found;
+}
+
+void credential_oauth_callback(struct request *r)
+{
+	char err[1200] = "", back[512], url[64];
+	struct pending p;
+	if (!r->session_hash[0] || !take_pending(r, req_query(r, "state"), &p)) {
+		reply_error(r, 400, "This sign-in answer is not one this browser asked for, or it came too late: press Connect "
+			    "on the credential's page again.", NULL);
+		return;
+	}
+	json_t *cred = NULL;
+	int rc = store_credential_get(r->st, p.credential, &cred);
+	if (rc != STORE_OK || !manages(r, cred)) {
+		json_decref(cred);
+		reply_store_error(r, rc == STORE_OK ? STORE_NOTFOUND : rc, "There is no such credential any more.");
+		return;
+	}
+	json_t *fields = open_fields(r, cred, err, sizeof err);
+	const char *code = req_query(r, "code");
+	if (fields && !code) {
+		snprintf(err, sizeof err, "the provider refused: %s", req_query(r, "error_description") ?: req_query(r, "error") ?: "no code");
+		json_object_set_new(fields, "connection_error", json_string(err));
+	} else if (fields) {
+		const struct config *c = &r->app->cfg;
+		struct egress_policy pol = { c->egress_allow_loopback, c->egress_allow_private, c->http_timeout * 1000,
+					     c->http_max_bytes };
+		struct secrets *masks = secrets_open("");
+		secrets_remember(masks, fields);
+		callback_url(r, back, sizeof back);
+		if (oauth2_exchange_code(&pol, masks, str(cred, "name"), fields, code, back, p.verifier, err, sizeof err) < 0)
+			json_object_set_new(fields, "connection_error", json_string(err));
+		secrets_close(masks);
+	}
+	if (fields && credential_update(r->st, r->app->keyring, r->user.id, p.credential, NULL, fields, err, sizeof err) != STORE_OK)
+		log_error("credential %lld: %s", (long long)p.credential, err);
+	broker_credential_free(fields);
+	json_decref(cred);
+	snprintf(url, sizeof url, "/credentials/%lld", (long long)p.credential);
+	reply_redirect(r, url);
 }

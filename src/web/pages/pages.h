@@ -114,6 +114,12 @@ void credential_test_post(struct request *r);
 void credential_share_post(struct request *r);
 void credential_delete_get(struct request *r);
 void credential_delete_post(struct request *r);
+/* OAuth 2.0 accounts: Connect (a link: a form's post may not end at another
+ * site under our Content-Security-Policy) sends the browser to the provider
+ * with a state and a PKCE challenge bound to the session; the callback,
+ * which only that session can complete, takes the tokens. */
+void credential_connect(struct request *r);
+void credential_oauth_callback(struct request *r);
 /* For a block setting with "format": "credential": f gets is_credential,
  * "options" (the credentials the signed-in user may use whose type the
  * setting accepts; the one f's "value" names selected) and "create_url". */
