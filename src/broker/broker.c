@@ -181,10 +181,14 @@ static void on_http(struct broker_run *b, json_t *m, struct strbuf *out)
 		resp = request_with_credential(b, &p, req, json_string_value(credv), err, sizeof err);
 	else
 		resp = egress_request(&p, b->secrets, NULL, req, err, sizeof err);
-	if (resp)
+	if (resp) {
 		answer(out, json_pack("{s:o}", "response", resp));
-	else
-		answer(out, json_pack("{s:s}", "error", err));
+	} else {
+		/* An error may quote what a server said: a block holds no secret even then. */
+		char *masked = secrets_mask(b->secrets, err);
+		answer(out, json_pack("{s:s}", "error", masked));
+		free(masked);
+	}
 }
 
 static void on_secret(struct broker_run *b, json_t *m, struct strbuf *out)
