@@ -112,3 +112,46 @@ int credential_update(struct store *st, struct keyring *kr, int64_t actor, int64
 	free(sealed);
 	return rc;
 }
+
+/* The registry's entry of block type name, or NULL. */
+static const json_t *block_type(const json_t *registry, const char *name)
+{
+	size_t i;
+	json_t *b;
+	json_array_foreach(json_object_get(registry, "blocks"), i, b)
+		if (name && !strcmp(json_string_value(json_object_get(b, "name")), name))
+			return b;
+	return NULL;
+}
+
+void credential_export_names(struct store *st, const json_t *registry, json_t *doc)
+{
+	json_t *listed = json_array(), *block;
+	size_t i;
+	json_array_foreach(json_object_get(json_object_get(doc, "definition"), "blocks"), i, block) {
+		const json_t *type = block_type(registry, json_string_value(json_object_get(block, "type")));
+		json_t *config = json_object_get(block, "config"), *p;
+		const char *key;
+		json_object_foreach(json_object_get(json_object_get(type, "config_schema"), "properties"), key, p) {
+			const char *ref = json_string_value(json_object_get(config, key));
+			const char *format = json_string_value(json_object_get(p, "format"));
+			json_t *cred = NULL;
+			int64_t id;
+			if (!ref || !format || strcmp(format, "credential") || store_credential_find(st, ref, &id) != STORE_OK ||
+			    store_credential_get(st, id, &cred) != STORE_OK)
+				continue;
+			json_object_set(config, key, json_object_get(cred, "name"));
+			json_t *entry = json_pack("{s:O, s:O}", "name", json_object_get(cred, "name"), "type",
+						  json_object_get(cred, "type")), *e;
+			size_t j;
+			int seen = 0;
+			json_array_foreach(listed, j, e)
+				seen |= json_equal(e, entry);
+			if (!seen)
+				json_array_append(listed, entry);
+			json_decref(entry);
+			json_decref(cred);
+		}
+	}
+	json_object_set_new(doc, "credentials", listed);
+}

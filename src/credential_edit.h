@@ -23,4 +23,9 @@ int credential_create(struct store *st, struct keyring *kr, int64_t actor, const
 int credential_update(struct store *st, struct keyring *kr, int64_t actor, int64_t id, const char *name,
 		      const json_t *given, char *err, size_t errlen);
 
+/* In a workflow export doc, each credential a block's config names (in a
+ * field the block's type, found in registry, says is a credential) becomes
+ * its name, and doc gets "credentials": [{"name", "type"}]: never more. */
+void credential_export_names(struct store *st, const json_t *registry, json_t *doc);
+
 #endif

@@ -122,6 +122,16 @@ check_eq "$(curl -s "http://127.0.0.1:$HTTP_PORT/seen" | grep -c 'Bearer tok-SEC
 check_eq "$(sql "SELECT last_used_at > 0 FROM credentials WHERE name = 'api'")" 1 "its last use is recorded"
 check_eq "$(sql "SELECT count(*) FROM audit_log WHERE action = 'credential.use'")" 1 "... and audited"
 
+echo "# an export names the credential only"
+API_ID=$(sql "SELECT id FROM credentials WHERE name = 'api'")
+jq -n --argjson d "$(jq --arg id "$API_ID" '.blocks[0].config.credential = $id' "$IT_TMP/wf.json")" \
+	'{axon_workflow: 1, name: "Uses api", definition: $d}' >"$IT_TMP/uses.export.json"
+ctl 0 "import a workflow naming the credential by its id" workflow import "$IT_TMP/uses.export.json"
+ctl 0 "export it" workflow export "Uses api"
+check_eq "$(jq -c '[.definition.blocks[0].config.credential, .credentials]' "$OUT")" '["api",[{"name":"api","type":"bearer"}]]' \
+	"the export names the credential and lists its name and type"
+lacks_file "$OUT" "tok-SECRET" "... and never its value"
+
 if grep -q 'ERROR: \(Address\|Leak\|Undefined\)Sanitizer\|runtime error:' "$IT_TMP/ctl-all.stderr"; then
 	it_fail "no sanitizer report" "$(grep -m3 'Sanitizer\|runtime error' "$IT_TMP/ctl-all.stderr")"
 else

@@ -20,8 +20,6 @@
 #include "credential_types.h"
 #include "crypto.h"
 #include "log.h"
-#include "engine/engine.h"
-#include "web/graph/graph.h"
 #include "keyring.h"
 #include "web/pages/decorate.h"
 #include "web/pages/pages.h"
@@ -396,38 +394,6 @@ void credential_test_post(struct request *r)
 	json_t *m = show_model(r, cred, NULL, NULL);
 	json_object_set_new(m, "test", result);
 	reply_view(r, 200, "credentials/show", m);
-}
-
-void credentials_for_export(struct request *r, json_t *doc)
-{
-	json_t *registry = engine_registry(r->app->engine), *listed = json_array(), *block;
-	size_t i;
-	json_array_foreach(json_object_get(json_object_get(doc, "definition"), "blocks"), i, block) {
-		const json_t *type = graph_block_type(registry, str(block, "type"));
-		json_t *config = json_object_get(block, "config"), *p;
-		const char *key;
-		json_object_foreach(json_object_get(json_object_get(type, "config_schema"), "properties"), key, p) {
-			const char *ref = str(config, key), *format = str(p, "format");
-			json_t *cred = NULL;
-			int64_t id;
-			if (!ref || !format || strcmp(format, "credential") || store_credential_find(r->st, ref, &id) != STORE_OK ||
-			    store_credential_get(r->st, id, &cred) != STORE_OK)
-				continue;
-			json_object_set(config, key, json_object_get(cred, "name"));
-			json_t *entry = json_pack("{s:O, s:O}", "name", json_object_get(cred, "name"), "type",
-						  json_object_get(cred, "type")), *e;
-			size_t j;
-			int seen = 0;
-			json_array_foreach(listed, j, e)
-				seen |= json_equal(e, entry);
-			if (!seen)
-				json_array_append(listed, entry);
-			json_decref(entry);
-			json_decref(cred);
-		}
-	}
-	json_decref(registry);
-	json_object_set_new(doc, "credentials", listed);
 }
 
 void credential_choices(struct request *r, const json_t *prop, json_t *f)

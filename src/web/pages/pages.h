@@ -124,8 +124,5 @@ void credential_oauth_callback(struct request *r);
  * "options" (the credentials the signed-in user may use whose type the
  * setting accepts; the one f's "value" names selected) and "create_url". */
 void credential_choices(struct request *r, const json_t *prop, json_t *f);
-/* In an export, each credential a block's config names by id becomes its
- * name, and doc gets "credentials": [{"name", "type"}]: never more. */
-void credentials_for_export(struct request *r, json_t *doc);
 
 #endif
