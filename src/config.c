@@ -31,6 +31,7 @@ static const struct key keys[] = {
 	STR(template_dir),
 	STR(plugin_dirs),
 	STR(secrets_file),
+	STR(credential_key_file),
 	STR(log),
 	NUM(log_level, K_LOGLEVEL, 0, 0),
 	STR(pid_file),
@@ -282,4 +283,6 @@ void config_finish(struct config *c)
 		snprintf(c->secret_key_file, sizeof c->secret_key_file, "%.1000s/secret.key", c->data_dir);
 	if (!c->secrets_file[0])
 		snprintf(c->secrets_file, sizeof c->secrets_file, "%.1000s/secrets.json", c->data_dir);
+	if (!c->credential_key_file[0])
+		snprintf(c->credential_key_file, sizeof c->credential_key_file, "%.1000s/credential.key", c->data_dir);
 }

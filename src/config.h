@@ -18,6 +18,7 @@ struct config {
 	char template_dir[1024];
 	char plugin_dirs[2048];    /* ':'-separated */
 	char secrets_file[1024];   /* default: data_dir/secrets.json */
+	char credential_key_file[1024]; /* default: data_dir/credential.key */
 	char log[1024];            /* "stderr", "syslog" or a file */
 	enum log_level log_level;
 	char pid_file[1024];

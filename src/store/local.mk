@@ -11,4 +11,5 @@ src_libaxon_a_SOURCES += \
 	src/store/audit.c \
 	src/store/throttle.c \
 	src/store/usage.c \
-	src/store/run_stats.c
+	src/store/run_stats.c \
+	src/store/credentials.c
