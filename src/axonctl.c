@@ -29,6 +29,8 @@ static const char help[] =
 	"  runs                             list runs (--workflow, --status, --limit, --json)\n"
 	"  dead-letters                     list the runs that failed for good\n"
 	"  dead-letters retry ID            run one of them again, here\n"
+	"  credentials list|add|import      the credentials (never their values)\n"
+	"  credentials rotate-key|verify    a new key-encryption key; check that all open\n"
 	"  backup DIR                       copy the database and its keys, axond running\n"
 	"  restore DIR                      put a backup back, axond stopped\n"
 	"  help [COMMAND]                   this help, or a command's\n"
@@ -52,6 +54,7 @@ static const struct command {
 	{ "run", cmd_run, ctl_help_run },
 	{ "runs", cmd_runs, ctl_help_runs },
 	{ "dead-letters", cmd_dead_letters, ctl_help_dead_letters },
+	{ "credentials", cmd_credentials, ctl_help_credentials },
 	{ "backup", cmd_backup, ctl_help_backup },
 	{ "restore", cmd_restore, ctl_help_restore },
 };

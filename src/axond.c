@@ -18,6 +18,7 @@
 #include "config.h"
 #include "engine/engine.h"
 #include "engine/scheduler.h"
+#include "keyring.h"
 #include "log.h"
 #include "ratelimit.h"
 #include "sandbox/sandbox.h"
@@ -173,6 +174,9 @@ int main(int argc, char **argv)
 		die("cannot create the data directory %s: %s", app.cfg.data_dir, strerror(errno));
 	if (app_load_secret(&app, err, sizeof err) < 0)
 		die("%s", err);
+	if (keyring_create_if_missing(app.cfg.credential_key_file, err, sizeof err) < 0)
+		die("%s", err);
+	app.keyring = keyring_new(app.cfg.credential_key_file);
 	/* Creates and migrates the database; when that fails, axond still starts and
 	 * every page says what is wrong (503), so that a person sees it. */
 	struct store *st;
@@ -228,6 +232,7 @@ int main(int argc, char **argv)
 	scheduler_stop(app.scheduler);
 	engine_stop(app.engine);
 	sandbox_stop(app.sandbox);
+	keyring_free(app.keyring);
 	ratelimit_free(app.limits);
 	if (strncmp(app.cfg.listen, "unix:", 5) == 0)
 		unlink(app.cfg.listen + 5);

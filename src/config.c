@@ -31,6 +31,7 @@ static const struct key keys[] = {
 	STR(template_dir),
 	STR(plugin_dirs),
 	STR(secrets_file),
+	STR(credential_key_file),
 	STR(log),
 	NUM(log_level, K_LOGLEVEL, 0, 0),
 	STR(pid_file),
@@ -245,11 +246,7 @@ static char *trim(char *s)
 	return s;
 }
 
-/* Calls fn for each "key = value" line of path; stops at the first error
- * (a line fn refuses, or one that is no such line) with -1 and err set. */
-static int each_pair(const char *path, int (*fn)(void *ctx, const char *key, const char *value, const char *where,
-						 char *err, size_t errlen),
-		     void *ctx, char *err, size_t errlen)
+int config_load(struct config *c, const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "re");
 	if (!f) {
@@ -278,46 +275,13 @@ static int each_pair(const char *path, int (*fn)(void *ctx, const char *key, con
 		}
 		*eq = '\0';
 		char *key = trim(s), *value = trim(eq + 1);
-		if (fn(ctx, key, value, where, err, errlen) < 0) {
+		if (config_set(c, key, value, where, err, errlen) < 0) {
 			rc = -1;
 			break;
 		}
 	}
 	fclose(f);
 	return rc;
-}
-
-static int set_pair(void *c, const char *key, const char *value, const char *where, char *err, size_t errlen)
-{
-	return config_set(c, key, value, where, err, errlen);
-}
-
-int config_load(struct config *c, const char *path, char *err, size_t errlen)
-{
-	return each_pair(path, set_pair, c, err, errlen);
-}
-
-struct wanted {
-	const char *key;
-	char *out;
-	size_t outlen;
-	int found;
-};
-
-static int find_pair(void *ctx, const char *key, const char *value, const char *where, char *err, size_t errlen)
-{
-	struct wanted *w = ctx;
-	if (!strcmp(key, w->key)) {
-		snprintf(w->out, w->outlen, "%s", value);
-		w->found = 1;
-	}
-	return 0;
-}
-
-int config_file_value(const char *path, const char *key, char *out, size_t outlen, char *err, size_t errlen)
-{
-	struct wanted w = { key, out, outlen, 0 };
-	return each_pair(path, find_pair, &w, err, errlen) < 0 ? -1 : w.found;
 }
 
 void config_finish(struct config *c)
@@ -328,4 +292,6 @@ void config_finish(struct config *c)
 		snprintf(c->secret_key_file, sizeof c->secret_key_file, "%.1000s/secret.key", c->data_dir);
 	if (!c->secrets_file[0])
 		snprintf(c->secrets_file, sizeof c->secrets_file, "%.1000s/secrets.json", c->data_dir);
+	if (!c->credential_key_file[0])
+		snprintf(c->credential_key_file, sizeof c->credential_key_file, "%.1000s/credential.key", c->data_dir);
 }

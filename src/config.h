@@ -18,6 +18,7 @@ struct config {
 	char template_dir[1024];
 	char plugin_dirs[2048];    /* ':'-separated */
 	char secrets_file[1024];   /* default: data_dir/secrets.json */
+	char credential_key_file[1024]; /* default: data_dir/credential.key */
 	char log[1024];            /* "stderr", "syslog" or a file */
 	enum log_level log_level;
 	char pid_file[1024];
@@ -61,10 +62,6 @@ void config_defaults(struct config *c);
 int config_load(struct config *c, const char *path, char *err, size_t errlen);
 /* Sets one key as if read from a file; "where" names the source in errors. */
 int config_set(struct config *c, const char *key, const char *value, const char *where, char *err, size_t errlen);
-/* The value of key in the file path as written (the last line that sets it),
- * whether or not this build knows the key: 1 found, 0 not there, -1 when the
- * file cannot be read (err says why). For keys another part may own. */
-int config_file_value(const char *path, const char *key, char *out, size_t outlen, char *err, size_t errlen);
 /* Fills paths that default to data_dir. */
 void config_finish(struct config *c);
 

@@ -7,6 +7,10 @@ src_libaxon_a_SOURCES += \
 	src/config.c src/config.h \
 	src/crypto.c src/crypto.h \
 	src/cidr.c src/cidr.h \
+	src/envelope.c src/envelope.h \
+	src/keyring.c src/keyring.h \
+	src/credential_types.c src/credential_types.h \
+	src/credential_edit.c src/credential_edit.h \
 	src/totp.c src/totp.h \
 	src/ratelimit.c src/ratelimit.h
 
@@ -18,5 +22,5 @@ axond_LDADD = $(AXON_LIBS)
 # runs, dead letters), on the same library as axond. src/ctl/ holds one file per area.
 bin_PROGRAMS += axonctl
 axonctl_SOURCES = src/axonctl.c src/ctl/ctl.h src/ctl/common.c src/ctl/runner.c \
-	src/ctl/user.c src/ctl/workflow.c src/ctl/run.c src/ctl/runs.c src/ctl/backup.c
+	src/ctl/user.c src/ctl/workflow.c src/ctl/run.c src/ctl/runs.c src/ctl/credentials.c src/ctl/backup.c
 axonctl_LDADD = $(AXON_LIBS)

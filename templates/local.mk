@@ -16,6 +16,9 @@ tplusersdir = $(tpldir)/users
 dist_tplusers_DATA = templates/users/list.html templates/users/audit.html
 tpltokensdir = $(tpldir)/tokens
 dist_tpltokens_DATA = templates/tokens/list.html
+tplcredentialsdir = $(tpldir)/credentials
+dist_tplcredentials_DATA = templates/credentials/list.html templates/credentials/new.html \
+	templates/credentials/show.html templates/credentials/delete.html templates/credentials/fields.html
 tplblocksdir = $(tpldir)/blocks
 dist_tplblocks_DATA = templates/blocks/list.html templates/blocks/show.html
 tplrunsdir = $(tpldir)/runs

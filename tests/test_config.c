@@ -56,16 +56,6 @@ int main(void)
 	CHECK_CONTAINS(err, ":1: expected 'key = value'");
 	CHECK(load(&c, "max_body = 99999999999999999999G\n", err, sizeof err) < 0);
 
-	/* A key read as written, known to this build or not; the last line wins. */
-	char value[64];
-	CHECK(load(&c, "threads = 4\nsome_key = /a/b\n# some_key = no\nsome_key =  /c/d \n", err, sizeof err) < 0);
-	CHECK(config_file_value(path, "some_key", value, sizeof value, err, sizeof err) == 1);
-	CHECK_STR(value, "/c/d");
-	CHECK(config_file_value(path, "threads", value, sizeof value, err, sizeof err) == 1);
-	CHECK_STR(value, "4");
-	CHECK(config_file_value(path, "other_key", value, sizeof value, err, sizeof err) == 0);
-	CHECK(config_file_value("/nonexistent/axon.conf", "threads", value, sizeof value, err, sizeof err) == -1);
-
 	config_defaults(&c);
 	CHECK(config_load(&c, "/nonexistent/axon.conf", err, sizeof err) < 0);
 	CHECK_CONTAINS(err, "/nonexistent/axon.conf: cannot open");

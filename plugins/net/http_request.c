@@ -10,6 +10,9 @@ static int run(struct axon_ctx *ctx, const json_t *inputs, const json_t *config)
 	json_t *req = json_pack("{s:O, s:O, s:O, s:O}", "url", json_object_get(config, "url"),
 	                        "method", json_object_get(config, "method"), "headers", json_object_get(config, "headers"),
 	                        "secret_headers", json_object_get(config, "secret_headers"));
+	const char *credential = json_string_value(json_object_get(config, "credential"));
+	if (credential && *credential)
+		json_object_set_new(req, "credential", json_string(credential));
 	const json_t *body = json_object_get(inputs, "body");
 	if (!body)
 		body = json_object_get(config, "body");
@@ -52,7 +55,7 @@ const struct axon_block http_request_block = {
 	.name = "http.request",
 	.version = "1.0.0",
 	.title = "HTTP request",
-	.description = "Sends an HTTP request and outputs the status, headers and body. Secrets go into headers by name, unseen by the block.",
+	.description = "Sends an HTTP request and outputs the status, headers and body. A credential is applied by the daemon, unseen by the block.",
 	.category = "network",
 	.inputs = inputs,
 	.outputs = outputs,
@@ -60,6 +63,7 @@ const struct axon_block http_request_block = {
 		"\"url\": {\"type\": \"string\", \"title\": \"URL\", \"description\": \"http:// or https:// address, such as https://api.example.com/orders/{{ trigger.body.id }}; private and local addresses are refused unless axon.conf allows them\"},"
 		"\"method\": {\"type\": \"string\", \"title\": \"Method\", \"description\": \"GET to read, POST to create or send, PUT or PATCH to change, DELETE to remove\", \"enum\": [\"GET\", \"POST\", \"PUT\", \"PATCH\", \"DELETE\", \"HEAD\"], \"default\": \"GET\"},"
 		"\"headers\": {\"type\": \"object\", \"title\": \"Headers\", \"description\": \"Name: value, such as {\\\"Accept\\\": \\\"application/json\\\"}; put credentials in Headers from secrets instead\", \"default\": {}},"
+		"\"credential\": {\"type\": \"string\", \"title\": \"Credential\", \"format\": \"credential\", \"credential_type\": [\"api_key\", \"api_key_query\", \"bearer\", \"basic\", \"oauth2_client\", \"oauth2_code\"], \"description\": \"An API key, token or password the daemon adds to the request as its type says, sent only to the url's origin (and the origins the credential allows)\"},"
 		"\"secret_headers\": {\"type\": \"object\", \"title\": \"Headers from secrets\", \"description\": \"{\\\"Authorization\\\": {\\\"secret\\\": \\\"NAME\\\", \\\"prefix\\\": \\\"Bearer \\\"}}\", \"default\": {}},"
 		"\"body\": {\"type\": \"string\", \"title\": \"Body\", \"description\": \"The text to send; without it, the value on the input port body is sent (JSON as application/json)\"},"
 		"\"fail_on_status\": {\"type\": \"boolean\", \"title\": \"Fail on a status of 400 or more\", \"description\": \"Fail the block when the server answers with an error status; unset to handle 404 and the like in the workflow\", \"default\": true}},"

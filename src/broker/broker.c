@@ -12,9 +12,13 @@
 #include "clock.h"
 #include "log.h"
 #include "sandbox/channel.h"
+#include "broker/credential_apply.h"
+#include "broker/credentials.h"
 #include "broker/egress.h"
+#include "broker/oauth2.h"
 #include "sandbox/protocol.h"
 #include "broker/secrets.h"
+#include "store/store.h"
 #include "strbuf.h"
 
 static void stop(struct broker_run *b, enum run_outcome why, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -133,6 +137,28 @@ static void answer(struct strbuf *out, json_t *reply)
 	json_decref(reply);
 }
 
+/* req sent with the credential ref applied; an OAuth 2.0 token the API
+ * refuses (401) is fetched again once. */
+static json_t *request_with_credential(struct broker_run *b, const struct egress_policy *p, const json_t *req,
+				       const char *ref, char *err, size_t errlen)
+{
+	struct egress_credential cred = { ref, NULL, NULL };
+	int64_t id = 0;
+	json_t *fields = broker_block_credential(b, ref, &cred.type, &id, err, errlen), *resp = NULL;
+	cred.fields = fields;
+	for (int fresh = 0; fields && fresh < 2; fresh++) {
+		json_decref(resp);
+		resp = NULL;
+		if (oauth2_access_token(b, p, ref, id, cred.type, fields, fresh, err, errlen) < 0 ||
+		    !(resp = egress_request(p, b->secrets, &cred, req, err, errlen)) || !json_object_get(cred.type, "oauth2") ||
+		    json_integer_value(json_object_get(resp, "status")) != 401)
+			break;
+		json_object_del(fields, "access_token");
+	}
+	broker_credential_free(fields);
+	return resp;
+}
+
 static void on_http(struct broker_run *b, json_t *m, struct strbuf *out)
 {
 	char err[600];
@@ -145,22 +171,39 @@ static void on_http(struct broker_run *b, json_t *m, struct strbuf *out)
 	left -= left / 4 < 500 ? left / 4 : 500;
 	if (left < p.timeout_ms)
 		p.timeout_ms = left > 1 ? (long)left : 1;
-	json_t *resp = json_is_object(req) ? egress_request(&p, b->secrets, req, err, sizeof err) : NULL;
+	json_t *credv = json_object_get(req, "credential");
+	json_t *resp = NULL;
 	if (!json_is_object(req))
 		snprintf(err, sizeof err, "the request must be a JSON object");
-	if (resp)
-		answer(out, json_pack("{s:o}", "response", resp));
+	else if (credv && !json_is_string(credv))
+		snprintf(err, sizeof err, "\"credential\" must be the id or name of a credential");
+	else if (credv)
+		resp = request_with_credential(b, &p, req, json_string_value(credv), err, sizeof err);
 	else
-		answer(out, json_pack("{s:s}", "error", err));
+		resp = egress_request(&p, b->secrets, NULL, req, err, sizeof err);
+	if (resp) {
+		answer(out, json_pack("{s:o}", "response", resp));
+	} else {
+		/* An error may quote what a server said: a block holds no secret even then. */
+		char *masked = secrets_mask(b->secrets, err);
+		answer(out, json_pack("{s:s}", "error", masked));
+		free(masked);
+	}
 }
 
 static void on_secret(struct broker_run *b, json_t *m, struct strbuf *out)
 {
 	char err[400];
 	const char *name = json_string_value(json_object_get(m, "name"));
-	char *v = name ? secrets_get(b->secrets, name, err, sizeof err) : NULL;
+	int64_t id = 0;
+	char *v = NULL;
 	if (!name)
 		snprintf(err, sizeof err, "no secret name");
+	else if (b->store && store_credential_find(b->store, name, &id) == STORE_OK)
+		snprintf(err, sizeof err, "'%.100s' is a credential, and a block never holds a credential: choose it in a "
+			 "credential field of the block's settings, and the daemon applies it to the request", name);
+	else
+		v = secrets_get(b->secrets, name, err, sizeof err);
 	if (v) {
 		answer(out, json_pack("{s:s}", "value", v));
 		free(v);

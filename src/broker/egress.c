@@ -11,6 +11,7 @@
 #include <curl/curl.h>
 #include <openssl/evp.h>
 
+#include "broker/credential_apply.h"
 #include "broker/secrets.h"
 #include "strbuf.h"
 
@@ -93,10 +94,7 @@ static curl_socket_t open_socket(void *arg, curlsocktype purpose, struct curl_so
 	return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
 }
 
-/* "scheme://host:port" of a URL, lower-case, the port explicit (the scheme
- * guessed as libcurl does when there is none); NULL if libcurl cannot parse
- * it. */
-static char *url_origin(const char *url)
+char *egress_origin(const char *url)
 {
 	CURLU *u = curl_url();
 	char *scheme = NULL, *host = NULL, *port = NULL, *origin = NULL;
@@ -131,7 +129,7 @@ static int before_request(void *arg, char *ip, char *local_ip, int port, int loc
 		return CURL_PREREQFUNC_OK;
 	char *effective = NULL;
 	const char *url = curl_easy_getinfo(t->curl, CURLINFO_EFFECTIVE_URL, &effective) == CURLE_OK && effective ? effective : "";
-	char *origin = url_origin(url);
+	char *origin = egress_origin(url);
 	if (!t->origin && origin) {
 		t->origin = origin;
 		return CURL_PREREQFUNC_OK;
@@ -204,6 +202,48 @@ static int add_header(struct curl_slist **list, const char *name, const char *va
 	return 0;
 }
 
+/* The headers a credential adds, whose names go to secret_names; *url_out
+ * gets the URL with its query parameters (caller frees). */
+static int apply_credential(const struct egress_credential *cred, const char *url, struct secrets *secrets,
+			    struct curl_slist **list, struct strbuf *secret_names, char **url_out, char *err, size_t errlen)
+{
+	json_t *parts = credential_http_parts(cred, url, secrets, err, errlen), *v;
+	const char *name;
+	if (!parts)
+		return -1;
+	json_object_foreach(json_object_get(parts, "headers"), name, v) {
+		int rc = add_header(list, name, json_string_value(v), err, errlen);
+		OPENSSL_cleanse((char *)json_string_value(v), json_string_length(v));
+		if (rc) {
+			json_decref(parts);
+			return -1;
+		}
+		sb_printf(secret_names, "%s%s", secret_names->len ? ", " : "", name);
+	}
+	CURLU *u = curl_url();
+	int rc = u && curl_url_set(u, CURLUPART_URL, url, CURLU_GUESS_SCHEME) == CURLUE_OK ? 0 : -1;
+	json_object_foreach(json_object_get(parts, "query"), name, v) {
+		struct strbuf q = STRBUF_INIT;
+		sb_printf(&q, "%s=%s", name, json_string_value(v));
+		rc |= curl_url_set(u, CURLUPART_QUERY, sb_str(&q), CURLU_APPENDQUERY | CURLU_URLENCODE) == CURLUE_OK ? 0 : -1;
+		OPENSSL_cleanse(q.data, q.len);
+		sb_free(&q);
+		sb_printf(secret_names, "%squery parameter %s", secret_names->len ? ", " : "", name);
+	}
+	char *full = NULL;
+	if (rc == 0 && curl_url_get(u, CURLUPART_URL, &full, 0) == CURLUE_OK) {
+		*url_out = xstrdup(full);
+		OPENSSL_cleanse(full, strlen(full));
+	} else {
+		snprintf(err, errlen, "credential '%s' cannot be applied: %s is not a URL libcurl understands", cred->name, url);
+		rc = -1;
+	}
+	curl_free(full);
+	curl_url_cleanup(u);
+	json_decref(parts);
+	return rc;
+}
+
 /* The block's headers, then its secret headers with the values filled in;
  * the names of these go to secret_names. */
 static int build_headers(const json_t *req, struct secrets *secrets, struct curl_slist **list,
@@ -266,7 +306,8 @@ static json_t *body_json(const struct strbuf *body, struct secrets *secrets, con
 	return r;
 }
 
-json_t *egress_request(const struct egress_policy *p, struct secrets *secrets, const json_t *req, char *err, size_t errlen)
+json_t *egress_request(const struct egress_policy *p, struct secrets *secrets, const struct egress_credential *cred,
+		       const json_t *req, char *err, size_t errlen)
 {
 	const char *url = json_string_value(json_object_get(req, "url"));
 	const char *method = json_string_value(json_object_get(req, "method"));
@@ -285,6 +326,7 @@ json_t *egress_request(const struct egress_policy *p, struct secrets *secrets, c
 	}
 	struct transfer t = { .policy = p, .body = STRBUF_INIT, .headers = json_object(), .secret_names = STRBUF_INIT };
 	struct curl_slist *headers = NULL;
+	char *url_with_query = NULL;
 	json_t *resp = NULL;
 	CURL *c = curl_easy_init();
 	if (!c) {
@@ -292,9 +334,10 @@ json_t *egress_request(const struct egress_policy *p, struct secrets *secrets, c
 		goto out;
 	}
 	t.curl = c;
-	if (build_headers(req, secrets, &headers, &t.secret_names, err, errlen))
+	if (build_headers(req, secrets, &headers, &t.secret_names, err, errlen) ||
+	    (cred && apply_credential(cred, url, secrets, &headers, &t.secret_names, &url_with_query, err, errlen)))
 		goto out;
-	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_URL, url_with_query ? url_with_query : url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
@@ -337,12 +380,18 @@ json_t *egress_request(const struct egress_policy *p, struct secrets *secrets, c
 	json_t *body = body_json(&t.body, secrets, &key);
 	resp = json_pack("{s:i, s:o, s:o}", "status", (int)status, "headers", secrets_mask_json(secrets, t.headers), key, body);
 out:
-	curl_slist_free_all(headers);
 	if (c)
 		curl_easy_cleanup(c);
 	json_decref(t.headers);
 	sb_free(&t.body);
 	sb_free(&t.secret_names);
 	free(t.origin);
+	if (url_with_query) {
+		OPENSSL_cleanse(url_with_query, strlen(url_with_query));
+		free(url_with_query);
+	}
+	for (struct curl_slist *h = headers; h; h = h->next)
+		OPENSSL_cleanse(h->data, strlen(h->data));
+	curl_slist_free_all(headers);
 	return resp;
 }

@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+struct egress_credential;
 struct secrets;
 
 struct egress_policy {
@@ -25,10 +26,14 @@ struct egress_policy {
 /* Checks one address; 0 if allowed, else -1 with the reason in err. */
 int egress_check_address(const struct egress_policy *p, const struct sockaddr *sa, char *err, size_t errlen);
 
-/* Performs request (see axon/block.h, host->http) and returns the response
- * object, or NULL with the reason in err. Secret values in the response are
- * masked. Thread-safe. */
-json_t *egress_request(const struct egress_policy *p, struct secrets *secrets, const json_t *request,
-                       char *err, size_t errlen);
+/* Performs request (see axon/block.h, host->http) with the credential cred
+ * applied (NULL: none), and returns the response object, or NULL with the
+ * reason in err. Secret values in the response are masked. Thread-safe. */
+json_t *egress_request(const struct egress_policy *p, struct secrets *secrets, const struct egress_credential *cred,
+		       const json_t *request, char *err, size_t errlen);
+/* "scheme://host:port" of a URL, lower-case, the port explicit (the scheme
+ * guessed as libcurl does when there is none); NULL if libcurl cannot parse
+ * it. Caller frees. */
+char *egress_origin(const char *url);
 
 #endif

@@ -1,8 +1,8 @@
 /* axonctl backup and restore. A backup is a directory, made whole or not at
  * all (written as NAME.partial, renamed at the end): the database copied
  * with SQLite's online backup API while axond runs, the key files without
- * which its secrets are unreadable (secret.key; credential.key when the
- * configuration names one and it exists), and manifest.json with each
+ * which its secrets are unreadable (secret.key; the credential key file,
+ * credential_key_file, when it exists), and manifest.json with each
  * file's SHA-256 and where it goes back. A directory rather than an archive:
  * every part opens with the usual tools (sqlite3, sha256sum), nothing of our
  * own has to be parsed to get data back, and tar makes one file of it for
@@ -52,17 +52,6 @@ struct part {
 	char target[1100];
 };
 
-/* The credential key file: the configuration's credential_key_file, read
- * from the file as written whether or not this build knows the key, else
- * its default in data_dir. Empty when it cannot be told. */
-static void credential_key_path(struct ctl *c, char *out, size_t len)
-{
-	char err[1400];
-	int found = c->config_file ? config_file_value(c->config_file, "credential_key_file", out, len, err, sizeof err) : 0;
-	if (found <= 0 || !*out)
-		snprintf(out, len, "%.1000s/credential.key", c->cfg.data_dir);
-}
-
 /* The parts in the order they are written and restored. */
 static size_t parts_of(struct ctl *c, struct part parts[3])
 {
@@ -71,7 +60,7 @@ static size_t parts_of(struct ctl *c, struct part parts[3])
 	parts[1] = (struct part){ "secret.key", "" };
 	snprintf(parts[1].target, sizeof parts[1].target, "%s", c->cfg.secret_key_file);
 	parts[2] = (struct part){ "credential.key", "" };
-	credential_key_path(c, parts[2].target, sizeof parts[2].target);
+	snprintf(parts[2].target, sizeof parts[2].target, "%s", c->cfg.credential_key_file);
 	return 3;
 }
 

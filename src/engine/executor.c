@@ -730,6 +730,8 @@ static void run_job(struct engine *e, struct store *st, struct job *j)
 		res.message = wait_ms < 0 ? xstrdup(err) : NULL;
 		res.outputs = wait_ms ? NULL : json_pack("{s:O?}", "out", json_object_get(j->inputs, "in"));
 	} else {
+		j->limits.store = st;
+		j->limits.run_id = j->a->id;
 		sandbox_run(e->sb, j->type, j->config, j->inputs, &j->limits, &res);
 		metrics_block_execution(j->type, (int)res.outcome, (double)res.elapsed_ms / 1e3);
 	}

@@ -14,6 +14,7 @@
 
 struct config;
 struct sandbox;
+struct store;
 
 enum run_outcome {
 	RUN_OK,
@@ -54,6 +55,11 @@ struct run_limits {
 	void (*on_slow)(void *arg);
 	void *slow_arg;
 	uint32_t slow_ms;
+	/* The run this execution belongs to and the calling thread's store
+	 * connection, through which the broker opens the credentials the block
+	 * names (broker/credentials.h). NULL/0 outside a run: no credentials. */
+	struct store *store;
+	int64_t run_id;
 };
 
 enum sandbox_state {

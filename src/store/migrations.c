@@ -222,8 +222,34 @@ static const char *const migrations[] = {
 	"  sum(s.status = 'failed'), sum(max(0, s.finished_at - coalesce(s.started_at, s.finished_at)))"
 	"  FROM steps s JOIN runs r ON r.id = s.run_id"
 	"  WHERE s.finished_at IS NOT NULL AND s.status IN ('ok', 'failed') GROUP BY 1, 2, 3;",
+	/* 7: credentials (docs/credentials.md). "fields" holds the fields a
+	 * credential's type does not call secret, as JSON; "sealed" the secret
+	 * ones, sealed in an envelope the store cannot open. A credential is
+	 * shared with users one by one; the workflows whose runs used it are
+	 * remembered, with when. */
+	"CREATE TABLE credentials ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+	"  type TEXT NOT NULL,"
+	"  owner INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+	"  fields TEXT NOT NULL DEFAULT '{}',"
+	"  sealed TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  last_used_at INTEGER);"
+	"CREATE TABLE credential_shares ("
+	"  credential_id INTEGER NOT NULL REFERENCES credentials(id) ON DELETE CASCADE,"
+	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  PRIMARY KEY (credential_id, user_id)) WITHOUT ROWID;"
+	"CREATE INDEX credential_shares_user ON credential_shares(user_id);"
+	"CREATE TABLE credential_uses ("
+	"  credential_id INTEGER NOT NULL REFERENCES credentials(id) ON DELETE CASCADE,"
+	"  workflow_id INTEGER NOT NULL REFERENCES workflows(id) ON DELETE CASCADE,"
+	"  last_used_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (credential_id, workflow_id)) WITHOUT ROWID;"
+	"CREATE INDEX credential_uses_workflow ON credential_uses(workflow_id);",
 
-	/* 7: two-factor sign-in. A user's TOTP secret, sealed under a key derived
+	/* 8: two-factor sign-in. A user's TOTP secret, sealed under a key derived
 	 * from secret.key (never shown back once confirmed), with the last time
 	 * step used so that a code is good once; one-time recovery codes, hashed;
 	 * and sessions that wait for the second factor (pending), which open
@@ -241,14 +267,14 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (user_id, code_hash)) WITHOUT ROWID;"
 	"ALTER TABLE sessions ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;",
 
-	/* 8: where and when each session was last used, for the list of one's
+	/* 9: where and when each session was last used, for the list of one's
 	 * sessions (written at most once a minute per session, or when the
 	 * address or the browser changes). */
 	"ALTER TABLE sessions ADD COLUMN last_used_at INTEGER;"
 	"ALTER TABLE sessions ADD COLUMN last_addr TEXT;"
 	"ALTER TABLE sessions ADD COLUMN last_agent TEXT;",
 
-	/* 9: an API token may have a rate limit of its own (requests a minute),
+	/* 10: an API token may have a rate limit of its own (requests a minute),
 	 * below its user's. */
 	"ALTER TABLE api_tokens ADD COLUMN rate_per_minute INTEGER CHECK (rate_per_minute > 0);",
 };

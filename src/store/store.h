@@ -43,7 +43,7 @@ void store_close(struct store *st);
 const char *store_errmsg(struct store *st);
 int store_schema_version(struct store *st);
 /* The schema version this build creates and understands. */
-#define STORE_SCHEMA_VERSION 9
+#define STORE_SCHEMA_VERSION 10
 
 /* Limits, for operators and tests: how long a write waits for another
  * process's lock before STORE_BUSY (default 5000 ms), and a cap on the file
@@ -322,5 +322,52 @@ struct stats {
 };
 int store_stats(struct store *st, const struct stats_query *q, struct stats *out);
 void stats_free(struct stats *s);
+
+/* Credentials (credentials.c, docs/credentials.md). The store keeps what it
+ * is given and never sees a decrypted value: "fields" are the fields the
+ * credential's type does not call secret (a JSON object), "sealed" the
+ * envelope of the secret ones. Names are unique whatever their case. A
+ * credential as returned (never with its sealed part):
+ *   {"id", "name", "type", "owner", "owner_id", "fields", "created_at",
+ *    "updated_at", "last_used_at", "shared_with": [username],
+ *    "workflows": [{"id", "name", "last_used_at"}]}   (times in unix seconds) */
+struct credential_new {
+	const char *name, *type;
+	const json_t *fields;
+	const char *sealed;
+};
+int store_credential_create(struct store *st, int64_t actor, const struct credential_new *c, int64_t *id);
+/* Changes what is not NULL; audited. */
+int store_credential_update(struct store *st, int64_t actor, int64_t id, const char *name, const json_t *fields,
+			    const char *sealed);
+/* STORE_CONFLICT (nothing deleted) while a workflow uses it, unless force. */
+int store_credential_delete(struct store *st, int64_t actor, int64_t id, bool force);
+/* The credential named ref: its number ("12") or its name. */
+int store_credential_find(struct store *st, const char *ref, int64_t *id);
+int store_credential_get(struct store *st, int64_t id, json_t **out);
+/* Every credential, by name (without shared_with and workflows details: "workflows" is a count). */
+int store_credential_list(struct store *st, json_t **out);
+/* Whether user may use and see the values of credential id: its owner, or a user it is shared with. */
+int store_credential_usable(struct store *st, int64_t id, int64_t user, bool *usable);
+int store_credential_share(struct store *st, int64_t actor, int64_t id, int64_t user, bool shared);
+/* [{"id", "name", "type"}] of the credentials user may use, by name. */
+int store_credential_usable_list(struct store *st, int64_t user, json_t **out);
+/* A test by a person: last used, and the audit log with the answer's status (0: none). */
+int store_credential_tested(struct store *st, int64_t actor, int64_t id, int status);
+/* For the broker: the credential ref of type `type` (NULL: any) as run_id
+ * may use it, {"id", "name", "type", "fields", "sealed"}; the use is
+ * recorded (last used, the workflow, the audit log) in the same
+ * transaction. STORE_NOTFOUND with a sentence when there is no such
+ * credential or the user the run acts for (who saved the version it runs; axonctl's own runs
+ * of a file may use any) may not use it; STORE_CONFLICT when it is of another type. */
+int store_credential_use(struct store *st, const char *ref, const char *type, int64_t run_id, json_t **out);
+/* Key rotation: every sealed value replaced by reseal(arg, sealed) in one
+ * transaction, which a NULL from reseal (err set) rolls back. */
+typedef char *(*credential_reseal_fn)(void *arg, const char *sealed, char *err, size_t errlen);
+int store_credential_reseal_all(struct store *st, int64_t actor, credential_reseal_fn reseal, void *arg, int *count);
+/* The sealed part of credential id (caller frees). */
+int store_credential_sealed(struct store *st, int64_t id, char **sealed);
+/* [{"id", "name", "sealed"}] of every credential, for checks. */
+int store_credential_sealed_list(struct store *st, json_t **out);
 
 #endif

@@ -18,6 +18,7 @@ struct app {
 	struct sandbox *sandbox; /* runs blocks; started before any thread */
 	struct engine *engine;   /* runs workflows */
 	struct scheduler *scheduler; /* schedule triggers and retention */
+	struct keyring *keyring; /* seals and opens credentials (credential_key_file) */
 	volatile sig_atomic_t stopping;
 	struct ratelimit *limits;    /* the rate limits' buckets (web/limits.c) */
 };

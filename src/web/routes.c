@@ -83,6 +83,18 @@ const struct route routes[] = {
 	{ "GET", "/tokens", ROLE_VIEWER, tokens_list, 0 },
 	{ "POST", "/tokens", ROLE_VIEWER, token_create, 0 },
 	{ "POST", "/tokens/:id/revoke", ROLE_VIEWER, token_revoke, 0 },
+
+	{ "GET", "/credentials", ROLE_VIEWER, credentials_list, 0 },
+	{ "POST", "/credentials", ROLE_EDITOR, credential_create_post, 0 },
+	{ "GET", "/credentials/new", ROLE_EDITOR, credential_new, 0 },
+	{ "GET", "/credentials/oauth/callback", ROLE_EDITOR, credential_oauth_callback, 0 },
+	{ "GET", "/credentials/:id", ROLE_EDITOR, credential_show, 0 },
+	{ "POST", "/credentials/:id", ROLE_EDITOR, credential_update_post, 0 },
+	{ "POST", "/credentials/:id/test", ROLE_EDITOR, credential_test_post, 0 },
+	{ "POST", "/credentials/:id/share", ROLE_EDITOR, credential_share_post, 0 },
+	{ "GET", "/credentials/:id/connect", ROLE_EDITOR, credential_connect, 0 },
+	{ "GET", "/credentials/:id/delete", ROLE_EDITOR, credential_delete_get, 0 },
+	{ "POST", "/credentials/:id/delete", ROLE_EDITOR, credential_delete_post, 0 },
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

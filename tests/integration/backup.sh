@@ -2,9 +2,10 @@
 # axonctl backup and restore with a real axond behind nginx: a backup taken
 # while a webhook flood writes runs restores to a database where every
 # finished run has all its steps, the keys come back with it (a session made
-# before still works), the runs it caught unfinished are resumed; a backup
-# never writes over anything; a restore refuses while axond runs, and a
-# damaged copy or one of a newer schema; what it replaces is kept aside.
+# before still works, a credential still opens), the runs it caught
+# unfinished are resumed; a backup never writes over anything; a restore
+# refuses while axond runs, and a damaged copy or one of a newer schema;
+# what it replaces is kept aside.
 # shellcheck source=lib.sh
 . "$top_srcdir/tests/integration/lib.sh"
 it_init
@@ -20,8 +21,10 @@ HOOK=$(it_webhook_workflow "Chain" '{"format": 1, "trigger": {"type": "webhook"}
              {"id": "c", "type": "text.template", "config": {"template": "run {{ b.out.m }}"}}],
   "edges": [{"from": "a.out", "to": "b.in"}, {"from": "b.out", "to": "c.in"}]}') ||
 	{ it_fail "the webhook workflow" "$(it_answer)"; it_done; }
-printf 'credential key before\n' >"$IT_TMP/data/credential.key"
-chmod 600 "$IT_TMP/data/credential.key"
+KEY_BEFORE=$(cat "$IT_TMP/data/credential.key")
+check_eq "${#KEY_BEFORE}" 64 "axond made its credential key"
+out=$("${CTL[@]}" credentials add api --type bearer --fields '{"token": "backup-secret"}' 2>&1)
+check_eq "$?" 0 "a credential sealed under that key ($out)"
 
 # The flood: four senders until told to stop.
 flood() {
@@ -63,7 +66,8 @@ check_eq "$?" 75 "no restore while axond runs"
 check_eq "$(echo "$out" | grep -c 'stop axond first')" 1 "  and says what to do ($out)"
 
 it_stop_axond || it_fail "axond stops"
-printf 'credential key after\n' >"$IT_TMP/data/credential.key"
+# Another key in its place (a lost or rotated one): the restore brings the backup's back.
+printf '%064d\n' 7 >"$IT_TMP/data/credential.key"
 
 # A damaged copy, and one of a newer schema, are refused before anything changes.
 cp -R "$IT_TMP/nightly" "$IT_TMP/damaged"
@@ -95,8 +99,8 @@ check_eq "$?" 0 "axonctl restore into the stopped instance ($out)"
 check_eq "$(find "$IT_TMP/data" -name 'axon.db.before-restore-*' | wc -l)" 1 "the previous database is kept aside"
 check_eq "$(sqlite3 "$(find "$IT_TMP/data" -name 'axon.db.before-restore-*')" "SELECT count(*) FROM runs")" "$TOTAL" \
 	"  whole"
-check_eq "$(cat "$IT_TMP/data/credential.key")" "credential key before" "the credential key comes back"
-check_eq "$(cat "$IT_TMP/data"/credential.key.before-restore-*)" "credential key after" "  the one replaced is kept aside"
+check_eq "$(cat "$IT_TMP/data/credential.key")" "$KEY_BEFORE" "the credential key comes back"
+check_eq "$(cat "$IT_TMP/data"/credential.key.before-restore-*)" "$(printf '%064d' 7)" "  the one replaced is kept aside"
 check_eq "$(sql "SELECT count(*) FROM runs")" "$IN_BACKUP" "the restored database has the backup's runs"
 check_eq "$(sql "PRAGMA integrity_check")" ok "  and is whole"
 check_eq "$(sql "SELECT count(*) > 0 FROM runs WHERE status = 'succeeded'")" 1 "  finished runs among them"
@@ -104,6 +108,8 @@ check_eq "$(sql "SELECT count(*) FROM runs r WHERE r.status = 'succeeded' AND
 	(SELECT count(*) FROM steps s WHERE s.run_id = r.id AND s.status = 'ok') <> 3")" 0 \
 	"every finished run has every one of its steps"
 
+out=$("${CTL[@]}" credentials verify 2>&1)
+check_eq "$?" 0 "the restored credentials open with the restored key ($out)"
 it_start_axond || it_fail "axond starts on the restored database"
 it_wait_healthz || it_fail "  and answers"
 req GET /account

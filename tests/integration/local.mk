@@ -11,9 +11,13 @@ INTEGRATION_TESTS = tests/integration/nginx-flow.sh tests/integration/apache-flo
 	tests/integration/run-page.sh tests/integration/workflow-list.sh tests/integration/block-pages.sh \
 	tests/integration/trigger-pages.sh tests/integration/templates-shipped.sh \
 	tests/integration/editor-script.sh tests/integration/metrics.sh tests/integration/dashboard.sh \
+	tests/integration/credentials-ctl.sh tests/integration/credentials-web.sh \
+	tests/integration/credentials-oauth2.sh \
 	tests/integration/two-factor.sh tests/integration/sessions.sh tests/integration/backup.sh \
 	tests/integration/rate-limits.sh tests/integration/priorities.sh
 TESTS += $(INTEGRATION_TESTS)
+# The authorization server the OAuth 2.0 test runs (npm ci installs it, as quickstart does).
+EXTRA_DIST += tests/standins/oidc/server.js tests/standins/oidc/package.json tests/standins/oidc/package-lock.json
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh tests/integration/nginx-conf.sh \
 	tests/integration/flow.sh tests/integration/.shellcheckrc
 

@@ -15,6 +15,7 @@
 
 #include "../testlib.h"
 #include "hostile_sandbox.h"
+#include "http_server.h"
 #include "config.h"
 #include "log.h"
 #include "broker/egress.h"
@@ -106,43 +107,6 @@ static void masking(const char *dir)
 	unlink(path);
 }
 
-/* tests/sandbox/http_server.py, started; its port in *port (0 if it did
- * not start). */
-static pid_t start_server(int *port)
-{
-	const char *top = getenv("top_srcdir");
-	char script[1024];
-	int fds[2];
-	*port = 0;
-	snprintf(script, sizeof script, "%s/tests/sandbox/http_server.py", top ? top : ".");
-	if (pipe(fds) < 0)
-		return -1;
-	pid_t pid = fork();
-	if (pid == 0) {
-		dup2(fds[1], 1);
-		close(fds[0]);
-		close(fds[1]);
-		execlp("python3", "python3", script, (char *)NULL);
-		_exit(127);
-	}
-	close(fds[1]);
-	FILE *f = fdopen(fds[0], "r");
-	if (f) {
-		if (fscanf(f, "%d", port) != 1)
-			*port = 0;
-		fclose(f);
-	}
-	return pid;
-}
-
-static void stop_server(pid_t pid)
-{
-	if (pid > 0) {
-		kill(pid, SIGTERM);
-		waitpid(pid, NULL, 0);
-	}
-}
-
 /* GET url with the given secret headers (JSON, or NULL); the response or
  * NULL with err set. */
 static json_t *get(const struct egress_policy *p, struct secrets *s, const char *url, const char *secret_headers)
@@ -151,7 +115,7 @@ static json_t *get(const struct egress_policy *p, struct secrets *s, const char 
 	if (secret_headers)
 		json_object_set_new(req, "secret_headers", json_loads(secret_headers, 0, NULL));
 	err[0] = '\0';
-	json_t *resp = egress_request(p, s, req, err, sizeof err);
+	json_t *resp = egress_request(p, s, NULL, req, err, sizeof err);
 	json_decref(req);
 	return resp;
 }

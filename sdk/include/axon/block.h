@@ -28,7 +28,7 @@ extern "C" {
 /* The major changes when an existing field or function changes meaning or
  * place; the minor when something is appended. */
 #define AXON_ABI_MAJOR 1
-#define AXON_ABI_MINOR 0
+#define AXON_ABI_MINOR 1
 
 /* What run() returns. */
 #define AXON_OK 0
@@ -141,6 +141,22 @@ struct axon_plugin {
 	const struct axon_block *blocks;
 	const char *name;    /* the plugin's own name, e.g. "acme-invoices" */
 	void *reserved[4];
+	/* ABI 1.1: credential types the plugin declares, each as JSON text,
+	 * ended by NULL (NULL: none). A type:
+	 *   {"name": "acme.api_token" (namespaced like a block), "title": "...",
+	 *    "description": "...",
+	 *    "schema": a config schema of its fields, where "secret": true marks
+	 *        the fields the daemon seals and never shows back,
+	 *    "apply": how the daemon applies it to an HTTP request:
+	 *        {"headers": {"Name": "Prefix {{ field }}"}, "query": {"name":
+	 *        "{{ field }}"}, "basic": {"username": "{{ field }}",
+	 *        "password": "{{ field }}"}} (any of the three),
+	 *    "test": {"method": "GET", "url": "{{ field }}..."}: what the
+	 *        credential's Test button sends}
+	 * A block names such a credential in a config field with "format":
+	 * "credential" and "credential_type": "acme.api_token"; it never sees
+	 * the values. */
+	const char *const *credential_types;
 };
 
 #define AXON_PLUGIN_SYMBOL "axon_plugin"
@@ -156,7 +172,20 @@ typedef const struct axon_plugin *(*axon_plugin_fn)(void);
 			sizeof(struct axon_plugin), AXON_ABI_MAJOR, AXON_ABI_MINOR, \
 			sizeof(struct axon_block), \
 			sizeof(block_array) / sizeof((block_array)[0]), (block_array), \
-			(plugin_name), { 0 } }; \
+			(plugin_name), { 0 }, NULL }; \
+		return &p; \
+	}
+
+/* The same, with credential types (a NULL-ended array of JSON texts). */
+#define AXON_PLUGIN_WITH_CREDENTIALS(plugin_name, block_array, credential_type_array) \
+	__attribute__((visibility("default"))) const struct axon_plugin *axon_plugin(void); \
+	__attribute__((visibility("default"))) const struct axon_plugin *axon_plugin(void) \
+	{ \
+		static const struct axon_plugin p = { \
+			sizeof(struct axon_plugin), AXON_ABI_MAJOR, AXON_ABI_MINOR, \
+			sizeof(struct axon_block), \
+			sizeof(block_array) / sizeof((block_array)[0]), (block_array), \
+			(plugin_name), { 0 }, (credential_type_array) }; \
 		return &p; \
 	}
 

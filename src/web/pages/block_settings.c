@@ -78,8 +78,9 @@ static json_t *config_field(const json_t *schema, const char *name, const json_t
 	bool is_template = !strcmp(str(prop, "format") ?: "", "template");
 	bool is_boolean = !is_enum && !strcmp(type, "boolean");
 	bool is_number = !is_enum && (!strcmp(type, "number") || !strcmp(type, "integer"));
-	bool is_text = !is_enum && !is_template && !strcmp(type, "string");
-	bool is_json = !is_enum && !is_template && !is_boolean && !is_number && !is_text;
+	bool is_credential = !strcmp(str(prop, "format") ?: "", "credential");
+	bool is_text = !is_enum && !is_template && !is_credential && !strcmp(type, "string");
+	bool is_json = !is_enum && !is_template && !is_boolean && !is_number && !is_text && !is_credential;
 	char input[300], id[300];
 	snprintf(input, sizeof input, "config.%s", name);
 	snprintf(id, sizeof id, "config-%s", name);
@@ -152,7 +153,10 @@ static json_t *settings_model(struct request *r, struct edit *e, const json_t *b
 	json_object_foreach((json_t *)json_object_get(schema, "properties"), key, prop) {
 		snprintf(input, sizeof input, "config.%s", key);
 		json_t *value = typed ? as_text(json_object_get(typed, input)) : as_text(json_object_get(config, key));
-		json_array_append_new(fields, config_field(schema, key, prop, value, errors));
+		json_t *f = config_field(schema, key, prop, value, errors);
+		if (!strcmp(str(prop, "format") ?: "", "credential"))
+			credential_choices(r, prop, f);
+		json_array_append_new(fields, f);
 	}
 	for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
 		snprintf(input, sizeof input, "settings.%s", settings[i].name);

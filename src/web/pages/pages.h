@@ -124,4 +124,25 @@ void tokens_list(struct request *r);
 void token_create(struct request *r);
 void token_revoke(struct request *r);
 
+/* Credentials (credentials.c). */
+void credentials_list(struct request *r);
+void credential_new(struct request *r);
+void credential_create_post(struct request *r);
+void credential_show(struct request *r);
+void credential_update_post(struct request *r);
+void credential_test_post(struct request *r);
+void credential_share_post(struct request *r);
+void credential_delete_get(struct request *r);
+void credential_delete_post(struct request *r);
+/* OAuth 2.0 accounts: Connect (a link: a form's post may not end at another
+ * site under our Content-Security-Policy) sends the browser to the provider
+ * with a state and a PKCE challenge bound to the session; the callback,
+ * which only that session can complete, takes the tokens. */
+void credential_connect(struct request *r);
+void credential_oauth_callback(struct request *r);
+/* For a block setting with "format": "credential": f gets is_credential,
+ * "options" (the credentials the signed-in user may use whose type the
+ * setting accepts; the one f's "value" names selected) and "create_url". */
+void credential_choices(struct request *r, const json_t *prop, json_t *f);
+
 #endif
