@@ -40,11 +40,12 @@ statuses=""
 for _ in $(seq 1 70); do
 	req GET /account "${JSON[@]}"
 	statuses="$statuses$STATUS "
+	[ "$STATUS" = 429 ] && [ ! -e "$IT_TMP/bob-429" ] && cp "$BODY" "$IT_TMP/bob-429"
 done
 first=$(echo "$statuses" | cut -d' ' -f1-60 | tr ' ' '\n' | sort -u | tr '\n' ' ')
 check_eq "$first" "200 " "bob's first 60 API requests in a minute are answered"
 check_eq "$(echo "$statuses" | cut -d' ' -f61-70 | grep -c 429)" 1 "  some past them are refused ($statuses)"
-check_json '.error.message | test("for your user")' true "  the sentence says whose limit"
+check_eq "$(jq -r '.error.message | test("for your user")' "$IT_TMP/bob-429" 2>&1)" true "  the sentence says whose limit"
 req GET /account
 check_status 200 "  his pages (not the JSON API) still open"
 JAR=$IT_TMP/owner.jar
