@@ -5,7 +5,9 @@ src_libaxon_a_SOURCES += \
 	src/thread_slot.c src/thread_slot.h \
 	src/log.c src/log.h \
 	src/config.c src/config.h \
-	src/crypto.c src/crypto.h
+	src/crypto.c src/crypto.h \
+	src/cidr.c src/cidr.h \
+	src/binary.c src/binary.h
 
 sbin_PROGRAMS += axond
 axond_SOURCES = src/axond.c

@@ -1,13 +1,14 @@
 # Unit tests by folder of src/, then integration, browser and fuzz tests.
 AXON_TEST_LDADD = $(AXON_LIBS)
 
-UNIT_TESTS = tests/test_config tests/test_crypto \
+UNIT_TESTS = tests/test_config tests/test_crypto tests/test_cidr \
 	tests/web/test_router tests/web/test_template tests/web/test_form tests/web/test_layout tests/web/test_graph \
 	tests/web/test_status
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 tests_test_config_LDADD = $(AXON_TEST_LDADD)
 tests_test_crypto_LDADD = $(AXON_TEST_LDADD)
+tests_test_cidr_LDADD = $(AXON_TEST_LDADD)
 tests_web_test_router_LDADD = $(AXON_TEST_LDADD)
 tests_web_test_template_LDADD = $(AXON_TEST_LDADD)
 tests_web_test_form_LDADD = $(AXON_TEST_LDADD)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cidr.h"
 #include "engine/cron.h"
 #include "engine/placeholder.h"
 #include "plugin/schema.h"
@@ -148,6 +149,29 @@ static int cron_check(const char *expr, const char *tz, char *err, size_t errlen
 	return parsed != NULL;
 }
 
+/* A webhook's "allow_from": the address ranges its deliveries may come from. */
+static void check_allow_from(struct check *c, const json_t *t)
+{
+	const json_t *list = json_object_get(t, "allow_from");
+	size_t i;
+	json_t *v;
+	if (!list)
+		return;
+	if (!json_is_array(list) || !json_array_size(list)) {
+		problem(c, NULL, "trigger: \"allow_from\" must be a list of address ranges such as "
+		        "[\"192.0.2.0/24\", \"2001:db8::/32\"] (leave it out to accept every address)");
+		return;
+	}
+	json_array_foreach(list, i, v) {
+		struct cidr range;
+		char err[200];
+		if (!json_is_string(v))
+			problem(c, NULL, "trigger: allow_from[%zu] must be a string such as \"192.0.2.0/24\"", i);
+		else if (cidr_parse(json_string_value(v), &range, err, sizeof err) < 0)
+			problem(c, NULL, "trigger: allow_from[%zu]: %s", i, err);
+	}
+}
+
 static void check_trigger(struct check *c, const json_t *t)
 {
 	if (!t) {
@@ -160,7 +184,8 @@ static void check_trigger(struct check *c, const json_t *t)
 		return;
 	}
 	static const char *const manual_keys[] = { "type", "ui", NULL };
-	static const char *const webhook_keys[] = { "type", "reply", "signed", "replay_window_s", "ui", NULL };
+	static const char *const webhook_keys[] = { "type", "reply", "signed", "replay_window_s", "allow_from",
+						    "max_body_bytes", "ui", NULL };
 	static const char *const schedule_keys[] = { "type", "cron", "timezone", "ui", NULL };
 	check_ui(c, NULL, t, "trigger");
 	if (!strcmp(type, "manual")) {
@@ -174,6 +199,8 @@ static void check_trigger(struct check *c, const json_t *t)
 		if (sig && !json_is_boolean(sig))
 			problem(c, NULL, "trigger: \"signed\" must be true or false");
 		check_int(c, NULL, t, "trigger", "replay_window_s", 1, 86400);
+		check_int(c, NULL, t, "trigger", "max_body_bytes", 1, 1LL << 30);
+		check_allow_from(c, t);
 	} else if (!strcmp(type, "schedule")) {
 		check_keys(c, NULL, t, "trigger", schedule_keys);
 		const json_t *cron = json_object_get(t, "cron"), *tz = json_object_get(t, "timezone");
