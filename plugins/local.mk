@@ -31,7 +31,8 @@ PLUGIN_DATE_BLOCKS = plugins/date/blocks.h plugins/date/zones.c plugins/date/zon
 	plugins/date/instant.h plugins/date/parse.c plugins/date/format.c plugins/date/add.c
 PLUGIN_CRYPTO_BLOCKS = plugins/crypto/blocks.h plugins/crypto/digest.c plugins/crypto/digest.h \
 	plugins/crypto/hash.c plugins/crypto/hmac.c plugins/crypto/uuid.c
-PLUGIN_NET_BLOCKS = plugins/net/blocks.h plugins/net/http_request.c
+PLUGIN_NET_BLOCKS = plugins/net/blocks.h plugins/net/http_request.c \
+	plugins/net/paginate.c plugins/net/paginate.h plugins/net/response.c plugins/net/response.h
 
 plugins_flow_la_SOURCES = $(PLUGIN_SHARED) $(PLUGIN_COMPARE) $(PLUGIN_FLOW_BLOCKS) plugins/flow/family.c
 plugins_flow_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
@@ -69,7 +70,7 @@ plugins_net_la_SOURCES = $(PLUGIN_SHARED) $(PLUGIN_NET_BLOCKS) plugins/net/famil
 plugins_net_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
 plugins_net_la_CFLAGS = $(PLUGIN_CFLAGS)
 plugins_net_la_LDFLAGS = $(PLUGIN_LDFLAGS)
-plugins_net_la_LIBADD = $(JANSSON_LIBS)
+plugins_net_la_LIBADD = $(CRYPTO_LIBS) $(JANSSON_LIBS)
 
 # Each block's fixtures, beside its source.
 EXTRA_DIST += plugins/flow/if.json plugins/flow/switch.json plugins/flow/merge.json plugins/flow/stop.json \

@@ -25,9 +25,14 @@ struct egress_policy {
 /* Checks one address; 0 if allowed, else -1 with the reason in err. */
 int egress_check_address(const struct egress_policy *p, const struct sockaddr *sa, char *err, size_t errlen);
 
+/* The most retries a request may ask for (after a 429 or 503). */
+#define EGRESS_MAX_RETRIES 10
+
 /* Performs request (see axon/block.h, host->http) and returns the response
  * object, or NULL with the reason in err. Secret values in the response are
- * masked. Thread-safe. */
+ * masked. A 429 or 503 is tried again as the request's "retry" asks, after
+ * the answer's Retry-After, within max_wait_ms and the time limit; a wait
+ * beyond either gives that answer back. Thread-safe. */
 json_t *egress_request(const struct egress_policy *p, struct secrets *secrets, const json_t *request,
                        char *err, size_t errlen);
 

@@ -4,4 +4,5 @@
 src_libaxon_a_SOURCES += \
 	src/broker/broker.c src/broker/broker.h \
 	src/broker/egress.c src/broker/egress.h \
+	src/broker/http_encode.c src/broker/http_encode.h \
 	src/broker/secrets.c src/broker/secrets.h

@@ -70,12 +70,19 @@ struct axon_host {
 	 *   {"method": "GET", "url": "https://...", "headers": {"Name": "value"},
 	 *    "body": "text", "secret_headers": {"Authorization":
 	 *    {"secret": "github", "prefix": "Bearer "}}}
-	 * Only url is required. A secret header is filled by the daemon: the block
+	 * Only url is required. Optional too: "query": {"q": "a b", "tag": ["x",
+	 * "y"]} appended to the url, encoded; instead of "body", "form": {...}
+	 * sent urlencoded or "multipart": {...} whose binary data values
+	 * ({"base64", "content_type", "filename"}) are files; "retry": {"max": N,
+	 * "max_wait_ms": M}: a 429 or 503 is tried again up to N times (10 at
+	 * most) after its Retry-After, when that is at most M (default 60 s) and
+	 * within the time limit. A secret header is filled by the daemon: the block
 	 * never sees the value, and it goes to the url's origin only (a redirect
 	 * to another scheme, host or port fails the request). Returns a new
 	 * reference to
 	 *   {"status": 200, "headers": {"content-type": "..."}, "body": "text"}
-	 * ("body_base64" instead of "body" when the body is not UTF-8), or NULL with
+	 * ("body_base64" instead of "body" when the body is not UTF-8; "retries":
+	 * N when the request was tried again), or NULL with
 	 * the reason in err (a refused address, a timeout, a body too large...). */
 	json_t *(*http)(struct axon_ctx *ctx, const json_t *request, char *err, size_t errlen);
 
