@@ -74,28 +74,49 @@ int egress_check_address(const struct egress_policy *p, const struct sockaddr *s
 }
 
 struct transfer {
-	const struct egress_policy *policy;
+	struct egress_guard guard;  /* first: open_socket gets the transfer as its guard */
 	CURL *curl;
 	struct strbuf body;
 	json_t *headers;
 	int too_large;
 	struct strbuf secret_names; /* "X-Api-Key, Authorization": empty when none */
 	char *origin;               /* of the first request, once it is sent */
-	char refused[768];
 };
 
 /* Every connection libcurl makes, first or after a redirect, comes here with
  * the address it resolved: the one place the policy is enforced. */
 static curl_socket_t open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
 {
-	struct transfer *t = arg;
+	struct egress_guard *g = arg;
 	if (purpose != CURLSOCKTYPE_IPCXN ||
-	    egress_check_address(t->policy, &a->addr, t->refused, sizeof t->refused) < 0) {
-		if (!t->refused[0])
-			snprintf(t->refused, sizeof t->refused, "egress refused: not an IP connection");
+	    egress_check_address(g->policy, &a->addr, g->refused, sizeof g->refused) < 0) {
+		if (!g->refused[0])
+			snprintf(g->refused, sizeof g->refused, "egress refused: not an IP connection");
 		return CURL_SOCKET_BAD;
 	}
 	return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+}
+
+void egress_guard(CURL *c, struct egress_guard *g)
+{
+	g->refused[0] = '\0';
+	curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+	curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, g);
+	curl_easy_setopt(c, CURLOPT_PROXY, ""); /* a proxy would hide the address from the policy */
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, g->policy->timeout_ms);
+	if (g->policy->ca_file[0])
+		curl_easy_setopt(c, CURLOPT_CAINFO, g->policy->ca_file);
+}
+
+void egress_failure(const struct egress_guard *g, CURLcode rc, const char *what, char *err, size_t errlen)
+{
+	if (g->refused[0])
+		snprintf(err, errlen, "%s", g->refused);
+	else if (rc == CURLE_OPERATION_TIMEDOUT)
+		snprintf(err, errlen, "no complete answer from %s within %ld ms", what, g->policy->timeout_ms);
+	else
+		snprintf(err, errlen, "%s: %s", what, curl_easy_strerror(rc));
 }
 
 /* "scheme://host:port" of a URL, lower-case, the port explicit (the scheme
@@ -145,7 +166,7 @@ static int before_request(void *arg, char *ip, char *local_ip, int port, int loc
 		free(origin);
 		return CURL_PREREQFUNC_OK;
 	}
-	snprintf(t->refused, sizeof t->refused,
+	snprintf(t->guard.refused, sizeof t->guard.refused,
 	         "redirect refused: %.150s is not the origin the request was made for (%.150s), and its secret "
 	         "headers (%.100s) are never sent to another origin; request that address directly if it should have them",
 	         origin ? origin : url, t->origin ? t->origin : "?", sb_str(&t->secret_names));
@@ -156,7 +177,7 @@ static int before_request(void *arg, char *ip, char *local_ip, int port, int loc
 static size_t on_body(char *data, size_t size, size_t n, void *arg)
 {
 	struct transfer *t = arg;
-	if (t->body.len + n > t->policy->max_bytes) {
+	if (t->body.len + n > t->guard.policy->max_bytes) {
 		t->too_large = 1;
 		return 0;
 	}
@@ -363,7 +384,7 @@ json_t *egress_request(const struct egress_policy *p, struct secrets *secrets, c
 	char *url = http_url_with_query(given, json_object_get(req, "query"), err, errlen), *form = NULL;
 	if (!url)
 		return NULL;
-	struct transfer t = { .policy = p, .body = STRBUF_INIT, .headers = json_object(), .secret_names = STRBUF_INIT };
+	struct transfer t = { .guard.policy = p, .body = STRBUF_INIT, .headers = json_object(), .secret_names = STRBUF_INIT };
 	struct curl_slist *headers = NULL;
 	curl_mime *mime = NULL;
 	json_t *resp = NULL;
@@ -381,11 +402,8 @@ json_t *egress_request(const struct egress_policy *p, struct secrets *secrets, c
 	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
-	curl_easy_setopt(c, CURLOPT_PROXY, ""); /* a proxy would hide the address from the policy */
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)p->max_bytes);
-	curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, open_socket);
-	curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &t);
+	egress_guard(c, &t.guard);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
@@ -405,15 +423,10 @@ json_t *egress_request(const struct egress_policy *p, struct secrets *secrets, c
 		json_object_clear(t.headers);
 		CURLcode rc = curl_easy_perform(c);
 		if (rc != CURLE_OK) {
-			if (t.refused[0])
-				snprintf(err, errlen, "%s", t.refused);
-			else if (t.too_large || rc == CURLE_FILESIZE_EXCEEDED)
+			if (!t.guard.refused[0] && (t.too_large || rc == CURLE_FILESIZE_EXCEEDED))
 				snprintf(err, errlen, "the response body is larger than %zu bytes (http_max_bytes in axon.conf)", p->max_bytes);
-			else if (rc == CURLE_OPERATION_TIMEDOUT)
-				snprintf(err, errlen, "no complete answer from %s within %ld ms%s", url, p->timeout_ms,
-					 attempt ? " (counting the retries)" : "");
 			else
-				snprintf(err, errlen, "%s: %s", url, curl_easy_strerror(rc));
+				egress_failure(&t.guard, rc, url, err, errlen);
 			goto out;
 		}
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);

@@ -28,7 +28,7 @@ extern "C" {
 /* The major changes when an existing field or function changes meaning or
  * place; the minor when something is appended. */
 #define AXON_ABI_MAJOR 1
-#define AXON_ABI_MINOR 0
+#define AXON_ABI_MINOR 1
 
 /* What run() returns. */
 #define AXON_OK 0
@@ -90,6 +90,15 @@ struct axon_host {
 	 * with the reason in err. Prefer secret_headers: a value the block holds
 	 * is masked in its outputs and logs but still in its hands. */
 	json_t *(*secret)(struct axon_ctx *ctx, const char *name, char *err, size_t errlen);
+
+	/* ABI 1.1. A request to one of the daemon's services, which does for the
+	 * block what a confined process cannot: "mail" sends a message by SMTP
+	 * (docs/blocks/mail.md). request is the service's JSON; the daemon
+	 * applies the account or credential it names, which the block never
+	 * sees. Returns a new reference to the service's answer, or NULL with
+	 * the reason in err (an unknown service among them). A daemon older
+	 * than 1.1 has no call: check with axon_has(ctx, call). */
+	json_t *(*call)(struct axon_ctx *ctx, const char *service, const json_t *request, char *err, size_t errlen);
 };
 
 /* What run() gets. Only host is public. */
@@ -174,6 +183,10 @@ typedef const struct axon_plugin *(*axon_plugin_fn)(void);
 #define axon_progress(ctx, fraction, message) ((ctx)->host->progress((ctx), (fraction), (message)))
 #define axon_http(ctx, request, err, errlen) ((ctx)->host->http((ctx), (request), (err), (errlen)))
 #define axon_secret(ctx, name, err, errlen) ((ctx)->host->secret((ctx), (name), (err), (errlen)))
+#define axon_call(ctx, service, request, err, errlen) ((ctx)->host->call((ctx), (service), (request), (err), (errlen)))
+/* Whether the host has the function fn (one appended after the first ABI). */
+#define axon_has(ctx, fn) \
+	(offsetof(struct axon_host, fn) + sizeof((ctx)->host->fn) <= (ctx)->host->size && (ctx)->host->fn)
 
 #ifdef __cplusplus
 }
