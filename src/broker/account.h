@@ -14,5 +14,8 @@ struct broker_run;
  * it: the secret values are wiped. */
 json_t *broker_account(struct broker_run *b, const json_t *given, const char *type, char *err, size_t errlen);
 void broker_account_free(json_t *account);
+/* Replaces every secret value of the account in text (a message about to be
+ * shown) by "****", in place. */
+void broker_account_scrub(const json_t *account, char *text);
 
 #endif

@@ -13,6 +13,7 @@
 #include "log.h"
 #include "sandbox/channel.h"
 #include "broker/account.h"
+#include "broker/chat.h"
 #include "broker/egress.h"
 #include "sandbox/protocol.h"
 #include "broker/secrets.h"
@@ -171,8 +172,23 @@ static json_t *call_mail(struct broker_run *b, const struct egress_policy *p, co
 	if (!account)
 		return NULL;
 	json_t *sent = smtp_send(p, account, json_object_get(req, "message"), err, errlen);
+	broker_account_scrub(account, err);
 	broker_account_free(account);
 	return sent;
+}
+
+/* "chat": {"account": ..., "message": ...} posted to a chat (chat.h). */
+static json_t *call_chat(struct broker_run *b, const struct egress_policy *p, const json_t *req, char *err,
+			 size_t errlen)
+{
+	json_t *account = chat_check(json_object_get(req, "account"), json_object_get(req, "message"), err, errlen) < 0
+				  ? NULL : broker_account(b, json_object_get(req, "account"), "chat", err, errlen);
+	if (!account)
+		return NULL;
+	json_t *posted = chat_post(p, b->secrets, account, json_object_get(req, "message"), err, errlen);
+	broker_account_scrub(account, err);
+	broker_account_free(account);
+	return posted;
 }
 
 /* The services a block reaches with host->call, each in its own file. */
@@ -181,6 +197,7 @@ static const struct service {
 	json_t *(*serve)(struct broker_run *b, const struct egress_policy *p, const json_t *req, char *err, size_t errlen);
 } services[] = {
 	{ "mail", call_mail },
+	{ "chat", call_chat },
 };
 
 static void on_call(struct broker_run *b, json_t *m, struct strbuf *out)
@@ -195,7 +212,7 @@ static void on_call(struct broker_run *b, json_t *m, struct strbuf *out)
 	struct egress_policy p = policy_now(b);
 	json_t *resp = s && json_is_object(req) ? s->serve(b, &p, req, err, sizeof err) : NULL;
 	if (!s)
-		snprintf(err, sizeof err, "there is no service '%.64s' (the services: mail)", name ? name : "");
+		snprintf(err, sizeof err, "there is no service '%.64s' (the services: mail, chat)", name ? name : "");
 	else if (!json_is_object(req))
 		snprintf(err, sizeof err, "the request must be a JSON object");
 	if (resp) {

@@ -22,6 +22,7 @@ struct egress_policy {
 	long timeout_ms;
 	size_t max_bytes;     /* of the response body */
 	char ca_file[1024];   /* certificates trusted besides the system's (egress_ca_file), or "" */
+	char test_base_url[256]; /* egress_test_base_url: tests reach stand-ins of fixed APIs there, or "" */
 };
 
 /* Checks one address; 0 if allowed, else -1 with the reason in err. */

@@ -384,8 +384,9 @@ struct sandbox *sandbox_start(const struct config *c, char *err, size_t errlen)
 	sb->worker_idle_ms = c->worker_idle_timeout * 1000LL;
 	sb->worker_max_rss = c->worker_max_memory;
 	sb->egress = (struct egress_policy){ c->egress_allow_loopback, c->egress_allow_private,
-	                                     c->http_timeout * 1000, c->http_max_bytes, "" };
+	                                     c->http_timeout * 1000, c->http_max_bytes, "", "" };
 	snprintf(sb->egress.ca_file, sizeof sb->egress.ca_file, "%s", c->egress_ca_file);
+	snprintf(sb->egress.test_base_url, sizeof sb->egress.test_base_url, "%s", c->egress_test_base_url);
 	sb->secrets = secrets_open(c->secrets_file);
 	sb->default_wall_ms = (uint32_t)(c->block_timeout * 1000);
 	if (start_zygote(sb) < 0) {
