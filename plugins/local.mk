@@ -32,7 +32,8 @@ PLUGIN_DATE_BLOCKS = plugins/date/blocks.h plugins/date/zones.c plugins/date/zon
 PLUGIN_CRYPTO_BLOCKS = plugins/crypto/blocks.h plugins/crypto/digest.c plugins/crypto/digest.h \
 	plugins/crypto/hash.c plugins/crypto/hmac.c plugins/crypto/uuid.c
 PLUGIN_NET_BLOCKS = plugins/net/blocks.h plugins/net/http_request.c \
-	plugins/net/paginate.c plugins/net/paginate.h plugins/net/response.c plugins/net/response.h
+	plugins/net/paginate.c plugins/net/paginate.h plugins/net/response.c plugins/net/response.h \
+	plugins/net/feed_read.c plugins/net/feed.c plugins/net/feed.h
 PLUGIN_MAIL_BLOCKS = plugins/mail/blocks.h plugins/mail/send.c
 PLUGIN_CHAT_BLOCKS = plugins/chat/blocks.h plugins/chat/post.c
 
@@ -68,11 +69,11 @@ plugins_crypto_la_CFLAGS = $(PLUGIN_CFLAGS)
 plugins_crypto_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_crypto_la_LIBADD = $(CRYPTO_LIBS) $(JANSSON_LIBS)
 
-plugins_net_la_SOURCES = $(PLUGIN_SHARED) $(PLUGIN_NET_BLOCKS) plugins/net/family.c
+plugins_net_la_SOURCES = $(PLUGIN_SHARED) $(PLUGIN_XML) $(PLUGIN_NET_BLOCKS) plugins/net/family.c
 plugins_net_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
 plugins_net_la_CFLAGS = $(PLUGIN_CFLAGS)
 plugins_net_la_LDFLAGS = $(PLUGIN_LDFLAGS)
-plugins_net_la_LIBADD = $(CRYPTO_LIBS) $(JANSSON_LIBS)
+plugins_net_la_LIBADD = $(XML_LIBS) $(CRYPTO_LIBS) $(JANSSON_LIBS)
 
 plugins_mail_la_SOURCES = $(PLUGIN_SHARED) $(PLUGIN_MAIL_BLOCKS) plugins/mail/family.c
 plugins_mail_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
@@ -96,7 +97,7 @@ EXTRA_DIST += plugins/flow/if.json plugins/flow/switch.json plugins/flow/merge.j
 	plugins/text/markdown.json \
 	plugins/date/parse.json plugins/date/format.json plugins/date/add.json \
 	plugins/crypto/hash.json plugins/crypto/hmac.json plugins/crypto/uuid.json \
-	plugins/net/http_request.json.in plugins/net/http_refused.json.in plugins/mail/send.json plugins/chat/post.json
+	plugins/net/http_request.json.in plugins/net/http_refused.json.in plugins/net/feed_read.json.in plugins/mail/send.json plugins/chat/post.json
 
 # The core blocks were one plugin per block before they were grouped by
 # family: an upgrade removes those, whose blocks the family plugins now

@@ -11,6 +11,32 @@ import urllib.parse
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x01"
 
+# Feeds for feed.read, by name: /feed/NAME.
+FEEDS = {
+    "rss": ("application/rss+xml", """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel><title>Release notes</title><link>https://example.org/news</link>
+<item><title>Axon 1.2 &amp; more</title><link>https://example.org/news/12</link>
+<guid isPermaLink="false">news-12</guid><pubDate>Wed, 02 Dec 2026 09:30:00 +0100</pubDate>
+<description><![CDATA[<p>Short</p>]]></description><content:encoded><![CDATA[<p>Long <b>text</b></p>]]></content:encoded>
+<dc:creator>Ada</dc:creator><category>release</category><category>news</category></item>
+<item><title>Axon 1.1</title><link>https://example.org/news/11</link><pubDate>Sun, 1 Nov 26 08:00 GMT</pubDate></item>
+</channel></rss>"""),
+    "atom": ("application/atom+xml", """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Changes</title>
+<link rel="self" href="https://example.org/atom.xml"/><link href="https://example.org/"/>
+<entry><id>urn:uuid:1225c695-cfb8-4ebb-aaaa-80da344efa6a</id><title type="text">Café opens</title>
+<link rel="alternate" href="https://example.org/cafe"/><published>2026-12-01T23:30:00-02:00</published>
+<updated>2026-12-02T10:00:00.250Z</updated><summary>Coffee</summary><content type="html">&lt;p&gt;Coffee&lt;/p&gt;</content>
+<author><name>Bea</name></author><category term="food"/></entry>
+</feed>"""),
+    "xxe": ("application/rss+xml", """<?xml version="1.0"?>
+<!DOCTYPE rss [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+<rss version="2.0"><channel><title>x&secret;y</title></channel></rss>"""),
+    "html": ("text/html", "<html><body>not a feed</body></html>"),
+    "broken": ("application/rss+xml", "<rss><channel><title>unclosed</channel></rss>"),
+}
+
 
 class Handler(http.server.BaseHTTPRequestHandler):
     # Every X-Api-Key and Authorization header received, for /seen.
@@ -53,6 +79,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif url.path == "/query":
             # The query string as it arrived.
             self.reply(200, url.query)
+        elif url.path.startswith("/feed/"):
+            ctype, text = FEEDS[url.path[6:]]
+            self.reply(200, text, ctype)
         elif url.path == "/png":
             self.reply(200, PNG, "image/png")
         elif url.path.startswith("/items/"):
