@@ -172,6 +172,28 @@ static void check_allow_from(struct check *c, const json_t *t)
 	}
 }
 
+/* A poll trigger: a block run every every_s seconds, whose items (at the
+ * dotted path "items" of its outputs, the port first) start one run each
+ * when new, told apart by their "key". */
+static void check_poll(struct check *c, const json_t *t)
+{
+	const char *block = json_string_value(json_object_get(t, "block"));
+	const char *items = json_string_value(json_object_get(t, "items"));
+	const json_t *config = json_object_get(t, "config"), *key = json_object_get(t, "key");
+	if (!block)
+		problem(c, NULL, "a poll trigger needs \"block\": the block that reads the source, such as \"feed.read\"");
+	else if (c->registry && !registry_entry(c->registry, block))
+		problem(c, NULL, "trigger: unknown block type '%s': no loaded plugin provides it (see the blocks page)", block);
+	if (config && !json_is_object(config))
+		problem(c, NULL, "trigger: \"config\" must be an object, the poll block's settings");
+	if (!items || !strchr(items, '.') || items[0] == '.')
+		problem(c, NULL, "a poll trigger needs \"items\": where the list of items is in the block's outputs, "
+		        "\"port.path\" (such as \"feed.items\")");
+	if (key && !json_is_string(key))
+		problem(c, NULL, "trigger: \"key\" must be the field that tells items apart, such as \"id\"");
+	check_int(c, NULL, t, "trigger", "every_s", 1, 86400);
+}
+
 static void check_trigger(struct check *c, const json_t *t)
 {
 	if (!t) {
@@ -187,6 +209,7 @@ static void check_trigger(struct check *c, const json_t *t)
 	static const char *const webhook_keys[] = { "type", "reply", "signed", "replay_window_s", "allow_from",
 						    "max_body_bytes", "ui", NULL };
 	static const char *const schedule_keys[] = { "type", "cron", "timezone", "ui", NULL };
+	static const char *const poll_keys[] = { "type", "every_s", "block", "config", "items", "key", "ui", NULL };
 	check_ui(c, NULL, t, "trigger");
 	if (!strcmp(type, "manual")) {
 		check_keys(c, NULL, t, "trigger", manual_keys);
@@ -211,8 +234,11 @@ static void check_trigger(struct check *c, const json_t *t)
 			problem(c, NULL, "trigger: \"timezone\" must be a time zone name such as \"Europe/Paris\"");
 		else if (!cron_check(json_string_value(cron), json_string_value(tz), err, sizeof err))
 			problem(c, NULL, "trigger: cron: %s", err);
+	} else if (!strcmp(type, "poll")) {
+		check_keys(c, NULL, t, "trigger", poll_keys);
+		check_poll(c, t);
 	} else {
-		problem(c, NULL, "unknown trigger type '%s': use \"manual\", \"webhook\" or \"schedule\"", type);
+		problem(c, NULL, "unknown trigger type '%s': use \"manual\", \"webhook\", \"schedule\" or \"poll\"", type);
 	}
 }
 

@@ -168,6 +168,16 @@ static const char *const migrations[] = {
 	"  WHERE version = (SELECT w.current_version FROM workflows w WHERE w.id = workflow_id)"
 	"  AND name <> (SELECT w.name FROM workflows w WHERE w.id = workflow_id);"
 	"CREATE UNIQUE INDEX workflows_name ON workflows(name COLLATE NOCASE);",
+
+	/* 6: what a poll trigger has seen (a feed's entries by id), so that only
+	 * new ones start runs, across restarts; last_seen lets entries that left
+	 * the source be forgotten after a while. */
+	"CREATE TABLE poll_seen ("
+	"  workflow_id INTEGER NOT NULL REFERENCES workflows(id) ON DELETE CASCADE,"
+	"  key TEXT NOT NULL,"
+	"  first_seen INTEGER NOT NULL,"
+	"  last_seen INTEGER NOT NULL,"
+	"  PRIMARY KEY (workflow_id, key)) WITHOUT ROWID;",
 };
 
 #define LATEST_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

@@ -136,6 +136,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.reply(404, "not found")
 
     def do_POST(self):
+        if self.path.startswith("/feed-set/"):
+            # /feed-set/NAME: what /feed/NAME answers from now on (a feed that changes).
+            n = int(self.headers.get("Content-Length", "0"))
+            FEEDS[self.path[10:]] = (self.headers.get("Content-Type", "application/rss+xml"), self.rfile.read(n).decode())
+            self.reply(204, "")
+            return
         if self.path == "/fields":
             # A form or multipart body, read back as {name: value}, a file as
             # {"filename", "type", "base64"}.
