@@ -125,6 +125,35 @@ req GET "/workflows/$RANGED_WF/webhook" "${API[@]}"
 check_json '.allow_from | join(" ")' "192.0.2.0/24 2001:db8::/32 198.51.100.7" "... and so does its JSON"
 check_json '[.deliveries[].status] | join(" ")' "403 403 403 403 403 200 200 200 200 200" "... whose delivery log has each status answered"
 
+echo "# the webhook page's settings"
+req GET "/workflows/$SMALL_WF/webhook"
+check_body_contains "action=\"/workflows/$SMALL_WF/webhook/settings\"" "the webhook page has a form for who may deliver"
+check_body_contains '<input id="max_body_bytes" name="max_body_bytes" inputmode="numeric" value="16">' "... with the body limit"
+VERSION=$(sql "SELECT current_version FROM workflows WHERE id = $SMALL_WF")
+req POST "/workflows/$SMALL_WF/webhook/settings" --data-urlencode "csrf=$CSRF" --data-urlencode "version=$VERSION" \
+	--data-urlencode "allow_from=$(printf '198.51.100.0/24\n2001:db8::/32')" --data-urlencode max_body_bytes=
+check_status 303 "the form saves the ranges and takes the limit off"
+check_eq "$(sql "SELECT json_extract(v.definition, '$.trigger') FROM workflow_versions v JOIN workflows w ON w.id = v.workflow_id
+	AND v.version = w.current_version WHERE w.id = $SMALL_WF")" \
+	'{"type":"webhook","reply":"a.out","allow_from":["198.51.100.0/24","2001:db8::/32"]}' "... as a new version of the trigger"
+req GET "/workflows/$SMALL_WF/webhook"
+check_body_contains '<textarea id="allow_from" name="allow_from" rows="3">198.51.100.0/24
+2001:db8::/32</textarea>' "... which the form shows"
+HOOK=$(sql "SELECT '/hooks/' || token FROM webhooks WHERE workflow_id = $SMALL_WF")
+deliver "$HOOK" -H 'X-Forwarded-For: 198.51.100.9' -H 'Content-Type: text/plain' --data '0123456789abcdefg'
+check_status 200 "a delivery from the range, over the old limit, is taken"
+deliver "$HOOK" -H 'X-Forwarded-For: 192.0.2.1' -H 'Content-Type: text/plain' --data 'x'
+check_status 403 "one from elsewhere is refused"
+req POST "/workflows/$SMALL_WF/webhook/settings" "${API[@]}" --data "version=$((VERSION + 1))" \
+	--data-urlencode "allow_from=10.0.0.1/8" --data max_body_bytes=12
+check_status 422 "a bad range is refused"
+check_body_contains "allow_from[0]: '10.0.0.1/8' has bits set past its /8 prefix: did you mean 10.0.0.0/8?" "... saying why"
+req POST "/workflows/$SMALL_WF/webhook/settings" "${API[@]}" --data "version=$((VERSION + 1))" --data max_body_bytes=lots
+check_status 422 "a body limit that is not a number is refused"
+req POST "/workflows/$SMALL_WF/webhook/settings" "${API[@]}" --data "version=$VERSION" --data allow_from=
+check_status 409 "a form made from an older version is refused"
+check_eq "$(sql "SELECT current_version FROM workflows WHERE id = $SMALL_WF")" "$((VERSION + 1))" "none of the refusals saved anything"
+
 echo "# ranges and limits are problems of the definition"
 it_create_workflow "Bad ranges" "{\"format\": 1, \"trigger\": {\"type\": \"webhook\", \"allow_from\": [\"192.0.2.1/24\", \"10.0.0.0/33\", \"example.com\", 7]}, $ECHO}"
 req GET "/workflows/$WF" "${API[@]}"

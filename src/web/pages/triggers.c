@@ -14,6 +14,7 @@
 #include "log.h"
 #include "strbuf.h"
 #include "web/hook_body.h"
+#include "web/pages/editor.h"
 #include "web/pages/pages.h"
 
 #define SYNC_WAIT_DEFAULT_MS 30000
@@ -477,6 +478,14 @@ void webhook_get(struct request *r)
 	json_object_set_new(m, "must_sign", json_boolean(json_is_true(json_object_get(trigger, "signed"))));
 	json_object_set_new(m, "sync_reply", json_incref(json_object_get(trigger, "reply")) ?: json_null());
 	json_object_set_new(m, "allow_from", json_incref(json_object_get(trigger, "allow_from")) ?: json_null());
+	struct strbuf ranges = STRBUF_INIT;
+	json_array_foreach(json_object_get(trigger, "allow_from"), i, d)
+		sb_printf(&ranges, "%s%s", ranges.len ? "\n" : "", json_string_value(d) ?: "");
+	json_object_set_new(m, "allow_from_text", json_string(sb_str(&ranges)));
+	sb_free(&ranges);
+	char settings[96];
+	snprintf(settings, sizeof settings, "/workflows/%lld/webhook/settings", (long long)wid);
+	json_object_set_new(wf, "webhook_settings_url", json_string(settings));
 	json_object_set_new(m, "max_body_bytes", json_incref(json_object_get(trigger, "max_body_bytes")) ?: json_null());
 	json_object_set_new(m, "workflow", wf);
 	json_object_set_new(m, "hook", hook ? hook : json_null());
@@ -521,6 +530,50 @@ void webhook_post(struct request *r)
 	json_object_update_new(m, hook_examples(r, path, sign, sign ? secret : NULL));
 	/* Shown once, like an API token: a page, not a redirect. */
 	reply_view(r, r->json ? 201 : 200, "workflows/webhook_created", m);
+}
+
+/* The hook's address ranges and body limit, from the webhook page: a new
+ * version of the workflow, checked like any edit. allow_from: ranges
+ * separated by spaces, commas or lines (empty: every address);
+ * max_body_bytes: empty for max_body's limit alone. */
+void webhook_settings(struct request *r)
+{
+	struct edit e;
+	if (!edit_begin(r, &e))
+		return;
+	json_t *t = json_object_get(e.def, "trigger");
+	const char *ranges = req_field(r, "allow_from") ?: "", *max = req_field(r, "max_body_bytes") ?: "";
+	if (strcmp(json_string_value(json_object_get(t, "type")) ?: "", "webhook")) {
+		edit_refuse_one(r, &e, "This workflow's trigger is not a webhook: its address ranges and body limit "
+				       "would do nothing.");
+		return;
+	}
+	if (*max && strspn(max, "0123456789") != strlen(max)) {
+		edit_refuse_one(r, &e, "The body limit is a number of bytes, such as 65536 (or empty for the server's).");
+		return;
+	}
+	json_t *list = json_array();
+	for (const char *p = ranges; *p;) {
+		size_t n = strcspn(p, " \t\r\n,");
+		if (n)
+			json_array_append_new(list, json_stringn(p, n));
+		p += n + (p[n] != '\0');
+	}
+	if (json_array_size(list))
+		json_object_set_new(t, "allow_from", list);
+	else {
+		json_object_del(t, "allow_from");
+		json_decref(list);
+	}
+	if (*max)
+		json_object_set_new(t, "max_body_bytes", json_integer(strtoll(max, NULL, 10)));
+	else
+		json_object_del(t, "max_body_bytes");
+	char location[96];
+	snprintf(location, sizeof location, "/workflows/%lld/webhook",
+		 (long long)json_integer_value(json_object_get(e.wf, "id")));
+	edit_commit(r, &e, NULL, location);
+	edit_free(&e);
 }
 
 void delivery_replay(struct request *r)
