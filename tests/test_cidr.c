@@ -62,6 +62,8 @@ int main(void)
 	CHECK(binary_decode(b, &data, &len, err, sizeof err) < 0);
 	CHECK_STR(err, "binary data: \"base64\" is not valid base64");
 	json_decref(b);
-	CHECK(!binary_is(json_string("x")));
+	b = json_string("x");
+	CHECK(!binary_is(b));
+	json_decref(b);
 	return t_done("test_cidr");
 }

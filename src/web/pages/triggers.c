@@ -546,10 +546,12 @@ void webhook_settings(struct request *r)
 	if (strcmp(json_string_value(json_object_get(t, "type")) ?: "", "webhook")) {
 		edit_refuse_one(r, &e, "This workflow's trigger is not a webhook: its address ranges and body limit "
 				       "would do nothing.");
+		edit_free(&e);
 		return;
 	}
 	if (*max && strspn(max, "0123456789") != strlen(max)) {
 		edit_refuse_one(r, &e, "The body limit is a number of bytes, such as 65536 (or empty for the server's).");
+		edit_free(&e);
 		return;
 	}
 	json_t *list = json_array();
