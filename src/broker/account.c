@@ -26,6 +26,7 @@ static const struct {
 } secret_fields[] = {
 	{ "smtp", { "password" } },
 	{ "chat", { "token", "url" } },
+	{ "postgres", { "password" } },
 };
 
 static int refuse_plain_secret(const json_t *given, const char *type, char *err, size_t errlen)

@@ -15,6 +15,7 @@
 #include "broker/account.h"
 #include "broker/chat.h"
 #include "broker/egress.h"
+#include "broker/postgres.h"
 #include "sandbox/protocol.h"
 #include "broker/secrets.h"
 #include "broker/smtp.h"
@@ -191,6 +192,19 @@ static json_t *call_chat(struct broker_run *b, const struct egress_policy *p, co
 	return posted;
 }
 
+/* "db": {"account": ..., "statement", "params", "max_rows", "timeout_ms"} against PostgreSQL (postgres.h). */
+static json_t *call_db(struct broker_run *b, const struct egress_policy *p, const json_t *req, char *err,
+		       size_t errlen)
+{
+	json_t *account = broker_account(b, json_object_get(req, "account"), "postgres", err, errlen);
+	if (!account)
+		return NULL;
+	json_t *result = pg_query(p, account, req, err, errlen);
+	broker_account_scrub(account, err);
+	broker_account_free(account);
+	return result;
+}
+
 /* The services a block reaches with host->call, each in its own file. */
 static const struct service {
 	const char *name;
@@ -198,6 +212,7 @@ static const struct service {
 } services[] = {
 	{ "mail", call_mail },
 	{ "chat", call_chat },
+	{ "db", call_db },
 };
 
 static void on_call(struct broker_run *b, json_t *m, struct strbuf *out)
@@ -212,7 +227,7 @@ static void on_call(struct broker_run *b, json_t *m, struct strbuf *out)
 	struct egress_policy p = policy_now(b);
 	json_t *resp = s && json_is_object(req) ? s->serve(b, &p, req, err, sizeof err) : NULL;
 	if (!s)
-		snprintf(err, sizeof err, "there is no service '%.64s' (the services: mail, chat)", name ? name : "");
+		snprintf(err, sizeof err, "there is no service '%.64s' (the services: mail, chat, db)", name ? name : "");
 	else if (!json_is_object(req))
 		snprintf(err, sizeof err, "the request must be a JSON object");
 	if (resp) {

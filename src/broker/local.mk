@@ -2,7 +2,7 @@
 # one execution's requests; egress.c is the HTTP service and its egress policy;
 # secrets.c the secrets the broker applies so that a block never holds one;
 # account.c the account a service uses (where the credential store takes
-# over); smtp.c mail (host->call "mail"), chat.c chats (host->call "chat").
+# over); smtp.c mail (host->call "mail"), chat.c chats (host->call "chat"), postgres.c SQL (host->call "db").
 src_libaxon_a_SOURCES += \
 	src/broker/broker.c src/broker/broker.h \
 	src/broker/egress.c src/broker/egress.h \
@@ -10,4 +10,5 @@ src_libaxon_a_SOURCES += \
 	src/broker/secrets.c src/broker/secrets.h \
 	src/broker/account.c src/broker/account.h \
 	src/broker/smtp.c src/broker/smtp.h \
-	src/broker/chat.c src/broker/chat.h
+	src/broker/chat.c src/broker/chat.h \
+	src/broker/postgres.c src/broker/postgres.h

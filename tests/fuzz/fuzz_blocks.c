@@ -20,6 +20,7 @@
 #include "crypto/blocks.h"
 #include "data/blocks.h"
 #include "date/blocks.h"
+#include "db/blocks.h"
 #include "flow/blocks.h"
 #include "mail/blocks.h"
 #include "net/blocks.h"
@@ -30,7 +31,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const struct axon_block *const blocks[] = { FLOW_BLOCKS, DATA_BLOCKS, TEXT_BLOCKS, DATE_BLOCKS, CRYPTO_BLOCKS, NET_BLOCKS,
-						   MAIL_BLOCKS, CHAT_BLOCKS };
+						   MAIL_BLOCKS, CHAT_BLOCKS, DB_BLOCKS };
 #define NBLOCKS (sizeof blocks / sizeof blocks[0])
 static json_t *schemas[NBLOCKS];
 

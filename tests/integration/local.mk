@@ -12,7 +12,7 @@ INTEGRATION_TESTS = tests/integration/nginx-flow.sh tests/integration/apache-flo
 	tests/integration/trigger-pages.sh tests/integration/templates-shipped.sh \
 	tests/integration/editor-script.sh tests/integration/webhook-guard.sh \
 	tests/integration/http-request.sh tests/integration/mail-send.sh tests/integration/chat-post.sh \
-	tests/integration/feed-read.sh tests/integration/poll-trigger.sh
+	tests/integration/feed-read.sh tests/integration/poll-trigger.sh tests/integration/db-query.sh
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh tests/integration/nginx-conf.sh \
 	tests/integration/flow.sh tests/integration/.shellcheckrc \
