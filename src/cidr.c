@@ -1,81 +1,93 @@
 #include "cidr.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The address as 4 bytes (IPv4, also when written IPv4-mapped) or 16. */
-static int parse_address(const char *text, unsigned char addr[16], int *family)
+/* addr as 16 bytes; *v4 set when it was written as IPv4. */
+static int parse_addr(const char *s, unsigned char out[16], bool *v4)
 {
-	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-	if (inet_pton(AF_INET, text, addr) == 1) {
-		*family = AF_INET;
+	struct in_addr a4;
+	*v4 = inet_pton(AF_INET, s, &a4) == 1;
+	if (*v4) {
+		static const unsigned char mapped[12] = { [10] = 0xff, [11] = 0xff };
+		memcpy(out, mapped, 12);
+		memcpy(out + 12, &a4, 4);
 		return 0;
 	}
-	if (inet_pton(AF_INET6, text, addr) != 1)
-		return -1;
-	*family = AF_INET6;
-	if (!memcmp(addr, mapped, sizeof mapped)) {
-		memmove(addr, addr + 12, 4);
-		*family = AF_INET;
-	}
-	return 0;
+	return inet_pton(AF_INET6, s, out) == 1 ? 0 : -1;
 }
 
-static bool prefix_equal(const unsigned char *a, const unsigned char *b, int bits)
+static int parse_one(const char *item, struct cidr *c, char *err, size_t errlen)
 {
-	int whole = bits / 8, rest = bits % 8;
-	if (memcmp(a, b, (size_t)whole))
-		return false;
-	if (!rest)
-		return true;
-	unsigned char mask = (unsigned char)(0xff << (8 - rest));
-	return (a[whole] & mask) == (b[whole] & mask);
-}
-
-int cidr_parse(const char *text, struct cidr *out, char *err, size_t errlen)
-{
-	char addr[INET6_ADDRSTRLEN];
-	const char *slash = strchr(text, '/');
-	size_t len = slash ? (size_t)(slash - text) : strlen(text);
-	if (len < sizeof addr) {
-		memcpy(addr, text, len);
-		addr[len] = '\0';
-	}
-	if (len >= sizeof addr || parse_address(addr, out->addr, &out->family) < 0) {
-		snprintf(err, errlen, "'%.64s' is not an address range: write an IPv4 or IPv6 address, optionally "
-			 "followed by /BITS (such as 192.0.2.0/24 or 2001:db8::/32)", text);
-		return -1;
-	}
-	int max = out->family == AF_INET ? 32 : 128;
-	out->prefix = max;
+	char addr[64];
+	const char *slash = strchr(item, '/');
+	size_t len = slash ? (size_t)(slash - item) : strlen(item);
+	bool v4;
+	if (len >= sizeof addr)
+		goto bad;
+	memcpy(addr, item, len);
+	addr[len] = '\0';
+	if (parse_addr(addr, c->addr, &v4) < 0)
+		goto bad;
+	unsigned max = v4 ? 32 : 128;
+	unsigned long prefix = max;
 	if (slash) {
 		char *end;
-		long bits = strtol(slash + 1, &end, 10);
-		if (slash[1] < '0' || slash[1] > '9' || *end || bits > max) {
-			snprintf(err, errlen, "'%.64s': the prefix after / must be a number of bits from 0 to %d", text, max);
-			return -1;
-		}
-		out->prefix = (int)bits;
+		errno = 0;
+		prefix = strtoul(slash + 1, &end, 10);
+		if (end == slash + 1 || *end || errno || prefix > max)
+			goto bad;
 	}
-	unsigned char net[16];
-	memcpy(net, out->addr, sizeof net);
-	for (int bit = out->prefix; bit < max; bit++)
-		net[bit / 8] &= (unsigned char)~(0x80 >> (bit % 8));
-	if (memcmp(net, out->addr, (size_t)max / 8)) {
-		char shown[INET6_ADDRSTRLEN];
-		inet_ntop(out->family, net, shown, sizeof shown);
-		snprintf(err, errlen, "'%.64s' has bits set past its /%d prefix: did you mean %s/%d?", text, out->prefix,
-			 shown, out->prefix);
-		return -1;
-	}
+	c->prefix = (unsigned)prefix + (v4 ? 96 : 0);
 	return 0;
+bad:
+	snprintf(err, errlen, "'%s' is not an address or range such as 127.0.0.1, 10.0.0.0/8 or ::1/128", item);
+	return -1;
 }
 
-bool cidr_contains(const struct cidr *c, const char *address)
+int cidr_parse_list(const char *list, struct cidr *out, size_t max, char *err, size_t errlen)
 {
-	unsigned char addr[16];
-	int family;
-	return parse_address(address, addr, &family) == 0 && family == c->family && prefix_equal(addr, c->addr, c->prefix);
+	size_t n = 0;
+	char item[128];
+	while (*(list += strspn(list, " ,\t"))) {
+		size_t len = strcspn(list, " ,\t");
+		if (len >= sizeof item) {
+			snprintf(err, errlen, "'%.40s...' is too long for an address range", list);
+			return -1;
+		}
+		if (n == max) {
+			snprintf(err, errlen, "more than %zu address ranges", max);
+			return -1;
+		}
+		memcpy(item, list, len);
+		item[len] = '\0';
+		if (parse_one(item, &out[n++], err, errlen) < 0)
+			return -1;
+		list += len;
+	}
+	return (int)n;
+}
+
+static bool in_range(const struct cidr *c, const unsigned char a[16])
+{
+	unsigned whole = c->prefix / 8, rest = c->prefix % 8;
+	if (memcmp(c->addr, a, whole))
+		return false;
+	unsigned char mask = (unsigned char)(0xff << (8 - rest));
+	return !rest || (c->addr[whole] & mask) == (a[whole] & mask);
+}
+
+bool cidr_match(const struct cidr *ranges, size_t n, const char *addr)
+{
+	unsigned char a[16];
+	bool v4;
+	if (parse_addr(addr, a, &v4) < 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (in_range(&ranges[i], a))
+			return true;
+	return false;
 }

@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include "cidr.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -7,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum kind { K_STRING, K_MODE, K_INT, K_SIZE, K_DURATION, K_BOOL, K_TRISTATE, K_LOGLEVEL, K_SANDBOX };
+enum kind { K_STRING, K_CIDRS, K_MODE, K_INT, K_SIZE, K_DURATION, K_BOOL, K_TRISTATE, K_LOGLEVEL, K_SANDBOX };
 
 struct key {
 	const char *name;
@@ -56,6 +58,8 @@ static const struct key keys[] = {
 	NUM(max_call_depth, K_INT, 1, 64),
 	NUM(keep_runs_for, K_DURATION, 0, 3650L * 86400),
 	NUM(keep_runs, K_INT, 0, 1000000000),
+	{ "metrics_allow", K_CIDRS, offsetof(struct config, metrics_allow), sizeof(((struct config *)0)->metrics_allow), 0, 0 },
+	STR(metrics_token_file),
 };
 
 void config_defaults(struct config *c)
@@ -86,6 +90,7 @@ void config_defaults(struct config *c)
 	c->max_call_depth = 8;
 	c->keep_runs_for = 30L * 86400;
 	c->keep_runs = 10000;
+	snprintf(c->metrics_allow, sizeof c->metrics_allow, "127.0.0.1 ::1");
 }
 
 static int parse_number(const char *v, long long *out, const char *suffixes, const long long *mult)
@@ -141,6 +146,17 @@ int config_set(struct config *c, const char *name, const char *v, const char *wh
 		}
 		memcpy(field, v, strlen(v) + 1);
 		return 0;
+	case K_CIDRS: {
+		struct cidr ranges[CONFIG_CIDRS_MAX];
+		char why[200];
+		if (strlen(v) >= k->size || cidr_parse_list(v, ranges, CONFIG_CIDRS_MAX, why, sizeof why) < 0) {
+			snprintf(err, errlen, "%s: bad value for '%s': %s", where, name,
+				 strlen(v) >= k->size ? "the list is too long" : why);
+			return -1;
+		}
+		memcpy(field, v, strlen(v) + 1);
+		return 0;
+	}
 	case K_BOOL:
 		if (parse_bool(v, (bool *)field) < 0)
 			goto bad;

@@ -7,6 +7,8 @@
 
 #include "log.h"
 
+#define CONFIG_CIDRS_MAX 32 /* address ranges in metrics_allow */
+
 struct config {
 	char listen[512];          /* "unix:/path/axond.sock" or "127.0.0.1:9000" */
 	unsigned socket_mode;      /* permissions of the unix socket */
@@ -43,6 +45,8 @@ struct config {
 	int max_call_depth;        /* flow.call nesting */
 	long keep_runs_for;        /* seconds; 0: forever */
 	int keep_runs;             /* finished runs kept per workflow; 0: no limit */
+	char metrics_allow[512];   /* address ranges that may read /metrics (cidr.h) */
+	char metrics_token_file[1024]; /* a bearer token that may read /metrics from anywhere; "" none */
 };
 
 void config_defaults(struct config *c);

@@ -24,3 +24,8 @@ dist_tpleditorjs_DATA = templates/static/editor/main.js templates/static/editor/
 	templates/static/editor/canvas.js templates/static/editor/view.js templates/static/editor/history.js \
 	templates/static/editor/picker.js \
 	templates/static/editor/editor.css
+dist_tpl_DATA += templates/dashboard.html
+tpldashboarddir = $(tpldir)/dashboard
+dist_tpldashboard_DATA = templates/dashboard/figures.html
+tplchartsdir = $(tpldir)/charts
+dist_tplcharts_DATA = templates/charts/stacked_bars.html

@@ -12,11 +12,13 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "engine/builtins.h"
 #include "engine/engine.h"
 #include "engine/placeholder.h"
 #include "engine/plan.h"
 #include "engine/workflow.h"
 #include "log.h"
+#include "metrics/metrics.h"
 #include "sandbox/sandbox.h"
 #include "store/store.h"
 #include "strbuf.h"
@@ -35,6 +37,7 @@ struct active {
 	json_t *ancestors; /* workflow ids of this run and the runs that called it, for the loop guard */
 	struct plan *plan;
 	struct plan *staged; /* the plan a worker is building, published under the lock when complete */
+	int64_t loaded_at; /* monotonic ms, for its duration in /metrics */
 	int64_t deadline;  /* monotonic ms */
 	int64_t timeout_ms;
 	bool cancelled;
@@ -87,23 +90,8 @@ struct job {
 	char *config_error;
 	struct run_limits limits;
 	json_t *step;            /* the step as it starts, to write */
+	int64_t started_at;      /* wall ms: when the block first started */
 };
-
-/* flow.call's entry in the registry. */
-static json_t *engine_builtin_blocks(void)
-{
-	return json_pack("[{s:s, s:s, s:s, s:s, s:s, s:s, s:[{s:s, s:s}], s:[{s:s, s:s}], s:{s:s, s:{s:{s:s, s:s}}, "
-			 "s:[s], s:b}, s:{s:i, s:i, s:i}}]",
-			 "name", "flow.call", "version", "1.0.0", "title", "Call a workflow", "description",
-			 "Runs another workflow with the value on 'in' as its trigger data, and emits on 'out' the "
-			 "outputs of its last blocks, by block id.",
-			 "category", "flow", "plugin", "(built in)", "inputs", "name", "in", "description",
-			 "the called workflow's trigger data", "outputs", "name", "out", "description",
-			 "{block id: outputs} of the called workflow's last blocks", "config_schema", "type", "object",
-			 "properties", "workflow", "type", "string", "description", "the workflow's name or number",
-			 "required", "workflow", "additionalProperties", 0, "limits", "wall_ms", 0, "cpu_ms", 0,
-			 "memory_bytes", 0);
-}
 
 /* Under reg_mu: the registry and the valid versions are rebuilt when the plugins change. */
 static void refresh_registry(struct engine *e)
@@ -114,7 +102,7 @@ static void refresh_registry(struct engine *e)
 	json_t *reg = sandbox_registry(e->sb);
 	if (!reg)
 		reg = json_pack("{s:[], s:[]}", "blocks", "skipped");
-	json_t *builtins = engine_builtin_blocks();
+	json_t *builtins = builtin_blocks();
 	json_array_extend(json_object_get(reg, "blocks"), builtins);
 	json_decref(builtins);
 	json_decref(e->registry);
@@ -503,6 +491,7 @@ static void end_run(struct engine *e, struct store *st, struct active *a)
 	if (rc != STORE_OK)
 		log_error("run %lld ended %s but cannot be recorded (it runs again at the next start): %s",
 			  (long long)a->id, status, store_errmsg(st));
+	metrics_run_finished(a->workflow_id, status, (double)(mono_ms() - a->loaded_at) / 1e3);
 	log_info("run %lld %s%s%s", (long long)a->id, status, p->failed ? ": " : "", p->failed ? p->error : "");
 	if (p->failed && !a->cancelled)
 		queue_error_workflow(e, st, a, p->error);
@@ -591,6 +580,7 @@ static int pick(struct engine *e, struct job *j, int64_t now)
 			j->config_error = xstrdup(err);
 		json_decref(scope);
 		j->inputs = plan_unit_inputs(a->plan, &j->u);
+		j->started_at = b->started_at;
 		int64_t left = a->deadline - now;
 		j->limits.cancel = &a->stop_blocks;
 		j->limits.domain = a->domain;
@@ -674,7 +664,8 @@ static void write_step_start(void *arg)
 static void run_job(struct engine *e, struct store *st, struct job *j)
 {
 	struct step_start start = { st, j };
-	if (j->step && !j->config_error && !strcmp(j->type, "flow.call")) {
+	bool builtin = !strcmp(j->type, "flow.call") || !strcmp(j->type, "flow.wait");
+	if (j->step && !j->config_error && builtin) {
 		write_step_start(&start);
 	} else if (j->step) {
 		j->limits.on_slow = write_step_start;
@@ -682,7 +673,7 @@ static void run_job(struct engine *e, struct store *st, struct job *j)
 		j->limits.slow_ms = STEP_START_WRITE_MS;
 	}
 	struct run_result res = { 0 };
-	int64_t child = 0;
+	int64_t child = 0, wait_ms = 0;
 	char err[700] = "";
 	if (j->config_error) {
 		res.outcome = RUN_ERROR;
@@ -691,8 +682,16 @@ static void run_job(struct engine *e, struct store *st, struct job *j)
 		child = start_call(e, st, j, err, sizeof err);
 		res.outcome = child ? RUN_OK : RUN_ERROR;
 		res.message = child ? NULL : xstrdup(err);
+	} else if (!strcmp(j->type, "flow.wait")) {
+		wait_ms = j->u.item >= 0 ? (snprintf(err, sizeof err, "flow.wait does not run for each element: "
+							 "put it before or after the for_each block"), -1)
+			: wait_left_ms(j->config, j->started_at, now_ms(), err, sizeof err);
+		res.outcome = wait_ms < 0 ? RUN_ERROR : RUN_OK;
+		res.message = wait_ms < 0 ? xstrdup(err) : NULL;
+		res.outputs = wait_ms ? NULL : json_pack("{s:O?}", "out", json_object_get(j->inputs, "in"));
 	} else {
 		sandbox_run(e->sb, j->type, j->config, j->inputs, &j->limits, &res);
+		metrics_block_execution(j->type, (int)res.outcome, (double)res.elapsed_ms / 1e3);
 	}
 
 	pthread_mutex_lock(&e->mu);
@@ -710,6 +709,23 @@ static void run_job(struct engine *e, struct store *st, struct job *j)
 		plan_block_wait(p, j->u.block);
 		p->blocks[j->u.block].child_run = child;
 		queue_push(e, child);
+	} else if (wait_ms > 0) {
+		/* The timer: the block is woken as a retry would be, and then
+		 * finds nothing left to wait. Waiting is not the run's working
+		 * time, so its deadline moves too. */
+		struct plan_block *b = &p->blocks[j->u.block];
+		plan_block_wait(p, j->u.block);
+		b->not_before = mono_ms() + wait_ms;
+		b->timer = true;
+		b->attempts--;
+		j->a->deadline += wait_ms;
+		char line[120];
+		time_t until = (time_t)((now_ms() + wait_ms) / 1000);
+		struct tm tm;
+		strftime(line, sizeof line, "waiting until %Y-%m-%dT%H:%M:%SZ", gmtime_r(&until, &tm));
+		json_t *log = json_pack("[{s:I, s:s, s:s}]", "ms", (json_int_t)0, "level", "info", "message", line);
+		plan_block_log(p, j->u.block, log);
+		json_decref(log);
 	} else {
 		plan_unit_done(p, &j->u, res.outcome == RUN_OK, res.outcome == RUN_OK ? json_incref(res.outputs) : NULL,
 			       run_outcome_name(res.outcome), res.message, res.logs, mono_ms(), now_ms(), jitter());
@@ -731,6 +747,18 @@ static void run_job(struct engine *e, struct store *st, struct job *j)
 	run_result_free(&res);
 }
 
+void engine_load(struct engine *e, struct engine_load *out)
+{
+	pthread_mutex_lock(&e->mu);
+	out->queued = (int64_t)queue_size(e);
+	out->active = 0;
+	for (const struct active *a = e->runs; a; a = a->next)
+		out->active++;
+	out->workers_busy = e->units;
+	out->workers = e->nthreads;
+	pthread_mutex_unlock(&e->mu);
+}
+
 static int64_t next_wakeup(struct engine *e)
 {
 	int64_t t = mono_ms() + IDLE_WAIT_MS;
@@ -747,14 +775,16 @@ static int64_t next_wakeup(struct engine *e)
 }
 
 /* Runs in memory that are not just waiting for runs they called (those
- * must not keep their callees out, or calls would deadlock). */
+ * must not keep their callees out, or calls would deadlock) or for a
+ * flow.wait's time (which must not keep anything out). */
 static int busy_runs(const struct engine *e)
 {
 	int n = 0;
 	for (const struct active *a = e->runs; a; a = a->next) {
 		bool waits = false;
 		for (size_t i = 0; a->plan && i < a->plan->nblocks && !waits; i++)
-			waits = a->plan->blocks[i].child_run != 0;
+			waits = a->plan->blocks[i].child_run != 0 ||
+				(a->plan->blocks[i].timer && a->plan->blocks[i].state == STEP_WAITING);
 		n += !waits || a->plan->running;
 	}
 	return n;
@@ -791,6 +821,7 @@ static void *worker(void *arg)
 		} else if (queue_size(e) && busy_runs(e) < ACTIVE_PER_WORKER * e->nthreads) {
 			a = xcalloc(1, sizeof *a);
 			a->id = queue_pop(e);
+			a->loaded_at = now;
 			if (find_active(e, a->id)) { /* notified twice */
 				free(a);
 				continue;

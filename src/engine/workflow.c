@@ -164,11 +164,12 @@ static void check_allow_from(struct check *c, const json_t *t)
 	}
 	json_array_foreach(list, i, v) {
 		struct cidr range;
-		char err[200];
+		char err[200] = "";
 		if (!json_is_string(v))
 			problem(c, NULL, "trigger: allow_from[%zu] must be a string such as \"192.0.2.0/24\"", i);
-		else if (cidr_parse(json_string_value(v), &range, err, sizeof err) < 0)
-			problem(c, NULL, "trigger: allow_from[%zu]: %s", i, err);
+		else if (cidr_parse_list(json_string_value(v), &range, 1, err, sizeof err) != 1)
+			problem(c, NULL, "trigger: allow_from[%zu]: %s", i,
+			        *err ? err : "an empty range: write an address or a range such as 192.0.2.0/24");
 	}
 }
 

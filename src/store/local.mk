@@ -2,10 +2,13 @@
 src_libaxon_a_SOURCES += \
 	src/store/store.h \
 	src/store/db.c src/store/db.h \
+	src/store/group_commit.c \
 	src/store/migrations.c \
 	src/store/users.c \
 	src/store/sessions.c \
 	src/store/workflows.c \
 	src/store/runs.c \
 	src/store/audit.c \
-	src/store/throttle.c
+	src/store/throttle.c \
+	src/store/usage.c \
+	src/store/run_stats.c

@@ -169,7 +169,61 @@ static const char *const migrations[] = {
 	"  AND name <> (SELECT w.name FROM workflows w WHERE w.id = workflow_id);"
 	"CREATE UNIQUE INDEX workflows_name ON workflows(name COLLATE NOCASE);",
 
-	/* 6: what a poll trigger has seen (a feed's entries by id), so that only
+	/* 6: the dashboard's figures, kept per period as runs and steps end (in
+	 * the same transaction; run_stats.c) so that reading them never scans
+	 * runs: runs ended per workflow and status, their durations counted in
+	 * the buckets of duration_buckets (percentiles come from those), and
+	 * steps ended per workflow and block. Runs are kept per hour and per day
+	 * (the spans of stat_spans, in hours: the last day's charts read 24 rows
+	 * per workflow and the last month's 30), steps per day. A period starts
+	 * at start_hour (unix ms / 3600000), days at midnight UTC. The figures
+	 * outlive pruning, and are backfilled here from the runs and steps
+	 * already stored. A run without a stored workflow counts under workflow 0. */
+	"CREATE TABLE duration_buckets (le_ms INTEGER PRIMARY KEY);"
+	"INSERT INTO duration_buckets VALUES (10), (25), (50), (100), (250), (500), (1000), (2500), (5000),"
+	"  (10000), (30000), (60000), (300000), (900000), (3600000), (9223372036854775807);"
+	"CREATE TABLE stat_spans (hours INTEGER PRIMARY KEY);"
+	"INSERT INTO stat_spans VALUES (1), (24);"
+	"CREATE TABLE run_stats ("
+	"  span INTEGER NOT NULL,"
+	"  start_hour INTEGER NOT NULL,"
+	"  workflow_id INTEGER NOT NULL,"
+	"  status TEXT NOT NULL,"
+	"  runs INTEGER NOT NULL,"
+	"  duration_ms INTEGER NOT NULL,"
+	"  PRIMARY KEY (span, start_hour, workflow_id, status)) WITHOUT ROWID;"
+	"CREATE TABLE run_duration_stats ("
+	"  span INTEGER NOT NULL,"
+	"  start_hour INTEGER NOT NULL,"
+	"  workflow_id INTEGER NOT NULL,"
+	"  le_ms INTEGER NOT NULL,"
+	"  runs INTEGER NOT NULL,"
+	"  PRIMARY KEY (span, start_hour, workflow_id, le_ms)) WITHOUT ROWID;"
+	"CREATE TABLE step_days ("
+	"  start_hour INTEGER NOT NULL,"
+	"  workflow_id INTEGER NOT NULL,"
+	"  block TEXT NOT NULL,"
+	"  steps INTEGER NOT NULL,"
+	"  failures INTEGER NOT NULL,"
+	"  duration_ms INTEGER NOT NULL,"
+	"  PRIMARY KEY (start_hour, workflow_id, block)) WITHOUT ROWID;"
+	"CREATE INDEX runs_failed ON runs(id) WHERE status = 'failed';"
+	"CREATE INDEX runs_workflow_failed ON runs(workflow_id, id) WHERE status = 'failed';"
+	"CREATE TEMP VIEW ended AS SELECT finished_at / 3600000 AS hour, coalesce(workflow_id, 0) AS workflow_id, status,"
+	"  max(0, finished_at - coalesce(started_at, created_at)) AS duration_ms FROM runs"
+	"  WHERE finished_at IS NOT NULL AND status IN ('succeeded', 'failed', 'cancelled');"
+	"INSERT INTO run_stats SELECT s.hours, e.hour / s.hours * s.hours, e.workflow_id, e.status, count(*),"
+	"  sum(e.duration_ms) FROM ended e, stat_spans s GROUP BY 1, 2, 3, 4;"
+	"INSERT INTO run_duration_stats SELECT s.hours, e.hour / s.hours * s.hours, e.workflow_id,"
+	"  (SELECT min(le_ms) FROM duration_buckets WHERE le_ms >= e.duration_ms), count(*)"
+	"  FROM ended e, stat_spans s GROUP BY 1, 2, 3, 4;"
+	"DROP VIEW ended;"
+	"INSERT INTO step_days SELECT s.finished_at / 86400000 * 24, coalesce(r.workflow_id, 0), s.block, count(*),"
+	"  sum(s.status = 'failed'), sum(max(0, s.finished_at - coalesce(s.started_at, s.finished_at)))"
+	"  FROM steps s JOIN runs r ON r.id = s.run_id"
+	"  WHERE s.finished_at IS NOT NULL AND s.status IN ('ok', 'failed') GROUP BY 1, 2, 3;",
+
+	/* 7: what a poll trigger has seen (a feed's entries by id), so that only
 	 * new ones start runs, across restarts; last_seen lets entries that left
 	 * the source be forgotten after a while. */
 	"CREATE TABLE poll_seen ("

@@ -43,7 +43,7 @@ void store_close(struct store *st);
 const char *store_errmsg(struct store *st);
 int store_schema_version(struct store *st);
 /* The schema version this build creates and understands. */
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 
 /* Limits, for operators and tests: how long a write waits for another
  * process's lock before STORE_BUSY (default 5000 ms), and a cap on the file
@@ -231,5 +231,43 @@ int store_poll_forget(struct store *st, int64_t workflow_id, int64_t forget_befo
 /* Retention: deletes finished runs older than max_age_ms or beyond the newest
  * keep_count of each workflow (0: no limit), then gives the space back. */
 int store_run_prune(struct store *st, int64_t now, int64_t max_age_ms, int64_t keep_count, int64_t *deleted);
+
+/* The database's files and the runs in its queue now (usage.c). free_bytes:
+ * pages freed by pruning, given back by the next incremental vacuum. */
+struct store_disk {
+	int64_t file_bytes, wal_bytes, free_pages, free_bytes;
+};
+int store_disk_usage(struct store *st, struct store_disk *out);
+int store_run_backlog(struct store *st, int64_t *queued, int64_t *running);
+
+/* The dashboard's figures (run_stats.c), from aggregates kept per hour and
+ * per day as runs and steps end; workflow_id 0: every workflow. Rows, each list ordered:
+ *   hours, days: [{start (unix ms), status, runs}] for the last 24 hours and
+ *     the last 30 days (from midnight UTC), periods without runs left out;
+ *   day_durations, month_durations: [{workflow_id, workflow_name, le_ms,
+ *     runs}] over 24 hours and 30 days, runs per duration bucket (le_ms: its
+ *     upper bound, INT64_MAX the last);
+ *   bucket_bounds: [le_ms] of every bucket, increasing;
+ *   slowest_blocks, failing_blocks: [{workflow_id, workflow_name, block,
+ *     steps, failures, mean_ms}] over 30 days, at most limit of each;
+ *   recent_failures: [{id, workflow_id, workflow_name, failed_block, error, finished_at}].
+ * runs_now: from the runs table; the stored and prunable counts are
+ * estimates from run ids (runs created before now - keep_for_ms). */
+struct stats_query {
+	int64_t workflow_id;
+	int64_t now;         /* unix ms */
+	int64_t keep_for_ms; /* keep_runs_for; 0: nothing is pruned by age */
+	int limit;
+};
+struct stats_runs_now {
+	int64_t queued, running, oldest_queued_at, stored_estimate, prunable_estimate;
+};
+struct stats {
+	json_t *hours, *days, *day_durations, *month_durations, *bucket_bounds, *slowest_blocks, *failing_blocks, *recent_failures;
+	struct stats_runs_now runs_now;
+	struct store_disk disk;
+};
+int store_stats(struct store *st, const struct stats_query *q, struct stats *out);
+void stats_free(struct stats *s);
 
 #endif

@@ -18,6 +18,9 @@ src_libaxon_a_SOURCES += \
 	src/web/hook_body.c src/web/hook_body.h \
 	src/web/pages/pages.h \
 	src/web/pages/common.c \
+	src/web/pages/metrics.c \
+	src/web/pages/dashboard.c \
+	src/web/chart/chart.h src/web/chart/bars.c \
 	src/web/pages/decorate.c src/web/pages/decorate.h \
 	src/web/pages/signin.c \
 	src/web/pages/workflows.c \

@@ -32,6 +32,7 @@ struct request {
 	char *raw_body;
 	size_t raw_body_len;
 	const char *params[ROUTE_MAX_PARAMS];
+	const char *route;     /* the matched pattern ("/runs/:id"), NULL when none: a label in /metrics */
 
 	bool signed_in;
 	bool via_token;        /* Authorization: Bearer */

@@ -5,6 +5,7 @@
 const struct route routes[] = {
 	{ "GET", "/", ROLE_NONE, home_get, 0 },
 	{ "GET", "/healthz", ROLE_NONE, health_get, 0 },
+	{ "GET", "/metrics", ROLE_NONE, metrics_get, ROUTE_OWN_AUTH },
 	{ "GET", "/static/:file", ROLE_NONE, static_get, 0 },
 	{ "GET", "/static/:dir/:file", ROLE_NONE, static_get, 0 },
 
@@ -16,6 +17,7 @@ const struct route routes[] = {
 	{ "GET", "/account", ROLE_VIEWER, account_get, 0 },
 	{ "POST", "/account/password", ROLE_VIEWER, account_password_post, 0 },
 
+	{ "GET", "/dashboard", ROLE_VIEWER, dashboard_get, 0 },
 	{ "GET", "/workflows", ROLE_VIEWER, workflows_list, 0 },
 	{ "POST", "/workflows", ROLE_EDITOR, workflow_create, 0 },
 	{ "GET", "/workflows/new", ROLE_EDITOR, workflow_new, 0 },

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "metrics/metrics.h"
 #include "web/dispatch.h"
 
 static pthread_t *threads;
@@ -80,7 +81,9 @@ static void serve_one(struct app *app, struct store *st, const char *store_error
 
 	dispatch(&r);
 
-	log_info("req=%lu %s %s %d %.2fms", r.id, r.method, r.path, r.status, ms_since(&t0));
+	double ms = ms_since(&t0);
+	metrics_http_request(r.method, r.route, r.status, ms / 1e3);
+	log_info("req=%lu %s %s %d %.2fms", r.id, r.method, r.path, r.status, ms);
 	form_free(&r.query);
 	form_free(&r.cookies);
 	form_free(&r.body);

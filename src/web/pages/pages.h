@@ -34,6 +34,10 @@ json_t *load_workflow(struct request *r, int version);
 
 void home_get(struct request *r);
 void health_get(struct request *r);
+void metrics_get(struct request *r);
+void dashboard_get(struct request *r);
+/* The dashboard's figures for one workflow; NULL, after answering, when the store failed. */
+json_t *workflow_figures(struct request *r, int64_t workflow_id);
 void static_get(struct request *r);
 
 void setup_get(struct request *r);

@@ -279,7 +279,8 @@ static int refuse_address(struct request *r, const json_t *trigger, char *msg, s
 	json_array_foreach(ranges, i, v) {
 		struct cidr range;
 		char err[200];
-		if (cidr_parse(json_string_value(v) ?: "", &range, err, sizeof err) == 0 && cidr_contains(&range, client))
+		if (cidr_parse_list(json_string_value(v) ?: "", &range, 1, err, sizeof err) == 1 &&
+		    cidr_match(&range, 1, client))
 			return 0;
 	}
 	snprintf(msg, msglen, "This webhook takes deliveries from the addresses in its \"allow_from\" only, and %.64s "
