@@ -10,7 +10,8 @@ src_libaxon_a_SOURCES += \
 	src/envelope.c src/envelope.h \
 	src/keyring.c src/keyring.h \
 	src/credential_types.c src/credential_types.h \
-	src/credential_edit.c src/credential_edit.h
+	src/credential_edit.c src/credential_edit.h \
+	src/binary.c src/binary.h
 
 sbin_PROGRAMS += axond
 axond_SOURCES = src/axond.c

@@ -387,8 +387,7 @@ struct sandbox *sandbox_start(const struct config *c, char *err, size_t errlen)
 	sb->worker_max_executions = (unsigned)c->worker_max_executions;
 	sb->worker_idle_ms = c->worker_idle_timeout * 1000LL;
 	sb->worker_max_rss = c->worker_max_memory;
-	sb->egress = (struct egress_policy){ c->egress_allow_loopback, c->egress_allow_private,
-	                                     c->http_timeout * 1000, c->http_max_bytes };
+	sb->egress = egress_policy_from_config(c);
 	sb->secrets = secrets_open(c->secrets_file);
 	sb->keyring = keyring_new(c->credential_key_file);
 	sb->default_wall_ms = (uint32_t)(c->block_timeout * 1000);

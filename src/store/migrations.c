@@ -248,6 +248,16 @@ static const char *const migrations[] = {
 	"  last_used_at INTEGER NOT NULL,"
 	"  PRIMARY KEY (credential_id, workflow_id)) WITHOUT ROWID;"
 	"CREATE INDEX credential_uses_workflow ON credential_uses(workflow_id);",
+
+	/* 8: what a poll trigger has seen (a feed's entries by id), so that only
+	 * new ones start runs, across restarts; last_seen lets entries that left
+	 * the source be forgotten after a while. */
+	"CREATE TABLE poll_seen ("
+	"  workflow_id INTEGER NOT NULL REFERENCES workflows(id) ON DELETE CASCADE,"
+	"  key TEXT NOT NULL,"
+	"  first_seen INTEGER NOT NULL,"
+	"  last_seen INTEGER NOT NULL,"
+	"  PRIMARY KEY (workflow_id, key)) WITHOUT ROWID;",
 };
 
 #define LATEST_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

@@ -15,6 +15,7 @@ src_libaxon_a_SOURCES += \
 	src/web/form.c src/web/form.h \
 	src/web/form_urlencoded.c src/web/form_multipart.c \
 	src/web/form_cookie.c src/web/form_json.c \
+	src/web/hook_body.c src/web/hook_body.h \
 	src/web/pages/pages.h \
 	src/web/pages/common.c \
 	src/web/pages/metrics.c \

@@ -48,6 +48,7 @@ const struct route routes[] = {
 	{ "POST", "/workflows/:id/run", ROLE_EDITOR, workflow_run, 0 },
 	{ "GET", "/workflows/:id/webhook", ROLE_EDITOR, webhook_get, 0 },
 	{ "POST", "/workflows/:id/webhook", ROLE_EDITOR, webhook_post, 0 },
+	{ "POST", "/workflows/:id/webhook/settings", ROLE_EDITOR, webhook_settings, 0 },
 	{ "POST", "/workflows/:id/deliveries/:d/replay", ROLE_EDITOR, delivery_replay, 0 },
 
 	{ "GET", "/hooks/:token", ROLE_NONE, hook_receive, ROUTE_RAW },

@@ -163,7 +163,7 @@ static void test_document_errors(void)
 	CHECK_PROBLEM("{'format': 1, 'trigger': 'manual', 'blocks': [" FETCH "]}", NULL,
 	              "\"trigger\" must be an object with a \"type\": \"manual\", \"webhook\" or \"schedule\"");
 	CHECK_PROBLEM("{'format': 1, 'trigger': {'type': 'email'}, 'blocks': [" FETCH "]}", NULL,
-	              "unknown trigger type 'email': use \"manual\", \"webhook\" or \"schedule\"");
+	              "unknown trigger type 'email': use \"manual\", \"webhook\", \"schedule\" or \"poll\"");
 	CHECK_PROBLEM("{'format': 1, 'trigger': {'type': 'schedule'}, 'blocks': [" FETCH "]}", NULL,
 	              "a schedule trigger needs \"cron\": a cron expression such as \"0 * * * *\" or \"@daily\"");
 	CHECK_PROBLEM("{" HEAD "'blocks': {}}", NULL,
@@ -376,7 +376,7 @@ static void test_every_problem_at_once(void)
 	                            " 'edges': [{'from': 'fetch.nope', 'to': 'n.in'}]}");
 	char *s = dump(problems);
 	CHECK_STR(s, "[{\"block\":null,\"message\":\"unknown format version 3: this Axon reads format 1\"},"
-	          "{\"block\":null,\"message\":\"unknown trigger type 'cron': use \\\"manual\\\", \\\"webhook\\\" or \\\"schedule\\\"\"},"
+	          "{\"block\":null,\"message\":\"unknown trigger type 'cron': use \\\"manual\\\", \\\"webhook\\\", \\\"schedule\\\" or \\\"poll\\\"\"},"
 	          "{\"block\":null,\"message\":\"blocks[1]: the id 'Bad' is not valid: use a lowercase letter, then lowercase letters, digits or _ (at most 64 characters)\"},"
 	          "{\"block\":\"n\",\"message\":\"unknown block type 'no.such': no loaded plugin provides it (see the blocks page)\"},"
 	          "{\"block\":\"fetch\",\"message\":\"edges[0]: block 'fetch' (http.request) has no output port 'nope' (its outputs: response, error)\"},"

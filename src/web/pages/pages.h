@@ -77,6 +77,7 @@ void dead_letter_retry(struct request *r);
 void workflow_run(struct request *r);
 void webhook_get(struct request *r);
 void webhook_post(struct request *r);
+void webhook_settings(struct request *r);
 void delivery_replay(struct request *r);
 void hook_receive(struct request *r);
 
