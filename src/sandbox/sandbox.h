@@ -54,6 +54,11 @@ struct run_limits {
 	void (*on_slow)(void *arg);
 	void *slow_arg;
 	uint32_t slow_ms;
+	/* When set, called from the calling thread with each log line or
+	 * progress report ({"ms", "level" | "progress", "message"}) as the block
+	 * writes it, masked as in res->logs; it must not keep entry. */
+	void (*on_log)(void *arg, const json_t *entry);
+	void *log_arg;
 };
 
 enum sandbox_state {
