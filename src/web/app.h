@@ -18,6 +18,7 @@ struct app {
 	struct sandbox *sandbox; /* runs blocks; started before any thread */
 	struct engine *engine;   /* runs workflows */
 	struct scheduler *scheduler; /* schedule triggers and retention */
+	struct streams *streams; /* the open live streams (web/stream.c) */
 	volatile sig_atomic_t stopping;
 };
 

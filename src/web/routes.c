@@ -54,6 +54,7 @@ const struct route routes[] = {
 	{ "GET", "/runs", ROLE_VIEWER, runs_list, 0 },
 	{ "GET", "/runs/:id", ROLE_VIEWER, run_show, 0 },
 	{ "GET", "/runs/:id/steps/:block/outputs", ROLE_VIEWER, run_step_outputs, 0 },
+	{ "GET", "/runs/:id/events", ROLE_VIEWER, run_events, 0 },
 	{ "POST", "/runs/:id/cancel", ROLE_EDITOR, run_cancel, 0 },
 	{ "POST", "/runs/:id/retry", ROLE_EDITOR, run_retry, 0 },
 	{ "GET", "/dead-letters", ROLE_VIEWER, dead_letters_list, 0 },

@@ -10,10 +10,11 @@ INTEGRATION_TESTS = tests/integration/nginx-flow.sh tests/integration/apache-flo
 	tests/integration/new-workflow.sh tests/integration/run-form.sh \
 	tests/integration/run-page.sh tests/integration/workflow-list.sh tests/integration/block-pages.sh \
 	tests/integration/trigger-pages.sh tests/integration/templates-shipped.sh \
-	tests/integration/editor-script.sh
+	tests/integration/editor-script.sh \
+	tests/integration/live-events-nginx.sh tests/integration/live-events-apache.sh
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh tests/integration/nginx-conf.sh \
-	tests/integration/flow.sh tests/integration/.shellcheckrc
+	tests/integration/flow.sh tests/integration/.shellcheckrc tests/integration/live-events.sh
 
 bench_scripts += tests/bench/web-bench.sh tests/bench/engine-bench.sh tests/bench/peer-bench.sh tests/bench/editor-bench.sh \
 	tests/bench/code-bench.sh

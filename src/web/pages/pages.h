@@ -65,6 +65,7 @@ void runs_list(struct request *r);
 void run_show(struct request *r);
 void run_step_outputs(struct request *r);
 void run_cancel(struct request *r);
+void run_events(struct request *r);
 void run_retry(struct request *r);
 void dead_letters_list(struct request *r);
 void dead_letter_retry(struct request *r);
