@@ -8,6 +8,7 @@
 
 #include "clock.h"
 #include "engine/engine.h"
+#include "engine/events.h"
 #include "web/pages/decorate.h"
 #include "web/pages/pages.h"
 
@@ -325,6 +326,9 @@ static void decorate_run_page(json_t *run, bool json)
 
 void run_show(struct request *r)
 {
+	/* Read before the store: an event in between is told again (harmless), none is missed. */
+	struct events *hub = engine_events(r->app->engine);
+	uint64_t last_event = events_last_id(hub, req_id_param(r, 0));
 	json_t *run = load_run(r);
 	if (!run)
 		return;
@@ -337,10 +341,17 @@ void run_show(struct request *r)
 	json_object_set_new(m, "can_cancel", json_boolean(editor && is_active(status)));
 	json_object_set_new(m, "can_retry",
 			    json_boolean(editor && (!strcmp(status, "failed") || !strcmp(status, "cancelled"))));
+	/* A run still going: its page follows the live events from where the
+	 * store left off (run-page.js); without JavaScript it reloads itself
+	 * (a <noscript> refresh). */
+	if (is_active(status)) {
+		char url[96];
+		snprintf(url, sizeof url, "/runs/%lld/events?after=%lld-%llu",
+			 (long long)json_integer_value(json_object_get(run, "id")), (long long)events_epoch(hub),
+			 (unsigned long long)last_event);
+		json_object_set_new(run, "live_url", json_string(url));
+	}
 	json_object_set_new(m, "run", run);
-	/* A run still going: the browser reloads the page (a header, as no inline script may run). */
-	if (is_active(status) && !r->json)
-		req_add_header(r, "Refresh: 2");
 	reply_view(r, 200, "runs/show", m);
 }
 

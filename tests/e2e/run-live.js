@@ -1,0 +1,108 @@
+// The run page follows a run as it goes (run-page.js over GET /runs/ID/events):
+// a workflow whose first step logs and reports progress and whose second
+// waits on $SLOW_URL is run from its page; without the page being loaded
+// again (a mark left in it stays), the steps appear with their states, the
+// progress bar, the duration and the log lines as they happen; at the run's
+// end the page is drawn again from the store. Screenshot: runs-live.png.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const b = require('./browser');
+
+const BASE = process.env.BASE_URL;
+const SHOTS = process.env.SCREENSHOTS;
+const SLOW_URL = process.env.SLOW_URL;
+const PASSWORD = 'browser test password'; // flow.js's owner
+const LUA = 'log("hello from talk")\nprogress(0.5, "half way")\nreturn "x"';
+const DEFINITION = JSON.stringify({
+	format: 1,
+	trigger: { type: 'manual' },
+	blocks: [
+		{ id: 'talk', type: 'code.lua', config: { code: LUA } },
+		{ id: 'wait', type: 'http.request', config: { url: SLOW_URL, method: 'GET' } },
+		{ id: 'after', type: 'text.template', config: { template: 'done' } },
+	],
+	edges: [{ from: 'talk.out', to: 'wait.body' }, { from: 'wait.response', to: 'after.in' }],
+});
+
+// Waits until fn() (run in the page) is true; its text names what did not come.
+async function until(page, what, fn, arg) {
+	try {
+		await page.waitForFunction(fn, arg, { timeout: 15000, polling: 50 });
+	} catch (e) {
+		throw new Error(`${page.url()}: ${what} did not come (${e.message.split('\n')[0]})`);
+	}
+}
+
+async function stillTheSamePage(page, what) {
+	if (!await page.evaluate(() => window.axonMark === 'drawn once'))
+		throw new Error(`${page.url()}: the page was loaded again before ${what}: it should have come live`);
+}
+
+async function main() {
+	if (!SLOW_URL) {
+		console.log('ok - run-live: skipped (no slow test server)');
+		return;
+	}
+	fs.mkdirSync(SHOTS, { recursive: true });
+	const browser = await b.launch();
+	const { page } = browser;
+	try {
+		await b.signIn(page, BASE, 'owner', PASSWORD);
+		await page.goto(`${BASE}/workflows/new`);
+		await b.fill(page, 'name', 'Watched live');
+		await b.fill(page, 'definition', DEFINITION);
+		await b.click(page, 'Create workflow');
+		await b.expectUrl(page, /\/workflows\/[0-9]+$/, 'create');
+		await b.click(page, 'Run');
+		await b.expectUrl(page, /\/runs\/[0-9]+$/, 'run');
+		await page.evaluate(() => { window.axonMark = 'drawn once'; });
+		console.log('ok - run-live: the run page is open');
+
+		await until(page, 'the note that the page follows the run',
+			() => (document.querySelector('.live-note') || {}).textContent === 'its steps appear here as they go');
+		await until(page, 'step "talk" ok with its duration', () => {
+			const a = document.getElementById('step-talk');
+			return a && a.querySelector('.step-head .status').textContent === 'ok'
+				&& /^[0-9.]+ (ms|s)$/.test(a.querySelector('.duration').textContent);
+		});
+		await until(page, 'the progress bar of "talk" at half way, with its message', () => {
+			const a = document.getElementById('step-talk');
+			const p = a && a.querySelector('.progress progress');
+			return p && p.value === 0.5 && a.querySelector('.progress-message').textContent === 'half way';
+		});
+		await until(page, 'step "wait" running', () => {
+			const s = document.querySelector('#step-wait .step-head .status');
+			return s && s.textContent === 'running' && s.classList.contains('status-running');
+		});
+		await until(page, 'the log line of "wait" as it was written', () => {
+			const rows = [...document.querySelectorAll('#step-wait table.logs tbody tr')];
+			return rows.some((r) => r.textContent.includes('GET http'));
+		});
+		const status = (await page.locator('h1 .status').innerText()).trim();
+		if (status !== 'running')
+			throw new Error(`${page.url()}: the run shows "${status}" while its step "wait" runs`);
+		await stillTheSamePage(page, 'the steps arrived');
+		await page.screenshot({ path: path.join(SHOTS, 'runs-live.png'), fullPage: true });
+		console.log('ok - run-live: states, duration, progress and log lines arrived without a reload');
+
+		// At the end the page is drawn again from the store, with the outputs.
+		await until(page, 'the page drawn again at the end',
+			() => window.axonMark === undefined && document.querySelector('h1 .status')
+				&& document.querySelector('h1 .status').textContent === 'succeeded');
+		await b.expectNoText(page, 'its steps appear here', 'the finished run');
+		const after = page.locator('#step-after .step-head .status');
+		if ((await after.innerText()).trim() !== 'ok')
+			throw new Error(`${page.url()}: step "after" is not ok at the end`);
+		if (browser.problems.length)
+			throw new Error(`${page.url()}: ${browser.problems.join('; ')}`);
+		console.log('ok - run-live: at the end the page is drawn again, the run succeeded');
+	} finally {
+		await browser.close();
+	}
+}
+
+main().catch((e) => {
+	console.log(`FAIL - run-live: ${e.message}`);
+	process.exitCode = 1;
+});
