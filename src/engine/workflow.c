@@ -159,10 +159,16 @@ static void check_trigger(struct check *c, const json_t *t)
 		problem(c, NULL, "\"trigger\" must be an object with a \"type\": \"manual\", \"webhook\" or \"schedule\"");
 		return;
 	}
-	static const char *const manual_keys[] = { "type", "ui", NULL };
-	static const char *const webhook_keys[] = { "type", "reply", "signed", "replay_window_s", "ui", NULL };
-	static const char *const schedule_keys[] = { "type", "cron", "timezone", "ui", NULL };
+	static const char *const manual_keys[] = { "type", "ui", "sample", NULL };
+	static const char *const webhook_keys[] = { "type", "reply", "signed", "replay_window_s", "ui", "sample", NULL };
+	static const char *const schedule_keys[] = { "type", "cron", "timezone", "ui", "sample", NULL };
 	check_ui(c, NULL, t, "trigger");
+	/* "sample": the input the editor's test runs use; the engine ignores it. */
+	const json_t *sample = json_object_get(t, "sample");
+	size_t sample_len = sample ? json_dumpb(sample, NULL, 0, JSON_COMPACT | JSON_ENCODE_ANY) : 0;
+	if (sample_len > WORKFLOW_MAX_SAMPLE)
+		problem(c, NULL, "trigger: \"sample\" is %zu bytes of JSON, more than the %d a sample input may have",
+			sample_len, WORKFLOW_MAX_SAMPLE);
 	if (!strcmp(type, "manual")) {
 		check_keys(c, NULL, t, "trigger", manual_keys);
 	} else if (!strcmp(type, "webhook")) {

@@ -11,6 +11,7 @@
 #define WORKFLOW_MAX_BLOCKS 1000
 #define WORKFLOW_MAX_EDGES 10000
 #define WORKFLOW_MAX_UI 1000000   /* bound of a "ui" coordinate, either sign */
+#define WORKFLOW_MAX_SAMPLE 65536 /* bytes of the trigger's "sample" as JSON */
 
 /* Loads a definition from JSON text (duplicate keys refused). Returns the
  * value, or NULL with "line L column C: ..." in err. Check it with workflow_validate. */

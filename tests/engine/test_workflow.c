@@ -405,6 +405,25 @@ static void test_ui_positions(void)
 	              "trigger: \"ui\" must be a position {\"x\": N, \"y\": N} in whole numbers (or left out)");
 }
 
+/* The trigger's "sample" (the editor's test runs): any JSON value the engine ignores, bounded. */
+static void test_trigger_sample(void)
+{
+	check_valid("{'format': 1, 'trigger': {'type': 'webhook', 'sample': {'body': {'name': 'Ada'}, 'query': {}}},"
+		    " 'blocks': [" FETCH "]}", "[\"fetch\"]");
+	check_valid("{'format': 1, 'trigger': {'type': 'manual', 'sample': [1, 'two']}, 'blocks': [" FETCH "]}",
+		    "[\"fetch\"]");
+	size_t n = WORKFLOW_MAX_SAMPLE + 100;
+	char *big = malloc(n + 200);
+	int len = snprintf(big, 200, "{'format': 1, 'trigger': {'type': 'manual', 'sample': '");
+	memset(big + len, 'x', n);
+	snprintf(big + len + n, 200, "'}, 'blocks': [" FETCH "]}");
+	char want[160];
+	snprintf(want, sizeof want, "trigger: \"sample\" is %zu bytes of JSON, more than the %d a sample input may have",
+		 n + 2, WORKFLOW_MAX_SAMPLE);
+	CHECK_PROBLEM(big, NULL, want);
+	free(big);
+}
+
 static void test_parse(void)
 {
 	char err[300];
@@ -435,6 +454,7 @@ int main(void)
 	test_own_templates();
 	test_every_problem_at_once();
 	test_ui_positions();
+	test_trigger_sample();
 	test_parse();
 	json_decref(registry);
 	return t_done("test_workflow");

@@ -11,7 +11,7 @@ INTEGRATION_TESTS = tests/integration/nginx-flow.sh tests/integration/apache-flo
 	tests/integration/run-page.sh tests/integration/workflow-list.sh tests/integration/block-pages.sh \
 	tests/integration/trigger-pages.sh tests/integration/templates-shipped.sh \
 	tests/integration/editor-script.sh \
-	tests/integration/live-events-nginx.sh tests/integration/live-events-apache.sh
+	tests/integration/live-events-nginx.sh tests/integration/live-events-apache.sh tests/integration/editor-test-run.sh
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh tests/integration/nginx-conf.sh \
 	tests/integration/flow.sh tests/integration/.shellcheckrc tests/integration/live-events.sh

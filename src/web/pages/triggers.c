@@ -37,8 +37,8 @@ static char *run_problems(struct request *r, const json_t *wf, json_t **problems
 }
 
 /* Creates and queues a run; answers 422/409/503 itself and returns 0 when it cannot. */
-static int64_t start_run(struct request *r, const json_t *wf, const char *trigger, const json_t *input,
-			 const char *dedup_key, int64_t *existing)
+int64_t start_run(struct request *r, const json_t *wf, const char *trigger, const json_t *input,
+		  const char *dedup_key, int64_t *existing)
 {
 	json_t *problems;
 	char *why = run_problems(r, wf, &problems);

@@ -1,0 +1,90 @@
+// The editor's test run (editor_test.c draws its states as the page is
+// made): follows the run's live events, so that each block on the canvas
+// and in the table below it shows its state and duration as it changes.
+import { watchRun, duration } from '../live.js';
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+function stateText(d, fraction) {
+	if (fraction !== undefined)
+		return `${d.status || 'running'} · ${Math.round(fraction * 100)} %`;
+	return d.duration_ms === undefined ? d.status : `${d.status} · ${duration(d.duration_ms)}`;
+}
+
+// The block's state on its node: data-state colours it, a line above says it.
+function drawState(block, status, text) {
+	const node = document.querySelector(`#graph .node[data-block="${CSS.escape(block)}"]`);
+	if (!node)
+		return;
+	if (status)
+		node.dataset.state = status;
+	let line = node.querySelector('text.state');
+	if (!line) {
+		line = document.createElementNS(SVG, 'text');
+		line.setAttribute('class', 'state');
+		line.setAttribute('x', '4');
+		line.setAttribute('y', '-7');
+		node.append(line);
+	}
+	line.textContent = text;
+}
+
+// The block's row in the table of the run's steps, made when it starts.
+function row(section, block) {
+	const body = section.querySelector('table.test-steps tbody');
+	let tr = [...body.querySelectorAll('tr')].find((r) => r.dataset.block === block);
+	if (tr)
+		return tr;
+	tr = document.createElement('tr');
+	tr.dataset.block = block;
+	const code = document.createElement('code');
+	code.textContent = block;
+	const link = document.createElement('a');
+	link.href = `${section.dataset.runUrl}#step-${block}`;
+	link.textContent = 'inputs, outputs and logs';
+	const cells = [code, document.createElement('span'), null, link].map((c, i) => {
+		const td = document.createElement('td');
+		if (i === 2)
+			td.className = 'duration';
+		if (c)
+			td.append(c);
+		return td;
+	});
+	tr.append(...cells);
+	body.append(tr);
+	return tr;
+}
+
+function setStatus(span, status) {
+	span.textContent = status;
+	span.className = `status status-${status}`;
+}
+
+function follow(section) {
+	section.dataset.runUrl = section.querySelector('.test-result a').getAttribute('href');
+	const note = section.querySelector('.live-note');
+	if (note)
+		note.textContent = '(its blocks show how it goes as it goes)';
+	const runStatus = section.querySelector('.run-status');
+	watchRun(section.dataset.live, {
+		run: (d) => setStatus(runStatus, d.status),
+		step: (d) => {
+			drawState(d.block, d.status, stateText(d));
+			const tr = row(section, d.block);
+			setStatus(tr.querySelector('td:nth-child(2) span') || tr.children[1], d.status);
+			if (d.duration_ms !== undefined)
+				tr.querySelector('.duration').textContent = duration(d.duration_ms);
+		},
+		progress: (d) => drawState(d.block, 'running', stateText({}, d.fraction)),
+		end: (d) => {
+			setStatus(runStatus, d.status);
+			if (note)
+				note.textContent = '';
+		},
+		reload: () => window.location.reload(),
+	});
+}
+
+const section = document.getElementById('test-run');
+if (section && section.dataset.live)
+	follow(section);
