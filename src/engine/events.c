@@ -220,11 +220,11 @@ size_t events_read(struct events *h, int64_t run, uint64_t after, struct event *
 	*lost = *ended = false;
 	pthread_mutex_lock(&h->mu);
 	struct feed *f = *slot_of(h, run);
-	if (!f || after < f->dropped || (after && after < f->born)) {
-		/* The reader saw an event of this run that is no longer here, and
-		 * perhaps missed others; with no ring at all, nothing was missed
-		 * only if it saw nothing. */
-		*lost = f || after > 0;
+	if (!f || (after && (after < f->dropped || after < f->born))) {
+		/* The reader saw an event of this run, and some that followed it
+		 * are no longer here. A reader that saw none (after 0) takes what
+		 * the ring still holds. */
+		*lost = after > 0;
 		pthread_mutex_unlock(&h->mu);
 		return 0;
 	}

@@ -45,6 +45,7 @@ void events_publish(struct events *h, int64_t run, const char *type, json_t *dat
 /* Copies up to max events of run with an id above after into out (free
  * each with event_clear). *lost is set when events above after have left
  * the ring: the reader missed some and must start again from the store.
+ * after 0 reads from the oldest event the ring still holds, never lost.
  * *ended is set when the run's "end" event is the last one copied or was
  * before after. Returns how many were copied. */
 size_t events_read(struct events *h, int64_t run, uint64_t after, struct event *out, size_t max, bool *lost,

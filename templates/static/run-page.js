@@ -2,6 +2,11 @@
 // events, so that each step's state, duration, progress bar and log lines
 // appear as they happen; at the run's end the page is drawn again from the
 // store, with every output. Without this script the page reloads itself.
+//
+// The stream starts with every event the engine still holds of the run,
+// some of which the page shows already: a step drawn ended keeps what the
+// store said of it, and a step drawn running keeps the log lines of its
+// earlier attempts (the store has those; the events bring the current one's).
 import { watchRun, duration } from './live.js';
 
 const root = document.querySelector('section[data-live]');
@@ -117,7 +122,24 @@ function showProgress(d) {
 	bar.querySelector('.progress-message').textContent = d.message || '';
 }
 
+const ENDED = ['ok', 'failed', 'skipped'];
+
+// What the page showed of each step as it was drawn: block -> {ended, attempts}.
+function drawn() {
+	const shown = new Map();
+	for (const a of document.querySelectorAll('article.step[data-status]')) {
+		shown.set(a.id.replace(/^step-/, ''),
+			{ ended: ENDED.includes(a.dataset.status), attempts: Number(a.dataset.attempts) || 0 });
+	}
+	return shown;
+}
+
 function follow(section) {
+	const shown = drawn();
+	const news = (d) => {
+		const s = shown.get(d.block);
+		return !s || (!s.ended && (d.attempt === undefined || d.attempt >= s.attempts));
+	};
 	const note = section.querySelector('.live-note');
 	if (note)
 		note.textContent = 'its steps appear here as they go';
@@ -125,9 +147,9 @@ function follow(section) {
 	const again = () => window.location.reload();
 	watchRun(section.dataset.live, {
 		run: (d) => setStatus(runStatus, d.status),
-		step: showStep,
-		log: addLog,
-		progress: showProgress,
+		step: (d) => news(d) && showStep(d),
+		log: (d) => news(d) && addLog(d),
+		progress: (d) => news(d) && showProgress(d),
 		end: (d) => {
 			setStatus(runStatus, d.status);
 			again();

@@ -3,7 +3,10 @@
 // waits on $SLOW_URL is run from its page; without the page being loaded
 // again (a mark left in it stays), the steps appear with their states, the
 // progress bar, the duration and the log lines as they happen; at the run's
-// end the page is drawn again from the store. Screenshot: runs-live.png.
+// end the page is drawn again from the store. Then the same from the editor:
+// a Test run with a typed sample input, each block's state and duration
+// arriving on the canvas live, and a block's inputs, outputs and logs from
+// that run one click away. Screenshots: runs-live.png, editor-test-run.png.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -54,6 +57,7 @@ async function main() {
 		await b.fill(page, 'definition', DEFINITION);
 		await b.click(page, 'Create workflow');
 		await b.expectUrl(page, /\/workflows\/[0-9]+$/, 'create');
+		const workflowUrl = page.url();
 		await b.click(page, 'Run');
 		await b.expectUrl(page, /\/runs\/[0-9]+$/, 'run');
 		await page.evaluate(() => { window.axonMark = 'drawn once'; });
@@ -97,6 +101,39 @@ async function main() {
 		if (browser.problems.length)
 			throw new Error(`${page.url()}: ${browser.problems.join('; ')}`);
 		console.log('ok - run-live: at the end the page is drawn again, the run succeeded');
+
+		await page.goto(`${workflowUrl}/edit`);
+		await page.locator('#test-input').fill('{"who": "the browser"}');
+		await Promise.all([page.waitForURL(/\/edit\?run=[0-9]+#test-run$/), page.getByRole('button', { name: 'Test run', exact: true }).click()]);
+		await page.evaluate(() => { window.axonMark = 'drawn once'; });
+		const node = (block) => `#graph .node[data-block="${block}"]`;
+		await until(page, 'block "wait" running on the canvas', (sel) => {
+			const n = document.querySelector(sel);
+			return n && n.dataset.state === 'running' && n.querySelector('text.state').textContent.startsWith('running');
+		}, node('wait'));
+		await until(page, 'block "talk" ok with its duration on the canvas', (sel) => {
+			const n = document.querySelector(sel);
+			return n && n.dataset.state === 'ok' && /^ok · [0-9.]+ (ms|s)$/.test(n.querySelector('text.state').textContent);
+		}, node('talk'));
+		await stillTheSamePage(page, 'the blocks\' states arrived');
+		await page.screenshot({ path: path.join(SHOTS, 'editor-test-run.png'), fullPage: true });
+		await until(page, 'block "after" ok at the end, and the run succeeded', (sel) => {
+			const n = document.querySelector(sel);
+			return n && n.dataset.state === 'ok'
+				&& document.getElementById('test-run-status').textContent === 'succeeded';
+		}, node('after'));
+		await stillTheSamePage(page, 'the run ended');
+		const sample = await page.locator('#test-input').inputValue();
+		if (!sample.includes('the browser'))
+			throw new Error(`${page.url()}: the sample typed is not kept (${sample})`);
+		console.log('ok - run-live: the editor\'s test run shows each block\'s state and duration as it goes');
+		const row = page.locator('#test-run tr[data-block="wait"]');
+		await Promise.all([page.waitForLoadState('load'), row.getByRole('link', { name: 'inputs, outputs and logs' }).click()]);
+		await b.expectUrl(page, /\/runs\/[0-9]+#step-wait$/, 'a block of the test run');
+		await b.expectText(page, 'late', 'the outputs of "wait" from that run');
+		if (browser.problems.length)
+			throw new Error(`${page.url()}: ${browser.problems.join('; ')}`);
+		console.log('ok - run-live: a block\'s inputs, outputs and logs from the test run are one click away');
 	} finally {
 		await browser.close();
 	}

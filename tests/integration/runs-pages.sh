@@ -134,7 +134,7 @@ wait_run "$SLOW_RUN" running
 req GET "/runs/$SLOW_RUN"
 check_body_contains '<noscript><meta http-equiv="refresh" content="2"' "a running run's page reloads itself without JavaScript"
 check_body_contains '<script type="module" src="/static/run-page.js">' "... and follows the live events with it"
-check_body_contains "data-live=\"/runs/$SLOW_RUN/events?after=" "... from where the page was drawn"
+check_body_contains "data-live=\"/runs/$SLOW_RUN/events\"" "... of this run"
 check_body_contains "action=\"/runs/$SLOW_RUN/cancel\"" "... and has the cancel button"
 req POST "/runs/$SLOW_RUN/cancel" "${JSON[@]}" --data-urlencode "csrf=$CSRF"
 check_status 200 "cancel a running run"

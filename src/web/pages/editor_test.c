@@ -9,7 +9,6 @@
 
 #include "clock.h"
 #include "engine/engine.h"
-#include "engine/events.h"
 #include "engine/workflow.h"
 #include "web/pages/decorate.h"
 #include "web/pages/editor.h"
@@ -138,8 +137,6 @@ static json_t *test_run_model(struct request *r, const json_t *wf, json_t *drawi
 {
 	const char *q = req_query(r, "run");
 	int64_t id = q ? strtoll(q, NULL, 10) : 0;
-	struct events *hub = engine_events(r->app->engine);
-	uint64_t last_event = id > 0 ? events_last_id(hub, id) : 0;
 	json_t *run = NULL;
 	if (id <= 0 || store_run_get(r->st, id, &run) != STORE_OK)
 		return json_null();
@@ -159,8 +156,7 @@ static json_t *test_run_model(struct request *r, const json_t *wf, json_t *drawi
 	}
 	draw_states(drawing, json_object_get(run, "steps"));
 	if (json_is_true(json_object_get(run, "active"))) {
-		snprintf(url, sizeof url, "/runs/%lld/events?after=%lld-%llu", (long long)id, (long long)events_epoch(hub),
-			 (unsigned long long)last_event);
+		snprintf(url, sizeof url, "/runs/%lld/events", (long long)id);
 		json_object_set_new(run, "live_url", json_string(url));
 	}
 	snprintf(url, sizeof url, "/runs/%lld", (long long)id);

@@ -65,7 +65,7 @@ function follow(section) {
 	const note = section.querySelector('.live-note');
 	if (note)
 		note.textContent = '(its blocks show how it goes as it goes)';
-	const runStatus = section.querySelector('.run-status');
+	const runStatus = document.getElementById('test-run-status');
 	watchRun(section.dataset.live, {
 		run: (d) => setStatus(runStatus, d.status),
 		step: (d) => {
