@@ -1,6 +1,7 @@
 #include "engine/workflow.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -652,4 +653,29 @@ json_t *workflow_parse(const char *text, size_t len, char *err, size_t errlen)
 	if (!def)
 		snprintf(err, errlen, "the workflow is not JSON: line %d column %d: %s", je.line, je.column, je.text);
 	return def;
+}
+
+json_t *workflow_downstream(const json_t *def, const char *block)
+{
+	json_t *down = json_pack("{s:b}", block, 1), *edge;
+	const json_t *edges = json_object_get(def, "edges");
+	/* Each pass adds the blocks one edge further; at most one pass per block. */
+	for (bool grew = true; grew;) {
+		grew = false;
+		size_t i;
+		json_array_foreach(edges, i, edge) {
+			const char *from = json_string_value(json_object_get(edge, "from"));
+			const char *to = json_string_value(json_object_get(edge, "to"));
+			if (!from || !to || !strchr(from, '.') || !strchr(to, '.'))
+				continue;
+			char a[WORKFLOW_MAX_ID + 1], b[WORKFLOW_MAX_ID + 1];
+			snprintf(a, sizeof a, "%.*s", (int)(strchr(from, '.') - from), from);
+			snprintf(b, sizeof b, "%.*s", (int)(strchr(to, '.') - to), to);
+			if (json_object_get(down, a) && !json_object_get(down, b)) {
+				json_object_set_new(down, b, json_true());
+				grew = true;
+			}
+		}
+	}
+	return down;
 }

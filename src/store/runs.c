@@ -67,8 +67,13 @@ int store_run_create(struct store *st, const struct run_new *n, int64_t *id)
 	int rc = (!n->workflow_id && !definition) || !input
 		? db_failf(st, STORE_ERROR, "a run needs a workflow or a definition, and an input that is JSON")
 		: db_begin(st);
-	if (rc == STORE_OK)
-		rc = db_finish(st, create_run(st, n, input, definition, now_ms(), id));
+	if (rc == STORE_OK) {
+		rc = create_run(st, n, input, definition, now_ms(), id);
+		size_t i;
+		json_t *step;
+		json_array_foreach(n->steps, i, step) if (rc == STORE_OK) rc = store_step_put(st, *id, step);
+		rc = db_finish(st, rc);
+	}
 	free(input);
 	free(definition);
 	return rc;

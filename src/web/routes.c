@@ -30,6 +30,7 @@ const struct route routes[] = {
 	{ "POST", "/workflows/:id/edit/blocks/:block", ROLE_EDITOR, block_settings_post, 0 },
 	{ "POST", "/workflows/:id/edit/blocks/:block/rename", ROLE_EDITOR, editor_block_rename, 0 },
 	{ "POST", "/workflows/:id/edit/blocks/:block/delete", ROLE_EDITOR, editor_block_delete, 0 },
+	{ "POST", "/workflows/:id/edit/blocks/:block/test", ROLE_EDITOR, editor_block_test, 0 },
 	{ "POST", "/workflows/:id/edit/edges", ROLE_EDITOR, editor_connect, 0 },
 	{ "POST", "/workflows/:id/edit/edges/delete", ROLE_EDITOR, editor_disconnect, 0 },
 	{ "POST", "/workflows/:id/edit/tidy", ROLE_EDITOR, editor_tidy, 0 },

@@ -424,6 +424,22 @@ static void test_trigger_sample(void)
 	free(big);
 }
 
+/* What runs again from a block: it and every block after it, not the ones beside. */
+static void test_downstream(void)
+{
+	json_t *def = load("{" HEAD "'blocks': [], 'edges': [{'from': 'a.out', 'to': 'b.in'}, {'from': 'b.out', 'to': 'c.in'},"
+			   " {'from': 'a.out', 'to': 'd.in'}, {'from': 'c.out', 'to': 'e.in'}, {'from': 'x.out', 'to': 'e.in'}]}");
+	json_t *down = workflow_downstream(def, "b");
+	char *s = json_dumps(down, JSON_SORT_KEYS | JSON_COMPACT);
+	CHECK_STR(s, "{\"b\":true,\"c\":true,\"e\":true}");
+	free(s);
+	json_decref(down);
+	down = workflow_downstream(def, "e");
+	CHECK(json_object_size(down) == 1 && json_object_get(down, "e"));
+	json_decref(down);
+	json_decref(def);
+}
+
 static void test_parse(void)
 {
 	char err[300];
@@ -455,6 +471,7 @@ int main(void)
 	test_every_problem_at_once();
 	test_ui_positions();
 	test_trigger_sample();
+	test_downstream();
 	test_parse();
 	json_decref(registry);
 	return t_done("test_workflow");

@@ -3,8 +3,10 @@
 # tokens) through nginx: the sample trigger input kept with the workflow
 # (taken from the webhook's last delivery with one form, or typed), a test
 # run with it, its states drawn on the canvas and listed with links to each
-# step's inputs, outputs and logs; the refusals; the sample kept through
-# export; a run still going is marked for the script to follow live.
+# step's inputs, outputs and logs; one block tested again alone, or from it
+# on, with what the blocks before it did in that run; the refusals; the
+# sample kept through export; a run still going is marked for the script to
+# follow live.
 # shellcheck source=lib.sh
 . "$top_srcdir/tests/integration/lib.sh"
 it_init
@@ -113,6 +115,46 @@ check_status 201 "JSON: a test run"
 check_json .run.events_url "/runs/$(jqb .run.id)/events" "JSON: the run's live events"
 req GET "/workflows/$WF/export"
 check_json '.definition.trigger.sample.body.name' Lin "the sample goes with the export"
+
+echo "# one block alone, and from a block on"
+it_create_workflow "Chain" '{"format": 1, "trigger": {"type": "manual"}, "blocks": [
+  {"id": "one", "type": "text.template", "config": {"template": "one {{ trigger.n }}"}},
+  {"id": "two", "type": "text.template", "config": {"template": "two after {{ one.text }}"}},
+  {"id": "three", "type": "text.template", "config": {"template": "three after {{ two.text }}"}}],
+  "edges": [{"from": "one.text", "to": "two.in"}, {"from": "two.text", "to": "three.in"}]}'
+EDIT=/workflows/$WF/edit
+post "$EDIT/test-run" 'input={"n": 7}'
+FIRST=$(header Location | sed -n 's|.*?run=\([0-9]*\)#test-run$|\1|p')
+it_wait_run "$FIRST" succeeded || it_fail "the chain runs" "$(sql "SELECT status, error FROM runs WHERE id = $FIRST")"
+req GET "$EDIT?run=$FIRST"
+check_body_contains "action=\"$EDIT/blocks/two/test\"" "each step of the test run can be tested again"
+step() { # RUN BLOCK COLUMN
+	sql "SELECT $3 FROM steps WHERE run_id = $1 AND block = '$2'"
+}
+req POST "$EDIT/blocks/two/test" --data-urlencode "csrf=$CSRF" --data-urlencode "from=$FIRST" --data-urlencode mode=from
+check_status 303 "from block two on"
+FROM=$(header Location | sed -n 's|.*?run=\([0-9]*\)#test-run$|\1|p')
+it_wait_run "$FROM" succeeded || it_fail "... succeeds" "$(sql "SELECT status, error FROM runs WHERE id = $FROM")"
+check_eq "$(step "$FROM" one started_at)" "$(step "$FIRST" one started_at)" "... block one keeps what it did in the first run"
+check_eq "$(step "$FROM" two "json_extract(outputs, '\$.text')")" "two after one 7" "... two runs again on one's output"
+[ "$(step "$FROM" two started_at)" != "$(step "$FIRST" two started_at)" ] && it_pass "... two ran again" ||
+	it_fail "... two ran again" "started at $(step "$FROM" two started_at) both times"
+check_eq "$(step "$FROM" three status)" ok "... and three after it"
+check_eq "$(sql "SELECT input FROM runs WHERE id = $FROM" | jq -c .)" '{"n":7}' "... with the first run's input"
+req POST "$EDIT/blocks/two/test" --data-urlencode "csrf=$CSRF" --data-urlencode "from=$FIRST" --data-urlencode mode=alone
+check_status 303 "block two alone"
+ALONE=$(header Location | sed -n 's|.*?run=\([0-9]*\)#test-run$|\1|p')
+it_wait_run "$ALONE" succeeded || it_fail "... succeeds" "$(sql "SELECT status, error FROM runs WHERE id = $ALONE")"
+check_eq "$(step "$ALONE" one started_at)" "$(step "$FIRST" one started_at)" "... one keeps what it did"
+check_eq "$(step "$ALONE" two status)" ok "... two runs"
+check_eq "$(step "$ALONE" three status)" skipped "... three does not"
+check_eq "$(step "$ALONE" three error)" "not run: this run tests two alone" "... and says why"
+req POST "$EDIT/blocks/nope/test" --data-urlencode "csrf=$CSRF" --data-urlencode "from=$FIRST" --data-urlencode mode=alone
+check_status 404 "a block that does not exist"
+req POST "$EDIT/blocks/two/test" --data-urlencode "csrf=$CSRF" --data-urlencode "from=1" --data-urlencode mode=alone
+check_status 422 "a run of another workflow"
+req POST "$EDIT/blocks/two/test" --data-urlencode "csrf=$CSRF" --data-urlencode "from=$FIRST" --data-urlencode mode=twice
+check_status 400 "an unknown mode"
 
 echo "# a run still going"
 it_create_workflow "Slow" "$(jq -n --arg u "http://127.0.0.1:$HTTP_PORT/slow" \

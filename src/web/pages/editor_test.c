@@ -149,10 +149,15 @@ static json_t *test_run_model(struct request *r, const json_t *wf, json_t *drawi
 	char url[96];
 	size_t i;
 	json_t *s;
+	char base[64];
+	editor_url(base, sizeof base, wf);
 	json_array_foreach(json_object_get(run, "steps"), i, s) {
+		const char *block = json_string_value(json_object_get(s, "block"));
 		decorate_step(s, id, now);
-		snprintf(url, sizeof url, "/runs/%lld#step-%s", (long long)id, json_string_value(json_object_get(s, "block")));
+		snprintf(url, sizeof url, "/runs/%lld#step-%s", (long long)id, block);
 		json_object_set_new(s, "step_url", json_string(url));
+		snprintf(url, sizeof url, "%s/blocks/%s/test", base, block);
+		json_object_set_new(s, "test_url", json_string(url));
 	}
 	draw_states(drawing, json_object_get(run, "steps"));
 	if (json_is_true(json_object_get(run, "active"))) {
@@ -183,4 +188,69 @@ void editor_test_model(struct request *r, json_t *m)
 	strcat(url, "/sample");
 	json_object_set_new(test, "sample_url", json_string(url));
 	json_object_set_new(m, "test", test);
+}
+
+/* The steps a run testing block starts with, from run `from`: every block
+ * that neither is block nor comes after it keeps what it did there when it
+ * ended ok or skipped (the others run again); alone, the blocks after block
+ * are skipped, saying why. */
+static json_t *kept_steps(const json_t *def, const json_t *from, const char *block, bool alone)
+{
+	json_t *down = workflow_downstream(def, block), *steps = json_array(), *s, *b;
+	size_t i;
+	json_array_foreach(json_object_get(from, "steps"), i, s) {
+		const char *id = json_string_value(json_object_get(s, "block"));
+		const char *status = json_string_value(json_object_get(s, "status")) ?: "";
+		if (id && !json_object_get(down, id) && (!strcmp(status, "ok") || !strcmp(status, "skipped")))
+			json_array_append(steps, s);
+	}
+	json_array_foreach(alone ? json_object_get(def, "blocks") : NULL, i, b) {
+		const char *id = json_string_value(json_object_get(b, "id"));
+		if (!id || !strcmp(id, block) || !json_object_get(down, id))
+			continue;
+		char why[WORKFLOW_MAX_ID + 64];
+		snprintf(why, sizeof why, "not run: this run tests %s alone", block);
+		json_array_append_new(steps, json_pack("{s:s, s:s, s:s, s:i}", "block", id, "status", "skipped", "error",
+						       why, "attempts", 0));
+	}
+	json_decref(down);
+	return steps;
+}
+
+void editor_block_test(struct request *r)
+{
+	json_t *wf = load_workflow(r, 0);
+	if (!wf)
+		return;
+	const json_t *def = json_object_get(wf, "definition");
+	const char *block = r->params[1], *mode = req_field(r, "mode") ?: "";
+	const char *from_text = req_field(r, "from");
+	int64_t from_id = from_text ? strtoll(from_text, NULL, 10) : 0;
+	json_t *from = NULL, *b;
+	size_t i;
+	bool known = false;
+	json_array_foreach(json_object_get(def, "blocks"), i, b)
+		known = known || !strcmp(json_string_value(json_object_get(b, "id")) ?: "", block);
+	if (!known) {
+		reply_error(r, 404, "This workflow has no such block (renamed or deleted meanwhile?).", NULL);
+	} else if (strcmp(mode, "alone") && strcmp(mode, "from")) {
+		reply_error(r, 400, "Say how to test the block: mode=alone (this block only, with the inputs it had "
+				    "in the run named by \"from\") or mode=from (this block and the ones after it).",
+			    NULL);
+	} else if (from_id <= 0 || store_run_get(r->st, from_id, &from) != STORE_OK ||
+		   json_integer_value(json_object_get(from, "workflow_id")) != json_integer_value(json_object_get(wf, "id"))) {
+		reply_error(r, 422, "Name a run of this workflow to start from (\"from\"): make a test run first.", NULL);
+	} else {
+		json_t *steps = kept_steps(def, from, block, !strcmp(mode, "alone"));
+		int64_t id = start_run_with_steps(r, wf, json_object_get(from, "input"), steps);
+		json_decref(steps);
+		if (id) {
+			char location[160], url[48];
+			editor_location(location, sizeof location, wf, id);
+			snprintf(url, sizeof url, "/runs/%lld", (long long)id);
+			reply_done(r, 201, location, json_pack("{s:{s:I, s:s}}", "run", "id", (json_int_t)id, "url", url));
+		}
+	}
+	json_decref(from);
+	json_decref(wf);
 }

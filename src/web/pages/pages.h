@@ -35,6 +35,8 @@ json_t *workflow_page_model(struct request *r, json_t *wf);
  * With dedup_key, a delivery seen before gives 0 and its run in *existing. */
 int64_t start_run(struct request *r, const json_t *wf, const char *trigger, const json_t *input,
 		  const char *dedup_key, int64_t *existing);
+/* A manual run that starts with steps already there (store.h's run_new.steps). */
+int64_t start_run_with_steps(struct request *r, const json_t *wf, const json_t *input, const json_t *steps);
 json_t *load_workflow(struct request *r, int version);
 
 void home_get(struct request *r);
@@ -93,6 +95,7 @@ void block_show(struct request *r);
 
 /* The visual editor (editor.c) and a block's settings form (block_settings.c). */
 void editor_test_run(struct request *r);
+void editor_block_test(struct request *r);
 void editor_sample_from_delivery(struct request *r);
 void editor_get(struct request *r);
 void editor_block_add(struct request *r);
