@@ -9,10 +9,6 @@
 // earlier attempts (the store has those; the events bring the current one's).
 import { watchRun, duration } from './live.js';
 
-const root = document.querySelector('section[data-live]');
-if (root)
-	follow(root);
-
 function el(tag, attrs = {}, text = '') {
 	const e = document.createElement(tag);
 	for (const [k, v] of Object.entries(attrs))
@@ -159,3 +155,7 @@ function follow(section) {
 		unavailable: () => setTimeout(again, 2000),
 	});
 }
+
+const root = document.querySelector('section[data-live]');
+if (root)
+	follow(root);

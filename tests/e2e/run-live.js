@@ -6,7 +6,9 @@
 // end the page is drawn again from the store. Then the same from the editor:
 // a Test run with a typed sample input, each block's state and duration
 // arriving on the canvas live, and a block's inputs, outputs and logs from
-// that run one click away. Screenshots: runs-live.png, editor-test-run.png.
+// that run one click away; the placeholder picker of a block's settings
+// offering the fields of the last run's values, a click putting one at the
+// cursor. Screenshots: runs-live.png, editor-test-run.png.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -134,6 +136,18 @@ async function main() {
 		if (browser.problems.length)
 			throw new Error(`${page.url()}: ${browser.problems.join('; ')}`);
 		console.log('ok - run-live: a block\'s inputs, outputs and logs from the test run are one click away');
+
+		// The placeholder picker offers what the last run's values held; a click puts one in the field.
+		await page.goto(`${workflowUrl}/edit/blocks/after`);
+		const field = page.locator('.settings-form textarea.code').first();
+		await field.fill('Status: ');
+		await page.locator('.placeholders code', { hasText: /^\{\{ wait\.response\.status \}\}$/ }).click();
+		const typed = await field.inputValue();
+		if (typed !== 'Status: {{ wait.response.status }}')
+			throw new Error(`${page.url()}: the picked placeholder did not land at the cursor (the field has "${typed}")`);
+		if (browser.problems.length)
+			throw new Error(`${page.url()}: ${browser.problems.join('; ')}`);
+		console.log('ok - run-live: the placeholder picker offers the last run\'s fields, and a click puts one in');
 	} finally {
 		await browser.close();
 	}

@@ -3,7 +3,8 @@
 # tokens) through nginx: the sample trigger input kept with the workflow
 # (taken from the webhook's last delivery with one form, or typed), a test
 # run with it, its states drawn on the canvas and listed with links to each
-# step's inputs, outputs and logs; one block tested again alone, or from it
+# step's inputs, outputs and logs; the placeholder picker with the fields the
+# last run's values had; one block tested again alone, or from it
 # on, with what the blocks before it did in that run; the refusals; the
 # sample kept through export; a run still going is marked for the script to
 # follow live.
@@ -86,6 +87,10 @@ check_body_contains 'data-state="ok"' "... draws the block's state"
 check_body_contains '>ok · ' "... with its duration"
 check_body_contains "href=\"/runs/$RUN#step-greet\">inputs, outputs and logs" "the step links to its inputs, outputs and logs"
 check_body_lacks 'data-live=' "a finished run is not followed live"
+req GET "$EDIT/blocks/greet"
+check_body_contains '<code>{{ trigger.body.name }}</code>' "the placeholder picker offers the fields the last run's input had"
+check_body_contains "last run (run <span>$RUN</span>)" "... and says which run they come from"
+check_body_contains 'src="/static/editor/placeholders.js"' "... which a click puts in the field (with JavaScript)"
 
 post "$EDIT/test-run" 'input={"body": {"name": "Ada"}}'
 check_status 303 "the same sample again"
