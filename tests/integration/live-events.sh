@@ -7,7 +7,8 @@
 # or told twice, the stream closes at the run's end; the JSON twin; the
 # refusals (a bad id, one from an earlier daemon, more streams than one
 # person may open); and open streams hold no request thread: with two
-# threads and eight streams open, every other page still answers.
+# threads and eight streams open, every other page still answers; axond
+# stops cleanly with a stream open, telling its reader.
 # shellcheck source=lib.sh
 . "$top_srcdir/tests/integration/lib.sh"
 it_init
@@ -163,5 +164,19 @@ for ((i = 0; i < 50; i++)); do
 done
 check_eq "$closed" yes "every stream closed at the run's end"
 check_eq "$(grep -c 'event: end' "$IT_TMP"/many* | grep -c ':1$')" 8 "each of the eight got the end"
+
+## Stopping axond with a stream open: the stream is told, and axond stops cleanly.
+
+start_run
+stream "/runs/$RUN/events" "$IT_TMP/stopping" &
+S=$!
+it_wait_sql "SELECT status FROM runs WHERE id = $RUN" running || it_fail "the run starts" "$(sql "SELECT status FROM runs WHERE id = $RUN")"
+for ((i = 0; i < 50; i++)); do grep -q 'event: run' "$IT_TMP/stopping" && break; sleep 0.1; done
+it_stop_axond
+check_eq "$?" 0 "axond stops cleanly with a stream open"
+wait "$S"
+check_eq "$?" 0 "the stream ends when axond stops"
+if grep -q 'event: closing' "$IT_TMP/stopping"; then it_pass "... telling its reader why"; else
+	it_fail "... telling its reader why" "$(cat "$IT_TMP/stopping")"; fi
 
 it_done

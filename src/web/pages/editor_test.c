@@ -175,7 +175,7 @@ void editor_test_model(struct request *r, json_t *m)
 	const json_t *wf = json_object_get(m, "workflow");
 	const json_t *def = json_object_get(wf, "definition");
 	const json_t *sample = sample_of(def);
-	char *text = json_dumps(sample ? sample : json_object(), JSON_INDENT(2) | JSON_ENCODE_ANY);
+	char *text = sample ? json_dumps(sample, JSON_INDENT(2) | JSON_ENCODE_ANY) : NULL;
 	char url[96];
 	editor_url(url, sizeof url, wf);
 	strcat(url, "/test-run");
