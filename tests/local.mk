@@ -3,7 +3,7 @@ AXON_TEST_LDADD = $(AXON_LIBS)
 
 UNIT_TESTS = tests/test_config tests/test_crypto \
 	tests/web/test_router tests/web/test_template tests/web/test_form tests/web/test_layout tests/web/test_graph \
-	tests/web/test_status
+	tests/web/test_status tests/web/test_stream
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 tests_test_config_LDADD = $(AXON_TEST_LDADD)
@@ -14,6 +14,7 @@ tests_web_test_form_LDADD = $(AXON_TEST_LDADD)
 tests_web_test_layout_LDADD = $(AXON_TEST_LDADD)
 tests_web_test_graph_LDADD = $(AXON_TEST_LDADD)
 tests_web_test_status_LDADD = $(AXON_TEST_LDADD)
+tests_web_test_stream_LDADD = $(AXON_TEST_LDADD)
 EXTRA_DIST += tests/testlib.h
 
 include tests/store/local.mk

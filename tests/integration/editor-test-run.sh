@@ -74,7 +74,7 @@ check_status 303 "a test run"
 LOC=$(header Location)
 RUN=$(printf '%s' "$LOC" | sed -n 's|.*?run=\([0-9]*\)#test-run$|\1|p')
 check_eq "${LOC%%\?*}" "$EDIT" "... back to the editor"
-[ -n "$RUN" ] && it_pass "... naming the run ($LOC)" || it_fail "... naming the run" "$LOC"
+if [ -n "$RUN" ]; then it_pass "... naming the run ($LOC)"; else it_fail "... naming the run" "$LOC"; fi
 it_wait_run "$RUN" succeeded || it_fail "the test run succeeds" "$(sql "SELECT status, error FROM runs WHERE id = $RUN")"
 check_eq "$(sql "SELECT input FROM runs WHERE id = $RUN" | jq -c .)" '{"body":{"name":"Ada"}}' "the run has the typed input"
 check_eq "$(sample | jq -c .)" '{"body":{"name":"Ada"}}' "the typed input is kept as the sample"
@@ -142,8 +142,8 @@ FROM=$(header Location | sed -n 's|.*?run=\([0-9]*\)#test-run$|\1|p')
 it_wait_run "$FROM" succeeded || it_fail "... succeeds" "$(sql "SELECT status, error FROM runs WHERE id = $FROM")"
 check_eq "$(step "$FROM" one started_at)" "$(step "$FIRST" one started_at)" "... block one keeps what it did in the first run"
 check_eq "$(step "$FROM" two "json_extract(outputs, '\$.text')")" "two after one 7" "... two runs again on one's output"
-[ "$(step "$FROM" two started_at)" != "$(step "$FIRST" two started_at)" ] && it_pass "... two ran again" ||
-	it_fail "... two ran again" "started at $(step "$FROM" two started_at) both times"
+if [ "$(step "$FROM" two started_at)" != "$(step "$FIRST" two started_at)" ]; then it_pass "... two ran again"
+else it_fail "... two ran again" "started at $(step "$FROM" two started_at) both times"; fi
 check_eq "$(step "$FROM" three status)" ok "... and three after it"
 check_eq "$(sql "SELECT input FROM runs WHERE id = $FROM" | jq -c .)" '{"n":7}' "... with the first run's input"
 req POST "$EDIT/blocks/two/test" --data-urlencode "csrf=$CSRF" --data-urlencode "from=$FIRST" --data-urlencode mode=alone
