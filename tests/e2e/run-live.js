@@ -129,6 +129,12 @@ async function main() {
 		if (!sample.includes('the browser'))
 			throw new Error(`${page.url()}: the sample typed is not kept (${sample})`);
 		console.log('ok - run-live: the editor\'s test run shows each block\'s state and duration as it goes');
+		await page.locator(node('wait')).click();
+		await until(page, 'the outputs of "wait" from the test run, below the canvas, on a click on it', () => {
+			const p = document.getElementById('test-step');
+			return p && p.textContent.includes('Outputs') && p.textContent.includes('late');
+		});
+		console.log('ok - run-live: a click on a block shows its inputs, outputs and logs from the test run');
 		const row = page.locator('#test-run tr[data-block="wait"]');
 		await Promise.all([page.waitForLoadState('load'), row.getByRole('link', { name: 'inputs, outputs and logs' }).click()]);
 		await b.expectUrl(page, /\/runs\/[0-9]+#step-wait$/, 'a block of the test run');

@@ -1,6 +1,7 @@
 // The editor's test run (editor_test.c draws its states as the page is
 // made): follows the run's live events, so that each block on the canvas
-// and in the table below it shows its state and duration as it changes.
+// and in the table below it shows its state and duration as it changes;
+// a click on a block shows its inputs, outputs and logs from that run.
 import { watchRun, duration } from '../live.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -61,7 +62,6 @@ function setStatus(span, status) {
 }
 
 function follow(section) {
-	section.dataset.runUrl = section.querySelector('.test-result a').getAttribute('href');
 	const note = section.querySelector('.live-note');
 	if (note)
 		note.textContent = '(its blocks show how it goes as it goes)';
@@ -85,6 +85,62 @@ function follow(section) {
 	});
 }
 
+// A click on a block shows, below the canvas, what it did in the test run:
+// its inputs, outputs and logs as the store has them (read when asked, so
+// that a step that ended since the page was drawn shows its outputs too).
+async function showStep(section, block) {
+	let panel = document.getElementById('test-step');
+	if (!panel) {
+		panel = document.createElement('div');
+		panel.id = 'test-step';
+		panel.className = 'test-step';
+		panel.setAttribute('aria-live', 'polite');
+		section.querySelector('.test-result').append(panel);
+	}
+	const answer = await fetch(section.dataset.runUrl, { headers: { Accept: 'application/json' } });
+	const run = answer.ok ? (await answer.json()).run : null;
+	const step = run && run.steps.find((s) => s.block === block);
+	const part = (tag, text, attrs = {}) => {
+		const e = document.createElement(tag);
+		for (const [k, v] of Object.entries(attrs))
+			e.setAttribute(k, v);
+		e.textContent = text;
+		return e;
+	};
+	panel.replaceChildren(part('h3', `${block} in run ${run ? run.id : ''}`));
+	if (!step) {
+		panel.append(part('p', 'This block has not started in this run.', { class: 'muted' }));
+		return;
+	}
+	panel.append(part('p', `${step.status}${step.duration ? ` · ${step.duration}` : ''}`));
+	if (step.error || step.skipped_because)
+		panel.append(part('p', step.error || step.skipped_because, { class: 'alert' }));
+	panel.append(part('h4', 'Inputs'), part('pre', step.inputs_text || '{}', { class: 'code' }));
+	if (step.has_outputs)
+		panel.append(part('h4', 'Outputs'), part('pre', step.outputs_text, { class: 'code' }));
+	if (step.logs && step.logs.length) {
+		panel.append(part('h4', 'Logs'));
+		const list = document.createElement('ul');
+		list.className = 'step-logs';
+		for (const l of step.logs)
+			list.append(part('li', `${l.ms} ms ${l.level_text}: ${l.text}`));
+		panel.append(list);
+	}
+	panel.append(part('a', 'The step on the run page', { href: `${section.dataset.runUrl}#step-${block}` }));
+}
+
 const section = document.getElementById('test-run');
+if (section && section.querySelector('.test-result')) {
+	section.dataset.runUrl = section.querySelector('.test-result a').getAttribute('href');
+	// The canvas selects the block clicked (canvas.js); one block selected shows its step.
+	let shown = '';
+	new MutationObserver(() => {
+		const selected = document.querySelectorAll('#graph a.node.selected[data-kind="block"]');
+		const block = selected.length === 1 ? selected[0].dataset.block : '';
+		if (block && block !== shown)
+			showStep(section, block);
+		shown = block;
+	}).observe(document.getElementById('canvas'), { subtree: true, attributes: true, attributeFilter: ['class'] });
+}
 if (section && section.dataset.live)
 	follow(section);
