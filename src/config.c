@@ -61,6 +61,8 @@ static const struct key keys[] = {
 	NUM(keep_runs, K_INT, 0, 1000000000),
 	{ "metrics_allow", K_CIDRS, offsetof(struct config, metrics_allow), sizeof(((struct config *)0)->metrics_allow), 0, 0 },
 	STR(metrics_token_file),
+	NUM(max_streams, K_INT, 1, 65536),
+	NUM(max_streams_per_user, K_INT, 1, 65536),
 };
 
 void config_defaults(struct config *c)
@@ -74,6 +76,8 @@ void config_defaults(struct config *c)
 	snprintf(c->log, sizeof c->log, "stderr");
 	c->log_level = LOG_LVL_INFO;
 	c->threads = 4;
+	c->max_streams = 256;
+	c->max_streams_per_user = 8;
 	c->max_body = 1 << 20;
 	c->session_ttl = 7 * 86400;
 	c->secure_cookies = -1;

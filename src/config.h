@@ -24,6 +24,8 @@ struct config {
 	char pid_file[1024];
 	bool daemonize;
 	int threads;
+	int max_streams;           /* live event streams open at once */
+	int max_streams_per_user;
 	size_t max_body;           /* bytes */
 	long session_ttl;          /* seconds */
 	int secure_cookies;        /* -1 auto (HTTPS param), 0 no, 1 yes */

@@ -102,6 +102,8 @@ static void add_log(struct broker_run *b, const char *kind, json_t *kind_value, 
 		free(masked);
 	}
 	json_array_append_new(b->res->logs, entry);
+	if (b->on_log)
+		b->on_log(b->log_arg, entry);
 }
 
 static void on_log(struct broker_run *b, json_t *m, size_t frame_len)

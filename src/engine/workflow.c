@@ -1,6 +1,7 @@
 #include "engine/workflow.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,12 +207,18 @@ static void check_trigger(struct check *c, const json_t *t)
 		problem(c, NULL, "\"trigger\" must be an object with a \"type\": \"manual\", \"webhook\" or \"schedule\"");
 		return;
 	}
-	static const char *const manual_keys[] = { "type", "ui", NULL };
+	static const char *const manual_keys[] = { "type", "ui", "sample", NULL };
 	static const char *const webhook_keys[] = { "type", "reply", "signed", "replay_window_s", "allow_from",
-						    "max_body_bytes", "ui", NULL };
-	static const char *const schedule_keys[] = { "type", "cron", "timezone", "ui", NULL };
-	static const char *const poll_keys[] = { "type", "every_s", "block", "config", "items", "key", "ui", NULL };
+						    "max_body_bytes", "ui", "sample", NULL };
+	static const char *const schedule_keys[] = { "type", "cron", "timezone", "ui", "sample", NULL };
+	static const char *const poll_keys[] = { "type", "every_s", "block", "config", "items", "key", "ui", "sample", NULL };
 	check_ui(c, NULL, t, "trigger");
+	/* "sample": the input the editor's test runs use; the engine ignores it. */
+	const json_t *sample = json_object_get(t, "sample");
+	size_t sample_len = sample ? json_dumpb(sample, NULL, 0, JSON_COMPACT | JSON_ENCODE_ANY) : 0;
+	if (sample_len > WORKFLOW_MAX_SAMPLE)
+		problem(c, NULL, "trigger: \"sample\" is %zu bytes of JSON, more than the %d a sample input may have",
+			sample_len, WORKFLOW_MAX_SAMPLE);
 	if (!strcmp(type, "manual")) {
 		check_keys(c, NULL, t, "trigger", manual_keys);
 	} else if (!strcmp(type, "webhook")) {
@@ -700,4 +707,29 @@ json_t *workflow_parse(const char *text, size_t len, char *err, size_t errlen)
 	if (!def)
 		snprintf(err, errlen, "the workflow is not JSON: line %d column %d: %s", je.line, je.column, je.text);
 	return def;
+}
+
+json_t *workflow_downstream(const json_t *def, const char *block)
+{
+	json_t *down = json_pack("{s:b}", block, 1), *edge;
+	const json_t *edges = json_object_get(def, "edges");
+	/* Each pass adds the blocks one edge further; at most one pass per block. */
+	for (bool grew = true; grew;) {
+		grew = false;
+		size_t i;
+		json_array_foreach(edges, i, edge) {
+			const char *from = json_string_value(json_object_get(edge, "from"));
+			const char *to = json_string_value(json_object_get(edge, "to"));
+			if (!from || !to || !strchr(from, '.') || !strchr(to, '.'))
+				continue;
+			char a[WORKFLOW_MAX_ID + 1], b[WORKFLOW_MAX_ID + 1];
+			snprintf(a, sizeof a, "%.*s", (int)(strchr(from, '.') - from), from);
+			snprintf(b, sizeof b, "%.*s", (int)(strchr(to, '.') - to), to);
+			if (json_object_get(down, a) && !json_object_get(down, b)) {
+				json_object_set_new(down, b, json_true());
+				grew = true;
+			}
+		}
+	}
+	return down;
 }

@@ -752,6 +752,8 @@ static int execute(struct sandbox *sb, struct worker *w, const json_t *entry, co
 	b.on_slow = lim->on_slow;
 	b.slow_arg = lim->slow_arg;
 	b.slow_at = t0 + lim->slow_ms;
+	b.on_log = lim->on_log;
+	b.log_arg = lim->log_arg;
 	b.cpu_clock = w->cpu_clock;
 	b.cpu_deadline_ns = cpu0 + (int64_t)lim->cpu_ms * 1000000LL + 1000000000LL;
 	json_t *run_frame = json_pack("{s:s, s:O?, s:O?}", "block", block, "config", config, "inputs", inputs);
@@ -848,6 +850,8 @@ int sandbox_run(struct sandbox *sb, const char *block, const json_t *config, con
 	lim.slow_ms = asked->slow_ms;
 	lim.store = asked->store;
 	lim.run_id = asked->run_id;
+	lim.on_log = asked->on_log;
+	lim.log_arg = asked->log_arg;
 
 	/* Warm unless the sandbox, the workflow or a caller without a trust
 	 * domain asks for a fresh process. */

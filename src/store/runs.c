@@ -66,10 +66,17 @@ struct create_args {
 	int64_t now, *id;
 };
 
+static int put_step(struct store *st, int64_t run_id, const json_t *step);
+
+/* The run, and the steps it starts with (a test run from a block on). */
 static int create_body(struct store *st, void *arg)
 {
 	struct create_args *a = arg;
-	return create_run(st, a->n, a->input, a->definition, a->now, a->id);
+	int rc = create_run(st, a->n, a->input, a->definition, a->now, a->id);
+	size_t i;
+	json_t *step;
+	json_array_foreach(a->n->steps, i, step) if (rc == STORE_OK) rc = put_step(st, *a->id, step);
+	return rc;
 }
 
 int store_run_create(struct store *st, const struct run_new *n, int64_t *id)

@@ -154,6 +154,8 @@ struct run_new {
 	const char *parent_block;
 	int depth;
 	int64_t actor;           /* the user who started it; 0 for the system */
+	const json_t *steps;     /* NULL, or steps it starts with (store_step_put's fields), written with
+				  * it: the engine takes those ended as done, as after a restart */
 };
 /* Creates a queued run. A dedup_key seen before for the same workflow gives
  * STORE_CONFLICT with *id set to the run it started. */

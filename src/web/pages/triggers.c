@@ -40,8 +40,8 @@ static char *run_problems(struct request *r, const json_t *wf, json_t **problems
 }
 
 /* Creates and queues a run; answers 422/409/503 itself and returns 0 when it cannot. */
-static int64_t start_run(struct request *r, const json_t *wf, const char *trigger, const json_t *input,
-			 const char *dedup_key, int64_t *existing)
+/* Queues run n of wf (its id, version and actor filled in here). */
+static int64_t queue_run(struct request *r, const json_t *wf, struct run_new *n, int64_t *existing)
 {
 	json_t *problems;
 	char *why = run_problems(r, wf, &problems);
@@ -51,12 +51,11 @@ static int64_t start_run(struct request *r, const json_t *wf, const char *trigge
 		return 0;
 	}
 	json_decref(problems);
-	struct run_new n = { .workflow_id = json_integer_value(json_object_get(wf, "id")),
-			     .version = (int)json_integer_value(json_object_get(wf, "version")),
-			     .trigger = trigger, .input = input, .dedup_key = dedup_key,
-			     .actor = r->signed_in ? r->user.id : 0 };
+	n->workflow_id = json_integer_value(json_object_get(wf, "id"));
+	n->version = (int)json_integer_value(json_object_get(wf, "version"));
+	n->actor = r->signed_in ? r->user.id : 0;
 	int64_t id = 0;
-	int rc = store_run_create(r->st, &n, &id);
+	int rc = store_run_create(r->st, n, &id);
 	if (rc == STORE_CONFLICT && existing) {
 		*existing = id;
 		return 0;
@@ -67,6 +66,19 @@ static int64_t start_run(struct request *r, const json_t *wf, const char *trigge
 	}
 	engine_notify(r->app->engine, id);
 	return id;
+}
+
+int64_t start_run(struct request *r, const json_t *wf, const char *trigger, const json_t *input,
+		  const char *dedup_key, int64_t *existing)
+{
+	struct run_new n = { .trigger = trigger, .input = input, .dedup_key = dedup_key };
+	return queue_run(r, wf, &n, existing);
+}
+
+int64_t start_run_with_steps(struct request *r, const json_t *wf, const json_t *input, const json_t *steps)
+{
+	struct run_new n = { .trigger = "manual", .input = input, .steps = steps };
+	return queue_run(r, wf, &n, NULL);
 }
 
 static void reply_run(struct request *r, int64_t id, int status)
