@@ -192,7 +192,7 @@ int main(int argc, char **argv)
 	app.engine = engine_start(&eo, app.sandbox, err, sizeof err);
 	if (!app.engine)
 		die("engine: %s", err);
-	struct scheduler_options so = { app.cfg.database, app.cfg.keep_runs_for * 1000LL, app.cfg.keep_runs };
+	struct scheduler_options so = { app.cfg.database, app.sandbox, app.cfg.keep_runs_for * 1000LL, app.cfg.keep_runs };
 	app.scheduler = scheduler_start(&so, app.engine, err, sizeof err);
 	if (!app.scheduler)
 		die("scheduler: %s", err);

@@ -1,5 +1,5 @@
 /* Address ranges such as "127.0.0.1/32 ::1/128 10.0.0.0/8": axon.conf's
- * metrics_allow. IPv4 addresses also match as IPv4-mapped IPv6 (::ffff:a.b.c.d). */
+ * metrics_allow, a webhook's allow_from. IPv4 addresses also match as IPv4-mapped IPv6 (::ffff:a.b.c.d). */
 #ifndef AXON_CIDR_H
 #define AXON_CIDR_H
 #include <stdbool.h>

@@ -46,6 +46,8 @@ static const struct key keys[] = {
 	NUM(egress_allow_private, K_BOOL, 0, 0),
 	NUM(http_timeout, K_DURATION, 1, 3600),
 	NUM(http_max_bytes, K_SIZE, 1024, 1L << 30),
+	STR(egress_ca_file),
+	STR(egress_test_base_url),
 	NUM(block_timeout, K_DURATION, 1, 86400),
 	NUM(sandbox_workers, K_INT, 1, 1024),
 	{ "sandbox_mode", K_SANDBOX, offsetof(struct config, sandbox_strict), 0, 0, 0 },
@@ -59,6 +61,8 @@ static const struct key keys[] = {
 	NUM(keep_runs, K_INT, 0, 1000000000),
 	{ "metrics_allow", K_CIDRS, offsetof(struct config, metrics_allow), sizeof(((struct config *)0)->metrics_allow), 0, 0 },
 	STR(metrics_token_file),
+	NUM(max_streams, K_INT, 1, 65536),
+	NUM(max_streams_per_user, K_INT, 1, 65536),
 	NUM(queue_aging, K_DURATION, 1, 86400),
 	NUM(rate_api_per_user, K_INT, 0, 1000000),
 	NUM(rate_api_per_token, K_INT, 0, 1000000),
@@ -77,6 +81,8 @@ void config_defaults(struct config *c)
 	snprintf(c->log, sizeof c->log, "stderr");
 	c->log_level = LOG_LVL_INFO;
 	c->threads = 4;
+	c->max_streams = 256;
+	c->max_streams_per_user = 8;
 	c->max_body = 1 << 20;
 	c->session_ttl = 7 * 86400;
 	c->secure_cookies = -1;

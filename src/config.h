@@ -24,6 +24,8 @@ struct config {
 	char pid_file[1024];
 	bool daemonize;
 	int threads;
+	int max_streams;           /* live event streams open at once */
+	int max_streams_per_user;
 	size_t max_body;           /* bytes */
 	long session_ttl;          /* seconds */
 	int secure_cookies;        /* -1 auto (HTTPS param), 0 no, 1 yes */
@@ -33,6 +35,8 @@ struct config {
 	bool egress_allow_private;
 	long http_timeout;         /* seconds, for the broker's HTTP requests */
 	size_t http_max_bytes;
+	char egress_ca_file[1024]; /* PEM certificates the broker trusts besides the system's, or "" */
+	char egress_test_base_url[256]; /* tests only: where fixed service APIs (slack.com...) are reached */
 	long block_timeout;        /* default wall-clock limit of one block run, seconds */
 	int sandbox_workers;       /* block runs at once: the engine's workers */
 	bool sandbox_strict;       /* sandbox_mode = strict: a fresh process per execution */

@@ -11,6 +11,7 @@ src_libaxon_a_SOURCES += \
 	src/keyring.c src/keyring.h \
 	src/credential_types.c src/credential_types.h \
 	src/credential_edit.c src/credential_edit.h \
+	src/binary.c src/binary.h \
 	src/totp.c src/totp.h \
 	src/ratelimit.c src/ratelimit.h
 

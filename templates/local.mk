@@ -24,12 +24,13 @@ dist_tplblocks_DATA = templates/blocks/list.html templates/blocks/show.html
 tplrunsdir = $(tpldir)/runs
 dist_tplruns_DATA = templates/runs/list.html templates/runs/show.html templates/runs/dead_letters.html
 tplstaticdir = $(tpldir)/static
-dist_tplstatic_DATA = templates/static/axon.css templates/static/favicon.svg templates/static/editor.css
+dist_tplstatic_DATA = templates/static/axon.css templates/static/favicon.svg templates/static/editor.css \
+	templates/static/live.js templates/static/run-page.js
 # The editor's script: ES modules loaded by workflows/editor.html, no build step.
 tpleditorjsdir = $(tplstaticdir)/editor
 dist_tpleditorjs_DATA = templates/static/editor/main.js templates/static/editor/server.js \
 	templates/static/editor/canvas.js templates/static/editor/view.js templates/static/editor/history.js \
-	templates/static/editor/picker.js \
+	templates/static/editor/picker.js templates/static/editor/test-run.js templates/static/editor/placeholders.js \
 	templates/static/editor/editor.css
 dist_tpl_DATA += templates/dashboard.html
 tpldashboarddir = $(tpldir)/dashboard

@@ -12,12 +12,16 @@
 #include "clock.h"
 #include "log.h"
 #include "sandbox/channel.h"
+#include "broker/account.h"
+#include "broker/chat.h"
 #include "broker/credential_apply.h"
 #include "broker/credentials.h"
 #include "broker/egress.h"
 #include "broker/oauth2.h"
-#include "sandbox/protocol.h"
+#include "broker/postgres.h"
 #include "broker/secrets.h"
+#include "broker/smtp.h"
+#include "sandbox/protocol.h"
 #include "store/store.h"
 #include "strbuf.h"
 
@@ -98,6 +102,8 @@ static void add_log(struct broker_run *b, const char *kind, json_t *kind_value, 
 		free(masked);
 	}
 	json_array_append_new(b->res->logs, entry);
+	if (b->on_log)
+		b->on_log(b->log_arg, entry);
 }
 
 static void on_log(struct broker_run *b, json_t *m, size_t frame_len)
@@ -159,18 +165,25 @@ static json_t *request_with_credential(struct broker_run *b, const struct egress
 	return resp;
 }
 
-static void on_http(struct broker_run *b, json_t *m, struct strbuf *out)
+/* The egress policy for one request now: its time limit shortened so that
+ * the answer comes early enough for the block to act on its failure before
+ * its own wall clock runs out, even on a busy machine (a quarter of what is
+ * left, at most half a second, is kept for that). */
+static struct egress_policy policy_now(const struct broker_run *b)
 {
-	char err[600];
-	json_t *req = json_object_get(m, "request");
 	struct egress_policy p = *b->egress;
-	/* The answer must come early enough for the block to act on its
-	 * failure before its own wall clock runs out, even on a busy machine:
-	 * a quarter of what is left, at most half a second, is kept for that. */
 	int64_t left = b->deadline - mono_ms();
 	left -= left / 4 < 500 ? left / 4 : 500;
 	if (left < p.timeout_ms)
 		p.timeout_ms = left > 1 ? (long)left : 1;
+	return p;
+}
+
+static void on_http(struct broker_run *b, json_t *m, struct strbuf *out)
+{
+	char err[600];
+	json_t *req = json_object_get(m, "request");
+	struct egress_policy p = policy_now(b);
 	json_t *credv = json_object_get(req, "credential");
 	json_t *resp = NULL;
 	if (!json_is_object(req))
@@ -185,6 +198,81 @@ static void on_http(struct broker_run *b, json_t *m, struct strbuf *out)
 		answer(out, json_pack("{s:o}", "response", resp));
 	} else {
 		/* An error may quote what a server said: a block holds no secret even then. */
+		char *masked = secrets_mask(b->secrets, err);
+		answer(out, json_pack("{s:s}", "error", masked));
+		free(masked);
+	}
+}
+
+/* "mail": {"account": ..., "message": ...} sent by SMTP (smtp.h). */
+static json_t *call_mail(struct broker_run *b, const struct egress_policy *p, const json_t *req, char *err,
+			 size_t errlen)
+{
+	json_t *account = broker_account(b, json_object_get(req, "account"), "smtp", err, errlen);
+	if (!account)
+		return NULL;
+	json_t *sent = smtp_send(p, account, json_object_get(req, "message"), err, errlen);
+	broker_account_scrub(account, err);
+	broker_account_free(account);
+	return sent;
+}
+
+/* "chat": {"account": ..., "message": ...} posted to a chat (chat.h). */
+static json_t *call_chat(struct broker_run *b, const struct egress_policy *p, const json_t *req, char *err,
+			 size_t errlen)
+{
+	json_t *account = chat_check(json_object_get(req, "account"), json_object_get(req, "message"), err, errlen) < 0
+				  ? NULL : broker_account(b, json_object_get(req, "account"), "chat", err, errlen);
+	if (!account)
+		return NULL;
+	json_t *posted = chat_post(p, b->secrets, account, json_object_get(req, "message"), err, errlen);
+	broker_account_scrub(account, err);
+	broker_account_free(account);
+	return posted;
+}
+
+/* "db": {"account": ..., "statement", "params", "max_rows", "timeout_ms"} against PostgreSQL (postgres.h). */
+static json_t *call_db(struct broker_run *b, const struct egress_policy *p, const json_t *req, char *err,
+		       size_t errlen)
+{
+	json_t *account = broker_account(b, json_object_get(req, "account"), "postgres", err, errlen);
+	if (!account)
+		return NULL;
+	json_t *result = pg_query(p, account, req, err, errlen);
+	broker_account_scrub(account, err);
+	broker_account_free(account);
+	return result;
+}
+
+/* The services a block reaches with host->call, each in its own file. */
+static const struct service {
+	const char *name;
+	json_t *(*serve)(struct broker_run *b, const struct egress_policy *p, const json_t *req, char *err, size_t errlen);
+} services[] = {
+	{ "mail", call_mail },
+	{ "chat", call_chat },
+	{ "db", call_db },
+};
+
+static void on_call(struct broker_run *b, json_t *m, struct strbuf *out)
+{
+	char err[1000] = "";
+	const char *name = json_string_value(json_object_get(m, "service"));
+	json_t *req = json_object_get(m, "request");
+	const struct service *s = NULL;
+	for (size_t i = 0; name && i < sizeof services / sizeof services[0]; i++)
+		if (!strcmp(name, services[i].name))
+			s = &services[i];
+	struct egress_policy p = policy_now(b);
+	json_t *resp = s && json_is_object(req) ? s->serve(b, &p, req, err, sizeof err) : NULL;
+	if (!s)
+		snprintf(err, sizeof err, "there is no service '%.64s' (the services: mail, chat, db)", name ? name : "");
+	else if (!json_is_object(req))
+		snprintf(err, sizeof err, "the request must be a JSON object");
+	if (resp) {
+		answer(out, json_pack("{s:o}", "response", secrets_mask_json(b->secrets, resp)));
+		json_decref(resp);
+	} else {
 		char *masked = secrets_mask(b->secrets, err);
 		answer(out, json_pack("{s:s}", "error", masked));
 		free(masked);
@@ -226,13 +314,16 @@ static void on_frame(struct broker_run *b, const char *data, size_t len, struct 
 		on_log(b, m, len);
 	} else if (!strcmp(t, "progress")) {
 		on_progress(b, m, len);
-	} else if (!strcmp(t, "http")) {
+	} else if (!strcmp(t, "http") || !strcmp(t, "call")) {
 		/* The broker waits for the network here: the execution counts as slow. */
 		if (b->on_slow) {
 			b->on_slow(b->slow_arg);
 			b->on_slow = NULL;
 		}
-		on_http(b, m, out);
+		if (!strcmp(t, "http"))
+			on_http(b, m, out);
+		else
+			on_call(b, m, out);
 	} else if (!strcmp(t, "secret")) {
 		on_secret(b, m, out);
 	} else if (!strcmp(t, "done") || !strcmp(t, "fail")) {

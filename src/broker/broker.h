@@ -37,6 +37,8 @@ struct broker_run {
 	void (*on_slow)(void *arg);    /* called once at slow_at if the execution still runs */
 	void *slow_arg;
 	int64_t slow_at;               /* monotonic ms */
+	void (*on_log)(void *arg, const json_t *entry); /* each log line and progress report as it comes */
+	void *log_arg;
 	clockid_t cpu_clock;           /* the worker's CPU clock */
 	int64_t cpu_deadline_ns;       /* past it, a worker that ignores SIGXCPU is stopped */
 

@@ -61,6 +61,9 @@ struct engine_load {
 };
 void engine_load(struct engine *e, struct engine_load *out);
 
+/* The live events of its runs (engine/events.h), published as they change. */
+struct events *engine_events(struct engine *e);
+
 /* The registry the engine validates against, with flow.call added (a new
  * reference to a shared value: read it, never change it). */
 json_t *engine_registry(struct engine *e);

@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "engine/builtins.h"
 #include "engine/engine.h"
+#include "engine/events.h"
 #include "engine/placeholder.h"
 #include "engine/plan.h"
 #include "engine/workflow.h"
@@ -57,7 +58,15 @@ struct active {
 	int writers;       /* workers writing a step of it now: it cannot end before they are done */
 	bool ending;       /* a worker is recording its end: it stays listed, so that a waiter
 			    * arriving meanwhile waits, but nothing else touches it */
+	struct shown *shown; /* per block: what the live events last said of it */
 	struct active *next;
+};
+
+/* What the live events last said of a block: a change of any is news. */
+struct shown {
+	enum step_state state;
+	int attempts;
+	size_t items_done;
 };
 
 /* A request thread waiting for a run's end, woken alone when that run ends
@@ -90,6 +99,7 @@ struct engine {
 	size_t nvalid, valid_next;
 	int units; /* running now */
 	bool stopping;
+	struct events *events; /* the live events of runs and steps */
 };
 
 /* What a worker does with one unit, prepared under the lock and run without it. */
@@ -102,6 +112,7 @@ struct job {
 	struct run_limits limits;
 	json_t *step;            /* the step as it starts, to write */
 	int64_t started_at;      /* wall ms: when the block first started */
+	int attempt;             /* 1 for the first */
 };
 
 /* Under reg_mu: the registry and the valid versions are rebuilt when the plugins change. */
@@ -178,6 +189,7 @@ json_t *engine_problems(struct engine *e, int64_t workflow_id, int version, cons
 
 static void active_free(struct active *a)
 {
+	free(a->shown);
 	plan_free(a->plan);
 	plan_free(a->staged);
 	json_decref(a->ancestors);
@@ -251,8 +263,95 @@ static size_t queue_size(const struct engine *e)
 	return e->qlen;
 }
 
+/* ---- Live events ---- */
+
+struct events *engine_events(struct engine *e)
+{
+	return e->events;
+}
+
+/* What a port carried, as a count: the length of an array, else 1. */
+static json_t *item_counts(const json_t *outputs)
+{
+	json_t *counts = json_object(), *v;
+	const char *port;
+	json_object_foreach((json_t *)outputs, port, v)
+		json_object_set_new(counts, port, json_integer(json_is_array(v) ? (json_int_t)json_array_size(v) : 1));
+	return counts;
+}
+
+/* A step as the live events tell it: its state, times and counts, without
+ * its inputs, outputs and logs (those are read from the store). */
+static json_t *step_event(const struct plan *p, size_t bi)
+{
+	const struct plan_block *b = &p->blocks[bi];
+	bool ended = b->state == STEP_OK || b->state == STEP_FAILED || b->state == STEP_SKIPPED;
+	json_t *ev = json_pack("{s:s, s:s, s:s, s:i, s:I, s:I}", "block", b->id, "type", b->type, "status",
+			       step_state_name(b->state), "attempts", b->attempts, "started_at",
+			       (json_int_t)b->started_at, "waited_ms", (json_int_t)b->waited_ms);
+	if (ended && b->state != STEP_SKIPPED) {
+		json_object_set_new(ev, "finished_at", json_integer(b->finished_at));
+		json_object_set_new(ev, "duration_ms", json_integer(b->finished_at - b->started_at - b->waited_ms));
+	}
+	if (b->outcome && b->state != STEP_SKIPPED)
+		json_object_set_new(ev, "outcome", json_string(b->outcome));
+	if (b->error && b->state != STEP_OK)
+		json_object_set_new(ev, "error", json_string(b->error));
+	if (b->state == STEP_OK)
+		json_object_set_new(ev, "items", item_counts(b->outputs));
+	if (b->for_each) {
+		json_object_set_new(ev, "elements", json_integer((json_int_t)b->items));
+		json_object_set_new(ev, "elements_done", json_integer((json_int_t)b->items_done));
+	}
+	return ev;
+}
+
+/* Under e->mu: a "step" event for each block of a whose state, attempt or
+ * for_each progress changed since the last. */
+static void publish_steps(struct engine *e, struct active *a)
+{
+	const struct plan *p = a->plan;
+	if (!p)
+		return;
+	if (!a->shown)
+		a->shown = xcalloc(p->nblocks, sizeof *a->shown);
+	for (size_t i = 0; i < p->nblocks; i++) {
+		const struct plan_block *b = &p->blocks[i];
+		struct shown now = { b->state, b->attempts, b->items_done };
+		if (!memcmp(&now, &a->shown[i], sizeof now))
+			continue;
+		a->shown[i] = now;
+		events_publish(e->events, a->id, "step", step_event(p, i));
+	}
+}
+
+/* A log line or progress report of a running step, as the broker reads it. */
+struct live_step {
+	struct events *events;
+	int64_t run;
+	const char *block;
+	long item;
+	int attempt;
+};
+
+static void publish_log(void *arg, const json_t *entry)
+{
+	const struct live_step *s = arg;
+	json_t *progress = json_object_get(entry, "progress");
+	json_t *ev = json_pack("{s:s, s:i, s:O, s:O?}", "block", s->block, "attempt", s->attempt, "ms",
+			       json_object_get(entry, "ms"), "message", json_object_get(entry, "message"));
+	if (s->item >= 0)
+		json_object_set_new(ev, "item", json_integer(s->item));
+	if (progress)
+		json_object_set(ev, "fraction", progress);
+	else
+		json_object_set(ev, "level", json_object_get(entry, "level"));
+	events_publish(s->events, s->run, progress ? "progress" : "log", ev);
+}
+
 void engine_notify_priority(struct engine *e, int64_t id, enum run_priority priority)
 {
+	events_publish(e->events, id, "run", json_pack("{s:s}", "status", "queued"));
 	pthread_mutex_lock(&e->mu);
 	queue_push_priority(e, id, priority);
 	pthread_cond_signal(&e->work);
@@ -362,11 +461,13 @@ static json_t *call_result(const json_t *def, const json_t *steps)
 }
 
 /* Refuses a run at load: it ends failed with this message and nothing runs. */
-static void fail_at_load(struct store *st, int64_t id, const char *message)
+static void fail_at_load(struct engine *e, struct store *st, int64_t id, const char *message)
 {
 	struct run_end end = { "failed", message, NULL, NULL, NULL, 1, now_ms(), 0 };
 	if (store_run_finish(st, id, &end) != STORE_OK)
 		log_error("run %lld: cannot record its failure: %s", (long long)id, store_errmsg(st));
+	events_publish(e->events, id, "end",
+		       json_pack("{s:s, s:s, s:I}", "status", "failed", "error", message, "finished_at", (json_int_t)end.at));
 	log_warn("run %lld failed before it started: %s", (long long)id, message);
 }
 
@@ -437,10 +538,10 @@ static int load_run(struct engine *e, struct store *st, struct active *a)
 	char err[300];
 	if (json_array_size(problems)) {
 		char *msg = problems_text(problems);
-		fail_at_load(st, a->id, msg);
+		fail_at_load(e, st, a->id, msg);
 		free(msg);
 	} else if (!(a->staged = plan_new(def, registry, json_object_get(run, "input"), err, sizeof err))) {
-		fail_at_load(st, a->id, err);
+		fail_at_load(e, st, a->id, err);
 	} else {
 		size_t i;
 		json_t *step;
@@ -462,8 +563,11 @@ static int load_run(struct engine *e, struct store *st, struct active *a)
 		a->strict = mode && !strcmp(mode, "strict");
 		a->priority = workflow_priority(def);
 		a->deadline = mono_ms() + a->timeout_ms;
-		if (store_run_set_status(st, a->id, "running", now_ms()) != STORE_OK)
+		int64_t started = now_ms();
+		if (store_run_set_status(st, a->id, "running", started) != STORE_OK)
 			log_error("run %lld: %s", (long long)a->id, store_errmsg(st));
+		events_publish(e->events, a->id, "run", json_pack("{s:s, s:I}", "status", "running", "started_at",
+								  (json_int_t)started));
 		rc = 0;
 	}
 	json_decref(problems);
@@ -532,6 +636,13 @@ static void end_run(struct engine *e, struct store *st, struct active *a)
 		log_error("run %lld ended %s but cannot be recorded (it runs again at the next start): %s",
 			  (long long)a->id, status, store_errmsg(st));
 	metrics_run_finished(a->workflow_id, status, (double)(mono_ms() - a->loaded_at) / 1e3);
+	/* After the store has it: a reader told of the end finds it there. */
+	pthread_mutex_lock(&e->mu);
+	publish_steps(e, a);
+	pthread_mutex_unlock(&e->mu);
+	events_publish(e->events, a->id, "end",
+		       json_pack("{s:s, s:s?, s:s?, s:I}", "status", status, "error", p->failed ? p->error : NULL,
+				 "failed_block", p->failed_block, "finished_at", (json_int_t)end.at));
 	log_info("run %lld %s%s%s", (long long)a->id, status, p->failed ? ": " : "", p->failed ? p->error : "");
 	if (p->failed && !a->cancelled)
 		queue_error_workflow(e, st, a, p->error);
@@ -551,6 +662,7 @@ static void end_run(struct engine *e, struct store *st, struct active *a)
 		plan_block_end(parent->plan, (size_t)b, !p->failed, p->failed ? NULL : json_pack("{s:O}", "out", result),
 			       msg, now_ms());
 		step = plan_step_json(parent->plan, (size_t)b);
+		publish_steps(e, parent);
 		pthread_cond_broadcast(&e->work);
 	}
 	if (step) {
@@ -631,6 +743,8 @@ static int pick(struct engine *e, struct job *j, int64_t now)
 		/* The step is written as it starts; for_each elements after the first change nothing there. */
 		if (j->u.item <= 0)
 			j->step = plan_step_json(a->plan, j->u.block);
+		j->attempt = plan_unit_attempt(a->plan, &j->u);
+		publish_steps(e, a);
 		*pp = a->next;
 		a->next = NULL;
 		struct active **tail = &e->runs;
@@ -704,6 +818,9 @@ static void write_step_start(void *arg)
 static void run_job(struct engine *e, struct store *st, struct job *j)
 {
 	struct step_start start = { st, j };
+	struct live_step live = { e->events, j->a->id, j->id, j->u.item, j->attempt };
+	j->limits.on_log = publish_log;
+	j->limits.log_arg = &live;
 	bool builtin = !strcmp(j->type, "flow.call") || !strcmp(j->type, "flow.wait");
 	if (j->step && !j->config_error && builtin) {
 		write_step_start(&start);
@@ -785,6 +902,7 @@ static void run_job(struct engine *e, struct store *st, struct job *j)
 		pthread_mutex_lock(&e->mu);
 		j->a->writers--;
 	}
+	publish_steps(e, j->a);
 	pthread_cond_broadcast(&e->work);
 	pthread_mutex_unlock(&e->mu);
 	run_result_free(&res);
@@ -909,6 +1027,7 @@ struct engine *engine_start(const struct engine_options *o, struct sandbox *sb, 
 	e->database = xstrdup(o->database);
 	e->o.database = e->database;
 	e->sb = sb;
+	e->events = events_new();
 	pthread_mutex_init(&e->mu, NULL);
 	pthread_mutex_init(&e->reg_mu, NULL);
 	pthread_condattr_t ca;
@@ -974,5 +1093,6 @@ void engine_stop(struct engine *e)
 	pthread_mutex_destroy(&e->mu);
 	json_decref(e->registry);
 	pthread_mutex_destroy(&e->reg_mu);
+	events_free(e->events);
 	free(e);
 }

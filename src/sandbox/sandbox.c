@@ -387,8 +387,7 @@ struct sandbox *sandbox_start(const struct config *c, char *err, size_t errlen)
 	sb->worker_max_executions = (unsigned)c->worker_max_executions;
 	sb->worker_idle_ms = c->worker_idle_timeout * 1000LL;
 	sb->worker_max_rss = c->worker_max_memory;
-	sb->egress = (struct egress_policy){ c->egress_allow_loopback, c->egress_allow_private,
-	                                     c->http_timeout * 1000, c->http_max_bytes };
+	sb->egress = egress_policy_from_config(c);
 	sb->secrets = secrets_open(c->secrets_file);
 	sb->keyring = keyring_new(c->credential_key_file);
 	sb->default_wall_ms = (uint32_t)(c->block_timeout * 1000);
@@ -753,6 +752,8 @@ static int execute(struct sandbox *sb, struct worker *w, const json_t *entry, co
 	b.on_slow = lim->on_slow;
 	b.slow_arg = lim->slow_arg;
 	b.slow_at = t0 + lim->slow_ms;
+	b.on_log = lim->on_log;
+	b.log_arg = lim->log_arg;
 	b.cpu_clock = w->cpu_clock;
 	b.cpu_deadline_ns = cpu0 + (int64_t)lim->cpu_ms * 1000000LL + 1000000000LL;
 	json_t *run_frame = json_pack("{s:s, s:O?, s:O?}", "block", block, "config", config, "inputs", inputs);
@@ -849,6 +850,8 @@ int sandbox_run(struct sandbox *sb, const char *block, const json_t *config, con
 	lim.slow_ms = asked->slow_ms;
 	lim.store = asked->store;
 	lim.run_id = asked->run_id;
+	lim.on_log = asked->on_log;
+	lim.log_arg = asked->log_arg;
 
 	/* Warm unless the sandbox, the workflow or a caller without a trust
 	 * domain asks for a fresh process. */

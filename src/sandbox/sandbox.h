@@ -60,6 +60,11 @@ struct run_limits {
 	 * names (broker/credentials.h). NULL/0 outside a run: no credentials. */
 	struct store *store;
 	int64_t run_id;
+	/* When set, called from the calling thread with each log line or
+	 * progress report ({"ms", "level" | "progress", "message"}) as the block
+	 * writes it, masked as in res->logs; it must not keep entry. */
+	void (*on_log)(void *arg, const json_t *entry);
+	void *log_arg;
 };
 
 enum sandbox_state {

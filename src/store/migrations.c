@@ -249,7 +249,17 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (credential_id, workflow_id)) WITHOUT ROWID;"
 	"CREATE INDEX credential_uses_workflow ON credential_uses(workflow_id);",
 
-	/* 8: two-factor sign-in. A user's TOTP secret, sealed under a key derived
+	/* 8: what a poll trigger has seen (a feed's entries by id), so that only
+	 * new ones start runs, across restarts; last_seen lets entries that left
+	 * the source be forgotten after a while. */
+	"CREATE TABLE poll_seen ("
+	"  workflow_id INTEGER NOT NULL REFERENCES workflows(id) ON DELETE CASCADE,"
+	"  key TEXT NOT NULL,"
+	"  first_seen INTEGER NOT NULL,"
+	"  last_seen INTEGER NOT NULL,"
+	"  PRIMARY KEY (workflow_id, key)) WITHOUT ROWID;",
+
+	/* 9: two-factor sign-in. A user's TOTP secret, sealed under a key derived
 	 * from secret.key (never shown back once confirmed), with the last time
 	 * step used so that a code is good once; one-time recovery codes, hashed;
 	 * and sessions that wait for the second factor (pending), which open
@@ -267,14 +277,14 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (user_id, code_hash)) WITHOUT ROWID;"
 	"ALTER TABLE sessions ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;",
 
-	/* 9: where and when each session was last used, for the list of one's
+	/* 10: where and when each session was last used, for the list of one's
 	 * sessions (written at most once a minute per session, or when the
 	 * address or the browser changes). */
 	"ALTER TABLE sessions ADD COLUMN last_used_at INTEGER;"
 	"ALTER TABLE sessions ADD COLUMN last_addr TEXT;"
 	"ALTER TABLE sessions ADD COLUMN last_agent TEXT;",
 
-	/* 10: an API token may have a rate limit of its own (requests a minute),
+	/* 11: an API token may have a rate limit of its own (requests a minute),
 	 * below its user's. */
 	"ALTER TABLE api_tokens ADD COLUMN rate_per_minute INTEGER CHECK (rate_per_minute > 0);",
 };

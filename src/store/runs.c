@@ -66,10 +66,17 @@ struct create_args {
 	int64_t now, *id;
 };
 
+static int put_step(struct store *st, int64_t run_id, const json_t *step);
+
+/* The run, and the steps it starts with (a test run from a block on). */
 static int create_body(struct store *st, void *arg)
 {
 	struct create_args *a = arg;
-	return create_run(st, a->n, a->input, a->definition, a->now, a->id);
+	int rc = create_run(st, a->n, a->input, a->definition, a->now, a->id);
+	size_t i;
+	json_t *step;
+	json_array_foreach(a->n->steps, i, step) if (rc == STORE_OK) rc = put_step(st, *a->id, step);
+	return rc;
 }
 
 int store_run_create(struct store *st, const struct run_new *n, int64_t *id)
@@ -461,18 +468,37 @@ int store_schedule_list(struct store *st, json_t **out)
 	sqlite3_stmt *stmt;
 	int rc = db_prepare(st, &stmt,
 			    "SELECT w.id AS workflow_id, json_extract(v.definition, '$.trigger.cron') AS cron,"
-			    " json_extract(v.definition, '$.trigger.timezone') AS timezone, t.last_fire AS last_fire"
+			    " json_extract(v.definition, '$.trigger.timezone') AS timezone, t.last_fire AS last_fire,"
+			    " json_extract(v.definition, '$.trigger') AS trigger"
 			    " FROM workflows w JOIN workflow_versions v ON v.workflow_id = w.id"
 			    " AND v.version = w.current_version LEFT JOIN schedule_ticks t ON t.workflow_id = w.id"
 			    " WHERE w.active = 1 AND json_valid(v.definition)"
-			    " AND json_extract(v.definition, '$.trigger.type') = 'schedule' ORDER BY w.id", "");
-	return rc == STORE_OK ? db_rows(st, stmt, "", out) : rc;
+			    " AND json_extract(v.definition, '$.trigger.type') IN ('schedule', 'poll') ORDER BY w.id", "");
+	return rc == STORE_OK ? db_rows(st, stmt, "trigger", out) : rc;
 }
 
 int store_schedule_fired(struct store *st, int64_t workflow_id, int64_t tick)
 {
 	return db_exec(st, "INSERT OR REPLACE INTO schedule_ticks (workflow_id, last_fire) VALUES (?1, ?2)", "ii",
 		       workflow_id, tick);
+}
+
+int store_poll_seen(struct store *st, int64_t workflow_id, const char *key, int64_t now, int *is_new)
+{
+	int64_t known = 0;
+	int rc = db_int(st, &known, "SELECT count(*) FROM poll_seen WHERE workflow_id = ?1 AND key = ?2", "it",
+			workflow_id, key);
+	if (rc == STORE_OK)
+		rc = db_exec(st, "INSERT INTO poll_seen (workflow_id, key, first_seen, last_seen) VALUES (?1, ?2, ?3, ?3)"
+			     " ON CONFLICT (workflow_id, key) DO UPDATE SET last_seen = ?3", "iti", workflow_id, key, now);
+	*is_new = rc == STORE_OK && !known;
+	return rc;
+}
+
+int store_poll_forget(struct store *st, int64_t workflow_id, int64_t forget_before)
+{
+	return db_exec(st, "DELETE FROM poll_seen WHERE workflow_id = ?1 AND last_seen < ?2", "ii", workflow_id,
+		       forget_before);
 }
 
 static int prune(struct store *st, int64_t now, int64_t max_age_ms, int64_t keep_count, int64_t *deleted)

@@ -43,7 +43,7 @@ void store_close(struct store *st);
 const char *store_errmsg(struct store *st);
 int store_schema_version(struct store *st);
 /* The schema version this build creates and understands. */
-#define STORE_SCHEMA_VERSION 10
+#define STORE_SCHEMA_VERSION 11
 
 /* Limits, for operators and tests: how long a write waits for another
  * process's lock before STORE_BUSY (default 5000 ms), and a cap on the file
@@ -199,6 +199,8 @@ struct run_new {
 	const char *parent_block;
 	int depth;
 	int64_t actor;           /* the user who started it; 0 for the system */
+	const json_t *steps;     /* NULL, or steps it starts with (store_step_put's fields), written with
+				  * it: the engine takes those ended as done, as after a restart */
 };
 /* Creates a queued run. A dedup_key seen before for the same workflow gives
  * STORE_CONFLICT with *id set to the run it started. */
@@ -263,10 +265,15 @@ int store_delivery_get(struct store *st, int64_t id, json_t **out);
 /* Replay protection for signed deliveries: STORE_CONFLICT when key was seen. Keys older than `before` are dropped. */
 int store_replay_claim(struct store *st, const char *key, int64_t at, int64_t before);
 
-/* Schedules: workflows whose current version has a schedule trigger, with
- * the last tick fired: [{workflow_id, cron, timezone, last_fire}] (seconds). */
+/* Schedules: workflows whose current version has a schedule or a poll
+ * trigger, with the last tick fired: [{workflow_id, cron, timezone,
+ * last_fire, trigger}] (seconds; trigger the whole trigger object). */
 int store_schedule_list(struct store *st, json_t **out);
 int store_schedule_fired(struct store *st, int64_t workflow_id, int64_t tick);
+/* A poll trigger saw key at now (unix seconds): *is_new is 1 the first time.
+ * Keys not seen since forget_before are forgotten (store_poll_forget). */
+int store_poll_seen(struct store *st, int64_t workflow_id, const char *key, int64_t now, int *is_new);
+int store_poll_forget(struct store *st, int64_t workflow_id, int64_t forget_before);
 
 /* Backups (backup.c). store_backup copies the database path, as one
  * snapshot, into the new file dest (never over an existing one) while others

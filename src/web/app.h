@@ -19,6 +19,7 @@ struct app {
 	struct engine *engine;   /* runs workflows */
 	struct scheduler *scheduler; /* schedule triggers and retention */
 	struct keyring *keyring; /* seals and opens credentials (credential_key_file) */
+	struct streams *streams; /* the open live streams (web/stream.c) */
 	volatile sig_atomic_t stopping;
 	struct ratelimit *limits;    /* the rate limits' buckets (web/limits.c) */
 };

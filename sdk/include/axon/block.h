@@ -28,7 +28,7 @@ extern "C" {
 /* The major changes when an existing field or function changes meaning or
  * place; the minor when something is appended. */
 #define AXON_ABI_MAJOR 1
-#define AXON_ABI_MINOR 1
+#define AXON_ABI_MINOR 2
 
 /* What run() returns. */
 #define AXON_OK 0
@@ -70,12 +70,19 @@ struct axon_host {
 	 *   {"method": "GET", "url": "https://...", "headers": {"Name": "value"},
 	 *    "body": "text", "secret_headers": {"Authorization":
 	 *    {"secret": "github", "prefix": "Bearer "}}}
-	 * Only url is required. A secret header is filled by the daemon: the block
+	 * Only url is required. Optional too: "query": {"q": "a b", "tag": ["x",
+	 * "y"]} appended to the url, encoded; instead of "body", "form": {...}
+	 * sent urlencoded or "multipart": {...} whose binary data values
+	 * ({"base64", "content_type", "filename"}) are files; "retry": {"max": N,
+	 * "max_wait_ms": M}: a 429 or 503 is tried again up to N times (10 at
+	 * most) after its Retry-After, when that is at most M (default 60 s) and
+	 * within the time limit. A secret header is filled by the daemon: the block
 	 * never sees the value, and it goes to the url's origin only (a redirect
 	 * to another scheme, host or port fails the request). Returns a new
 	 * reference to
 	 *   {"status": 200, "headers": {"content-type": "..."}, "body": "text"}
-	 * ("body_base64" instead of "body" when the body is not UTF-8), or NULL with
+	 * ("body_base64" instead of "body" when the body is not UTF-8; "retries":
+	 * N when the request was tried again), or NULL with
 	 * the reason in err (a refused address, a timeout, a body too large...). */
 	json_t *(*http)(struct axon_ctx *ctx, const json_t *request, char *err, size_t errlen);
 
@@ -83,6 +90,15 @@ struct axon_host {
 	 * with the reason in err. Prefer secret_headers: a value the block holds
 	 * is masked in its outputs and logs but still in its hands. */
 	json_t *(*secret)(struct axon_ctx *ctx, const char *name, char *err, size_t errlen);
+
+	/* ABI 1.2. A request to one of the daemon's services, which does for the
+	 * block what a confined process cannot: "mail" sends a message by SMTP
+	 * (docs/blocks/mail.md), "chat" posts to a chat (docs/blocks/chat.md), "db" runs SQL (docs/blocks/db.md). request is the service's JSON; the daemon
+	 * applies the account or credential it names, which the block never
+	 * sees. Returns a new reference to the service's answer, or NULL with
+	 * the reason in err (an unknown service among them). A daemon older
+	 * than 1.2 has no call: check with axon_has(ctx, call). */
+	json_t *(*call)(struct axon_ctx *ctx, const char *service, const json_t *request, char *err, size_t errlen);
 };
 
 /* What run() gets. Only host is public. */
@@ -196,6 +212,10 @@ typedef const struct axon_plugin *(*axon_plugin_fn)(void);
 #define axon_progress(ctx, fraction, message) ((ctx)->host->progress((ctx), (fraction), (message)))
 #define axon_http(ctx, request, err, errlen) ((ctx)->host->http((ctx), (request), (err), (errlen)))
 #define axon_secret(ctx, name, err, errlen) ((ctx)->host->secret((ctx), (name), (err), (errlen)))
+#define axon_call(ctx, service, request, err, errlen) ((ctx)->host->call((ctx), (service), (request), (err), (errlen)))
+/* Whether the host has the function fn (one appended after the first ABI). */
+#define axon_has(ctx, fn) \
+	(offsetof(struct axon_host, fn) + sizeof((ctx)->host->fn) <= (ctx)->host->size && (ctx)->host->fn)
 
 #ifdef __cplusplus
 }

@@ -365,8 +365,7 @@ void credential_test_post(struct request *r)
 		snprintf(err, sizeof err, "Give a test URL in the credential's fields: the test sends a request there.");
 	if (fields && used) {
 		const struct config *c = &r->app->cfg;
-		struct egress_policy p = { c->egress_allow_loopback, c->egress_allow_private, c->http_timeout * 1000,
-					   c->http_max_bytes };
+		struct egress_policy p = egress_policy_from_config(c);
 		struct secrets *masks = secrets_open("");
 		secrets_remember(masks, fields);
 		struct egress_credential ec = { str(cred, "name"), type, fields };
@@ -555,8 +554,7 @@ void credential_oauth_callback(struct request *r)
 		json_object_set_new(fields, "connection_error", json_string(err));
 	} else if (fields) {
 		const struct config *c = &r->app->cfg;
-		struct egress_policy pol = { c->egress_allow_loopback, c->egress_allow_private, c->http_timeout * 1000,
-					     c->http_max_bytes };
+		struct egress_policy pol = egress_policy_from_config(c);
 		struct secrets *masks = secrets_open("");
 		secrets_remember(masks, fields);
 		callback_url(r, back, sizeof back);

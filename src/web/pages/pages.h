@@ -30,6 +30,13 @@ void set_pager(json_t *m, const char *path, long page, int64_t total, int per_pa
 /* The model of a workflow's page (taking wf): its problems, definition and Run form. */
 json_t *workflow_page_model(struct request *r, json_t *wf);
 /* The workflow named by the route's :id (version 0: current), or NULL after answering 404/503. */
+/* Queues a run of workflow wf (its version) with input and tells the
+ * engine: its id, or 0 after answering (422 when the workflow has problems).
+ * With dedup_key, a delivery seen before gives 0 and its run in *existing. */
+int64_t start_run(struct request *r, const json_t *wf, const char *trigger, const json_t *input,
+		  const char *dedup_key, int64_t *existing);
+/* A manual run that starts with steps already there (store.h's run_new.steps). */
+int64_t start_run_with_steps(struct request *r, const json_t *wf, const json_t *input, const json_t *steps);
 json_t *load_workflow(struct request *r, int version);
 
 void home_get(struct request *r);
@@ -85,6 +92,7 @@ void runs_list(struct request *r);
 void run_show(struct request *r);
 void run_step_outputs(struct request *r);
 void run_cancel(struct request *r);
+void run_events(struct request *r);
 void run_retry(struct request *r);
 void dead_letters_list(struct request *r);
 void dead_letter_retry(struct request *r);
@@ -93,6 +101,7 @@ void dead_letter_retry(struct request *r);
 void workflow_run(struct request *r);
 void webhook_get(struct request *r);
 void webhook_post(struct request *r);
+void webhook_settings(struct request *r);
 void delivery_replay(struct request *r);
 void hook_receive(struct request *r);
 
@@ -106,6 +115,9 @@ void blocks_list(struct request *r);
 void block_show(struct request *r);
 
 /* The visual editor (editor.c) and a block's settings form (block_settings.c). */
+void editor_test_run(struct request *r);
+void editor_block_test(struct request *r);
+void editor_sample_from_delivery(struct request *r);
 void editor_get(struct request *r);
 void editor_block_add(struct request *r);
 void editor_connect(struct request *r);
