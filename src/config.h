@@ -50,6 +50,8 @@ struct config {
 	int keep_runs;             /* finished runs kept per workflow; 0: no limit */
 	char metrics_allow[512];   /* address ranges that may read /metrics (cidr.h) */
 	char metrics_token_file[1024]; /* a bearer token that may read /metrics from anywhere; "" none */
+	char public_url[512];      /* "https://axon.example.org": the address people reach Axon at; "" the request's */
+	char trusted_proxies[512]; /* address ranges whose X-Forwarded-Host and -Proto are believed (cidr.h) */
 };
 
 void config_defaults(struct config *c);
