@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum kind { K_STRING, K_CIDRS, K_MODE, K_INT, K_SIZE, K_DURATION, K_BOOL, K_TRISTATE, K_LOGLEVEL, K_SANDBOX };
+enum kind { K_STRING, K_URL, K_CIDRS, K_MODE, K_INT, K_SIZE, K_DURATION, K_BOOL, K_TRISTATE, K_LOGLEVEL, K_SANDBOX };
 
 struct key {
 	const char *name;
@@ -61,6 +61,8 @@ static const struct key keys[] = {
 	NUM(keep_runs, K_INT, 0, 1000000000),
 	{ "metrics_allow", K_CIDRS, offsetof(struct config, metrics_allow), sizeof(((struct config *)0)->metrics_allow), 0, 0 },
 	STR(metrics_token_file),
+	{ "public_url", K_URL, offsetof(struct config, public_url), sizeof(((struct config *)0)->public_url), 0, 0 },
+	{ "trusted_proxies", K_CIDRS, offsetof(struct config, trusted_proxies), sizeof(((struct config *)0)->trusted_proxies), 0, 0 },
 	NUM(max_streams, K_INT, 1, 65536),
 	NUM(max_streams_per_user, K_INT, 1, 65536),
 	NUM(queue_aging, K_DURATION, 1, 86400),
@@ -153,6 +155,24 @@ int config_set(struct config *c, const char *name, const char *v, const char *wh
 	static const long long size_mult[] = { 1024, 1024 * 1024, 1024LL * 1024 * 1024 };
 	static const long long dur_mult[] = { 1, 60, 3600, 86400 };
 	switch (k->kind) {
+	case K_URL: {
+		size_t len = strlen(v);
+		while (len && v[len - 1] == '/')
+			len--;
+		if (len && ((strncmp(v, "http://", 7) && strncmp(v, "https://", 8)) || strpbrk(v, " \t\"'<>?#") ||
+			    len <= (size_t)(v[4] == 's' ? 8 : 7))) {
+			snprintf(err, errlen, "%s: bad value for '%s': write the address people reach Axon at, such as "
+				 "https://axon.example.org or https://example.org/axon (no query, no fragment)", where, name);
+			return -1;
+		}
+		if (len >= k->size) {
+			snprintf(err, errlen, "%s: value of '%s' is too long (at most %zu characters)", where, name, k->size - 1);
+			return -1;
+		}
+		memcpy(field, v, len);
+		field[len] = '\0';
+		return 0;
+	}
 	case K_STRING:
 		if (strlen(v) >= k->size) {
 			snprintf(err, errlen, "%s: value of '%s' is too long (at most %zu characters)", where, name, k->size - 1);

@@ -38,6 +38,13 @@ int main(void)
 
 	CHECK(load(&c, "threads = 4\nbogus = 1\n", err, sizeof err) < 0);
 	CHECK_CONTAINS(err, ":2: unknown key 'bogus'");
+	CHECK(load(&c, "public_url = https://example.org/axon/\n", err, sizeof err) == 0);
+	CHECK_STR(c.public_url, "https://example.org/axon");
+	CHECK(load(&c, "public_url = example.org\n", err, sizeof err) < 0);
+	CHECK_CONTAINS(err, "write the address people reach Axon at");
+	CHECK(load(&c, "public_url = https://\n", err, sizeof err) < 0);
+	CHECK(load(&c, "public_url = https://a.org/?x=1\n", err, sizeof err) < 0);
+	CHECK(load(&c, "trusted_proxies = 10.0.0.0/8\n", err, sizeof err) == 0);
 	CHECK(load(&c, "metrics_allow = 10.0.0.0/8, ::1\n", err, sizeof err) == 0);
 	CHECK_STR(c.metrics_allow, "10.0.0.0/8, ::1");
 	CHECK(load(&c, "metrics_allow = 10.0.0.0/8 prometheus.lan\n", err, sizeof err) < 0);

@@ -55,6 +55,13 @@ const char *req_field(struct request *r, const char *name);       /* POST body f
 /* Parses a route parameter as a positive id; 0 when it is not one. */
 int64_t req_id_param(struct request *r, int i);
 
+/* Appends to sb the scheme, host and path prefix people reach Axon at, no
+ * trailing slash: public_url when axon.conf sets it; else X-Forwarded-Proto
+ * and X-Forwarded-Host when the request came from one of trusted_proxies;
+ * else the scheme and Host the request was made with (a Host that is not a
+ * name, an address and a port gives way to the address it came in on). */
+void req_public_base(struct request *r, struct strbuf *sb);
+
 void req_add_header(struct request *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void req_set_cookie(struct request *r, const char *name, const char *value, long max_age);
 

@@ -74,4 +74,23 @@ check_eq "$(jqb .hook.signed_curl | head -n 1)" "SECRET='the signing secret, sho
 sed -e "s/^SECRET=.*/SECRET=wrong/" "$IT_TMP/signed.sh" >"$IT_TMP/wrong.sh"
 bash "$IT_TMP/wrong.sh" >"$IT_TMP/wrong.out" 2>"$IT_TMP/curl.err"
 check_eq "$(jq -r .error.status "$IT_TMP/wrong.out" 2>&1)" 401 "... and with a wrong secret it is refused (the example really signs)"
+echo "# the address behind another proxy, or as axon.conf says"
+req GET "/workflows/$HOOKED/webhook" "${API[@]}" -H 'X-Forwarded-Host: axon.example.org' -H 'X-Forwarded-Proto: https'
+check_json .hook.url "$BASE_URL$TOKEN_PATH" "X-Forwarded-* from an address that is not a trusted proxy is ignored"
+# restart_with LINE: axond again, with one more line in axon.conf.
+restart_with() {
+	it_stop_axond
+	echo "$1" >>"$IT_TMP/axon.conf"
+	rm -f "$IT_TMP/axond.sock"
+	it_start_axond || exit 1
+	it_wait_healthz || exit 1
+}
+restart_with "trusted_proxies = 127.0.0.1 ::1"
+req GET "/workflows/$HOOKED/webhook" "${API[@]}" -H 'X-Forwarded-Host: axon.example.org, inner.local' -H 'X-Forwarded-Proto: https'
+check_json .hook.url "https://axon.example.org$TOKEN_PATH" "... and believed from a trusted proxy (the first host it names)"
+req GET "/workflows/$HOOKED/webhook" "${API[@]}" -H 'X-Forwarded-Host: evil*host'
+check_json .hook.url "$BASE_URL$TOKEN_PATH" "... unless it is no host name"
+restart_with "public_url = https://example.org/axon/"
+req GET "/workflows/$HOOKED/webhook" "${API[@]}" -H 'X-Forwarded-Host: axon.example.org'
+check_json .hook.url "https://example.org/axon$TOKEN_PATH" "public_url in axon.conf comes first"
 it_done

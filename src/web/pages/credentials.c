@@ -440,7 +440,10 @@ static pthread_mutex_t pending_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void callback_url(struct request *r, char *out, size_t len)
 {
-	snprintf(out, len, "%s://%s/credentials/oauth/callback", r->https ? "https" : "http", req_param(r, "HTTP_HOST"));
+	struct strbuf sb = STRBUF_INIT;
+	req_public_base(r, &sb);
+	snprintf(out, len, "%s/credentials/oauth/callback", sb_str(&sb));
+	sb_free(&sb);
 }
 
 /* base64url without padding of SHA-256(verifier): the S256 challenge (RFC 7636). */

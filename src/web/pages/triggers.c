@@ -405,25 +405,10 @@ void hook_receive(struct request *r)
 
 /* ---- The webhook's page ---- */
 
-static bool is_host(const char *s)
-{
-	return *s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-:[]") == strlen(s);
-}
-
-/* The address people send to: the scheme and host the browser reached this
- * page with, and path. A Host of other characters than a name, an address
- * and a port gives way to the address and port the request came in on. */
+/* The address people send to. */
 static void full_url(struct request *r, const char *path, struct strbuf *sb)
 {
-	const char *host = req_param(r, "HTTP_HOST");
-	sb_printf(sb, "%s://", r->https ? "https" : "http");
-	if (is_host(host))
-		sb_adds(sb, host);
-	else if (is_host(req_param(r, "SERVER_ADDR")) && is_host(req_param(r, "SERVER_PORT")))
-		sb_printf(sb, strchr(req_param(r, "SERVER_ADDR"), ':') ? "[%s]:%s" : "%s:%s", req_param(r, "SERVER_ADDR"),
-			  req_param(r, "SERVER_PORT"));
-	else
-		sb_adds(sb, "localhost");
+	req_public_base(r, sb);
 	sb_adds(sb, path);
 }
 
