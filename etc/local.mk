@@ -9,10 +9,11 @@ axonapachedir = $(axonconfdir)/apache
 dist_axonapache_DATA = etc/apache/axon.conf
 
 systemdunitdir = $(prefix)/lib/systemd/system
-systemdunit_DATA = etc/axond.service
-CLEANFILES += etc/axond.service
-EXTRA_DIST += etc/systemd/axond.service
+systemdunit_DATA = etc/axond.service etc/axon-backup.service etc/axon-backup.timer
+CLEANFILES += etc/axond.service etc/axon-backup.service etc/axon-backup.timer
+EXTRA_DIST += etc/systemd/axond.service etc/systemd/axon-backup.service etc/systemd/axon-backup.timer
 
-etc/axond.service: etc/systemd/axond.service Makefile
+etc/axond.service etc/axon-backup.service etc/axon-backup.timer: etc/%: etc/systemd/% Makefile
 	$(AM_V_GEN)$(MKDIR_P) etc && sed -e 's|/usr/sbin/axond|$(sbindir)/axond|g' \
-		-e 's|/etc/axon/|$(axonconfdir)/|g' $(srcdir)/etc/systemd/axond.service >$@
+		-e 's|/usr/bin/axonctl|$(bindir)/axonctl|g' \
+		-e 's|/etc/axon/|$(axonconfdir)/|g' $(srcdir)/etc/systemd/$* >$@

@@ -31,6 +31,8 @@ static const char help[] =
 	"  dead-letters retry ID            run one of them again, here\n"
 	"  credentials list|add|import      the credentials (never their values)\n"
 	"  credentials rotate-key|verify    a new key-encryption key; check that all open\n"
+	"  backup DIR                       copy the database and its keys, axond running\n"
+	"  restore DIR                      put a backup back, axond stopped\n"
 	"  help [COMMAND]                   this help, or a command's\n"
 	"\n"
 	"Options:\n"
@@ -53,6 +55,8 @@ static const struct command {
 	{ "runs", cmd_runs, ctl_help_runs },
 	{ "dead-letters", cmd_dead_letters, ctl_help_dead_letters },
 	{ "credentials", cmd_credentials, ctl_help_credentials },
+	{ "backup", cmd_backup, ctl_help_backup },
+	{ "restore", cmd_restore, ctl_help_restore },
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
@@ -70,7 +74,8 @@ static const struct command *find_command(const char *name)
 
 static int unknown_command(const char *name)
 {
-	return ctl_usage(NULL, "there is no command '%s': the commands are user, workflow, run, runs and dead-letters",
+	return ctl_usage(NULL, "there is no command '%s': the commands are user, workflow, run, runs, dead-letters, "
+			 "backup and restore",
 			 name);
 }
 

@@ -20,6 +20,7 @@
 #include "engine/scheduler.h"
 #include "keyring.h"
 #include "log.h"
+#include "ratelimit.h"
 #include "sandbox/sandbox.h"
 #include "store/store.h"
 #include "web/app.h"
@@ -187,7 +188,7 @@ int main(int argc, char **argv)
 	if (app_reload_templates(&app, err, sizeof err) < 0)
 		die("templates: %s", err);
 	struct engine_options eo = { app.cfg.database, app.cfg.sandbox_workers, app.cfg.max_call_depth,
-				     app.cfg.run_timeout * 1000LL, true };
+				     app.cfg.run_timeout * 1000LL, true, app.cfg.queue_aging * 1000LL };
 	app.engine = engine_start(&eo, app.sandbox, err, sizeof err);
 	if (!app.engine)
 		die("engine: %s", err);
@@ -195,6 +196,7 @@ int main(int argc, char **argv)
 	app.scheduler = scheduler_start(&so, app.engine, err, sizeof err);
 	if (!app.scheduler)
 		die("scheduler: %s", err);
+	app.limits = ratelimit_new();
 	if (server_listen(&app, err, sizeof err) < 0)
 		die("%s", err);
 	if (app.cfg.pid_file[0])
@@ -231,6 +233,7 @@ int main(int argc, char **argv)
 	engine_stop(app.engine);
 	sandbox_stop(app.sandbox);
 	keyring_free(app.keyring);
+	ratelimit_free(app.limits);
 	if (strncmp(app.cfg.listen, "unix:", 5) == 0)
 		unlink(app.cfg.listen + 5);
 	if (app.cfg.pid_file[0])

@@ -65,6 +65,11 @@ static const struct key keys[] = {
 	{ "trusted_proxies", K_CIDRS, offsetof(struct config, trusted_proxies), sizeof(((struct config *)0)->trusted_proxies), 0, 0 },
 	NUM(max_streams, K_INT, 1, 65536),
 	NUM(max_streams_per_user, K_INT, 1, 65536),
+	NUM(queue_aging, K_DURATION, 1, 86400),
+	NUM(rate_api_per_user, K_INT, 0, 1000000),
+	NUM(rate_api_per_token, K_INT, 0, 1000000),
+	NUM(rate_runs_per_user, K_INT, 0, 1000000),
+	NUM(rate_webhook_per_hook, K_INT, 0, 1000000),
 };
 
 void config_defaults(struct config *c)
@@ -85,6 +90,10 @@ void config_defaults(struct config *c)
 	c->secure_cookies = -1;
 	c->login_max_failures = 5;
 	c->login_lockout = 900;
+	c->queue_aging = 30;
+	c->rate_api_per_user = 1200;
+	c->rate_runs_per_user = 120;
+	c->rate_webhook_per_hook = 1200;
 	c->http_timeout = 30;
 	c->http_max_bytes = 10 << 20;
 	c->block_timeout = 60;

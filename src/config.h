@@ -52,6 +52,14 @@ struct config {
 	char metrics_token_file[1024]; /* a bearer token that may read /metrics from anywhere; "" none */
 	char public_url[512];      /* "https://axon.example.org": the address people reach Axon at; "" the request's */
 	char trusted_proxies[512]; /* address ranges whose X-Forwarded-Host and -Proto are believed (cidr.h) */
+	long queue_aging;          /* seconds a queued run waits per priority step before it goes first */
+	/* Rate limits, each a number a minute (0: none), as token buckets that
+	 * hold a minute's worth: JSON API requests per user and per API token,
+	 * runs started per user, deliveries per webhook. */
+	int rate_api_per_user;
+	int rate_api_per_token;
+	int rate_runs_per_user;
+	int rate_webhook_per_hook;
 };
 
 void config_defaults(struct config *c);

@@ -112,3 +112,87 @@ int password_verify(const char *password, const char *stored)
 	OPENSSL_cleanse(got, sizeof got);
 	return ok;
 }
+
+#define SEAL_NONCE 12
+#define SEAL_TAG 16
+
+char *crypto_seal(const unsigned char key[32], const void *plain, size_t len)
+{
+	unsigned char nonce[SEAL_NONCE], tag[SEAL_TAG];
+	unsigned char *ct = xmalloc(len + 1);
+	int n = 0, fin = 0, ok = crypto_random(nonce, sizeof nonce) == 0;
+	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+	ok = ok && ctx && EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, key, nonce) == 1 &&
+	     EVP_EncryptUpdate(ctx, ct, &n, plain, (int)len) == 1 && EVP_EncryptFinal_ex(ctx, ct + n, &fin) == 1 &&
+	     EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, SEAL_TAG, tag) == 1;
+	EVP_CIPHER_CTX_free(ctx);
+	char *out = NULL;
+	if (ok) {
+		out = xmalloc(2 * (SEAL_NONCE + len + SEAL_TAG) + 1);
+		crypto_hex(nonce, SEAL_NONCE, out);
+		crypto_hex(ct, len, out + 2 * SEAL_NONCE);
+		crypto_hex(tag, SEAL_TAG, out + 2 * (SEAL_NONCE + len));
+	}
+	OPENSSL_cleanse(ct, len);
+	free(ct);
+	return out;
+}
+
+int crypto_open(const unsigned char key[32], const char *sealed, unsigned char *out, size_t cap, size_t *len)
+{
+	size_t hexlen = strlen(sealed);
+	if (hexlen % 2 || hexlen < 2 * (SEAL_NONCE + SEAL_TAG) || strspn(sealed, "0123456789abcdef") != hexlen)
+		return -1;
+	size_t ctlen = hexlen / 2 - SEAL_NONCE - SEAL_TAG;
+	unsigned char nonce[SEAL_NONCE], tag[SEAL_TAG];
+	if (ctlen > cap || unhex(sealed, SEAL_NONCE, nonce) < 0 ||
+	    unhex(sealed + hexlen - 2 * SEAL_TAG, SEAL_TAG, tag) < 0)
+		return -1;
+	unsigned char *ct = xmalloc(ctlen + 1);
+	int n = 0, fin = 0, ok = unhex(sealed + 2 * SEAL_NONCE, ctlen, ct) == 0;
+	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+	ok = ok && ctx && EVP_DecryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, key, nonce) == 1 &&
+	     EVP_DecryptUpdate(ctx, out, &n, ct, (int)ctlen) == 1 &&
+	     EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, SEAL_TAG, tag) == 1 &&
+	     EVP_DecryptFinal_ex(ctx, out + n, &fin) == 1;
+	EVP_CIPHER_CTX_free(ctx);
+	free(ct);
+	if (!ok) {
+		OPENSSL_cleanse(out, ctlen);
+		return -1;
+	}
+	*len = ctlen;
+	return 0;
+}
+
+void crypto_derive_key(const unsigned char master[32], const char *purpose, unsigned char out[32])
+{
+	unsigned int len = 32;
+	HMAC(EVP_sha256(), master, 32, (const unsigned char *)purpose, strlen(purpose), out, &len);
+}
+
+int crypto_sha256_file(const char *path, char out[65])
+{
+	FILE *f = fopen(path, "rbe");
+	if (!f)
+		return -1;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1;
+	unsigned char buf[65536], md[EVP_MAX_MD_SIZE];
+	size_t n;
+	while (ok && (n = fread(buf, 1, sizeof buf, f)) > 0)
+		ok = EVP_DigestUpdate(ctx, buf, n) == 1;
+	unsigned int len = 0;
+	ok = ok && !ferror(f) && EVP_DigestFinal_ex(ctx, md, &len) == 1;
+	EVP_MD_CTX_free(ctx);
+	fclose(f);
+	if (!ok)
+		return -1;
+	crypto_hex(md, len, out);
+	return 0;
+}
+
+void crypto_wipe(void *p, size_t len)
+{
+	OPENSSL_cleanse(p, len);
+}

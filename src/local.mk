@@ -11,7 +11,9 @@ src_libaxon_a_SOURCES += \
 	src/keyring.c src/keyring.h \
 	src/credential_types.c src/credential_types.h \
 	src/credential_edit.c src/credential_edit.h \
-	src/binary.c src/binary.h
+	src/binary.c src/binary.h \
+	src/totp.c src/totp.h \
+	src/ratelimit.c src/ratelimit.h
 
 sbin_PROGRAMS += axond
 axond_SOURCES = src/axond.c
@@ -21,5 +23,5 @@ axond_LDADD = $(AXON_LIBS)
 # runs, dead letters), on the same library as axond. src/ctl/ holds one file per area.
 bin_PROGRAMS += axonctl
 axonctl_SOURCES = src/axonctl.c src/ctl/ctl.h src/ctl/common.c src/ctl/runner.c \
-	src/ctl/user.c src/ctl/workflow.c src/ctl/run.c src/ctl/runs.c src/ctl/credentials.c
+	src/ctl/user.c src/ctl/workflow.c src/ctl/run.c src/ctl/runs.c src/ctl/credentials.c src/ctl/backup.c
 axonctl_LDADD = $(AXON_LIBS)

@@ -1,13 +1,17 @@
 # The page templates and static files, installed under $(pkgdatadir)/templates.
 tpldir = $(pkgdatadir)/templates
 dist_tpl_DATA = templates/layout.html templates/error.html templates/setup.html \
-	templates/login.html templates/account.html templates/pager.html
+	templates/login.html templates/account.html templates/pager.html \
+	templates/login_code.html
 tplworkflowsdir = $(tpldir)/workflows
 dist_tplworkflows_DATA = templates/workflows/list.html templates/workflows/form.html \
 	templates/workflows/show.html templates/workflows/versions.html templates/workflows/version.html \
 	templates/workflows/import.html templates/workflows/delete.html \
 	templates/workflows/webhook.html templates/workflows/webhook_created.html \
 	templates/workflows/editor.html templates/workflows/graph.html templates/workflows/block.html
+tplaccountdir = $(tpldir)/account
+dist_tplaccount_DATA = templates/account/two_factor.html templates/account/qr.html \
+	templates/account/recovery_codes.html templates/account/sessions.html
 tplusersdir = $(tpldir)/users
 dist_tplusers_DATA = templates/users/list.html templates/users/audit.html
 tpltokensdir = $(tpldir)/tokens

@@ -1,7 +1,7 @@
 # Unit tests by folder of src/, then integration, browser and fuzz tests.
 AXON_TEST_LDADD = $(AXON_LIBS)
 
-UNIT_TESTS = tests/test_config tests/test_crypto tests/test_cidr tests/test_binary tests/metrics/test_metrics tests/test_envelope tests/test_credential_types \
+UNIT_TESTS = tests/test_config tests/test_crypto tests/test_cidr tests/test_binary tests/metrics/test_metrics tests/test_envelope tests/test_credential_types tests/test_totp tests/test_ratelimit \
 	tests/web/test_router tests/web/test_template tests/web/test_form tests/web/test_layout tests/web/test_graph \
 	tests/web/test_status tests/web/test_chart tests/web/test_stream
 check_PROGRAMS += $(UNIT_TESTS)
@@ -14,6 +14,8 @@ tests_metrics_test_metrics_LDADD = $(AXON_TEST_LDADD)
 tests_test_envelope_SOURCES = tests/test_envelope.c tests/store/scratch.h
 tests_test_envelope_LDADD = $(AXON_TEST_LDADD)
 tests_test_credential_types_LDADD = $(AXON_TEST_LDADD)
+tests_test_totp_LDADD = $(AXON_TEST_LDADD)
+tests_test_ratelimit_LDADD = $(AXON_TEST_LDADD)
 tests_web_test_router_LDADD = $(AXON_TEST_LDADD)
 tests_web_test_template_LDADD = $(AXON_TEST_LDADD)
 tests_web_test_form_LDADD = $(AXON_TEST_LDADD)

@@ -55,7 +55,7 @@ int ctl_bad_option(const char *command, int ch, char **argv)
 
 /* Files SQLite creates next to the database (-wal, -shm) belong to whoever
  * creates them: root's would lock axond out of its own database. */
-static int check_owner(const char *path)
+int ctl_check_owner(const char *path)
 {
 	struct stat sb;
 	if (geteuid() != 0 || stat(path, &sb) < 0 || sb.st_uid == 0)
@@ -75,7 +75,7 @@ static int check_owner(const char *path)
 int ctl_open_store(struct ctl *c, struct store **st)
 {
 	char err[1400];
-	int rc = check_owner(c->cfg.database);
+	int rc = ctl_check_owner(c->cfg.database);
 	if (rc)
 		return rc;
 	if (store_open(c->cfg.database, st, err, sizeof err) != STORE_OK) {

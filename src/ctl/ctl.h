@@ -35,6 +35,8 @@ int ctl_usage(const char *command, const char *fmt, ...) __attribute__((format(p
  * which option was wrong. Returns EX_USAGE. */
 int ctl_bad_option(const char *command, int ch, char **argv);
 
+/* Run as root on a file another user owns: says why not and returns EX_NOPERM; else 0. */
+int ctl_check_owner(const char *path);
 /* Opens the configured database; on failure says why and returns an exit status. */
 int ctl_open_store(struct ctl *c, struct store **st);
 /* Says what could not be done and why (what the store said); returns the exit status. */
@@ -83,9 +85,12 @@ int cmd_run(struct ctl *c, int argc, char **argv);
 int cmd_runs(struct ctl *c, int argc, char **argv);
 int cmd_dead_letters(struct ctl *c, int argc, char **argv);
 int cmd_credentials(struct ctl *c, int argc, char **argv);
+int cmd_backup(struct ctl *c, int argc, char **argv);
+int cmd_restore(struct ctl *c, int argc, char **argv);
 
 /* Each command's help, for "axonctl help COMMAND" and "COMMAND --help". */
 extern const char ctl_help_user[], ctl_help_workflow[], ctl_help_run[], ctl_help_runs[], ctl_help_dead_letters[],
 	ctl_help_credentials[];
+extern const char ctl_help_backup[], ctl_help_restore[];
 
 #endif

@@ -15,6 +15,8 @@
 
 #include <jansson.h>
 
+#include "engine/workflow.h"
+
 struct sandbox;
 struct engine;
 
@@ -25,6 +27,8 @@ struct engine_options {
 	int64_t run_timeout_ms;/* a run's limit when its workflow sets none */
 	bool resume;           /* queue the unfinished runs found in the store at start (axond);
 				* false for a tool that runs only the runs it notifies (axonctl) */
+	int64_t aging_ms;      /* how long a queued run waits before it goes ahead of runs one
+				* priority above it queued since (0: 30 s) */
 };
 
 /* Starts the workers and, when o->resume, queues every unfinished run found
@@ -35,7 +39,13 @@ struct engine *engine_start(const struct engine_options *o, struct sandbox *sb, 
  * joins the workers. */
 void engine_stop(struct engine *e);
 
-/* Tells the engine that run id was queued in the store. */
+/* Tells the engine that run id was queued in the store, with its workflow's
+ * priority (workflow_priority). The queue goes by priority, with aging: a run
+ * ranks as if queued aging_ms later for each step below high, so that a high
+ * run goes before a normal one queued less than aging_ms earlier, and before
+ * a low one queued less than twice that; an old low run still goes first. */
+void engine_notify_priority(struct engine *e, int64_t id, enum run_priority priority);
+/* The same at normal priority. */
 void engine_notify(struct engine *e, int64_t id);
 /* Waits until run id has ended or timeout_ms passed: 0 when it ended, -1 on timeout. */
 int engine_wait(struct engine *e, int64_t id, int64_t timeout_ms);

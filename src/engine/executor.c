@@ -25,9 +25,18 @@
 #include "strbuf.h"
 
 #define DEFAULT_RUN_TIMEOUT_MS (60LL * 60 * 1000)
+#define DEFAULT_AGING_MS (30LL * 1000)
 #define IDLE_WAIT_MS 1000
 #define VALID_CACHE 256
 #define ACTIVE_PER_WORKER 2 /* runs in memory per worker, beyond those waiting for a called run */
+
+/* A run waiting to be loaded. It ranks as if queued later by aging_ms for
+ * each step its priority is below high: the smallest rank goes first. */
+struct queued_run {
+	int64_t rank; /* monotonic ms */
+	uint64_t seq;
+	int64_t id;
+};
 
 /* A run in memory. plan is NULL while a worker loads it. */
 struct active {
@@ -44,6 +53,7 @@ struct active {
 	bool cancelled;
 	char domain[32];   /* the sandbox's trust domain: "workflow ID" */
 	bool strict;       /* settings.sandbox = "strict": a fresh process per block execution */
+	enum run_priority priority; /* settings.priority */
 	volatile int stop_blocks; /* read by the sandbox: kills the blocks of a cancelled run */
 	int writers;       /* workers writing a step of it now: it cannot end before they are done */
 	bool ending;       /* a worker is recording its end: it stays listed, so that a waiter
@@ -74,8 +84,9 @@ struct engine {
 	struct engine_options o;
 	char *database;
 	struct sandbox *sb;
-	int64_t *queue;   /* run ids to load: queue[qhead..qlen) */
-	size_t qhead, qlen, qcap;
+	struct queued_run *queue; /* run ids to load: a binary heap by rank */
+	size_t qlen, qcap;
+	uint64_t qseq;    /* pushes so far: equal ranks leave in the order they came */
 	struct active *runs;
 	struct waiter *waiters;
 	pthread_t *threads;
@@ -204,33 +215,52 @@ static void unlink_active(struct engine *e, struct active *a)
 		}
 }
 
-/* The queue, under the lock. Popping moves nothing: a flood of deliveries
- * can queue tens of thousands of runs. */
-static void queue_push(struct engine *e, int64_t id)
+/* The queue, under the lock: a binary heap, so that a flood of deliveries
+ * (tens of thousands of runs) costs log n a push and a pop. */
+static bool before(const struct queued_run *a, const struct queued_run *b)
 {
-	if (e->qlen == e->qcap && e->qhead) {
-		memmove(e->queue, e->queue + e->qhead, (e->qlen - e->qhead) * sizeof *e->queue);
-		e->qlen -= e->qhead;
-		e->qhead = 0;
-	}
+	return a->rank < b->rank || (a->rank == b->rank && a->seq < b->seq);
+}
+
+static void queue_push_priority(struct engine *e, int64_t id, enum run_priority priority)
+{
 	if (e->qlen == e->qcap) {
 		e->qcap = e->qcap ? e->qcap * 2 : 64;
 		e->queue = xrealloc(e->queue, e->qcap * sizeof *e->queue);
 	}
-	e->queue[e->qlen++] = id;
+	struct queued_run q = { mono_ms() + (int64_t)priority * e->o.aging_ms, e->qseq++, id };
+	size_t i = e->qlen++;
+	while (i && before(&q, &e->queue[(i - 1) / 2])) {
+		e->queue[i] = e->queue[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	e->queue[i] = q;
 }
 
 static int64_t queue_pop(struct engine *e)
 {
-	int64_t id = e->queue[e->qhead++];
-	if (e->qhead == e->qlen)
-		e->qhead = e->qlen = 0;
+	int64_t id = e->queue[0].id;
+	struct queued_run last = e->queue[--e->qlen];
+	size_t i = 0;
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= e->qlen)
+			break;
+		if (c + 1 < e->qlen && before(&e->queue[c + 1], &e->queue[c]))
+			c++;
+		if (!before(&e->queue[c], &last))
+			break;
+		e->queue[i] = e->queue[c];
+		i = c;
+	}
+	if (e->qlen)
+		e->queue[i] = last;
 	return id;
 }
 
 static size_t queue_size(const struct engine *e)
 {
-	return e->qlen - e->qhead;
+	return e->qlen;
 }
 
 /* ---- Live events ---- */
@@ -319,19 +349,24 @@ static void publish_log(void *arg, const json_t *entry)
 	events_publish(s->events, s->run, progress ? "progress" : "log", ev);
 }
 
-void engine_notify(struct engine *e, int64_t id)
+void engine_notify_priority(struct engine *e, int64_t id, enum run_priority priority)
 {
 	events_publish(e->events, id, "run", json_pack("{s:s}", "status", "queued"));
 	pthread_mutex_lock(&e->mu);
-	queue_push(e, id);
+	queue_push_priority(e, id, priority);
 	pthread_cond_signal(&e->work);
 	pthread_mutex_unlock(&e->mu);
 }
 
+void engine_notify(struct engine *e, int64_t id)
+{
+	engine_notify_priority(e, id, PRIORITY_NORMAL);
+}
+
 static bool queued(const struct engine *e, int64_t id)
 {
-	for (size_t i = e->qhead; i < e->qlen; i++)
-		if (e->queue[i] == id)
+	for (size_t i = 0; i < e->qlen; i++)
+		if (e->queue[i].id == id)
 			return true;
 	return false;
 }
@@ -526,6 +561,7 @@ static int load_run(struct engine *e, struct store *st, struct active *a)
 		snprintf(a->domain, sizeof a->domain, "workflow %lld", (long long)a->workflow_id);
 		const char *mode = json_string_value(json_object_get(json_object_get(def, "settings"), "sandbox"));
 		a->strict = mode && !strcmp(mode, "strict");
+		a->priority = workflow_priority(def);
 		a->deadline = mono_ms() + a->timeout_ms;
 		int64_t started = now_ms();
 		if (store_run_set_status(st, a->id, "running", started) != STORE_OK)
@@ -572,8 +608,12 @@ static void queue_error_workflow(struct engine *e, struct store *st, const struc
 				  (json_int_t)a->workflow_id, "workflow_name", json_object_get(a->plan->def, "name"),
 				  "block", a->plan->failed_block, "error", error);
 	struct run_new n = { .workflow_id = wid, .trigger = "error", .input = input };
+	json_t *wf = NULL;
+	enum run_priority priority = store_workflow_get(st, wid, 0, &wf) == STORE_OK
+		? workflow_priority(json_object_get(wf, "definition")) : PRIORITY_NORMAL;
+	json_decref(wf);
 	if (store_run_create(st, &n, &id) == STORE_OK)
-		engine_notify(e, id);
+		engine_notify_priority(e, id, priority);
 	else
 		log_error("run %lld: cannot queue its error workflow: %s", (long long)a->id, store_errmsg(st));
 	json_decref(input);
@@ -827,7 +867,8 @@ static void run_job(struct engine *e, struct store *st, struct job *j)
 	if (child) {
 		plan_block_wait(p, j->u.block);
 		p->blocks[j->u.block].child_run = child;
-		queue_push(e, child);
+		/* The called run is queued at its caller's priority: the caller waits for it. */
+		queue_push_priority(e, child, j->a->priority);
 	} else if (wait_ms > 0) {
 		/* The timer: the block is woken as a retry would be, and then
 		 * finds nothing left to wait. Waiting is not the run's working
@@ -981,6 +1022,8 @@ struct engine *engine_start(const struct engine_options *o, struct sandbox *sb, 
 		e->o.max_depth = 8;
 	if (e->o.run_timeout_ms <= 0)
 		e->o.run_timeout_ms = DEFAULT_RUN_TIMEOUT_MS;
+	if (e->o.aging_ms <= 0)
+		e->o.aging_ms = DEFAULT_AGING_MS;
 	e->database = xstrdup(o->database);
 	e->o.database = e->database;
 	e->sb = sb;

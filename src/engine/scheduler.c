@@ -134,8 +134,13 @@ static void tick_one(struct scheduler *s, struct store *st, struct schedule *sc,
 	int64_t id = 0;
 	int rc = store_run_create(st, &n, &id);
 	json_decref(input);
-	if (rc == STORE_OK)
-		engine_notify(s->engine, id);
+	if (rc == STORE_OK) {
+		json_t *wf = NULL;
+		enum run_priority priority = store_workflow_get(st, sc->workflow_id, 0, &wf) == STORE_OK
+			? workflow_priority(json_object_get(wf, "definition")) : PRIORITY_NORMAL;
+		json_decref(wf);
+		engine_notify_priority(s->engine, id, priority);
+	}
 	if ((rc == STORE_OK || rc == STORE_CONFLICT) && store_schedule_fired(st, sc->workflow_id, tick) == STORE_OK) {
 		sc->last_fire = tick;
 		log_info("scheduler: workflow %lld fired for %lld (run %lld)", (long long)sc->workflow_id, (long long)tick,

@@ -252,7 +252,7 @@ static void check_trigger(struct check *c, const json_t *t)
 
 static void check_workflow_settings(struct check *c, const json_t *s)
 {
-	static const char *const keys[] = { "timeout_ms", "concurrency", "error_workflow", "sandbox", NULL };
+	static const char *const keys[] = { "timeout_ms", "concurrency", "error_workflow", "sandbox", "priority", NULL };
 	if (!s)
 		return;
 	if (!json_is_object(s)) {
@@ -266,6 +266,11 @@ static void check_workflow_settings(struct check *c, const json_t *s)
 	if (mode && (!json_is_string(mode) || (strcmp(json_string_value(mode), "warm") && strcmp(json_string_value(mode), "strict"))))
 		problem(c, NULL, "settings: \"sandbox\" must be \"warm\" (blocks keep a worker process between runs of this workflow) "
 		        "or \"strict\" (a fresh process for every block execution)");
+	const json_t *prio = json_object_get(s, "priority");
+	if (prio && (!json_is_string(prio) || (strcmp(json_string_value(prio), "high") &&
+					       strcmp(json_string_value(prio), "normal") && strcmp(json_string_value(prio), "low"))))
+		problem(c, NULL, "settings: \"priority\" must be \"high\", \"normal\" or \"low\" (the order its runs leave "
+			"the queue in, before other workflows' or after them)");
 	const json_t *ew = json_object_get(s, "error_workflow");
 	if (ew && (!json_is_string(ew) || !json_string_length(ew)))
 		problem(c, NULL, "settings: \"error_workflow\" must name a workflow (a non-empty string)");
@@ -707,6 +712,12 @@ json_t *workflow_parse(const char *text, size_t len, char *err, size_t errlen)
 	if (!def)
 		snprintf(err, errlen, "the workflow is not JSON: line %d column %d: %s", je.line, je.column, je.text);
 	return def;
+}
+
+enum run_priority workflow_priority(const json_t *def)
+{
+	const char *p = json_string_value(json_object_get(json_object_get(def, "settings"), "priority"));
+	return !p ? PRIORITY_NORMAL : !strcmp(p, "high") ? PRIORITY_HIGH : !strcmp(p, "low") ? PRIORITY_LOW : PRIORITY_NORMAL;
 }
 
 json_t *workflow_downstream(const json_t *def, const char *block)

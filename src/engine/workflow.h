@@ -31,4 +31,9 @@ json_t *workflow_order(const json_t *def);
  * a set ({"id": true}). */
 json_t *workflow_downstream(const json_t *def, const char *block);
 
+/* settings.priority: the order of the queue between workflows. */
+enum run_priority { PRIORITY_HIGH, PRIORITY_NORMAL, PRIORITY_LOW };
+/* The priority def's settings ask for; normal when none (or def is NULL). */
+enum run_priority workflow_priority(const json_t *def);
+
 #endif

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "metrics/label_table.h"
+#include "ratelimit.h"
 #include "sandbox/sandbox.h"
 
 /* Sizes bound the label sets: about 70 routes, workflows, block types. */
@@ -170,11 +171,21 @@ static void render_blocks(struct strbuf *out)
 	sb_free(&labels);
 }
 
+static void render_rate_limits(struct strbuf *out)
+{
+	head(out, "axon_rate_limited_total", "counter",
+	     "Requests refused with 429 by a rate limit of axon.conf, by limit (api_user, api_token, runs, webhook).");
+	for (int k = 0; k < RATELIMIT_KINDS; k++)
+		sb_printf(out, "axon_rate_limited_total{limit=\"%s\"} %llu\n", ratelimit_kind_name((enum ratelimit_kind)k),
+			  (unsigned long long)ratelimit_refused((enum ratelimit_kind)k));
+}
+
 void metrics_render(struct strbuf *out)
 {
 	render_http(out);
 	render_runs(out);
 	render_blocks(out);
+	render_rate_limits(out);
 }
 
 void metrics_sample(struct strbuf *out, const char *name, const char *type, const char *help, double value)

@@ -12,4 +12,6 @@ src_libaxon_a_SOURCES += \
 	src/store/throttle.c \
 	src/store/usage.c \
 	src/store/run_stats.c \
-	src/store/credentials.c
+	src/store/credentials.c \
+	src/store/second_factor.c \
+	src/store/backup.c

@@ -258,6 +258,35 @@ static const char *const migrations[] = {
 	"  first_seen INTEGER NOT NULL,"
 	"  last_seen INTEGER NOT NULL,"
 	"  PRIMARY KEY (workflow_id, key)) WITHOUT ROWID;",
+
+	/* 9: two-factor sign-in. A user's TOTP secret, sealed under a key derived
+	 * from secret.key (never shown back once confirmed), with the last time
+	 * step used so that a code is good once; one-time recovery codes, hashed;
+	 * and sessions that wait for the second factor (pending), which open
+	 * nothing but the page that asks for it. */
+	"CREATE TABLE second_factors ("
+	"  user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
+	"  secret TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  confirmed_at INTEGER,"
+	"  last_step INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE recovery_codes ("
+	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  code_hash TEXT NOT NULL,"
+	"  used_at INTEGER,"
+	"  PRIMARY KEY (user_id, code_hash)) WITHOUT ROWID;"
+	"ALTER TABLE sessions ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;",
+
+	/* 10: where and when each session was last used, for the list of one's
+	 * sessions (written at most once a minute per session, or when the
+	 * address or the browser changes). */
+	"ALTER TABLE sessions ADD COLUMN last_used_at INTEGER;"
+	"ALTER TABLE sessions ADD COLUMN last_addr TEXT;"
+	"ALTER TABLE sessions ADD COLUMN last_agent TEXT;",
+
+	/* 11: an API token may have a rate limit of its own (requests a minute),
+	 * below its user's. */
+	"ALTER TABLE api_tokens ADD COLUMN rate_per_minute INTEGER CHECK (rate_per_minute > 0);",
 };
 
 #define LATEST_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

@@ -43,7 +43,7 @@ void store_close(struct store *st);
 const char *store_errmsg(struct store *st);
 int store_schema_version(struct store *st);
 /* The schema version this build creates and understands. */
-#define STORE_SCHEMA_VERSION 8
+#define STORE_SCHEMA_VERSION 11
 
 /* Limits, for operators and tests: how long a write waits for another
  * process's lock before STORE_BUSY (default 5000 ms), and a cap on the file
@@ -72,7 +72,7 @@ int store_user_create(struct store *st, int64_t actor, const char *username, con
 /* password_hash may be NULL; else *password_hash is set (caller frees). */
 int store_user_by_name(struct store *st, const char *username, struct user *u, char **password_hash);
 int store_user_by_id(struct store *st, int64_t id, struct user *u, char **password_hash);
-int store_user_list(struct store *st, json_t **out); /* [{id, username, role, disabled, created_at}] */
+int store_user_list(struct store *st, json_t **out); /* [{id, username, role, disabled, created_at, two_factor}] */
 int store_user_set_disabled(struct store *st, int64_t actor, int64_t id, int disabled);
 int store_user_set_role(struct store *st, int64_t actor, int64_t id, enum role role);
 /* Also ends every session of the user but keep_token_hash (may be NULL). */
@@ -84,11 +84,35 @@ int store_user_set_password(struct store *st, int64_t actor, int64_t id, const c
 int store_session_create(struct store *st, const char *token_hash, int64_t user_id, int64_t expires_at);
 int store_session_user(struct store *st, const char *token_hash, int64_t now, struct user *u);
 int store_session_delete(struct store *st, const char *token_hash);
+/* Notes that a session was used now from addr with agent (the browser's
+ * User-Agent); writes only when a minute passed or either changed. */
+int store_session_touch(struct store *st, const char *token_hash, int64_t now, const char *addr, const char *agent);
+/* The user's signed-in sessions, most recently used first: [{id, created_at,
+ * expires_at, last_used_at, last_addr, last_agent, current}]; id is a short
+ * public name of the session (never its token), current marks current_hash's. */
+int store_session_list(struct store *st, int64_t user_id, int64_t now, const char *current_hash, json_t **out);
+/* Ends the user's session named id (from the list): NOTFOUND when it is not theirs. */
+int store_session_end(struct store *st, int64_t user_id, const char *id);
+/* Ends every session of the user but keep_hash's (may be NULL); *ended says how many. */
+int store_session_end_others(struct store *st, int64_t user_id, const char *keep_hash, int64_t *ended);
+/* A session waiting for the second factor: store_session_user does not see
+ * it; store_session_pending_user does (and nothing else). */
+int store_session_create_pending(struct store *st, const char *token_hash, int64_t user_id, int64_t expires_at);
+int store_session_pending_user(struct store *st, const char *token_hash, int64_t now, struct user *u);
 
 /* API tokens, also stored hashed. store_token_user updates last_used_at. */
 int store_token_create(struct store *st, int64_t user_id, const char *name, const char *token_hash, int64_t *id);
+/* The same with a rate limit of its own: requests a minute (0: its user's alone). */
+int store_token_create_limited(struct store *st, int64_t user_id, const char *name, const char *token_hash,
+			       int rate_per_minute, int64_t *id);
 int store_token_user(struct store *st, const char *token_hash, int64_t now, struct user *u);
-int store_token_list(struct store *st, int64_t user_id, json_t **out); /* [{id, name, created_at, last_used_at, revoked}] */
+/* The same, also telling which token it is and its own rate limit (0: none). */
+struct token_use {
+	int64_t id;
+	int rate_per_minute;
+};
+int store_token_use(struct store *st, const char *token_hash, int64_t now, struct user *u, struct token_use *tok);
+int store_token_list(struct store *st, int64_t user_id, json_t **out); /* [{id, name, created_at, last_used_at, revoked, rate_per_minute}] */
 int store_token_revoke(struct store *st, int64_t user_id, int64_t token_id); /* NOTFOUND if not the user's */
 
 /* Workflows. A workflow object as stored and returned:
@@ -131,6 +155,27 @@ int store_workflow_find(struct store *st, const char *ref, int64_t *id);
 
 /* Audit log: who changed what. Written by every write above, in the same transaction. */
 int store_audit_list(struct store *st, int limit, json_t **out); /* [{at, user, action, target, detail}] newest first */
+
+/* Two-factor sign-in (second_factor.c). The secret is stored as the caller
+ * sealed it. A user has none, one waiting for confirmation, or a confirmed one. */
+#define RECOVERY_CODES 10
+/* *sealed (caller frees) and whether it is confirmed; NOTFOUND when the user has none. */
+int store_2fa_get(struct store *st, int64_t user_id, char **sealed, int *confirmed);
+/* {enabled, recovery_codes_left} for the account page. */
+int store_2fa_status(struct store *st, int64_t user_id, json_t **out);
+/* A new secret waiting for confirmation, in place of any unconfirmed one;
+ * STORE_CONFLICT when a confirmed one exists. */
+int store_2fa_begin(struct store *st, int64_t user_id, const char *sealed);
+/* Confirms it with the step of the code given (which is thereby used) and
+ * replaces the recovery codes with these RECOVERY_CODES hashes; audited. */
+int store_2fa_confirm(struct store *st, int64_t user_id, uint64_t step, const char *const code_hashes[RECOVERY_CODES]);
+/* Uses time step (it must be later than the last used): STORE_CONFLICT for a replayed code. */
+int store_2fa_use_step(struct store *st, int64_t user_id, uint64_t step);
+/* Uses a recovery code once: STORE_NOTFOUND when unknown or used; audited. */
+int store_2fa_use_recovery(struct store *st, int64_t user_id, const char *code_hash);
+/* Removes the second factor and recovery codes (actor: the user, or an owner
+ * resetting it); STORE_NOTFOUND when there was none; audited. */
+int store_2fa_remove(struct store *st, int64_t actor, int64_t user_id);
 
 /* Login throttling, keyed by a string such as "user:NAME" or "ip:ADDR". */
 int store_login_failures(struct store *st, const char *key, int64_t since, int *count);
@@ -229,6 +274,19 @@ int store_schedule_fired(struct store *st, int64_t workflow_id, int64_t tick);
  * Keys not seen since forget_before are forgotten (store_poll_forget). */
 int store_poll_seen(struct store *st, int64_t workflow_id, const char *key, int64_t now, int *is_new);
 int store_poll_forget(struct store *st, int64_t workflow_id, int64_t forget_before);
+
+/* Backups (backup.c). store_backup copies the database path, as one
+ * snapshot, into the new file dest (never over an existing one) while others
+ * go on writing, and gives its schema version; it migrates nothing. A
+ * store_rc, with a sentence in err. */
+int store_backup(const char *path, const char *dest, int *version, char *err, size_t errlen);
+/* Checks a copy before it is restored: it opens, PRAGMA integrity_check says
+ * ok, it is Axon's, and its schema version (in *version) is not newer than
+ * STORE_SCHEMA_VERSION. Else a store_rc and a sentence in err. */
+int store_check_copy(const char *path, int *version, char *err, size_t errlen);
+/* STORE_OK when no process has the database path open (axond is stopped),
+ * STORE_BUSY when one has; its WAL is checkpointed into the file. */
+int store_check_unused(const char *path, char *err, size_t errlen);
 
 /* Retention: deletes finished runs older than max_age_ms or beyond the newest
  * keep_count of each workflow (0: no limit), then gives the space back. */

@@ -122,16 +122,18 @@ int store_user_create(struct store *st, int64_t actor, const char *username, con
 int store_user_list(struct store *st, json_t **out)
 {
 	sqlite3_stmt *stmt;
-	int rc = db_prepare(st, &stmt, "SELECT " USER_COLUMNS " FROM users u ORDER BY u.username", "");
+	int rc = db_prepare(st, &stmt, "SELECT " USER_COLUMNS ", EXISTS (SELECT 1 FROM second_factors f"
+			    " WHERE f.user_id = u.id AND f.confirmed_at IS NOT NULL) FROM users u ORDER BY u.username", "");
 	if (rc != STORE_OK)
 		return rc;
 	json_t *list = json_array();
 	while ((rc = db_step(st, stmt)) == DB_ROW) {
 		struct user u;
 		user_from_row(stmt, &u, NULL);
-		json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:b, s:I}", "id", (json_int_t)u.id,
+		json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:b, s:I, s:b}", "id", (json_int_t)u.id,
 						      "username", u.username, "role", role_name(u.role),
-						      "disabled", u.disabled, "created_at", (json_int_t)u.created_at));
+						      "disabled", u.disabled, "created_at", (json_int_t)u.created_at,
+						      "two_factor", sqlite3_column_int(stmt, 6)));
 	}
 	db_release(st, stmt);
 	if (rc != STORE_OK) {

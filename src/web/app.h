@@ -21,6 +21,7 @@ struct app {
 	struct keyring *keyring; /* seals and opens credentials (credential_key_file) */
 	struct streams *streams; /* the open live streams (web/stream.c) */
 	volatile sig_atomic_t stopping;
+	struct ratelimit *limits;    /* the rate limits' buckets (web/limits.c) */
 };
 
 /* Reads the secret key, creating it (0600) on first start. */

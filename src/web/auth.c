@@ -1,5 +1,6 @@
 #include "web/auth.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "crypto.h"
@@ -26,7 +27,7 @@ static int identify_bearer(struct request *r, const char *auth)
 	}
 	char hash[65];
 	crypto_sha256_hex(tok, strlen(tok), hash);
-	int rc = store_token_user(r->st, hash, r->now, &r->user);
+	int rc = store_token_use(r->st, hash, r->now, &r->user, &r->token);
 	if (rc == STORE_NOTFOUND) {
 		req_add_header(r, "WWW-Authenticate: Bearer");
 		reply_error(r, 401, "The API token is unknown or revoked, or its user is disabled.", NULL);
@@ -38,6 +39,15 @@ static int identify_bearer(struct request *r, const char *auth)
 	}
 	r->signed_in = r->via_token = r->json = true;
 	return 0;
+}
+
+/* Where and from what the session is used now, for the list of sessions. */
+static void touch_session(struct request *r)
+{
+	char agent[201];
+	snprintf(agent, sizeof agent, "%s", req_param(r, "HTTP_USER_AGENT"));
+	if (store_session_touch(r->st, r->session_hash, r->now, r->remote_addr, agent) != STORE_OK)
+		log_warn("req=%lu the session's last use was not noted: %s", r->id, store_errmsg(r->st));
 }
 
 int auth_identify(struct request *r)
@@ -53,6 +63,7 @@ int auth_identify(struct request *r)
 		if (rc == STORE_OK) {
 			r->signed_in = true;
 			csrf_for(r, cookie);
+			touch_session(r);
 			return 0;
 		}
 		if (rc != STORE_NOTFOUND) {
@@ -98,6 +109,7 @@ int auth_start_session(struct request *r, int64_t user_id)
 	if (rc == STORE_OK) {
 		req_set_cookie(r, SESSION_COOKIE, token, r->app->cfg.session_ttl);
 		memcpy(r->session_hash, hash, sizeof hash);
+		touch_session(r);
 	}
 	return rc;
 }
@@ -107,6 +119,39 @@ void auth_end_session(struct request *r)
 	if (r->session_hash[0])
 		store_session_delete(r->st, r->session_hash);
 	req_set_cookie(r, SESSION_COOKIE, "", 0);
+}
+
+int auth_start_pending(struct request *r, int64_t user_id)
+{
+	char token[65], hash[65];
+	if (crypto_token(token) < 0)
+		return STORE_ERROR;
+	crypto_sha256_hex(token, strlen(token), hash);
+	int rc = store_session_create_pending(r->st, hash, user_id, r->now + PENDING_TTL);
+	if (rc == STORE_OK)
+		req_set_cookie(r, PENDING_COOKIE, token, PENDING_TTL);
+	return rc;
+}
+
+int auth_pending_user(struct request *r, struct user *u)
+{
+	const char *cookie = req_cookie(r, PENDING_COOKIE);
+	if (!cookie || !is_token(cookie))
+		return STORE_NOTFOUND;
+	char hash[65];
+	crypto_sha256_hex(cookie, strlen(cookie), hash);
+	return store_session_pending_user(r->st, hash, r->now, u);
+}
+
+void auth_end_pending(struct request *r)
+{
+	const char *cookie = req_cookie(r, PENDING_COOKIE);
+	if (cookie && is_token(cookie)) {
+		char hash[65];
+		crypto_sha256_hex(cookie, strlen(cookie), hash);
+		store_session_delete(r->st, hash);
+	}
+	req_set_cookie(r, PENDING_COOKIE, "", 0);
 }
 
 static void throttle_keys(struct request *r, const char *username, char *ukey, char *ikey, size_t len)

@@ -5,6 +5,7 @@
 
 #include "log.h"
 #include "web/auth.h"
+#include "web/limits.h"
 #include "web/router.h"
 
 static int wants_json(struct request *r)
@@ -157,6 +158,8 @@ void dispatch(struct request *r)
 		reply_error(r, 403, msg, NULL);
 		goto out;
 	}
+	if (limit_api(r) < 0)
+		goto out;
 	route->handler(r);
 	if (!r->answered) {
 		log_error("req=%lu handler for %s %s gave no answer", r->id, r->method, route->pattern);

@@ -10,6 +10,7 @@ src_libaxon_a_SOURCES += \
 	src/web/router.c src/web/router.h \
 	src/web/routes.c \
 	src/web/auth.c src/web/auth.h \
+	src/web/limits.c src/web/limits.h \
 	src/web/reply.c src/web/status.c \
 	src/web/template.h src/web/template_tree.h \
 	src/web/template_load.c src/web/template_render.c \
@@ -24,6 +25,9 @@ src_libaxon_a_SOURCES += \
 	src/web/chart/chart.h src/web/chart/bars.c \
 	src/web/pages/decorate.c src/web/pages/decorate.h \
 	src/web/pages/signin.c \
+	src/web/pages/two_factor.c \
+	src/web/pages/sessions.c \
+	src/web/pages/qr.c src/web/pages/qr.h \
 	src/web/pages/workflows.c \
 	src/web/pages/pager.c \
 	src/web/pages/triggers.c \

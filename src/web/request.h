@@ -36,6 +36,7 @@ struct request {
 
 	bool signed_in;
 	bool via_token;        /* Authorization: Bearer */
+	struct token_use token; /* which API token, and its own rate limit */
 	struct user user;
 	char session_hash[65]; /* of the session cookie, when signed in by cookie */
 	char csrf[65];         /* the token this request's forms carry */

@@ -22,7 +22,7 @@ it_skip() {
 }
 command -v wrk >/dev/null || it_skip "wrk is not installed (apt-get install wrk)"
 it_init
-it_start nginx threads=24 sandbox_workers=4 log_level=warn "plugin_dirs = $(it_plugin_dir)"
+it_start nginx threads=24 sandbox_workers=4 log_level=warn "plugin_dirs = $(it_plugin_dir)" rate_api_per_user=0 rate_runs_per_user=0 rate_webhook_per_hook=0
 it_setup_owner "bench password" || it_skip "setup failed: $(it_answer)"
 it_api_token bench || it_skip "no API token: $(it_answer)"
 JAR=

@@ -25,7 +25,7 @@ it_skip() {
 	exit 1
 }
 it_init
-it_start nginx threads=4 log_level=info
+it_start nginx threads=4 log_level=info rate_api_per_user=0 rate_runs_per_user=0 rate_webhook_per_hook=0
 it_setup_owner "bench password" || it_skip "setup failed: $(it_answer)"
 
 # A chain b1 -> b2 -> ... -> b200 and 101 edges jumping 2 to 5 blocks ahead.

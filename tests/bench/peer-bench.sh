@@ -101,7 +101,8 @@ ${CC:-cc} -O2 -g -Wall -Wextra -Werror -fPIC -shared -fvisibility=hidden $sdk_cf
 	-o "$SUM_DIR/bench.so" "$top_srcdir/tests/bench/sum_block.c" $sdk_libs || it_skip "the bench.sum block did not build"
 
 # As engine-bench.sh: a synchronous webhook holds a request thread for its run.
-AXON_CONF=("threads = 24" "sandbox_workers = 4" "log_level = warn")
+AXON_CONF=("threads = 24" "sandbox_workers = 4" "log_level = warn" "rate_api_per_user = 0" "rate_runs_per_user = 0"
+	"rate_webhook_per_hook = 0")
 it_start nginx "${AXON_CONF[@]}" "plugin_dirs = $(it_plugin_dir):$SUM_DIR"
 NGINX_PID=${IT_PIDS[-1]} # it_start started axond, then nginx
 it_setup_owner "bench password" || it_skip "setup failed: $(it_answer)"

@@ -27,7 +27,7 @@ it_init
 static_port=$(free_port)
 IT_NGINX_HTTP_EXTRA="server { listen 127.0.0.1:$static_port; root $IT_TMP/static; }"
 mkdir -p "$IT_TMP/static"
-it_start nginx threads=4 log_level=warn
+it_start nginx threads=4 log_level=warn rate_api_per_user=0 rate_runs_per_user=0 rate_webhook_per_hook=0
 
 echo "web-bench: setting up $WORKFLOWS workflows"
 it_setup_owner "bench password" || it_skip "setup failed: $(it_answer)"

@@ -119,7 +119,7 @@ static void test_diamond(void)
 	            " for {{ trigger.body.url | default: \\'?\\' }}'}}],"
 	            " 'edges': [{'from': 'fetch.response', 'to': 'left.in'}, {'from': 'fetch.response', 'to': 'right.in'},"
 	            "  {'from': 'left.out', 'to': 'merge.in'}, {'from': 'right.out', 'to': 'merge.in'}],"
-	            " 'settings': {'timeout_ms': 60000, 'concurrency': 4, 'error_workflow': 'alert'}}",
+	            " 'settings': {'timeout_ms': 60000, 'concurrency': 4, 'error_workflow': 'alert', 'priority': 'low'}}",
 	            "[\"fetch\",\"left\",\"right\",\"merge\"]");
 	/* the merge may use the fetch output: it is upstream through either side */
 	check_valid("{" HEAD "'blocks': [" FETCH ","
@@ -175,7 +175,13 @@ static void test_document_errors(void)
 	CHECK_PROBLEM("{" HEAD "'blocks': [" FETCH "], 'settings': {'concurrency': 0, 'error_workflow': '', 'retry': 1}}",
 	              NULL, "settings: \"error_workflow\" must name a workflow (a non-empty string)");
 	CHECK_PROBLEM("{" HEAD "'blocks': [" FETCH "], 'settings': {'concurrency': 0, 'error_workflow': '', 'retry': 1}}",
-	              NULL, "settings: unknown field 'retry' (the fields are timeout_ms, concurrency, error_workflow, sandbox)");
+	              NULL, "settings: unknown field 'retry' (the fields are timeout_ms, concurrency, error_workflow, sandbox, priority)");
+	CHECK_PROBLEM("{" HEAD "'blocks': [" FETCH "], 'settings': {'priority': 'urgent'}}", NULL,
+	              "settings: \"priority\" must be \"high\", \"normal\" or \"low\" (the order its runs leave the queue in, "
+	              "before other workflows' or after them)");
+	CHECK_PROBLEM("{" HEAD "'blocks': [" FETCH "], 'settings': {'priority': 1}}", NULL,
+	              "settings: \"priority\" must be \"high\", \"normal\" or \"low\" (the order its runs leave the queue in, "
+	              "before other workflows' or after them)");
 	CHECK_PROBLEM("{" HEAD "'blocks': [" FETCH "], 'settings': {'sandbox': 'loose'}}", NULL,
 	              "settings: \"sandbox\" must be \"warm\" (blocks keep a worker process between runs of this workflow) "
 	              "or \"strict\" (a fresh process for every block execution)");
@@ -454,6 +460,23 @@ static void test_parse(void)
 	json_decref(def);
 }
 
+static void test_priority(void)
+{
+	static const struct { const char *def; enum run_priority want; } cases[] = {
+		{ "{'settings': {'priority': 'high'}}", PRIORITY_HIGH },
+		{ "{'settings': {'priority': 'low'}}", PRIORITY_LOW },
+		{ "{'settings': {'priority': 'normal'}}", PRIORITY_NORMAL },
+		{ "{'settings': {}}", PRIORITY_NORMAL },
+		{ "{}", PRIORITY_NORMAL },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		json_t *def = load(cases[i].def);
+		CHECK(workflow_priority(def) == cases[i].want);
+		json_decref(def);
+	}
+	CHECK(workflow_priority(NULL) == PRIORITY_NORMAL);
+}
+
 int main(void)
 {
 	registry = load(registry_json);
@@ -473,6 +496,7 @@ int main(void)
 	test_trigger_sample();
 	test_downstream();
 	test_parse();
+	test_priority();
 	json_decref(registry);
 	return t_done("test_workflow");
 }

@@ -16,7 +16,9 @@ INTEGRATION_TESTS = tests/integration/nginx-flow.sh tests/integration/apache-flo
 	tests/integration/webhook-guard.sh \
 	tests/integration/http-request.sh tests/integration/mail-send.sh tests/integration/chat-post.sh \
 	tests/integration/feed-read.sh tests/integration/poll-trigger.sh tests/integration/db-query.sh \
-	tests/integration/live-events-nginx.sh tests/integration/live-events-apache.sh tests/integration/editor-test-run.sh
+	tests/integration/live-events-nginx.sh tests/integration/live-events-apache.sh tests/integration/editor-test-run.sh \
+	tests/integration/two-factor.sh tests/integration/sessions.sh tests/integration/backup.sh \
+	tests/integration/rate-limits.sh tests/integration/priorities.sh
 TESTS += $(INTEGRATION_TESTS)
 # The authorization server the OAuth 2.0 test runs (npm ci installs it, as quickstart does).
 EXTRA_DIST += tests/standins/oidc/server.js tests/standins/oidc/package.json tests/standins/oidc/package-lock.json

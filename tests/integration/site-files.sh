@@ -40,6 +40,11 @@ if command -v systemd-analyze >/dev/null; then
 	sed "s|/usr/sbin/axond|$top_builddir/axond|g" "$top_srcdir/etc/systemd/axond.service" >"$IT_TMP/axond.service"
 	out=$(systemd-analyze verify --man=no "$IT_TMP/axond.service" 2>&1)
 	check_eq "$?:$out" "0:" "systemd-analyze verify reads etc/systemd/axond.service without a warning"
+	sed "s|/usr/bin/axonctl|$top_builddir/axonctl|g" "$top_srcdir/etc/systemd/axon-backup.service" \
+		>"$IT_TMP/axon-backup.service"
+	cp "$top_srcdir/etc/systemd/axon-backup.timer" "$IT_TMP/"
+	out=$(systemd-analyze verify --man=no "$IT_TMP/axon-backup.service" "$IT_TMP/axon-backup.timer" 2>&1)
+	check_eq "$?:$out" "0:" "systemd-analyze verify reads the nightly backup's service and timer without a warning"
 else
 	echo "# systemd-analyze is not installed: etc/systemd/axond.service not checked"
 fi

@@ -126,6 +126,83 @@ static void test_sessions(void)
 	CHECK(store_session_create(st, "s-ghost", 999, now + 100) == STORE_NOTFOUND);
 }
 
+/* Token hashes as the web stores them: 64 hex digits, listed by their first 16. */
+#define SESSION_A "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"
+#define SESSION_B "b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2"
+
+/* A session waiting for the second factor opens nothing but its own lookup;
+ * the list of one's sessions; ending one, and all the others. */
+static void test_pending_and_listed_sessions(void)
+{
+	int64_t now = time(NULL), ended = 0;
+	struct user u;
+	CHECK(store_session_create_pending(st, "p-bob", bob, now + 300) == STORE_OK);
+	CHECK(store_session_user(st, "p-bob", now, &u) == STORE_NOTFOUND);
+	CHECK(store_session_pending_user(st, "p-bob", now, &u) == STORE_OK && u.id == bob);
+	CHECK(store_session_pending_user(st, "p-bob", now + 300, &u) == STORE_NOTFOUND); /* expired */
+	CHECK(store_session_create(st, SESSION_A, bob, now + 100) == STORE_OK);
+	CHECK(store_session_pending_user(st, SESSION_A, now, &u) == STORE_NOTFOUND);
+	CHECK(store_session_create(st, SESSION_B, bob, now + 100) == STORE_OK);
+	CHECK(store_session_touch(st, SESSION_A, now + 1, "192.0.2.1", "Firefox") == STORE_OK);
+
+	json_t *list = NULL;
+	CHECK(store_session_list(st, bob, now, SESSION_B, &list) == STORE_OK);
+	CHECK(json_array_size(list) == 2); /* not the pending one */
+	json_t *first = json_array_get(list, 0);
+	CHECK_STR(json_string_value(json_object_get(first, "last_addr")), "192.0.2.1");
+	CHECK_STR(json_string_value(json_object_get(first, "last_agent")), "Firefox");
+	CHECK(json_is_false(json_object_get(first, "current")));
+	CHECK(json_is_true(json_object_get(json_array_get(list, 1), "current")));
+	char id[17];
+	snprintf(id, sizeof id, "%s", json_string_value(json_object_get(first, "id")));
+	json_decref(list);
+	CHECK(store_session_end(st, alice, id) == STORE_NOTFOUND); /* not alice's */
+	CHECK(store_session_end(st, bob, id) == STORE_OK);
+	CHECK(store_session_user(st, SESSION_A, now, &u) == STORE_NOTFOUND);
+	CHECK(store_session_end(st, bob, "zz") == STORE_NOTFOUND);
+	CHECK(store_session_end_others(st, bob, SESSION_B, &ended) == STORE_OK && ended == 1); /* the pending one */
+	CHECK(store_session_user(st, SESSION_B, now, &u) == STORE_OK);
+	CHECK(audited("session.end_others", "bob"));
+}
+
+/* Two-factor: enrol, confirm with recovery codes, a time step used once, a
+ * recovery code used once, removal by an owner. */
+static void test_second_factor(void)
+{
+	char *sealed = NULL;
+	int confirmed = -1;
+	const char *codes[RECOVERY_CODES] = { "h0", "h1", "h2", "h3", "h4", "h5", "h6", "h7", "h8", "h9" };
+	CHECK(store_2fa_get(st, bob, &sealed, &confirmed) == STORE_NOTFOUND);
+	CHECK(store_2fa_begin(st, bob, "sealed-1") == STORE_OK);
+	CHECK(store_2fa_begin(st, bob, "sealed-2") == STORE_OK); /* a new enrolment replaces one not confirmed */
+	CHECK(store_2fa_get(st, bob, &sealed, &confirmed) == STORE_OK && confirmed == 0);
+	CHECK_STR(sealed, "sealed-2");
+	free(sealed);
+	CHECK(store_2fa_use_step(st, bob, 100) == STORE_CONFLICT); /* not confirmed: no code is good */
+	CHECK(store_2fa_confirm(st, bob, 100, codes) == STORE_OK);
+	CHECK(store_2fa_confirm(st, bob, 101, codes) == STORE_NOTFOUND);
+	CHECK(store_2fa_begin(st, bob, "sealed-3") == STORE_CONFLICT);
+	json_t *status = NULL;
+	CHECK(store_2fa_status(st, bob, &status) == STORE_OK);
+	CHECK(json_is_true(json_object_get(status, "enabled")));
+	CHECK(json_integer_value(json_object_get(status, "recovery_codes_left")) == 10);
+	json_decref(status);
+
+	CHECK(store_2fa_use_step(st, bob, 100) == STORE_CONFLICT); /* the confirmation's step */
+	CHECK(store_2fa_use_step(st, bob, 99) == STORE_CONFLICT);  /* an earlier one */
+	CHECK(store_2fa_use_step(st, bob, 101) == STORE_OK);
+	CHECK(store_2fa_use_step(st, bob, 101) == STORE_CONFLICT); /* replayed */
+	CHECK(store_2fa_use_recovery(st, bob, "h3") == STORE_OK);
+	CHECK(store_2fa_use_recovery(st, bob, "h3") == STORE_NOTFOUND);
+	CHECK(store_2fa_use_recovery(st, alice, "h4") == STORE_NOTFOUND); /* not alice's */
+	CHECK(audited("2fa.recovery_code_used", "bob"));
+
+	CHECK(store_2fa_remove(st, owner, bob) == STORE_OK);
+	CHECK(audited("2fa.reset", "olga"));
+	CHECK(store_2fa_remove(st, owner, bob) == STORE_NOTFOUND);
+	CHECK(store_2fa_use_recovery(st, bob, "h4") == STORE_NOTFOUND); /* the codes went with it */
+}
+
 static void test_tokens(void)
 {
 	int64_t now = time(NULL), ta, tb, id;
@@ -139,6 +216,14 @@ static void test_tokens(void)
 
 	CHECK(store_token_user(st, "t-alice", now + 5, &u) == STORE_OK && u.id == alice);
 	CHECK(store_token_user(st, "t-nope", now, &u) == STORE_NOTFOUND);
+	/* A token's own rate limit, and which token it is. */
+	struct token_use tok = { 0, -1 };
+	int64_t tl;
+	CHECK(store_token_create_limited(st, bob, "slow", "t-slow", 7, &tl) == STORE_OK);
+	CHECK(store_token_use(st, "t-slow", now, &u, &tok) == STORE_OK && u.id == bob && tok.id == tl &&
+	      tok.rate_per_minute == 7);
+	CHECK(store_token_use(st, "t-bob", now, &u, &tok) == STORE_OK && tok.id == tb && tok.rate_per_minute == 0);
+	CHECK(store_token_create_limited(st, bob, "bad", "t-bad", -2, &id) != STORE_OK); /* refused by the schema */
 	json_t *list = NULL;
 	CHECK(store_token_list(st, alice, &list) == STORE_OK);
 	CHECK(json_array_size(list) == 1);
@@ -399,6 +484,8 @@ int main(void)
 	test_roles();
 	test_users();
 	test_sessions();
+	test_pending_and_listed_sessions();
+	test_second_factor();
 	test_tokens();
 	test_workflows();
 	test_search();

@@ -122,6 +122,7 @@ void decorate_users(json_t *users, int64_t me)
 		long long id = json_integer_value(json_object_get(u, "id"));
 		set_url(u, "disable_url", "/users", id, "/disable");
 		set_url(u, "enable_url", "/users", id, "/enable");
+		set_url(u, "two_factor_reset_url", "/users", id, "/two-factor/reset");
 		json_object_set_new(u, "can_disable", json_boolean(id != me && !json_is_true(json_object_get(u, "disabled")) &&
 								    json_integer_value(json_object_get(u, "disabled")) == 0));
 		add_time(u, "created_at", "created");

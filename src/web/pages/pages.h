@@ -55,6 +55,22 @@ void logout_post(struct request *r);
 void account_get(struct request *r);
 void account_password_post(struct request *r);
 
+/* Your sessions (sessions.c). */
+void sessions_list(struct request *r);
+void session_end(struct request *r);
+void sessions_end_others(struct request *r);
+
+/* Two-factor sign-in (two_factor.c). */
+void two_factor_get(struct request *r);
+void two_factor_start(struct request *r);
+void two_factor_confirm(struct request *r);
+void two_factor_disable(struct request *r);
+void user_two_factor_reset(struct request *r);
+void login_code_get(struct request *r);
+void login_code_post(struct request *r);
+/* Whether user_id signs in with a second factor; *rc says if the store answered. */
+bool two_factor_enabled(struct request *r, int64_t user_id, int *rc);
+
 void workflows_list(struct request *r);
 void workflow_new(struct request *r);
 void workflow_create(struct request *r);

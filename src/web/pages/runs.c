@@ -446,6 +446,7 @@ void run_retry(struct request *r)
 	json_t *run = load_run(r);
 	if (!run)
 		return;
+	enum run_priority priority = workflow_priority(json_object_get(run, "definition"));
 	json_decref(run);
 	int64_t id = req_id_param(r, 0);
 	int rc = store_run_requeue(r->st, r->user.id, id);
@@ -453,7 +454,7 @@ void run_retry(struct request *r)
 		reply_store_sentence(r, rc);
 		return;
 	}
-	engine_notify(r->app->engine, id);
+	engine_notify_priority(r->app->engine, id, priority);
 	reply_run_done(r, id, NULL, NULL);
 }
 

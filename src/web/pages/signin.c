@@ -64,6 +64,8 @@ void setup_post(struct request *r)
 						  "username", username, "role", "owner"));
 }
 
+static void second_factor_due(struct request *r, int64_t user_id);
+
 static json_t *login_model(struct request *r)
 {
 	json_t *m = page_model(r, "Sign in");
@@ -125,6 +127,17 @@ void login_post(struct request *r)
 		}
 		return;
 	}
+	int on = two_factor_enabled(r, u.id, &rc);
+	if (rc != STORE_OK) {
+		reply_store_error(r, rc, NULL);
+		return;
+	}
+	if (on) {
+		/* Failures are cleared only once the code is right too: the password
+		 * alone must not reset the count of wrong codes. */
+		second_factor_due(r, u.id);
+		return;
+	}
 	auth_clear_failures(r, username);
 	rc = auth_start_session(r, u.id);
 	if (rc != STORE_OK) {
@@ -134,6 +147,21 @@ void login_post(struct request *r)
 	reply_done(r, 200, safe_next(req_field(r, "next")),
 		   json_pack("{s:{s:I,s:s,s:s}}", "user", "id", (json_int_t)u.id, "username", u.username, "role",
 			     role_name(u.role)));
+}
+
+/* The password was right and a code is due: the half-signed-in state, and the page that asks. */
+static void second_factor_due(struct request *r, int64_t user_id)
+{
+	int rc = auth_start_pending(r, user_id);
+	if (rc != STORE_OK) {
+		reply_store_error(r, rc, NULL);
+		return;
+	}
+	struct strbuf loc = STRBUF_INIT;
+	sb_adds(&loc, "/login/code?next=");
+	sb_add_urlenc(&loc, safe_next(req_field(r, "next")));
+	reply_done(r, 200, loc.data, json_pack("{s:b, s:s}", "second_factor_required", 1, "next", loc.data));
+	sb_free(&loc);
 }
 
 void logout_post(struct request *r)
@@ -146,6 +174,14 @@ void account_get(struct request *r)
 {
 	json_t *m = page_model(r, "Your account");
 	json_object_set_new(m, "changed", json_boolean(req_query(r, "changed") != NULL));
+	json_t *two_factor = NULL;
+	int rc = store_2fa_status(r->st, r->user.id, &two_factor);
+	if (rc != STORE_OK) {
+		json_decref(m);
+		reply_store_error(r, rc, NULL);
+		return;
+	}
+	json_object_set_new(m, "two_factor", two_factor);
 	reply_view(r, 200, "account", m);
 }
 

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "strbuf.h"
 #include "web/hook_body.h"
+#include "web/limits.h"
 #include "web/pages/editor.h"
 #include "web/pages/pages.h"
 
@@ -51,6 +52,10 @@ static int64_t queue_run(struct request *r, const json_t *wf, struct run_new *n,
 		return 0;
 	}
 	json_decref(problems);
+	/* A webhook's runs count against its hook (hook_receive), not whoever sent it. */
+	if (strcmp(n->trigger, "webhook") && r->signed_in &&
+	    limit_take(r, RATELIMIT_RUNS, r->user.id, r->app->cfg.rate_runs_per_user) < 0)
+		return 0;
 	n->workflow_id = json_integer_value(json_object_get(wf, "id"));
 	n->version = (int)json_integer_value(json_object_get(wf, "version"));
 	n->actor = r->signed_in ? r->user.id : 0;
@@ -64,7 +69,7 @@ static int64_t queue_run(struct request *r, const json_t *wf, struct run_new *n,
 		reply_store_error(r, rc, NULL);
 		return 0;
 	}
-	engine_notify(r->app->engine, id);
+	engine_notify_priority(r->app->engine, id, workflow_priority(json_object_get(wf, "definition")));
 	return id;
 }
 
@@ -343,6 +348,11 @@ void hook_receive(struct request *r)
 	int64_t wid = 0, id = 0, existing = 0;
 	char *secret = NULL;
 	int rc = store_webhook_by_token(r->st, r->params[0], &wid, &secret);
+	/* A flood is refused before it costs a run or a row: not recorded as a delivery. */
+	if (rc == STORE_OK && limit_take(r, RATELIMIT_WEBHOOK, wid, r->app->cfg.rate_webhook_per_hook) < 0) {
+		free(secret);
+		return;
+	}
 	json_t *wf = NULL;
 	if (rc == STORE_OK)
 		rc = store_workflow_get(r->st, wid, 0, &wf);
