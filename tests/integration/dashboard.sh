@@ -75,6 +75,8 @@ check_eq "$(sql "SELECT sum(steps) || ' ' || sum(failures) FROM step_days")" \
 	"steps ended, counted once each"
 
 echo "# the page"
+JAR=$IT_TMP/owner.jar req GET /
+check_header Location '/dashboard$' "the home page after sign-in is the dashboard"
 JAR=$IT_TMP/owner.jar req GET /dashboard
 check_status 200 "the dashboard page"
 check_body_contains '<a href="/dashboard">Dashboard</a>' "the nav links to it"

@@ -75,7 +75,7 @@ char *hash_password_or_reply(struct request *r, const char *password)
 void home_get(struct request *r)
 {
 	if (r->signed_in) {
-		reply_redirect(r, "/workflows");
+		reply_redirect(r, "/dashboard"); /* the home page after sign-in */
 		return;
 	}
 	int64_t n = 0;
