@@ -16,6 +16,7 @@
 #include "credential_edit.h"
 #include "crypto.h"
 #include "log.h"
+#include "metrics/metrics.h"
 #include "store/store.h"
 #include "strbuf.h"
 
@@ -187,6 +188,7 @@ static int account_token(struct broker_run *b, const struct egress_policy *p, co
 	json_t *answer = fetch(p, b->secrets, name, fields, &body, why, sizeof why);
 	if (!answer) {
 		snprintf(err, errlen, "credential '%s' needs reconnecting (press Connect on its page): %s", name, why);
+		metrics_credential_refresh_failed();
 		json_object_set_new(fields, "connection_error", json_string(why));
 		save(b, id, fields);
 		return -1;

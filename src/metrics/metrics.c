@@ -1,5 +1,6 @@
 #include "metrics/metrics.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -180,12 +181,28 @@ static void render_rate_limits(struct strbuf *out)
 			  (unsigned long long)ratelimit_refused((enum ratelimit_kind)k));
 }
 
+static atomic_ullong refresh_failures;
+
+void metrics_credential_refresh_failed(void)
+{
+	atomic_fetch_add_explicit(&refresh_failures, 1, memory_order_relaxed);
+}
+
+static void render_credentials(struct strbuf *out)
+{
+	head(out, "axon_credential_refresh_failures_total", "counter",
+	     "OAuth 2.0 credentials whose tokens could not be renewed, each then marked as needing reconnecting.");
+	sb_printf(out, "axon_credential_refresh_failures_total %llu\n",
+		  (unsigned long long)atomic_load_explicit(&refresh_failures, memory_order_relaxed));
+}
+
 void metrics_render(struct strbuf *out)
 {
 	render_http(out);
 	render_runs(out);
 	render_blocks(out);
 	render_rate_limits(out);
+	render_credentials(out);
 }
 
 void metrics_sample(struct strbuf *out, const char *name, const char *type, const char *help, double value)

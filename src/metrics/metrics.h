@@ -17,6 +17,9 @@ void metrics_run_finished(int64_t workflow_id, const char *status, double second
 /* One execution of a block in the sandbox; outcome is an enum run_outcome. */
 void metrics_block_execution(const char *block_type, int outcome, double seconds);
 
+/* An OAuth 2.0 credential whose tokens could not be renewed (it needs reconnecting). */
+void metrics_credential_refresh_failed(void);
+
 /* Appends every counted family, with its HELP and TYPE lines. */
 void metrics_render(struct strbuf *out);
 /* Appends one sample without labels, with its HELP and TYPE lines; type is

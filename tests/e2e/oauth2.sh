@@ -62,4 +62,6 @@ check_json '.run.steps[0].error | test("needs reconnecting \\(press Connect on i
 	true "... saying the credential needs reconnecting, with the provider's answer"
 req GET "/credentials/$ID" "${API[@]}"
 check_json '.credential.fields.connection_error | test("token endpoint answered 400")' true "the credential records why"
+req GET /metrics
+check_body_contains "axon_credential_refresh_failures_total 1" "/metrics counts the failed refresh"
 it_done
