@@ -23,6 +23,7 @@ struct js_job {
 	struct transpiled es5;    /* the ES5 form, once needed */
 	jmp_buf *fatal_exit;
 	int compiling;            /* a throw now is a syntax error */
+	int check_only;           /* compile, run nothing (the block's check) */
 	int failed;
 	char *failure;     /* fail()'s message */
 	char *result;      /* what the code returned, as JSON text */
@@ -270,6 +271,8 @@ static duk_ret_t run_protected(duk_context *ctx, void *udata)
 	job->compiling = 1;
 	duk_compile(ctx, DUK_COMPILE_EVAL);
 	job->compiling = 0;
+	if (job->check_only)
+		return 0;
 	duk_call(ctx, 0);
 	if (job->run->input)
 		push_json(ctx, job->run->input);
@@ -389,12 +392,14 @@ static int run_in_heap(struct js_job *job)
 	return rc;
 }
 
-int code_js_run(struct axon_ctx *ctx, const json_t *inputs, const json_t *config)
+/* A run, or with check_only the block's check: the code compiles, as it is
+ * or through buble, or the refusal says where and what to write instead. */
+static int run_or_check(struct axon_ctx *ctx, const json_t *inputs, const json_t *config, int check_only)
 {
 	if (code_check_config(ctx, config) != AXON_OK)
 		return AXON_FAIL;
 	struct code_run run;
-	struct js_job job = { .run = &run };
+	struct js_job job = { .run = &run, .check_only = check_only };
 	code_run_init(&run, ctx, inputs, config);
 	job.source = run.code;
 	int rc = run_in_heap(&job);
@@ -416,4 +421,14 @@ int code_js_run(struct axon_ctx *ctx, const json_t *inputs, const json_t *config
 	free(job.result);
 	code_transpiled_free(&job.es5);
 	return rc;
+}
+
+int code_js_run(struct axon_ctx *ctx, const json_t *inputs, const json_t *config)
+{
+	return run_or_check(ctx, inputs, config, 0);
+}
+
+int code_js_check(struct axon_ctx *ctx, const json_t *config)
+{
+	return run_or_check(ctx, NULL, config, 1);
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "engine/block_checks.h"
 #include "engine/builtins.h"
 #include "engine/engine.h"
 #include "engine/placeholder.h"
@@ -77,6 +78,7 @@ struct engine {
 	unsigned registry_generation;
 	struct valid_version { int64_t workflow_id; int version; } valid[VALID_CACHE];
 	size_t nvalid, valid_next;
+	struct block_checks *checks; /* the blocks' check() of configs, remembered */
 	int units; /* running now */
 	bool stopping;
 };
@@ -149,7 +151,9 @@ json_t *engine_problems(struct engine *e, int64_t workflow_id, int version, cons
 	json_t *reg = json_incref(e->registry);
 	unsigned gen = e->registry_generation;
 	pthread_mutex_unlock(&e->reg_mu);
-	json_t *problems = workflow_validate(def, reg);
+	json_t *problems = workflow_validate(def, reg), *checks = workflow_checks(def, reg);
+	block_checks_run(e->checks, e->sb, gen, checks, problems);
+	json_decref(checks);
 	json_decref(reg);
 	if (json_array_size(problems) || !workflow_id || !version)
 		return problems;
@@ -866,6 +870,7 @@ struct engine *engine_start(const struct engine_options *o, struct sandbox *sb, 
 	e->sb = sb;
 	pthread_mutex_init(&e->mu, NULL);
 	pthread_mutex_init(&e->reg_mu, NULL);
+	e->checks = block_checks_new();
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -928,6 +933,7 @@ void engine_stop(struct engine *e)
 	pthread_cond_destroy(&e->work);
 	pthread_mutex_destroy(&e->mu);
 	json_decref(e->registry);
+	block_checks_free(e->checks);
 	pthread_mutex_destroy(&e->reg_mu);
 	free(e);
 }
