@@ -71,17 +71,43 @@ EDIT=/workflows/$JS/edit
 req GET "$EDIT/blocks/code"
 check_status 200 "the settings form of the code block"
 check_body_contains "generators (function*) cannot run here" "it shows the block's problem"
+check_body_contains '<textarea class="code code-source" rows="14" wrap="off" spellcheck="false" autocapitalize="off" id="config-code" name="config.code" data-language="javascript"' \
+	"the code is a monospace textarea that names its language"
+check_body_contains 'class="code-field" data-error-line="2"' "... marking the line of the check's error"
+check_body_contains '<p class="code-error" id="config-code-error">Line <strong>2</strong>, column 3, in the check at save:' \
+	"... which is named under it, for pages without script"
+check_body_contains '<script type="module" src="/static/editor/code-field.js"></script>' "the line numbers come from a script"
 VERSION=$(grep -o 'name="version" value="[0-9]*"' "$BODY" | head -n 1 | grep -o '[0-9]*')
+req GET /static/editor/code-field.js
+check_status 200 "... which is served"
 req POST "$EDIT/blocks/code" --data-urlencode "csrf=$CSRF" --data-urlencode "version=$VERSION" \
 	--data-urlencode 'config.code=return [1, 2].map(x => x +);' --data-urlencode 'config.vars={}' \
 	--data-urlencode config.memory_mb=64
 check_status 422 "new code that does not compile is not saved"
 check_body_contains "SyntaxError: Unexpected token (line 1, column" "... with buble's message"
-check_body_contains 'x +);' "... and what was typed is kept"
+check_body_contains 'x =&gt; x +);</textarea>' "... and what was typed is kept"
+check_body_contains 'data-error-line="1"' "... with its error line marked"
 req POST "$EDIT/blocks/code" --data-urlencode "csrf=$CSRF" --data-urlencode "version=$VERSION" \
 	--data-urlencode 'config.code=return [1, 2].map(x => x + 1);' --data-urlencode 'config.vars={}' \
 	--data-urlencode config.memory_mb=64
 check_status 303 "code that compiles is saved"
 req GET "/workflows/$JS" "${API[@]}"
 check_json '.problems | length' 0 "the workflow has no problem left"
+
+echo "# the settings form marks the line where the last run failed"
+version() {
+	req GET "$EDIT"
+	VERSION=$(grep -o 'name="version" value="[0-9]*"' "$BODY" | head -n 1 | grep -o '[0-9]*')
+}
+version
+req POST "$EDIT/blocks/code" --data-urlencode "csrf=$CSRF" --data-urlencode "version=$VERSION" \
+	--data-urlencode 'config.code=const a = 1;
+return input.missing.field;' --data-urlencode 'config.vars={}' --data-urlencode config.memory_mb=64
+check_status 303 "code that compiles but fails when it runs is saved"
+req POST "/workflows/$JS/run?wait=30" "${API[@]}" --data-urlencode 'input={}'
+check_json .run.status failed "the run fails"
+req GET "$EDIT/blocks/code"
+check_body_contains 'class="code-field" data-error-line="2"' "the form marks line 2"
+check_body_contains '<p class="code-error" id="config-code-error">Line <strong>2</strong>, in the last run: <span>line 2: TypeError' \
+	"... and names the last run's error"
 it_done
