@@ -104,9 +104,12 @@ plugins_code_la_CPPFLAGS = $(PLUGIN_CPPFLAGS) $(LUA_CFLAGS) $(DUKTAPE_CFLAGS)
 plugins_code_la_CFLAGS = $(PLUGIN_CFLAGS)
 plugins_code_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_code_la_LIBADD = $(LUA_LIBS) $(JQ_LIBS) $(DUKTAPE_LIBS) $(JANSSON_LIBS)
-EXTRA_DIST += plugins/code/fixtures docs/blocks/code.md plugins/code/make-transpiler.js plugins/code/es5-runtime.js
+EXTRA_DIST += plugins/code/fixtures docs/blocks/code.md plugins/code/make-transpiler.js plugins/code/es5-runtime.js \
+	plugins/code/instrument.js
 # buble, compiled to ES5 by itself and kept in the plugin as a C array.
-plugins/code/transpiler-source.c: $(srcdir)/plugins/code/make-transpiler.js $(srcdir)/plugins/code/es5-runtime.js
+plugins/code/transpiler-source.c: $(srcdir)/plugins/code/make-transpiler.js $(srcdir)/plugins/code/instrument.js \
+		$(srcdir)/plugins/code/es5-runtime.js
 	$(AM_V_GEN)$(MKDIR_P) plugins/code && \
-	$(NODE) $(srcdir)/plugins/code/make-transpiler.js '$(BUBLE_JS)' $(srcdir)/plugins/code/es5-runtime.js $@.tmp && mv $@.tmp $@
+	$(NODE) $(srcdir)/plugins/code/make-transpiler.js '$(BUBLE_JS)' $(srcdir)/plugins/code/instrument.js \
+		$(srcdir)/plugins/code/es5-runtime.js $@.tmp && mv $@.tmp $@
 CLEANFILES += plugins/code/transpiler-source.c

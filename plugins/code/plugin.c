@@ -55,7 +55,7 @@ static const struct axon_block blocks[] = {
 			"\"code\": {\"type\": \"string\", \"format\": \"code\", \"language\": \"javascript\", \"title\": \"Code\", "
 			"\"description\": \"JavaScript, the body of a function: return the value for out; input, vars, "
 			"emit(port, value), log(...) and console.log, progress(fraction, message), fail(message)\"},"
-			CODE_VARS_SCHEMA "," CODE_MEMORY_SCHEMA "}, \"required\": [\"code\"]}",
+			CODE_VARS_SCHEMA "," CODE_MEMORY_SCHEMA "," CODE_TIME_SCHEMA "}, \"required\": [\"code\"]}",
 		.run = code_js_run,
 		.check = code_js_check,
 	},

@@ -30,13 +30,14 @@ static char *prop_string(duk_context *ctx, duk_idx_t idx, const char *key)
 	return s;
 }
 
-/* [] -> [result]: buble's transform of the code, or a throw. */
+/* [] -> [result]: the code prepared (instrument.js: compiled by buble when
+ * it is not ES5, with the time budget's calls), or a throw. */
 static duk_ret_t transform(duk_context *ctx, void *udata)
 {
 	struct transpile_job *job = udata;
 	duk_push_lstring(ctx, (const char *)code_transpiler_source, code_transpiler_size);
 	duk_eval(ctx); /* the module's exports */
-	duk_get_prop_string(ctx, -1, "transform");
+	duk_get_prop_string(ctx, -1, "prepare");
 	duk_push_string(ctx, job->code);
 	duk_eval_string(ctx, "({transforms: {dangerousForOf: true, generator: true, asyncAwait: true},"
 			     " objectAssign: 'Object.assign', source: 'code'})");

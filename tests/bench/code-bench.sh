@@ -84,10 +84,12 @@ with another run. Lua and JavaScript start a fresh interpreter state at each run
 is mostly that start. jq 1.6 compiles its built-in definitions in every new state (17–22 ms): a
 worker keeps the compiled states of the last 4 filters it ran and starts each run on one of them
 (jq_start resets it; the input and \`\$vars\` come with the run), so only a worker's first run of
-a filter pays it (before, every run paid it: a data.jq step was about 20 × the no-op). JavaScript written in later syntax is compiled to ES5 by buble, on Duktape,
-which takes about 80 ms: a warm worker keeps the compiled text of the last few sources it saw,
-so only a worker's first run of a code pays it (keeping it with the workflow's version is still
-to do).
+a filter pays it (before, every run paid it: a data.jq step was about 20 × the no-op).
+JavaScript written in later syntax is compiled to ES5 by buble, on Duktape, and any code with a
+loop or a function is instrumented for its time limit (a call at each loop and function body)
+with buble's parser; loading buble takes about 80 ms: a warm worker keeps what it made of the
+last few sources it saw, so only a worker's first run of a code pays it (keeping it with the
+workflow's version is still to do). Both code.js lines run a loop of 5 budget calls.
 EOF
 )
 echo
