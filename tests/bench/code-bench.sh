@@ -60,8 +60,8 @@ for v in "${VARIANTS[@]}"; do
 	# shellcheck disable=SC2154 # set by run_wrk
 	p50_us=$(awk -v t="$alone_p50" 'BEGIN { v = t + 0; if (t ~ /us$/) v /= 1000; else if (t ~ /s$/ && t !~ /ms$/) v *= 1000; printf "%.0f", v * 1000 }')
 	[ -n "$base_p50" ] || base_p50=$p50_us
-	# shellcheck disable=SC2154 # set by run_wrk
 	ratio=$(awk -v a="$p50_us" -v b="$base_p50" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+	# shellcheck disable=SC2154 # set by run_wrk
 	rows+="| $title | $alone_p50 | $((p50_us - base_p50)) µs | $ratio × | $load_rps | $load_p99 | $((alone_errors + load_errors)) |"$'\n'
 done
 
