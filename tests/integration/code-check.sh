@@ -74,6 +74,7 @@ check_body_contains "generators (function*) cannot run here" "it shows the block
 check_body_contains '<textarea class="code code-source" rows="14" wrap="off" spellcheck="false" autocapitalize="off" id="config-code" name="config.code" data-language="javascript"' \
 	"the code is a monospace textarea that names its language"
 check_body_contains 'class="code-field" data-error-line="2"' "... marking the line of the check's error"
+check_eq "$(grep -o 'id="config-code"' "$BODY" | wc -l)" 1 "... and is the code's one field"
 check_body_contains '<p class="code-error" id="config-code-error">Line <strong>2</strong>, column 3, in the check at save:' \
 	"... which is named under it, for pages without script"
 check_body_contains '<script type="module" src="/static/editor/code-field.js"></script>' "the line numbers come from a script"

@@ -80,7 +80,7 @@ static json_t *config_field(const json_t *schema, const char *name, const json_t
 	bool is_boolean = !is_enum && !strcmp(type, "boolean");
 	bool is_number = !is_enum && (!strcmp(type, "number") || !strcmp(type, "integer"));
 	bool is_text = !is_enum && !is_template && !is_code && !strcmp(type, "string");
-	bool is_json = !is_enum && !is_template && !is_boolean && !is_number && !is_text;
+	bool is_json = !is_enum && !is_template && !is_code && !is_boolean && !is_number && !is_text;
 	char input[300], id[300];
 	snprintf(input, sizeof input, "config.%s", name);
 	snprintf(id, sizeof id, "config-%s", name);

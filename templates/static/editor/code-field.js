@@ -1,12 +1,16 @@
 // Line numbers for the code fields of a block's settings form ("format":
 // "code"). Without this script each is a plain monospace textarea, and the
 // line of the last error is named under it; with it a gutter numbers the
-// lines beside the text, scrolls with it, and marks that line.
+// lines over the text's left padding, scrolls with it, and marks that line.
 
-function numbers(gutter, text, errorLine) {
-	const count = text.split('\n').length;
+function numbers(area, gutter, errorLine) {
+	const count = area.value.split('\n').length;
 	if (gutter.childElementCount === count)
 		return;
+	// room for the widest number, in the text's own monospace font
+	const width = String(count).length + 2;
+	gutter.style.width = `${width}ch`;
+	area.style.paddingLeft = `calc(${width}ch + 8px)`;
 	const lines = [];
 	for (let n = 1; n <= count; n++) {
 		const line = document.createElement('span');
@@ -30,7 +34,7 @@ for (const field of document.querySelectorAll('.code-field')) {
 	gutter.setAttribute('aria-hidden', 'true');
 	field.prepend(gutter);
 	field.classList.add('numbered');
-	const redraw = () => numbers(gutter, area.value, errorLine);
+	const redraw = () => numbers(area, gutter, errorLine);
 	area.addEventListener('input', redraw);
 	area.addEventListener('scroll', () => { gutter.scrollTop = area.scrollTop; });
 	redraw();
