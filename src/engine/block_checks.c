@@ -108,10 +108,10 @@ static char *ask_sandbox(struct sandbox *sb, const char *type, const json_t *con
 	return message;
 }
 
-void block_checks_run(struct block_checks *bc, struct sandbox *sb, unsigned generation, const json_t *checks,
-                      json_t *problems)
+size_t block_checks_run(struct block_checks *bc, struct sandbox *sb, unsigned generation, const json_t *checks,
+                        json_t *problems, int remembered_only)
 {
-	size_t i;
+	size_t i, unanswered = 0;
 	json_t *c;
 	json_array_foreach(checks, i, c) {
 		const char *type = json_string_value(json_object_get(c, "type"));
@@ -125,15 +125,17 @@ void block_checks_run(struct block_checks *bc, struct sandbox *sb, unsigned gene
 		}
 		int known = recall(bc, key, &message);
 		pthread_mutex_unlock(&bc->mu);
-		if (!known && sb) {
-			int keep;
+		int keep = known;
+		if (!known && sb && !remembered_only) {
 			message = ask_sandbox(sb, type, config, &keep);
 			if (keep)
 				remember(bc, generation, key, message);
 		}
+		unanswered += !keep;
 		if (message)
 			json_array_append_new(problems, json_pack("{s:O, s:s}", "block", json_object_get(c, "block"),
 			                                          "message", message));
 		free(message);
 	}
+	return unanswered;
 }

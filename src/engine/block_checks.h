@@ -16,8 +16,10 @@ void block_checks_free(struct block_checks *bc);
 /* Runs each of checks (workflow_checks()'s list) not remembered for this
  * registry generation, and appends a {"block": id, "message": M} to problems
  * for each config its block refuses. A check that could not run at all (the
- * sandbox restarting) refuses nothing: the run will say what is wrong. */
-void block_checks_run(struct block_checks *bc, struct sandbox *sb, unsigned generation, const json_t *checks,
-                      json_t *problems);
+ * sandbox restarting) refuses nothing: the run will say what is wrong. With
+ * remembered_only, runs none: what is not remembered is left out. Returns
+ * how many checks were left without an answer. */
+size_t block_checks_run(struct block_checks *bc, struct sandbox *sb, unsigned generation, const json_t *checks,
+                        json_t *problems, int remembered_only);
 
 #endif

@@ -140,7 +140,8 @@ bool engine_known_valid(struct engine *e, int64_t workflow_id, int version)
 	return valid;
 }
 
-json_t *engine_problems(struct engine *e, int64_t workflow_id, int version, const json_t *def)
+/* engine_problems(), or with remembered_only engine_problems_remembered(). */
+static json_t *problems_of(struct engine *e, int64_t workflow_id, int version, const json_t *def, int remembered_only)
 {
 	pthread_mutex_lock(&e->reg_mu);
 	refresh_registry(e);
@@ -152,10 +153,10 @@ json_t *engine_problems(struct engine *e, int64_t workflow_id, int version, cons
 	unsigned gen = e->registry_generation;
 	pthread_mutex_unlock(&e->reg_mu);
 	json_t *problems = workflow_validate(def, reg), *checks = workflow_checks(def, reg);
-	block_checks_run(e->checks, e->sb, gen, checks, problems);
+	size_t unanswered = block_checks_run(e->checks, e->sb, gen, checks, problems, remembered_only);
 	json_decref(checks);
 	json_decref(reg);
-	if (json_array_size(problems) || !workflow_id || !version)
+	if (json_array_size(problems) || unanswered || !workflow_id || !version)
 		return problems;
 	pthread_mutex_lock(&e->reg_mu);
 	if (gen == e->registry_generation) {
@@ -167,6 +168,16 @@ json_t *engine_problems(struct engine *e, int64_t workflow_id, int version, cons
 	}
 	pthread_mutex_unlock(&e->reg_mu);
 	return problems;
+}
+
+json_t *engine_problems(struct engine *e, int64_t workflow_id, int version, const json_t *def)
+{
+	return problems_of(e, workflow_id, version, def, 0);
+}
+
+json_t *engine_problems_remembered(struct engine *e, int64_t workflow_id, int version, const json_t *def)
+{
+	return problems_of(e, workflow_id, version, def, 1);
 }
 
 static void active_free(struct active *a)

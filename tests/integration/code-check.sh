@@ -111,4 +111,15 @@ req GET "$EDIT/blocks/code"
 check_body_contains 'class="code-field" data-error-line="2"' "the form marks line 2"
 check_body_contains '<p class="code-error" id="config-code-error">Line <strong>2</strong>, in the last run: <span>line 2: TypeError' \
 	"... and names the last run's error"
+
+echo "# after a restart, the list of workflows starts no sandbox per row"
+it_stop_axond
+it_start_axond
+before=$(checks)
+req GET /workflows "${API[@]}"
+check_status 200 "the list of workflows"
+check_eq "$(checks)" "$before" "... judges no code (nothing is remembered yet)"
+req GET "/workflows/$JS" "${API[@]}"
+check_json '.problems | length' 0 "the workflow's page judges its code"
+check_eq "$(checks)" $((before + 1)) "... in the sandbox, once"
 it_done
