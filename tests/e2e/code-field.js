@@ -59,12 +59,16 @@ async function main() {
 			const count = await page.locator('.code-lines span').count();
 			if (count !== 33)
 				throw new Error(`after 30 new lines the gutter has ${count} numbers, want 33`);
-			const { text, gutter } = await page.evaluate(() => ({
-				text: document.getElementById('config-code').scrollTop,
-				gutter: document.querySelector('.code-lines').scrollTop,
-			}));
-			if (text === 0 || text !== gutter)
+			// a scroll event comes with the next frame
+			const scrolled = () => {
+				const text = document.getElementById('config-code').scrollTop;
+				return text > 0 && text === document.querySelector('.code-lines').scrollTop;
+			};
+			await page.waitForFunction(scrolled, null, { timeout: 5000 }).catch(async () => {
+				const [text, gutter] = await page.evaluate(() => [document.getElementById('config-code').scrollTop,
+					document.querySelector('.code-lines').scrollTop]);
 				throw new Error(`the text is scrolled by ${text}px and the gutter by ${gutter}px`);
+			});
 		});
 		await step('without-script', bare.page, async () => {
 			await b.signIn(bare.page, BASE, 'owner', PASSWORD);

@@ -34,9 +34,10 @@ for (const field of document.querySelectorAll('.code-field')) {
 	gutter.setAttribute('aria-hidden', 'true');
 	field.prepend(gutter);
 	field.classList.add('numbered');
-	const redraw = () => numbers(area, gutter, errorLine);
+	const follow = () => { gutter.scrollTop = area.scrollTop; };
+	const redraw = () => { numbers(area, gutter, errorLine); follow(); };
 	area.addEventListener('input', redraw);
-	area.addEventListener('scroll', () => { gutter.scrollTop = area.scrollTop; });
+	area.addEventListener('scroll', follow);
 	redraw();
 	if (errorLine > 0 && location.hash === '')
 		gutter.children[errorLine - 1]?.scrollIntoView({ block: 'nearest' });
