@@ -13,7 +13,7 @@ struct block_checks;
 struct block_checks *block_checks_new(void);
 void block_checks_free(struct block_checks *bc);
 
-/* Runs each of checks (workflow_checks()'s list) not remembered for this
+/* Runs each of checks (workflow_validate_checks()'s list) not remembered for this
  * registry generation, and appends a {"block": id, "message": M} to problems
  * for each config its block refuses. A check that could not run at all (the
  * sandbox restarting) refuses nothing: the run will say what is wrong. With

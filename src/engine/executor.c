@@ -152,7 +152,7 @@ static json_t *problems_of(struct engine *e, int64_t workflow_id, int version, c
 	json_t *reg = json_incref(e->registry);
 	unsigned gen = e->registry_generation;
 	pthread_mutex_unlock(&e->reg_mu);
-	json_t *problems = workflow_validate(def, reg), *checks = workflow_checks(def, reg);
+	json_t *checks, *problems = workflow_validate_checks(def, reg, &checks);
 	size_t unanswered = block_checks_run(e->checks, e->sb, gen, checks, problems, remembered_only);
 	json_decref(checks);
 	json_decref(reg);

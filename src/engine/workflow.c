@@ -631,19 +631,19 @@ static int block_has_problem(const struct check *c, const char *id)
 	return 0;
 }
 
-json_t *workflow_checks(const json_t *def, const json_t *registry)
+json_t *workflow_validate_checks(const json_t *def, const json_t *registry, json_t **checks)
 {
 	struct check c = { .problems = json_array(), .registry = registry };
 	check_run(&c, def);
-	json_t *checks = json_array();
+	*checks = json_array();
 	for (size_t i = 0; i < c.nblocks; i++)
-		if (json_is_true(json_object_get(c.blocks[i].type, "checks")) && !block_has_problem(&c, c.blocks[i].id))
-			json_array_append_new(checks, json_pack("{s:s, s:O, s:o}", "block", c.blocks[i].id, "type",
-			                                        json_object_get(c.blocks[i].type, "name"), "config",
-			                                        config_probe(&c.blocks[i])));
-	json_decref(c.problems);
+		if (c.blocks[i].id && json_is_true(json_object_get(c.blocks[i].type, "checks")) &&
+		    !block_has_problem(&c, c.blocks[i].id))
+			json_array_append_new(*checks, json_pack("{s:s, s:O, s:o}", "block", c.blocks[i].id, "type",
+			                                         json_object_get(c.blocks[i].type, "name"), "config",
+			                                         config_probe(&c.blocks[i])));
 	check_free(&c);
-	return checks;
+	return c.problems;
 }
 
 json_t *workflow_order(const json_t *def)
