@@ -87,8 +87,8 @@ worker keeps the compiled states of the last 4 filters it ran and starts each ru
 a filter pays it (before, every run paid it: a data.jq step was about 20 × the no-op).
 JavaScript written in later syntax is compiled to ES5 by buble, on Duktape, and any code with a
 loop or a function is instrumented for its time limit (a call at each loop and function body)
-with buble's parser; loading buble takes about 80 ms: a warm worker keeps what it made of the
-last few sources it saw, so only a worker's first run of a code pays it (keeping it with the
+with buble's parser (loaded from bytecode made at build time: 35–100 ms for a fresh worker's
+first such run): a warm worker keeps what it made of the last few sources it saw, so only a worker's first run of a code pays it (keeping it with the
 workflow's version is still to do). Both code.js lines run a loop of 5 budget calls.
 EOF
 )
