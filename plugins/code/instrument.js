@@ -17,8 +17,13 @@ function axonInstrument(code) {
 		var body = /^(For|ForIn|While|DoWhile)Statement$|^Function(Declaration|Expression)$/.test(node.type) ? node.body : null;
 		if (body) {
 			var tick = AXON_TICK + '(' + node.loc.start.line + ');';
-			if (body.type === 'BlockStatement')
-				edits.push([body.start + 1, tick]);
+			if (body.type === 'BlockStatement') {
+				// after a function's directives ("use strict"), which must come first
+				var at = body.start + 1;
+				for (var d = 0; d < body.body.length && typeof body.body[d].directive === 'string'; d++)
+					at = body.body[d].end;
+				edits.push([at, tick]);
+			}
 			else {
 				edits.push([body.start, '{' + tick]);
 				edits.push([body.end, '}']);
