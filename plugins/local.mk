@@ -122,14 +122,27 @@ plugin_LTLIBRARIES += plugins/code.la
 plugins_code_la_SOURCES = plugins/code/plugin.c plugins/code/blocks.h plugins/code/contract.c plugins/code/contract.h \
 	plugins/code/lua.c plugins/code/lua_values.c plugins/code/lua_values.h plugins/code/jq.c plugins/code/js.c \
 	plugins/code/transpile.c plugins/code/transpile.h
-nodist_plugins_code_la_SOURCES = plugins/code/transpiler-source.c
+nodist_plugins_code_la_SOURCES = plugins/code/transpiler-source.c plugins/code/transpiler-bytecode.c
 plugins_code_la_CPPFLAGS = $(PLUGIN_CPPFLAGS) $(LUA_CFLAGS) $(DUKTAPE_CFLAGS)
 plugins_code_la_CFLAGS = $(PLUGIN_CFLAGS)
 plugins_code_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_code_la_LIBADD = $(LUA_LIBS) $(JQ_LIBS) $(DUKTAPE_LIBS) $(JANSSON_LIBS)
-EXTRA_DIST += plugins/code/fixtures docs/blocks/code.md plugins/code/make-transpiler.js plugins/code/es5-runtime.js
+EXTRA_DIST += plugins/code/fixtures docs/blocks/code.md plugins/code/make-transpiler.js plugins/code/es5-runtime.js \
+	plugins/code/instrument.js
 # buble, compiled to ES5 by itself and kept in the plugin as a C array.
-plugins/code/transpiler-source.c: $(srcdir)/plugins/code/make-transpiler.js $(srcdir)/plugins/code/es5-runtime.js
+plugins/code/transpiler-source.c: $(srcdir)/plugins/code/make-transpiler.js $(srcdir)/plugins/code/instrument.js \
+		$(srcdir)/plugins/code/es5-runtime.js
 	$(AM_V_GEN)$(MKDIR_P) plugins/code && \
-	$(NODE) $(srcdir)/plugins/code/make-transpiler.js '$(BUBLE_JS)' $(srcdir)/plugins/code/es5-runtime.js $@.tmp && mv $@.tmp $@
+	$(NODE) $(srcdir)/plugins/code/make-transpiler.js '$(BUBLE_JS)' $(srcdir)/plugins/code/instrument.js \
+		$(srcdir)/plugins/code/es5-runtime.js $@.tmp && mv $@.tmp $@
 CLEANFILES += plugins/code/transpiler-source.c
+# ... and as Duktape bytecode made by this build's Duktape, which a worker loads in a
+# few ms instead of compiling it (transpile.c compiles the source under another Duktape).
+noinst_PROGRAMS += plugins/code/dump-transpiler
+plugins_code_dump_transpiler_SOURCES = plugins/code/dump-transpiler.c
+nodist_plugins_code_dump_transpiler_SOURCES = plugins/code/transpiler-source.c
+plugins_code_dump_transpiler_CPPFLAGS = $(DUKTAPE_CFLAGS)
+plugins_code_dump_transpiler_LDADD = $(DUKTAPE_LIBS)
+plugins/code/transpiler-bytecode.c: plugins/code/dump-transpiler$(EXEEXT)
+	$(AM_V_GEN)plugins/code/dump-transpiler$(EXEEXT) $@.tmp && mv $@.tmp $@
+CLEANFILES += plugins/code/transpiler-bytecode.c

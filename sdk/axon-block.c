@@ -252,7 +252,11 @@ static int cmd_test(struct options *o, int argc, char **argv)
 		if (json_integer_value(json_object_get(limits, "wall_ms")))
 			lim.wall_ms = (uint32_t)json_integer_value(json_object_get(limits, "wall_ms"));
 		struct run_result r;
-		sandbox_run(sb, block ? block : "(no block named)", json_object_get(c, "config"), json_object_get(c, "inputs"), &lim, &r);
+		if (json_is_true(json_object_get(c, "check")))
+			sandbox_check(sb, block ? block : "(no block named)", json_object_get(c, "config"), &r);
+		else
+			sandbox_run(sb, block ? block : "(no block named)", json_object_get(c, "config"), json_object_get(c, "inputs"),
+			            &lim, &r);
 		char *why = check_case(c, &r);
 		printf("%sok %zu - %s\n", why ? "not " : "", i + 1, name ? name : block ? block : "case");
 		if (why) {

@@ -1,7 +1,12 @@
-/* data.jq: a jq 1.6 filter over the input, a fresh jq state per run. jq has
- * no allocator or instruction hook: its memory is the sandbox's (running out
- * ends the run with memory_limit through jq's no-memory handler), and a
- * filter that never ends is stopped by the sandbox's wall clock (timeout). */
+/* data.jq: a jq 1.6 filter over the input. jq 1.6 compiles its builtins
+ * again in each new state (about 20 ms), so a worker keeps the compiled
+ * states of the last few filters it ran: the worker serves one workflow, and
+ * a jq program holds nothing between runs (jq_start resets the state: its
+ * stack, its halt and error, and its input and vars come with each run).
+ * jq has no allocator or instruction hook: its memory is the sandbox's
+ * (running out ends the run with memory_limit through jq's no-memory
+ * handler), and a filter that never ends is stopped by the sandbox's wall
+ * clock (timeout). */
 #include <jq.h>
 #include <math.h>
 #include <setjmp.h>
@@ -14,8 +19,11 @@
 #define MAX_DEPTH 512
 
 /* Built-ins that would write to stderr (a violation in the sandbox) or read
- * files are defined over, on the first line so that line numbers hold. */
-static const char prelude[] = "def stderr: debug; def input_filename: null; ";
+ * files are defined over, and $vars is bound from the run's value ([input,
+ * vars]), all on the first line so that line numbers hold; the filter's end
+ * is on a line of its own, after a comment the filter may end with. */
+static const char prelude[] = "def stderr: debug; def input_filename: null; . as [$__axon_in, $vars] | $__axon_in | (",
+                  ending[] = "\n)";
 
 /* ---- Values ---- */
 
@@ -126,10 +134,20 @@ static json_t *from_jv(jv v, int depth, char *err, size_t errlen)
 
 /* ---- The run ---- */
 
+#define KEPT 4 /* compiled filters a worker keeps */
+
 struct jq_job {
 	struct code_run *run;
+	int lines;         /* in the filter */
 	char message[600]; /* the first compile error */
 };
+
+/* The compiled states of the last filters, by their text. */
+static struct kept {
+	char *code;
+	jq_state *jq;
+} kept[KEPT];
+static unsigned kept_next;
 
 static jmp_buf *no_memory_exit;
 
@@ -140,7 +158,8 @@ static void on_no_memory(void *unused)
 }
 
 /* "jq: error: syntax error, ... at <top-level>, line 2:\nPROGRAM TEXT" to
- * "syntax error, ... at line 2". */
+ * "syntax error, ... at line 2"; an error past the filter's last line is
+ * one at its end. */
 static void on_compile_error(void *data, jv msg)
 {
 	struct jq_job *job = data;
@@ -150,7 +169,11 @@ static void on_compile_error(void *data, jv msg)
 			s += 11;
 		size_t len = strcspn(s, "\n");
 		const char *where = strstr(s, " at <top-level>, ");
-		if (where && (size_t)(where - s) < len) {
+		long line = 0;
+		if (where && (size_t)(where - s) < len && sscanf(where + 17, "line %ld", &line) == 1 && line > job->lines)
+			snprintf(job->message, sizeof job->message, "syntax error: the filter ends before it is complete "
+				 "(an unclosed bracket, or an operator with nothing after it?) at line %d", job->lines);
+		else if (where && (size_t)(where - s) < len) {
 			snprintf(job->message, sizeof job->message, "%.*s at %.*s", (int)(where - s), s,
 				 (int)(len - (size_t)(where - s) - 17 - (s[len - 1] == ':')), where + 17);
 		} else
@@ -187,24 +210,72 @@ static void error_text(jv err, char *buf, size_t len)
 	jv_free(msg);
 }
 
+/* A new state with the filter compiled, or NULL after failing the run. */
+static jq_state *compile_filter(struct jq_job *job)
+{
+	struct code_run *run = job->run;
+	jq_state *jq = jq_init();
+	if (!jq) {
+		code_fail_memory(run, 0);
+		return NULL;
+	}
+	jq_set_nomem_handler(jq, on_no_memory, NULL);
+	jq_set_error_cb(jq, on_compile_error, job);
+	jq_set_input_cb(jq, no_input, NULL);
+	jq_set_attr(jq, jv_string("JQ_LIBRARY_PATH"), jv_array());
+	job->lines = 1;
+	for (const char *p = run->code; (p = strchr(p, '\n')); p++)
+		job->lines++;
+	size_t len = strlen(prelude) + strlen(run->code) + strlen(ending) + 1;
+	char *program = malloc(len);
+	if (!program) {
+		jq_teardown(&jq);
+		code_fail_memory(run, 0);
+		return NULL;
+	}
+	snprintf(program, len, "%s%s%s", prelude, run->code, ending);
+	int compiled = jq_compile(jq, program);
+	free(program);
+	if (compiled)
+		return jq;
+	jq_teardown(&jq);
+	if (strstr(job->message, "unexpected import") || strstr(job->message, "unexpected include"))
+		axon_fail(run->ctx, "import and include are not available in data.jq (there are no module files): "
+			  "write the definitions into the filter itself");
+	else
+		axon_fail(run->ctx, "%s", job->message[0] ? job->message : "the filter does not compile");
+	return NULL;
+}
+
+/* The kept state of job's filter, compiled now if it is not kept; NULL after
+ * failing the run. */
+static struct kept *kept_filter(struct jq_job *job)
+{
+	for (unsigned i = 0; i < KEPT; i++)
+		if (kept[i].code && !strcmp(kept[i].code, job->run->code))
+			return &kept[i];
+	jq_state *jq = compile_filter(job);
+	char *code = jq ? strdup(job->run->code) : NULL;
+	if (!code) {
+		if (jq)
+			jq_teardown(&jq);
+		return NULL;
+	}
+	struct kept *k = &kept[kept_next++ % KEPT];
+	if (k->jq)
+		jq_teardown(&k->jq);
+	free(k->code);
+	*k = (struct kept){ code, jq };
+	return k;
+}
+
 static int run_filter(struct jq_job *job, jq_state *jq, const json_t *config)
 {
 	struct code_run *run = job->run;
 	int as_array = !strcmp(json_string_value(json_object_get(config, "output")), "array");
 	char err[600];
-	size_t len = strlen(prelude) + strlen(run->code) + 1;
-	char *program = malloc(len);
-	if (!program)
-		return code_fail_memory(run, 0);
-	snprintf(program, len, "%s%s", prelude, run->code);
-	int compiled = jq_compile_args(jq, program, jv_object_set(jv_object(), jv_string("vars"), to_jv(run->vars)));
-	free(program);
-	if (!compiled && (strstr(job->message, "unexpected import") || strstr(job->message, "unexpected include")))
-		return axon_fail(run->ctx, "import and include are not available in data.jq (there are no module "
-				 "files): write the definitions into the filter itself");
-	if (!compiled)
-		return axon_fail(run->ctx, "%s", job->message[0] ? job->message : "the filter does not compile");
-	jq_start(jq, run->input ? to_jv(run->input) : jv_null(), 0);
+	jv both = jv_array_append(jv_array_append(jv_array(), run->input ? to_jv(run->input) : jv_null()), to_jv(run->vars));
+	jq_start(jq, both, 0);
 	jv all = jv_array(), r;
 	int count = 0;
 	while (jv_is_valid(r = jq_next(jq))) {
@@ -249,23 +320,42 @@ int code_jq_run(struct axon_ctx *ctx, const json_t *inputs, const json_t *config
 	struct jq_job job = { .run = &run };
 	jmp_buf escape;
 	code_run_init(&run, ctx, inputs, config);
-	jq_state *jq = jq_init();
-	if (!jq)
-		return code_fail_memory(&run, 0);
+	struct kept *volatile k = NULL;
 	if (setjmp(escape)) {
-		/* Out of memory somewhere in jq: its state cannot be trusted any more,
-		 * and is left to the end of the process. */
+		/* Out of memory somewhere in jq: its state cannot be trusted any
+		 * more, and is left to the end of the process, no longer kept. */
+		no_memory_exit = NULL;
+		if (k)
+			*k = (struct kept){ NULL, NULL };
+		return axon_fail(ctx, "memory_limit: the filter needed more memory than the block may have");
+	}
+	no_memory_exit = &escape;
+	k = kept_filter(&job);
+	int rc = AXON_FAIL;
+	if (k) {
+		jq_set_error_cb(k->jq, on_compile_error, &job);
+		jq_set_debug_cb(k->jq, on_debug, &job);
+		rc = run_filter(&job, k->jq, config);
+	}
+	no_memory_exit = NULL;
+	return rc;
+}
+
+int code_jq_check(struct axon_ctx *ctx, const json_t *config)
+{
+	struct code_run run;
+	struct jq_job job = { .run = &run };
+	jmp_buf escape;
+	code_run_init(&run, ctx, NULL, config);
+	if (setjmp(escape)) {
 		no_memory_exit = NULL;
 		return axon_fail(ctx, "memory_limit: the filter needed more memory than the block may have");
 	}
 	no_memory_exit = &escape;
-	jq_set_nomem_handler(jq, on_no_memory, NULL);
-	jq_set_error_cb(jq, on_compile_error, &job);
-	jq_set_debug_cb(jq, on_debug, &job);
-	jq_set_input_cb(jq, no_input, NULL);
-	jq_set_attr(jq, jv_string("JQ_LIBRARY_PATH"), jv_array());
-	int rc = run_filter(&job, jq, config);
+	jq_state *jq = compile_filter(&job);
 	no_memory_exit = NULL;
+	if (!jq)
+		return AXON_FAIL;
 	jq_teardown(&jq);
-	return rc;
+	return AXON_OK;
 }

@@ -2,8 +2,11 @@
  * its memory counted by its allocator. Code that Duktape cannot parse is
  * compiled down to ES5 by buble (transpile.c) and run again from the start,
  * with its lines mapped back. Debian's Duktape is built without an execution
- * timeout hook (DUK_USE_EXEC_TIMEOUT_CHECK), so a loop that never ends is
- * stopped by the sandbox's wall clock (timeout). */
+ * timeout hook (DUK_USE_EXEC_TIMEOUT_CHECK), so code that can loop (it has a
+ * loop or a function) is instrumented first (instrument.js): each loop and
+ * function body calls __axon_tick(LINE), which looks at the clock. Code that
+ * eval() or Function() makes at run time is not counted: the sandbox's wall
+ * clock stops it. */
 #include <duktape.h>
 #include <setjmp.h>
 #include <stdlib.h>
@@ -23,6 +26,10 @@ struct js_job {
 	struct transpiled es5;    /* the ES5 form, once needed */
 	jmp_buf *fatal_exit;
 	int compiling;            /* a throw now is a syntax error */
+	int timed_out;            /* the time limit was hit: every tick throws */
+	long line;                /* where it was hit (of what runs) */
+	unsigned ticks;
+	int check_only;           /* compile, run nothing (the block's check) */
 	int failed;
 	char *failure;     /* fail()'s message */
 	char *result;      /* what the code returned, as JSON text */
@@ -241,6 +248,22 @@ static duk_ret_t js_fail(duk_context *ctx)
 	return throw_at_caller(ctx, DUK_ERR_ERROR, msg);
 }
 
+#define TICK_EVERY 64 /* budget calls between two looks at the clock */
+
+/* __axon_tick(line), at the start of each loop and function body. Once the
+ * time is up every call throws again, so that a catch cannot swallow it. */
+static duk_ret_t js_tick(duk_context *ctx)
+{
+	struct js_job *job = job_of(ctx);
+	if (!job->timed_out && (++job->ticks % TICK_EVERY || !code_past_deadline(job->run)))
+		return 0;
+	if (!job->timed_out) {
+		job->timed_out = 1;
+		job->line = duk_get_int(ctx, 0);
+	}
+	return throw_at_caller(ctx, DUK_ERR_RANGE_ERROR, "timeout: the code ran longer than its time limit");
+}
+
 static void set_globals(duk_context *ctx)
 {
 	static const duk_function_list_entry contract[] = { { "emit", js_emit, 2 }, { "log", js_log, DUK_VARARGS },
@@ -255,6 +278,11 @@ static void set_globals(duk_context *ctx)
 	duk_put_prop_string(ctx, -2, "console");
 	/* Duktape's own object reaches the engine's internals (act, info, gc...). */
 	duk_del_prop_string(ctx, -1, "Duktape");
+	/* The budget: the code can neither replace it nor list it. */
+	duk_push_string(ctx, "__axon_tick");
+	duk_push_c_function(ctx, js_tick, 1);
+	duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_CLEAR_WRITABLE | DUK_DEFPROP_CLEAR_ENUMERABLE |
+			      DUK_DEFPROP_CLEAR_CONFIGURABLE);
 	duk_pop(ctx);
 }
 
@@ -270,6 +298,8 @@ static duk_ret_t run_protected(duk_context *ctx, void *udata)
 	job->compiling = 1;
 	duk_compile(ctx, DUK_COMPILE_EVAL);
 	job->compiling = 0;
+	if (job->check_only)
+		return 0;
 	duk_call(ctx, 0);
 	if (job->run->input)
 		push_json(ctx, job->run->input);
@@ -294,6 +324,12 @@ static duk_ret_t encode_top(duk_context *ctx, void *udata)
 	return 1;
 }
 
+/* The user's line of a line of what ran, or 0. */
+static long user_line(const struct js_job *job, long line)
+{
+	return job->es5.mappings && line > 0 ? code_transpiled_line(&job->es5, line) : line;
+}
+
 /* The thrown value at the top as a message that names the line (of the
  * user's code, when what ran is its ES5 form). */
 static void describe(duk_context *ctx, const struct js_job *job, char *buf, size_t len, long *line)
@@ -303,8 +339,7 @@ static void describe(duk_context *ctx, const struct js_job *job, char *buf, size
 		duk_get_prop_string(ctx, -1, "lineNumber");
 		*line = duk_is_number(ctx, -1) ? (long)duk_get_number(ctx, -1) : 0;
 		duk_pop(ctx);
-		if (job->es5.code && *line > 0)
-			*line = code_transpiled_line(&job->es5, *line);
+		*line = user_line(job, *line);
 	} else if (duk_is_object(ctx, -1) && !duk_is_function(ctx, -1)) {
 		/* throw {...}: say what was thrown */
 		duk_dup(ctx, -1);
@@ -366,7 +401,13 @@ static int run_in_heap(struct js_job *job)
 	}
 	int rc = AXON_OK;
 	char msg[800], err[300];
-	if (duk_safe_call(duk, run_protected, job, 0, 1) != DUK_EXEC_SUCCESS) {
+	job->timed_out = 0;
+	job->ticks = 0;
+	int ran = duk_safe_call(duk, run_protected, job, 0, 1);
+	if (job->timed_out) {
+		/* even when a catch swallowed the last throw and the code returned */
+		rc = code_fail_timeout(run, user_line(job, job->line));
+	} else if (ran != DUK_EXEC_SUCCESS) {
 		long line;
 		int syntax = job->compiling && duk_get_error_code(duk, -1) == DUK_ERR_SYNTAX_ERROR;
 		describe(duk, job, msg, sizeof msg, &line);
@@ -389,31 +430,60 @@ static int run_in_heap(struct js_job *job)
 	return rc;
 }
 
-int code_js_run(struct axon_ctx *ctx, const json_t *inputs, const json_t *config)
+/* Whether the code has a loop or a function, which could run on for ever
+ * (a substring: "for" in a name counts too, which only costs the
+ * instrumenting). */
+static int may_loop(const char *code)
+{
+	return strstr(code, "for") || strstr(code, "while") || strstr(code, "function") || strstr(code, "=>");
+}
+
+/* job's code instrumented, and compiled to ES5 first when it is later
+ * JavaScript: AXON_OK with job->source set, or the refusal with its line,
+ * column and what to write instead. */
+static int prepare(struct js_job *job)
+{
+	char err[600];
+	long line = 0, column = 0;
+	const char *code = job->run->code;
+	if (code_transpile(code, &job->es5, err, sizeof err) == 0) {
+		job->source = job->es5.code;
+		return AXON_OK;
+	}
+	const char *at = strstr(err, "(line ");
+	const char *instead = at && sscanf(at, "(line %ld, column %ld)", &line, &column) == 2 ?
+				      later_syntax(code, line, &column) : NULL;
+	return instead ? axon_fail(job->run->ctx, "SyntaxError: %s (line %ld, column %ld)", instead, line, column)
+		       : axon_fail(job->run->ctx, "%s", err);
+}
+
+/* A run, or with check_only the block's check: the code compiles, as it is
+ * or through buble, or the refusal says where and what to write instead. */
+static int run_or_check(struct axon_ctx *ctx, const json_t *inputs, const json_t *config, int check_only)
 {
 	if (code_check_config(ctx, config) != AXON_OK)
 		return AXON_FAIL;
 	struct code_run run;
-	struct js_job job = { .run = &run };
+	struct js_job job = { .run = &run, .check_only = check_only };
 	code_run_init(&run, ctx, inputs, config);
 	job.source = run.code;
-	int rc = run_in_heap(&job);
-	if (rc == NEEDS_ES5) {
-		char err[600];
-		long line = 0, column = 0;
-		if (code_transpile(run.code, &job.es5, err, sizeof err) == 0) {
-			job.source = job.es5.code;
-			rc = run_in_heap(&job);
-		} else {
-			const char *at = strstr(err, "(line ");
-			const char *instead = at && sscanf(at, "(line %ld, column %ld)", &line, &column) == 2 ?
-						      later_syntax(run.code, line, &column) : NULL;
-			rc = instead ? axon_fail(ctx, "SyntaxError: %s (line %ld, column %ld)", instead, line, column)
-				     : axon_fail(ctx, "%s", err);
-		}
-	}
+	int rc = may_loop(run.code) ? prepare(&job) : AXON_OK;
+	if (rc == AXON_OK)
+		rc = run_in_heap(&job);
+	if (rc == NEEDS_ES5)
+		rc = prepare(&job) == AXON_OK ? run_in_heap(&job) : AXON_FAIL;
 	free(job.failure);
 	free(job.result);
 	code_transpiled_free(&job.es5);
 	return rc;
+}
+
+int code_js_run(struct axon_ctx *ctx, const json_t *inputs, const json_t *config)
+{
+	return run_or_check(ctx, inputs, config, 0);
+}
+
+int code_js_check(struct axon_ctx *ctx, const json_t *config)
+{
+	return run_or_check(ctx, NULL, config, 1);
 }

@@ -286,18 +286,25 @@ static void open_libraries(lua_State *L)
 	lua_values_open(L);
 }
 
+/* The message of "code:3: message", with *line set to 3; msg as it is
+ * (and *line left) when it names no line. */
+static const char *unlocated(const char *msg, long *line)
+{
+	if (!strncmp(msg, CHUNK_NAME ":", strlen(CHUNK_NAME ":"))) {
+		char *end;
+		long l = strtol(msg + strlen(CHUNK_NAME ":"), &end, 10);
+		if (end[0] == ':' && end[1] == ' ') {
+			*line = l;
+			return end + 2;
+		}
+	}
+	return msg;
+}
+
 /* "code:3: message" to "line 3: message". */
 static void push_located(lua_State *L, const char *msg, long line)
 {
-	const char *p = msg;
-	if (!strncmp(p, CHUNK_NAME ":", strlen(CHUNK_NAME ":"))) {
-		char *end;
-		long l = strtol(p + strlen(CHUNK_NAME ":"), &end, 10);
-		if (end[0] == ':' && end[1] == ' ') {
-			line = l;
-			p = end + 2;
-		}
-	}
+	const char *p = unlocated(msg, &line);
 	if (line > 0)
 		lua_pushfstring(L, "line %d: %s", (int)line, p);
 	else
@@ -369,6 +376,30 @@ int code_lua_run(struct axon_ctx *ctx, const json_t *inputs, const json_t *confi
 		rc = axon_fail(ctx, "%s", err);
 	json_decref(job.result);
 	free(job.failure);
+	job.closing = 1;
+	lua_close(L);
+	return rc;
+}
+
+int code_lua_check(struct axon_ctx *ctx, const json_t *config)
+{
+	if (code_check_config(ctx, config) != AXON_OK)
+		return AXON_FAIL;
+	struct code_run run;
+	struct lua_job job = { .run = &run };
+	code_run_init(&run, ctx, NULL, config);
+	lua_State *L = lua_newstate(alloc, &job);
+	if (!L)
+		return code_fail_memory(&run, 0);
+	job.L = L;
+	int rc = AXON_OK, status = luaL_loadbufferx(L, run.code, strlen(run.code), CHUNK, "t");
+	if (status == LUA_ERRMEM)
+		rc = code_fail_memory(&run, 0);
+	else if (status != LUA_OK) {
+		long line = 0;
+		const char *msg = unlocated(lua_tostring(L, -1) ? lua_tostring(L, -1) : "the code does not compile", &line);
+		rc = line > 0 ? axon_fail(ctx, "line %ld: %s", line, msg) : axon_fail(ctx, "%s", msg);
+	}
 	job.closing = 1;
 	lua_close(L);
 	return rc;

@@ -1,12 +1,14 @@
-/* Build step (node): buble, from Debian's node-buble, compiled by itself
- * down to ES5 so that it runs on Duktape, after the little runtime it needs
- * there, written out as a C array for the code plugin (plugins/code/transpile.c).
- * Usage: node make-transpiler.js BUBLE-CJS-BUNDLE ES5-RUNTIME OUT.c */
+/* Build step (node): buble, from Debian's node-buble, with code.js's own
+ * instrument.js appended (it uses the bundle's acorn and transform), compiled
+ * by itself down to ES5 so that it runs on Duktape, after the little runtime it
+ * needs there, written out as a C array for the code plugin
+ * (plugins/code/transpile.c).
+ * Usage: node make-transpiler.js BUBLE-CJS-BUNDLE INSTRUMENT ES5-RUNTIME OUT.c */
 'use strict';
 const fs = require('fs');
-const [bundle, runtime, out] = process.argv.slice(2);
+const [bundle, instrument, runtime, out] = process.argv.slice(2);
 const buble = require(bundle);
-const es5 = buble.transform(fs.readFileSync(bundle, 'utf8'), {
+const es5 = buble.transform(fs.readFileSync(bundle, 'utf8') + '\n' + fs.readFileSync(instrument, 'utf8'), {
 	transforms: { dangerousForOf: true, dangerousTaggedTemplateString: true, asyncAwait: false, generator: false },
 	objectAssign: 'Object.assign',
 }).code;

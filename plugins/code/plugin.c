@@ -21,6 +21,7 @@ static const struct axon_block blocks[] = {
 			"progress(fraction, message), fail(message), null, array(t), object(t)\"},"
 			CODE_VARS_SCHEMA "," CODE_MEMORY_SCHEMA "," CODE_TIME_SCHEMA "}, \"required\": [\"code\"]}",
 		.run = code_lua_run,
+		.check = code_lua_check,
 	},
 	{
 		.name = "data.jq",
@@ -38,6 +39,7 @@ static const struct axon_block blocks[] = {
 			"array: all the results, as one array\"},"
 			CODE_VARS_SCHEMA "}, \"required\": [\"code\"]}",
 		.run = code_jq_run,
+		.check = code_jq_check,
 	},
 	{
 		.name = "code.js",
@@ -53,8 +55,9 @@ static const struct axon_block blocks[] = {
 			"\"code\": {\"type\": \"string\", \"format\": \"code\", \"language\": \"javascript\", \"title\": \"Code\", "
 			"\"description\": \"JavaScript, the body of a function: return the value for out; input, vars, "
 			"emit(port, value), log(...) and console.log, progress(fraction, message), fail(message)\"},"
-			CODE_VARS_SCHEMA "," CODE_MEMORY_SCHEMA "}, \"required\": [\"code\"]}",
+			CODE_VARS_SCHEMA "," CODE_MEMORY_SCHEMA "," CODE_TIME_SCHEMA "}, \"required\": [\"code\"]}",
 		.run = code_js_run,
+		.check = code_js_check,
 	},
 };
 

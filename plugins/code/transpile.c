@@ -9,6 +9,9 @@
 
 extern const unsigned char code_transpiler_source[];
 extern const size_t code_transpiler_size;
+extern const long code_transpiler_duktape; /* the Duktape.version that made: */
+extern const unsigned char code_transpiler_bytecode[];
+extern const size_t code_transpiler_bytecode_size;
 
 struct transpile_job {
 	const char *code;
@@ -30,13 +33,25 @@ static char *prop_string(duk_context *ctx, duk_idx_t idx, const char *key)
 	return s;
 }
 
-/* [] -> [result]: buble's transform of the code, or a throw. */
+/* [] -> [result]: the code prepared (instrument.js: compiled by buble when
+ * it is not ES5, with the time budget's calls), or a throw. */
 static duk_ret_t transform(duk_context *ctx, void *udata)
 {
 	struct transpile_job *job = udata;
-	duk_push_lstring(ctx, (const char *)code_transpiler_source, code_transpiler_size);
-	duk_eval(ctx); /* the module's exports */
-	duk_get_prop_string(ctx, -1, "transform");
+	duk_eval_string(ctx, "Duktape.version");
+	long version = (long)duk_get_int(ctx, -1);
+	duk_pop(ctx);
+	if (version == code_transpiler_duktape) {
+		/* bytecode is this Duktape's own format: a few ms to load */
+		void *p = duk_push_fixed_buffer(ctx, code_transpiler_bytecode_size);
+		memcpy(p, code_transpiler_bytecode, code_transpiler_bytecode_size);
+		duk_load_function(ctx);
+		duk_call(ctx, 0); /* the module's exports */
+	} else {
+		duk_push_lstring(ctx, (const char *)code_transpiler_source, code_transpiler_size);
+		duk_eval(ctx);
+	}
+	duk_get_prop_string(ctx, -1, "prepare");
 	duk_push_string(ctx, job->code);
 	duk_eval_string(ctx, "({transforms: {dangerousForOf: true, generator: true, asyncAwait: true},"
 			     " objectAssign: 'Object.assign', source: 'code'})");

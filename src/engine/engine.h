@@ -67,10 +67,16 @@ struct events *engine_events(struct engine *e);
 /* The registry the engine validates against, with flow.call added (a new
  * reference to a shared value: read it, never change it). */
 json_t *engine_registry(struct engine *e);
-/* workflow_validate() of def against engine_registry(); a stored version
+/* workflow_validate() of def against engine_registry(), and the blocks'
+ * own check() of their configs (block_checks.h: code that does not compile
+ * is a problem on its block, found in the sandbox); a stored version
  * (workflow_id and version not 0) found valid is remembered until the
  * plugins change, since versions never change. New reference. */
 json_t *engine_problems(struct engine *e, int64_t workflow_id, int version, const json_t *def);
+/* engine_problems() without starting a sandbox: a block's check not judged
+ * yet is left out (a list must not start a process per row; the workflow's
+ * page, the editor and a run judge it). */
+json_t *engine_problems_remembered(struct engine *e, int64_t workflow_id, int version, const json_t *def);
 /* True when that stored version was found valid and nothing changed since:
  * a list can then skip loading its definition. */
 bool engine_known_valid(struct engine *e, int64_t workflow_id, int version);

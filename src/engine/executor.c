@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "engine/block_checks.h"
 #include "engine/builtins.h"
 #include "engine/engine.h"
 #include "engine/events.h"
@@ -97,6 +98,7 @@ struct engine {
 	unsigned registry_generation;
 	struct valid_version { int64_t workflow_id; int version; } valid[VALID_CACHE];
 	size_t nvalid, valid_next;
+	struct block_checks *checks; /* the blocks' check() of configs, remembered */
 	int units; /* running now */
 	bool stopping;
 	struct events *events; /* the live events of runs and steps */
@@ -160,7 +162,8 @@ bool engine_known_valid(struct engine *e, int64_t workflow_id, int version)
 	return valid;
 }
 
-json_t *engine_problems(struct engine *e, int64_t workflow_id, int version, const json_t *def)
+/* engine_problems(), or with remembered_only engine_problems_remembered(). */
+static json_t *problems_of(struct engine *e, int64_t workflow_id, int version, const json_t *def, int remembered_only)
 {
 	pthread_mutex_lock(&e->reg_mu);
 	refresh_registry(e);
@@ -171,9 +174,11 @@ json_t *engine_problems(struct engine *e, int64_t workflow_id, int version, cons
 	json_t *reg = json_incref(e->registry);
 	unsigned gen = e->registry_generation;
 	pthread_mutex_unlock(&e->reg_mu);
-	json_t *problems = workflow_validate(def, reg);
+	json_t *checks, *problems = workflow_validate_checks(def, reg, &checks);
+	size_t unanswered = block_checks_run(e->checks, e->sb, gen, checks, problems, remembered_only);
+	json_decref(checks);
 	json_decref(reg);
-	if (json_array_size(problems) || !workflow_id || !version)
+	if (json_array_size(problems) || unanswered || !workflow_id || !version)
 		return problems;
 	pthread_mutex_lock(&e->reg_mu);
 	if (gen == e->registry_generation) {
@@ -185,6 +190,16 @@ json_t *engine_problems(struct engine *e, int64_t workflow_id, int version, cons
 	}
 	pthread_mutex_unlock(&e->reg_mu);
 	return problems;
+}
+
+json_t *engine_problems(struct engine *e, int64_t workflow_id, int version, const json_t *def)
+{
+	return problems_of(e, workflow_id, version, def, 0);
+}
+
+json_t *engine_problems_remembered(struct engine *e, int64_t workflow_id, int version, const json_t *def)
+{
+	return problems_of(e, workflow_id, version, def, 1);
 }
 
 static void active_free(struct active *a)
@@ -1030,6 +1045,7 @@ struct engine *engine_start(const struct engine_options *o, struct sandbox *sb, 
 	e->events = events_new();
 	pthread_mutex_init(&e->mu, NULL);
 	pthread_mutex_init(&e->reg_mu, NULL);
+	e->checks = block_checks_new();
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -1092,6 +1108,7 @@ void engine_stop(struct engine *e)
 	pthread_cond_destroy(&e->work);
 	pthread_mutex_destroy(&e->mu);
 	json_decref(e->registry);
+	block_checks_free(e->checks);
 	pthread_mutex_destroy(&e->reg_mu);
 	events_free(e->events);
 	free(e);

@@ -580,11 +580,11 @@ static json_t *stand_in(const json_t *property)
 	return !strcmp(type, "object") ? json_object() : json_array();
 }
 
-static void check_config(struct check *c, const struct block *b)
+/* b's config with a stand-in for each template of another type than
+ * string: what the schema and the block's check() judge. */
+static json_t *config_probe(const struct block *b)
 {
 	const json_t *config = json_object_get(b->def, "config");
-	if (!b->type || (config && !json_is_object(config) && !json_is_null(config)))
-		return;
 	const json_t *schema = json_object_get(b->type, "config_schema");
 	json_t *probe = json_is_object(config) ? json_deep_copy(config) : json_object();
 	const char *key;
@@ -596,6 +596,16 @@ static void check_config(struct check *c, const struct block *b)
 		    (sub = stand_in(prop)))
 			json_object_set_new(probe, key, sub);
 	}
+	return probe;
+}
+
+static void check_config(struct check *c, const struct block *b)
+{
+	const json_t *config = json_object_get(b->def, "config");
+	if (!b->type || (config && !json_is_object(config) && !json_is_null(config)))
+		return;
+	const json_t *schema = json_object_get(b->type, "config_schema");
+	json_t *probe = config_probe(b);
 	char err[300];
 	json_t *applied = schema_apply(schema, probe, err, sizeof err);
 	if (!applied)
@@ -671,6 +681,33 @@ json_t *workflow_validate(const json_t *def, const json_t *registry)
 {
 	struct check c = { .problems = json_array(), .registry = registry };
 	check_run(&c, def);
+	check_free(&c);
+	return c.problems;
+}
+
+static int block_has_problem(const struct check *c, const char *id)
+{
+	size_t i;
+	json_t *p;
+	json_array_foreach(c->problems, i, p) {
+		const char *block = json_string_value(json_object_get(p, "block"));
+		if (block && id && !strcmp(block, id))
+			return 1;
+	}
+	return 0;
+}
+
+json_t *workflow_validate_checks(const json_t *def, const json_t *registry, json_t **checks)
+{
+	struct check c = { .problems = json_array(), .registry = registry };
+	check_run(&c, def);
+	*checks = json_array();
+	for (size_t i = 0; i < c.nblocks; i++)
+		if (c.blocks[i].id && json_is_true(json_object_get(c.blocks[i].type, "checks")) &&
+		    !block_has_problem(&c, c.blocks[i].id))
+			json_array_append_new(*checks, json_pack("{s:s, s:O, s:o}", "block", c.blocks[i].id, "type",
+			                                         json_object_get(c.blocks[i].type, "name"), "config",
+			                                         config_probe(&c.blocks[i])));
 	check_free(&c);
 	return c.problems;
 }

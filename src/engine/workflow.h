@@ -22,6 +22,12 @@ json_t *workflow_parse(const char *text, size_t len, char *err, size_t errlen);
  * array of {"block": id or null, "message": "..."}; an empty array means valid. */
 json_t *workflow_validate(const json_t *def, const json_t *registry);
 
+/* workflow_validate(), and in *checks (a new array) what the blocks' own
+ * check() must judge before def is valid: {"block": id, "type": name,
+ * "config": C} for each block whose type has "checks": true and that has no
+ * problem, C with a stand-in for each template of a non-string field. */
+json_t *workflow_validate_checks(const json_t *def, const json_t *registry, json_t **checks);
+
 /* The block ids of a valid def in an order where every block comes after all
  * the blocks it has edges from (ties keep the order of "blocks"). NULL when
  * def does not pass workflow_validate's checks on ids, edges and cycles. */

@@ -149,7 +149,7 @@ static json_t *ports_json(const struct axon_port *ports)
 json_t *plugin_block_to_json(const struct plugin_block *b)
 {
 	const struct axon_block *d = &b->def;
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:O, s:{s:I, s:I, s:I}}",
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:O, s:{s:I, s:I, s:I}}",
 	                 "name", d->name, "version", d->version, "title", d->title,
 	                 "description", d->description ? d->description : "",
 	                 "category", d->category ? d->category : "", "plugin", b->path,
@@ -157,6 +157,9 @@ json_t *plugin_block_to_json(const struct plugin_block *b)
 	                 "config_schema", b->schema,
 	                 "limits", "wall_ms", (json_int_t)d->limits.wall_ms, "cpu_ms", (json_int_t)d->limits.cpu_ms,
 	                 "memory_bytes", (json_int_t)d->limits.memory_bytes);
+	if (d->check)
+		json_object_set_new(j, "checks", json_true());
+	return j;
 }
 
 json_t *registry_to_json(const struct registry *reg)

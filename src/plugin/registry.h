@@ -72,7 +72,8 @@ int registry_credential_type_check(const json_t *type, char *err, size_t errlen)
 const struct plugin_block *registry_find(const struct registry *reg, const char *name);
 
 /* {"blocks": [{name, version, title, description, category, plugin, inputs,
- *  outputs, config_schema, limits}...], "skipped": [{path, error}...],
+ *  outputs, config_schema, limits, "checks": true when the block has a
+ *  check()}...], "skipped": [{path, error}...],
  *  "credential_types": [{name, title, ..., plugin}...]} */
 json_t *registry_to_json(const struct registry *reg);
 json_t *plugin_block_to_json(const struct plugin_block *b);

@@ -296,7 +296,9 @@ static void load_plugin(const struct worker_spec *w, struct registry *reg, char 
 		say_and_exit("changed", "the plugin file changed while it was being loaded: run the step again", CHILD_EXIT_DONE);
 }
 
-/* One execution: {"block": NAME, "config": C, "inputs": I} -> done or fail. */
+/* One execution: {"block": NAME, "config": C, "inputs": I} -> done or fail;
+ * with "check": true, the block's check() of the config instead (done when
+ * it has none). */
 static void execute(const struct registry *reg, json_t *run)
 {
 	char err[512];
@@ -312,10 +314,15 @@ static void execute(const struct registry *reg, json_t *run)
 		send_json(json_pack("{s:s, s:s}", "t", "fail", "message", err));
 		return;
 	}
-	json_t *inputs = json_object_get(run, "inputs");
-	if (!json_is_object(inputs))
-		inputs = json_object_set_new(run, "inputs", json_object()) == 0 ? json_object_get(run, "inputs") : NULL;
-	int rc = block->def.run(&ctx.pub, inputs, config);
+	int rc;
+	if (json_is_true(json_object_get(run, "check"))) {
+		rc = block->def.check ? block->def.check(&ctx.pub, config) : AXON_OK;
+	} else {
+		json_t *inputs = json_object_get(run, "inputs");
+		if (!json_is_object(inputs))
+			inputs = json_object_set_new(run, "inputs", json_object()) == 0 ? json_object_get(run, "inputs") : NULL;
+		rc = block->def.run(&ctx.pub, inputs, config);
+	}
 	if (rc == AXON_OK && !ctx.failure)
 		send_json(json_pack("{s:s}", "t", "done"));
 	else

@@ -13,7 +13,8 @@
  *   zygote kill the worker's group.
  *
  * daemon -> worker on the channel, per execution: {"block": NAME, "config":
- *   C, "inputs": I}, then answers {"response": R} | {"value": V} | {"error":
+ *   C, "inputs": I} (or {"block", "config", "check": true}: the block's
+ *   check() of the config, done when it has none), then answers {"response": R} | {"value": V} | {"error":
  *   MSG} to the worker's requests.
  * worker -> daemon on the channel ("t" is the type):
  *   emit {port, value} | log {level, message} | progress {fraction, message}

@@ -113,6 +113,13 @@ unsigned sandbox_registry_generation(struct sandbox *sb);
  * RUN_ERROR and res->message says why. */
 int sandbox_run(struct sandbox *sb, const char *block, const json_t *config, const json_t *inputs,
                 const struct run_limits *limits, struct run_result *res);
+/* The block's check() of config (axon_block.check), in a fresh worker under
+ * SANDBOX_CHECK_MS of wall clock and CPU: res->outcome RUN_OK when the config
+ * passes (or the block has no check), RUN_ERROR with the block's message when
+ * it does not, another outcome when the check itself went wrong. Returns as
+ * sandbox_run(). */
+#define SANDBOX_CHECK_MS 3000
+int sandbox_check(struct sandbox *sb, const char *block, const json_t *config, struct run_result *res);
 void run_result_free(struct run_result *res);
 /* The exit code axon-block uses for an outcome: 0 for ok, 1 to 8 in the
  * order of enum run_outcome. */

@@ -267,6 +267,16 @@ int store_step_list(struct store *st, int64_t run_id, json_t **out)
 	return rc == STORE_OK ? db_rows(st, stmt, "inputs outputs logs", out) : rc;
 }
 
+int store_block_last_error(struct store *st, int64_t workflow_id, const char *block, json_t **out)
+{
+	sqlite3_stmt *stmt;
+	int rc = db_prepare(st, &stmt,
+			    "SELECT s.run_id AS run_id, s.error AS error FROM steps s WHERE s.run_id = (SELECT id FROM runs"
+			    " WHERE workflow_id = ?1 AND finished_at IS NOT NULL ORDER BY id DESC LIMIT 1)"
+			    " AND s.block = ?2 AND s.status = 'failed' AND s.error IS NOT NULL", "it", workflow_id, block);
+	return rc == STORE_OK ? db_one(st, stmt, "", out) : rc;
+}
+
 /* Forgets the failed steps and the skipped ones (which may now run), and
  * queues the run again: it goes on from where it failed. */
 static int requeue(struct store *st, int64_t actor, int64_t id)

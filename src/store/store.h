@@ -233,6 +233,9 @@ int store_run_finish(struct store *st, int64_t id, const struct run_end *end);
  *  "started_at", "finished_at", "waited_ms", "inputs", "outputs", "logs", "error"}]. status: "running",
  * "waiting" (for a retry or a called workflow), "ok", "failed", "skipped". */
 int store_step_list(struct store *st, int64_t run_id, json_t **out);
+/* {"run_id", "error"} of block when it failed in the workflow's last
+ * finished run; STORE_NOTFOUND when it did not (or there is none). */
+int store_block_last_error(struct store *st, int64_t workflow_id, const char *block, json_t **out);
 /* Writes a step whole (insert or replace); step holds the fields above (missing ones NULL). */
 int store_step_put(struct store *st, int64_t run_id, const json_t *step);
 /* Makes a failed run ready to go on from its failed steps: those steps and the

@@ -60,8 +60,9 @@ for v in "${VARIANTS[@]}"; do
 	# shellcheck disable=SC2154 # set by run_wrk
 	p50_us=$(awk -v t="$alone_p50" 'BEGIN { v = t + 0; if (t ~ /us$/) v /= 1000; else if (t ~ /s$/ && t !~ /ms$/) v *= 1000; printf "%.0f", v * 1000 }')
 	[ -n "$base_p50" ] || base_p50=$p50_us
+	ratio=$(awk -v a="$p50_us" -v b="$base_p50" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
 	# shellcheck disable=SC2154 # set by run_wrk
-	rows+="| $title | $alone_p50 | $((p50_us - base_p50)) µs | $load_rps | $load_p99 | $((alone_errors + load_errors)) |"$'\n'
+	rows+="| $title | $alone_p50 | $((p50_us - base_p50)) µs | $ratio × | $load_rps | $load_p99 | $((alone_errors + load_errors)) |"$'\n'
 done
 
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
@@ -74,15 +75,21 @@ confined in a warm worker of its workflow and every run recorded; the step is a 
 (\`json.set\`, the baseline) or the same sum in each language. ${SECONDS_EACH} s one request at a time
 ("alone"), then ${SECONDS_EACH} s at 16 connections, one variant after the other in the same run.
 
-| step | alone p50 | a code step's cost (p50 over the no-op) | requests/s at 16 | p99 at 16 | errors |
-|---|---:|---:|---:|---:|---:|
+| step | alone p50 | a code step's cost (p50 over the no-op) | p50 / the no-op's | requests/s at 16 | p99 at 16 | errors |
+|---|---:|---:|---:|---:|---:|---:|
 ${rows%$'\n'}
 
-Each code step starts a fresh interpreter state (Lua, jq, Duktape), so its cost is mostly that
-start: jq 1.6 compiles its built-in definitions at every start (about 17–20 ms, the one slow
-language). JavaScript written in later syntax is compiled to ES5 by buble, on Duktape, which takes
-about 80 ms: a warm worker keeps the compiled text of the last few sources it saw, so only a
-worker's first run of a code pays it (keeping it with the workflow's version is still to do).
+The machine is shared: compare each line with the no-op's of the same run (the ratio), not
+with another run. Lua and JavaScript start a fresh interpreter state at each run, so their cost
+is mostly that start. jq 1.6 compiles its built-in definitions in every new state (17–22 ms): a
+worker keeps the compiled states of the last 4 filters it ran and starts each run on one of them
+(jq_start resets it; the input and \`\$vars\` come with the run), so only a worker's first run of
+a filter pays it (before, every run paid it: a data.jq step was about 20 × the no-op).
+JavaScript written in later syntax is compiled to ES5 by buble, on Duktape, and any code with a
+loop or a function is instrumented for its time limit (a call at each loop and function body)
+with buble's parser (loaded from bytecode made at build time: 35–100 ms for a fresh worker's
+first such run): a warm worker keeps what it made of the last few sources it saw, so only a worker's first run of a code pays it (keeping it with the
+workflow's version is still to do). Both code.js lines run a loop of 5 budget calls.
 EOF
 )
 echo

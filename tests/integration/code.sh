@@ -47,6 +47,15 @@ hook data.jq '{sum: (.body.values | add), count: (.body.values | length), tag, w
 req POST "$HOOK?who=bo" -H 'Content-Type: application/json' --data '{"values": [1, 2, 3, 4, 5]}'
 check_status 200 "data.jq: the webhook answers"
 check_eq "$(jq -cS . "$BODY")" '{"count":5,"note":"{{ kept }}","sum":15,"tag":"bench","who":"bo"}' "data.jq: the reply is the filter's result"
+req POST "$HOOK?who=cid" -H 'Content-Type: application/json' --data '{"values": [2, 3]}'
+check_eq "$(jq -cS . "$BODY")" '{"count":2,"note":"{{ kept }}","sum":5,"tag":"bench","who":"cid"}' \
+	"data.jq: the next run of the same filter (kept compiled by the worker) gets its own input and vars"
+hook data.jq 'if .body.stop then "stopped here" | halt_error(1) else .body.n end'
+req POST "$HOOK" -H 'Content-Type: application/json' --data '{"stop": true}'
+check_eq "$(sql "SELECT error FROM steps WHERE run_id = (SELECT max(id) FROM runs) AND block = 'code'")" "stopped here" \
+	"data.jq: halt_error fails the run"
+req POST "$HOOK" -H 'Content-Type: application/json' --data '{"n": 7}'
+check_eq "$(cat "$BODY")" 7 "... and leaves nothing to the next run on the same kept filter"
 
 # shellcheck disable=SC2016 # a JavaScript template literal
 hook code.js 'const {values} = input.body;
@@ -62,4 +71,20 @@ return values.total.sum'
 req POST "$HOOK" -H 'Content-Type: application/json' --data '{"values": [1]}'
 check_eq "$(sql "SELECT status || ': ' || error FROM steps WHERE run_id = (SELECT max(id) FROM runs) AND block = 'code'")" \
 	"failed: line 2: attempt to index a nil value (field 'total')" "a failing line of code is named in the run's step"
+
+# An endless loop ends at the code's own time limit, with its line, in Lua and
+# JavaScript; jq has no hook: the sandbox's wall clock stops it.
+for lang in code.lua code.js; do
+	case $lang in
+	code.lua) loop='local n = 0
+while true do n = n + 1 end' ;;
+	code.js) loop='var n = 0;
+while (true) { n++; }' ;;
+	esac
+	HOOK=$(it_webhook_workflow "$lang loop" "$(jq -n --arg type "$lang" --arg code "$loop" '{format: 1,
+		trigger: {type: "webhook", reply: "code.out"}, blocks: [{id: "code", type: $type, config: {code: $code, time_limit_ms: 300}}]}')")
+	req POST "$HOOK" -H 'Content-Type: application/json' --data '{}'
+	check_eq "$(sql "SELECT status || ': ' || substr(error, 1, 67) FROM steps WHERE run_id = (SELECT max(id) FROM runs) AND block = 'code'")" \
+		"failed: timeout: the code ran longer than its time limit of 300 ms (line 2)" "$lang: an endless loop ends at the code's time limit, with its line"
+done
 it_done

@@ -6,7 +6,7 @@ INTEGRATION_TESTS = tests/integration/nginx-flow.sh tests/integration/apache-flo
 	tests/integration/engine.sh tests/integration/flow-wait.sh \
 	tests/integration/web-edges.sh tests/integration/runs-pages.sh \
 	tests/integration/axonctl.sh tests/integration/everyday-blocks.sh \
-	tests/integration/code.sh tests/integration/editor.sh tests/integration/quickstart.sh \
+	tests/integration/code.sh tests/integration/code-check.sh tests/integration/editor.sh tests/integration/quickstart.sh \
 	tests/integration/new-workflow.sh tests/integration/run-form.sh \
 	tests/integration/run-page.sh tests/integration/workflow-list.sh tests/integration/block-pages.sh \
 	tests/integration/trigger-pages.sh tests/integration/templates-shipped.sh \

@@ -28,7 +28,7 @@ extern "C" {
 /* The major changes when an existing field or function changes meaning or
  * place; the minor when something is appended. */
 #define AXON_ABI_MAJOR 1
-#define AXON_ABI_MINOR 2
+#define AXON_ABI_MINOR 3
 
 /* What run() returns. */
 #define AXON_OK 0
@@ -146,6 +146,17 @@ struct axon_block {
 	 * the checked config with defaults filled in. Both are borrowed. Returns
 	 * AXON_OK, or AXON_FAIL after ctx->host->fail(). */
 	int (*run)(struct axon_ctx *ctx, const json_t *inputs, const json_t *config);
+
+	/* ---- ABI 1.3 ---- */
+	/* Optional (NULL: none). Judges a config when a workflow is saved, before
+	 * any run: e.g. compiles the code in it. Runs in the sandbox like run(),
+	 * with a short time limit and no inputs; only fail() and log() are
+	 * meaningful (what it emits is dropped). Returns AXON_OK when the config
+	 * is fine, or AXON_FAIL after ctx->host->fail() with a sentence that names
+	 * the place ("line 3, column 5") and what to write instead; the workflow
+	 * is then refused with that message on the block. Its answer is kept per
+	 * plugin and config, so it must depend on nothing else. */
+	int (*check)(struct axon_ctx *ctx, const json_t *config);
 };
 
 struct axon_plugin {

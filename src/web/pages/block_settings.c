@@ -77,18 +77,20 @@ static json_t *config_field(const json_t *schema, const char *name, const json_t
 	const json_t *choices = json_object_get(prop, "enum");
 	bool is_enum = json_array_size(choices) > 0, required = is_required(schema, name);
 	bool is_template = !strcmp(str(prop, "format") ?: "", "template");
+	bool is_code = !is_enum && !strcmp(str(prop, "format") ?: "", "code") && !strcmp(type, "string");
 	bool is_boolean = !is_enum && !strcmp(type, "boolean");
 	bool is_number = !is_enum && (!strcmp(type, "number") || !strcmp(type, "integer"));
 	bool is_credential = !strcmp(str(prop, "format") ?: "", "credential");
-	bool is_text = !is_enum && !is_template && !is_credential && !strcmp(type, "string");
-	bool is_json = !is_enum && !is_template && !is_boolean && !is_number && !is_text && !is_credential;
+	bool is_text = !is_enum && !is_template && !is_code && !is_credential && !strcmp(type, "string");
+	bool is_json = !is_enum && !is_template && !is_code && !is_boolean && !is_number && !is_text && !is_credential;
 	char input[300], id[300];
 	snprintf(input, sizeof input, "config.%s", name);
 	snprintf(id, sizeof id, "config-%s", name);
-	json_t *f = json_pack("{s:s,s:s,s:s,s:s,s:s?,s:b,s:b,s:b,s:b,s:b,s:b,s:b,s:s}", "name", name, "input", input,
-			      "id", id, "label", str(prop, "title") ?: name, "help", str(prop, "description"),
-			      "required", required, "is_enum", is_enum, "is_template", is_template, "is_boolean",
-			      is_boolean, "is_number", is_number, "is_text", is_text, "is_json", is_json, "step",
+	json_t *f = json_pack("{s:s,s:s,s:s,s:s,s:s?,s:b,s:b,s:b,s:b,s:b,s:b,s:b,s:b,s:s?,s:s}", "name", name, "input",
+			      input, "id", id, "label", str(prop, "title") ?: name, "help", str(prop, "description"),
+			      "required", required, "is_enum", is_enum, "is_template", is_template, "is_code", is_code,
+			      "is_boolean", is_boolean, "is_number", is_number, "is_text", is_text, "is_json", is_json,
+			      "language", is_code ? str(prop, "language") : NULL, "step",
 			      !strcmp(type, "integer") ? "1" : "any");
 	const json_t *def = json_object_get(prop, "default");
 	if (def) {
@@ -132,6 +134,51 @@ static json_t *setting_field(const struct setting *s, json_t *value, const json_
 	json_object_set_new(f, "value", value);
 	json_object_set(f, "error", json_object_get(errors, input));
 	return f;
+}
+
+/* The line (and column, 0 when not given) a code block's message names:
+ * "line 3: ...", "... (line 3, column 7)", "... at line 3". 0 for none. */
+static long message_line(const char *message, long *column)
+{
+	*column = 0;
+	for (const char *p = message ? strstr(message, "line ") : NULL; p; p = strstr(p + 5, "line ")) {
+		char *end;
+		long line = strtol(p + 5, &end, 10);
+		if ((p == message || p[-1] == ' ' || p[-1] == '(') && end > p + 5 && line > 0) {
+			if (!strncmp(end, ", column ", 9))
+				*column = strtol(end + 9, NULL, 10);
+			return line;
+		}
+	}
+	return 0;
+}
+
+/* Marks the line of a code field that the block's problem (the save-time
+ * check) names, or else its error in the workflow's last run. */
+static void mark_error_line(struct request *r, const json_t *wf, const char *id, const json_t *messages,
+			    json_t *fields)
+{
+	json_t *last = NULL, *p;
+	const char *message = NULL, *where = "the check at save";
+	long line = 0, column = 0;
+	size_t i;
+	json_array_foreach(messages, i, p)
+		if (!line && (line = message_line(json_string_value(p), &column)))
+			message = json_string_value(p);
+	if (!line && store_block_last_error(r->st, json_integer_value(json_object_get(wf, "id")), id, &last) == STORE_OK &&
+	    (line = message_line(str(last, "error"), &column))) {
+		message = str(last, "error");
+		where = "the last run";
+	}
+	json_array_foreach(fields, i, p)
+		if (line && json_is_true(json_object_get(p, "is_code"))) {
+			char note[320];
+			snprintf(note, sizeof note, "%s-error", str(p, "id"));
+			json_object_set_new(p, "code_error", json_pack("{s:I,s:I,s:s,s:s,s:s}", "line", (json_int_t)line,
+								       "column", (json_int_t)column, "message", message,
+								       "where", where, "id", note));
+		}
+	json_decref(last);
 }
 
 /* The form's page. typed: {input name: text} when showing a refused post,
@@ -181,13 +228,14 @@ static json_t *settings_model(struct request *r, struct edit *e, const json_t *b
 	char url[64], action[200];
 	editor_url(url, sizeof url, e->wf);
 	snprintf(action, sizeof action, "%s/blocks/%s", url, id);
-	json_t *problems = workflow_validate(e->def, e->registry), *messages = json_array();
+	json_t *problems = engine_problems(r->app->engine, 0, 0, e->def), *messages = json_array();
 	size_t i;
 	json_t *p;
 	json_array_foreach(problems, i, p)
 		if (!strcmp(str(p, "block") ?: "", id))
 			json_array_append(messages, json_object_get(p, "message"));
 	json_decref(problems);
+	mark_error_line(r, e->wf, id, messages, fields);
 	json_object_set_new(m, "block", json_pack("{s:s,s:s?,s:s?,s:s?,s:s?}", "id", id, "type", str(block, "type"),
 						 "title", str(type, "title"), "description", str(type, "description"),
 						 "category", str(type, "category")));
@@ -334,7 +382,7 @@ static json_t *read_settings(struct request *r, json_t *typed, json_t *errors)
 /* The lines the engine has against the block, and the new ones elsewhere. */
 static json_t *refusals(struct request *r, struct edit *e, const char *id)
 {
-	json_t *lines = edit_new_problems(r, e, id), *problems = workflow_validate(e->def, e->registry);
+	json_t *lines = edit_new_problems(r, e, id), *problems = engine_problems(r->app->engine, 0, 0, e->def);
 	size_t i;
 	json_t *p;
 	json_array_foreach(problems, i, p)

@@ -203,7 +203,7 @@ json_t *edit_new_problems(struct request *r, struct edit *e, const char *exempt)
 {
 	json_t *before = engine_problems(r->app->engine, workflow_id(e->wf), workflow_version(e->wf),
 					 json_object_get(e->wf, "definition"));
-	json_t *after = workflow_validate(e->def, e->registry), *fresh = json_array();
+	json_t *after = engine_problems(r->app->engine, 0, 0, e->def), *fresh = json_array();
 	size_t i;
 	json_t *p;
 	json_array_foreach(after, i, p) {

@@ -94,7 +94,8 @@ static int list_fill(struct request *r, struct list_cache *c, const struct wf_qu
 
 /* Each row's number of problems, as the workflow's page lists them: outside
  * the list's cache, since the plugins can change under a stored version. A
- * version known valid costs no store read. */
+ * version known valid costs no store read; a block check not judged yet
+ * (since axond started) is not run for a list. */
 static void set_problem_counts(struct request *r, json_t *items)
 {
 	size_t i;
@@ -105,7 +106,7 @@ static void set_problem_counts(struct request *r, json_t *items)
 		size_t n = 0;
 		json_t *wf = NULL;
 		if (!engine_known_valid(r->app->engine, id, version) && store_workflow_get(r->st, id, version, &wf) == STORE_OK) {
-			json_t *problems = engine_problems(r->app->engine, id, version, json_object_get(wf, "definition"));
+			json_t *problems = engine_problems_remembered(r->app->engine, id, version, json_object_get(wf, "definition"));
 			n = json_array_size(problems);
 			json_decref(problems);
 			json_decref(wf);

@@ -1,0 +1,141 @@
+#include "engine/block_checks.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto.h"
+#include "log.h"
+#include "sandbox/sandbox.h"
+#include "strbuf.h"
+
+#define REMEMBERED 512
+
+/* One answer: the SHA-256 of the block type and its config, and the
+ * message of a refusal (NULL when the config passed). */
+struct answer {
+	char key[65];
+	char *message;
+};
+
+struct block_checks {
+	pthread_mutex_t mu;
+	unsigned generation;
+	struct answer answers[REMEMBERED]; /* a ring: the oldest makes room */
+	size_t n, next;
+};
+
+struct block_checks *block_checks_new(void)
+{
+	struct block_checks *bc = xcalloc(1, sizeof *bc);
+	pthread_mutex_init(&bc->mu, NULL);
+	return bc;
+}
+
+static void forget_all(struct block_checks *bc)
+{
+	for (size_t i = 0; i < bc->n; i++)
+		free(bc->answers[i].message);
+	bc->n = bc->next = 0;
+}
+
+void block_checks_free(struct block_checks *bc)
+{
+	if (!bc)
+		return;
+	forget_all(bc);
+	pthread_mutex_destroy(&bc->mu);
+	free(bc);
+}
+
+static void answer_key(const char *type, const json_t *config, char key[65])
+{
+	char *text = json_dumps(config, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+	size_t tlen = strlen(type), clen = text ? strlen(text) : 0;
+	char *both = xmalloc(tlen + 1 + clen);
+	memcpy(both, type, tlen + 1);
+	if (clen)
+		memcpy(both + tlen + 1, text, clen);
+	crypto_sha256_hex(both, tlen + 1 + clen, key);
+	free(both);
+	free(text);
+}
+
+/* Under mu: 1 with *message (a copy, or NULL for a pass) when remembered. */
+static int recall(struct block_checks *bc, const char *key, char **message)
+{
+	for (size_t i = 0; i < bc->n; i++)
+		if (!strcmp(bc->answers[i].key, key)) {
+			*message = bc->answers[i].message ? xstrdup(bc->answers[i].message) : NULL;
+			return 1;
+		}
+	return 0;
+}
+
+static void remember(struct block_checks *bc, unsigned generation, const char *key, const char *message)
+{
+	pthread_mutex_lock(&bc->mu);
+	if (generation == bc->generation) {
+		struct answer *a = &bc->answers[bc->next];
+		if (bc->n == REMEMBERED)
+			free(a->message);
+		else
+			bc->n++;
+		memcpy(a->key, key, sizeof a->key);
+		a->message = message ? xstrdup(message) : NULL;
+		bc->next = (bc->next + 1) % REMEMBERED;
+	}
+	pthread_mutex_unlock(&bc->mu);
+}
+
+/* The refusal of one check, or NULL; *keep when the answer may be remembered. */
+static char *ask_sandbox(struct sandbox *sb, const char *type, const json_t *config, int *keep)
+{
+	struct run_result res;
+	char *message = NULL;
+	int rc = sandbox_check(sb, type, config, &res);
+	log_debug("checks: a config of %s judged in the sandbox: %s", type, run_outcome_name(res.outcome));
+	*keep = rc == 0 && (res.outcome == RUN_OK || res.outcome == RUN_ERROR);
+	if (rc == 0 && res.outcome == RUN_ERROR)
+		message = xstrdup(res.message ? res.message : "the block refuses this config");
+	else if (rc == 0 && res.outcome != RUN_OK) {
+		struct strbuf sbuf = STRBUF_INIT;
+		sb_printf(&sbuf, "the block's check of this config ended in %s: %s", run_outcome_name(res.outcome),
+		          res.message ? res.message : "no message");
+		message = sb_detach(&sbuf);
+	}
+	run_result_free(&res);
+	return message;
+}
+
+size_t block_checks_run(struct block_checks *bc, struct sandbox *sb, unsigned generation, const json_t *checks,
+                        json_t *problems, int remembered_only)
+{
+	size_t i, unanswered = 0;
+	json_t *c;
+	json_array_foreach(checks, i, c) {
+		const char *type = json_string_value(json_object_get(c, "type"));
+		const json_t *config = json_object_get(c, "config");
+		char key[65], *message = NULL;
+		answer_key(type, config, key);
+		pthread_mutex_lock(&bc->mu);
+		if (generation != bc->generation) {
+			forget_all(bc);
+			bc->generation = generation;
+		}
+		int known = recall(bc, key, &message);
+		pthread_mutex_unlock(&bc->mu);
+		int keep = known;
+		if (!known && sb && !remembered_only) {
+			message = ask_sandbox(sb, type, config, &keep);
+			if (keep)
+				remember(bc, generation, key, message);
+		}
+		unanswered += !keep;
+		if (message)
+			json_array_append_new(problems, json_pack("{s:O, s:s}", "block", json_object_get(c, "block"),
+			                                          "message", message));
+		free(message);
+	}
+	return unanswered;
+}
