@@ -13,6 +13,7 @@
 #include "log.h"
 #include "sandbox/channel.h"
 #include "broker/egress.h"
+#include "broker/llm.h"
 #include "sandbox/protocol.h"
 #include "broker/secrets.h"
 #include "strbuf.h"
@@ -112,6 +113,14 @@ static void on_log(struct broker_run *b, json_t *m, size_t frame_len)
 		add_log(b, "level", json_string(level), message);
 }
 
+/* The one way progress is recorded: the block's own reports, and the text
+ * of a language model's answer while it streams (on_llm). */
+static void record_progress(struct broker_run *b, double fraction, const char *message, size_t frame_len)
+{
+	if (count_output(b, frame_len) == 0)
+		add_log(b, "progress", json_real(fraction < 0 ? 0 : fraction > 1 ? 1 : fraction), message);
+}
+
 static void on_progress(struct broker_run *b, json_t *m, size_t frame_len)
 {
 	json_t *f = json_object_get(m, "fraction");
@@ -120,9 +129,7 @@ static void on_progress(struct broker_run *b, json_t *m, size_t frame_len)
 		stop(b, RUN_BAD_OUTPUT, "the block sent a progress report without a fraction");
 		return;
 	}
-	double v = json_number_value(f);
-	if (count_output(b, frame_len) == 0)
-		add_log(b, "progress", json_real(v < 0 ? 0 : v > 1 ? 1 : v), json_string_value(msg));
+	record_progress(b, json_number_value(f), json_string_value(msg), frame_len);
 }
 
 static void answer(struct strbuf *out, json_t *reply)
@@ -154,6 +161,86 @@ static void on_http(struct broker_run *b, json_t *m, struct strbuf *out)
 		answer(out, json_pack("{s:s}", "error", err));
 }
 
+/* The provider a language model request names. This is the one place the
+ * credential resolver (broker_credential() of credentials.h) will replace:
+ * then the request names an "LLM provider" credential, whose base_url,
+ * api_key, default model and timeout come decrypted from the store. Until
+ * it lands, the block's config says {"protocol": "openai" | "ollama",
+ * "base_url": URL, "api_key_secret": NAME (optional), "timeout_ms": N}, and
+ * the key is read by name from the secrets file; the block never holds it. */
+static int llm_provider_of(struct broker_run *b, const json_t *req, struct llm_provider *prov, char *err, size_t errlen)
+{
+	const json_t *p = json_object_get(req, "provider");
+	const char *protocol = json_string_value(json_object_get(p, "protocol"));
+	const char *base_url = json_string_value(json_object_get(p, "base_url"));
+	const char *key_name = json_string_value(json_object_get(p, "api_key_secret"));
+	if (!json_is_object(p) || llm_protocol_named(protocol) < 0 || !base_url || !*base_url) {
+		snprintf(err, errlen, "the request needs \"provider\": {\"protocol\": \"openai\" or \"ollama\", \"base_url\": URL, \"api_key_secret\": NAME}");
+		return -1;
+	}
+	prov->protocol = (enum llm_protocol)llm_protocol_named(protocol);
+	prov->base_url = xstrdup(base_url);
+	prov->timeout_ms = (long)json_integer_value(json_object_get(p, "timeout_ms"));
+	if (key_name && *key_name && !(prov->api_key = secrets_get(b->secrets, key_name, err, errlen)))
+		return -1;
+	return 0;
+}
+
+struct llm_progress {
+	struct broker_run *b;
+	json_int_t max_tokens;
+};
+
+static void on_llm_text(void *arg, const char *text, size_t len, long deltas)
+{
+	struct llm_progress *lp = arg;
+	char *piece = xstrndup(text, len);
+	double fraction = lp->max_tokens > 0 ? (double)deltas / (double)lp->max_tokens : 0;
+	record_progress(lp->b, fraction > 0.99 ? 0.99 : fraction, piece, len + 64);
+	free(piece);
+}
+
+/* The tokens of one call, as a line of the step's log (the run page adds them up). */
+static void record_usage(struct broker_run *b, const json_t *answer)
+{
+	json_t *usage = json_deep_copy(json_object_get(answer, "usage"));
+	json_object_set(usage, "model", json_object_get(answer, "model"));
+	struct strbuf sb = STRBUF_INIT;
+	sb_printf(&sb, "%s: %lld tokens in, %lld out, %lld ms", json_string_value(json_object_get(answer, "model")),
+	          (long long)json_integer_value(json_object_get(usage, "tokens_in")),
+	          (long long)json_integer_value(json_object_get(usage, "tokens_out")),
+	          (long long)json_integer_value(json_object_get(answer, "duration_ms")));
+	add_log(b, "usage", usage, sb_str(&sb));
+	sb_free(&sb);
+}
+
+static void on_llm(struct broker_run *b, json_t *m, struct strbuf *out)
+{
+	char err[800];
+	json_t *req = json_object_get(m, "request"), *resp = NULL;
+	struct llm_provider prov = { 0 };
+	if (!json_is_object(req)) {
+		snprintf(err, sizeof err, "the request must be a JSON object");
+	} else if (llm_provider_of(b, req, &prov, err, sizeof err) == 0) {
+		struct llm_progress lp = { b, json_integer_value(json_object_get(req, "max_tokens")) };
+		/* As for HTTP, the block keeps time to act on a failure. */
+		int64_t left = b->deadline - mono_ms();
+		left -= left / 4 < 500 ? left / 4 : 500;
+		struct llm_hooks h = { json_is_false(json_object_get(req, "stream")) ? NULL : on_llm_text, &lp, b->cancel, mono_ms() + left };
+		resp = llm_call(b->egress, &prov, req, &h, err, sizeof err);
+	}
+	llm_provider_free(&prov);
+	if (resp) {
+		record_usage(b, resp);
+		answer(out, json_pack("{s:o}", "response", secrets_mask_json(b->secrets, resp)));
+		json_decref(resp);
+	} else {
+		char *masked = secrets_mask(b->secrets, err);
+		answer(out, json_pack("{s:s}", "error", masked));
+		free(masked);
+	}
+}
+
 static void on_secret(struct broker_run *b, json_t *m, struct strbuf *out)
 {
 	char err[400];
@@ -166,6 +253,15 @@ static void on_secret(struct broker_run *b, json_t *m, struct strbuf *out)
 		free(v);
 	} else {
 		answer(out, json_pack("{s:s}", "error", err));
+	}
+}
+
+/* The broker waits for the network: the execution counts as slow. */
+static void waits_for_network(struct broker_run *b)
+{
+	if (b->on_slow) {
+		b->on_slow(b->slow_arg);
+		b->on_slow = NULL;
 	}
 }
 
@@ -184,12 +280,11 @@ static void on_frame(struct broker_run *b, const char *data, size_t len, struct 
 	} else if (!strcmp(t, "progress")) {
 		on_progress(b, m, len);
 	} else if (!strcmp(t, "http")) {
-		/* The broker waits for the network here: the execution counts as slow. */
-		if (b->on_slow) {
-			b->on_slow(b->slow_arg);
-			b->on_slow = NULL;
-		}
+		waits_for_network(b);
 		on_http(b, m, out);
+	} else if (!strcmp(t, "llm")) {
+		waits_for_network(b);
+		on_llm(b, m, out);
 	} else if (!strcmp(t, "secret")) {
 		on_secret(b, m, out);
 	} else if (!strcmp(t, "done") || !strcmp(t, "fail")) {

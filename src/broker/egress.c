@@ -69,28 +69,37 @@ int egress_check_address(const struct egress_policy *p, const struct sockaddr *s
 }
 
 struct transfer {
-	const struct egress_policy *policy;
+	struct egress_guard guard;
 	CURL *curl;
 	struct strbuf body;
 	json_t *headers;
 	int too_large;
 	struct strbuf secret_names; /* "X-Api-Key, Authorization": empty when none */
 	char *origin;               /* of the first request, once it is sent */
-	char refused[768];
 };
 
 /* Every connection libcurl makes, first or after a redirect, comes here with
  * the address it resolved: the one place the policy is enforced. */
 static curl_socket_t open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
 {
-	struct transfer *t = arg;
+	struct egress_guard *g = arg;
 	if (purpose != CURLSOCKTYPE_IPCXN ||
-	    egress_check_address(t->policy, &a->addr, t->refused, sizeof t->refused) < 0) {
-		if (!t->refused[0])
-			snprintf(t->refused, sizeof t->refused, "egress refused: not an IP connection");
+	    egress_check_address(g->policy, &a->addr, g->refused, sizeof g->refused) < 0) {
+		if (!g->refused[0])
+			snprintf(g->refused, sizeof g->refused, "egress refused: not an IP connection");
 		return CURL_SOCKET_BAD;
 	}
 	return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+}
+
+void egress_guard_apply(CURL *c, struct egress_guard *g)
+{
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_PROXY, ""); /* a proxy would hide the address from the policy */
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+	curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, g);
 }
 
 /* "scheme://host:port" of a URL, lower-case, the port explicit (the scheme
@@ -140,7 +149,7 @@ static int before_request(void *arg, char *ip, char *local_ip, int port, int loc
 		free(origin);
 		return CURL_PREREQFUNC_OK;
 	}
-	snprintf(t->refused, sizeof t->refused,
+	snprintf(t->guard.refused, sizeof t->guard.refused,
 	         "redirect refused: %.150s is not the origin the request was made for (%.150s), and its secret "
 	         "headers (%.100s) are never sent to another origin; request that address directly if it should have them",
 	         origin ? origin : url, t->origin ? t->origin : "?", sb_str(&t->secret_names));
@@ -151,7 +160,7 @@ static int before_request(void *arg, char *ip, char *local_ip, int port, int loc
 static size_t on_body(char *data, size_t size, size_t n, void *arg)
 {
 	struct transfer *t = arg;
-	if (t->body.len + n > t->policy->max_bytes) {
+	if (t->body.len + n > t->guard.policy->max_bytes) {
 		t->too_large = 1;
 		return 0;
 	}
@@ -283,7 +292,7 @@ json_t *egress_request(const struct egress_policy *p, struct secrets *secrets, c
 		snprintf(err, errlen, "method '%s' is not an upper-case HTTP method", method);
 		return NULL;
 	}
-	struct transfer t = { .policy = p, .body = STRBUF_INIT, .headers = json_object(), .secret_names = STRBUF_INIT };
+	struct transfer t = { .guard.policy = p, .body = STRBUF_INIT, .headers = json_object(), .secret_names = STRBUF_INIT };
 	struct curl_slist *headers = NULL;
 	json_t *resp = NULL;
 	CURL *c = curl_easy_init();
@@ -295,16 +304,11 @@ json_t *egress_request(const struct egress_policy *p, struct secrets *secrets, c
 	if (build_headers(req, secrets, &headers, &t.secret_names, err, errlen))
 		goto out;
 	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	egress_guard_apply(c, &t.guard);
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
-	curl_easy_setopt(c, CURLOPT_PROXY, ""); /* a proxy would hide the address from the policy */
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, p->timeout_ms);
 	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)p->max_bytes);
-	curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, open_socket);
-	curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &t);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
@@ -321,8 +325,8 @@ json_t *egress_request(const struct egress_policy *p, struct secrets *secrets, c
 	}
 	CURLcode rc = curl_easy_perform(c);
 	if (rc != CURLE_OK) {
-		if (t.refused[0])
-			snprintf(err, errlen, "%s", t.refused);
+		if (t.guard.refused[0])
+			snprintf(err, errlen, "%s", t.guard.refused);
 		else if (t.too_large || rc == CURLE_FILESIZE_EXCEEDED)
 			snprintf(err, errlen, "the response body is larger than %zu bytes (http_max_bytes in axon.conf)", p->max_bytes);
 		else if (rc == CURLE_OPERATION_TIMEDOUT)

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <sys/socket.h>
 
+#include <curl/curl.h>
 #include <jansson.h>
 
 struct secrets;
@@ -24,6 +25,16 @@ struct egress_policy {
 
 /* Checks one address; 0 if allowed, else -1 with the reason in err. */
 int egress_check_address(const struct egress_policy *p, const struct sockaddr *sa, char *err, size_t errlen);
+
+/* A libcurl handle's connections under the policy: http and https only, no
+ * proxy, and every address it connects to, first or after a redirect,
+ * checked; a refused one ends the transfer with the reason in refused. The
+ * guard must outlive the transfer. */
+struct egress_guard {
+	const struct egress_policy *policy;
+	char refused[768];
+};
+void egress_guard_apply(CURL *c, struct egress_guard *g);
 
 /* Performs request (see axon/block.h, host->http) and returns the response
  * object, or NULL with the reason in err. Secret values in the response are

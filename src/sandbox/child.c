@@ -112,6 +112,15 @@ static json_t *host_secret(struct axon_ctx *ctx, const char *name, char *err, si
 	return ask(json_pack("{s:s, s:s}", "t", "secret", "name", name), "value", err, errlen);
 }
 
+static json_t *host_llm(struct axon_ctx *ctx, const json_t *request, char *err, size_t errlen)
+{
+	if (!json_is_object(request)) {
+		snprintf(err, errlen, "the request must be a JSON object");
+		return NULL;
+	}
+	return ask(json_pack("{s:s, s:O}", "t", "llm", "request", request), "response", err, errlen);
+}
+
 static const struct axon_host host = {
 	.size = sizeof(struct axon_host),
 	.emit = host_emit,
@@ -120,6 +129,7 @@ static const struct axon_host host = {
 	.progress = host_progress,
 	.http = host_http,
 	.secret = host_secret,
+	.llm = host_llm,
 };
 
 #if defined(__x86_64__)

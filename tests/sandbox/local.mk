@@ -58,3 +58,8 @@ TESTS += tests/sandbox/test_confinement
 # The code blocks' fixtures, logs and limits (plugins/code/).
 TESTS += tests/sandbox/code-blocks.sh
 EXTRA_DIST += tests/sandbox/code-blocks.sh
+
+# A language model's streamed answers cut at every place (src/broker/llm_stream.c).
+check_PROGRAMS += tests/sandbox/test_llm_stream
+tests_sandbox_test_llm_stream_LDADD = $(AXON_TEST_LDADD)
+TESTS += tests/sandbox/test_llm_stream

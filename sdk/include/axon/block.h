@@ -28,7 +28,7 @@ extern "C" {
 /* The major changes when an existing field or function changes meaning or
  * place; the minor when something is appended. */
 #define AXON_ABI_MAJOR 1
-#define AXON_ABI_MINOR 0
+#define AXON_ABI_MINOR 1
 
 /* What run() returns. */
 #define AXON_OK 0
@@ -83,6 +83,29 @@ struct axon_host {
 	 * with the reason in err. Prefer secret_headers: a value the block holds
 	 * is masked in its outputs and logs but still in its hands. */
 	json_t *(*secret)(struct axon_ctx *ctx, const char *name, char *err, size_t errlen);
+
+	/* ABI 1.1. A language model, asked by the daemon under its egress policy.
+	 * request:
+	 *   {"provider": {"protocol": "openai" | "ollama", "base_url":
+	 *        "https://api.openai.com/v1" | "http://127.0.0.1:11434",
+	 *        "api_key_secret": NAME, "timeout_ms": N},
+	 *    "model": "gpt-4o-mini", "messages": [{"role": "system" | "user" |
+	 *        "assistant" | "tool", "content": "..."}],
+	 *    "temperature": 0.2, "max_tokens": 500, "json": true (JSON mode) or
+	 *    "schema": {JSON Schema} (structured output), "tools": [{"name",
+	 *    "description", "parameters": {JSON Schema}}], "stream": false}
+	 * provider and messages are required. The key is read from the secrets
+	 * by the daemon: the block never sees it. While the answer streams, its
+	 * text is recorded as the block's progress (each message the text that
+	 * came in one piece; "stream": false for none). 429 and 5xx answers are
+	 * retried after the pause the provider asks for. Returns a new reference
+	 * to
+	 *   {"text": "...", "tool_calls": [{"id", "name", "arguments"}],
+	 *    "finish_reason": "stop", "model": "...", "usage": {"tokens_in": N,
+	 *    "tokens_out": N}, "duration_ms": N, "attempts": N}
+	 * or NULL with the reason in err. The usage is also recorded in the
+	 * step's log. Check offsetof(struct axon_host, llm) < size first. */
+	json_t *(*llm)(struct axon_ctx *ctx, const json_t *request, char *err, size_t errlen);
 };
 
 /* What run() gets. Only host is public. */
@@ -167,6 +190,7 @@ typedef const struct axon_plugin *(*axon_plugin_fn)(void);
 #define axon_progress(ctx, fraction, message) ((ctx)->host->progress((ctx), (fraction), (message)))
 #define axon_http(ctx, request, err, errlen) ((ctx)->host->http((ctx), (request), (err), (errlen)))
 #define axon_secret(ctx, name, err, errlen) ((ctx)->host->secret((ctx), (name), (err), (errlen)))
+#define axon_llm(ctx, request, err, errlen) ((ctx)->host->llm((ctx), (request), (err), (errlen)))
 
 #ifdef __cplusplus
 }
