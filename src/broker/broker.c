@@ -206,10 +206,13 @@ static void record_usage(struct broker_run *b, const json_t *answer)
 	json_t *usage = json_deep_copy(json_object_get(answer, "usage"));
 	json_object_set(usage, "model", json_object_get(answer, "model"));
 	struct strbuf sb = STRBUF_INIT;
-	sb_printf(&sb, "%s: %lld tokens in, %lld out, %lld ms", json_string_value(json_object_get(answer, "model")),
-	          (long long)json_integer_value(json_object_get(usage, "tokens_in")),
-	          (long long)json_integer_value(json_object_get(usage, "tokens_out")),
-	          (long long)json_integer_value(json_object_get(answer, "duration_ms")));
+	sb_printf(&sb, "%s: ", json_string_value(json_object_get(answer, "model")));
+	if (json_object_get(usage, "tokens_in") || json_object_get(usage, "tokens_out"))
+		sb_printf(&sb, "%lld tokens in, %lld out", (long long)json_integer_value(json_object_get(usage, "tokens_in")),
+		          (long long)json_integer_value(json_object_get(usage, "tokens_out")));
+	else
+		sb_adds(&sb, "the provider did not say how many tokens");
+	sb_printf(&sb, ", %lld ms", (long long)json_integer_value(json_object_get(answer, "duration_ms")));
 	add_log(b, "usage", usage, sb_str(&sb));
 	sb_free(&sb);
 }

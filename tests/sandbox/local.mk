@@ -63,3 +63,7 @@ EXTRA_DIST += tests/sandbox/code-blocks.sh
 check_PROGRAMS += tests/sandbox/test_llm_stream
 tests_sandbox_test_llm_stream_LDADD = $(AXON_TEST_LDADD)
 TESTS += tests/sandbox/test_llm_stream
+
+# The ai blocks against the scripted language model stand-in.
+TESTS += tests/sandbox/ai-blocks.sh
+EXTRA_DIST += tests/sandbox/ai-blocks.sh

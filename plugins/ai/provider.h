@@ -1,0 +1,37 @@
+/* What the ai blocks share: the provider settings of their config, the
+ * prompts filled from the inputs, one call to the model through the host, and
+ * the usage they report. */
+#ifndef AXON_PLUGINS_AI_PROVIDER_H
+#define AXON_PLUGINS_AI_PROVIDER_H
+#include <axon/block.h>
+
+/* The config schema properties every ai block has (JSON text, each followed
+ * by a comma): the provider and the model. Until providers are credentials,
+ * the key is named, never given: it is read from the daemon's secrets. */
+#define AI_PROVIDER_PROPERTIES \
+	"\"protocol\": {\"type\": \"string\", \"title\": \"Provider protocol\", \"description\": \"openai: any OpenAI-compatible server (OpenAI, vLLM, llama.cpp's llama-server, LM Studio); ollama: Ollama's own API\", \"enum\": [\"openai\", \"ollama\"], \"default\": \"openai\"}," \
+	"\"base_url\": {\"type\": \"string\", \"title\": \"Base URL\", \"description\": \"Such as https://api.openai.com/v1 (openai) or http://127.0.0.1:11434 (ollama); local addresses need egress_allow_loopback or egress_allow_private in axon.conf\"}," \
+	"\"api_key_secret\": {\"type\": \"string\", \"title\": \"API key (secret name)\", \"description\": \"The name of the secret in the daemon's secrets file that holds the key, sent as a Bearer token; empty for a provider without keys\", \"default\": \"\"}," \
+	"\"model\": {\"type\": \"string\", \"title\": \"Model\", \"description\": \"Such as gpt-4o-mini or llama3.2\"}," \
+	"\"temperature\": {\"type\": \"number\", \"title\": \"Temperature\", \"description\": \"0 for the most predictable answers, up to 2 for the most varied; empty for the model's default\"}," \
+	"\"max_tokens\": {\"type\": \"integer\", \"title\": \"Most tokens in the answer\", \"description\": \"Where the model must stop; empty for the model's default\"},"
+#define AI_PROVIDER_REQUIRED "\"base_url\", \"model\""
+
+/* The messages of a request: the system prompt (when not empty) and the
+ * user prompt, each filled from the inputs ({{ in.field }}); NULL after
+ * failing the block. */
+json_t *ai_messages(struct axon_ctx *ctx, const char *system, const char *user, const json_t *inputs);
+/* Puts a + b at the start of the system message, making one when there is
+ * none (text the block writes, not filled from the inputs). */
+void ai_system_first(json_t *messages, const char *a, const char *b);
+/* A request to the model with the config's provider, model, temperature and
+ * max_tokens, and messages (the reference is taken). */
+json_t *ai_request(const json_t *config, json_t *messages);
+/* The model's answer (see axon/block.h, host->llm), or NULL after failing
+ * the block. */
+json_t *ai_ask(struct axon_ctx *ctx, const json_t *request);
+/* Adds the usage of answer to total ({"tokens_in", "tokens_out", "model",
+ * "duration_ms"}), making it when *total is NULL. */
+void ai_add_usage(json_t **total, const json_t *answer);
+
+#endif
