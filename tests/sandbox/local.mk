@@ -67,3 +67,9 @@ TESTS += tests/sandbox/test_llm_stream
 # The ai blocks against the scripted language model stand-in.
 TESTS += tests/sandbox/ai-blocks.sh
 EXTRA_DIST += tests/sandbox/ai-blocks.sh
+
+# The broker's language model calls over HTTP, against the scripted stand-in.
+check_PROGRAMS += tests/sandbox/test_llm
+tests_sandbox_test_llm_LDADD = $(AXON_TEST_LDADD)
+TESTS += tests/sandbox/test_llm
+EXTRA_DIST += tests/sandbox/local_server.h

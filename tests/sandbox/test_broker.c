@@ -15,6 +15,7 @@
 
 #include "../testlib.h"
 #include "hostile_sandbox.h"
+#include "local_server.h"
 #include "config.h"
 #include "log.h"
 #include "broker/egress.h"
@@ -104,43 +105,6 @@ static void masking(const char *dir)
 	run_result_free(&r);
 	sandbox_stop(sb);
 	unlink(path);
-}
-
-/* tests/sandbox/http_server.py, started; its port in *port (0 if it did
- * not start). */
-static pid_t start_server(int *port)
-{
-	const char *top = getenv("top_srcdir");
-	char script[1024];
-	int fds[2];
-	*port = 0;
-	snprintf(script, sizeof script, "%s/tests/sandbox/http_server.py", top ? top : ".");
-	if (pipe(fds) < 0)
-		return -1;
-	pid_t pid = fork();
-	if (pid == 0) {
-		dup2(fds[1], 1);
-		close(fds[0]);
-		close(fds[1]);
-		execlp("python3", "python3", script, (char *)NULL);
-		_exit(127);
-	}
-	close(fds[1]);
-	FILE *f = fdopen(fds[0], "r");
-	if (f) {
-		if (fscanf(f, "%d", port) != 1)
-			*port = 0;
-		fclose(f);
-	}
-	return pid;
-}
-
-static void stop_server(pid_t pid)
-{
-	if (pid > 0) {
-		kill(pid, SIGTERM);
-		waitpid(pid, NULL, 0);
-	}
 }
 
 /* GET url with the given secret headers (JSON, or NULL); the response or
@@ -319,15 +283,16 @@ static void http(const char *dir)
 	fputs("{\"api\": \"k3y-s3cr3t-value\"}", f);
 	fclose(f);
 	chmod(path, 0600);
-	pid_t a = start_server(&port), b = start_server(&other);
+	pid_t a = start_local_server("tests/sandbox/http_server.py", NULL, &port);
+	pid_t b = start_local_server("tests/sandbox/http_server.py", NULL, &other);
 	CHECK(port > 0 && other > 0);
 	if (port > 0 && other > 0) {
 		redirects(path, port, other);
 		max_bytes(port);
 		through_sandbox(path, port, other);
 	}
-	stop_server(a);
-	stop_server(b);
+	stop_local_server(a);
+	stop_local_server(b);
 	unlink(path);
 }
 

@@ -1,0 +1,120 @@
+/* The broker's language model calls (src/broker/llm.c) over real HTTP, against
+ * the scripted stand-in: a tool call whose name and arguments arrive in
+ * fragments in both protocols, the text handed over piece by piece, a 429
+ * asked again, a provider that stays down given up within the deadline, the
+ * request's own mistakes, and the egress policy. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "../testlib.h"
+#include "broker/llm.h"
+#include "clock.h"
+#include "local_server.h"
+#include "strbuf.h"
+
+static char err[800];
+
+static void collect(void *arg, const char *text, size_t len, long deltas)
+{
+	(void)deltas;
+	sb_add(arg, text, len);
+}
+
+static json_t *ask(const struct egress_policy *p, enum llm_protocol protocol, int port, const char *model,
+                   const char *extra, struct strbuf *pieces, int64_t deadline_ms)
+{
+	char url[128];
+	snprintf(url, sizeof url, protocol == LLM_OPENAI ? "http://127.0.0.1:%d/v1/" : "http://127.0.0.1:%d", port);
+	struct llm_provider prov = { protocol, url, NULL, NULL, 0 };
+	json_t *req = json_pack("{s:s, s:[{s:s, s:s}]}", "model", model, "messages", "role", "user", "content", "hello there");
+	json_t *more = extra ? json_loads(extra, 0, NULL) : NULL;
+	json_object_update(req, more);
+	json_decref(more);
+	struct llm_hooks h = { collect, pieces, NULL, mono_ms() + deadline_ms };
+	err[0] = '\0';
+	json_t *r = llm_call(p, &prov, req, &h, err, sizeof err);
+	json_decref(req);
+	return r;
+}
+
+static void tool_calls(const struct egress_policy *p, int port)
+{
+	const char *tools = "{\"tools\": [{\"name\": \"look_up\", \"description\": \"a city\", \"parameters\": {\"type\": \"object\"}}]}";
+	for (int protocol = LLM_OPENAI; protocol <= LLM_OLLAMA; protocol++) {
+		struct strbuf pieces = STRBUF_INIT;
+		json_t *r = ask(p, (enum llm_protocol)protocol, port, "tools", tools, &pieces, 10000);
+		json_t *call = json_array_get(json_object_get(r, "tool_calls"), 0);
+		CHECK_STR(json_string_value(json_object_get(call, "name")), "look_up");
+		CHECK_STR(json_string_value(json_object_get(json_object_get(call, "arguments"), "city")), "Lyon");
+		CHECK(json_integer_value(json_object_get(json_object_get(r, "usage"), "tokens_in")) == 2);
+		CHECK_STR(json_string_value(json_object_get(r, "model")), "tools");
+		if (!r)
+			fprintf(stderr, "tools: %s\n", err);
+		json_decref(r);
+		sb_free(&pieces);
+	}
+}
+
+static void streamed(const struct egress_policy *p, int port)
+{
+	struct strbuf pieces = STRBUF_INIT;
+	json_t *r = ask(p, LLM_OPENAI, port, "chunky", "{\"max_tokens\": 20, \"temperature\": 0.5}", &pieces, 10000);
+	CHECK_STR(json_string_value(json_object_get(r, "text")), "Hello, w\xc3\xb6rld! \xe2\x98\x83 \xf0\x9f\x98\x80");
+	CHECK_STR(sb_str(&pieces), json_string_value(json_object_get(r, "text")));
+	CHECK(json_integer_value(json_object_get(r, "attempts")) == 1);
+	json_decref(r);
+	sb_free(&pieces);
+}
+
+static void retries(const struct egress_policy *p, int port)
+{
+	struct strbuf pieces = STRBUF_INIT;
+	json_t *r = ask(p, LLM_OPENAI, port, "busy", NULL, &pieces, 10000);
+	CHECK_STR(json_string_value(json_object_get(r, "text")), "echo: hello there");
+	CHECK(json_integer_value(json_object_get(r, "attempts")) == 2);
+	json_decref(r);
+	/* Down for good: the pauses (1 s, then 2 s) soon pass a 2.5 s deadline. */
+	r = ask(p, LLM_OPENAI, port, "down", NULL, &pieces, 2500);
+	CHECK(r == NULL);
+	CHECK_CONTAINS(err, "answered with HTTP status 503: the model is loading; waiting");
+	CHECK_CONTAINS(err, "ms to try again would pass the block's wall-clock limit");
+	sb_free(&pieces);
+}
+
+static void refusals(const struct egress_policy *p, int port)
+{
+	struct strbuf pieces = STRBUF_INIT;
+	struct egress_policy strict = *p;
+	strict.allow_loopback = false;
+	CHECK(ask(&strict, LLM_OPENAI, port, "echo", NULL, &pieces, 5000) == NULL);
+	CHECK_CONTAINS(err, "egress refused: 127.0.0.1 is a loopback address");
+	CHECK(ask(p, LLM_OPENAI, port, "echo", "{\"messages\": []}", &pieces, 5000) == NULL);
+	CHECK_CONTAINS(err, "the request needs \"messages\"");
+	CHECK(ask(p, LLM_OPENAI, port, "echo", "{\"max_tokens\": \"many\"}", &pieces, 5000) == NULL);
+	CHECK_CONTAINS(err, "\"max_tokens\" must be an integer");
+	CHECK(ask(p, LLM_OPENAI, port, "", NULL, &pieces, 5000) == NULL);
+	CHECK_CONTAINS(err, "no model named");
+	CHECK(ask(p, LLM_OLLAMA, port, "dropped", NULL, &pieces, 5000) == NULL);
+	CHECK_CONTAINS(err, "broke off after");
+	sb_free(&pieces);
+}
+
+int main(void)
+{
+	int port;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	pid_t server = start_local_server("tests/standins/scripted-llm/llm_standin.py", NULL, &port);
+	CHECK(port > 0);
+	if (port > 0) {
+		struct egress_policy p = { true, false, 10000, 1 << 20 };
+		tool_calls(&p, port);
+		streamed(&p, port);
+		retries(&p, port);
+		refusals(&p, port);
+	}
+	stop_local_server(server);
+	curl_global_cleanup();
+	return t_done("test_llm");
+}
