@@ -126,3 +126,13 @@ plugins_ai_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_ai_la_LIBADD = $(JANSSON_LIBS)
 EXTRA_DIST += plugins/ai/extract.json.in plugins/ai/classify.json.in plugins/ai/chat.json.in plugins/ai/refused.json.in \
 	docs/blocks/ai.md tests/standins/scripted-llm/llm_standin.py
+
+# The pdf family (plugins/pdf/): documents parsed in the sandbox with
+# poppler; fixtures in tests/sandbox/pdf-blocks.sh, which makes its PDFs.
+plugin_LTLIBRARIES += plugins/pdf.la
+plugins_pdf_la_SOURCES = $(PLUGIN_SHARED) plugins/pdf/blocks.h plugins/pdf/family.c plugins/pdf/text.c
+plugins_pdf_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
+plugins_pdf_la_CFLAGS = $(PLUGIN_CFLAGS) $(POPPLER_CFLAGS)
+plugins_pdf_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+plugins_pdf_la_LIBADD = $(POPPLER_LIBS) $(JANSSON_LIBS)
+EXTRA_DIST += docs/blocks/pdf.md

@@ -73,3 +73,7 @@ check_PROGRAMS += tests/sandbox/test_llm
 tests_sandbox_test_llm_LDADD = $(AXON_TEST_LDADD)
 TESTS += tests/sandbox/test_llm
 EXTRA_DIST += tests/sandbox/local_server.h
+
+# pdf.text on PDFs the test makes.
+TESTS += tests/sandbox/pdf-blocks.sh
+EXTRA_DIST += tests/sandbox/pdf-blocks.sh tests/sandbox/make_pdf.py
