@@ -7,7 +7,8 @@ dist_tplworkflows_DATA = templates/workflows/list.html templates/workflows/form.
 	templates/workflows/show.html templates/workflows/versions.html templates/workflows/version.html \
 	templates/workflows/import.html templates/workflows/delete.html \
 	templates/workflows/webhook.html templates/workflows/webhook_created.html \
-	templates/workflows/editor.html templates/workflows/graph.html templates/workflows/block.html
+	templates/workflows/editor.html templates/workflows/graph.html templates/workflows/block.html \
+	templates/workflows/gallery.html templates/workflows/template.html
 tplusersdir = $(tpldir)/users
 dist_tplusers_DATA = templates/users/list.html templates/users/audit.html
 tpltokensdir = $(tpldir)/tokens
@@ -24,3 +25,7 @@ dist_tpleditorjs_DATA = templates/static/editor/main.js templates/static/editor/
 	templates/static/editor/canvas.js templates/static/editor/view.js templates/static/editor/history.js \
 	templates/static/editor/picker.js \
 	templates/static/editor/editor.css
+
+# The template gallery (/templates): workflows ready to use, one JSON file each.
+tplgallerydir = $(tpldir)/gallery
+dist_tplgallery_DATA = templates/gallery/summarise-web-page.json templates/gallery/flashcards-from-chapter.json

@@ -83,6 +83,8 @@ void user_disable(struct request *r);
 void user_enable(struct request *r);
 
 void blocks_list(struct request *r);
+void gallery_list(struct request *r);
+void gallery_show(struct request *r);
 void block_show(struct request *r);
 
 /* The visual editor (editor.c) and a block's settings form (block_settings.c). */

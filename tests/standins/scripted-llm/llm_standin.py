@@ -20,7 +20,8 @@ The model name picks the script:
                 user message names, else the last one
   auth          "key ok" if the Authorization header is "Bearer " and the
                 key given as the first argument, else "no key"
-  flashcards    CSV "front,back" lines made of the user message's sentences
+  flashcards    {"cards": [{"front", "back"}]}, one card per sentence of the
+                user message after "Chapter:"
 Every answer reports usage: tokens in = words of the prompt, tokens out =
 pieces sent. GET /seen lists the requests' model and message count."""
 import http.server
@@ -60,9 +61,10 @@ def classify(messages):
 
 
 def flashcards(messages):
-    sentences = [s.strip() for s in re.split(r"[.!?]\s*", last_user(messages)) if s.strip()]
-    lines = ["front,back"] + ['"What about %s?","%s."' % (" ".join(s.split()[:2]), s) for s in sentences]
-    return "\n".join(lines)
+    text = last_user(messages).split("Chapter:", 1)[-1]
+    sentences = [" ".join(s.split()) for s in re.split(r"[.!?]\s*", text) if s.strip()]
+    return json.dumps({"cards": [{"front": "What about %s?" % " ".join(s.split()[:2]).lower(), "back": s + "."}
+                                 for s in sentences]}, ensure_ascii=False)
 
 
 def script(model, messages, headers):
