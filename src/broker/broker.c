@@ -186,18 +186,41 @@ static int llm_provider_of(struct broker_run *b, const json_t *req, struct llm_p
 	return 0;
 }
 
+/* A model's text shown as progress while it streams. A piece is recorded up
+ * to its last blank only, the rest held for the next: a secret's value that
+ * the model writes across two pieces is then masked whole (unless it holds a
+ * blank itself). A long run without blanks is shown as it is. */
+#define LLM_HELD_MAX 256
+
 struct llm_progress {
 	struct broker_run *b;
 	json_int_t max_tokens;
+	double fraction;
+	struct strbuf held;
 };
+
+static void show_held(struct llm_progress *lp, size_t n)
+{
+	char *piece = xstrndup(lp->held.data, n);
+	record_progress(lp->b, lp->fraction, piece, n + 64);
+	free(piece);
+	memmove(lp->held.data, lp->held.data + n, lp->held.len - n);
+	lp->held.len -= n;
+}
 
 static void on_llm_text(void *arg, const char *text, size_t len, long deltas)
 {
 	struct llm_progress *lp = arg;
-	char *piece = xstrndup(text, len);
 	double fraction = lp->max_tokens > 0 ? (double)deltas / (double)lp->max_tokens : 0;
-	record_progress(lp->b, fraction > 0.99 ? 0.99 : fraction, piece, len + 64);
-	free(piece);
+	lp->fraction = fraction > 0.99 ? 0.99 : fraction;
+	sb_add(&lp->held, text, len);
+	size_t cut = lp->held.len;
+	while (cut && !strchr(" \t\r\n", lp->held.data[cut - 1]))
+		cut--;
+	if (!cut && lp->held.len > LLM_HELD_MAX)
+		cut = lp->held.len; /* pieces are whole UTF-8 text: so is their sum */
+	if (cut)
+		show_held(lp, cut);
 }
 
 /* The tokens of one call, as a line of the step's log (the run page adds them up). */
@@ -225,12 +248,15 @@ static void on_llm(struct broker_run *b, json_t *m, struct strbuf *out)
 	if (!json_is_object(req)) {
 		snprintf(err, sizeof err, "the request must be a JSON object");
 	} else if (llm_provider_of(b, req, &prov, err, sizeof err) == 0) {
-		struct llm_progress lp = { b, json_integer_value(json_object_get(req, "max_tokens")) };
+		struct llm_progress lp = { b, json_integer_value(json_object_get(req, "max_tokens")), 0, STRBUF_INIT };
 		/* As for HTTP, the block keeps time to act on a failure. */
 		int64_t left = b->deadline - mono_ms();
 		left -= left / 4 < 500 ? left / 4 : 500;
 		struct llm_hooks h = { json_is_false(json_object_get(req, "stream")) ? NULL : on_llm_text, &lp, b->cancel, mono_ms() + left };
 		resp = llm_call(b->egress, &prov, req, &h, err, sizeof err);
+		if (lp.held.len)
+			show_held(&lp, lp.held.len);
+		sb_free(&lp.held);
 	}
 	llm_provider_free(&prov);
 	if (resp) {

@@ -76,7 +76,10 @@ check "the key is applied by the daemon" '.outputs.answer.text == "key ok"' \
 	"{$openai, \"model\": \"auth\", \"api_key_secret\": \"llm\", \"prompt\": \"hi\"}"
 check "without it, no key reaches the provider" '.outputs.answer.text == "no key"' \
 	"{$openai, \"model\": \"auth\", \"prompt\": \"hi\"}"
-check "a key in the answer is masked" '.outputs.answer.text == "echo: ****" and (tostring | contains("sk-test-key-42") | not)' \
+check "a key in the answer is masked, also in the streamed pieces" '.outputs.answer.text == "echo: ****"
+	and (tostring | contains("sk-test-key-42") | not)
+	and ([.logs[] | select(.progress != null) | .message] | join("") | contains("sk-test-key-42") | not)
+	and ([.logs[] | select(.progress != null) | .message] | join("")) == "echo: ****"' \
 	"{$openai, \"model\": \"echo\", \"prompt\": \"sk-test-key-42\"}"
 
 # What the stand-in was asked: JSON mode for extract, the retry's longer conversation.

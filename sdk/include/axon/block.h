@@ -96,8 +96,8 @@ struct axon_host {
 	 *    "description", "parameters": {JSON Schema}}], "stream": false}
 	 * provider and messages are required. The key is read from the secrets
 	 * by the daemon: the block never sees it. While the answer streams, its
-	 * text is recorded as the block's progress (each message the text that
-	 * came in one piece; "stream": false for none). 429 and 5xx answers are
+	 * text is recorded as the block's progress (each message the new text,
+	 * up to its last blank; "stream": false for none). 429 and 5xx answers are
 	 * retried after the pause the provider asks for. Returns a new reference
 	 * to
 	 *   {"text": "...", "tool_calls": [{"id", "name", "arguments"}],
