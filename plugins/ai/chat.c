@@ -39,7 +39,7 @@ const struct axon_block ai_chat_block = {
 	.category = "ai",
 	.inputs = inputs,
 	.outputs = outputs,
-	.config_schema = "{\"type\": \"object\", \"properties\": {" AI_PROVIDER_PROPERTIES
+	.config_schema = "{\"type\": \"object\", \"properties\": {" AI_PROVIDER_PROPERTIES AI_GENERATION_PROPERTIES
 		"\"system\": {\"type\": \"string\", \"format\": \"template\", \"title\": \"System prompt\", \"description\": \"Who the model is and how it answers, such as: You summarise course material for students. {{ in.field }} placeholders are filled from the input\", \"default\": \"\"},"
 		"\"prompt\": {\"type\": \"string\", \"format\": \"template\", \"title\": \"Prompt\", \"description\": \"What to ask, such as: Summarise in five bullet points: {{ in.text }}\"}},"
 		"\"required\": [" AI_PROVIDER_REQUIRED ", \"prompt\"]}",

@@ -87,7 +87,7 @@ const struct axon_block ai_classify_block = {
 	.category = "ai",
 	.inputs = inputs,
 	.outputs = outputs,
-	.config_schema = "{\"type\": \"object\", \"properties\": {" AI_PROVIDER_PROPERTIES
+	.config_schema = "{\"type\": \"object\", \"properties\": {" AI_PROVIDER_PROPERTIES AI_GENERATION_PROPERTIES
 		"\"categories\": {\"type\": \"array\", \"title\": \"Categories\", \"description\": \"2 to 8 names, such as [\\\"question\\\", \\\"complaint\\\", \\\"other\\\"]: the first goes out on case1, the second on case2...\"},"
 		"\"prompt\": {\"type\": \"string\", \"format\": \"template\", \"title\": \"What to classify\", \"description\": \"Such as: {{ in.subject }}\\n{{ in.text }}\", \"default\": \"{{ in }}\"},"
 		"\"instructions\": {\"type\": \"string\", \"format\": \"template\", \"title\": \"Instructions\", \"description\": \"What each category means, added to the system prompt\", \"default\": \"\"},"

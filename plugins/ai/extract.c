@@ -47,7 +47,7 @@ const struct axon_block ai_extract_block = {
 	.category = "ai",
 	.inputs = inputs,
 	.outputs = outputs,
-	.config_schema = "{\"type\": \"object\", \"properties\": {" AI_PROVIDER_PROPERTIES
+	.config_schema = "{\"type\": \"object\", \"properties\": {" AI_PROVIDER_PROPERTIES AI_GENERATION_PROPERTIES
 		"\"prompt\": {\"type\": \"string\", \"format\": \"template\", \"title\": \"Text to extract from\", \"description\": \"Such as: Make five flashcards from this chapter: {{ in.text }}\"},"
 		"\"schema\": {\"type\": \"object\", \"title\": \"JSON Schema of the answer\", \"description\": \"Such as {\\\"type\\\": \\\"object\\\", \\\"properties\\\": {\\\"title\\\": {\\\"type\\\": \\\"string\\\"}}, \\\"required\\\": [\\\"title\\\"]}; checked: type, enum, properties, required, additionalProperties, items, minItems, maxItems, minimum, maximum, minLength, maxLength\"},"
 		"\"instructions\": {\"type\": \"string\", \"format\": \"template\", \"title\": \"Instructions\", \"description\": \"Added to the system prompt, such as: Write the answers in French\", \"default\": \"\"},"

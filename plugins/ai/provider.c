@@ -34,7 +34,7 @@ void ai_system_first(json_t *messages, const char *a, const char *b)
 
 json_t *ai_request(const json_t *config, json_t *messages)
 {
-	json_t *req = json_pack("{s:{s:O, s:O, s:O}, s:O, s:o}", "provider", "protocol", json_object_get(config, "protocol"),
+	json_t *req = json_pack("{s:{s:O, s:O, s:O}, s:O, s:o*}", "provider", "protocol", json_object_get(config, "protocol"),
 	                        "base_url", json_object_get(config, "base_url"), "api_key_secret", json_object_get(config, "api_key_secret"),
 	                        "model", json_object_get(config, "model"), "messages", messages);
 	if (json_object_get(config, "temperature"))

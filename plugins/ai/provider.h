@@ -12,7 +12,9 @@
 	"\"protocol\": {\"type\": \"string\", \"title\": \"Provider protocol\", \"description\": \"openai: any OpenAI-compatible server (OpenAI, vLLM, llama.cpp's llama-server, LM Studio); ollama: Ollama's own API\", \"enum\": [\"openai\", \"ollama\"], \"default\": \"openai\"}," \
 	"\"base_url\": {\"type\": \"string\", \"title\": \"Base URL\", \"description\": \"Such as https://api.openai.com/v1 (openai) or http://127.0.0.1:11434 (ollama); local addresses need egress_allow_loopback or egress_allow_private in axon.conf\"}," \
 	"\"api_key_secret\": {\"type\": \"string\", \"title\": \"API key (secret name)\", \"description\": \"The name of the secret in the daemon's secrets file that holds the key, sent as a Bearer token; empty for a provider without keys\", \"default\": \"\"}," \
-	"\"model\": {\"type\": \"string\", \"title\": \"Model\", \"description\": \"Such as gpt-4o-mini or llama3.2\"}," \
+	"\"model\": {\"type\": \"string\", \"title\": \"Model\", \"description\": \"Such as gpt-4o-mini or llama3.2 (for ai.embed: text-embedding-3-small, nomic-embed-text)\"},"
+/* ... and of the blocks that have the model write. */
+#define AI_GENERATION_PROPERTIES \
 	"\"temperature\": {\"type\": \"number\", \"title\": \"Temperature\", \"description\": \"0 for the most predictable answers, up to 2 for the most varied; empty for the model's default\"}," \
 	"\"max_tokens\": {\"type\": \"integer\", \"title\": \"Most tokens in the answer\", \"description\": \"Where the model must stop; empty for the model's default\"},"
 #define AI_PROVIDER_REQUIRED "\"base_url\", \"model\""
@@ -25,7 +27,8 @@ json_t *ai_messages(struct axon_ctx *ctx, const char *system, const char *user, 
  * none (text the block writes, not filled from the inputs). */
 void ai_system_first(json_t *messages, const char *a, const char *b);
 /* A request to the model with the config's provider, model, temperature and
- * max_tokens, and messages (the reference is taken). */
+ * max_tokens (when set), and messages (the reference is taken; NULL for
+ * none, as for embeddings). */
 json_t *ai_request(const json_t *config, json_t *messages);
 /* The model's answer (see axon/block.h, host->llm), or NULL after failing
  * the block. */

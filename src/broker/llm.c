@@ -37,9 +37,20 @@ void llm_provider_free(struct llm_provider *prov)
 /* Checks what the block asks; 0, or -1 with the reason in err. */
 static int check_request(const json_t *req, char *err, size_t errlen)
 {
-	const json_t *messages = json_object_get(req, "messages"), *m;
+	const json_t *messages = json_object_get(req, "messages"), *m, *embed = json_object_get(req, "embed");
 	size_t i;
-	if (!json_array_size(messages)) {
+	if (embed) {
+		json_array_foreach(embed, i, m) {
+			if (!json_is_string(m)) {
+				snprintf(err, errlen, "embed[%zu] must be a text", i);
+				return -1;
+			}
+		}
+		if (!json_array_size(embed) || json_array_size(embed) > LLM_EMBED_MAX) {
+			snprintf(err, errlen, "\"embed\" must be a list of 1 to %d texts", LLM_EMBED_MAX);
+			return -1;
+		}
+	} else if (!json_array_size(messages)) {
 		snprintf(err, errlen, "the request needs \"messages\": [{\"role\": \"user\", \"content\": \"...\"}, ...]");
 		return -1;
 	}
@@ -112,6 +123,46 @@ static json_t *ollama_body(const json_t *req, const char *model)
 	return body;
 }
 
+/* Embeddings: {"model", "input": [texts]} to BASE/embeddings (OpenAI) or
+ * BASE/api/embed (Ollama). */
+static json_t *embed_body(const json_t *req, const char *model)
+{
+	return json_pack("{s:s, s:O}", "model", model, "input", json_object_get(req, "embed"));
+}
+
+/* {"vectors": [[numbers] per text], "usage": {"tokens_in"}, "model"} from
+ * the provider's answer, or NULL with the reason in err. */
+static json_t *embed_result(enum llm_protocol protocol, const struct strbuf *body, size_t want, char *err, size_t errlen)
+{
+	json_error_t je;
+	json_t *o = json_loadb(body->data ? body->data : "", body->len, 0, &je), *vectors = json_array(), *item;
+	json_t *list = protocol == LLM_OPENAI ? json_object_get(o, "data") : json_object_get(o, "embeddings");
+	size_t i, j;
+	json_array_foreach(list, i, item) {
+		json_t *v = protocol == LLM_OPENAI ? json_object_get(item, "embedding") : item, *x;
+		json_array_foreach(v, j, x)
+			if (!json_is_number(x))
+				break;
+		if (!json_array_size(v) || j < json_array_size(v))
+			break;
+		json_array_append(vectors, v);
+	}
+	if (!o || json_array_size(vectors) != want) {
+		snprintf(err, errlen, "the provider's embeddings are not what was asked: %s", !o ? je.text :
+		         json_array_size(list) != want ? "not one vector per text" : "a vector that is not a list of numbers");
+		json_decref(o);
+		json_decref(vectors);
+		return NULL;
+	}
+	json_t *tokens = protocol == LLM_OPENAI ? json_object_get(json_object_get(o, "usage"), "prompt_tokens")
+	                                        : json_object_get(o, "prompt_eval_count");
+	json_t *r = json_pack("{s:o, s:{}, s:O?}", "vectors", vectors, "usage", "model", json_object_get(o, "model"));
+	if (json_is_integer(tokens))
+		json_object_set(json_object_get(r, "usage"), "tokens_in", tokens);
+	json_decref(o);
+	return r;
+}
+
 /* One attempt's transfer. */
 struct attempt {
 	CURL *curl;
@@ -120,6 +171,7 @@ struct attempt {
 	struct llm_stream stream;
 	struct strbuf pending;  /* text of the current network piece */
 	struct strbuf refusal;  /* the body of an answer other than 200 */
+	struct strbuf *whole;   /* embeddings: the body, read whole */
 	long status;
 	size_t bytes;
 	int too_large;
@@ -144,6 +196,10 @@ static size_t on_body(char *data, size_t size, size_t n, void *arg)
 	if (a->status != 200) {
 		if (a->refusal.len < ERROR_BODY_MAX)
 			sb_add(&a->refusal, data, n < ERROR_BODY_MAX - a->refusal.len ? n : ERROR_BODY_MAX - a->refusal.len);
+		return n;
+	}
+	if (a->whole) {
+		sb_add(a->whole, data, n);
 		return n;
 	}
 	if (llm_stream_feed(&a->stream, data, n) < 0)
@@ -249,6 +305,8 @@ static enum outcome attempt(struct attempt *a, const struct egress_policy *p, co
 		snprintf(err, errlen, "%s: %s", url, curl_easy_strerror(rc));
 		return FAILED;
 	}
+	if (a->status == 200 && a->whole)
+		return ANSWERED;
 	if (a->status == 200)
 		return llm_stream_end(&a->stream) == 0 ? ANSWERED : (snprintf(err, errlen, "%s", a->stream.error), FAILED);
 	char said[300];
@@ -291,8 +349,12 @@ json_t *llm_call(const struct egress_policy *p, const struct llm_provider *prov,
 	while (base && prov->base_url[base - 1] == '/')
 		base--;
 	sb_add(&url, prov->base_url, base);
-	sb_adds(&url, prov->protocol == LLM_OPENAI ? "/chat/completions" : "/api/chat");
-	json_t *bodyv = prov->protocol == LLM_OPENAI ? openai_body(req, model) : ollama_body(req, model);
+	const json_t *embed = json_object_get(req, "embed");
+	if (embed)
+		sb_adds(&url, prov->protocol == LLM_OPENAI ? "/embeddings" : "/api/embed");
+	else
+		sb_adds(&url, prov->protocol == LLM_OPENAI ? "/chat/completions" : "/api/chat");
+	json_t *bodyv = embed ? embed_body(req, model) : prov->protocol == LLM_OPENAI ? openai_body(req, model) : ollama_body(req, model);
 	char *body = json_dumps(bodyv, JSON_COMPACT);
 	json_decref(bodyv);
 	struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
@@ -313,7 +375,8 @@ json_t *llm_call(const struct egress_policy *p, const struct llm_provider *prov,
 			snprintf(err, errlen, "no time left to ask %s (the block's wall-clock limit)", sb_str(&url));
 			break;
 		}
-		struct attempt a = { .curl = curl_easy_init(), .hooks = h };
+		struct strbuf whole = STRBUF_INIT;
+		struct attempt a = { .curl = curl_easy_init(), .hooks = h, .whole = embed ? &whole : NULL };
 		if (!a.curl) {
 			snprintf(err, errlen, "curl_easy_init failed");
 			break;
@@ -322,13 +385,17 @@ json_t *llm_call(const struct egress_policy *p, const struct llm_provider *prov,
 		long wait = -1;
 		enum outcome o = attempt(&a, p, sb_str(&url), body, headers, timeout < left ? timeout : (long)left, &wait, err, errlen);
 		if (o == ANSWERED) {
-			result = llm_stream_result(&a.stream);
-			if (json_is_null(json_object_get(result, "model")))
+			result = embed ? embed_result(prov->protocol, &whole, json_array_size(embed), err, errlen) : llm_stream_result(&a.stream);
+			o = result ? o : FAILED;
+		}
+		if (result) {
+			if (!json_is_string(json_object_get(result, "model")))
 				json_object_set_new(result, "model", json_string(model));
 			json_object_set_new(result, "duration_ms", json_integer(mono_ms() - started));
 			json_object_set_new(result, "attempts", json_integer(n));
 		}
 		llm_stream_free(&a.stream);
+		sb_free(&whole);
 		sb_free(&a.pending);
 		sb_free(&a.refusal);
 		curl_easy_cleanup(a.curl);

@@ -3,7 +3,7 @@
  * such as https://api.openai.com/v1; OpenAI, vLLM, llama.cpp's llama-server,
  * LM Studio) and Ollama (POST BASE/api/chat). The answer is always streamed
  * and parsed as it comes (llm_stream.h), so that its text can be shown while
- * it is written; 429 and 5xx answers are retried a few times, after the
+ * it is written (embeddings come whole); 429 and 5xx answers are retried a few times, after the
  * Retry-After the provider asks for or a growing pause, never past the
  * deadline. No redirect is followed: the key goes to the base URL only. */
 #ifndef AXON_BROKER_LLM_H
@@ -19,6 +19,7 @@
 #define LLM_ATTEMPTS 4           /* a 429 or 5xx is asked again up to 3 times */
 #define LLM_WAIT_MAX_MS 30000    /* the longest pause between two attempts */
 #define LLM_TIMEOUT_MS 120000    /* an answer's time when the provider sets none */
+#define LLM_EMBED_MAX 256        /* texts in one embeddings request */
 
 struct llm_provider {
 	enum llm_protocol protocol;
@@ -38,9 +39,11 @@ struct llm_hooks {
 };
 
 /* request (see axon/block.h, host->llm): {"model", "messages", "temperature",
- * "max_tokens", "json", "schema", "tools"}. Returns llm_stream_result()'s
- * object with "model" always set, "duration_ms" and "attempts", or NULL
- * with the reason in err. Thread-safe. */
+ * "max_tokens", "json", "schema", "tools"}, or {"model", "embed": [texts]}
+ * for embeddings (POST BASE/embeddings, BASE/api/embed; not streamed).
+ * Returns llm_stream_result()'s object, or {"vectors", "usage"} for
+ * embeddings, with "model" always set, "duration_ms" and "attempts", or
+ * NULL with the reason in err. Thread-safe. */
 json_t *llm_call(const struct egress_policy *p, const struct llm_provider *prov, const json_t *request,
                  const struct llm_hooks *h, char *err, size_t errlen);
 /* The protocol named "openai" or "ollama"; -1 for another name. */

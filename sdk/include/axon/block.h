@@ -94,7 +94,10 @@ struct axon_host {
 	 *    "temperature": 0.2, "max_tokens": 500, "json": true (JSON mode) or
 	 *    "schema": {JSON Schema} (structured output), "tools": [{"name",
 	 *    "description", "parameters": {JSON Schema}}], "stream": false}
-	 * provider and messages are required. The key is read from the secrets
+	 * provider and messages are required; for embeddings, give "embed":
+	 * ["text", ...] (at most 256) instead of messages, and get {"vectors":
+	 * [[numbers] per text], "usage": {"tokens_in"}, "model", "duration_ms",
+	 * "attempts"} (not streamed). The key is read from the secrets
 	 * by the daemon: the block never sees it. While the answer streams, its
 	 * text is recorded as the block's progress (each message the new text,
 	 * up to its last blank; "stream": false for none). 429 and 5xx answers are

@@ -1,6 +1,7 @@
 """A language model stand-in for the AI block tests: deterministic answers in
 both protocols, OpenAI-compatible server-sent events (POST
-/v1/chat/completions) and Ollama's NDJSON (POST /api/chat). Listens on
+/v1/chat/completions) and Ollama's NDJSON (POST /api/chat), and embeddings
+(POST /v1/embeddings, /api/embed). Listens on
 127.0.0.1 on a free port, prints the port, serves until killed.
 
 The model name picks the script:
@@ -23,7 +24,9 @@ The model name picks the script:
   flashcards    {"cards": [{"front", "back"}]}, one card per sentence of the
                 user message after "Chapter:"
 Every answer reports usage: tokens in = words of the prompt, tokens out =
-pieces sent. GET /seen lists the requests' model and message count."""
+pieces sent. An embedding has 4 dimensions: per word (lower case, letters
+only), its letters' code points summed modulo 4 picks the dimension it
+counts in; the counts are divided by the vector's length. GET /seen lists the requests' model and message count."""
 import http.server
 import json
 import re
@@ -95,6 +98,14 @@ def script(model, messages, headers):
     return [text[i:i + 7] for i in range(0, len(text), 7)], None, 0
 
 
+def embedding(text):
+    counts = [0.0] * 4
+    for word in re.findall(r"[a-z]+", text.lower()):
+        counts[sum(map(ord, word)) % 4] += 1
+    norm = sum(c * c for c in counts) ** 0.5 or 1
+    return [round(c / norm, 6) for c in counts]
+
+
 def openai_events(model, pieces, tool_args, usage):
     events = [{"model": model, "choices": [{"index": 0, "delta": {"role": "assistant", "content": p}}]} for p in pieces]
     if tool_args is not None:
@@ -163,6 +174,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
         model, messages = req.get("model", ""), req.get("messages", [])
         SEEN.append({"path": self.path, "model": model, "messages": len(messages),
                      "json": "response_format" in req or "format" in req, "tools": len(req.get("tools", []))})
+        if self.path in ("/v1/embeddings", "/api/embed"):
+            texts = req.get("input", [])
+            vectors = [embedding(t) for t in texts]
+            words = sum(len(t.split()) for t in texts)
+            if self.path == "/api/embed":
+                return self.plain(200, {"model": model, "embeddings": vectors, "prompt_eval_count": words})
+            return self.plain(200, {"model": model, "data": [{"index": i, "embedding": v} for i, v in enumerate(vectors)],
+                                    "usage": {"prompt_tokens": words}})
         ollama = self.path == "/api/chat"
         if self.path not in ("/v1/chat/completions", "/api/chat"):
             return self.plain(404, {"error": {"message": "no such path: " + self.path}})
