@@ -8,4 +8,5 @@ src_libaxon_a_SOURCES += \
 	src/store/workflows.c \
 	src/store/runs.c \
 	src/store/audit.c \
-	src/store/throttle.c
+	src/store/throttle.c \
+	src/store/knowledge.c src/store/chunking.c
