@@ -140,16 +140,22 @@ static void answer(struct strbuf *out, json_t *reply)
 	json_decref(reply);
 }
 
+/* How long the network may take for the block: the answer must come early
+ * enough for the block to act on its failure before its own wall clock runs
+ * out, even on a busy machine; a quarter of what is left, at most half a
+ * second, is kept for that. */
+static int64_t answer_time(const struct broker_run *b)
+{
+	int64_t left = b->deadline - mono_ms();
+	return left - (left / 4 < 500 ? left / 4 : 500);
+}
+
 static void on_http(struct broker_run *b, json_t *m, struct strbuf *out)
 {
 	char err[600];
 	json_t *req = json_object_get(m, "request");
 	struct egress_policy p = *b->egress;
-	/* The answer must come early enough for the block to act on its
-	 * failure before its own wall clock runs out, even on a busy machine:
-	 * a quarter of what is left, at most half a second, is kept for that. */
-	int64_t left = b->deadline - mono_ms();
-	left -= left / 4 < 500 ? left / 4 : 500;
+	int64_t left = answer_time(b);
 	if (left < p.timeout_ms)
 		p.timeout_ms = left > 1 ? (long)left : 1;
 	json_t *resp = json_is_object(req) ? egress_request(&p, b->secrets, req, err, sizeof err) : NULL;
@@ -236,7 +242,10 @@ static void record_usage(struct broker_run *b, const json_t *answer)
 	else
 		sb_adds(&sb, "the provider did not say how many tokens");
 	sb_printf(&sb, ", %lld ms", (long long)json_integer_value(json_object_get(answer, "duration_ms")));
-	add_log(b, "usage", usage, sb_str(&sb));
+	if (count_output(b, sb.len + 128) == 0)
+		add_log(b, "usage", usage, sb_str(&sb));
+	else
+		json_decref(usage);
 	sb_free(&sb);
 }
 
@@ -249,10 +258,8 @@ static void on_llm(struct broker_run *b, json_t *m, struct strbuf *out)
 		snprintf(err, sizeof err, "the request must be a JSON object");
 	} else if (llm_provider_of(b, req, &prov, err, sizeof err) == 0) {
 		struct llm_progress lp = { b, json_integer_value(json_object_get(req, "max_tokens")), 0, STRBUF_INIT };
-		/* As for HTTP, the block keeps time to act on a failure. */
-		int64_t left = b->deadline - mono_ms();
-		left -= left / 4 < 500 ? left / 4 : 500;
-		struct llm_hooks h = { json_is_false(json_object_get(req, "stream")) ? NULL : on_llm_text, &lp, b->cancel, mono_ms() + left };
+		struct llm_hooks h = { json_is_false(json_object_get(req, "stream")) ? NULL : on_llm_text, &lp, b->cancel,
+		                       mono_ms() + answer_time(b) };
 		resp = llm_call(b->egress, &prov, req, &h, err, sizeof err);
 		if (lp.held.len)
 			show_held(&lp, lp.held.len);
