@@ -57,6 +57,27 @@ json_t *ai_ask(struct axon_ctx *ctx, const json_t *request)
 	return answer;
 }
 
+json_t *ai_knowledge(struct axon_ctx *ctx, const json_t *config, const char *op, const char *model, json_t *more)
+{
+	char err[800];
+	if (ctx->host->size < offsetof(struct axon_host, knowledge) + sizeof ctx->host->knowledge) {
+		json_decref(more);
+		axon_fail(ctx, "this Axon is too old for knowledge bases: its host has no knowledge function (ABI 1.1 or later is needed)");
+		return NULL;
+	}
+	json_t *req = ai_request(config, NULL);
+	json_object_update(req, more);
+	json_decref(more);
+	json_object_set_new(req, "op", json_string(op));
+	json_object_set(req, "kb", json_object_get(config, "kb"));
+	json_object_set_new(req, "model", json_string(model));
+	json_t *answer = axon_knowledge(ctx, req, err, sizeof err);
+	json_decref(req);
+	if (!answer)
+		axon_fail(ctx, "%s", err);
+	return answer;
+}
+
 void ai_add_usage(json_t **total, const json_t *answer)
 {
 	const json_t *usage = json_object_get(answer, "usage");

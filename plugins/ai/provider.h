@@ -18,6 +18,9 @@
 	"\"temperature\": {\"type\": \"number\", \"title\": \"Temperature\", \"description\": \"0 for the most predictable answers, up to 2 for the most varied; empty for the model's default\"}," \
 	"\"max_tokens\": {\"type\": \"integer\", \"title\": \"Most tokens in the answer\", \"description\": \"Where the model must stop; empty for the model's default\"},"
 #define AI_PROVIDER_REQUIRED "\"base_url\", \"model\""
+/* ... and of the blocks that use a knowledge base. */
+#define AI_KB_PROPERTIES \
+	"\"kb\": {\"type\": \"string\", \"title\": \"Knowledge base\", \"description\": \"Its name, such as biology-course; ai.index makes it with its first document. Always embed it with the same model\"},"
 
 /* The messages of a request: the system prompt (when not empty) and the
  * user prompt, each filled from the inputs ({{ in.field }}); NULL after
@@ -33,6 +36,10 @@ json_t *ai_request(const json_t *config, json_t *messages);
 /* The model's answer (see axon/block.h, host->llm), or NULL after failing
  * the block. */
 json_t *ai_ask(struct axon_ctx *ctx, const json_t *request);
+/* A knowledge base request (see axon/block.h, host->knowledge): op, kb and
+ * the provider of config, model the embedding model, with the fields of more
+ * (the reference is taken). The answer, or NULL after failing the block. */
+json_t *ai_knowledge(struct axon_ctx *ctx, const json_t *config, const char *op, const char *model, json_t *more);
 /* Adds the usage of answer to total ({"tokens_in", "tokens_out", "model",
  * "duration_ms"}), making it when *total is NULL. */
 void ai_add_usage(json_t **total, const json_t *answer);

@@ -13,6 +13,7 @@
 #include "log.h"
 #include "sandbox/channel.h"
 #include "broker/egress.h"
+#include "broker/knowledge.h"
 #include "broker/llm.h"
 #include "sandbox/protocol.h"
 #include "broker/secrets.h"
@@ -277,6 +278,31 @@ static void on_llm(struct broker_run *b, json_t *m, struct strbuf *out)
 	}
 }
 
+static void on_knowledge(struct broker_run *b, json_t *m, struct strbuf *out)
+{
+	char err[800];
+	json_t *req = json_object_get(m, "request"), *resp = NULL;
+	struct llm_provider prov = { 0 };
+	int64_t started = mono_ms();
+	if (!json_is_object(req)) {
+		snprintf(err, sizeof err, "the request must be a JSON object");
+	} else if (llm_provider_of(b, req, &prov, err, sizeof err) == 0) {
+		struct llm_hooks h = { NULL, NULL, b->cancel, mono_ms() + answer_time(b) };
+		resp = knowledge_request(b->database, b->egress, &prov, req, &h, err, sizeof err);
+	}
+	llm_provider_free(&prov);
+	if (resp) {
+		json_object_set_new(resp, "duration_ms", json_integer(mono_ms() - started));
+		record_usage(b, resp);
+		answer(out, json_pack("{s:o}", "response", secrets_mask_json(b->secrets, resp)));
+		json_decref(resp);
+	} else {
+		char *masked = secrets_mask(b->secrets, err);
+		answer(out, json_pack("{s:s}", "error", masked));
+		free(masked);
+	}
+}
+
 static void on_secret(struct broker_run *b, json_t *m, struct strbuf *out)
 {
 	char err[400];
@@ -321,6 +347,9 @@ static void on_frame(struct broker_run *b, const char *data, size_t len, struct 
 	} else if (!strcmp(t, "llm")) {
 		waits_for_network(b);
 		on_llm(b, m, out);
+	} else if (!strcmp(t, "knowledge")) {
+		waits_for_network(b);
+		on_knowledge(b, m, out);
 	} else if (!strcmp(t, "secret")) {
 		on_secret(b, m, out);
 	} else if (!strcmp(t, "done") || !strcmp(t, "fail")) {

@@ -23,6 +23,7 @@ struct broker_run {
 	int64_t deadline;              /* monotonic ms */
 	const struct egress_policy *egress;
 	struct secrets *secrets;
+	const char *database;          /* the store's file, for the knowledge bases */
 	struct run_result *res;        /* outputs and logs are filled in */
 	int64_t started;               /* monotonic ms, for the log times */
 	const volatile int *cancel;    /* a person cancelled the run (may be NULL) */

@@ -80,6 +80,7 @@ struct sandbox {
 
 	struct egress_policy egress;
 	struct secrets *secrets;
+	char database[1024]; /* for the knowledge bases (broker/knowledge.c) */
 	uint32_t default_wall_ms;
 };
 
@@ -386,6 +387,7 @@ struct sandbox *sandbox_start(const struct config *c, char *err, size_t errlen)
 	sb->egress = (struct egress_policy){ c->egress_allow_loopback, c->egress_allow_private,
 	                                     c->http_timeout * 1000, c->http_max_bytes };
 	sb->secrets = secrets_open(c->secrets_file);
+	snprintf(sb->database, sizeof sb->database, "%s", c->database);
 	sb->default_wall_ms = (uint32_t)(c->block_timeout * 1000);
 	if (start_zygote(sb) < 0) {
 		snprintf(err, errlen, "cannot start the sandbox zygote: %s", strerror(errno));
@@ -735,6 +737,7 @@ static int execute(struct sandbox *sb, struct worker *w, const json_t *entry, co
 	b.deadline = t0 + lim->wall_ms;
 	b.egress = &sb->egress;
 	b.secrets = sb->secrets;
+	b.database = sb->database;
 	b.res = res;
 	b.cancel = lim->cancel;
 	b.on_slow = lim->on_slow;

@@ -16,7 +16,7 @@ int store_kb_create(struct store *st, int64_t actor, const char *name, int64_t n
 	int rc = db_begin(st);
 	if (rc != STORE_OK)
 		return rc;
-	rc = db_exec(st, "INSERT INTO knowledge_bases (name, dims, created_by, created_at) VALUES (?1, 0, ?2, ?3)", "tii",
+	rc = db_exec(st, "INSERT INTO knowledge_bases (name, dims, created_by, created_at) VALUES (?1, 0, NULLIF(?2, 0), ?3)", "tii",
 	             name, actor, now);
 	if (rc == STORE_OK) {
 		*id = sqlite3_last_insert_rowid(st->db);

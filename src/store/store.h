@@ -231,6 +231,7 @@ int store_run_prune(struct store *st, int64_t now, int64_t max_age_ms, int64_t k
  * chunks with overlap, each chunk with the embedding of its text; all of a
  * base's embeddings have the same number of dimensions (its first
  * document's). Names are unique whatever their case. */
+/* actor 0: made by a workflow (ai.index), no person. */
 int store_kb_create(struct store *st, int64_t actor, const char *name, int64_t now, int64_t *id);
 /* [{id, name, dims, created_at, documents, chunks}] by name. */
 int store_kb_list(struct store *st, json_t **out);

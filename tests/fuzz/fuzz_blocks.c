@@ -101,11 +101,11 @@ static json_t *secret(struct axon_ctx *ctx, const char *name, char *err, size_t 
 
 static json_t *llm(struct axon_ctx *ctx, const json_t *request, char *err, size_t errlen)
 {
-	snprintf(err, errlen, "no language model in the fuzzer");
+	snprintf(err, errlen, "no language model or knowledge base in the fuzzer");
 	return NULL;
 }
 
-static const struct axon_host host = { sizeof host, 0, emit, fail, log_line, progress, http, secret, llm };
+static const struct axon_host host = { sizeof host, 0, emit, fail, log_line, progress, http, secret, llm, llm };
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

@@ -22,4 +22,4 @@ EXTRA_DIST += tests/bench/web-bench.sh tests/bench/engine-bench.sh tests/bench/w
 	tests/bench/code-bench.sh
 
 # The ai blocks in workflow runs against the language model stand-ins.
-INTEGRATION_TESTS += tests/integration/ai-blocks.sh tests/integration/gallery.sh
+INTEGRATION_TESTS += tests/integration/ai-blocks.sh tests/integration/gallery.sh tests/integration/knowledge.sh

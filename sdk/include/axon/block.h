@@ -109,6 +109,23 @@ struct axon_host {
 	 * or NULL with the reason in err. The usage is also recorded in the
 	 * step's log. Check offsetof(struct axon_host, llm) < size first. */
 	json_t *(*llm)(struct axon_ctx *ctx, const json_t *request, char *err, size_t errlen);
+
+	/* ABI 1.1. Knowledge bases, kept by the daemon in its database: a
+	 * document's text cut into chunks (chunk_size bytes, default 1000, each
+	 * repeating overlap bytes of the one before, default 150) and embedded
+	 * by the provider and model given as for llm; a query embedded the same
+	 * way finds the k closest chunks (cosine similarity). request:
+	 *   {"op": "add", "kb": NAME, "provider": {...}, "model": "nomic-embed-text",
+	 *    "document": NAME, "source": "where it came from", "text": "...",
+	 *    "chunk_size": 1000, "overlap": 150}
+	 *     -> {"document_id", "chunks", "usage", "model", "duration_ms"}
+	 *        (a base is made with its first document)
+	 *   {"op": "search", "kb": NAME, "provider": {...}, "model": M,
+	 *    "query": "...", "k": 5}
+	 *     -> {"hits": [{"id", "document", "source", "seq", "text", "score"}],
+	 *         "usage", "model", "duration_ms"}, best first
+	 * or NULL with the reason in err. */
+	json_t *(*knowledge)(struct axon_ctx *ctx, const json_t *request, char *err, size_t errlen);
 };
 
 /* What run() gets. Only host is public. */
@@ -194,6 +211,7 @@ typedef const struct axon_plugin *(*axon_plugin_fn)(void);
 #define axon_http(ctx, request, err, errlen) ((ctx)->host->http((ctx), (request), (err), (errlen)))
 #define axon_secret(ctx, name, err, errlen) ((ctx)->host->secret((ctx), (name), (err), (errlen)))
 #define axon_llm(ctx, request, err, errlen) ((ctx)->host->llm((ctx), (request), (err), (errlen)))
+#define axon_knowledge(ctx, request, err, errlen) ((ctx)->host->knowledge((ctx), (request), (err), (errlen)))
 
 #ifdef __cplusplus
 }
