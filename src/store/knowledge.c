@@ -36,6 +36,33 @@ int store_kb_list(struct store *st, json_t **out)
 	return rc == STORE_OK ? db_rows(st, s, "", out) : rc;
 }
 
+int store_kb_get(struct store *st, int64_t kb, json_t **out)
+{
+	json_t *base = NULL, *documents = NULL;
+	sqlite3_stmt *s;
+	int rc = db_begin_read(st);
+	if (rc == STORE_OK)
+		rc = db_prepare(st, &s, "SELECT id, name, dims, created_at FROM knowledge_bases WHERE id = ?1", "i", kb);
+	if (rc == STORE_OK)
+		rc = db_one(st, s, "", &base);
+	if (rc == STORE_OK)
+		rc = db_prepare(st, &s,
+		                "SELECT d.id AS id, d.name AS name, d.source AS source, d.created_at AS created_at,"
+		                " (SELECT count(*) FROM kb_chunks c WHERE c.document_id = d.id) AS chunks"
+		                " FROM kb_documents d WHERE d.kb_id = ?1 ORDER BY d.id", "i", kb);
+	if (rc == STORE_OK)
+		rc = db_rows(st, s, "", &documents);
+	rc = db_finish(st, rc);
+	if (rc != STORE_OK) {
+		json_decref(base);
+		json_decref(documents);
+		return rc;
+	}
+	json_object_set_new(base, "documents", documents);
+	*out = base;
+	return STORE_OK;
+}
+
 int store_kb_by_name(struct store *st, const char *name, int64_t *id, int *dims)
 {
 	sqlite3_stmt *s;

@@ -236,6 +236,8 @@ int store_kb_create(struct store *st, int64_t actor, const char *name, int64_t n
 /* [{id, name, dims, created_at, documents, chunks}] by name. */
 int store_kb_list(struct store *st, json_t **out);
 int store_kb_by_name(struct store *st, const char *name, int64_t *id, int *dims);
+/* {id, name, dims, created_at, documents: [{id, name, source, created_at, chunks}]}; STORE_NOTFOUND. */
+int store_kb_get(struct store *st, int64_t kb, json_t **out);
 /* A document and its chunks ([texts]) with their embeddings (one vector of
  * dims floats per chunk, in order), in one transaction. STORE_CONFLICT when
  * dims is not the base's. */

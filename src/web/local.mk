@@ -29,7 +29,7 @@ src_libaxon_a_SOURCES += \
 	src/web/pages/transfer.c \
 	src/web/pages/users.c \
 	src/web/pages/tokens.c \
-	src/web/pages/blocks.c src/web/pages/gallery.c \
+	src/web/pages/blocks.c src/web/pages/gallery.c src/web/pages/knowledge.c \
 	src/web/pages/editor.c src/web/pages/editor.h \
 	src/web/pages/block_settings.c src/web/pages/editor_script.c \
 	src/web/graph/graph.h \

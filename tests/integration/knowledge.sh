@@ -4,7 +4,9 @@
 # base with its first document and cuts a long one into overlapping chunks,
 # ai.search gives the closest chunks best first, ai.answer answers from them
 # citing its sources; an unknown base and a run without a database are
-# refused with a reason.
+# refused with a reason. Then the pages through nginx: the bases, one base
+# with its documents and chunks, and removing a document (its chunks go, and
+# search no longer finds them).
 # shellcheck source=lib.sh
 . "$top_srcdir/tests/integration/lib.sh"
 it_init
@@ -76,4 +78,29 @@ check_eq "$(jq -r .steps[0].error "$OUT")" "there is no knowledge base named 'ph
 	--config "{\"base_url\": \"$LLM\", \"kb\": \"biology\", \"model\": \"embedder\"}" --input 'in="x"' >"$OUT"
 check_eq "$(jq -r .error "$OUT")" "the knowledge bases cannot be reached: there is no Axon database here (run the workflow in axond or axonctl)" \
 	"a tool without axond's database makes none"
+echo "# the pages"
+it_start nginx "egress_allow_loopback = yes"
+it_setup_owner "knowledge pw"
+check_eq "$?" 0 "first-run setup signs the owner in"
+it_api_token kb
+OWNER_JAR=$JAR
+JAR=
+req GET /knowledge "${API[@]}"
+check_json '.bases[0] | "\(.name) \(.documents) \(.dims) \(.url)"' "biology 4 4 /knowledge/1" "the list of bases, with their documents"
+req GET /knowledge/1 "${API[@]}"
+check_json '[.kb.documents[] | "\(.name):\(.chunks)"] | .[0:3] | join(" ")' "Cells:1 Ribosomes:1 Mitochondria:1" "a base's documents"
+check_json '.kb.documents[1].chunk_list[0].text' "Ribosomes make proteins from amino acids." "... and their chunks"
+JAR=$OWNER_JAR req GET /knowledge/1
+check_body_contains '<pre class="code">Cells divide by mitosis. The cell cycle has phases.</pre>' "the page shows the chunks"
+check_body_contains '<a href="/knowledge">Knowledge</a>' "the navigation leads to the bases"
+DOC=$(sql "SELECT id FROM kb_documents WHERE name = 'Ribosomes'")
+JAR=$OWNER_JAR req POST "/knowledge/1/documents/$DOC/delete" --data-urlencode "csrf=$(csrf_from_body)"
+check_status 303 "Remove (with the form's CSRF token) removes a document"
+check_eq "$(sql "SELECT count(*) FROM kb_chunks WHERE document_id = $DOC")" 0 "... and its chunks"
+req POST "/knowledge/1/documents/$DOC/delete" "${API[@]}"
+check_status 404 "... once"
+JAR=$OWNER_JAR req POST "/knowledge/1/documents/$(sql "SELECT id FROM kb_documents WHERE name = 'Cells'")/delete"
+check_status 403 "without the CSRF token nothing is removed"
+run "ai.search after the removal" "$IT_TMP/search.json" '{"q": "What do ribosomes make from amino acids?"}'
+check_eq "$(out '[.results.hits[].document] | index("Ribosomes")')" null "search no longer finds the removed document"
 it_done
