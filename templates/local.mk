@@ -28,6 +28,8 @@ dist_tpleditorjs_DATA = templates/static/editor/main.js templates/static/editor/
 
 # The template gallery (/templates): workflows ready to use, one JSON file each.
 tplgallerydir = $(tpldir)/gallery
-dist_tplgallery_DATA = templates/gallery/summarise-web-page.json templates/gallery/flashcards-from-chapter.json
+dist_tplgallery_DATA = templates/gallery/summarise-web-page.json templates/gallery/flashcards-from-chapter.json \
+	templates/gallery/quiz-from-notes.json templates/gallery/add-to-course-base.json \
+	templates/gallery/ask-course-documents.json
 tplknowledgedir = $(tpldir)/knowledge
 dist_tplknowledge_DATA = templates/knowledge/list.html templates/knowledge/show.html

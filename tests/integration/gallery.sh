@@ -4,7 +4,8 @@
 # this template" imports it as one's own workflow (through the form, with its
 # CSRF token), and each template, its provider chosen (the scripted language
 # model stand-in), runs end to end on a page and a PDF served on 127.0.0.1 and
-# gives its documented output.
+# gives its documented output (the course documents: a chapter added, then a
+# question asked through the webhook).
 # shellcheck source=lib.sh
 . "$top_srcdir/tests/integration/lib.sh"
 it_init
@@ -34,14 +35,15 @@ JAR=
 echo "# the list"
 req GET /templates "${API[@]}"
 check_status 200 "GET /templates"
-check_json '[.templates[].slug] | join(" ")' "flashcards-from-chapter summarise-web-page" "the shipped templates, by file name"
+check_json '[.templates[].slug] | join(" ")' "add-to-course-base ask-course-documents flashcards-from-chapter quiz-from-notes summarise-web-page" \
+	"the shipped templates, by file name"
 check_json '.templates[] | select(.slug == "flashcards-from-chapter") | .needs | length' 2 "the flashcards need a model and the network"
 check_json '.templates[] | select(.slug == "summarise-web-page") | .needs[0] | startswith("A language model")' true "... said for people"
 check_json '[.templates[].problems | length] | add' 0 "every template is a workflow this server can run"
 check_json '.templates[0].document | fromjson | .axon_workflow' 1 "each carries the export that the import form takes"
 JAR=$OWNER_JAR req GET /templates
 check_body_contains 'action="/workflows/import"' "the page has a Use this template form per template"
-check_eq "$(grep -o '<form method="post" action="/workflows/import" class="inline"><input type="hidden" name="csrf" value="[0-9a-f]*"' "$BODY" | wc -l)" 2 \
+check_eq "$(grep -o '<form method="post" action="/workflows/import" class="inline"><input type="hidden" name="csrf" value="[0-9a-f]*"' "$BODY" | wc -l)" 5 \
 	"... each with its CSRF token"
 check_body_contains '<a href="/templates">Templates</a>' "the navigation leads to it"
 
@@ -59,7 +61,7 @@ check_status 404 "a name that is not a template's is never a path"
 
 echo "# use it"
 JAR=$OWNER_JAR req GET /templates
-DOC=$(grep -o '<input[^>]*name="document"[^>]*>' "$BODY" | head -n 1 | sed -n 's/.*value="\([^"]*\)".*/\1/p' |
+DOC=$(grep -o '<input[^>]*name="document"[^>]*>' "$BODY" | grep 'Flashcards from a chapter' | sed -n 's/.*value="\([^"]*\)".*/\1/p' |
 	sed 's/&quot;/"/g; s/&lt;/</g; s/&gt;/>/g; s/&#39;/'"'"'/g; s/&amp;/\&/g')
 JAR=$OWNER_JAR req POST /workflows/import --data-urlencode "csrf=$(csrf_from_body)" --data-urlencode "document=$DOC" --data suffix=1
 check_status 303 "Use this template imports it"
@@ -93,4 +95,24 @@ check_json .run.status succeeded "flashcards from a chapter runs"
 check_json '.run.steps[] | select(.block == "csv") | .outputs.text' \
 	"$(printf 'What about cells divide?,Cells divide by mitosis.\nWhat about caf\303\251 au?,Caf\303\251 au lait.\nWhat about page two:?,Page two: ribosomes make proteins.\n')" \
 	"... and its output is CSV for Anki, a card a line, from every page of the PDF"
+run quiz-from-notes quiz '{"notes": "Cells divide by mitosis. Ribosomes make proteins."}'
+check_json .run.status succeeded "a quiz from my notes runs"
+check_json '.run.steps[0].outputs.data.questions | map("\(.question) \(.answer)") | join(" / ")' \
+	"What about cells divide? Cells divide by mitosis. / What about ribosomes make? Ribosomes make proteins." \
+	"... and its output is a question and its answer per point"
+run add-to-course-base embedder "{\"url\": \"http://127.0.0.1:$SITE_PORT/chapter.pdf\", \"title\": \"Chapter 1\"}"
+check_json .run.status succeeded "add a chapter to my course documents runs"
+check_json '.run.steps[] | select(.block == "add") | .outputs.added | "\(.kb) \(.chunks)"' "course 1" "... and the chapter is in the base course"
+doc=$(jq --arg b "$LLM" '{axon_workflow: 1, name: .name, definition: (.blocks |= map(
+	.config.protocol = "openai" | .config.base_url = ($b + "/v1") | .config.model = "echo"))}' \
+	"$top_srcdir/templates/gallery/ask-course-documents.json")
+req POST "/workflows/import?suffix=1" "${API[@]}" -H 'Content-Type: application/json' --data "$doc"
+WF=$(jqb .workflow.id)
+req POST "/workflows/$WF/webhook" "${API[@]}" --data action=create
+HOOK=$(jqb .path)
+req POST "$HOOK" -H 'Content-Type: application/json' --data '{"question": "What do ribosomes make?"}'
+check_status 200 "ask questions of my course documents answers its webhook"
+check_eq "$(jq -r '.citations[0] | "\(.n) \(.document) \(.cited)"' "$BODY")" "1 Chapter 1 true" "... citing the chapter"
+check_eq "$(jq -r '.text | startswith("echo: Sources:\n[1] Chapter 1: Cells divide by mitosis.")' "$BODY")" true \
+	"... from its text, given to the model as a numbered source"
 it_done

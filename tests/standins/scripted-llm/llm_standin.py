@@ -23,6 +23,7 @@ The model name picks the script:
                 key given as the first argument, else "no key"
   flashcards    {"cards": [{"front", "back"}]}, one card per sentence of the
                 user message after "Chapter:"
+  quiz          {"questions": [{"question", "answer"}]}, likewise after "Notes:"
 Every answer reports usage: tokens in = words of the prompt, tokens out =
 pieces sent. An embedding has 4 dimensions: per word (lower case, letters
 only), its letters' code points summed modulo 4 picks the dimension it
@@ -63,11 +64,19 @@ def classify(messages):
                        "reason": "the message mentions %s" % chosen if chosen.lower() in text else "nothing matched"})
 
 
+def sentences_after(messages, marker):
+    text = last_user(messages).split(marker, 1)[-1]
+    return [" ".join(s.split()) for s in re.split(r"[.!?]\s*", text) if s.strip()]
+
+
 def flashcards(messages):
-    text = last_user(messages).split("Chapter:", 1)[-1]
-    sentences = [" ".join(s.split()) for s in re.split(r"[.!?]\s*", text) if s.strip()]
     return json.dumps({"cards": [{"front": "What about %s?" % " ".join(s.split()[:2]).lower(), "back": s + "."}
-                                 for s in sentences]}, ensure_ascii=False)
+                                 for s in sentences_after(messages, "Chapter:")]}, ensure_ascii=False)
+
+
+def quiz(messages):
+    return json.dumps({"questions": [{"question": "What about %s?" % " ".join(s.split()[:2]).lower(), "answer": s + "."}
+                                     for s in sentences_after(messages, "Notes:")]}, ensure_ascii=False)
 
 
 def script(model, messages, headers):
@@ -92,6 +101,8 @@ def script(model, messages, headers):
         return ["key ok" if KEY and headers.get("Authorization") == "Bearer " + KEY else "no key"], None, 0
     if model == "flashcards":
         return [flashcards(messages)], None, 0
+    if model == "quiz":
+        return [quiz(messages)], None, 0
     if model == "dropped":
         return ["This answer ", "will never ", "end"], None, 0
     text = "echo: " + last_user(messages)
