@@ -30,6 +30,7 @@ dist_tpleditorjs_DATA = templates/static/editor/main.js templates/static/editor/
 tplgallerydir = $(tpldir)/gallery
 dist_tplgallery_DATA = templates/gallery/summarise-web-page.json templates/gallery/flashcards-from-chapter.json \
 	templates/gallery/quiz-from-notes.json templates/gallery/add-to-course-base.json \
-	templates/gallery/ask-course-documents.json
+	templates/gallery/ask-course-documents.json templates/gallery/rss-daily-digest.json \
+	templates/gallery/mail-triage.json
 tplknowledgedir = $(tpldir)/knowledge
 dist_tplknowledge_DATA = templates/knowledge/list.html templates/knowledge/show.html

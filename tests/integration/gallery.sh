@@ -35,7 +35,8 @@ JAR=
 echo "# the list"
 req GET /templates "${API[@]}"
 check_status 200 "GET /templates"
-check_json '[.templates[].slug] | join(" ")' "add-to-course-base ask-course-documents flashcards-from-chapter quiz-from-notes summarise-web-page" \
+check_json '[.templates[].slug] | join(" ")' \
+	"add-to-course-base ask-course-documents flashcards-from-chapter mail-triage quiz-from-notes rss-daily-digest summarise-web-page" \
 	"the shipped templates, by file name"
 check_json '.templates[] | select(.slug == "flashcards-from-chapter") | .needs | length' 2 "the flashcards need a model and the network"
 check_json '.templates[] | select(.slug == "summarise-web-page") | .needs[0] | startswith("A language model")' true "... said for people"
@@ -43,7 +44,7 @@ check_json '[.templates[].problems | length] | add' 0 "every template is a workf
 check_json '.templates[0].document | fromjson | .axon_workflow' 1 "each carries the export that the import form takes"
 JAR=$OWNER_JAR req GET /templates
 check_body_contains 'action="/workflows/import"' "the page has a Use this template form per template"
-check_eq "$(grep -o '<form method="post" action="/workflows/import" class="inline"><input type="hidden" name="csrf" value="[0-9a-f]*"' "$BODY" | wc -l)" 5 \
+check_eq "$(grep -o '<form method="post" action="/workflows/import" class="inline"><input type="hidden" name="csrf" value="[0-9a-f]*"' "$BODY" | wc -l)" 7 \
 	"... each with its CSRF token"
 check_body_contains '<a href="/templates">Templates</a>' "the navigation leads to it"
 
@@ -74,14 +75,20 @@ WF2=$(sed -n 's|^[Ll]ocation: /workflows/\([0-9]*\).*|\1|p' "$HEADERS" | tr -d '
 req GET "/workflows/$WF2" "${API[@]}"
 check_json .workflow.name "Flashcards from a chapter (2)" "used twice, the second takes a free name"
 
+# import DOC: a template's export document imported through the API; sets WF.
+import() {
+	req POST "/workflows/import?suffix=1" "${API[@]}" -H 'Content-Type: application/json' --data "$1"
+	WF=$(jqb .workflow.id)
+}
+
 # run SLUG MODEL INPUT: the template with its provider chosen, imported and run; the run in BODY.
 run() {
 	local doc
 	doc=$(jq --arg b "$LLM" --arg m "$2" '{axon_workflow: 1, name: .name, definition: (.blocks |= map(
 		if (.type | startswith("ai.")) then .config.protocol = "openai" | .config.base_url = ($b + "/v1") | .config.model = $m
 		else . end))}' "$top_srcdir/templates/gallery/$1.json")
-	req POST "/workflows/import?suffix=1" "${API[@]}" -H 'Content-Type: application/json' --data "$doc"
-	req POST "/workflows/$(jqb .workflow.id)/run?wait=30" "${API[@]}" -H 'Content-Type: application/json' --data "{\"input\": $3}"
+	import "$doc"
+	req POST "/workflows/$WF/run?wait=30" "${API[@]}" -H 'Content-Type: application/json' --data "{\"input\": $3}"
 }
 
 echo "# each template runs end to end"
@@ -106,8 +113,7 @@ check_json '.run.steps[] | select(.block == "add") | .outputs.added | "\(.kb) \(
 doc=$(jq --arg b "$LLM" '{axon_workflow: 1, name: .name, definition: (.blocks |= map(
 	.config.protocol = "openai" | .config.base_url = ($b + "/v1") | .config.model = "echo"))}' \
 	"$top_srcdir/templates/gallery/ask-course-documents.json")
-req POST "/workflows/import?suffix=1" "${API[@]}" -H 'Content-Type: application/json' --data "$doc"
-WF=$(jqb .workflow.id)
+import "$doc"
 req POST "/workflows/$WF/webhook" "${API[@]}" --data action=create
 HOOK=$(jqb .path)
 req POST "$HOOK" -H 'Content-Type: application/json' --data '{"question": "What do ribosomes make?"}'
@@ -115,4 +121,26 @@ check_status 200 "ask questions of my course documents answers its webhook"
 check_eq "$(jq -r '.citations[0] | "\(.n) \(.document) \(.cited)"' "$BODY")" "1 Chapter 1 true" "... citing the chapter"
 check_eq "$(jq -r '.text | startswith("echo: Sources:\n[1] Chapter 1: Cells divide by mitosis.")' "$BODY")" true \
 	"... from its text, given to the model as a numbered source"
+
+printf '<?xml version="1.0"?><rss version="2.0"><channel><title>Biology news</title><item><title>Cells divide</title><description>Mitosis explained.</description></item><item><title>Ribosomes</title><description>Proteins made.</description></item></channel></rss>' \
+	>"$IT_TMP/site/feed.xml"
+import "$(jq --arg b "$LLM" --arg feed "http://127.0.0.1:$SITE_PORT/feed.xml" '{axon_workflow: 1, name: .name, definition: (.blocks |= map(
+	if .id == "fetch" then .config.url = $feed else . end | if .type == "ai.chat" then .config.protocol = "openai"
+	| .config.base_url = ($b + "/v1") | .config.model = "echo" else . end))}' "$top_srcdir/templates/gallery/rss-daily-digest.json")"
+req POST "/workflows/$WF/run?wait=30" "${API[@]}" -H 'Content-Type: application/json' --data '{"input": {}}'
+check_json .run.status succeeded "the daily digest runs (by hand, as its schedule would)"
+check_json '.run.steps[] | select(.block == "digest") | .outputs.answer.text | contains("digest of Biology news") and contains("Mitosis explained.")' true \
+	"... and its digest (answer.text) is the model's answer on the feed's items"
+
+import "$(jq --arg b "$LLM" '{axon_workflow: 1, name: .name, definition: (.blocks |= map(
+	if (.type | startswith("ai.")) then .config.protocol = "openai" | .config.base_url = ($b + "/v1")
+	| .config.model = (if .type == "ai.classify" then "classify" else "echo" end) else . end))}' \
+	"$top_srcdir/templates/gallery/mail-triage.json")"
+req POST "/workflows/$WF/webhook" "${API[@]}" --data action=create
+HOOK=$(jqb .path)
+req POST "$HOOK" -H 'Content-Type: application/json' --data '{"from": "ada@example.org", "subject": "A question about mitosis", "text": "When do cells divide?"}'
+check_eq "$(jq -r '.question.text | startswith("echo: Draft a reply that answers this question.")' "$BODY")" true \
+	"sort incoming mail: a question gets a drafted answer"
+req POST "$HOOK" -H 'Content-Type: application/json' --data '{"from": "bo@example.org", "subject": "My complaint", "text": "The room was cold."}'
+check_eq "$(jq -r 'keys | join(" ")' "$BODY")" complaint "... a complaint an apology"
 it_done
