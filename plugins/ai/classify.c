@@ -42,11 +42,9 @@ static int run(struct axon_ctx *ctx, const json_t *inputs, const json_t *config)
 		                "{\"category\": one of the categories, \"confidence\": from 0 to 1, \"reason\": one short sentence}. "
 		                "Categories: ", json_string_value(names));
 	json_decref(names);
-	json_t *usage = NULL;
 	json_t *verdict = messages ? ai_ask_json(ctx, ai_request(config, messages), schema, json_string_value(json_object_get(config, "json_mode")),
-	                                         (int)attempts, &usage) : NULL;
+	                                         (int)attempts) : NULL;
 	json_decref(schema);
-	json_decref(usage);
 	if (!verdict)
 		return AXON_FAIL;
 	const char *chosen = json_string_value(json_object_get(verdict, "category"));

@@ -21,10 +21,8 @@ static int run(struct axon_ctx *ctx, const json_t *inputs, const json_t *config)
 	ai_system_first(messages, "Extract the data the user asks for from their text. Answer with one JSON value only, "
 	                "no prose, matching this JSON Schema: ", schema_text ? schema_text : "{}");
 	free(schema_text);
-	json_t *usage = NULL;
 	json_t *data = ai_ask_json(ctx, ai_request(config, messages), schema, json_string_value(json_object_get(config, "json_mode")),
-	                           (int)attempts, &usage);
-	json_decref(usage);
+	                           (int)attempts);
 	if (!data)
 		return AXON_FAIL;
 	return axon_emit(ctx, "data", data) == 0 ? AXON_OK : AXON_FAIL;

@@ -30,8 +30,7 @@ static json_t *parse_answer(const char *text, char *err, size_t errlen)
 	return v;
 }
 
-json_t *ai_ask_json(struct axon_ctx *ctx, json_t *request, const json_t *schema, const char *mode, int attempts,
-                    json_t **usage)
+json_t *ai_ask_json(struct axon_ctx *ctx, json_t *request, const json_t *schema, const char *mode, int attempts)
 {
 	char why[800] = "no attempt was made";
 	json_t *value = NULL;
@@ -45,7 +44,6 @@ json_t *ai_ask_json(struct axon_ctx *ctx, json_t *request, const json_t *schema,
 			json_decref(request);
 			return NULL;
 		}
-		ai_add_usage(usage, answer);
 		const char *text = json_string_value(json_object_get(answer, "text"));
 		value = parse_answer(text, why, sizeof why);
 		if (value && json_check(schema, value, why, sizeof why)) {

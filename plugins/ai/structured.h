@@ -9,10 +9,9 @@
 
 /* mode: "schema" (the provider's structured output), "json" (its JSON mode)
  * or "none" (the prompt alone). Takes the reference to request, whose
- * messages grow with each miss. Returns the value (new reference) and adds
- * each answer's usage to *usage, or NULL after failing the block with the
- * last reason. */
-json_t *ai_ask_json(struct axon_ctx *ctx, json_t *request, const json_t *schema, const char *mode, int attempts,
-                    json_t **usage);
+ * messages grow with each miss (each call's tokens are in the step's log).
+ * Returns the value (new reference), or NULL after failing the block with
+ * the last reason. */
+json_t *ai_ask_json(struct axon_ctx *ctx, json_t *request, const json_t *schema, const char *mode, int attempts);
 
 #endif
