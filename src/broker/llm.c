@@ -55,9 +55,21 @@ static int check_request(const json_t *req, char *err, size_t errlen)
 		return -1;
 	}
 	json_array_foreach(messages, i, m) {
+		const json_t *images = json_object_get(m, "images"), *img;
+		size_t j;
 		if (!json_is_string(json_object_get(m, "role"))) {
 			snprintf(err, errlen, "messages[%zu] needs a \"role\" (system, user, assistant or tool)", i);
 			return -1;
+		}
+		if (images && !json_is_array(images)) {
+			snprintf(err, errlen, "messages[%zu].images must be a list", i);
+			return -1;
+		}
+		json_array_foreach(images, j, img) {
+			if (!json_string_length(img)) {
+				snprintf(err, errlen, "messages[%zu].images[%zu] must be an image's address or its base64 text", i, j);
+				return -1;
+			}
 		}
 	}
 	static const char *const typed[][2] = { { "temperature", "number" }, { "max_tokens", "integer" },
@@ -75,6 +87,67 @@ static int check_request(const json_t *req, char *err, size_t errlen)
 	return 0;
 }
 
+static int is_url(const char *s)
+{
+	return !strncmp(s, "http://", 7) || !strncmp(s, "https://", 8) || !strncmp(s, "data:", 5);
+}
+
+/* The type of an image given as base64, from its first bytes. */
+static const char *image_type(const char *b64)
+{
+	static const char *const types[][2] = { { "/9j/", "image/jpeg" }, { "iVBOR", "image/png" }, { "R0lG", "image/gif" },
+		{ "UklGR", "image/webp" } };
+	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+		if (!strncmp(b64, types[i][0], strlen(types[i][0])))
+			return types[i][1];
+	return "image/png";
+}
+
+/* The messages as the protocol wants them. A message's "images" (addresses,
+ * data: URLs or base64 text) become OpenAI's content parts, or Ollama's
+ * list of base64 texts (Ollama fetches no address: NULL with err). */
+static json_t *messages_for(enum llm_protocol protocol, const json_t *messages, char *err, size_t errlen)
+{
+	json_t *out = json_array(), *m, *img;
+	size_t i, j;
+	json_array_foreach(messages, i, m) {
+		const json_t *images = json_object_get(m, "images");
+		json_t *copy = json_deep_copy(m);
+		json_array_append_new(out, copy);
+		if (!json_array_size(images))
+			continue;
+		json_object_del(copy, "images");
+		json_t *parts = json_pack("[{s:s, s:O}]", "type", "text", "text", json_object_get(m, "content")), *list = json_array();
+		json_array_foreach(images, j, img) {
+			const char *v = json_string_value(img);
+			if (protocol == LLM_OPENAI) {
+				json_t *url = is_url(v) ? json_string(v) : json_pack("s+++", "data:", image_type(v), ";base64,", v);
+				json_array_append_new(parts, json_pack("{s:s, s:{s:o}}", "type", "image_url", "image_url", "url", url));
+			} else if (!strncmp(v, "data:", 5) && strstr(v, ";base64,")) {
+				json_array_append_new(list, json_string(strstr(v, ";base64,") + 8));
+			} else if (is_url(v)) {
+				snprintf(err, errlen, "Ollama takes images as base64, not as an address (%.80s): fetch the image with "
+				         "http.request and give its body_base64", v);
+				json_decref(parts);
+				json_decref(list);
+				json_decref(out);
+				return NULL;
+			} else {
+				json_array_append(list, img);
+			}
+		}
+		if (protocol == LLM_OPENAI)
+			json_object_set_new(copy, "content", parts);
+		else
+			json_decref(parts);
+		if (protocol == LLM_OLLAMA)
+			json_object_set_new(copy, "images", list);
+		else
+			json_decref(list);
+	}
+	return out;
+}
+
 /* [{"name", "description", "parameters"}] as each protocol wants them. */
 static json_t *tools_body(const json_t *tools)
 {
@@ -87,9 +160,9 @@ static json_t *tools_body(const json_t *tools)
 	return out;
 }
 
-static json_t *openai_body(const json_t *req, const char *model)
+static json_t *openai_body(const json_t *req, const char *model, json_t *messages)
 {
-	json_t *body = json_pack("{s:s, s:O, s:b, s:{s:b}}", "model", model, "messages", json_object_get(req, "messages"),
+	json_t *body = json_pack("{s:s, s:o, s:b, s:{s:b}}", "model", model, "messages", messages,
 	                         "stream", 1, "stream_options", "include_usage", 1);
 	if (json_object_get(req, "temperature"))
 		json_object_set(body, "temperature", json_object_get(req, "temperature"));
@@ -105,10 +178,10 @@ static json_t *openai_body(const json_t *req, const char *model)
 	return body;
 }
 
-static json_t *ollama_body(const json_t *req, const char *model)
+static json_t *ollama_body(const json_t *req, const char *model, json_t *messages)
 {
 	json_t *options = json_object();
-	json_t *body = json_pack("{s:s, s:O, s:b}", "model", model, "messages", json_object_get(req, "messages"), "stream", 1);
+	json_t *body = json_pack("{s:s, s:o, s:b}", "model", model, "messages", messages, "stream", 1);
 	if (json_object_get(req, "temperature"))
 		json_object_set(options, "temperature", json_object_get(req, "temperature"));
 	if (json_object_get(req, "max_tokens"))
@@ -354,7 +427,13 @@ json_t *llm_call(const struct egress_policy *p, const struct llm_provider *prov,
 		sb_adds(&url, prov->protocol == LLM_OPENAI ? "/embeddings" : "/api/embed");
 	else
 		sb_adds(&url, prov->protocol == LLM_OPENAI ? "/chat/completions" : "/api/chat");
-	json_t *bodyv = embed ? embed_body(req, model) : prov->protocol == LLM_OPENAI ? openai_body(req, model) : ollama_body(req, model);
+	json_t *messages = embed ? NULL : messages_for(prov->protocol, json_object_get(req, "messages"), err, errlen);
+	if (!embed && !messages) {
+		sb_free(&url);
+		return NULL;
+	}
+	json_t *bodyv = embed ? embed_body(req, model) : prov->protocol == LLM_OPENAI ? openai_body(req, model, messages)
+	                                                                               : ollama_body(req, model, messages);
 	char *body = json_dumps(bodyv, JSON_COMPACT);
 	json_decref(bodyv);
 	struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");

@@ -82,6 +82,19 @@ check "a key in the answer is masked, also in the streamed pieces" '.outputs.ans
 	and ([.logs[] | select(.progress != null) | .message] | join("")) == "echo: ****"' \
 	"{$openai, \"model\": \"echo\", \"prompt\": \"sk-test-key-42\"}"
 
+check "images go as OpenAI's content parts, base64 as a data: URL" \
+	'.outputs.answer.text == "echo: what is this? [images: https://example.org/cell.png, data:image/png;base64,iVBORw0KGgo]"' \
+	"{$openai, \"model\": \"echo\", \"prompt\": \"what is this?\", \"images\": [\"https://example.org/cell.png\", \"iVBORw0KGgo\"]}"
+check "... and as Ollama's base64 list" '.outputs.answer.text == "echo: what is this? [images: iVBORw0KGgo, /9j/4AAQ]"' \
+	"{$ollama, \"model\": \"echo\", \"prompt\": \"what is this?\", \"images\": [\"data:image/png;base64,iVBORw0KGgo\", \"/9j/4AAQ\"]}"
+if "$tool" run "$so" ai.chat --allow-loopback --config "{$ollama, \"model\": \"echo\", \"prompt\": \"x\", \"images\": [\"https://example.org/a.png\"]}" \
+	>"$tmp/out.json" || ! jq -e '.error | startswith("Ollama takes images as base64, not as an address")' "$tmp/out.json" >/dev/null; then
+	echo "not ok - an image address for Ollama: $(jq -c . "$tmp/out.json")"
+	fail=1
+else
+	echo "ok - an image address for Ollama is refused, with what to do"
+fi
+
 # What the stand-in was asked: JSON mode for extract, the retry's longer conversation.
 seen=$(curl -s "http://127.0.0.1:$port/seen")
 if printf '%s' "$seen" | jq -e '([.[] | select(.model == "json-fix" and .json)] | length >= 2)

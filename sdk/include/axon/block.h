@@ -90,7 +90,9 @@ struct axon_host {
 	 *        "https://api.openai.com/v1" | "http://127.0.0.1:11434",
 	 *        "api_key_secret": NAME, "timeout_ms": N},
 	 *    "model": "gpt-4o-mini", "messages": [{"role": "system" | "user" |
-	 *        "assistant" | "tool", "content": "..."}],
+	 *        "assistant" | "tool", "content": "...", "images": ["https://...",
+	 *        "data:image/png;base64,...", or base64 text] (vision models;
+	 *        Ollama takes no address)}],
 	 *    "temperature": 0.2, "max_tokens": 500, "json": true (JSON mode) or
 	 *    "schema": {JSON Schema} (structured output), "tools": [{"name",
 	 *    "description", "parameters": {JSON Schema}}], "stream": false}

@@ -5,7 +5,8 @@ both protocols, OpenAI-compatible server-sent events (POST
 127.0.0.1 on a free port, prints the port, serves until killed.
 
 The model name picks the script:
-  echo          "echo: " and the last user message (the default)
+  echo          "echo: " and the last user message (the default), and the
+                start of each image it carries
   chunky        "Hello, wörld! ☃ 😀", the body cut in pieces in the middle of
                 "data:", of JSON values and of UTF-8 characters
   tools         a tool call whose name and arguments come in fragments
@@ -40,10 +41,24 @@ SEEN = []
 BUSY_SEEN = set()
 
 
+def text_of(content):
+    """A message's text: OpenAI's content parts joined, or the content."""
+    if isinstance(content, list):
+        return "".join(p.get("text", "") for p in content if p.get("type") == "text")
+    return str(content)
+
+
+def images_of(message):
+    """The images a message carries: OpenAI's image_url parts, or Ollama's images."""
+    content = message.get("content")
+    parts = [p["image_url"]["url"] for p in content if p.get("type") == "image_url"] if isinstance(content, list) else []
+    return parts + message.get("images", [])
+
+
 def last_user(messages):
     for m in reversed(messages):
         if m.get("role") == "user":
-            return str(m.get("content", ""))
+            return text_of(m.get("content", ""))
     return ""
 
 
@@ -106,6 +121,10 @@ def script(model, messages, headers):
     if model == "dropped":
         return ["This answer ", "will never ", "end"], None, 0
     text = "echo: " + last_user(messages)
+    users = [m for m in messages if m.get("role") == "user"]
+    images = images_of(users[-1]) if users else []
+    if images:
+        text += " [images: %s]" % ", ".join(i[:40] for i in images)
     return [text[i:i + 7] for i in range(0, len(text), 7)], None, 0
 
 
@@ -202,7 +221,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if model == "down":
             return self.plain(503, {"error": {"message": "the model is loading"}})
         pieces, tool_args, delay = script(model, messages, self.headers)
-        prompt = sum(len(str(m.get("content", "")).split()) for m in messages)
+        prompt = sum(len(text_of(m.get("content", "")).split()) for m in messages)
         usage = (prompt, max(len(pieces), 1))
         body = (ollama_lines if ollama else openai_events)(model, pieces, tool_args, usage)
         self.send_response(200)
