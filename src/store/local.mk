@@ -9,4 +9,5 @@ src_libaxon_a_SOURCES += \
 	src/store/runs.c \
 	src/store/audit.c \
 	src/store/throttle.c \
-	src/store/knowledge.c src/store/chunking.c
+	src/store/knowledge.c src/store/chunking.c \
+	src/store/usage.c

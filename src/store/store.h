@@ -257,4 +257,9 @@ int store_kb_search(struct store *st, int64_t kb, const float *query, int dims, 
  * character. Blank chunks are left out. [texts] (chunking.c) */
 json_t *store_kb_chunk_text(const char *text, size_t size, size_t overlap);
 
+/* The tokens a workflow's steps used, per day (UTC), for its runs made since
+ * since (ms): [{day: "2026-12-02", tokens_in, tokens_out}], newest first,
+ * days without any left out (usage.c). */
+int store_workflow_token_days(struct store *st, int64_t workflow_id, int64_t since, json_t **out);
+
 #endif

@@ -82,4 +82,18 @@ check_json '.run.steps[] | select(.block == "sort") | .tokens.out' 1 "... for ea
 check_json '[.run.steps[] | select(.block == "reply") | .tokens] | .[0]' null "... and none for a step that did not"
 JAR=$IT_TMP/owner.jar req GET "/runs/$RUN"
 check_body_contains '<dt>Tokens</dt><dd class="tokens">7 in, 1 out</dd>' "the run page shows them"
+
+echo "# tokens per workflow and per day on the workflow page"
+WF_ID=$(sql "SELECT workflow_id FROM runs WHERE id = $RUN")
+STEPS_IN=0
+for run_id in $(sql "SELECT id FROM runs WHERE workflow_id = $WF_ID"); do
+	req GET "/runs/$run_id" "${API[@]}"
+	STEPS_IN=$((STEPS_IN + $(jqb '[.run.steps[].tokens.in // 0] | add')))
+done
+req GET "/workflows/$WF_ID" "${API[@]}"
+check_json '.tokens.days | length' 1 "the workflow page has today's tokens"
+check_json .tokens.tokens_in "$STEPS_IN" "... which add up its runs' steps, read from the same logs another way"
+check_json '.tokens.days[0].day' "$(date -u +%Y-%m-%d)" "... by day (UTC)"
+JAR=$IT_TMP/owner.jar req GET "/workflows/$WF_ID"
+check_body_contains "<td>$(date -u +%Y-%m-%d)</td><td>$STEPS_IN</td>" "the page shows them per day"
 it_done
