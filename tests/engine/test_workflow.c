@@ -175,7 +175,7 @@ static void test_document_errors(void)
 	CHECK_PROBLEM("{" HEAD "'blocks': [" FETCH "], 'settings': {'concurrency': 0, 'error_workflow': '', 'retry': 1}}",
 	              NULL, "settings: \"error_workflow\" must name a workflow (a non-empty string)");
 	CHECK_PROBLEM("{" HEAD "'blocks': [" FETCH "], 'settings': {'concurrency': 0, 'error_workflow': '', 'retry': 1}}",
-	              NULL, "settings: unknown field 'retry' (the fields are timeout_ms, concurrency, error_workflow, sandbox)");
+	              NULL, "settings: unknown field 'retry' (the fields are timeout_ms, concurrency, error_workflow, sandbox, daily_token_budget)");
 	CHECK_PROBLEM("{" HEAD "'blocks': [" FETCH "], 'settings': {'sandbox': 'loose'}}", NULL,
 	              "settings: \"sandbox\" must be \"warm\" (blocks keep a worker process between runs of this workflow) "
 	              "or \"strict\" (a fresh process for every block execution)");

@@ -96,4 +96,18 @@ check_json .tokens.tokens_in "$STEPS_IN" "... which add up its runs' steps, read
 check_json '.tokens.days[0].day' "$(date -u +%Y-%m-%d)" "... by day (UTC)"
 JAR=$IT_TMP/owner.jar req GET "/workflows/$WF_ID"
 check_body_contains "<td>$(date -u +%Y-%m-%d)</td><td>$STEPS_IN</td>" "the page shows them per day"
+
+echo "# a daily token budget"
+it_create_workflow "Budgeted" "$(jq -n --arg s "$S" '{format: 1, trigger: {type: "manual"}, settings: {daily_token_budget: 5},
+  blocks: [{id: "first", type: "ai.chat", config: {base_url: ($s + "/v1"), model: "echo", prompt: "one two three four five six"}},
+    {id: "second", type: "ai.chat", config: {base_url: ($s + "/v1"), model: "echo", prompt: "again"}}],
+  edges: [{from: "first.answer", to: "second.in"}]}')"
+check_status 201 "a workflow with a daily token budget of 5"
+req POST "/workflows/$WF/run?wait=30" "${API[@]}" --data 'input={}'
+check_json '[.run.steps[] | "\(.block):\(.status)"] | join(" ")' "first:ok second:failed" \
+	"the step that spent the budget ran, the next did not"
+check_json '.run.steps[] | select(.block == "second") | .error | startswith("the workflow'"'"'s daily token budget of 5 tokens is spent")' true \
+	"... saying why"
+req POST "/workflows/$WF/run?wait=30" "${API[@]}" --data 'input={}'
+check_json '[.run.steps[] | "\(.block):\(.status)"] | join(" ")' "first:failed" "the next run does not start a step that day"
 it_done
