@@ -255,6 +255,14 @@ static void collect_text(void *arg, const char *text, size_t len)
 	sb_add(&((struct attempt *)arg)->pending, text, len);
 }
 
+/* Hands the text parsed from the last piece to the hook. */
+static void report_text(struct attempt *a)
+{
+	if (a->pending.len && a->hooks->on_text)
+		a->hooks->on_text(a->hooks->arg, a->pending.data, a->pending.len, a->stream.deltas);
+	sb_reset(&a->pending);
+}
+
 static size_t on_body(char *data, size_t size, size_t n, void *arg)
 {
 	struct attempt *a = arg;
@@ -277,9 +285,7 @@ static size_t on_body(char *data, size_t size, size_t n, void *arg)
 	}
 	if (llm_stream_feed(&a->stream, data, n) < 0)
 		return CURL_WRITEFUNC_ERROR;
-	if (a->pending.len && a->hooks->on_text)
-		a->hooks->on_text(a->hooks->arg, a->pending.data, a->pending.len, a->stream.deltas);
-	sb_reset(&a->pending);
+	report_text(a);
 	return n;
 }
 
@@ -380,8 +386,11 @@ static enum outcome attempt(struct attempt *a, const struct egress_policy *p, co
 	}
 	if (a->status == 200 && a->whole)
 		return ANSWERED;
-	if (a->status == 200)
-		return llm_stream_end(&a->stream) == 0 ? ANSWERED : (snprintf(err, errlen, "%s", a->stream.error), FAILED);
+	if (a->status == 200) {
+		int ended = llm_stream_end(&a->stream); /* a last line, or a whole answer, may hold text */
+		report_text(a);
+		return ended == 0 ? ANSWERED : (snprintf(err, errlen, "%s", a->stream.error), FAILED);
+	}
 	char said[300];
 	refusal_text(&a->refusal, said, sizeof said);
 	snprintf(err, errlen, "%s answered with HTTP status %ld: %s", url, a->status, said);

@@ -65,6 +65,14 @@ static void streamed(const struct egress_policy *p, int port)
 	CHECK_STR(sb_str(&pieces), json_string_value(json_object_get(r, "text")));
 	CHECK(json_integer_value(json_object_get(r, "attempts")) == 1);
 	json_decref(r);
+	/* A server that answers in one piece, not as a stream: its text is still handed over. */
+	for (int protocol = LLM_OPENAI; protocol <= LLM_OLLAMA; protocol++) {
+		sb_reset(&pieces);
+		r = ask(p, (enum llm_protocol)protocol, port, "plain", NULL, &pieces, 10000);
+		CHECK_STR(json_string_value(json_object_get(r, "text")), "not streamed");
+		CHECK_STR(sb_str(&pieces), "not streamed");
+		json_decref(r);
+	}
 	sb_free(&pieces);
 }
 

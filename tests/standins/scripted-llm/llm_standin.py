@@ -17,6 +17,7 @@ The model name picks the script:
   down          503 every time
   dropped       a few pieces of text, then the connection is cut
   slow          the first token after 1.5 s
+  plain         "not streamed", as one JSON answer although a stream was asked
   classify      {"category", "confidence", "reason"}: the first category
                 of the system prompt's list ("Categories: a, b, c") that the
                 user message names, else the last one
@@ -220,6 +221,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.plain(429, {"error": {"message": "slow down"}}, {"Retry-After": "1"})
         if model == "down":
             return self.plain(503, {"error": {"message": "the model is loading"}})
+        if model == "plain":
+            if ollama:
+                return self.plain(200, {"model": model, "message": {"role": "assistant", "content": "not streamed"}, "done": True})
+            return self.plain(200, {"model": model, "choices": [{"message": {"role": "assistant", "content": "not streamed"},
+                                                                  "finish_reason": "stop"}]})
         pieces, tool_args, delay = script(model, messages, self.headers)
         prompt = sum(len(text_of(m.get("content", "")).split()) for m in messages)
         usage = (prompt, max(len(pieces), 1))
