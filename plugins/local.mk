@@ -6,7 +6,7 @@
 # at the top are shared by the families. After `make`, the .so files are in
 # plugins/.libs/ of the build tree.
 plugindir = $(pkglibdir)/plugins
-plugin_LTLIBRARIES = plugins/flow.la plugins/data.la plugins/text.la plugins/date.la plugins/crypto.la plugins/net.la
+plugin_LTLIBRARIES = plugins/flow.la plugins/data.la plugins/text.la plugins/date.la plugins/crypto.la plugins/net.la plugins/mail.la plugins/chat.la plugins/db.la
 
 PLUGIN_CPPFLAGS = -I$(top_srcdir)/sdk/include -I$(top_srcdir)/plugins
 PLUGIN_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
@@ -32,7 +32,12 @@ PLUGIN_DATE_BLOCKS = plugins/date/blocks.h plugins/date/zones.c plugins/date/zon
 	plugins/date/instant.h plugins/date/parse.c plugins/date/format.c plugins/date/add.c
 PLUGIN_CRYPTO_BLOCKS = plugins/crypto/blocks.h plugins/crypto/digest.c plugins/crypto/digest.h \
 	plugins/crypto/hash.c plugins/crypto/hmac.c plugins/crypto/uuid.c
-PLUGIN_NET_BLOCKS = plugins/net/blocks.h plugins/net/http_request.c
+PLUGIN_NET_BLOCKS = plugins/net/blocks.h plugins/net/http_request.c \
+	plugins/net/paginate.c plugins/net/paginate.h plugins/net/response.c plugins/net/response.h \
+	plugins/net/feed_read.c plugins/net/feed.c plugins/net/feed.h
+PLUGIN_MAIL_BLOCKS = plugins/mail/blocks.h plugins/mail/send.c
+PLUGIN_CHAT_BLOCKS = plugins/chat/blocks.h plugins/chat/post.c
+PLUGIN_DB_BLOCKS = plugins/db/blocks.h plugins/db/query.c
 
 plugins_flow_la_SOURCES = $(PLUGIN_SHARED) $(PLUGIN_COMPARE) $(PLUGIN_FLOW_BLOCKS) plugins/flow/family.c
 plugins_flow_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
@@ -66,11 +71,29 @@ plugins_crypto_la_CFLAGS = $(PLUGIN_CFLAGS)
 plugins_crypto_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_crypto_la_LIBADD = $(CRYPTO_LIBS) $(JANSSON_LIBS)
 
-plugins_net_la_SOURCES = $(PLUGIN_SHARED) $(PLUGIN_NET_BLOCKS) plugins/net/family.c
+plugins_net_la_SOURCES = $(PLUGIN_SHARED) $(PLUGIN_XML) $(PLUGIN_NET_BLOCKS) plugins/net/family.c
 plugins_net_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
 plugins_net_la_CFLAGS = $(PLUGIN_CFLAGS)
 plugins_net_la_LDFLAGS = $(PLUGIN_LDFLAGS)
-plugins_net_la_LIBADD = $(JANSSON_LIBS)
+plugins_net_la_LIBADD = $(XML_LIBS) $(CRYPTO_LIBS) $(JANSSON_LIBS)
+
+plugins_mail_la_SOURCES = $(PLUGIN_SHARED) $(PLUGIN_MAIL_BLOCKS) plugins/mail/family.c
+plugins_mail_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
+plugins_mail_la_CFLAGS = $(PLUGIN_CFLAGS)
+plugins_mail_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+plugins_mail_la_LIBADD = $(JANSSON_LIBS)
+
+plugins_chat_la_SOURCES = $(PLUGIN_SHARED) $(PLUGIN_CHAT_BLOCKS) plugins/chat/family.c
+plugins_chat_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
+plugins_chat_la_CFLAGS = $(PLUGIN_CFLAGS)
+plugins_chat_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+plugins_chat_la_LIBADD = $(JANSSON_LIBS)
+
+plugins_db_la_SOURCES = $(PLUGIN_SHARED) $(PLUGIN_DB_BLOCKS) plugins/db/family.c
+plugins_db_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
+plugins_db_la_CFLAGS = $(PLUGIN_CFLAGS)
+plugins_db_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+plugins_db_la_LIBADD = $(JANSSON_LIBS)
 
 # Each block's fixtures, beside its source.
 EXTRA_DIST += plugins/flow/if.json plugins/flow/switch.json plugins/flow/merge.json plugins/flow/stop.json \
@@ -82,7 +105,7 @@ EXTRA_DIST += plugins/flow/if.json plugins/flow/switch.json plugins/flow/merge.j
 	plugins/text/markdown.json \
 	plugins/date/parse.json plugins/date/format.json plugins/date/add.json \
 	plugins/crypto/hash.json plugins/crypto/hmac.json plugins/crypto/uuid.json \
-	plugins/net/http_request.json.in plugins/net/http_refused.json.in
+	plugins/net/http_request.json.in plugins/net/http_refused.json.in plugins/net/feed_read.json.in plugins/mail/send.json plugins/chat/post.json plugins/db/query.json
 
 # The core blocks were one plugin per block before they were grouped by
 # family: an upgrade removes those, whose blocks the family plugins now
@@ -113,7 +136,7 @@ plugins/code/transpiler-source.c: $(srcdir)/plugins/code/make-transpiler.js $(sr
 CLEANFILES += plugins/code/transpiler-source.c
 
 # The ai family (plugins/ai/): language models asked through the daemon
-# (host->llm, ABI 1.1); fixtures beside them (BLOCK.json.in), run against the
+# (host->llm, ABI 1.3); fixtures beside them (BLOCK.json.in), run against the
 # scripted stand-in by tests/sandbox/ai-blocks.sh.
 plugin_LTLIBRARIES += plugins/ai.la
 plugins_ai_la_SOURCES = $(PLUGIN_SHARED) plugins/ai/blocks.h plugins/ai/family.c \

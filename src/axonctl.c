@@ -29,6 +29,8 @@ static const char help[] =
 	"  runs                             list runs (--workflow, --status, --limit, --json)\n"
 	"  dead-letters                     list the runs that failed for good\n"
 	"  dead-letters retry ID            run one of them again, here\n"
+	"  credentials list|add|import      the credentials (never their values)\n"
+	"  credentials rotate-key|verify    a new key-encryption key; check that all open\n"
 	"  help [COMMAND]                   this help, or a command's\n"
 	"\n"
 	"Options:\n"
@@ -50,6 +52,7 @@ static const struct command {
 	{ "run", cmd_run, ctl_help_run },
 	{ "runs", cmd_runs, ctl_help_runs },
 	{ "dead-letters", cmd_dead_letters, ctl_help_dead_letters },
+	{ "credentials", cmd_credentials, ctl_help_credentials },
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

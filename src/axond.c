@@ -18,6 +18,7 @@
 #include "config.h"
 #include "engine/engine.h"
 #include "engine/scheduler.h"
+#include "keyring.h"
 #include "log.h"
 #include "sandbox/sandbox.h"
 #include "store/store.h"
@@ -172,6 +173,9 @@ int main(int argc, char **argv)
 		die("cannot create the data directory %s: %s", app.cfg.data_dir, strerror(errno));
 	if (app_load_secret(&app, err, sizeof err) < 0)
 		die("%s", err);
+	if (keyring_create_if_missing(app.cfg.credential_key_file, err, sizeof err) < 0)
+		die("%s", err);
+	app.keyring = keyring_new(app.cfg.credential_key_file);
 	/* Creates and migrates the database; when that fails, axond still starts and
 	 * every page says what is wrong (503), so that a person sees it. */
 	struct store *st;
@@ -187,7 +191,7 @@ int main(int argc, char **argv)
 	app.engine = engine_start(&eo, app.sandbox, err, sizeof err);
 	if (!app.engine)
 		die("engine: %s", err);
-	struct scheduler_options so = { app.cfg.database, app.cfg.keep_runs_for * 1000LL, app.cfg.keep_runs };
+	struct scheduler_options so = { app.cfg.database, app.sandbox, app.cfg.keep_runs_for * 1000LL, app.cfg.keep_runs };
 	app.scheduler = scheduler_start(&so, app.engine, err, sizeof err);
 	if (!app.scheduler)
 		die("scheduler: %s", err);
@@ -226,6 +230,7 @@ int main(int argc, char **argv)
 	scheduler_stop(app.scheduler);
 	engine_stop(app.engine);
 	sandbox_stop(app.sandbox);
+	keyring_free(app.keyring);
 	if (strncmp(app.cfg.listen, "unix:", 5) == 0)
 		unlink(app.cfg.listen + 5);
 	if (app.cfg.pid_file[0])

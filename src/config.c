@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include "cidr.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -7,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum kind { K_STRING, K_MODE, K_INT, K_SIZE, K_DURATION, K_BOOL, K_TRISTATE, K_LOGLEVEL, K_SANDBOX };
+enum kind { K_STRING, K_CIDRS, K_MODE, K_INT, K_SIZE, K_DURATION, K_BOOL, K_TRISTATE, K_LOGLEVEL, K_SANDBOX };
 
 struct key {
 	const char *name;
@@ -29,6 +31,7 @@ static const struct key keys[] = {
 	STR(template_dir),
 	STR(plugin_dirs),
 	STR(secrets_file),
+	STR(credential_key_file),
 	STR(log),
 	NUM(log_level, K_LOGLEVEL, 0, 0),
 	STR(pid_file),
@@ -43,6 +46,8 @@ static const struct key keys[] = {
 	NUM(egress_allow_private, K_BOOL, 0, 0),
 	NUM(http_timeout, K_DURATION, 1, 3600),
 	NUM(http_max_bytes, K_SIZE, 1024, 1L << 30),
+	STR(egress_ca_file),
+	STR(egress_test_base_url),
 	NUM(block_timeout, K_DURATION, 1, 86400),
 	NUM(sandbox_workers, K_INT, 1, 1024),
 	{ "sandbox_mode", K_SANDBOX, offsetof(struct config, sandbox_strict), 0, 0, 0 },
@@ -54,6 +59,10 @@ static const struct key keys[] = {
 	NUM(max_call_depth, K_INT, 1, 64),
 	NUM(keep_runs_for, K_DURATION, 0, 3650L * 86400),
 	NUM(keep_runs, K_INT, 0, 1000000000),
+	{ "metrics_allow", K_CIDRS, offsetof(struct config, metrics_allow), sizeof(((struct config *)0)->metrics_allow), 0, 0 },
+	STR(metrics_token_file),
+	NUM(max_streams, K_INT, 1, 65536),
+	NUM(max_streams_per_user, K_INT, 1, 65536),
 };
 
 void config_defaults(struct config *c)
@@ -67,6 +76,8 @@ void config_defaults(struct config *c)
 	snprintf(c->log, sizeof c->log, "stderr");
 	c->log_level = LOG_LVL_INFO;
 	c->threads = 4;
+	c->max_streams = 256;
+	c->max_streams_per_user = 8;
 	c->max_body = 1 << 20;
 	c->session_ttl = 7 * 86400;
 	c->secure_cookies = -1;
@@ -84,6 +95,7 @@ void config_defaults(struct config *c)
 	c->max_call_depth = 8;
 	c->keep_runs_for = 30L * 86400;
 	c->keep_runs = 10000;
+	snprintf(c->metrics_allow, sizeof c->metrics_allow, "127.0.0.1 ::1");
 }
 
 static int parse_number(const char *v, long long *out, const char *suffixes, const long long *mult)
@@ -139,6 +151,17 @@ int config_set(struct config *c, const char *name, const char *v, const char *wh
 		}
 		memcpy(field, v, strlen(v) + 1);
 		return 0;
+	case K_CIDRS: {
+		struct cidr ranges[CONFIG_CIDRS_MAX];
+		char why[200];
+		if (strlen(v) >= k->size || cidr_parse_list(v, ranges, CONFIG_CIDRS_MAX, why, sizeof why) < 0) {
+			snprintf(err, errlen, "%s: bad value for '%s': %s", where, name,
+				 strlen(v) >= k->size ? "the list is too long" : why);
+			return -1;
+		}
+		memcpy(field, v, strlen(v) + 1);
+		return 0;
+	}
 	case K_BOOL:
 		if (parse_bool(v, (bool *)field) < 0)
 			goto bad;
@@ -266,4 +289,6 @@ void config_finish(struct config *c)
 		snprintf(c->secret_key_file, sizeof c->secret_key_file, "%.1000s/secret.key", c->data_dir);
 	if (!c->secrets_file[0])
 		snprintf(c->secrets_file, sizeof c->secrets_file, "%.1000s/secrets.json", c->data_dir);
+	if (!c->credential_key_file[0])
+		snprintf(c->credential_key_file, sizeof c->credential_key_file, "%.1000s/credential.key", c->data_dir);
 }

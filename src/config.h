@@ -7,6 +7,8 @@
 
 #include "log.h"
 
+#define CONFIG_CIDRS_MAX 32 /* address ranges in metrics_allow */
+
 struct config {
 	char listen[512];          /* "unix:/path/axond.sock" or "127.0.0.1:9000" */
 	unsigned socket_mode;      /* permissions of the unix socket */
@@ -16,11 +18,14 @@ struct config {
 	char template_dir[1024];
 	char plugin_dirs[2048];    /* ':'-separated */
 	char secrets_file[1024];   /* default: data_dir/secrets.json */
+	char credential_key_file[1024]; /* default: data_dir/credential.key */
 	char log[1024];            /* "stderr", "syslog" or a file */
 	enum log_level log_level;
 	char pid_file[1024];
 	bool daemonize;
 	int threads;
+	int max_streams;           /* live event streams open at once */
+	int max_streams_per_user;
 	size_t max_body;           /* bytes */
 	long session_ttl;          /* seconds */
 	int secure_cookies;        /* -1 auto (HTTPS param), 0 no, 1 yes */
@@ -30,6 +35,8 @@ struct config {
 	bool egress_allow_private;
 	long http_timeout;         /* seconds, for the broker's HTTP requests */
 	size_t http_max_bytes;
+	char egress_ca_file[1024]; /* PEM certificates the broker trusts besides the system's, or "" */
+	char egress_test_base_url[256]; /* tests only: where fixed service APIs (slack.com...) are reached */
 	long block_timeout;        /* default wall-clock limit of one block run, seconds */
 	int sandbox_workers;       /* block runs at once: the engine's workers */
 	bool sandbox_strict;       /* sandbox_mode = strict: a fresh process per execution */
@@ -41,6 +48,8 @@ struct config {
 	int max_call_depth;        /* flow.call nesting */
 	long keep_runs_for;        /* seconds; 0: forever */
 	int keep_runs;             /* finished runs kept per workflow; 0: no limit */
+	char metrics_allow[512];   /* address ranges that may read /metrics (cidr.h) */
+	char metrics_token_file[1024]; /* a bearer token that may read /metrics from anywhere; "" none */
 };
 
 void config_defaults(struct config *c);

@@ -5,7 +5,13 @@ src_libaxon_a_SOURCES += \
 	src/thread_slot.c src/thread_slot.h \
 	src/log.c src/log.h \
 	src/config.c src/config.h \
-	src/crypto.c src/crypto.h
+	src/crypto.c src/crypto.h \
+	src/cidr.c src/cidr.h \
+	src/envelope.c src/envelope.h \
+	src/keyring.c src/keyring.h \
+	src/credential_types.c src/credential_types.h \
+	src/credential_edit.c src/credential_edit.h \
+	src/binary.c src/binary.h
 
 sbin_PROGRAMS += axond
 axond_SOURCES = src/axond.c
@@ -15,5 +21,5 @@ axond_LDADD = $(AXON_LIBS)
 # runs, dead letters), on the same library as axond. src/ctl/ holds one file per area.
 bin_PROGRAMS += axonctl
 axonctl_SOURCES = src/axonctl.c src/ctl/ctl.h src/ctl/common.c src/ctl/runner.c \
-	src/ctl/user.c src/ctl/workflow.c src/ctl/run.c src/ctl/runs.c
+	src/ctl/user.c src/ctl/workflow.c src/ctl/run.c src/ctl/runs.c src/ctl/credentials.c
 axonctl_LDADD = $(AXON_LIBS)

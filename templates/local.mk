@@ -13,17 +13,21 @@ tplusersdir = $(tpldir)/users
 dist_tplusers_DATA = templates/users/list.html templates/users/audit.html
 tpltokensdir = $(tpldir)/tokens
 dist_tpltokens_DATA = templates/tokens/list.html
+tplcredentialsdir = $(tpldir)/credentials
+dist_tplcredentials_DATA = templates/credentials/list.html templates/credentials/new.html \
+	templates/credentials/show.html templates/credentials/delete.html templates/credentials/fields.html
 tplblocksdir = $(tpldir)/blocks
 dist_tplblocks_DATA = templates/blocks/list.html templates/blocks/show.html
 tplrunsdir = $(tpldir)/runs
 dist_tplruns_DATA = templates/runs/list.html templates/runs/show.html templates/runs/dead_letters.html
 tplstaticdir = $(tpldir)/static
-dist_tplstatic_DATA = templates/static/axon.css templates/static/favicon.svg templates/static/editor.css
+dist_tplstatic_DATA = templates/static/axon.css templates/static/favicon.svg templates/static/editor.css \
+	templates/static/live.js templates/static/run-page.js
 # The editor's script: ES modules loaded by workflows/editor.html, no build step.
 tpleditorjsdir = $(tplstaticdir)/editor
 dist_tpleditorjs_DATA = templates/static/editor/main.js templates/static/editor/server.js \
 	templates/static/editor/canvas.js templates/static/editor/view.js templates/static/editor/history.js \
-	templates/static/editor/picker.js \
+	templates/static/editor/picker.js templates/static/editor/test-run.js templates/static/editor/placeholders.js \
 	templates/static/editor/editor.css
 
 # The template gallery (/templates): workflows ready to use, one JSON file each.
@@ -34,3 +38,8 @@ dist_tplgallery_DATA = templates/gallery/summarise-web-page.json templates/galle
 	templates/gallery/mail-triage.json
 tplknowledgedir = $(tpldir)/knowledge
 dist_tplknowledge_DATA = templates/knowledge/list.html templates/knowledge/show.html
+dist_tpl_DATA += templates/dashboard.html
+tpldashboarddir = $(tpldir)/dashboard
+dist_tpldashboard_DATA = templates/dashboard/figures.html
+tplchartsdir = $(tpldir)/charts
+dist_tplcharts_DATA = templates/charts/stacked_bars.html

@@ -38,6 +38,10 @@ int main(void)
 
 	CHECK(load(&c, "threads = 4\nbogus = 1\n", err, sizeof err) < 0);
 	CHECK_CONTAINS(err, ":2: unknown key 'bogus'");
+	CHECK(load(&c, "metrics_allow = 10.0.0.0/8, ::1\n", err, sizeof err) == 0);
+	CHECK_STR(c.metrics_allow, "10.0.0.0/8, ::1");
+	CHECK(load(&c, "metrics_allow = 10.0.0.0/8 prometheus.lan\n", err, sizeof err) < 0);
+	CHECK_CONTAINS(err, ":1: bad value for 'metrics_allow': 'prometheus.lan' is not an address");
 	CHECK(load(&c, "threads = many\n", err, sizeof err) < 0);
 	CHECK_CONTAINS(err, ":1: bad value 'many' for 'threads': expected a whole number");
 	CHECK(load(&c, "threads = 0\n", err, sizeof err) < 0);

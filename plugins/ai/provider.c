@@ -1,6 +1,5 @@
 #include "ai/provider.h"
 
-#include <stddef.h>
 #include <string.h>
 
 #include "template_fill.h"
@@ -47,8 +46,8 @@ json_t *ai_request(const json_t *config, json_t *messages)
 json_t *ai_ask(struct axon_ctx *ctx, const json_t *request)
 {
 	char err[800];
-	if (ctx->host->size < offsetof(struct axon_host, llm) + sizeof ctx->host->llm) {
-		axon_fail(ctx, "this Axon is too old for the ai blocks: its host has no llm function (ABI 1.1 or later is needed)");
+	if (!axon_has(ctx, llm)) {
+		axon_fail(ctx, "this Axon is too old for the ai blocks: its host has no llm function (ABI 1.3 or later is needed)");
 		return NULL;
 	}
 	json_t *answer = axon_llm(ctx, request, err, sizeof err);
@@ -60,9 +59,9 @@ json_t *ai_ask(struct axon_ctx *ctx, const json_t *request)
 json_t *ai_knowledge(struct axon_ctx *ctx, const json_t *config, const char *op, const char *model, json_t *more)
 {
 	char err[800];
-	if (ctx->host->size < offsetof(struct axon_host, knowledge) + sizeof ctx->host->knowledge) {
+	if (!axon_has(ctx, knowledge)) {
 		json_decref(more);
-		axon_fail(ctx, "this Axon is too old for knowledge bases: its host has no knowledge function (ABI 1.1 or later is needed)");
+		axon_fail(ctx, "this Axon is too old for knowledge bases: its host has no knowledge function (ABI 1.3 or later is needed)");
 		return NULL;
 	}
 	json_t *req = ai_request(config, NULL);

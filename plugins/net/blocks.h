@@ -4,7 +4,8 @@
 #include <axon/block.h>
 
 extern const struct axon_block http_request_block;
+extern const struct axon_block feed_read_block;
 
-#define NET_BLOCKS &http_request_block
+#define NET_BLOCKS &http_request_block, &feed_read_block
 
 #endif

@@ -1,6 +1,7 @@
 /* pdf.text: the text of a PDF, page by page (poppler), so that a chapter
- * can be summarised or turned into flashcards. The PDF comes as base64: the
- * body_base64 of http.request's response, or a string. Parsing a document
+ * can be summarised or turned into flashcards. The PDF comes as binary
+ * data ({"base64", ...}: the body of http.request's response) or as base64
+ * text. Parsing a document
  * from outside is what the sandbox is for: it happens here, confined, with
  * no file or network of its own. */
 #include <string.h>
@@ -46,11 +47,13 @@ static int run(struct axon_ctx *ctx, const json_t *inputs, const json_t *config)
 	const char *password = json_string_value(json_object_get(config, "password"));
 	const json_t *in = json_object_get(inputs, "in");
 	const json_t *b64 = json_is_string(in) ? in : in ? jpath_get(in, path) : NULL;
-	if (!b64 && json_is_string(json_object_get(in, "body")))
-		return axon_fail(ctx, "the response's body came as text, so it is no PDF (a PDF comes as body_base64): \"%.60s\"",
-		                 json_string_value(json_object_get(in, "body")));
+	if (json_is_object(b64))
+		b64 = json_object_get(b64, "base64"); /* binary data */
+	else if (json_is_string(b64) && b64 != in && !strcmp(path, "body"))
+		return axon_fail(ctx, "the response's body came as text, so it is no PDF (a PDF comes as binary data): \"%.60s\"",
+		                 json_string_value(b64));
 	if (!json_is_string(b64))
-		return shape_fail(ctx, "in", path, "the PDF as base64 text (such as http.request's body_base64)", b64);
+		return shape_fail(ctx, "in", path, "the PDF as binary data (such as the body of http.request's response) or base64 text", b64);
 	gsize len = 0;
 	guchar *data = g_base64_decode(json_string_value(b64), &len);
 	if (len < 5 || memcmp(data, "%PDF-", 5)) {
@@ -93,7 +96,7 @@ static int run(struct axon_ctx *ctx, const json_t *inputs, const json_t *config)
 }
 
 static const struct axon_port inputs[] = {
-	{ "in", "the PDF as base64, or an object holding it (http.request's response)" },
+	{ "in", "the PDF as base64 text, or an object holding it as binary data (http.request's response)" },
 	{ NULL, NULL },
 };
 static const struct axon_port outputs[] = {
@@ -105,12 +108,12 @@ const struct axon_block pdf_text_block = {
 	.name = "pdf.text",
 	.version = "1.0.0",
 	.title = "Text of a PDF",
-	.description = "Reads the text of a PDF, page by page: give it http.request's response (body_base64) or base64 text.",
+	.description = "Reads the text of a PDF, page by page: give it http.request's response or base64 text.",
 	.category = "document",
 	.inputs = inputs,
 	.outputs = outputs,
 	.config_schema = "{\"type\": \"object\", \"properties\": {"
-		"\"path\": {\"type\": \"string\", \"title\": \"Where the PDF is\", \"description\": \"The path of the base64 text in the input: body_base64 for http.request's response; an input that is text is taken as it is\", \"default\": \"body_base64\"},"
+		"\"path\": {\"type\": \"string\", \"title\": \"Where the PDF is\", \"description\": \"The path of the PDF in the input, binary data or base64 text: body for http.request's response; an input that is text is taken as it is\", \"default\": \"body\"},"
 		"\"password\": {\"type\": \"string\", \"title\": \"Password\", \"description\": \"For an encrypted PDF; empty for none\", \"default\": \"\"}}}",
 	.limits = { .wall_ms = 60000 },
 	.run = run,

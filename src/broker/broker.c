@@ -12,11 +12,19 @@
 #include "clock.h"
 #include "log.h"
 #include "sandbox/channel.h"
+#include "broker/account.h"
+#include "broker/chat.h"
+#include "broker/credential_apply.h"
+#include "broker/credentials.h"
 #include "broker/egress.h"
 #include "broker/knowledge.h"
 #include "broker/llm.h"
-#include "sandbox/protocol.h"
+#include "broker/oauth2.h"
+#include "broker/postgres.h"
 #include "broker/secrets.h"
+#include "broker/smtp.h"
+#include "sandbox/protocol.h"
+#include "store/store.h"
 #include "strbuf.h"
 
 static void stop(struct broker_run *b, enum run_outcome why, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -96,6 +104,8 @@ static void add_log(struct broker_run *b, const char *kind, json_t *kind_value, 
 		free(masked);
 	}
 	json_array_append_new(b->res->logs, entry);
+	if (b->on_log)
+		b->on_log(b->log_arg, entry);
 }
 
 static void on_log(struct broker_run *b, json_t *m, size_t frame_len)
@@ -151,21 +161,136 @@ static int64_t answer_time(const struct broker_run *b)
 	return left - (left / 4 < 500 ? left / 4 : 500);
 }
 
-static void on_http(struct broker_run *b, json_t *m, struct strbuf *out)
+/* req sent with the credential ref applied; an OAuth 2.0 token the API
+ * refuses (401) is fetched again once. */
+static json_t *request_with_credential(struct broker_run *b, const struct egress_policy *p, const json_t *req,
+				       const char *ref, char *err, size_t errlen)
 {
-	char err[600];
-	json_t *req = json_object_get(m, "request");
+	struct egress_credential cred = { ref, NULL, NULL };
+	int64_t id = 0;
+	json_t *fields = broker_block_credential(b, ref, &cred.type, &id, err, errlen), *resp = NULL;
+	cred.fields = fields;
+	for (int fresh = 0; fields && fresh < 2; fresh++) {
+		json_decref(resp);
+		resp = NULL;
+		if (oauth2_access_token(b, p, ref, id, cred.type, fields, fresh, err, errlen) < 0 ||
+		    !(resp = egress_request(p, b->secrets, &cred, req, err, errlen)) || !json_object_get(cred.type, "oauth2") ||
+		    json_integer_value(json_object_get(resp, "status")) != 401)
+			break;
+		json_object_del(fields, "access_token");
+	}
+	broker_credential_free(fields);
+	return resp;
+}
+
+/* The egress policy for one request now: its time limit shortened to answer_time(). */
+static struct egress_policy policy_now(const struct broker_run *b)
+{
 	struct egress_policy p = *b->egress;
 	int64_t left = answer_time(b);
 	if (left < p.timeout_ms)
 		p.timeout_ms = left > 1 ? (long)left : 1;
-	json_t *resp = json_is_object(req) ? egress_request(&p, b->secrets, req, err, sizeof err) : NULL;
+	return p;
+}
+
+static void on_http(struct broker_run *b, json_t *m, struct strbuf *out)
+{
+	char err[600];
+	json_t *req = json_object_get(m, "request");
+	struct egress_policy p = policy_now(b);
+	json_t *credv = json_object_get(req, "credential");
+	json_t *resp = NULL;
 	if (!json_is_object(req))
 		snprintf(err, sizeof err, "the request must be a JSON object");
-	if (resp)
-		answer(out, json_pack("{s:o}", "response", resp));
+	else if (credv && !json_is_string(credv))
+		snprintf(err, sizeof err, "\"credential\" must be the id or name of a credential");
+	else if (credv)
+		resp = request_with_credential(b, &p, req, json_string_value(credv), err, sizeof err);
 	else
-		answer(out, json_pack("{s:s}", "error", err));
+		resp = egress_request(&p, b->secrets, NULL, req, err, sizeof err);
+	if (resp) {
+		answer(out, json_pack("{s:o}", "response", resp));
+	} else {
+		/* An error may quote what a server said: a block holds no secret even then. */
+		char *masked = secrets_mask(b->secrets, err);
+		answer(out, json_pack("{s:s}", "error", masked));
+		free(masked);
+	}
+}
+
+/* "mail": {"account": ..., "message": ...} sent by SMTP (smtp.h). */
+static json_t *call_mail(struct broker_run *b, const struct egress_policy *p, const json_t *req, char *err,
+			 size_t errlen)
+{
+	json_t *account = broker_account(b, json_object_get(req, "account"), "smtp", err, errlen);
+	if (!account)
+		return NULL;
+	json_t *sent = smtp_send(p, account, json_object_get(req, "message"), err, errlen);
+	broker_account_scrub(account, err);
+	broker_account_free(account);
+	return sent;
+}
+
+/* "chat": {"account": ..., "message": ...} posted to a chat (chat.h). */
+static json_t *call_chat(struct broker_run *b, const struct egress_policy *p, const json_t *req, char *err,
+			 size_t errlen)
+{
+	json_t *account = chat_check(json_object_get(req, "account"), json_object_get(req, "message"), err, errlen) < 0
+				  ? NULL : broker_account(b, json_object_get(req, "account"), "chat", err, errlen);
+	if (!account)
+		return NULL;
+	json_t *posted = chat_post(p, b->secrets, account, json_object_get(req, "message"), err, errlen);
+	broker_account_scrub(account, err);
+	broker_account_free(account);
+	return posted;
+}
+
+/* "db": {"account": ..., "statement", "params", "max_rows", "timeout_ms"} against PostgreSQL (postgres.h). */
+static json_t *call_db(struct broker_run *b, const struct egress_policy *p, const json_t *req, char *err,
+		       size_t errlen)
+{
+	json_t *account = broker_account(b, json_object_get(req, "account"), "postgres", err, errlen);
+	if (!account)
+		return NULL;
+	json_t *result = pg_query(p, account, req, err, errlen);
+	broker_account_scrub(account, err);
+	broker_account_free(account);
+	return result;
+}
+
+/* The services a block reaches with host->call, each in its own file. */
+static const struct service {
+	const char *name;
+	json_t *(*serve)(struct broker_run *b, const struct egress_policy *p, const json_t *req, char *err, size_t errlen);
+} services[] = {
+	{ "mail", call_mail },
+	{ "chat", call_chat },
+	{ "db", call_db },
+};
+
+static void on_call(struct broker_run *b, json_t *m, struct strbuf *out)
+{
+	char err[1000] = "";
+	const char *name = json_string_value(json_object_get(m, "service"));
+	json_t *req = json_object_get(m, "request");
+	const struct service *s = NULL;
+	for (size_t i = 0; name && i < sizeof services / sizeof services[0]; i++)
+		if (!strcmp(name, services[i].name))
+			s = &services[i];
+	struct egress_policy p = policy_now(b);
+	json_t *resp = s && json_is_object(req) ? s->serve(b, &p, req, err, sizeof err) : NULL;
+	if (!s)
+		snprintf(err, sizeof err, "there is no service '%.64s' (the services: mail, chat, db)", name ? name : "");
+	else if (!json_is_object(req))
+		snprintf(err, sizeof err, "the request must be a JSON object");
+	if (resp) {
+		answer(out, json_pack("{s:o}", "response", secrets_mask_json(b->secrets, resp)));
+		json_decref(resp);
+	} else {
+		char *masked = secrets_mask(b->secrets, err);
+		answer(out, json_pack("{s:s}", "error", masked));
+		free(masked);
+	}
 }
 
 /* The provider a language model request names. This is the one place the
@@ -307,9 +432,15 @@ static void on_secret(struct broker_run *b, json_t *m, struct strbuf *out)
 {
 	char err[400];
 	const char *name = json_string_value(json_object_get(m, "name"));
-	char *v = name ? secrets_get(b->secrets, name, err, sizeof err) : NULL;
+	int64_t id = 0;
+	char *v = NULL;
 	if (!name)
 		snprintf(err, sizeof err, "no secret name");
+	else if (b->store && store_credential_find(b->store, name, &id) == STORE_OK)
+		snprintf(err, sizeof err, "'%.100s' is a credential, and a block never holds a credential: choose it in a "
+			 "credential field of the block's settings, and the daemon applies it to the request", name);
+	else
+		v = secrets_get(b->secrets, name, err, sizeof err);
 	if (v) {
 		answer(out, json_pack("{s:s}", "value", v));
 		free(v);
@@ -344,6 +475,9 @@ static void on_frame(struct broker_run *b, const char *data, size_t len, struct 
 	} else if (!strcmp(t, "http")) {
 		waits_for_network(b);
 		on_http(b, m, out);
+	} else if (!strcmp(t, "call")) {
+		waits_for_network(b);
+		on_call(b, m, out);
 	} else if (!strcmp(t, "llm")) {
 		waits_for_network(b);
 		on_llm(b, m, out);

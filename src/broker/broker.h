@@ -13,23 +13,33 @@
 #include "sandbox/sandbox.h"
 
 struct egress_policy;
+struct keyring;
 struct secrets;
+struct store;
 
 struct broker_run {
 	/* in */
 	int chan;                      /* the daemon's end of the channel */
 	const json_t *declared;        /* the block's output ports: [{"name": ...}] */
+	const json_t *config;          /* the config the block runs with */
+	const json_t *config_schema;   /* its schema: which fields name credentials */
 	uint64_t output_max;           /* bytes of output and log text */
 	int64_t deadline;              /* monotonic ms */
 	const struct egress_policy *egress;
 	struct secrets *secrets;
 	const char *database;          /* the store's file, for the knowledge bases */
+	/* credentials (broker/credentials.h): all three, or none for an execution outside a run */
+	struct store *store;           /* the serving thread's own connection */
+	struct keyring *keyring;
+	int64_t run_id;
 	struct run_result *res;        /* outputs and logs are filled in */
 	int64_t started;               /* monotonic ms, for the log times */
 	const volatile int *cancel;    /* a person cancelled the run (may be NULL) */
 	void (*on_slow)(void *arg);    /* called once at slow_at if the execution still runs */
 	void *slow_arg;
 	int64_t slow_at;               /* monotonic ms */
+	void (*on_log)(void *arg, const json_t *entry); /* each log line and progress report as it comes */
+	void *log_arg;
 	clockid_t cpu_clock;           /* the worker's CPU clock */
 	int64_t cpu_deadline_ns;       /* past it, a worker that ignores SIGXCPU is stopped */
 

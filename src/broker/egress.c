@@ -3,15 +3,22 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 #include <curl/curl.h>
 #include <openssl/evp.h>
 
+#include "broker/credential_apply.h"
+#include "broker/http_encode.h"
 #include "broker/secrets.h"
+#include "clock.h"
+#include "config.h"
 #include "strbuf.h"
 
 enum addr_kind { ADDR_PUBLIC, ADDR_LOOPBACK, ADDR_PRIVATE, ADDR_NEVER };
@@ -49,6 +56,15 @@ static enum addr_kind classify(const struct sockaddr *sa)
 	return ADDR_PUBLIC;
 }
 
+struct egress_policy egress_policy_from_config(const struct config *c)
+{
+	struct egress_policy p = { c->egress_allow_loopback, c->egress_allow_private, c->http_timeout * 1000,
+				   c->http_max_bytes, "", "" };
+	snprintf(p.ca_file, sizeof p.ca_file, "%s", c->egress_ca_file);
+	snprintf(p.test_base_url, sizeof p.test_base_url, "%s", c->egress_test_base_url);
+	return p;
+}
+
 int egress_check_address(const struct egress_policy *p, const struct sockaddr *sa, char *err, size_t errlen)
 {
 	char text[INET6_ADDRSTRLEN] = "?";
@@ -69,7 +85,7 @@ int egress_check_address(const struct egress_policy *p, const struct sockaddr *s
 }
 
 struct transfer {
-	struct egress_guard guard;
+	struct egress_guard guard;  /* first: open_socket gets the transfer as its guard */
 	CURL *curl;
 	struct strbuf body;
 	json_t *headers;
@@ -92,20 +108,29 @@ static curl_socket_t open_socket(void *arg, curlsocktype purpose, struct curl_so
 	return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
 }
 
-void egress_guard_apply(CURL *c, struct egress_guard *g)
+void egress_guard(CURL *c, struct egress_guard *g)
 {
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_PROXY, ""); /* a proxy would hide the address from the policy */
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	g->refused[0] = '\0';
 	curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, open_socket);
 	curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, g);
+	curl_easy_setopt(c, CURLOPT_PROXY, ""); /* a proxy would hide the address from the policy */
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, g->policy->timeout_ms);
+	if (g->policy->ca_file[0])
+		curl_easy_setopt(c, CURLOPT_CAINFO, g->policy->ca_file);
 }
 
-/* "scheme://host:port" of a URL, lower-case, the port explicit (the scheme
- * guessed as libcurl does when there is none); NULL if libcurl cannot parse
- * it. */
-static char *url_origin(const char *url)
+void egress_failure(const struct egress_guard *g, CURLcode rc, const char *what, char *err, size_t errlen)
+{
+	if (g->refused[0])
+		snprintf(err, errlen, "%s", g->refused);
+	else if (rc == CURLE_OPERATION_TIMEDOUT)
+		snprintf(err, errlen, "no complete answer from %s within %ld ms", what, g->policy->timeout_ms);
+	else
+		snprintf(err, errlen, "%s: %s", what, curl_easy_strerror(rc));
+}
+
+char *egress_origin(const char *url)
 {
 	CURLU *u = curl_url();
 	char *scheme = NULL, *host = NULL, *port = NULL, *origin = NULL;
@@ -140,7 +165,7 @@ static int before_request(void *arg, char *ip, char *local_ip, int port, int loc
 		return CURL_PREREQFUNC_OK;
 	char *effective = NULL;
 	const char *url = curl_easy_getinfo(t->curl, CURLINFO_EFFECTIVE_URL, &effective) == CURLE_OK && effective ? effective : "";
-	char *origin = url_origin(url);
+	char *origin = egress_origin(url);
 	if (!t->origin && origin) {
 		t->origin = origin;
 		return CURL_PREREQFUNC_OK;
@@ -213,6 +238,48 @@ static int add_header(struct curl_slist **list, const char *name, const char *va
 	return 0;
 }
 
+/* The headers a credential adds, whose names go to secret_names; *url_out
+ * gets the URL with its query parameters (caller frees). */
+static int apply_credential(const struct egress_credential *cred, const char *url, struct secrets *secrets,
+			    struct curl_slist **list, struct strbuf *secret_names, char **url_out, char *err, size_t errlen)
+{
+	json_t *parts = credential_http_parts(cred, url, secrets, err, errlen), *v;
+	const char *name;
+	if (!parts)
+		return -1;
+	json_object_foreach(json_object_get(parts, "headers"), name, v) {
+		int rc = add_header(list, name, json_string_value(v), err, errlen);
+		OPENSSL_cleanse((char *)json_string_value(v), json_string_length(v));
+		if (rc) {
+			json_decref(parts);
+			return -1;
+		}
+		sb_printf(secret_names, "%s%s", secret_names->len ? ", " : "", name);
+	}
+	CURLU *u = curl_url();
+	int rc = u && curl_url_set(u, CURLUPART_URL, url, CURLU_GUESS_SCHEME) == CURLUE_OK ? 0 : -1;
+	json_object_foreach(json_object_get(parts, "query"), name, v) {
+		struct strbuf q = STRBUF_INIT;
+		sb_printf(&q, "%s=%s", name, json_string_value(v));
+		rc |= curl_url_set(u, CURLUPART_QUERY, sb_str(&q), CURLU_APPENDQUERY | CURLU_URLENCODE) == CURLUE_OK ? 0 : -1;
+		OPENSSL_cleanse(q.data, q.len);
+		sb_free(&q);
+		sb_printf(secret_names, "%squery parameter %s", secret_names->len ? ", " : "", name);
+	}
+	char *full = NULL;
+	if (rc == 0 && curl_url_get(u, CURLUPART_URL, &full, 0) == CURLUE_OK) {
+		*url_out = xstrdup(full);
+		OPENSSL_cleanse(full, strlen(full));
+	} else {
+		snprintf(err, errlen, "credential '%s' cannot be applied: %s is not a URL libcurl understands", cred->name, url);
+		rc = -1;
+	}
+	curl_free(full);
+	curl_url_cleanup(u);
+	json_decref(parts);
+	return rc;
+}
+
 /* The block's headers, then its secret headers with the values filled in;
  * the names of these go to secret_names. */
 static int build_headers(const json_t *req, struct secrets *secrets, struct curl_slist **list,
@@ -275,25 +342,103 @@ static json_t *body_json(const struct strbuf *body, struct secrets *secrets, con
 	return r;
 }
 
-json_t *egress_request(const struct egress_policy *p, struct secrets *secrets, const json_t *req, char *err, size_t errlen)
+/* How long to wait before trying again after a 429 or 503: the answer's
+ * Retry-After (seconds or an HTTP date), else 1 s, 2 s, 4 s... by attempt. */
+static int64_t retry_delay_ms(const json_t *headers, int attempt)
 {
-	const char *url = json_string_value(json_object_get(req, "url"));
-	const char *method = json_string_value(json_object_get(req, "method"));
-	json_t *bodyv = json_object_get(req, "body");
-	if (!url) {
-		snprintf(err, errlen, "the request has no \"url\"");
-		return NULL;
+	const char *after = json_string_value(json_object_get(headers, "retry-after"));
+	if (after && *after && strspn(after, "0123456789") == strlen(after))
+		return strlen(after) > 6 ? INT64_MAX : atoll(after) * 1000;
+	if (after && *after) {
+		time_t when = curl_getdate(after, NULL);
+		if (when != -1)
+			return when > time(NULL) ? (int64_t)(when - time(NULL)) * 1000 : 0;
 	}
-	if (bodyv && !json_is_string(bodyv)) {
+	return 1000LL << (attempt < 10 ? attempt : 10);
+}
+
+static void sleep_ms(int64_t ms)
+{
+	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* The body of the request on c: "body" as it is, "form" urlencoded (and its
+ * Content-Type unless given), or "multipart" parts. */
+static int set_body(CURL *c, const json_t *req, struct curl_slist **headers, curl_mime **mime, char **form,
+		    char *err, size_t errlen)
+{
+	const json_t *body = json_object_get(req, "body"), *f = json_object_get(req, "form"),
+		     *parts = json_object_get(req, "multipart");
+	if (!!body + !!f + !!parts > 1) {
+		snprintf(err, errlen, "send one of \"body\", \"form\" and \"multipart\", not several");
+		return -1;
+	}
+	if (body && !json_is_string(body)) {
 		snprintf(err, errlen, "\"body\" must be a string (serialize JSON with json_dumps first)");
+		return -1;
+	}
+	if (body) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)json_string_length(body));
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, json_string_value(body));
+	} else if (f) {
+		if (!(*form = http_form_encode(f, err, errlen)))
+			return -1;
+		bool typed = false;
+		for (struct curl_slist *h = *headers; h; h = h->next)
+			typed |= !strncasecmp(h->data, "content-type:", 13);
+		if (!typed && add_header(headers, "Content-Type", "application/x-www-form-urlencoded", err, errlen))
+			return -1;
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(*form));
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, *form);
+	} else if (parts) {
+		if (!(*mime = http_multipart(c, parts, err, errlen)))
+			return -1;
+		curl_easy_setopt(c, CURLOPT_MIMEPOST, *mime);
+	}
+	return 0;
+}
+
+/* "retry": {"max": N, "max_wait_ms": M}: how often a 429 or 503 is tried
+ * again, and the longest wait the broker accepts before one. */
+static int retry_limits(const json_t *req, int *max, int64_t *max_wait, char *err, size_t errlen)
+{
+	const json_t *r = json_object_get(req, "retry");
+	json_int_t n = json_integer_value(json_object_get(r, "max")), w = json_integer_value(json_object_get(r, "max_wait_ms"));
+	if (r && (!json_is_object(r) || n < 0 || n > EGRESS_MAX_RETRIES || w < 0)) {
+		snprintf(err, errlen, "\"retry\" must be {\"max\": 0 to %d, \"max_wait_ms\": N}", EGRESS_MAX_RETRIES);
+		return -1;
+	}
+	*max = (int)n;
+	*max_wait = w ? w : 60000;
+	return 0;
+}
+
+json_t *egress_request(const struct egress_policy *p, struct secrets *secrets, const struct egress_credential *cred,
+		       const json_t *req, char *err, size_t errlen)
+{
+	const char *given = json_string_value(json_object_get(req, "url"));
+	const char *method = json_string_value(json_object_get(req, "method"));
+	int max_retries;
+	int64_t max_wait, started = mono_ms();
+	if (!given) {
+		snprintf(err, errlen, "the request has no \"url\"");
 		return NULL;
 	}
 	if (method && (!*method || strspn(method, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(method))) {
 		snprintf(err, errlen, "method '%s' is not an upper-case HTTP method", method);
 		return NULL;
 	}
+	if (retry_limits(req, &max_retries, &max_wait, err, errlen) < 0)
+		return NULL;
+	char *url = http_url_with_query(given, json_object_get(req, "query"), err, errlen), *form = NULL;
+	if (!url)
+		return NULL;
 	struct transfer t = { .guard.policy = p, .body = STRBUF_INIT, .headers = json_object(), .secret_names = STRBUF_INIT };
 	struct curl_slist *headers = NULL;
+	char *url_with_query = NULL;
+	curl_mime *mime = NULL;
 	json_t *resp = NULL;
 	CURL *c = curl_easy_init();
 	if (!c) {
@@ -301,14 +446,17 @@ json_t *egress_request(const struct egress_policy *p, struct secrets *secrets, c
 		goto out;
 	}
 	t.curl = c;
-	if (build_headers(req, secrets, &headers, &t.secret_names, err, errlen))
+	if (build_headers(req, secrets, &headers, &t.secret_names, err, errlen) ||
+	    set_body(c, req, &headers, &mime, &form, err, errlen) ||
+	    (cred && apply_credential(cred, url, secrets, &headers, &t.secret_names, &url_with_query, err, errlen)))
 		goto out;
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	egress_guard_apply(c, &t.guard);
+	curl_easy_setopt(c, CURLOPT_URL, url_with_query ? url_with_query : url);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, p->timeout_ms);
 	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)p->max_bytes);
+	egress_guard(c, &t.guard);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
@@ -319,34 +467,51 @@ json_t *egress_request(const struct egress_policy *p, struct secrets *secrets, c
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "axon/" PACKAGE_VERSION);
 	if (method)
 		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-	if (bodyv) {
-		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)json_string_length(bodyv));
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, json_string_value(bodyv));
-	}
-	CURLcode rc = curl_easy_perform(c);
-	if (rc != CURLE_OK) {
-		if (t.guard.refused[0])
-			snprintf(err, errlen, "%s", t.guard.refused);
-		else if (t.too_large || rc == CURLE_FILESIZE_EXCEEDED)
-			snprintf(err, errlen, "the response body is larger than %zu bytes (http_max_bytes in axon.conf)", p->max_bytes);
-		else if (rc == CURLE_OPERATION_TIMEDOUT)
-			snprintf(err, errlen, "no complete answer from %s within %ld ms", url, p->timeout_ms);
-		else
-			snprintf(err, errlen, "%s: %s", url, curl_easy_strerror(rc));
-		goto out;
-	}
 	long status = 0;
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	int attempt = 0;
+	for (;; attempt++) {
+		int64_t left = p->timeout_ms - (mono_ms() - started);
+		curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, left > 1 ? (long)left : 1L);
+		sb_reset(&t.body);
+		json_object_clear(t.headers);
+		CURLcode rc = curl_easy_perform(c);
+		if (rc != CURLE_OK) {
+			if (!t.guard.refused[0] && (t.too_large || rc == CURLE_FILESIZE_EXCEEDED))
+				snprintf(err, errlen, "the response body is larger than %zu bytes (http_max_bytes in axon.conf)", p->max_bytes);
+			else
+				egress_failure(&t.guard, rc, url, err, errlen);
+			goto out;
+		}
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+		if ((status != 429 && status != 503) || attempt >= max_retries)
+			break;
+		/* Waited for only if the wait is within bounds and leaves time for the answer. */
+		int64_t wait = retry_delay_ms(t.headers, attempt);
+		if (wait > max_wait || wait >= p->timeout_ms - (mono_ms() - started))
+			break;
+		sleep_ms(wait);
+	}
 	const char *key;
 	json_t *body = body_json(&t.body, secrets, &key);
 	resp = json_pack("{s:i, s:o, s:o}", "status", (int)status, "headers", secrets_mask_json(secrets, t.headers), key, body);
+	if (attempt)
+		json_object_set_new(resp, "retries", json_integer(attempt));
 out:
-	curl_slist_free_all(headers);
 	if (c)
 		curl_easy_cleanup(c);
 	json_decref(t.headers);
 	sb_free(&t.body);
 	sb_free(&t.secret_names);
 	free(t.origin);
+	if (url_with_query) {
+		OPENSSL_cleanse(url_with_query, strlen(url_with_query));
+		free(url_with_query);
+	}
+	for (struct curl_slist *h = headers; h; h = h->next)
+		OPENSSL_cleanse(h->data, strlen(h->data));
+	curl_slist_free_all(headers);
+	curl_mime_free(mime);
+	free(url);
+	free(form);
 	return resp;
 }

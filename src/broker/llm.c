@@ -127,7 +127,7 @@ static json_t *messages_for(enum llm_protocol protocol, const json_t *messages, 
 				json_array_append_new(list, json_string(strstr(v, ";base64,") + 8));
 			} else if (is_url(v)) {
 				snprintf(err, errlen, "Ollama takes images as base64, not as an address (%.80s): fetch the image with "
-				         "http.request and give its body_base64", v);
+				         "http.request and give its body.base64", v);
 				json_decref(parts);
 				json_decref(list);
 				json_decref(out);
@@ -341,9 +341,10 @@ static enum outcome attempt(struct attempt *a, const struct egress_policy *p, co
 {
 	CURL *c = a->curl;
 	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	a->guard.policy = p;
-	egress_guard_apply(c, &a->guard);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
+	egress_guard(c, &a->guard);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms); /* the provider's, not the policy's */
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, a);
 	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);

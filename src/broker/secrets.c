@@ -1,6 +1,7 @@
 #include "broker/secrets.h"
 
 #include <errno.h>
+#include <openssl/evp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,12 +16,18 @@
 #define MASK_MIN 4
 #define MASK "****"
 
+/* Remembered credential values beyond this many are not added: a bound on
+ * what a long-lived daemon keeps, far above any real installation's count. */
+#define EXTRA_MAX 100000
+
 struct secrets {
 	pthread_mutex_t lock;
 	char *path;
 	struct timespec mtime;
 	off_t size;
-	json_t *values; /* NULL until read */
+	json_t *values;   /* the file's, NULL until read */
+	json_t *extra;    /* {value: true} of the credentials used (secrets_remember) */
+	json_t *patterns; /* {text: true}: every value and its encoded forms, rebuilt when values change */
 };
 
 struct secrets *secrets_open(const char *path)
@@ -28,6 +35,7 @@ struct secrets *secrets_open(const char *path)
 	struct secrets *s = xcalloc(1, sizeof *s);
 	pthread_mutex_init(&s->lock, NULL);
 	s->path = xstrdup(path);
+	s->extra = json_object();
 	return s;
 }
 
@@ -36,6 +44,8 @@ void secrets_close(struct secrets *s)
 	if (!s)
 		return;
 	json_decref(s->values);
+	json_decref(s->extra);
+	json_decref(s->patterns);
 	pthread_mutex_destroy(&s->lock);
 	free(s->path);
 	free(s);
@@ -53,8 +63,12 @@ static json_t *current(struct secrets *s, char *err, size_t errlen)
 	if (stat(s->path, &st) < 0) {
 		snprintf(err, errlen, "no secrets file %s (%s): create it as a JSON object {\"name\": \"value\"} and set secrets_file in axon.conf",
 		         s->path, strerror(errno));
-		json_decref(s->values);
-		s->values = NULL;
+		if (s->values) {
+			json_decref(s->values);
+			s->values = NULL;
+			json_decref(s->patterns);
+			s->patterns = NULL;
+		}
 		return NULL;
 	}
 	if (s->values && st.st_mtim.tv_sec == s->mtime.tv_sec && st.st_mtim.tv_nsec == s->mtime.tv_nsec && st.st_size == s->size)
@@ -76,6 +90,8 @@ static json_t *current(struct secrets *s, char *err, size_t errlen)
 		log_warn("secrets file %s can be read by others than its owner: chmod 600 it", s->path);
 	json_decref(s->values);
 	s->values = v;
+	json_decref(s->patterns);
+	s->patterns = NULL;
 	s->mtime = st.st_mtim;
 	s->size = st.st_size;
 	return v;
@@ -93,6 +109,58 @@ char *secrets_get(struct secrets *s, const char *name, char *err, size_t errlen)
 	return out;
 }
 
+/* value and the forms it takes on its way through HTTP: base64 (as in a
+ * Basic authorization) and percent-encoded (as in a query string). */
+static void add_forms(json_t *patterns, const char *value)
+{
+	size_t n = strlen(value);
+	if (n < MASK_MIN)
+		return;
+	json_object_set_new(patterns, value, json_true());
+	char *b64 = xmalloc(4 * ((n + 2) / 3) + 1);
+	EVP_EncodeBlock((unsigned char *)b64, (const unsigned char *)value, (int)n);
+	json_object_set_new(patterns, b64, json_true());
+	free(b64);
+	struct strbuf url = STRBUF_INIT;
+	sb_add_urlenc(&url, value);
+	json_object_set_new(patterns, sb_str(&url), json_true());
+	sb_free(&url);
+}
+
+/* With the lock held: what to mask (borrowed), the file read again if it changed. */
+static json_t *patterns(struct secrets *s)
+{
+	char err[300];
+	json_t *file = current(s, err, sizeof err);
+	if (!s->patterns) {
+		const char *key;
+		json_t *v;
+		s->patterns = json_object();
+		json_object_foreach(file, key, v)
+			add_forms(s->patterns, json_string_value(v));
+		json_object_foreach(s->extra, key, v)
+			add_forms(s->patterns, key);
+	}
+	return s->patterns;
+}
+
+void secrets_remember(struct secrets *s, const json_t *fields)
+{
+	const char *key;
+	json_t *v;
+	pthread_mutex_lock(&s->lock);
+	json_object_foreach((json_t *)fields, key, v) {
+		const char *text = json_string_value(v);
+		if (text && strlen(text) >= MASK_MIN && !json_object_get(s->extra, text) &&
+		    json_object_size(s->extra) < EXTRA_MAX) {
+			json_object_set_new(s->extra, text, json_true());
+			if (s->patterns)
+				add_forms(s->patterns, text);
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
 static void mask_into(json_t *all, const char *text, struct strbuf *out)
 {
 	const char *p = text;
@@ -101,8 +169,8 @@ static void mask_into(json_t *all, const char *text, struct strbuf *out)
 		json_t *val;
 		size_t best = 0;
 		json_object_foreach(all, key, val) {
-			size_t n = json_string_length(val);
-			if (n >= MASK_MIN && n > best && !strncmp(p, json_string_value(val), n))
+			size_t n = strlen(key);
+			if (n > best && !strncmp(p, key, n))
 				best = n;
 		}
 		if (best) {
@@ -116,25 +184,20 @@ static void mask_into(json_t *all, const char *text, struct strbuf *out)
 
 char *secrets_mask(struct secrets *s, const char *text)
 {
-	char err[300];
 	struct strbuf out = STRBUF_INIT;
 	pthread_mutex_lock(&s->lock);
-	json_t *all = current(s, err, sizeof err);
-	if (all)
-		mask_into(all, text, &out);
-	else
-		sb_adds(&out, text);
+	mask_into(patterns(s), text, &out);
 	pthread_mutex_unlock(&s->lock);
 	return sb_detach(&out);
 }
 
-/* With the lock held; all may be NULL (nothing to mask). */
+/* With the lock held. */
 static json_t *mask_json(json_t *all, const json_t *v)
 {
 	const char *key;
 	json_t *item, *copy;
 	size_t i;
-	if (json_is_string(v) && all) {
+	if (json_is_string(v) && json_object_size(all)) {
 		struct strbuf out = STRBUF_INIT;
 		mask_into(all, json_string_value(v), &out);
 		json_t *r = json_stringn(sb_str(&out), out.len);
@@ -158,9 +221,8 @@ static json_t *mask_json(json_t *all, const json_t *v)
 
 json_t *secrets_mask_json(struct secrets *s, const json_t *v)
 {
-	char err[300];
 	pthread_mutex_lock(&s->lock);
-	json_t *r = mask_json(current(s, err, sizeof err), v);
+	json_t *r = mask_json(patterns(s), v);
 	pthread_mutex_unlock(&s->lock);
 	return r;
 }

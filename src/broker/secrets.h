@@ -14,7 +14,11 @@ struct secrets *secrets_open(const char *path);
 void secrets_close(struct secrets *s);
 /* The value of name (caller frees), or NULL with the reason in err. */
 char *secrets_get(struct secrets *s, const char *name, char *err, size_t errlen);
-/* A copy of text with every secret value replaced by "****" (caller frees). */
+/* Adds the string values of fields (a credential's secret fields, as the
+ * broker used them) to what is masked, from now on and in every run. */
+void secrets_remember(struct secrets *s, const json_t *fields);
+/* A copy of text with every secret value, of the file or remembered, and its
+ * base64 and percent-encoded forms, replaced by "****" (caller frees). */
 char *secrets_mask(struct secrets *s, const char *text);
 /* A deep copy of v with every string masked (new reference). */
 json_t *secrets_mask_json(struct secrets *s, const json_t *v);

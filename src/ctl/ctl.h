@@ -82,8 +82,10 @@ int cmd_workflow(struct ctl *c, int argc, char **argv);
 int cmd_run(struct ctl *c, int argc, char **argv);
 int cmd_runs(struct ctl *c, int argc, char **argv);
 int cmd_dead_letters(struct ctl *c, int argc, char **argv);
+int cmd_credentials(struct ctl *c, int argc, char **argv);
 
 /* Each command's help, for "axonctl help COMMAND" and "COMMAND --help". */
-extern const char ctl_help_user[], ctl_help_workflow[], ctl_help_run[], ctl_help_runs[], ctl_help_dead_letters[];
+extern const char ctl_help_user[], ctl_help_workflow[], ctl_help_run[], ctl_help_runs[], ctl_help_dead_letters[],
+	ctl_help_credentials[];
 
 #endif

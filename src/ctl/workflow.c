@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "credential_edit.h"
 #include "ctl/ctl.h"
+#include "sandbox/sandbox.h"
 #include "store/store.h"
 #include "web/pages/workflow_input.h"
 
@@ -20,7 +22,8 @@ const char ctl_help_workflow[] =
 	"list     the workflows, most recently saved first, as a table or one JSON object\n"
 	"         a line (--json); --search keeps names containing TEXT, --tag those with TAG\n"
 	"export   writes a workflow's current version in the web's export format\n"
-	"         (name, description, tags, definition) to standard output or FILE\n"
+	"         (name, description, tags, definition; the credentials it names by name\n"
+	"         and type only) to standard output or FILE\n"
 	"import   stores the workflow of an export file (- for stdin) as a new workflow\n"
 	"         and prints its number; its name, tags and description are checked as\n"
 	"         the web's import checks them. Names are unique: --name imports it under\n"
@@ -86,22 +89,45 @@ static int list(struct ctl *c, bool json, const char *search, const char *tag)
 	return rc;
 }
 
+/* The blocks' registry, described by the sandbox's confined workers: which
+ * config fields name credentials. NULL after saying why. */
+static json_t *registry_of(struct ctl *c)
+{
+	char err[1400];
+	struct sandbox *sb = sandbox_start(&c->cfg, err, sizeof err);
+	if (!sb) {
+		ctl_error("cannot start the sandbox that describes the blocks: %s", err);
+		return NULL;
+	}
+	json_t *reg = sandbox_registry(sb);
+	sandbox_stop(sb);
+	return reg;
+}
+
 static int export(struct ctl *c, const char *ref, const char *out)
 {
 	struct store *st;
-	int rc = ctl_open_store(c, &st);
-	if (rc)
+	/* Before the database is opened, as the sandbox wants. */
+	json_t *registry = registry_of(c);
+	int rc = registry ? ctl_open_store(c, &st) : EX_SOFTWARE;
+	if (rc) {
+		json_decref(registry);
 		return rc;
+	}
 	int64_t id;
-	json_t *wf = NULL;
+	json_t *wf = NULL, *doc = NULL;
 	rc = ctl_find_workflow(st, ref, &id);
 	int src = rc ? STORE_OK : store_workflow_get(st, id, 0, &wf);
 	if (src != STORE_OK)
 		rc = ctl_store_failed(st, src, "read the workflow");
+	if (!rc) {
+		doc = workflow_to_export(wf);
+		credential_export_names(st, registry, doc);
+	}
 	store_close(st);
+	json_decref(registry);
 	if (rc)
 		return rc;
-	json_t *doc = workflow_to_export(wf);
 	json_decref(wf);
 	FILE *f = out && strcmp(out, "-") ? fopen(out, "w") : stdout;
 	if (!f) {

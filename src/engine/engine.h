@@ -43,6 +43,17 @@ int engine_wait(struct engine *e, int64_t id, int64_t timeout_ms);
  * running now end. 0, or -1 when the run is not running here. */
 int engine_cancel(struct engine *e, int64_t id);
 
+/* What the engine is doing now, for /metrics: run ids queued in memory and
+ * not yet loaded, runs in memory, blocks running (workers busy) out of workers. */
+struct engine_load {
+	int64_t queued, active;
+	int workers_busy, workers;
+};
+void engine_load(struct engine *e, struct engine_load *out);
+
+/* The live events of its runs (engine/events.h), published as they change. */
+struct events *engine_events(struct engine *e);
+
 /* The registry the engine validates against, with flow.call added (a new
  * reference to a shared value: read it, never change it). */
 json_t *engine_registry(struct engine *e);

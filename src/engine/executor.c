@@ -12,11 +12,14 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "engine/builtins.h"
 #include "engine/engine.h"
+#include "engine/events.h"
 #include "engine/placeholder.h"
 #include "engine/plan.h"
 #include "engine/workflow.h"
 #include "log.h"
+#include "metrics/metrics.h"
 #include "sandbox/sandbox.h"
 #include "store/store.h"
 #include "strbuf.h"
@@ -35,6 +38,7 @@ struct active {
 	json_t *ancestors; /* workflow ids of this run and the runs that called it, for the loop guard */
 	struct plan *plan;
 	struct plan *staged; /* the plan a worker is building, published under the lock when complete */
+	int64_t loaded_at; /* monotonic ms, for its duration in /metrics */
 	int64_t deadline;  /* monotonic ms */
 	int64_t timeout_ms;
 	bool cancelled;
@@ -45,7 +49,15 @@ struct active {
 	int writers;       /* workers writing a step of it now: it cannot end before they are done */
 	bool ending;       /* a worker is recording its end: it stays listed, so that a waiter
 			    * arriving meanwhile waits, but nothing else touches it */
+	struct shown *shown; /* per block: what the live events last said of it */
 	struct active *next;
+};
+
+/* What the live events last said of a block: a change of any is news. */
+struct shown {
+	enum step_state state;
+	int attempts;
+	size_t items_done;
 };
 
 /* A request thread waiting for a run's end, woken alone when that run ends
@@ -77,6 +89,7 @@ struct engine {
 	size_t nvalid, valid_next;
 	int units; /* running now */
 	bool stopping;
+	struct events *events; /* the live events of runs and steps */
 };
 
 /* What a worker does with one unit, prepared under the lock and run without it. */
@@ -88,23 +101,9 @@ struct job {
 	char *config_error;
 	struct run_limits limits;
 	json_t *step;            /* the step as it starts, to write */
+	int64_t started_at;      /* wall ms: when the block first started */
+	int attempt;             /* 1 for the first */
 };
-
-/* flow.call's entry in the registry. */
-static json_t *engine_builtin_blocks(void)
-{
-	return json_pack("[{s:s, s:s, s:s, s:s, s:s, s:s, s:[{s:s, s:s}], s:[{s:s, s:s}], s:{s:s, s:{s:{s:s, s:s}}, "
-			 "s:[s], s:b}, s:{s:i, s:i, s:i}}]",
-			 "name", "flow.call", "version", "1.0.0", "title", "Call a workflow", "description",
-			 "Runs another workflow with the value on 'in' as its trigger data, and emits on 'out' the "
-			 "outputs of its last blocks, by block id.",
-			 "category", "flow", "plugin", "(built in)", "inputs", "name", "in", "description",
-			 "the called workflow's trigger data", "outputs", "name", "out", "description",
-			 "{block id: outputs} of the called workflow's last blocks", "config_schema", "type", "object",
-			 "properties", "workflow", "type", "string", "description", "the workflow's name or number",
-			 "required", "workflow", "additionalProperties", 0, "limits", "wall_ms", 0, "cpu_ms", 0,
-			 "memory_bytes", 0);
-}
 
 /* Under reg_mu: the registry and the valid versions are rebuilt when the plugins change. */
 static void refresh_registry(struct engine *e)
@@ -115,7 +114,7 @@ static void refresh_registry(struct engine *e)
 	json_t *reg = sandbox_registry(e->sb);
 	if (!reg)
 		reg = json_pack("{s:[], s:[]}", "blocks", "skipped");
-	json_t *builtins = engine_builtin_blocks();
+	json_t *builtins = builtin_blocks();
 	json_array_extend(json_object_get(reg, "blocks"), builtins);
 	json_decref(builtins);
 	json_decref(e->registry);
@@ -180,6 +179,7 @@ json_t *engine_problems(struct engine *e, int64_t workflow_id, int version, cons
 
 static void active_free(struct active *a)
 {
+	free(a->shown);
 	plan_free(a->plan);
 	plan_free(a->staged);
 	json_decref(a->ancestors);
@@ -234,8 +234,95 @@ static size_t queue_size(const struct engine *e)
 	return e->qlen - e->qhead;
 }
 
+/* ---- Live events ---- */
+
+struct events *engine_events(struct engine *e)
+{
+	return e->events;
+}
+
+/* What a port carried, as a count: the length of an array, else 1. */
+static json_t *item_counts(const json_t *outputs)
+{
+	json_t *counts = json_object(), *v;
+	const char *port;
+	json_object_foreach((json_t *)outputs, port, v)
+		json_object_set_new(counts, port, json_integer(json_is_array(v) ? (json_int_t)json_array_size(v) : 1));
+	return counts;
+}
+
+/* A step as the live events tell it: its state, times and counts, without
+ * its inputs, outputs and logs (those are read from the store). */
+static json_t *step_event(const struct plan *p, size_t bi)
+{
+	const struct plan_block *b = &p->blocks[bi];
+	bool ended = b->state == STEP_OK || b->state == STEP_FAILED || b->state == STEP_SKIPPED;
+	json_t *ev = json_pack("{s:s, s:s, s:s, s:i, s:I, s:I}", "block", b->id, "type", b->type, "status",
+			       step_state_name(b->state), "attempts", b->attempts, "started_at",
+			       (json_int_t)b->started_at, "waited_ms", (json_int_t)b->waited_ms);
+	if (ended && b->state != STEP_SKIPPED) {
+		json_object_set_new(ev, "finished_at", json_integer(b->finished_at));
+		json_object_set_new(ev, "duration_ms", json_integer(b->finished_at - b->started_at - b->waited_ms));
+	}
+	if (b->outcome && b->state != STEP_SKIPPED)
+		json_object_set_new(ev, "outcome", json_string(b->outcome));
+	if (b->error && b->state != STEP_OK)
+		json_object_set_new(ev, "error", json_string(b->error));
+	if (b->state == STEP_OK)
+		json_object_set_new(ev, "items", item_counts(b->outputs));
+	if (b->for_each) {
+		json_object_set_new(ev, "elements", json_integer((json_int_t)b->items));
+		json_object_set_new(ev, "elements_done", json_integer((json_int_t)b->items_done));
+	}
+	return ev;
+}
+
+/* Under e->mu: a "step" event for each block of a whose state, attempt or
+ * for_each progress changed since the last. */
+static void publish_steps(struct engine *e, struct active *a)
+{
+	const struct plan *p = a->plan;
+	if (!p)
+		return;
+	if (!a->shown)
+		a->shown = xcalloc(p->nblocks, sizeof *a->shown);
+	for (size_t i = 0; i < p->nblocks; i++) {
+		const struct plan_block *b = &p->blocks[i];
+		struct shown now = { b->state, b->attempts, b->items_done };
+		if (!memcmp(&now, &a->shown[i], sizeof now))
+			continue;
+		a->shown[i] = now;
+		events_publish(e->events, a->id, "step", step_event(p, i));
+	}
+}
+
+/* A log line or progress report of a running step, as the broker reads it. */
+struct live_step {
+	struct events *events;
+	int64_t run;
+	const char *block;
+	long item;
+	int attempt;
+};
+
+static void publish_log(void *arg, const json_t *entry)
+{
+	const struct live_step *s = arg;
+	json_t *progress = json_object_get(entry, "progress");
+	json_t *ev = json_pack("{s:s, s:i, s:O, s:O?}", "block", s->block, "attempt", s->attempt, "ms",
+			       json_object_get(entry, "ms"), "message", json_object_get(entry, "message"));
+	if (s->item >= 0)
+		json_object_set_new(ev, "item", json_integer(s->item));
+	if (progress)
+		json_object_set(ev, "fraction", progress);
+	else
+		json_object_set(ev, "level", json_object_get(entry, "level"));
+	events_publish(s->events, s->run, progress ? "progress" : "log", ev);
+}
+
 void engine_notify(struct engine *e, int64_t id)
 {
+	events_publish(e->events, id, "run", json_pack("{s:s}", "status", "queued"));
 	pthread_mutex_lock(&e->mu);
 	queue_push(e, id);
 	pthread_cond_signal(&e->work);
@@ -340,11 +427,13 @@ static json_t *call_result(const json_t *def, const json_t *steps)
 }
 
 /* Refuses a run at load: it ends failed with this message and nothing runs. */
-static void fail_at_load(struct store *st, int64_t id, const char *message)
+static void fail_at_load(struct engine *e, struct store *st, int64_t id, const char *message)
 {
 	struct run_end end = { "failed", message, NULL, NULL, NULL, 1, now_ms(), 0 };
 	if (store_run_finish(st, id, &end) != STORE_OK)
 		log_error("run %lld: cannot record its failure: %s", (long long)id, store_errmsg(st));
+	events_publish(e->events, id, "end",
+		       json_pack("{s:s, s:s, s:I}", "status", "failed", "error", message, "finished_at", (json_int_t)end.at));
 	log_warn("run %lld failed before it started: %s", (long long)id, message);
 }
 
@@ -415,10 +504,10 @@ static int load_run(struct engine *e, struct store *st, struct active *a)
 	char err[300];
 	if (json_array_size(problems)) {
 		char *msg = problems_text(problems);
-		fail_at_load(st, a->id, msg);
+		fail_at_load(e, st, a->id, msg);
 		free(msg);
 	} else if (!(a->staged = plan_new(def, registry, json_object_get(run, "input"), err, sizeof err))) {
-		fail_at_load(st, a->id, err);
+		fail_at_load(e, st, a->id, err);
 	} else {
 		size_t i;
 		json_t *step;
@@ -440,8 +529,11 @@ static int load_run(struct engine *e, struct store *st, struct active *a)
 		const char *mode = json_string_value(json_object_get(json_object_get(def, "settings"), "sandbox"));
 		a->strict = mode && !strcmp(mode, "strict");
 		a->deadline = mono_ms() + a->timeout_ms;
-		if (store_run_set_status(st, a->id, "running", now_ms()) != STORE_OK)
+		int64_t started = now_ms();
+		if (store_run_set_status(st, a->id, "running", started) != STORE_OK)
 			log_error("run %lld: %s", (long long)a->id, store_errmsg(st));
+		events_publish(e->events, a->id, "run", json_pack("{s:s, s:I}", "status", "running", "started_at",
+								  (json_int_t)started));
 		rc = 0;
 	}
 	json_decref(problems);
@@ -505,6 +597,14 @@ static void end_run(struct engine *e, struct store *st, struct active *a)
 	if (rc != STORE_OK)
 		log_error("run %lld ended %s but cannot be recorded (it runs again at the next start): %s",
 			  (long long)a->id, status, store_errmsg(st));
+	metrics_run_finished(a->workflow_id, status, (double)(mono_ms() - a->loaded_at) / 1e3);
+	/* After the store has it: a reader told of the end finds it there. */
+	pthread_mutex_lock(&e->mu);
+	publish_steps(e, a);
+	pthread_mutex_unlock(&e->mu);
+	events_publish(e->events, a->id, "end",
+		       json_pack("{s:s, s:s?, s:s?, s:I}", "status", status, "error", p->failed ? p->error : NULL,
+				 "failed_block", p->failed_block, "finished_at", (json_int_t)end.at));
 	log_info("run %lld %s%s%s", (long long)a->id, status, p->failed ? ": " : "", p->failed ? p->error : "");
 	if (p->failed && !a->cancelled)
 		queue_error_workflow(e, st, a, p->error);
@@ -524,6 +624,7 @@ static void end_run(struct engine *e, struct store *st, struct active *a)
 		plan_block_end(parent->plan, (size_t)b, !p->failed, p->failed ? NULL : json_pack("{s:O}", "out", result),
 			       msg, now_ms());
 		step = plan_step_json(parent->plan, (size_t)b);
+		publish_steps(e, parent);
 		pthread_cond_broadcast(&e->work);
 	}
 	if (step) {
@@ -593,6 +694,7 @@ static int pick(struct engine *e, struct job *j, int64_t now)
 			j->config_error = xstrdup(err);
 		json_decref(scope);
 		j->inputs = plan_unit_inputs(a->plan, &j->u);
+		j->started_at = b->started_at;
 		int64_t left = a->deadline - now;
 		j->limits.cancel = &a->stop_blocks;
 		j->limits.domain = a->domain;
@@ -603,6 +705,8 @@ static int pick(struct engine *e, struct job *j, int64_t now)
 		/* The step is written as it starts; for_each elements after the first change nothing there. */
 		if (j->u.item <= 0)
 			j->step = plan_step_json(a->plan, j->u.block);
+		j->attempt = plan_unit_attempt(a->plan, &j->u);
+		publish_steps(e, a);
 		*pp = a->next;
 		a->next = NULL;
 		struct active **tail = &e->runs;
@@ -697,7 +801,11 @@ static bool over_budget(struct store *st, const struct active *a, char *err, siz
 static void run_job(struct engine *e, struct store *st, struct job *j)
 {
 	struct step_start start = { st, j };
-	if (j->step && !j->config_error && !strcmp(j->type, "flow.call")) {
+	struct live_step live = { e->events, j->a->id, j->id, j->u.item, j->attempt };
+	j->limits.on_log = publish_log;
+	j->limits.log_arg = &live;
+	bool builtin = !strcmp(j->type, "flow.call") || !strcmp(j->type, "flow.wait");
+	if (j->step && !j->config_error && builtin) {
 		write_step_start(&start);
 	} else if (j->step) {
 		j->limits.on_slow = write_step_start;
@@ -705,7 +813,7 @@ static void run_job(struct engine *e, struct store *st, struct job *j)
 		j->limits.slow_ms = STEP_START_WRITE_MS;
 	}
 	struct run_result res = { 0 };
-	int64_t child = 0;
+	int64_t child = 0, wait_ms = 0;
 	char err[700] = "";
 	if (j->config_error) {
 		res.outcome = RUN_ERROR;
@@ -717,8 +825,18 @@ static void run_job(struct engine *e, struct store *st, struct job *j)
 		child = start_call(e, st, j, err, sizeof err);
 		res.outcome = child ? RUN_OK : RUN_ERROR;
 		res.message = child ? NULL : xstrdup(err);
+	} else if (!strcmp(j->type, "flow.wait")) {
+		wait_ms = j->u.item >= 0 ? (snprintf(err, sizeof err, "flow.wait does not run for each element: "
+							 "put it before or after the for_each block"), -1)
+			: wait_left_ms(j->config, j->started_at, now_ms(), err, sizeof err);
+		res.outcome = wait_ms < 0 ? RUN_ERROR : RUN_OK;
+		res.message = wait_ms < 0 ? xstrdup(err) : NULL;
+		res.outputs = wait_ms ? NULL : json_pack("{s:O?}", "out", json_object_get(j->inputs, "in"));
 	} else {
+		j->limits.store = st;
+		j->limits.run_id = j->a->id;
 		sandbox_run(e->sb, j->type, j->config, j->inputs, &j->limits, &res);
+		metrics_block_execution(j->type, (int)res.outcome, (double)res.elapsed_ms / 1e3);
 	}
 
 	pthread_mutex_lock(&e->mu);
@@ -736,6 +854,23 @@ static void run_job(struct engine *e, struct store *st, struct job *j)
 		plan_block_wait(p, j->u.block);
 		p->blocks[j->u.block].child_run = child;
 		queue_push(e, child);
+	} else if (wait_ms > 0) {
+		/* The timer: the block is woken as a retry would be, and then
+		 * finds nothing left to wait. Waiting is not the run's working
+		 * time, so its deadline moves too. */
+		struct plan_block *b = &p->blocks[j->u.block];
+		plan_block_wait(p, j->u.block);
+		b->not_before = mono_ms() + wait_ms;
+		b->timer = true;
+		b->attempts--;
+		j->a->deadline += wait_ms;
+		char line[120];
+		time_t until = (time_t)((now_ms() + wait_ms) / 1000);
+		struct tm tm;
+		strftime(line, sizeof line, "waiting until %Y-%m-%dT%H:%M:%SZ", gmtime_r(&until, &tm));
+		json_t *log = json_pack("[{s:I, s:s, s:s}]", "ms", (json_int_t)0, "level", "info", "message", line);
+		plan_block_log(p, j->u.block, log);
+		json_decref(log);
 	} else {
 		plan_unit_done(p, &j->u, res.outcome == RUN_OK, res.outcome == RUN_OK ? json_incref(res.outputs) : NULL,
 			       run_outcome_name(res.outcome), res.message, res.logs, mono_ms(), now_ms(), jitter());
@@ -752,9 +887,22 @@ static void run_job(struct engine *e, struct store *st, struct job *j)
 		pthread_mutex_lock(&e->mu);
 		j->a->writers--;
 	}
+	publish_steps(e, j->a);
 	pthread_cond_broadcast(&e->work);
 	pthread_mutex_unlock(&e->mu);
 	run_result_free(&res);
+}
+
+void engine_load(struct engine *e, struct engine_load *out)
+{
+	pthread_mutex_lock(&e->mu);
+	out->queued = (int64_t)queue_size(e);
+	out->active = 0;
+	for (const struct active *a = e->runs; a; a = a->next)
+		out->active++;
+	out->workers_busy = e->units;
+	out->workers = e->nthreads;
+	pthread_mutex_unlock(&e->mu);
 }
 
 static int64_t next_wakeup(struct engine *e)
@@ -773,14 +921,16 @@ static int64_t next_wakeup(struct engine *e)
 }
 
 /* Runs in memory that are not just waiting for runs they called (those
- * must not keep their callees out, or calls would deadlock). */
+ * must not keep their callees out, or calls would deadlock) or for a
+ * flow.wait's time (which must not keep anything out). */
 static int busy_runs(const struct engine *e)
 {
 	int n = 0;
 	for (const struct active *a = e->runs; a; a = a->next) {
 		bool waits = false;
 		for (size_t i = 0; a->plan && i < a->plan->nblocks && !waits; i++)
-			waits = a->plan->blocks[i].child_run != 0;
+			waits = a->plan->blocks[i].child_run != 0 ||
+				(a->plan->blocks[i].timer && a->plan->blocks[i].state == STEP_WAITING);
 		n += !waits || a->plan->running;
 	}
 	return n;
@@ -817,6 +967,7 @@ static void *worker(void *arg)
 		} else if (queue_size(e) && busy_runs(e) < ACTIVE_PER_WORKER * e->nthreads) {
 			a = xcalloc(1, sizeof *a);
 			a->id = queue_pop(e);
+			a->loaded_at = now;
 			if (find_active(e, a->id)) { /* notified twice */
 				free(a);
 				continue;
@@ -859,6 +1010,7 @@ struct engine *engine_start(const struct engine_options *o, struct sandbox *sb, 
 	e->database = xstrdup(o->database);
 	e->o.database = e->database;
 	e->sb = sb;
+	e->events = events_new();
 	pthread_mutex_init(&e->mu, NULL);
 	pthread_mutex_init(&e->reg_mu, NULL);
 	pthread_condattr_t ca;
@@ -924,5 +1076,6 @@ void engine_stop(struct engine *e)
 	pthread_mutex_destroy(&e->mu);
 	json_decref(e->registry);
 	pthread_mutex_destroy(&e->reg_mu);
+	events_free(e->events);
 	free(e);
 }

@@ -1,7 +1,10 @@
 # src/engine: the workflow model (format, validation, templates), the planner, the executor, triggers.
 src_libaxon_a_SOURCES += \
 	src/engine/engine.h src/engine/executor.c \
+	src/engine/builtins.c src/engine/builtins.h \
+	src/engine/events.c src/engine/events.h \
 	src/engine/scheduler.c src/engine/scheduler.h \
+	src/engine/poll.c src/engine/poll.h \
 	src/engine/cron.c src/engine/cron.h \
 	src/engine/timezone.c src/engine/timezone.h \
 	src/engine/plan.c src/engine/plan.h \

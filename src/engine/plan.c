@@ -363,7 +363,10 @@ static int start_block(struct plan *p, struct plan_block *b, int64_t wall_now)
 {
 	json_decref(b->inputs);
 	b->inputs = plan_inputs(p, (size_t)(b - p->blocks));
-	b->started_at = wall_now;
+	/* A flow.wait found waiting at load keeps its first start: its
+	 * duration counts from there, not from the restart. */
+	if (!b->started_at || strcmp(b->type, "flow.wait"))
+		b->started_at = wall_now;
 	if (!b->for_each) {
 		b->state = STEP_RUNNING;
 		return 1;
@@ -511,6 +514,12 @@ static void add_logs(struct plan_block *b, const json_t *logs, long item, int at
 			json_object_set_new(copy, "item", json_integer(item));
 		json_array_append_new(b->logs, copy);
 	}
+}
+
+void plan_block_log(struct plan *p, size_t bi, const json_t *logs)
+{
+	struct plan_block *b = &p->blocks[bi];
+	add_logs(b, logs, -1, b->attempts);
 }
 
 /* Every element ended well: the outputs are, per output port, the list of

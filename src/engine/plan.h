@@ -37,6 +37,7 @@ struct plan_block {
 	enum step_state state;
 	int attempts;            /* started attempts (of the current element for for_each) */
 	int64_t not_before;      /* monotonic ms: when a retry may start */
+	bool timer;              /* a flow.wait whose wait is not_before */
 	int64_t waited_ms;       /* the delays before its retries (not for_each: its elements overlap) */
 	int64_t started_at, finished_at; /* wall ms */
 	json_t *inputs;          /* gathered when it starts */
@@ -115,6 +116,8 @@ int plan_unit_done(struct plan *p, const struct plan_unit *u, bool ok, json_t *o
 		   const char *message, const json_t *logs, int64_t now, int64_t wall_now, double jitter);
 /* Ends a block that waited for something else (flow.call), as plan_unit_done. */
 void plan_block_end(struct plan *p, size_t b, bool ok, json_t *outputs, const char *message, int64_t wall_now);
+/* Adds log lines ({ms, level, message}) to a block's, as of its current attempt. */
+void plan_block_log(struct plan *p, size_t b, const json_t *logs);
 /* Marks a block waiting (flow.call): it holds no unit slot while it waits. */
 void plan_block_wait(struct plan *p, size_t b);
 

@@ -10,6 +10,7 @@
 #include "clock.h"
 #include "engine/cron.h"
 #include "engine/engine.h"
+#include "engine/poll.h"
 #include "log.h"
 #include "store/store.h"
 #include "strbuf.h"
@@ -28,10 +29,11 @@ struct scheduler {
 	struct engine *engine;
 };
 
-/* A schedule as read from the store, its cron parsed once. */
+/* A schedule as read from the store, its cron parsed once; or a poll trigger. */
 struct schedule {
 	int64_t workflow_id;
 	struct cron *cron;
+	json_t *poll;      /* a poll trigger's object, or NULL */
 	int64_t last_fire; /* -1: never (a new schedule) */
 };
 
@@ -45,8 +47,10 @@ struct schedules {
 
 static void schedules_clear(struct schedules *ss)
 {
-	for (size_t i = 0; i < ss->n; i++)
+	for (size_t i = 0; i < ss->n; i++) {
 		cron_free(ss->list[i].cron);
+		json_decref(ss->list[i].poll);
+	}
 	free(ss->list);
 	ss->list = NULL;
 	ss->n = 0;
@@ -68,14 +72,20 @@ static void schedules_refresh(struct schedules *ss, struct store *st)
 	size_t i;
 	json_t *row;
 	json_array_foreach(rows, i, row) {
+		const json_t *trigger = json_object_get(row, "trigger"), *last = json_object_get(row, "last_fire");
+		if (!strcmp(json_string_value(json_object_get(trigger, "type")) ?: "", "poll")) {
+			ss->list[ss->n++] = (struct schedule){ json_integer_value(json_object_get(row, "workflow_id")), NULL,
+							       json_incref((json_t *)trigger),
+							       json_is_integer(last) ? json_integer_value(last) : -1 };
+			continue;
+		}
 		const char *expr = json_string_value(json_object_get(row, "cron"));
 		char err[256];
 		struct cron *c = expr ? cron_parse(expr, json_string_value(json_object_get(row, "timezone")), err, sizeof err)
 			: NULL;
 		if (!c) /* saving shows a bad schedule as a problem; it never fires */
 			continue;
-		const json_t *last = json_object_get(row, "last_fire");
-		ss->list[ss->n++] = (struct schedule){ json_integer_value(json_object_get(row, "workflow_id")), c,
+		ss->list[ss->n++] = (struct schedule){ json_integer_value(json_object_get(row, "workflow_id")), c, NULL,
 						       json_is_integer(last) ? json_integer_value(last) : -1 };
 	}
 	json_decref(rows);
@@ -83,9 +93,29 @@ static void schedules_refresh(struct schedules *ss, struct store *st)
 	ss->read = true;
 }
 
+/* A poll trigger's round when every_s has passed since the last one (the
+ * first round only learns what is there); the round is recorded as fired
+ * even when it failed, so that a failing source is asked again at the next
+ * period, not at every turn of the loop. */
+static void poll_one(struct scheduler *s, struct store *st, struct schedule *sc, int64_t now)
+{
+	json_int_t every = json_integer_value(json_object_get(sc->poll, "every_s"));
+	if (sc->last_fire >= 0 && now - sc->last_fire < (every > 0 ? every : POLL_EVERY_DEFAULT_S))
+		return;
+	poll_round(s->o.sandbox, s->engine, st, sc->workflow_id, sc->poll, sc->last_fire < 0, now);
+	if (store_schedule_fired(st, sc->workflow_id, now) == STORE_OK)
+		sc->last_fire = now;
+	else
+		log_error("scheduler: workflow %lld: %s", (long long)sc->workflow_id, store_errmsg(st));
+}
+
 /* Fires what is due for one schedule at now (unix seconds). */
 static void tick_one(struct scheduler *s, struct store *st, struct schedule *sc, int64_t now)
 {
+	if (sc->poll) {
+		poll_one(s, st, sc, now);
+		return;
+	}
 	if (sc->last_fire < 0) {
 		/* A new schedule starts counting now: nothing before it is "missed". */
 		if (store_schedule_fired(st, sc->workflow_id, now) == STORE_OK)

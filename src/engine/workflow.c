@@ -1,10 +1,12 @@
 #include "engine/workflow.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cidr.h"
 #include "engine/cron.h"
 #include "engine/placeholder.h"
 #include "plugin/schema.h"
@@ -148,6 +150,52 @@ static int cron_check(const char *expr, const char *tz, char *err, size_t errlen
 	return parsed != NULL;
 }
 
+/* A webhook's "allow_from": the address ranges its deliveries may come from. */
+static void check_allow_from(struct check *c, const json_t *t)
+{
+	const json_t *list = json_object_get(t, "allow_from");
+	size_t i;
+	json_t *v;
+	if (!list)
+		return;
+	if (!json_is_array(list) || !json_array_size(list)) {
+		problem(c, NULL, "trigger: \"allow_from\" must be a list of address ranges such as "
+		        "[\"192.0.2.0/24\", \"2001:db8::/32\"] (leave it out to accept every address)");
+		return;
+	}
+	json_array_foreach(list, i, v) {
+		struct cidr range;
+		char err[200] = "";
+		if (!json_is_string(v))
+			problem(c, NULL, "trigger: allow_from[%zu] must be a string such as \"192.0.2.0/24\"", i);
+		else if (cidr_parse_list(json_string_value(v), &range, 1, err, sizeof err) != 1)
+			problem(c, NULL, "trigger: allow_from[%zu]: %s", i,
+			        *err ? err : "an empty range: write an address or a range such as 192.0.2.0/24");
+	}
+}
+
+/* A poll trigger: a block run every every_s seconds, whose items (at the
+ * dotted path "items" of its outputs, the port first) start one run each
+ * when new, told apart by their "key". */
+static void check_poll(struct check *c, const json_t *t)
+{
+	const char *block = json_string_value(json_object_get(t, "block"));
+	const char *items = json_string_value(json_object_get(t, "items"));
+	const json_t *config = json_object_get(t, "config"), *key = json_object_get(t, "key");
+	if (!block)
+		problem(c, NULL, "a poll trigger needs \"block\": the block that reads the source, such as \"feed.read\"");
+	else if (c->registry && !registry_entry(c->registry, block))
+		problem(c, NULL, "trigger: unknown block type '%s': no loaded plugin provides it (see the blocks page)", block);
+	if (config && !json_is_object(config))
+		problem(c, NULL, "trigger: \"config\" must be an object, the poll block's settings");
+	if (!items || !strchr(items, '.') || items[0] == '.')
+		problem(c, NULL, "a poll trigger needs \"items\": where the list of items is in the block's outputs, "
+		        "\"port.path\" (such as \"feed.items\")");
+	if (key && !json_is_string(key))
+		problem(c, NULL, "trigger: \"key\" must be the field that tells items apart, such as \"id\"");
+	check_int(c, NULL, t, "trigger", "every_s", 1, 86400);
+}
+
 static void check_trigger(struct check *c, const json_t *t)
 {
 	if (!t) {
@@ -159,10 +207,18 @@ static void check_trigger(struct check *c, const json_t *t)
 		problem(c, NULL, "\"trigger\" must be an object with a \"type\": \"manual\", \"webhook\" or \"schedule\"");
 		return;
 	}
-	static const char *const manual_keys[] = { "type", "ui", NULL };
-	static const char *const webhook_keys[] = { "type", "reply", "signed", "replay_window_s", "ui", NULL };
-	static const char *const schedule_keys[] = { "type", "cron", "timezone", "ui", NULL };
+	static const char *const manual_keys[] = { "type", "ui", "sample", NULL };
+	static const char *const webhook_keys[] = { "type", "reply", "signed", "replay_window_s", "allow_from",
+						    "max_body_bytes", "ui", "sample", NULL };
+	static const char *const schedule_keys[] = { "type", "cron", "timezone", "ui", "sample", NULL };
+	static const char *const poll_keys[] = { "type", "every_s", "block", "config", "items", "key", "ui", "sample", NULL };
 	check_ui(c, NULL, t, "trigger");
+	/* "sample": the input the editor's test runs use; the engine ignores it. */
+	const json_t *sample = json_object_get(t, "sample");
+	size_t sample_len = sample ? json_dumpb(sample, NULL, 0, JSON_COMPACT | JSON_ENCODE_ANY) : 0;
+	if (sample_len > WORKFLOW_MAX_SAMPLE)
+		problem(c, NULL, "trigger: \"sample\" is %zu bytes of JSON, more than the %d a sample input may have",
+			sample_len, WORKFLOW_MAX_SAMPLE);
 	if (!strcmp(type, "manual")) {
 		check_keys(c, NULL, t, "trigger", manual_keys);
 	} else if (!strcmp(type, "webhook")) {
@@ -174,6 +230,8 @@ static void check_trigger(struct check *c, const json_t *t)
 		if (sig && !json_is_boolean(sig))
 			problem(c, NULL, "trigger: \"signed\" must be true or false");
 		check_int(c, NULL, t, "trigger", "replay_window_s", 1, 86400);
+		check_int(c, NULL, t, "trigger", "max_body_bytes", 1, 1LL << 30);
+		check_allow_from(c, t);
 	} else if (!strcmp(type, "schedule")) {
 		check_keys(c, NULL, t, "trigger", schedule_keys);
 		const json_t *cron = json_object_get(t, "cron"), *tz = json_object_get(t, "timezone");
@@ -184,8 +242,11 @@ static void check_trigger(struct check *c, const json_t *t)
 			problem(c, NULL, "trigger: \"timezone\" must be a time zone name such as \"Europe/Paris\"");
 		else if (!cron_check(json_string_value(cron), json_string_value(tz), err, sizeof err))
 			problem(c, NULL, "trigger: cron: %s", err);
+	} else if (!strcmp(type, "poll")) {
+		check_keys(c, NULL, t, "trigger", poll_keys);
+		check_poll(c, t);
 	} else {
-		problem(c, NULL, "unknown trigger type '%s': use \"manual\", \"webhook\" or \"schedule\"", type);
+		problem(c, NULL, "unknown trigger type '%s': use \"manual\", \"webhook\", \"schedule\" or \"poll\"", type);
 	}
 }
 
@@ -647,4 +708,29 @@ json_t *workflow_parse(const char *text, size_t len, char *err, size_t errlen)
 	if (!def)
 		snprintf(err, errlen, "the workflow is not JSON: line %d column %d: %s", je.line, je.column, je.text);
 	return def;
+}
+
+json_t *workflow_downstream(const json_t *def, const char *block)
+{
+	json_t *down = json_pack("{s:b}", block, 1), *edge;
+	const json_t *edges = json_object_get(def, "edges");
+	/* Each pass adds the blocks one edge further; at most one pass per block. */
+	for (bool grew = true; grew;) {
+		grew = false;
+		size_t i;
+		json_array_foreach(edges, i, edge) {
+			const char *from = json_string_value(json_object_get(edge, "from"));
+			const char *to = json_string_value(json_object_get(edge, "to"));
+			if (!from || !to || !strchr(from, '.') || !strchr(to, '.'))
+				continue;
+			char a[WORKFLOW_MAX_ID + 1], b[WORKFLOW_MAX_ID + 1];
+			snprintf(a, sizeof a, "%.*s", (int)(strchr(from, '.') - from), from);
+			snprintf(b, sizeof b, "%.*s", (int)(strchr(to, '.') - to), to);
+			if (json_object_get(down, a) && !json_object_get(down, b)) {
+				json_object_set_new(down, b, json_true());
+				grew = true;
+			}
+		}
+	}
+	return down;
 }

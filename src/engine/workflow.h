@@ -11,6 +11,7 @@
 #define WORKFLOW_MAX_BLOCKS 1000
 #define WORKFLOW_MAX_EDGES 10000
 #define WORKFLOW_MAX_UI 1000000   /* bound of a "ui" coordinate, either sign */
+#define WORKFLOW_MAX_SAMPLE 65536 /* bytes of the trigger's "sample" as JSON */
 
 /* Loads a definition from JSON text (duplicate keys refused). Returns the
  * value, or NULL with "line L column C: ..." in err. Check it with workflow_validate. */
@@ -25,5 +26,9 @@ json_t *workflow_validate(const json_t *def, const json_t *registry);
  * the blocks it has edges from (ties keep the order of "blocks"). NULL when
  * def does not pass workflow_validate's checks on ids, edges and cycles. */
 json_t *workflow_order(const json_t *def);
+/* The ids of block and of every block its edges lead to, directly or not:
+ * what runs again when a run starts over from block. A new object used as
+ * a set ({"id": true}). */
+json_t *workflow_downstream(const json_t *def, const char *block);
 
 #endif

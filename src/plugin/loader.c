@@ -166,6 +166,30 @@ bad:
 	return -1;
 }
 
+/* The credential types desc declares (ABI 1.1), each checked and marked
+ * with its plugin: a new array, or NULL with the reason in err. */
+static json_t *credential_types_of(const struct axon_plugin *desc, const char *path, char *err, size_t errlen)
+{
+	json_t *types = json_array();
+	size_t off = offsetof(struct axon_plugin, credential_types);
+	if (desc->size < off + sizeof desc->credential_types || !desc->credential_types)
+		return types;
+	for (size_t i = 0; desc->credential_types[i]; i++) {
+		json_error_t je;
+		char why[600];
+		json_t *t = i < 64 ? json_loads(desc->credential_types[i], JSON_REJECT_DUPLICATES, &je) : NULL;
+		if (!t || registry_credential_type_check(t, why, sizeof why) < 0) {
+			snprintf(err, errlen, "credential type %zu: %s", i, i >= 64 ? "a plugin declares at most 64" : t ? why : je.text);
+			json_decref(t);
+			json_decref(types);
+			return NULL;
+		}
+		json_object_set_new(t, "plugin", json_string(path));
+		json_array_append_new(types, t);
+	}
+	return types;
+}
+
 int plugin_load(struct registry *reg, const char *path, char *err, size_t errlen)
 {
 	void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
@@ -195,12 +219,18 @@ int plugin_load(struct registry *reg, const char *path, char *err, size_t errlen
 		goto bad;
 	}
 	char *owned = xstrdup(path);
-	if (add_blocks(reg, desc, owned, err, errlen)) {
+	json_t *types = credential_types_of(desc, owned, err, errlen);
+	if (!types || add_blocks(reg, desc, owned, err, errlen)) {
+		json_decref(types);
 		free(owned);
 		goto bad;
 	}
 	reg->handles = xrealloc(reg->handles, (reg->nplugins + 1) * sizeof *reg->handles);
 	reg->paths = xrealloc(reg->paths, (reg->nplugins + 1) * sizeof *reg->paths);
+	if (!reg->credential_types)
+		reg->credential_types = json_array();
+	json_array_extend(reg->credential_types, types);
+	json_decref(types);
 	reg->handles[reg->nplugins] = h;
 	reg->paths[reg->nplugins] = owned;
 	reg->nplugins++;

@@ -125,6 +125,7 @@ void registry_free(struct registry *reg)
 	free(reg->handles);
 	free(reg->paths);
 	free(reg->skipped);
+	json_decref(reg->credential_types);
 	free(reg);
 }
 
@@ -166,5 +167,6 @@ json_t *registry_to_json(const struct registry *reg)
 	for (size_t i = 0; i < reg->nskipped; i++)
 		json_array_append_new(skipped, json_pack("{s:s, s:s}", "path", reg->skipped[i].path,
 		                                         "error", reg->skipped[i].error));
-	return json_pack("{s:o, s:o}", "blocks", blocks, "skipped", skipped);
+	return json_pack("{s:o, s:o, s:o}", "blocks", blocks, "skipped", skipped, "credential_types",
+			 reg->credential_types ? json_deep_copy(reg->credential_types) : json_array());
 }

@@ -29,6 +29,7 @@ struct registry {
 	size_t nblocks;
 	struct plugin_skipped *skipped;
 	size_t nskipped;
+	json_t *credential_types; /* the plugins' declarations, checked, each with its "plugin"; may be NULL */
 };
 
 /* Loads every plugin of plugin_files(plugin_dirs) into this process. Bad
@@ -63,10 +64,16 @@ int plugin_valid_semver(const char *version);
  * identity. Entries that are not are moved to "skipped" with the reason. */
 void registry_check_json(json_t *reg);
 
+/* A credential type a plugin declares (axon/block.h): credential_type_check()
+ * and a namespaced name (a plugin's types cannot take a core type's name).
+ * 0, or -1 with the reason in err. */
+int registry_credential_type_check(const json_t *type, char *err, size_t errlen);
+
 const struct plugin_block *registry_find(const struct registry *reg, const char *name);
 
 /* {"blocks": [{name, version, title, description, category, plugin, inputs,
- *  outputs, config_schema, limits}...], "skipped": [{path, error}...]} */
+ *  outputs, config_schema, limits}...], "skipped": [{path, error}...],
+ *  "credential_types": [{name, title, ..., plugin}...]} */
 json_t *registry_to_json(const struct registry *reg);
 json_t *plugin_block_to_json(const struct plugin_block *b);
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "credential_types.h"
 #include "plugin/schema.h"
 
 static int text(const json_t *v, size_t max)
@@ -81,6 +82,50 @@ static int check_entry(const json_t *b, const json_t *plugins, char *why, size_t
 	return 0;
 }
 
+int registry_credential_type_check(const json_t *type, char *err, size_t errlen)
+{
+	const char *name = json_string_value(json_object_get(type, "name"));
+	if (credential_type_check(type, err, errlen) < 0)
+		return -1;
+	if (!plugin_valid_block_name(name)) {
+		snprintf(err, errlen, "credential type '%s' is not namespaced like \"acme.api_token\" (the names without a "
+			 "dot are the core types')", name);
+		return -1;
+	}
+	return 0;
+}
+
+/* The plugins' credential types: each checked again, the first of a name kept. */
+static void check_credential_types(json_t *reg, json_t *skipped, const json_t *plugins)
+{
+	json_t *kept = json_array(), *seen = json_object(), *t;
+	size_t i;
+	json_array_foreach(json_object_get(reg, "credential_types"), i, t) {
+		char why[600];
+		const char *plugin = json_string_value(json_object_get(t, "plugin"));
+		const char *name = json_string_value(json_object_get(t, "name"));
+		int bad = 1;
+		if (!json_is_object(t) || !plugin || !json_is_string(json_object_get(plugins, plugin)))
+			snprintf(why, sizeof why, "a credential type whose plugin file is not one that was described");
+		else if (registry_credential_type_check(t, why, sizeof why) < 0)
+			bad = 1;
+		else if (json_object_get(seen, name))
+			snprintf(why, sizeof why, "credential type '%s' is already declared by %s", name,
+				 json_string_value(json_object_get(seen, name)));
+		else
+			bad = 0;
+		if (!bad) {
+			json_object_set_new(seen, name, json_string(plugin));
+			json_array_append(kept, t);
+			continue;
+		}
+		json_array_append_new(skipped, json_pack("{s:s, s:s+}", "path", plugin ? plugin : "(unknown)",
+							 "error", "its description is refused: ", why));
+	}
+	json_object_set_new(reg, "credential_types", kept);
+	json_decref(seen);
+}
+
 void registry_check_json(json_t *reg)
 {
 	json_t *blocks = json_object_get(reg, "blocks"), *skipped = json_object_get(reg, "skipped");
@@ -115,4 +160,5 @@ void registry_check_json(json_t *reg)
 	}
 	json_object_set_new(reg, "blocks", kept);
 	json_decref(seen);
+	check_credential_types(reg, skipped, plugins);
 }

@@ -44,7 +44,8 @@ static int in_enum(const json_t *choices, const json_t *v)
 
 static int check_property(const char *name, const json_t *p, char *err, size_t errlen)
 {
-	static const char *const keys[] = { "type", "title", "description", "default", "enum", "format", "language" };
+	static const char *const keys[] = { "type", "title", "description", "default", "enum", "format", "language",
+					    "credential_type", "secret" };
 	const char *key;
 	json_t *v;
 	if (!json_is_object(p)) {
@@ -56,7 +57,7 @@ static int check_property(const char *name, const json_t *p, char *err, size_t e
 		while (i < sizeof keys / sizeof keys[0] && strcmp(key, keys[i]))
 			i++;
 		if (i == sizeof keys / sizeof keys[0]) {
-			snprintf(err, errlen, "property '%s': unsupported keyword '%s' (supported: type, title, description, default, enum, format, language)", name, key);
+			snprintf(err, errlen, "property '%s': unsupported keyword '%s' (supported: type, title, description, default, enum, format, language, credential_type, secret)", name, key);
 			return -1;
 		}
 	}
@@ -67,10 +68,27 @@ static int check_property(const char *name, const json_t *p, char *err, size_t e
 		return -1;
 	}
 	const char *format = json_string_value(json_object_get(p, "format"));
-	if (json_object_get(p, "format") && (!format || (strcmp(format, "template") && strcmp(format, "code")) ||
+	if (json_object_get(p, "format") && (!format || (strcmp(format, "template") && strcmp(format, "code") &&
+							  strcmp(format, "credential")) ||
 					     (type && strcmp(type, "string")))) {
 		snprintf(err, errlen, "property '%s': \"format\" is \"template\" (a text the block fills itself, whose {{ }} "
-			 "the engine leaves alone unless they name run data) or \"code\" (left alone entirely), on a string", name);
+			 "the engine leaves alone unless they name run data), \"code\" (left alone entirely) or \"credential\" "
+			 "(the id or name of a credential the broker applies for the block), on a string", name);
+		return -1;
+	}
+	json_t *ct = json_object_get(p, "credential_type");
+	size_t i;
+	json_t *t;
+	int ct_ok = json_is_string(ct) || (json_is_array(ct) && json_array_size(ct) > 0);
+	json_array_foreach(ct, i, t)
+		ct_ok &= json_is_string(t);
+	if (ct && (!ct_ok || !format || strcmp(format, "credential"))) {
+		snprintf(err, errlen, "property '%s': \"credential_type\" is the type of credential it accepts (a name, or "
+			 "a list of names), on a \"format\": \"credential\" property", name);
+		return -1;
+	}
+	if (json_object_get(p, "secret") && !json_is_boolean(json_object_get(p, "secret"))) {
+		snprintf(err, errlen, "property '%s': \"secret\" is true or false (a credential type's field sealed in the store)", name);
 		return -1;
 	}
 	if (json_object_get(p, "language") && (!format || strcmp(format, "code") || !json_is_string(json_object_get(p, "language")))) {
@@ -128,7 +146,7 @@ json_t *schema_parse(const char *text, char *err, size_t errlen)
 		goto bad;
 	}
 	json_object_foreach(props, key, v) {
-		char perr[200];
+		char perr[400];
 		if (check_property(key, v, perr, sizeof perr)) {
 			snprintf(err, errlen, "config schema: %s", perr);
 			goto bad;

@@ -112,6 +112,16 @@ static json_t *host_secret(struct axon_ctx *ctx, const char *name, char *err, si
 	return ask(json_pack("{s:s, s:s}", "t", "secret", "name", name), "value", err, errlen);
 }
 
+static json_t *host_call(struct axon_ctx *ctx, const char *service, const json_t *request, char *err, size_t errlen)
+{
+	if (!service || !json_is_object(request)) {
+		snprintf(err, errlen, "a call needs a service name and a request that is a JSON object");
+		return NULL;
+	}
+	return ask(json_pack("{s:s, s:s, s:O}", "t", "call", "service", service, "request", request), "response", err,
+		   errlen);
+}
+
 static json_t *host_llm(struct axon_ctx *ctx, const json_t *request, char *err, size_t errlen)
 {
 	if (!json_is_object(request)) {
@@ -138,6 +148,7 @@ static const struct axon_host host = {
 	.progress = host_progress,
 	.http = host_http,
 	.secret = host_secret,
+	.call = host_call,
 	.llm = host_llm,
 	.knowledge = host_knowledge,
 };

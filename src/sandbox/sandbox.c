@@ -28,6 +28,7 @@
 
 #include "clock.h"
 #include "config.h"
+#include "credential_types.h"
 #include "log.h"
 #include "broker/broker.h"
 #include "sandbox/channel.h"
@@ -37,6 +38,7 @@
 #include "sandbox/pool.h"
 #include "sandbox/protocol.h"
 #include "broker/secrets.h"
+#include "keyring.h"
 #include "sandbox/zygote.h"
 #include "strbuf.h"
 
@@ -81,6 +83,7 @@ struct sandbox {
 	struct egress_policy egress;
 	struct secrets *secrets;
 	char database[1024]; /* for the knowledge bases (broker/knowledge.c) */
+	struct keyring *keyring;
 	uint32_t default_wall_ms;
 };
 
@@ -170,6 +173,7 @@ static int load_registry(struct sandbox *sb)
 	/* The zygote's workers describe plugins that are not trusted: every
 	 * entry is checked before the engine or a page sees it. */
 	registry_check_json(reg);
+	credential_types_add(json_object_get(reg, "credential_types"));
 	json_t *by_name = json_object();
 	size_t i;
 	json_t *b;
@@ -384,9 +388,9 @@ struct sandbox *sandbox_start(const struct config *c, char *err, size_t errlen)
 	sb->worker_max_executions = (unsigned)c->worker_max_executions;
 	sb->worker_idle_ms = c->worker_idle_timeout * 1000LL;
 	sb->worker_max_rss = c->worker_max_memory;
-	sb->egress = (struct egress_policy){ c->egress_allow_loopback, c->egress_allow_private,
-	                                     c->http_timeout * 1000, c->http_max_bytes };
+	sb->egress = egress_policy_from_config(c);
 	sb->secrets = secrets_open(c->secrets_file);
+	sb->keyring = keyring_new(c->credential_key_file);
 	snprintf(sb->database, sizeof sb->database, "%s", c->database);
 	sb->default_wall_ms = (uint32_t)(c->block_timeout * 1000);
 	if (start_zygote(sb) < 0) {
@@ -432,6 +436,7 @@ void sandbox_stop(struct sandbox *sb)
 	json_decref(sb->registry);
 	json_decref(sb->by_name);
 	secrets_close(sb->secrets);
+	keyring_free(sb->keyring);
 	pthread_rwlock_destroy(&sb->lock);
 	pthread_rwlock_destroy(&sb->zlock);
 	pthread_mutex_destroy(&sb->keeper_mu);
@@ -732,17 +737,26 @@ static int execute(struct sandbox *sb, struct worker *w, const json_t *entry, co
 	}
 	b.chan = w->chan;
 	b.declared = json_object_get(entry, "outputs");
+	b.config = config;
+	b.config_schema = json_object_get(entry, "config_schema");
 	b.output_max = lim->output_bytes;
 	b.started = t0;
 	b.deadline = t0 + lim->wall_ms;
 	b.egress = &sb->egress;
 	b.secrets = sb->secrets;
+	if (lim->store && lim->run_id) {
+		b.store = lim->store;
+		b.keyring = sb->keyring;
+		b.run_id = lim->run_id;
+	}
 	b.database = sb->database;
 	b.res = res;
 	b.cancel = lim->cancel;
 	b.on_slow = lim->on_slow;
 	b.slow_arg = lim->slow_arg;
 	b.slow_at = t0 + lim->slow_ms;
+	b.on_log = lim->on_log;
+	b.log_arg = lim->log_arg;
 	b.cpu_clock = w->cpu_clock;
 	b.cpu_deadline_ns = cpu0 + (int64_t)lim->cpu_ms * 1000000LL + 1000000000LL;
 	json_t *run_frame = json_pack("{s:s, s:O?, s:O?}", "block", block, "config", config, "inputs", inputs);
@@ -837,6 +851,10 @@ int sandbox_run(struct sandbox *sb, const char *block, const json_t *config, con
 	lim.on_slow = asked->on_slow;
 	lim.slow_arg = asked->slow_arg;
 	lim.slow_ms = asked->slow_ms;
+	lim.store = asked->store;
+	lim.run_id = asked->run_id;
+	lim.on_log = asked->on_log;
+	lim.log_arg = asked->log_arg;
 
 	/* Warm unless the sandbox, the workflow or a caller without a trust
 	 * domain asks for a fresh process. */

@@ -14,6 +14,7 @@
 
 struct config;
 struct sandbox;
+struct store;
 
 enum run_outcome {
 	RUN_OK,
@@ -54,6 +55,16 @@ struct run_limits {
 	void (*on_slow)(void *arg);
 	void *slow_arg;
 	uint32_t slow_ms;
+	/* The run this execution belongs to and the calling thread's store
+	 * connection, through which the broker opens the credentials the block
+	 * names (broker/credentials.h). NULL/0 outside a run: no credentials. */
+	struct store *store;
+	int64_t run_id;
+	/* When set, called from the calling thread with each log line or
+	 * progress report ({"ms", "level" | "progress", "message"}) as the block
+	 * writes it, masked as in res->logs; it must not keep entry. */
+	void (*on_log)(void *arg, const json_t *entry);
+	void *log_arg;
 };
 
 enum sandbox_state {

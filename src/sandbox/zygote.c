@@ -171,7 +171,8 @@ static json_t *read_description(int fd, pid_t pid, char *why, size_t whylen)
 
 /* One plugin, loaded by a confined worker in describe mode: its blocks,
  * or the reason it is skipped. */
-static void describe(struct zygote *z, const char *path, json_t *blocks, json_t *skipped, json_t *plugins)
+static void describe(struct zygote *z, const char *path, json_t *blocks, json_t *skipped, json_t *plugins,
+		     json_t *types)
 {
 	char why[600] = "";
 	int sv[2];
@@ -191,6 +192,8 @@ static void describe(struct zygote *z, const char *path, json_t *blocks, json_t 
 	const char *t = json_string_value(json_object_get(m, "t"));
 	if (t && !strcmp(t, "registry") && json_is_array(json_object_get(m, "blocks"))) {
 		json_array_extend(blocks, json_object_get(m, "blocks"));
+		if (json_is_array(json_object_get(m, "credential_types")))
+			json_array_extend(types, json_object_get(m, "credential_types"));
 		json_object_set(plugins, path, json_object_get(m, "identity"));
 	} else if (t && !strcmp(t, "violation") && json_is_integer(json_object_get(m, "syscall"))) {
 		char name[64];
@@ -211,12 +214,13 @@ static void describe(struct zygote *z, const char *path, json_t *blocks, json_t 
 
 static void send_registry(struct zygote *z, const char *plugin_dirs, int reply)
 {
-	json_t *blocks = json_array(), *skipped = json_array(), *plugins = json_object();
+	json_t *blocks = json_array(), *skipped = json_array(), *plugins = json_object(), *types = json_array();
 	char **files = plugin_files(plugin_dirs ? plugin_dirs : "");
 	for (size_t i = 0; files[i]; i++)
-		describe(z, files[i], blocks, skipped, plugins);
+		describe(z, files[i], blocks, skipped, plugins, types);
 	plugin_files_free(files);
-	reply_json(reply, json_pack("{s:o, s:o, s:o}", "blocks", blocks, "skipped", skipped, "plugins", plugins));
+	reply_json(reply, json_pack("{s:o, s:o, s:o, s:o}", "blocks", blocks, "skipped", skipped, "plugins", plugins,
+				    "credential_types", types));
 }
 
 static void shutdown_runs(struct zygote *z) __attribute__((noreturn));

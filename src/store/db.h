@@ -90,6 +90,14 @@ int db_begin(struct store *st);
 int db_begin_read(struct store *st);
 int db_finish(struct store *st, int rc);
 
+/* A write of its own: body(st, arg) runs inside a transaction, and its
+ * changes are kept only if it returns STORE_OK. Writers of this process that
+ * come at the same time share one transaction and one commit
+ * (group_commit.c): body may run on another thread's connection, given as its
+ * st; it must use that st only, and keep its results in arg. Returns body's rc
+ * or the commit's, with st->errmsg set. Never inside another transaction. */
+int db_write(struct store *st, int (*body)(struct store *st, void *arg), void *arg);
+
 /* Applies every pending migration in one transaction (migrations.c). */
 int migrations_apply(struct store *st);
 /* The columns user_fetch reads, from "users u" (users.c). */
@@ -102,5 +110,14 @@ int user_fetch(struct store *st, sqlite3_stmt *stmt, struct user *u, char **pass
  * 0 is the system. */
 int audit_add(struct store *st, int64_t actor, const char *action, const char *target_kind, int64_t target_id,
 	      const char *detail);
+
+/* The hourly aggregates, added to in the caller's transaction (run_stats.c):
+ * when run_id has just been written ended, and before a step is written,
+ * which counts if it ends now for the first time. */
+int stats_run_ended(struct store *st, int64_t run_id);
+int stats_step_ended(struct store *st, int64_t run_id, const char *block, const char *status, int64_t started_at,
+		     int64_t finished_at);
+/* store_run_backlog in the caller's transaction (usage.c). */
+int run_backlog(struct store *st, int64_t *queued, int64_t *running);
 
 #endif

@@ -2,6 +2,7 @@
 src_libaxon_a_SOURCES += \
 	src/store/store.h \
 	src/store/db.c src/store/db.h \
+	src/store/group_commit.c \
 	src/store/migrations.c \
 	src/store/users.c \
 	src/store/sessions.c \
@@ -9,5 +10,8 @@ src_libaxon_a_SOURCES += \
 	src/store/runs.c \
 	src/store/audit.c \
 	src/store/throttle.c \
+	src/store/usage.c \
+	src/store/run_stats.c \
+	src/store/credentials.c \
 	src/store/knowledge.c src/store/chunking.c \
-	src/store/usage.c
+	src/store/tokens.c

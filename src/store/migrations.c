@@ -169,7 +169,97 @@ static const char *const migrations[] = {
 	"  AND name <> (SELECT w.name FROM workflows w WHERE w.id = workflow_id);"
 	"CREATE UNIQUE INDEX workflows_name ON workflows(name COLLATE NOCASE);",
 
-	/* 6: knowledge bases: documents cut into chunks, each with the embedding
+	/* 6: the dashboard's figures, kept per period as runs and steps end (in
+	 * the same transaction; run_stats.c) so that reading them never scans
+	 * runs: runs ended per workflow and status, their durations counted in
+	 * the buckets of duration_buckets (percentiles come from those), and
+	 * steps ended per workflow and block. Runs are kept per hour and per day
+	 * (the spans of stat_spans, in hours: the last day's charts read 24 rows
+	 * per workflow and the last month's 30), steps per day. A period starts
+	 * at start_hour (unix ms / 3600000), days at midnight UTC. The figures
+	 * outlive pruning, and are backfilled here from the runs and steps
+	 * already stored. A run without a stored workflow counts under workflow 0. */
+	"CREATE TABLE duration_buckets (le_ms INTEGER PRIMARY KEY);"
+	"INSERT INTO duration_buckets VALUES (10), (25), (50), (100), (250), (500), (1000), (2500), (5000),"
+	"  (10000), (30000), (60000), (300000), (900000), (3600000), (9223372036854775807);"
+	"CREATE TABLE stat_spans (hours INTEGER PRIMARY KEY);"
+	"INSERT INTO stat_spans VALUES (1), (24);"
+	"CREATE TABLE run_stats ("
+	"  span INTEGER NOT NULL,"
+	"  start_hour INTEGER NOT NULL,"
+	"  workflow_id INTEGER NOT NULL,"
+	"  status TEXT NOT NULL,"
+	"  runs INTEGER NOT NULL,"
+	"  duration_ms INTEGER NOT NULL,"
+	"  PRIMARY KEY (span, start_hour, workflow_id, status)) WITHOUT ROWID;"
+	"CREATE TABLE run_duration_stats ("
+	"  span INTEGER NOT NULL,"
+	"  start_hour INTEGER NOT NULL,"
+	"  workflow_id INTEGER NOT NULL,"
+	"  le_ms INTEGER NOT NULL,"
+	"  runs INTEGER NOT NULL,"
+	"  PRIMARY KEY (span, start_hour, workflow_id, le_ms)) WITHOUT ROWID;"
+	"CREATE TABLE step_days ("
+	"  start_hour INTEGER NOT NULL,"
+	"  workflow_id INTEGER NOT NULL,"
+	"  block TEXT NOT NULL,"
+	"  steps INTEGER NOT NULL,"
+	"  failures INTEGER NOT NULL,"
+	"  duration_ms INTEGER NOT NULL,"
+	"  PRIMARY KEY (start_hour, workflow_id, block)) WITHOUT ROWID;"
+	"CREATE INDEX runs_failed ON runs(id) WHERE status = 'failed';"
+	"CREATE INDEX runs_workflow_failed ON runs(workflow_id, id) WHERE status = 'failed';"
+	"CREATE TEMP VIEW ended AS SELECT finished_at / 3600000 AS hour, coalesce(workflow_id, 0) AS workflow_id, status,"
+	"  max(0, finished_at - coalesce(started_at, created_at)) AS duration_ms FROM runs"
+	"  WHERE finished_at IS NOT NULL AND status IN ('succeeded', 'failed', 'cancelled');"
+	"INSERT INTO run_stats SELECT s.hours, e.hour / s.hours * s.hours, e.workflow_id, e.status, count(*),"
+	"  sum(e.duration_ms) FROM ended e, stat_spans s GROUP BY 1, 2, 3, 4;"
+	"INSERT INTO run_duration_stats SELECT s.hours, e.hour / s.hours * s.hours, e.workflow_id,"
+	"  (SELECT min(le_ms) FROM duration_buckets WHERE le_ms >= e.duration_ms), count(*)"
+	"  FROM ended e, stat_spans s GROUP BY 1, 2, 3, 4;"
+	"DROP VIEW ended;"
+	"INSERT INTO step_days SELECT s.finished_at / 86400000 * 24, coalesce(r.workflow_id, 0), s.block, count(*),"
+	"  sum(s.status = 'failed'), sum(max(0, s.finished_at - coalesce(s.started_at, s.finished_at)))"
+	"  FROM steps s JOIN runs r ON r.id = s.run_id"
+	"  WHERE s.finished_at IS NOT NULL AND s.status IN ('ok', 'failed') GROUP BY 1, 2, 3;",
+	/* 7: credentials (docs/credentials.md). "fields" holds the fields a
+	 * credential's type does not call secret, as JSON; "sealed" the secret
+	 * ones, sealed in an envelope the store cannot open. A credential is
+	 * shared with users one by one; the workflows whose runs used it are
+	 * remembered, with when. */
+	"CREATE TABLE credentials ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+	"  type TEXT NOT NULL,"
+	"  owner INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+	"  fields TEXT NOT NULL DEFAULT '{}',"
+	"  sealed TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  last_used_at INTEGER);"
+	"CREATE TABLE credential_shares ("
+	"  credential_id INTEGER NOT NULL REFERENCES credentials(id) ON DELETE CASCADE,"
+	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  PRIMARY KEY (credential_id, user_id)) WITHOUT ROWID;"
+	"CREATE INDEX credential_shares_user ON credential_shares(user_id);"
+	"CREATE TABLE credential_uses ("
+	"  credential_id INTEGER NOT NULL REFERENCES credentials(id) ON DELETE CASCADE,"
+	"  workflow_id INTEGER NOT NULL REFERENCES workflows(id) ON DELETE CASCADE,"
+	"  last_used_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (credential_id, workflow_id)) WITHOUT ROWID;"
+	"CREATE INDEX credential_uses_workflow ON credential_uses(workflow_id);",
+
+	/* 8: what a poll trigger has seen (a feed's entries by id), so that only
+	 * new ones start runs, across restarts; last_seen lets entries that left
+	 * the source be forgotten after a while. */
+	"CREATE TABLE poll_seen ("
+	"  workflow_id INTEGER NOT NULL REFERENCES workflows(id) ON DELETE CASCADE,"
+	"  key TEXT NOT NULL,"
+	"  first_seen INTEGER NOT NULL,"
+	"  last_seen INTEGER NOT NULL,"
+	"  PRIMARY KEY (workflow_id, key)) WITHOUT ROWID;",
+
+	/* 9: knowledge bases: documents cut into chunks, each with the embedding
 	 * of its text (float32, unit length) for search by cosine similarity. */
 	"CREATE TABLE knowledge_bases ("
 	"  id INTEGER PRIMARY KEY,"

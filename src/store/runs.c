@@ -60,15 +60,33 @@ static int create_run(struct store *st, const struct run_new *n, const char *inp
 	return rc;
 }
 
+struct create_args {
+	const struct run_new *n;
+	const char *input, *definition;
+	int64_t now, *id;
+};
+
+static int put_step(struct store *st, int64_t run_id, const json_t *step);
+
+/* The run, and the steps it starts with (a test run from a block on). */
+static int create_body(struct store *st, void *arg)
+{
+	struct create_args *a = arg;
+	int rc = create_run(st, a->n, a->input, a->definition, a->now, a->id);
+	size_t i;
+	json_t *step;
+	json_array_foreach(a->n->steps, i, step) if (rc == STORE_OK) rc = put_step(st, *a->id, step);
+	return rc;
+}
+
 int store_run_create(struct store *st, const struct run_new *n, int64_t *id)
 {
 	char *input = n->input ? dump(n->input) : xstrdup("{}");
 	char *definition = n->workflow_id ? NULL : dump(n->definition);
+	struct create_args a = { n, input, definition, now_ms(), id };
 	int rc = (!n->workflow_id && !definition) || !input
 		? db_failf(st, STORE_ERROR, "a run needs a workflow or a definition, and an input that is JSON")
-		: db_begin(st);
-	if (rc == STORE_OK)
-		rc = db_finish(st, create_run(st, n, input, definition, now_ms(), id));
+		: db_write(st, create_body, &a);
 	free(input);
 	free(definition);
 	return rc;
@@ -132,10 +150,75 @@ int store_run_unfinished(struct store *st, json_t **ids)
 	return rc == STORE_OK ? db_column(st, stmt, ids) : rc;
 }
 
+struct status_args {
+	int64_t id;
+	const char *status;
+	int64_t at;
+};
+
+static int status_body(struct store *st, void *arg)
+{
+	struct status_args *a = arg;
+	return db_exec(st, "UPDATE runs SET status = ?2, started_at = coalesce(started_at, ?3) WHERE id = ?1", "iti",
+		       a->id, a->status, a->at);
+}
+
 int store_run_set_status(struct store *st, int64_t id, const char *status, int64_t at)
 {
-	return db_exec(st, "UPDATE runs SET status = ?2, started_at = coalesce(started_at, ?3) WHERE id = ?1", "iti",
-		       id, status, at);
+	struct status_args a = { id, status, at };
+	return db_write(st, status_body, &a);
+}
+
+static int64_t int_field(const json_t *o, const char *key)
+{
+	return json_integer_value(json_object_get(o, key));
+}
+
+static int put_step(struct store *st, int64_t run_id, const json_t *step)
+{
+	const char *block = json_string_value(json_object_get(step, "block"));
+	int rc = stats_step_ended(st, run_id, block, json_string_value(json_object_get(step, "status")),
+				  int_field(step, "started_at"), int_field(step, "finished_at"));
+	if (rc != STORE_OK)
+		return rc;
+	char *inputs = dump(json_object_get(step, "inputs")), *outputs = dump(json_object_get(step, "outputs"));
+	char *logs = dump(json_object_get(step, "logs"));
+	/* seq keeps the order steps first started in; a rewrite keeps it. */
+	rc = db_exec(st,
+			 "INSERT INTO steps (run_id, block, seq, status, outcome, attempts, started_at, finished_at,"
+			 " inputs, outputs, logs, error, waited_ms) VALUES (?1, ?2,"
+			 " (SELECT count(*) FROM steps WHERE run_id = ?1), ?3, ?4, ?5, NULLIF(?6, 0), NULLIF(?7, 0),"
+			 " ?8, ?9, ?10, ?11, ?12)"
+			 " ON CONFLICT (run_id, block) DO UPDATE SET status = excluded.status,"
+			 " outcome = excluded.outcome, attempts = excluded.attempts, started_at = excluded.started_at,"
+			 " finished_at = excluded.finished_at, inputs = excluded.inputs, outputs = excluded.outputs,"
+			 " logs = excluded.logs, error = excluded.error, waited_ms = excluded.waited_ms",
+			 "itttiii" "tttti", run_id, block,
+			 json_string_value(json_object_get(step, "status")),
+			 json_string_value(json_object_get(step, "outcome")), int_field(step, "attempts"),
+			 int_field(step, "started_at"), int_field(step, "finished_at"), inputs, outputs, logs,
+			 json_string_value(json_object_get(step, "error")), int_field(step, "waited_ms"));
+	free(inputs);
+	free(outputs);
+	free(logs);
+	return rc;
+}
+
+struct step_args {
+	int64_t run_id;
+	const json_t *step;
+};
+
+static int step_body(struct store *st, void *arg)
+{
+	struct step_args *a = arg;
+	return put_step(st, a->run_id, a->step);
+}
+
+int store_step_put(struct store *st, int64_t run_id, const json_t *step)
+{
+	struct step_args a = { run_id, step };
+	return db_write(st, step_body, &a);
 }
 
 static int finish_run(struct store *st, int64_t id, const struct run_end *end)
@@ -143,23 +226,36 @@ static int finish_run(struct store *st, int64_t id, const struct run_end *end)
 	size_t i;
 	json_t *step;
 	int rc = STORE_OK;
-	json_array_foreach(end->steps, i, step) if (rc == STORE_OK) rc = store_step_put(st, id, step);
+	json_array_foreach(end->steps, i, step) if (rc == STORE_OK) rc = put_step(st, id, step);
 	char *reply = dump(end->reply);
 	if (rc == STORE_OK)
 		rc = db_exec(st, "UPDATE runs SET status = ?2, error = ?3, failed_block = ?4, reply = ?5, finished_at = ?6,"
 			     " waited_ms = ?7 WHERE id = ?1", "ittttii", id, end->status, end->error, end->failed_block,
 			     reply, end->at, end->waited_ms);
 	free(reply);
+	if (rc == STORE_OK)
+		rc = stats_run_ended(st, id);
 	if (rc == STORE_OK && end->dead_letter)
 		rc = db_exec(st, "INSERT INTO dead_letters (run_id, block, error, created_at) VALUES (?1, ?2, ?3, ?4)",
 			     "itti", id, end->failed_block, end->error ? end->error : "failed", end->at);
 	return rc;
 }
 
+struct finish_args {
+	int64_t id;
+	const struct run_end *end;
+};
+
+static int finish_body(struct store *st, void *arg)
+{
+	struct finish_args *a = arg;
+	return finish_run(st, a->id, a->end);
+}
+
 int store_run_finish(struct store *st, int64_t id, const struct run_end *end)
 {
-	int rc = db_begin(st);
-	return rc == STORE_OK ? db_finish(st, finish_run(st, id, end)) : rc;
+	struct finish_args a = { id, end };
+	return db_write(st, finish_body, &a);
 }
 
 int store_step_list(struct store *st, int64_t run_id, json_t **out)
@@ -169,36 +265,6 @@ int store_step_list(struct store *st, int64_t run_id, json_t **out)
 			    "SELECT block, status, outcome, attempts, started_at, finished_at, waited_ms, inputs, outputs,"
 			    " logs, error FROM steps WHERE run_id = ?1 ORDER BY seq", "i", run_id);
 	return rc == STORE_OK ? db_rows(st, stmt, "inputs outputs logs", out) : rc;
-}
-
-static int64_t int_field(const json_t *o, const char *key)
-{
-	return json_integer_value(json_object_get(o, key));
-}
-
-int store_step_put(struct store *st, int64_t run_id, const json_t *step)
-{
-	char *inputs = dump(json_object_get(step, "inputs")), *outputs = dump(json_object_get(step, "outputs"));
-	char *logs = dump(json_object_get(step, "logs"));
-	/* seq keeps the order steps first started in; a rewrite keeps it. */
-	int rc = db_exec(st,
-			 "INSERT INTO steps (run_id, block, seq, status, outcome, attempts, started_at, finished_at,"
-			 " inputs, outputs, logs, error, waited_ms) VALUES (?1, ?2,"
-			 " (SELECT count(*) FROM steps WHERE run_id = ?1), ?3, ?4, ?5, NULLIF(?6, 0), NULLIF(?7, 0),"
-			 " ?8, ?9, ?10, ?11, ?12)"
-			 " ON CONFLICT (run_id, block) DO UPDATE SET status = excluded.status,"
-			 " outcome = excluded.outcome, attempts = excluded.attempts, started_at = excluded.started_at,"
-			 " finished_at = excluded.finished_at, inputs = excluded.inputs, outputs = excluded.outputs,"
-			 " logs = excluded.logs, error = excluded.error, waited_ms = excluded.waited_ms",
-			 "itttiii" "tttti", run_id, json_string_value(json_object_get(step, "block")),
-			 json_string_value(json_object_get(step, "status")),
-			 json_string_value(json_object_get(step, "outcome")), int_field(step, "attempts"),
-			 int_field(step, "started_at"), int_field(step, "finished_at"), inputs, outputs, logs,
-			 json_string_value(json_object_get(step, "error")), int_field(step, "waited_ms"));
-	free(inputs);
-	free(outputs);
-	free(logs);
-	return rc;
 }
 
 /* Forgets the failed steps and the skipped ones (which may now run), and
@@ -322,16 +388,32 @@ int store_webhook_set(struct store *st, int64_t actor, int64_t workflow_id, cons
 	return rc == STORE_OK ? db_finish(st, set_webhook(st, actor, workflow_id, token, secret)) : rc;
 }
 
+struct delivery_args {
+	int64_t workflow_id;
+	const char *method, *input;
+	int status;
+	const char *message;
+	int64_t run_id, at, *id;
+};
+
+static int delivery_body(struct store *st, void *arg)
+{
+	struct delivery_args *a = arg;
+	int rc = db_exec(st, "INSERT INTO deliveries (workflow_id, received_at, method, input, status, message, run_id)"
+			 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULLIF(?7, 0))", "iittnti", a->workflow_id, a->at, a->method,
+			 a->input, a->status, a->message, a->run_id);
+	if (rc == STORE_OK && a->id)
+		*a->id = sqlite3_last_insert_rowid(st->db);
+	return rc;
+}
+
 int store_delivery_add(struct store *st, int64_t workflow_id, const char *method, const json_t *input, int status,
 		       const char *message, int64_t run_id, int64_t at, int64_t *id)
 {
 	char *in = dump(input);
-	int rc = db_exec(st, "INSERT INTO deliveries (workflow_id, received_at, method, input, status, message, run_id)"
-			 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULLIF(?7, 0))", "iittnti", workflow_id, at, method,
-			 in ? in : "{}", status, message, run_id);
+	struct delivery_args a = { workflow_id, method, in ? in : "{}", status, message, run_id, at, id };
+	int rc = db_write(st, delivery_body, &a);
 	free(in);
-	if (rc == STORE_OK && id)
-		*id = sqlite3_last_insert_rowid(st->db);
 	return rc;
 }
 
@@ -364,10 +446,21 @@ static int claim(struct store *st, const char *key, int64_t at, int64_t before)
 	return rc;
 }
 
+struct claim_args {
+	const char *key;
+	int64_t at, before;
+};
+
+static int claim_body(struct store *st, void *arg)
+{
+	struct claim_args *a = arg;
+	return claim(st, a->key, a->at, a->before);
+}
+
 int store_replay_claim(struct store *st, const char *key, int64_t at, int64_t before)
 {
-	int rc = db_begin(st);
-	return rc == STORE_OK ? db_finish(st, claim(st, key, at, before)) : rc;
+	struct claim_args a = { key, at, before };
+	return db_write(st, claim_body, &a);
 }
 
 int store_schedule_list(struct store *st, json_t **out)
@@ -375,18 +468,37 @@ int store_schedule_list(struct store *st, json_t **out)
 	sqlite3_stmt *stmt;
 	int rc = db_prepare(st, &stmt,
 			    "SELECT w.id AS workflow_id, json_extract(v.definition, '$.trigger.cron') AS cron,"
-			    " json_extract(v.definition, '$.trigger.timezone') AS timezone, t.last_fire AS last_fire"
+			    " json_extract(v.definition, '$.trigger.timezone') AS timezone, t.last_fire AS last_fire,"
+			    " json_extract(v.definition, '$.trigger') AS trigger"
 			    " FROM workflows w JOIN workflow_versions v ON v.workflow_id = w.id"
 			    " AND v.version = w.current_version LEFT JOIN schedule_ticks t ON t.workflow_id = w.id"
 			    " WHERE w.active = 1 AND json_valid(v.definition)"
-			    " AND json_extract(v.definition, '$.trigger.type') = 'schedule' ORDER BY w.id", "");
-	return rc == STORE_OK ? db_rows(st, stmt, "", out) : rc;
+			    " AND json_extract(v.definition, '$.trigger.type') IN ('schedule', 'poll') ORDER BY w.id", "");
+	return rc == STORE_OK ? db_rows(st, stmt, "trigger", out) : rc;
 }
 
 int store_schedule_fired(struct store *st, int64_t workflow_id, int64_t tick)
 {
 	return db_exec(st, "INSERT OR REPLACE INTO schedule_ticks (workflow_id, last_fire) VALUES (?1, ?2)", "ii",
 		       workflow_id, tick);
+}
+
+int store_poll_seen(struct store *st, int64_t workflow_id, const char *key, int64_t now, int *is_new)
+{
+	int64_t known = 0;
+	int rc = db_int(st, &known, "SELECT count(*) FROM poll_seen WHERE workflow_id = ?1 AND key = ?2", "it",
+			workflow_id, key);
+	if (rc == STORE_OK)
+		rc = db_exec(st, "INSERT INTO poll_seen (workflow_id, key, first_seen, last_seen) VALUES (?1, ?2, ?3, ?3)"
+			     " ON CONFLICT (workflow_id, key) DO UPDATE SET last_seen = ?3", "iti", workflow_id, key, now);
+	*is_new = rc == STORE_OK && !known;
+	return rc;
+}
+
+int store_poll_forget(struct store *st, int64_t workflow_id, int64_t forget_before)
+{
+	return db_exec(st, "DELETE FROM poll_seen WHERE workflow_id = ?1 AND last_seen < ?2", "ii", workflow_id,
+		       forget_before);
 }
 
 static int prune(struct store *st, int64_t now, int64_t max_age_ms, int64_t keep_count, int64_t *deleted)

@@ -43,7 +43,7 @@ void store_close(struct store *st);
 const char *store_errmsg(struct store *st);
 int store_schema_version(struct store *st);
 /* The schema version this build creates and understands. */
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 9
 
 /* Limits, for operators and tests: how long a write waits for another
  * process's lock before STORE_BUSY (default 5000 ms), and a cap on the file
@@ -154,6 +154,8 @@ struct run_new {
 	const char *parent_block;
 	int depth;
 	int64_t actor;           /* the user who started it; 0 for the system */
+	const json_t *steps;     /* NULL, or steps it starts with (store_step_put's fields), written with
+				  * it: the engine takes those ended as done, as after a restart */
 };
 /* Creates a queued run. A dedup_key seen before for the same workflow gives
  * STORE_CONFLICT with *id set to the run it started. */
@@ -218,15 +220,104 @@ int store_delivery_get(struct store *st, int64_t id, json_t **out);
 /* Replay protection for signed deliveries: STORE_CONFLICT when key was seen. Keys older than `before` are dropped. */
 int store_replay_claim(struct store *st, const char *key, int64_t at, int64_t before);
 
-/* Schedules: workflows whose current version has a schedule trigger, with
- * the last tick fired: [{workflow_id, cron, timezone, last_fire}] (seconds). */
+/* Schedules: workflows whose current version has a schedule or a poll
+ * trigger, with the last tick fired: [{workflow_id, cron, timezone,
+ * last_fire, trigger}] (seconds; trigger the whole trigger object). */
 int store_schedule_list(struct store *st, json_t **out);
 int store_schedule_fired(struct store *st, int64_t workflow_id, int64_t tick);
+/* A poll trigger saw key at now (unix seconds): *is_new is 1 the first time.
+ * Keys not seen since forget_before are forgotten (store_poll_forget). */
+int store_poll_seen(struct store *st, int64_t workflow_id, const char *key, int64_t now, int *is_new);
+int store_poll_forget(struct store *st, int64_t workflow_id, int64_t forget_before);
 
 /* Retention: deletes finished runs older than max_age_ms or beyond the newest
  * keep_count of each workflow (0: no limit), then gives the space back. */
 int store_run_prune(struct store *st, int64_t now, int64_t max_age_ms, int64_t keep_count, int64_t *deleted);
 
+/* The database's files and the runs in its queue now (usage.c). free_bytes:
+ * pages freed by pruning, given back by the next incremental vacuum. */
+struct store_disk {
+	int64_t file_bytes, wal_bytes, free_pages, free_bytes;
+};
+int store_disk_usage(struct store *st, struct store_disk *out);
+int store_run_backlog(struct store *st, int64_t *queued, int64_t *running);
+
+/* The dashboard's figures (run_stats.c), from aggregates kept per hour and
+ * per day as runs and steps end; workflow_id 0: every workflow. Rows, each list ordered:
+ *   hours, days: [{start (unix ms), status, runs}] for the last 24 hours and
+ *     the last 30 days (from midnight UTC), periods without runs left out;
+ *   day_durations, month_durations: [{workflow_id, workflow_name, le_ms,
+ *     runs}] over 24 hours and 30 days, runs per duration bucket (le_ms: its
+ *     upper bound, INT64_MAX the last);
+ *   bucket_bounds: [le_ms] of every bucket, increasing;
+ *   slowest_blocks, failing_blocks: [{workflow_id, workflow_name, block,
+ *     steps, failures, mean_ms}] over 30 days, at most limit of each;
+ *   recent_failures: [{id, workflow_id, workflow_name, failed_block, error, finished_at}].
+ * runs_now: from the runs table; the stored and prunable counts are
+ * estimates from run ids (runs created before now - keep_for_ms). */
+struct stats_query {
+	int64_t workflow_id;
+	int64_t now;         /* unix ms */
+	int64_t keep_for_ms; /* keep_runs_for; 0: nothing is pruned by age */
+	int limit;
+};
+struct stats_runs_now {
+	int64_t queued, running, oldest_queued_at, stored_estimate, prunable_estimate;
+};
+struct stats {
+	json_t *hours, *days, *day_durations, *month_durations, *bucket_bounds, *slowest_blocks, *failing_blocks, *recent_failures;
+	struct stats_runs_now runs_now;
+	struct store_disk disk;
+};
+int store_stats(struct store *st, const struct stats_query *q, struct stats *out);
+void stats_free(struct stats *s);
+
+/* Credentials (credentials.c, docs/credentials.md). The store keeps what it
+ * is given and never sees a decrypted value: "fields" are the fields the
+ * credential's type does not call secret (a JSON object), "sealed" the
+ * envelope of the secret ones. Names are unique whatever their case. A
+ * credential as returned (never with its sealed part):
+ *   {"id", "name", "type", "owner", "owner_id", "fields", "created_at",
+ *    "updated_at", "last_used_at", "shared_with": [username],
+ *    "workflows": [{"id", "name", "last_used_at"}]}   (times in unix seconds) */
+struct credential_new {
+	const char *name, *type;
+	const json_t *fields;
+	const char *sealed;
+};
+int store_credential_create(struct store *st, int64_t actor, const struct credential_new *c, int64_t *id);
+/* Changes what is not NULL; audited. */
+int store_credential_update(struct store *st, int64_t actor, int64_t id, const char *name, const json_t *fields,
+			    const char *sealed);
+/* STORE_CONFLICT (nothing deleted) while a workflow uses it, unless force. */
+int store_credential_delete(struct store *st, int64_t actor, int64_t id, bool force);
+/* The credential named ref: its number ("12") or its name. */
+int store_credential_find(struct store *st, const char *ref, int64_t *id);
+int store_credential_get(struct store *st, int64_t id, json_t **out);
+/* Every credential, by name (without shared_with and workflows details: "workflows" is a count). */
+int store_credential_list(struct store *st, json_t **out);
+/* Whether user may use and see the values of credential id: its owner, or a user it is shared with. */
+int store_credential_usable(struct store *st, int64_t id, int64_t user, bool *usable);
+int store_credential_share(struct store *st, int64_t actor, int64_t id, int64_t user, bool shared);
+/* [{"id", "name", "type"}] of the credentials user may use, by name. */
+int store_credential_usable_list(struct store *st, int64_t user, json_t **out);
+/* A test by a person: last used, and the audit log with the answer's status (0: none). */
+int store_credential_tested(struct store *st, int64_t actor, int64_t id, int status);
+/* For the broker: the credential ref of type `type` (NULL: any) as run_id
+ * may use it, {"id", "name", "type", "fields", "sealed"}; the use is
+ * recorded (last used, the workflow, the audit log) in the same
+ * transaction. STORE_NOTFOUND with a sentence when there is no such
+ * credential or the user the run acts for (who saved the version it runs; axonctl's own runs
+ * of a file may use any) may not use it; STORE_CONFLICT when it is of another type. */
+int store_credential_use(struct store *st, const char *ref, const char *type, int64_t run_id, json_t **out);
+/* Key rotation: every sealed value replaced by reseal(arg, sealed) in one
+ * transaction, which a NULL from reseal (err set) rolls back. */
+typedef char *(*credential_reseal_fn)(void *arg, const char *sealed, char *err, size_t errlen);
+int store_credential_reseal_all(struct store *st, int64_t actor, credential_reseal_fn reseal, void *arg, int *count);
+/* The sealed part of credential id (caller frees). */
+int store_credential_sealed(struct store *st, int64_t id, char **sealed);
+/* [{"id", "name", "sealed"}] of every credential, for checks. */
+int store_credential_sealed_list(struct store *st, json_t **out);
 /* Knowledge bases (knowledge.c): named collections of documents cut into
  * chunks with overlap, each chunk with the embedding of its text; all of a
  * base's embeddings have the same number of dimensions (its first
@@ -259,7 +350,7 @@ json_t *store_kb_chunk_text(const char *text, size_t size, size_t overlap);
 
 /* The tokens a workflow's steps used, per day (UTC), for its runs made since
  * since (ms): [{day: "2026-12-02", tokens_in, tokens_out}], newest first,
- * days without any left out (usage.c). */
+ * days without any left out (tokens.c). */
 int store_workflow_token_days(struct store *st, int64_t workflow_id, int64_t since, json_t **out);
 
 #endif

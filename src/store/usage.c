@@ -1,19 +1,44 @@
-/* The tokens a workflow's language model calls used, per day, from the usage
- * lines the broker writes in its steps' logs ({"usage": {"tokens_in",
- * "tokens_out", "model"}}). Reads the logs with SQLite's JSON functions: a
- * SQLite-only query, in this one place. */
-#include "db.h"
+/* What the database holds now, for /metrics and the dashboard: the size of
+ * its files, the pages that pruning has freed, the runs waiting and running. */
+#include <sys/stat.h>
 
-int store_workflow_token_days(struct store *st, int64_t workflow_id, int64_t since, json_t **out)
+#include "db.h"
+#include "strbuf.h"
+
+static int64_t file_size(const char *path)
 {
-	sqlite3_stmt *s;
-	int rc = db_prepare(st, &s,
-	                    "SELECT date(r.created_at / 1000, 'unixepoch') AS day,"
-	                    " coalesce(sum(json_extract(l.value, '$.usage.tokens_in')), 0) AS tokens_in,"
-	                    " coalesce(sum(json_extract(l.value, '$.usage.tokens_out')), 0) AS tokens_out"
-	                    " FROM runs r JOIN steps s ON s.run_id = r.id, json_each(s.logs) l"
-	                    " WHERE r.workflow_id = ?1 AND r.created_at >= ?2 AND json_valid(s.logs)"
-	                    " AND json_type(l.value, '$.usage') = 'object'"
-	                    " GROUP BY day ORDER BY day DESC", "ii", workflow_id, since);
-	return rc == STORE_OK ? db_rows(st, s, "", out) : rc;
+	struct stat sb;
+	return stat(path, &sb) == 0 ? (int64_t)sb.st_size : 0;
+}
+
+int store_disk_usage(struct store *st, struct store_disk *out)
+{
+	int64_t page_size, free_pages;
+	int rc = db_int(st, &page_size, "PRAGMA page_size", "");
+	if (rc == STORE_OK)
+		rc = db_int(st, &free_pages, "PRAGMA freelist_count", "");
+	if (rc != STORE_OK)
+		return rc;
+	struct strbuf wal = STRBUF_INIT;
+	sb_printf(&wal, "%s-wal", st->path);
+	out->file_bytes = file_size(st->path);
+	out->wal_bytes = file_size(wal.data);
+	out->free_pages = free_pages;
+	out->free_bytes = free_pages * page_size;
+	sb_free(&wal);
+	return STORE_OK;
+}
+
+int run_backlog(struct store *st, int64_t *queued, int64_t *running)
+{
+	/* The IN term lets SQLite use the partial index of unfinished runs. */
+	int rc = db_int(st, queued, "SELECT count(*) FROM runs WHERE status IN ('queued', 'running') AND status = 'queued'", "");
+	return rc == STORE_OK ? db_int(st, running, "SELECT count(*) FROM runs WHERE status IN ('queued', 'running')"
+				       " AND status = 'running'", "") : rc;
+}
+
+int store_run_backlog(struct store *st, int64_t *queued, int64_t *running)
+{
+	int rc = db_begin_read(st);
+	return rc == STORE_OK ? db_finish(st, run_backlog(st, queued, running)) : rc;
 }

@@ -18,6 +18,8 @@ struct app {
 	struct sandbox *sandbox; /* runs blocks; started before any thread */
 	struct engine *engine;   /* runs workflows */
 	struct scheduler *scheduler; /* schedule triggers and retention */
+	struct keyring *keyring; /* seals and opens credentials (credential_key_file) */
+	struct streams *streams; /* the open live streams (web/stream.c) */
 	volatile sig_atomic_t stopping;
 };
 

@@ -122,7 +122,8 @@ void dispatch(struct request *r)
 		reply_error(r, 503, r->store_error, NULL);
 		goto out;
 	}
-	if (parse_head(r) < 0 || auth_identify(r) < 0)
+	r->route = route ? route->pattern : NULL;
+	if (parse_head(r) < 0 || (!(route && route->flags & ROUTE_OWN_AUTH) && auth_identify(r) < 0))
 		goto out;
 	if (!route) {
 		if (allow.len) {

@@ -4,6 +4,7 @@
 src_libaxon_a_SOURCES += \
 	src/web/app.c src/web/app.h \
 	src/web/server.c src/web/server.h \
+	src/web/stream.c src/web/stream.h \
 	src/web/request.c src/web/request.h \
 	src/web/dispatch.c src/web/dispatch.h \
 	src/web/router.c src/web/router.h \
@@ -15,8 +16,12 @@ src_libaxon_a_SOURCES += \
 	src/web/form.c src/web/form.h \
 	src/web/form_urlencoded.c src/web/form_multipart.c \
 	src/web/form_cookie.c src/web/form_json.c \
+	src/web/hook_body.c src/web/hook_body.h \
 	src/web/pages/pages.h \
 	src/web/pages/common.c \
+	src/web/pages/metrics.c \
+	src/web/pages/dashboard.c \
+	src/web/chart/chart.h src/web/chart/bars.c \
 	src/web/pages/decorate.c src/web/pages/decorate.h \
 	src/web/pages/signin.c \
 	src/web/pages/workflows.c \
@@ -25,10 +30,14 @@ src_libaxon_a_SOURCES += \
 	src/web/pages/workflow_input.c src/web/pages/workflow_input.h \
 	src/web/pages/schedule_view.c src/web/pages/schedule_view.h \
 	src/web/pages/versions.c \
-	src/web/pages/runs.c \
+	src/web/pages/runs.c src/web/pages/run_events.c \
 	src/web/pages/transfer.c \
 	src/web/pages/users.c \
 	src/web/pages/tokens.c \
+	src/web/pages/credentials.c \
+	src/web/pages/blocks.c \
+	src/web/pages/editor.c src/web/pages/editor.h src/web/pages/editor_test.c \
+	src/web/pages/placeholder_paths.c src/web/pages/placeholder_paths.h \
 	src/web/pages/blocks.c src/web/pages/gallery.c src/web/pages/knowledge.c \
 	src/web/pages/editor.c src/web/pages/editor.h \
 	src/web/pages/block_settings.c src/web/pages/editor_script.c \

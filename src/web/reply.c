@@ -45,6 +45,31 @@ static void trim(struct strbuf *sb)
 		sb_reset(sb);
 }
 
+/* The header lines after the Status and Content-* ones, and the blank line. */
+static void end_head(struct request *r, struct strbuf *h)
+{
+	sb_adds(h, security_headers);
+	if (r->new_csrf_cookie) { /* once, though a refused stream's head was built before its error */
+		req_set_cookie(r, "axon_csrf", r->new_csrf_cookie, 86400L * 365);
+		free(r->new_csrf_cookie);
+		r->new_csrf_cookie = NULL;
+	}
+	if (!strstr(sb_str(&r->headers), "Cache-Control:"))
+		sb_adds(h, "Cache-Control: no-store\r\n");
+	sb_add(h, sb_str(&r->headers), r->headers.len);
+	sb_adds(h, "\r\n");
+}
+
+void reply_stream_head(struct request *r, struct strbuf *h)
+{
+	r->answered = true;
+	r->status = 200;
+	sb_printf(h, "Status: 200 %s\r\nContent-Type: text/event-stream; charset=utf-8\r\n", status_text(200));
+	/* nginx passes the stream on unbuffered whatever its configuration. */
+	sb_adds(h, "X-Accel-Buffering: no\r\n");
+	end_head(r, h);
+}
+
 void reply_raw(struct request *r, int status, const char *content_type, const char *body, size_t len)
 {
 	if (r->answered)
@@ -56,13 +81,7 @@ void reply_raw(struct request *r, int status, const char *content_type, const ch
 	sb_printf(&h, "Status: %d %s\r\n", status, status_text(status));
 	if (content_type)
 		sb_printf(&h, "Content-Type: %s\r\nContent-Length: %zu\r\n", content_type, len);
-	sb_adds(&h, security_headers);
-	if (r->new_csrf_cookie)
-		req_set_cookie(r, "axon_csrf", r->new_csrf_cookie, 86400L * 365);
-	if (!strstr(sb_str(&r->headers), "Cache-Control:"))
-		sb_adds(&h, "Cache-Control: no-store\r\n");
-	sb_add(&h, sb_str(&r->headers), r->headers.len);
-	sb_adds(&h, "\r\n");
+	end_head(r, &h);
 	FCGX_PutStr(h.data, (int)h.len, r->fcgx->out);
 	if (len && strcmp(r->method, "HEAD") != 0)
 		FCGX_PutStr(body, (int)len, r->fcgx->out);

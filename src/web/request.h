@@ -32,6 +32,7 @@ struct request {
 	char *raw_body;
 	size_t raw_body_len;
 	const char *params[ROUTE_MAX_PARAMS];
+	const char *route;     /* the matched pattern ("/runs/:id"), NULL when none: a label in /metrics */
 
 	bool signed_in;
 	bool via_token;        /* Authorization: Bearer */
@@ -43,6 +44,7 @@ struct request {
 	int status;
 	struct strbuf headers; /* extra response header lines, each ending in \r\n */
 	bool answered;
+	bool handed_off;       /* the connection went to the stream thread (web/stream.c) */
 };
 
 const char *req_param(struct request *r, const char *fcgi_name); /* "" when absent */
@@ -66,6 +68,9 @@ void reply_error(struct request *r, int status, const char *message, json_t *fie
 /* A store failure: 404/409 or 503 with the store's sentence. */
 void reply_store_error(struct request *r, int rc, const char *what);
 void reply_raw(struct request *r, int status, const char *content_type, const char *body, size_t len);
+/* The headers of a 200 text/event-stream answer, appended to h (the stream
+ * writes them itself); the request counts as answered. */
+void reply_stream_head(struct request *r, struct strbuf *h);
 
 /* The model every page starts from: title, csrf, the signed-in user. */
 json_t *page_model(struct request *r, const char *title);

@@ -5,6 +5,7 @@
 const struct route routes[] = {
 	{ "GET", "/", ROLE_NONE, home_get, 0 },
 	{ "GET", "/healthz", ROLE_NONE, health_get, 0 },
+	{ "GET", "/metrics", ROLE_NONE, metrics_get, ROUTE_OWN_AUTH },
 	{ "GET", "/static/:file", ROLE_NONE, static_get, 0 },
 	{ "GET", "/static/:dir/:file", ROLE_NONE, static_get, 0 },
 
@@ -16,6 +17,7 @@ const struct route routes[] = {
 	{ "GET", "/account", ROLE_VIEWER, account_get, 0 },
 	{ "POST", "/account/password", ROLE_VIEWER, account_password_post, 0 },
 
+	{ "GET", "/dashboard", ROLE_VIEWER, dashboard_get, 0 },
 	{ "GET", "/workflows", ROLE_VIEWER, workflows_list, 0 },
 	{ "POST", "/workflows", ROLE_EDITOR, workflow_create, 0 },
 	{ "GET", "/workflows/new", ROLE_EDITOR, workflow_new, 0 },
@@ -30,12 +32,15 @@ const struct route routes[] = {
 	{ "POST", "/workflows/:id/edit/blocks/:block", ROLE_EDITOR, block_settings_post, 0 },
 	{ "POST", "/workflows/:id/edit/blocks/:block/rename", ROLE_EDITOR, editor_block_rename, 0 },
 	{ "POST", "/workflows/:id/edit/blocks/:block/delete", ROLE_EDITOR, editor_block_delete, 0 },
+	{ "POST", "/workflows/:id/edit/blocks/:block/test", ROLE_EDITOR, editor_block_test, 0 },
 	{ "POST", "/workflows/:id/edit/edges", ROLE_EDITOR, editor_connect, 0 },
 	{ "POST", "/workflows/:id/edit/edges/delete", ROLE_EDITOR, editor_disconnect, 0 },
 	{ "POST", "/workflows/:id/edit/tidy", ROLE_EDITOR, editor_tidy, 0 },
 	{ "POST", "/workflows/:id/edit/positions", ROLE_EDITOR, editor_block_position, 0 },
 	{ "POST", "/workflows/:id/edit/revert", ROLE_EDITOR, editor_revert, 0 },
 	{ "POST", "/workflows/:id/edit/trigger", ROLE_EDITOR, editor_trigger, 0 },
+	{ "POST", "/workflows/:id/edit/test-run", ROLE_EDITOR, editor_test_run, 0 },
+	{ "POST", "/workflows/:id/edit/sample", ROLE_EDITOR, editor_sample_from_delivery, 0 },
 	{ "GET", "/workflows/:id/delete", ROLE_EDITOR, workflow_delete_confirm, 0 },
 	{ "POST", "/workflows/:id/delete", ROLE_EDITOR, workflow_delete, 0 },
 	{ "POST", "/workflows/:id/active", ROLE_EDITOR, workflow_set_active, 0 },
@@ -46,6 +51,7 @@ const struct route routes[] = {
 	{ "POST", "/workflows/:id/run", ROLE_EDITOR, workflow_run, 0 },
 	{ "GET", "/workflows/:id/webhook", ROLE_EDITOR, webhook_get, 0 },
 	{ "POST", "/workflows/:id/webhook", ROLE_EDITOR, webhook_post, 0 },
+	{ "POST", "/workflows/:id/webhook/settings", ROLE_EDITOR, webhook_settings, 0 },
 	{ "POST", "/workflows/:id/deliveries/:d/replay", ROLE_EDITOR, delivery_replay, 0 },
 
 	{ "GET", "/hooks/:token", ROLE_NONE, hook_receive, ROUTE_RAW },
@@ -54,6 +60,7 @@ const struct route routes[] = {
 	{ "GET", "/runs", ROLE_VIEWER, runs_list, 0 },
 	{ "GET", "/runs/:id", ROLE_VIEWER, run_show, 0 },
 	{ "GET", "/runs/:id/steps/:block/outputs", ROLE_VIEWER, run_step_outputs, 0 },
+	{ "GET", "/runs/:id/events", ROLE_VIEWER, run_events, 0 },
 	{ "POST", "/runs/:id/cancel", ROLE_EDITOR, run_cancel, 0 },
 	{ "POST", "/runs/:id/retry", ROLE_EDITOR, run_retry, 0 },
 	{ "GET", "/dead-letters", ROLE_VIEWER, dead_letters_list, 0 },
@@ -78,6 +85,18 @@ const struct route routes[] = {
 	{ "GET", "/tokens", ROLE_VIEWER, tokens_list, 0 },
 	{ "POST", "/tokens", ROLE_VIEWER, token_create, 0 },
 	{ "POST", "/tokens/:id/revoke", ROLE_VIEWER, token_revoke, 0 },
+
+	{ "GET", "/credentials", ROLE_VIEWER, credentials_list, 0 },
+	{ "POST", "/credentials", ROLE_EDITOR, credential_create_post, 0 },
+	{ "GET", "/credentials/new", ROLE_EDITOR, credential_new, 0 },
+	{ "GET", "/credentials/oauth/callback", ROLE_EDITOR, credential_oauth_callback, 0 },
+	{ "GET", "/credentials/:id", ROLE_EDITOR, credential_show, 0 },
+	{ "POST", "/credentials/:id", ROLE_EDITOR, credential_update_post, 0 },
+	{ "POST", "/credentials/:id/test", ROLE_EDITOR, credential_test_post, 0 },
+	{ "POST", "/credentials/:id/share", ROLE_EDITOR, credential_share_post, 0 },
+	{ "GET", "/credentials/:id/connect", ROLE_EDITOR, credential_connect, 0 },
+	{ "GET", "/credentials/:id/delete", ROLE_EDITOR, credential_delete_get, 0 },
+	{ "POST", "/credentials/:id/delete", ROLE_EDITOR, credential_delete_post, 0 },
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

@@ -12,8 +12,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engine/engine.h"
 #include "log.h"
+#include "metrics/metrics.h"
 #include "web/dispatch.h"
+#include "web/stream.h"
 
 static pthread_t *threads;
 static int nthreads;
@@ -59,7 +62,8 @@ static double ms_since(const struct timespec *t0)
 	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
-static void serve_one(struct app *app, struct store *st, const char *store_error, FCGX_Request *fcgx)
+/* Serves one request; true when its connection went to the stream thread. */
+static bool serve_one(struct app *app, struct store *st, const char *store_error, FCGX_Request *fcgx)
 {
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -80,7 +84,9 @@ static void serve_one(struct app *app, struct store *st, const char *store_error
 
 	dispatch(&r);
 
-	log_info("req=%lu %s %s %d %.2fms", r.id, r.method, r.path, r.status, ms_since(&t0));
+	double ms = ms_since(&t0);
+	metrics_http_request(r.method, r.route, r.status, ms / 1e3);
+	log_info("req=%lu %s %s %d %.2fms", r.id, r.method, r.path, r.status, ms);
 	form_free(&r.query);
 	form_free(&r.cookies);
 	form_free(&r.body);
@@ -88,6 +94,7 @@ static void serve_one(struct app *app, struct store *st, const char *store_error
 	free(r.raw_body);
 	free(r.new_csrf_cookie);
 	free(r.path);
+	return r.handed_off;
 }
 
 static void *request_thread(void *arg)
@@ -106,8 +113,14 @@ static void *request_thread(void *arg)
 			st = NULL;
 			log_error("database: %s", err);
 		}
-		serve_one(app, st, err, &fcgx);
-		FCGX_Finish_r(&fcgx);
+		if (serve_one(app, st, err, &fcgx)) {
+			/* The stream thread writes to the connection and closes it:
+			 * forget it here without a word, and accept the next one. */
+			FCGX_Free(&fcgx, 0);
+			fcgx.ipcFd = -1;
+		} else {
+			FCGX_Finish_r(&fcgx);
+		}
 	}
 	FCGX_Free(&fcgx, 1);
 	store_close(st);
@@ -116,6 +129,10 @@ static void *request_thread(void *arg)
 
 int server_start(struct app *app, char *err, size_t errlen)
 {
+	app->streams = streams_start(engine_events(app->engine), app->cfg.max_streams,
+				     app->cfg.max_streams_per_user, err, errlen);
+	if (!app->streams)
+		return -1;
 	nthreads = app->cfg.threads;
 	threads = xcalloc((size_t)nthreads, sizeof *threads);
 	for (int i = 0; i < nthreads; i++) {
@@ -141,5 +158,7 @@ void server_stop(struct app *app)
 	free(threads);
 	threads = NULL;
 	nthreads = 0;
+	streams_stop(app->streams);
+	app->streams = NULL;
 	close(app->listen_fd);
 }

@@ -2,7 +2,8 @@
 # make check's browser test: axond behind nginx (tests/integration/lib.sh),
 # then flow.js (accounts and workflows) and runs.js (running one, its run,
 # webhook address) clicking through the pages in headless chromium, one after
-# the other on the same server: runs.js and editor.js (the visual editor)
+# the other on the same server: runs.js, editor.js (the visual editor),
+# editor-script.js and dashboard.js (the dashboard with the runs it makes)
 # sign in as the owner flow.js made.
 # Screenshots go to $top_builddir/tests/e2e/screenshots/.
 # shellcheck source=SCRIPTDIR/../integration/lib.sh
@@ -20,7 +21,7 @@ it_start nginx "egress_allow_loopback = yes"
 
 rm -rf "$top_builddir/tests/e2e/screenshots"
 rc=0
-for script in flow.js runs.js editor.js editor-script.js; do
+for script in flow.js runs.js run-live.js editor.js editor-script.js dashboard.js; do
 	BASE_URL=$BASE_URL SLOW_URL=$SLOW_URL SCREENSHOTS=$top_builddir/tests/e2e/screenshots \
 		NODE_PATH=$top_srcdir/tests/e2e/node_modules node "$top_srcdir/tests/e2e/$script" || rc=1
 done

@@ -44,8 +44,9 @@ async function expectField(locator, what, want, page) {
 		throw new Error(`${page.url()}: ${what} is "${got}", want "${want}"`);
 }
 
-// The run page while the run goes on says so and sends "Refresh: 2": the
-// browser reloads it by itself (never the test) until the status is final.
+// The run page while the run goes on says so and follows the run's live
+// events (run-page.js), drawn again by the browser itself (never the test)
+// at the run's end.
 async function waitForRunEnd(page) {
 	const deadline = Date.now() + 30000;
 	let s = '';
@@ -63,8 +64,8 @@ async function waitForRunEnd(page) {
 	}
 }
 
-// Each answer for a run page as the browser got it: the status it showed, its
-// Refresh header and what it said. Checked when the run has ended.
+// Each answer for a run page as the browser got it: the status it showed
+// and what it said. Checked when the run has ended.
 function recordRunPages(page) {
 	const seen = [];
 	page.on('response', (r) => {
@@ -72,7 +73,7 @@ function recordRunPages(page) {
 			return;
 		seen.push(r.text().then((html) => ({
 			status: (html.match(/<h1>Run [^]*?status-([a-z]+)/) || [])[1] || '?',
-			refresh: r.headers().refresh, html,
+			html,
 		}), () => null)); // gone before it was read: the next one counts
 	});
 	return async () => (await Promise.all(seen)).filter((x) => x);
@@ -81,12 +82,13 @@ function recordRunPages(page) {
 function checkRunPages(pages, url) {
 	for (const p of pages) {
 		const active = p.status === 'queued' || p.status === 'running';
-		if (active && p.refresh !== '2')
-			throw new Error(`${url}: the page of a ${p.status} run sends Refresh: ${p.refresh}, want 2`);
-		if (!active && p.refresh !== undefined)
-			throw new Error(`${url}: the page of a ${p.status} run sends Refresh: ${p.refresh}, want none`);
-		if (active && !p.html.includes('the page reloads every 2 seconds'))
-			throw new Error(`${url}: the page of a ${p.status} run does not say it reloads`);
+		const reloads = p.html.includes('<noscript><meta http-equiv="refresh" content="2"');
+		if (active !== reloads)
+			throw new Error(`${url}: the page of a ${p.status} run ${reloads ? 'reloads' : 'does not reload'} `
+				+ 'itself without JavaScript');
+		if (active !== p.html.includes('/static/run-page.js'))
+			throw new Error(`${url}: the page of a ${p.status} run ${active ? 'does not follow' : 'follows'} `
+				+ 'its live events');
 		if (active && p.html.includes('Not run:'))
 			throw new Error(`${url}: the page of a ${p.status} run says its later steps are "Not run"`);
 	}

@@ -163,7 +163,7 @@ static void test_document_errors(void)
 	CHECK_PROBLEM("{'format': 1, 'trigger': 'manual', 'blocks': [" FETCH "]}", NULL,
 	              "\"trigger\" must be an object with a \"type\": \"manual\", \"webhook\" or \"schedule\"");
 	CHECK_PROBLEM("{'format': 1, 'trigger': {'type': 'email'}, 'blocks': [" FETCH "]}", NULL,
-	              "unknown trigger type 'email': use \"manual\", \"webhook\" or \"schedule\"");
+	              "unknown trigger type 'email': use \"manual\", \"webhook\", \"schedule\" or \"poll\"");
 	CHECK_PROBLEM("{'format': 1, 'trigger': {'type': 'schedule'}, 'blocks': [" FETCH "]}", NULL,
 	              "a schedule trigger needs \"cron\": a cron expression such as \"0 * * * *\" or \"@daily\"");
 	CHECK_PROBLEM("{" HEAD "'blocks': {}}", NULL,
@@ -376,7 +376,7 @@ static void test_every_problem_at_once(void)
 	                            " 'edges': [{'from': 'fetch.nope', 'to': 'n.in'}]}");
 	char *s = dump(problems);
 	CHECK_STR(s, "[{\"block\":null,\"message\":\"unknown format version 3: this Axon reads format 1\"},"
-	          "{\"block\":null,\"message\":\"unknown trigger type 'cron': use \\\"manual\\\", \\\"webhook\\\" or \\\"schedule\\\"\"},"
+	          "{\"block\":null,\"message\":\"unknown trigger type 'cron': use \\\"manual\\\", \\\"webhook\\\", \\\"schedule\\\" or \\\"poll\\\"\"},"
 	          "{\"block\":null,\"message\":\"blocks[1]: the id 'Bad' is not valid: use a lowercase letter, then lowercase letters, digits or _ (at most 64 characters)\"},"
 	          "{\"block\":\"n\",\"message\":\"unknown block type 'no.such': no loaded plugin provides it (see the blocks page)\"},"
 	          "{\"block\":\"fetch\",\"message\":\"edges[0]: block 'fetch' (http.request) has no output port 'nope' (its outputs: response, error)\"},"
@@ -403,6 +403,41 @@ static void test_ui_positions(void)
 	              "blocks[0]: \"y\" must be a whole number from -1000000 to 1000000");
 	CHECK_PROBLEM("{'format': 1, 'trigger': {'type': 'manual', 'ui': {'x': 'left'}}, 'blocks': [" FETCH "]}", NULL,
 	              "trigger: \"ui\" must be a position {\"x\": N, \"y\": N} in whole numbers (or left out)");
+}
+
+/* The trigger's "sample" (the editor's test runs): any JSON value the engine ignores, bounded. */
+static void test_trigger_sample(void)
+{
+	check_valid("{'format': 1, 'trigger': {'type': 'webhook', 'sample': {'body': {'name': 'Ada'}, 'query': {}}},"
+		    " 'blocks': [" FETCH "]}", "[\"fetch\"]");
+	check_valid("{'format': 1, 'trigger': {'type': 'manual', 'sample': [1, 'two']}, 'blocks': [" FETCH "]}",
+		    "[\"fetch\"]");
+	size_t n = WORKFLOW_MAX_SAMPLE + 100;
+	char *big = malloc(n + 200);
+	int len = snprintf(big, 200, "{'format': 1, 'trigger': {'type': 'manual', 'sample': '");
+	memset(big + len, 'x', n);
+	snprintf(big + len + n, 200, "'}, 'blocks': [" FETCH "]}");
+	char want[160];
+	snprintf(want, sizeof want, "trigger: \"sample\" is %zu bytes of JSON, more than the %d a sample input may have",
+		 n + 2, WORKFLOW_MAX_SAMPLE);
+	CHECK_PROBLEM(big, NULL, want);
+	free(big);
+}
+
+/* What runs again from a block: it and every block after it, not the ones beside. */
+static void test_downstream(void)
+{
+	json_t *def = load("{" HEAD "'blocks': [], 'edges': [{'from': 'a.out', 'to': 'b.in'}, {'from': 'b.out', 'to': 'c.in'},"
+			   " {'from': 'a.out', 'to': 'd.in'}, {'from': 'c.out', 'to': 'e.in'}, {'from': 'x.out', 'to': 'e.in'}]}");
+	json_t *down = workflow_downstream(def, "b");
+	char *s = json_dumps(down, JSON_SORT_KEYS | JSON_COMPACT);
+	CHECK_STR(s, "{\"b\":true,\"c\":true,\"e\":true}");
+	free(s);
+	json_decref(down);
+	down = workflow_downstream(def, "e");
+	CHECK(json_object_size(down) == 1 && json_object_get(down, "e"));
+	json_decref(down);
+	json_decref(def);
 }
 
 static void test_parse(void)
@@ -435,6 +470,8 @@ int main(void)
 	test_own_templates();
 	test_every_problem_at_once();
 	test_ui_positions();
+	test_trigger_sample();
+	test_downstream();
 	test_parse();
 	json_decref(registry);
 	return t_done("test_workflow");

@@ -16,10 +16,13 @@
 
 #include <libxml/parser.h>
 
+#include "chat/blocks.h"
 #include "crypto/blocks.h"
 #include "data/blocks.h"
 #include "date/blocks.h"
+#include "db/blocks.h"
 #include "flow/blocks.h"
+#include "mail/blocks.h"
 #include "net/blocks.h"
 #include "plugin/schema.h"
 #include "text/blocks.h"
@@ -27,7 +30,8 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const struct axon_block *const blocks[] = { FLOW_BLOCKS, DATA_BLOCKS, TEXT_BLOCKS, DATE_BLOCKS, CRYPTO_BLOCKS, NET_BLOCKS };
+static const struct axon_block *const blocks[] = { FLOW_BLOCKS, DATA_BLOCKS, TEXT_BLOCKS, DATE_BLOCKS, CRYPTO_BLOCKS, NET_BLOCKS,
+						   MAIL_BLOCKS, CHAT_BLOCKS, DB_BLOCKS };
 #define NBLOCKS (sizeof blocks / sizeof blocks[0])
 static json_t *schemas[NBLOCKS];
 
@@ -99,13 +103,19 @@ static json_t *secret(struct axon_ctx *ctx, const char *name, char *err, size_t 
 	return NULL;
 }
 
+static json_t *call(struct axon_ctx *ctx, const char *service, const json_t *request, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "no services in the fuzzer");
+	return NULL;
+}
+
 static json_t *llm(struct axon_ctx *ctx, const json_t *request, char *err, size_t errlen)
 {
 	snprintf(err, errlen, "no language model or knowledge base in the fuzzer");
 	return NULL;
 }
 
-static const struct axon_host host = { sizeof host, 0, emit, fail, log_line, progress, http, secret, llm, llm };
+static const struct axon_host host = { sizeof host, 0, emit, fail, log_line, progress, http, secret, call, llm, llm };
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

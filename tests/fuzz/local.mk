@@ -19,7 +19,8 @@ tests_fuzz_fuzz_template_LDADD = $(AXON_TEST_LDADD)
 # that make the plugins (the engine's TZif reader comes from libaxon).
 tests_fuzz_fuzz_blocks_SOURCES = tests/fuzz/fuzz_blocks.c $(PLUGIN_SHARED) $(PLUGIN_COMPARE) $(PLUGIN_XML) \
 	$(PLUGIN_FLOW_BLOCKS) $(PLUGIN_DATA_BLOCKS) $(PLUGIN_TEXT_BLOCKS) $(PLUGIN_DATE_BLOCKS) $(PLUGIN_CRYPTO_BLOCKS) \
-	$(PLUGIN_NET_BLOCKS)
+	$(PLUGIN_NET_BLOCKS) $(PLUGIN_MAIL_BLOCKS) $(PLUGIN_CHAT_BLOCKS) \
+	$(PLUGIN_DB_BLOCKS)
 tests_fuzz_fuzz_blocks_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins
 tests_fuzz_fuzz_blocks_CFLAGS = $(AM_CFLAGS) $(PCRE2_CFLAGS) $(CMARK_CFLAGS)
 tests_fuzz_fuzz_blocks_LDFLAGS = $(FUZZ_LINK)

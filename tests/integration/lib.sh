@@ -401,6 +401,10 @@ check_eq() { # GOT WANT WHAT
 	if [ "$1" = "$2" ]; then it_pass "$3"; else it_fail "$3" "got '$1', want '$2'"; fi
 }
 
+check_contains() { # GOT SUBSTRING WHAT
+	case $1 in *"$2"*) it_pass "$3" ;; *) it_fail "$3" "got '$1', which lacks '$2'" ;; esac
+}
+
 check_status() { # WANT WHAT
 	if [ "$STATUS" = "$1" ]; then it_pass "$2 (HTTP $1)"; else it_fail "$2" "want HTTP $1" "$(it_answer)"; fi
 }

@@ -1,4 +1,4 @@
-/* A well-formed plugin with two blocks. */
+/* A well-formed plugin with two blocks and a credential type (ABI 1.1). */
 #include <axon/block.h>
 
 static int run(struct axon_ctx *ctx, const json_t *inputs, const json_t *config)
@@ -20,4 +20,11 @@ static const struct axon_block blocks[] = {
 	{ .name = "test.good_too", .version = "0.1.0", .title = "Good too", .outputs = out, .run = run },
 };
 
-AXON_PLUGIN("good", blocks)
+static const char *const credential_types[] = {
+	"{\"name\": \"test.token\", \"title\": \"Test token\", \"schema\": {\"type\": \"object\", \"properties\": {"
+	"\"token\": {\"type\": \"string\", \"secret\": true}}, \"required\": [\"token\"]},"
+	"\"apply\": {\"headers\": {\"X-Test-Token\": \"{{ token }}\"}}}",
+	NULL,
+};
+
+AXON_PLUGIN_WITH_CREDENTIALS("good", blocks, credential_types)

@@ -11,6 +11,6 @@ static const struct axon_block blocks[] = { { .name = "test.newer", .version = "
 __attribute__((visibility("default"))) const struct axon_plugin *axon_plugin(void);
 __attribute__((visibility("default"))) const struct axon_plugin *axon_plugin(void)
 {
-	static const struct axon_plugin p = { sizeof p, AXON_ABI_MAJOR, AXON_ABI_MINOR + 1, sizeof blocks[0], 1, blocks, "newer", { 0 } };
+	static const struct axon_plugin p = { sizeof p, AXON_ABI_MAJOR, AXON_ABI_MINOR + 1, sizeof blocks[0], 1, blocks, "newer", { 0 }, NULL };
 	return &p;
 }

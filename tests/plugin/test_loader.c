@@ -7,6 +7,7 @@
 
 #include "../testlib.h"
 #include "config.h"
+#include "credential_types.h"
 #include "log.h"
 #include "plugin/registry.h"
 #include "sandbox/sandbox.h"
@@ -43,14 +44,17 @@ int main(void)
 		CHECK(good->def.limits.wall_ms == 2000);
 	}
 
-	CHECK_CONTAINS(skipped_error(reg, "wrong_abi.so"), "built for block ABI 2.0, but this Axon provides ABI 1.0");
-	CHECK_CONTAINS(skipped_error(reg, "newer_minor.so"), "built for block ABI 1.1, but this Axon provides ABI 1.0");
+	char want[120];
+	snprintf(want, sizeof want, "built for block ABI 2.0, but this Axon provides ABI 1.%d", AXON_ABI_MINOR);
+	CHECK_CONTAINS(skipped_error(reg, "wrong_abi.so"), want);
+	snprintf(want, sizeof want, "built for block ABI 1.%d, but this Axon provides ABI 1.%d", AXON_ABI_MINOR + 1, AXON_ABI_MINOR);
+	CHECK_CONTAINS(skipped_error(reg, "newer_minor.so"), want);
 	CHECK_CONTAINS(skipped_error(reg, "missing_symbol.so"), "no axon_plugin() function");
 	CHECK_CONTAINS(skipped_error(reg, "dup_b.so"), "block 'test.dup' is already provided by");
 	CHECK_CONTAINS(skipped_error(reg, "dup_b.so"), "dup_a.so");
 	CHECK_CONTAINS(skipped_error(reg, "bad_schema.so"), "property 'n': the default is not of type integer");
 	CHECK_CONTAINS(skipped_error(reg, "bad_name.so"), "block name 'Template' is not namespaced");
-	CHECK(reg->nskipped == 6);
+	CHECK(reg->nskipped == 7);
 
 	json_t *j = registry_to_json(reg);
 	json_t *first = json_array_get(json_object_get(j, "blocks"), 0);
@@ -60,7 +64,13 @@ int main(void)
 	CHECK(json_integer_value(json_object_get(json_object_get(g, "limits"), "memory_bytes")) == 64 << 20);
 	CHECK_STR(json_string_value(json_object_get(json_object_get(json_object_get(json_object_get(g, "config_schema"),
 	          "properties"), "mode"), "default")), "a");
-	CHECK(json_array_size(json_object_get(j, "skipped")) == 6);
+	CHECK(json_array_size(json_object_get(j, "skipped")) == 7);
+	/* The credential types a plugin declares, with their plugin. */
+	json_t *ct = json_array_get(json_object_get(j, "credential_types"), 0);
+	CHECK(json_array_size(json_object_get(j, "credential_types")) == 1);
+	CHECK_STR(json_string_value(json_object_get(ct, "name")), "test.token");
+	CHECK_CONTAINS(json_string_value(json_object_get(ct, "plugin")), "good.so");
+	CHECK_CONTAINS(skipped_error(reg, "bad_credential.so"), "credential type 0: credential type 'bearer2' is not namespaced");
 	json_decref(j);
 	registry_free(reg);
 
@@ -80,7 +90,10 @@ int main(void)
 	CHECK(box != NULL);
 	j = box ? sandbox_registry(box) : NULL;
 	CHECK(json_array_size(json_object_get(j, "blocks")) == 2);
+	CHECK(json_array_size(json_object_get(j, "credential_types")) == 1);
 	CHECK(json_object_get(j, "plugins") == NULL); /* file identities stay inside the sandbox */
+	const json_t *token = credential_type_get("test.token"); /* the daemon knows it now */
+	CHECK(token && credential_field_secret(token, "token"));
 	json_decref(j);
 	sandbox_stop(box);
 	sb_free(&dir);
@@ -105,6 +118,20 @@ int main(void)
 	CHECK(json_array_size(json_object_get(j, "blocks")) == 1);
 	CHECK(json_array_size(json_object_get(j, "skipped")) == 4);
 	CHECK(strstr(json_string_value(json_object_get(json_array_get(json_object_get(j, "skipped"), 0), "error")), "already provided") != NULL);
+	json_decref(j);
+
+	/* Forged credential types: another plugin's file, a core name, a twin. */
+	j = json_loads("{\"plugins\": {\"/p.so\": \"1:2:3:4\"}, \"blocks\": [], \"credential_types\": ["
+		       "{\"name\": \"p.key\", \"title\": \"K\", \"schema\": {\"type\": \"object\"}, \"plugin\": \"/p.so\"},"
+		       "{\"name\": \"p.key\", \"title\": \"K\", \"schema\": {\"type\": \"object\"}, \"plugin\": \"/p.so\"},"
+		       "{\"name\": \"bearer\", \"title\": \"B\", \"schema\": {\"type\": \"object\"}, \"plugin\": \"/p.so\"},"
+		       "{\"name\": \"q.key\", \"title\": \"Q\", \"schema\": {\"type\": \"object\"}, \"plugin\": \"/q.so\"}]}",
+		       0, NULL);
+	registry_check_json(j);
+	CHECK(json_array_size(json_object_get(j, "credential_types")) == 1);
+	CHECK(json_array_size(json_object_get(j, "skipped")) == 3);
+	CHECK_CONTAINS(json_string_value(json_object_get(json_array_get(json_object_get(j, "skipped"), 0), "error")),
+		       "credential type 'p.key' is already declared by /p.so");
 	json_decref(j);
 	return t_done("test_loader");
 }

@@ -11,6 +11,6 @@ static const struct axon_block blocks[] = { { .name = "test.future", .version = 
 __attribute__((visibility("default"))) const struct axon_plugin *axon_plugin(void);
 __attribute__((visibility("default"))) const struct axon_plugin *axon_plugin(void)
 {
-	static const struct axon_plugin p = { sizeof p, AXON_ABI_MAJOR + 1, 0, sizeof blocks[0], 1, blocks, "future", { 0 } };
+	static const struct axon_plugin p = { sizeof p, AXON_ABI_MAJOR + 1, 0, sizeof blocks[0], 1, blocks, "future", { 0 }, NULL };
 	return &p;
 }

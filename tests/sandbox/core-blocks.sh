@@ -59,7 +59,7 @@ if [ -z "$port" ]; then
 	echo "the test HTTP server did not start"
 	exit 1
 fi
-for f in http_request http_refused; do
+for f in http_request http_refused feed_read; do
 	sed "s/@PORT@/$port/g" "$top_srcdir/plugins/net/$f.json.in" >"$tmp/$f.json"
 done
 printf '{"token": "s3cr3t-value"}\n' >"$tmp/secrets.json"
@@ -68,4 +68,6 @@ echo "# http_request (loopback allowed)"
 "$tool" test "$libs/net.so" "$tmp/http_request.json" --allow-loopback --secrets "$tmp/secrets.json" || fail=1
 echo "# http_request (default policy)"
 "$tool" test "$libs/net.so" "$tmp/http_refused.json" || fail=1
+echo "# feed_read (loopback allowed)"
+"$tool" test "$libs/net.so" "$tmp/feed_read.json" --allow-loopback || fail=1
 exit $fail

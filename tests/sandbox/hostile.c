@@ -190,6 +190,42 @@ static int leak_secret(struct axon_ctx *ctx, const json_t *in, const json_t *cfg
 	return axon_emit(ctx, "out", json_pack("{s:o}", "leak", v)) == 0 ? AXON_OK : AXON_FAIL;
 }
 
+/* Given a credential in its settings, tries every way to get hold of it:
+ * asks for its value, sends it to another origin, through a redirect, and
+ * names a credential its settings do not give; reports what it got, in its
+ * log and its output. */
+static void attempt(struct axon_ctx *ctx, json_t *got, const char *what, const char *url, const char *credential)
+{
+	char err[600];
+	json_t *req = json_pack("{s:s, s:s}", "url", url, "credential", credential);
+	json_t *resp = axon_http(ctx, req, err, sizeof err);
+	json_decref(req);
+	const char *body = resp ? json_string_value(json_object_get(resp, "body")) : NULL;
+	axon_log(ctx, AXON_LOG_INFO, "%s: %s", what, resp ? (body ? body : "(binary)") : err);
+	json_object_set_new(got, what, json_string(resp ? (body ? body : "(binary)") : err));
+	json_decref(resp);
+}
+
+static int steal_credential(struct axon_ctx *ctx, const json_t *in, const json_t *cfg)
+{
+	char err[600], url[512];
+	const char *cred = json_string_value(json_object_get(cfg, "credential"));
+	const char *here = json_string_value(json_object_get(cfg, "url"));
+	const char *other = json_string_value(json_object_get(cfg, "other"));
+	json_t *got = json_object();
+	json_t *v = axon_secret(ctx, cred, err, sizeof err);
+	axon_log(ctx, AXON_LOG_INFO, "secret: %s", v ? json_string_value(v) : err);
+	json_object_set_new(got, "secret", v ? v : json_string(err));
+	snprintf(url, sizeof url, "%s/stolen", other);
+	attempt(ctx, got, "elsewhere", url, cred);
+	snprintf(url, sizeof url, "%s/redirect?to=%s/via-redirect", here, other);
+	attempt(ctx, got, "redirect", url, cred);
+	snprintf(url, sizeof url, "%s/auth", here);
+	attempt(ctx, got, "unnamed", url, json_string_value(json_object_get(cfg, "unnamed")));
+	attempt(ctx, got, "echo", url, cred);
+	return axon_emit(ctx, "out", got) == 0 ? AXON_OK : AXON_FAIL;
+}
+
 static int bad_port(struct axon_ctx *ctx, const json_t *in, const json_t *cfg)
 {
 	return axon_emit(ctx, "elsewhere", json_true()) == 0 ? AXON_OK : AXON_FAIL;
@@ -285,6 +321,11 @@ static const struct axon_block blocks[] = {
 	HOSTILE("spin", spin),
 	HOSTILE("x32_call", x32_call),
 	HOSTILE("int80_call", int80_call),
+	{ .name = "hostile.steal_credential", .version = "1.0.0", .title = "steal_credential", .category = "test",
+	  .inputs = in_ports, .outputs = out_ports, .run = steal_credential,
+	  .config_schema = "{\"type\": \"object\", \"properties\": {"
+		"\"credential\": {\"type\": \"string\", \"format\": \"credential\", \"credential_type\": \"bearer\"},"
+		"\"url\": {\"type\": \"string\"}, \"other\": {\"type\": \"string\"}, \"unnamed\": {\"type\": \"string\"}}}" },
 };
 
 AXON_PLUGIN("hostile", blocks)

@@ -33,7 +33,7 @@ tests_sandbox_test_concurrent_LDADD = $(AXON_TEST_LDADD)
 TESTS += tests/sandbox/test_concurrent
 
 TESTS += tests/sandbox/core-blocks.sh
-EXTRA_DIST += tests/sandbox/core-blocks.sh tests/sandbox/http_server.py tests/sandbox/hostile_sandbox.h
+EXTRA_DIST += tests/sandbox/core-blocks.sh tests/sandbox/http_server.py tests/sandbox/hostile_sandbox.h tests/sandbox/http_server.h
 TESTS += tests/sandbox/axon-block-cli.sh
 EXTRA_DIST += tests/sandbox/axon-block-cli.sh
 # make install into a temporary DESTDIR, then a block built against that copy.
@@ -72,8 +72,13 @@ EXTRA_DIST += tests/sandbox/ai-blocks.sh
 check_PROGRAMS += tests/sandbox/test_llm
 tests_sandbox_test_llm_LDADD = $(AXON_TEST_LDADD)
 TESTS += tests/sandbox/test_llm
-EXTRA_DIST += tests/sandbox/local_server.h
+EXTRA_DIST +=
 
 # pdf.text on PDFs the test makes.
 TESTS += tests/sandbox/pdf-blocks.sh
 EXTRA_DIST += tests/sandbox/pdf-blocks.sh tests/sandbox/make_pdf.py
+# broker_credential(): credentials opened for the broker's services, and masked.
+check_PROGRAMS += tests/sandbox/test_credentials
+tests_sandbox_test_credentials_SOURCES = tests/sandbox/test_credentials.c tests/store/scratch.h
+tests_sandbox_test_credentials_LDADD = $(AXON_TEST_LDADD)
+TESTS += tests/sandbox/test_credentials

@@ -27,7 +27,7 @@ cat >"$tmp/pdf.json" <<JSON
 {
   "block": "pdf.text",
   "cases": [
-    {"name": "two pages from http.request's response", "inputs": {"in": {"status": 200, "body_base64": "$pdf"}},
+    {"name": "two pages from http.request's response", "inputs": {"in": {"status": 200, "body": {"base64": "$pdf", "size": 1, "content_type": "application/pdf"}}},
      "expect": {"outputs": {"text": {"text": "Cells divide by mitosis.\nCaf\u00e9 au lait.\n\nPage two: ribosomes make proteins.",
        "pages": ["Cells divide by mitosis.\nCaf\u00e9 au lait.", "Page two: ribosomes make proteins."],
        "page_count": 2, "title": "Cells and their parts"}}}},
@@ -37,12 +37,12 @@ cat >"$tmp/pdf.json" <<JSON
        "page_count": 2, "title": "Cells and their parts"}}}},
     {"name": "a PDF cut short", "inputs": {"in": "$cut"},
      "expect": {"status": "error", "error_contains": "the PDF cannot be read: PDF document is damaged"}},
-    {"name": "not a PDF", "inputs": {"in": {"body_base64": "$notpdf"}},
-     "expect": {"status": "error", "error_contains": "in.body_base64 is not a PDF (it does not start with %PDF-"}},
+    {"name": "not a PDF", "inputs": {"in": {"body": {"base64": "$notpdf"}}},
+     "expect": {"status": "error", "error_contains": "in.body is not a PDF (it does not start with %PDF-"}},
     {"name": "a response that came as text", "inputs": {"in": {"status": 200, "body": "<html>"}},
      "expect": {"status": "error", "error_contains": "the response's body came as text, so it is no PDF"}},
     {"name": "nothing where the PDF should be", "inputs": {"in": {"status": 200}},
-     "expect": {"status": "error", "error_contains": "in.body_base64 must be the PDF as base64 text"}}
+     "expect": {"status": "error", "error_contains": "in.body must be the PDF as binary data"}}
   ]
 }
 JSON

@@ -15,7 +15,7 @@
 
 #include "../testlib.h"
 #include "hostile_sandbox.h"
-#include "local_server.h"
+#include "http_server.h"
 #include "config.h"
 #include "log.h"
 #include "broker/egress.h"
@@ -38,8 +38,8 @@ static int check_addr(const struct egress_policy *p, const char *text)
 
 static void egress(void)
 {
-	struct egress_policy strict = { false, false, 1000, 1024 }, loop = { true, false, 1000, 1024 },
-	                     priv = { false, true, 1000, 1024 };
+	struct egress_policy strict = { false, false, 1000, 1024, "", "" }, loop = { true, false, 1000, 1024, "", "" },
+	                     priv = { false, true, 1000, 1024, "", "" };
 	static const char *const public[] = { "93.184.216.34", "8.8.8.8", "2606:4700::1111", "172.32.0.1", "100.128.0.1" };
 	static const char *const loopback[] = { "127.0.0.1", "127.1.2.3", "0.0.0.0", "::1", "::", "::ffff:127.0.0.1" };
 	static const char *const private[] = { "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1", "100.64.0.1",
@@ -115,7 +115,7 @@ static json_t *get(const struct egress_policy *p, struct secrets *s, const char 
 	if (secret_headers)
 		json_object_set_new(req, "secret_headers", json_loads(secret_headers, 0, NULL));
 	err[0] = '\0';
-	json_t *resp = egress_request(p, s, req, err, sizeof err);
+	json_t *resp = egress_request(p, s, NULL, req, err, sizeof err);
 	json_decref(req);
 	return resp;
 }
@@ -141,7 +141,7 @@ static char *seen(const struct egress_policy *p, int port)
  * origin. */
 static void redirects(const char *secrets_path, int port, int other)
 {
-	struct egress_policy p = { true, false, 5000, 1 << 20 };
+	struct egress_policy p = { true, false, 5000, 1 << 20, "", "" };
 	struct secrets *s = secrets_open(secrets_path);
 	char url[512], want[256];
 	json_t *resp;
@@ -211,7 +211,7 @@ static void redirects(const char *secrets_path, int port, int other)
  * and one of exactly that size passes. */
 static void max_bytes(int port)
 {
-	struct egress_policy p = { true, false, 5000, 1000 };
+	struct egress_policy p = { true, false, 5000, 1000, "", "" };
 	struct secrets *none = secrets_open("");
 	char url[256];
 	json_t *resp;
@@ -268,7 +268,7 @@ static void through_sandbox(const char *secrets_path, int port, int other)
 	run_result_free(&r);
 	sandbox_stop(sb);
 
-	struct egress_policy p = { true, false, 5000, 1 << 20 };
+	struct egress_policy p = { true, false, 5000, 1 << 20, "", "" };
 	char *theirs = seen(&p, other);
 	CHECK(strstr(theirs, "landing-block") == NULL);
 	free(theirs);
@@ -283,16 +283,15 @@ static void http(const char *dir)
 	fputs("{\"api\": \"k3y-s3cr3t-value\"}", f);
 	fclose(f);
 	chmod(path, 0600);
-	pid_t a = start_local_server("tests/sandbox/http_server.py", NULL, &port);
-	pid_t b = start_local_server("tests/sandbox/http_server.py", NULL, &other);
+	pid_t a = start_server(&port), b = start_server(&other);
 	CHECK(port > 0 && other > 0);
 	if (port > 0 && other > 0) {
 		redirects(path, port, other);
 		max_bytes(port);
 		through_sandbox(path, port, other);
 	}
-	stop_local_server(a);
-	stop_local_server(b);
+	stop_server(a);
+	stop_server(b);
 	unlink(path);
 }
 

@@ -11,7 +11,7 @@
 #include "../testlib.h"
 #include "broker/llm.h"
 #include "clock.h"
-#include "local_server.h"
+#include "http_server.h"
 #include "strbuf.h"
 
 static char err[800];
@@ -113,16 +113,16 @@ int main(void)
 {
 	int port;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	pid_t server = start_local_server("tests/standins/scripted-llm/llm_standin.py", NULL, &port);
+	pid_t server = start_script_server("tests/standins/scripted-llm/llm_standin.py", NULL, &port);
 	CHECK(port > 0);
 	if (port > 0) {
-		struct egress_policy p = { true, false, 10000, 1 << 20 };
+		struct egress_policy p = { true, false, 10000, 1 << 20, "", "" };
 		tool_calls(&p, port);
 		streamed(&p, port);
 		retries(&p, port);
 		refusals(&p, port);
 	}
-	stop_local_server(server);
+	stop_server(server);
 	curl_global_cleanup();
 	return t_done("test_llm");
 }

@@ -91,6 +91,77 @@ static void test_newer_refused(void)
 	sqlite3_close(db);
 }
 
+/* Back to version 8: migration 9's tables dropped. */
+#define UNDO_9 "DROP TABLE kb_chunks; DROP TABLE kb_documents; DROP TABLE knowledge_bases;"
+
+/* Back to version 7: migration 8's table dropped. */
+#define UNDO_8 "DROP TABLE poll_seen;"
+
+/* Back to version 5: migration 6's tables and indexes dropped. */
+#define UNDO_7 "DROP TABLE credential_uses; DROP TABLE credential_shares; DROP TABLE credentials;"
+#define UNDO_6                                                                                                        \
+	"DROP TABLE duration_buckets; DROP TABLE stat_spans; DROP TABLE run_stats; DROP TABLE run_duration_stats;"   \
+	"DROP TABLE step_days;"                                                                                      \
+	"DROP INDEX runs_failed; DROP INDEX runs_workflow_failed;"
+
+/* Migration 6 on a database of version 5 holding runs: the figures per hour
+ * and per day are filled from the runs and steps already stored (the
+ * unfinished ones left out), each duration in its bucket. */
+static void test_stats_backfill(void)
+{
+	const char *path = scratch_path("backfill.db");
+	struct store *st = open_checked(path);
+	if (!st)
+		return;
+	store_close(st);
+	sqlite3 *db = raw_open(path);
+	/* Hour 100 (360000000 ms): two runs of workflow 1, 40 ms and 2 s; one
+	 * failed run of a definition; hour 101: one cancelled; one still running. */
+	CHECK(sqlite3_exec(db, UNDO_9 UNDO_8 UNDO_7 UNDO_6
+			   "INSERT INTO workflows (id, name, current_version, created_at, updated_at) VALUES (1, 'W', 1, 0, 0);"
+			   "INSERT INTO workflow_versions (workflow_id, version, name, definition, created_at)"
+			   " VALUES (1, 1, 'W', '{}', 0);"
+			   "INSERT INTO runs (id, workflow_id, version, definition, trigger, status, created_at, started_at,"
+			   " finished_at) VALUES"
+			   " (1, 1, 1, NULL, 'manual', 'succeeded', 360000000, 360000010, 360000050),"
+			   " (2, 1, 1, NULL, 'manual', 'succeeded', 360001000, 360001000, 360003000),"
+			   " (3, NULL, NULL, '{}', 'manual', 'failed', 360002000, NULL, 360002100),"
+			   " (4, 1, 1, NULL, 'manual', 'cancelled', 363600000, 363600000, 363600500),"
+			   " (5, 1, 1, NULL, 'manual', 'running', 363600000, 363600000, NULL);"
+			   "INSERT INTO steps (run_id, block, seq, status, started_at, finished_at) VALUES"
+			   " (1, 'a', 0, 'ok', 360000010, 360000030), (1, 'b', 1, 'ok', 360000030, 360000050),"
+			   " (2, 'a', 0, 'failed', 360001000, 360003000), (2, 'b', 1, 'skipped', NULL, NULL),"
+			   " (5, 'a', 0, 'running', 363600000, NULL);"
+			   "PRAGMA user_version = 5;", NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(db);
+	if (!(st = open_checked(path)))
+		return;
+	CHECK(store_schema_version(st) == STORE_SCHEMA_VERSION);
+	store_close(st);
+	db = raw_open(path);
+	CHECK(raw_int(db, "SELECT runs FROM run_stats WHERE span = 1 AND start_hour = 100 AND workflow_id = 1"
+			  " AND status = 'succeeded'") == 2);
+	CHECK(raw_int(db, "SELECT duration_ms FROM run_stats WHERE span = 1 AND start_hour = 100 AND workflow_id = 1") ==
+	      40 + 2000);
+	CHECK(raw_int(db, "SELECT runs FROM run_stats WHERE span = 1 AND start_hour = 100 AND workflow_id = 0"
+			  " AND status = 'failed'") == 1);
+	CHECK(raw_int(db, "SELECT duration_ms FROM run_stats WHERE span = 1 AND workflow_id = 0") == 100); /* from its creation */
+	CHECK(raw_int(db, "SELECT runs FROM run_stats WHERE span = 1 AND start_hour = 101 AND status = 'cancelled'") == 1);
+	CHECK(raw_int(db, "SELECT sum(runs) FROM run_stats WHERE span = 1") == 4); /* not the running one */
+	/* Hours 100 and 101 are both in the day that starts at hour 96. */
+	CHECK(raw_int(db, "SELECT sum(runs) FROM run_stats WHERE span = 24 AND start_hour = 96") == 4);
+	CHECK(raw_int(db, "SELECT count(*) FROM run_stats WHERE span = 24 AND start_hour <> 96") == 0);
+	CHECK(raw_int(db, "SELECT runs FROM run_duration_stats WHERE span = 1 AND start_hour = 100 AND workflow_id = 1"
+			  " AND le_ms = 50") == 1);
+	CHECK(raw_int(db, "SELECT runs FROM run_duration_stats WHERE span = 24 AND workflow_id = 1 AND le_ms = 2500") == 1);
+	CHECK(raw_int(db, "SELECT runs FROM run_duration_stats WHERE span = 1 AND workflow_id = 0 AND le_ms = 100") == 1);
+	CHECK(raw_int(db, "SELECT steps FROM step_days WHERE start_hour = 96 AND workflow_id = 1 AND block = 'a'") == 2);
+	CHECK(raw_int(db, "SELECT failures FROM step_days WHERE workflow_id = 1 AND block = 'a'") == 1);
+	CHECK(raw_int(db, "SELECT duration_ms FROM step_days WHERE workflow_id = 1 AND block = 'a'") == 20 + 2000);
+	CHECK(raw_int(db, "SELECT sum(steps) FROM step_days") == 3); /* neither skipped nor running */
+	sqlite3_close(db);
+}
+
 /* Migration 5 on a database of version 4 holding twin names: the later twins
  * get their number appended (in their current version too), the first keeps
  * its name, and every workflow is active. */
@@ -103,8 +174,7 @@ static void test_twin_names(void)
 	store_close(st);
 	sqlite3 *db = raw_open(path);
 	/* Back to version 4: what migrations 5 and later made goes. */
-	CHECK(sqlite3_exec(db, "DROP INDEX workflows_name; ALTER TABLE workflows DROP COLUMN active;"
-			   "DROP TABLE kb_chunks; DROP TABLE kb_documents; DROP TABLE knowledge_bases;"
+	CHECK(sqlite3_exec(db, UNDO_9 UNDO_8 UNDO_7 UNDO_6 "DROP INDEX workflows_name; ALTER TABLE workflows DROP COLUMN active;"
 			   "INSERT INTO workflows (id, name, current_version, created_at, updated_at) VALUES"
 			   " (1, 'Report', 1, 0, 0), (2, 'report', 2, 0, 0), (3, 'Other', 1, 0, 0);"
 			   "INSERT INTO workflow_versions (workflow_id, version, name, definition, created_at) VALUES"
@@ -140,6 +210,7 @@ int main(void)
 	test_fresh();
 	test_reopen();
 	test_twin_names();
+	test_stats_backfill();
 	test_newer_refused();
 	return t_done("test_migrations");
 }

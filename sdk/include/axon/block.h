@@ -28,7 +28,7 @@ extern "C" {
 /* The major changes when an existing field or function changes meaning or
  * place; the minor when something is appended. */
 #define AXON_ABI_MAJOR 1
-#define AXON_ABI_MINOR 1
+#define AXON_ABI_MINOR 3
 
 /* What run() returns. */
 #define AXON_OK 0
@@ -70,12 +70,19 @@ struct axon_host {
 	 *   {"method": "GET", "url": "https://...", "headers": {"Name": "value"},
 	 *    "body": "text", "secret_headers": {"Authorization":
 	 *    {"secret": "github", "prefix": "Bearer "}}}
-	 * Only url is required. A secret header is filled by the daemon: the block
+	 * Only url is required. Optional too: "query": {"q": "a b", "tag": ["x",
+	 * "y"]} appended to the url, encoded; instead of "body", "form": {...}
+	 * sent urlencoded or "multipart": {...} whose binary data values
+	 * ({"base64", "content_type", "filename"}) are files; "retry": {"max": N,
+	 * "max_wait_ms": M}: a 429 or 503 is tried again up to N times (10 at
+	 * most) after its Retry-After, when that is at most M (default 60 s) and
+	 * within the time limit. A secret header is filled by the daemon: the block
 	 * never sees the value, and it goes to the url's origin only (a redirect
 	 * to another scheme, host or port fails the request). Returns a new
 	 * reference to
 	 *   {"status": 200, "headers": {"content-type": "..."}, "body": "text"}
-	 * ("body_base64" instead of "body" when the body is not UTF-8), or NULL with
+	 * ("body_base64" instead of "body" when the body is not UTF-8; "retries":
+	 * N when the request was tried again), or NULL with
 	 * the reason in err (a refused address, a timeout, a body too large...). */
 	json_t *(*http)(struct axon_ctx *ctx, const json_t *request, char *err, size_t errlen);
 
@@ -84,7 +91,16 @@ struct axon_host {
 	 * is masked in its outputs and logs but still in its hands. */
 	json_t *(*secret)(struct axon_ctx *ctx, const char *name, char *err, size_t errlen);
 
-	/* ABI 1.1. A language model, asked by the daemon under its egress policy.
+	/* ABI 1.2. A request to one of the daemon's services, which does for the
+	 * block what a confined process cannot: "mail" sends a message by SMTP
+	 * (docs/blocks/mail.md), "chat" posts to a chat (docs/blocks/chat.md), "db" runs SQL (docs/blocks/db.md). request is the service's JSON; the daemon
+	 * applies the account or credential it names, which the block never
+	 * sees. Returns a new reference to the service's answer, or NULL with
+	 * the reason in err (an unknown service among them). A daemon older
+	 * than 1.2 has no call: check with axon_has(ctx, call). */
+	json_t *(*call)(struct axon_ctx *ctx, const char *service, const json_t *request, char *err, size_t errlen);
+
+	/* ABI 1.3. A language model, asked by the daemon under its egress policy.
 	 * request:
 	 *   {"provider": {"protocol": "openai" | "ollama", "base_url":
 	 *        "https://api.openai.com/v1" | "http://127.0.0.1:11434",
@@ -109,10 +125,11 @@ struct axon_host {
 	 *    "finish_reason": "stop", "model": "...", "usage": {"tokens_in": N,
 	 *    "tokens_out": N}, "duration_ms": N, "attempts": N}
 	 * or NULL with the reason in err. The usage is also recorded in the
-	 * step's log. Check offsetof(struct axon_host, llm) < size first. */
+	 * step's log. A daemon older than 1.3 has none: check with
+	 * axon_has(ctx, llm). */
 	json_t *(*llm)(struct axon_ctx *ctx, const json_t *request, char *err, size_t errlen);
 
-	/* ABI 1.1. Knowledge bases, kept by the daemon in its database: a
+	/* ABI 1.3. Knowledge bases, kept by the daemon in its database: a
 	 * document's text cut into chunks (chunk_size bytes, default 1000, each
 	 * repeating overlap bytes of the one before, default 150) and embedded
 	 * by the provider and model given as for llm; a query embedded the same
@@ -126,7 +143,7 @@ struct axon_host {
 	 *    "query": "...", "k": 5}
 	 *     -> {"hits": [{"id", "document", "source", "seq", "text", "score"}],
 	 *         "usage", "model", "duration_ms"}, best first
-	 * or NULL with the reason in err. */
+	 * or NULL with the reason in err. Check with axon_has(ctx, knowledge). */
 	json_t *(*knowledge)(struct axon_ctx *ctx, const json_t *request, char *err, size_t errlen);
 };
 
@@ -186,6 +203,22 @@ struct axon_plugin {
 	const struct axon_block *blocks;
 	const char *name;    /* the plugin's own name, e.g. "acme-invoices" */
 	void *reserved[4];
+	/* ABI 1.1: credential types the plugin declares, each as JSON text,
+	 * ended by NULL (NULL: none). A type:
+	 *   {"name": "acme.api_token" (namespaced like a block), "title": "...",
+	 *    "description": "...",
+	 *    "schema": a config schema of its fields, where "secret": true marks
+	 *        the fields the daemon seals and never shows back,
+	 *    "apply": how the daemon applies it to an HTTP request:
+	 *        {"headers": {"Name": "Prefix {{ field }}"}, "query": {"name":
+	 *        "{{ field }}"}, "basic": {"username": "{{ field }}",
+	 *        "password": "{{ field }}"}} (any of the three),
+	 *    "test": {"method": "GET", "url": "{{ field }}..."}: what the
+	 *        credential's Test button sends}
+	 * A block names such a credential in a config field with "format":
+	 * "credential" and "credential_type": "acme.api_token"; it never sees
+	 * the values. */
+	const char *const *credential_types;
 };
 
 #define AXON_PLUGIN_SYMBOL "axon_plugin"
@@ -201,7 +234,20 @@ typedef const struct axon_plugin *(*axon_plugin_fn)(void);
 			sizeof(struct axon_plugin), AXON_ABI_MAJOR, AXON_ABI_MINOR, \
 			sizeof(struct axon_block), \
 			sizeof(block_array) / sizeof((block_array)[0]), (block_array), \
-			(plugin_name), { 0 } }; \
+			(plugin_name), { 0 }, NULL }; \
+		return &p; \
+	}
+
+/* The same, with credential types (a NULL-ended array of JSON texts). */
+#define AXON_PLUGIN_WITH_CREDENTIALS(plugin_name, block_array, credential_type_array) \
+	__attribute__((visibility("default"))) const struct axon_plugin *axon_plugin(void); \
+	__attribute__((visibility("default"))) const struct axon_plugin *axon_plugin(void) \
+	{ \
+		static const struct axon_plugin p = { \
+			sizeof(struct axon_plugin), AXON_ABI_MAJOR, AXON_ABI_MINOR, \
+			sizeof(struct axon_block), \
+			sizeof(block_array) / sizeof((block_array)[0]), (block_array), \
+			(plugin_name), { 0 }, (credential_type_array) }; \
 		return &p; \
 	}
 
@@ -212,6 +258,10 @@ typedef const struct axon_plugin *(*axon_plugin_fn)(void);
 #define axon_progress(ctx, fraction, message) ((ctx)->host->progress((ctx), (fraction), (message)))
 #define axon_http(ctx, request, err, errlen) ((ctx)->host->http((ctx), (request), (err), (errlen)))
 #define axon_secret(ctx, name, err, errlen) ((ctx)->host->secret((ctx), (name), (err), (errlen)))
+#define axon_call(ctx, service, request, err, errlen) ((ctx)->host->call((ctx), (service), (request), (err), (errlen)))
+/* Whether the host has the function fn (one appended after the first ABI). */
+#define axon_has(ctx, fn) \
+	(offsetof(struct axon_host, fn) + sizeof((ctx)->host->fn) <= (ctx)->host->size && (ctx)->host->fn)
 #define axon_llm(ctx, request, err, errlen) ((ctx)->host->llm((ctx), (request), (err), (errlen)))
 #define axon_knowledge(ctx, request, err, errlen) ((ctx)->host->knowledge((ctx), (request), (err), (errlen)))
 

@@ -14,6 +14,7 @@
 #include "web/graph/graph.h"
 #include "web/pages/editor.h"
 #include "web/pages/pages.h"
+#include "web/pages/placeholder_paths.h"
 
 static const char *str(const json_t *obj, const char *key)
 {
@@ -78,8 +79,9 @@ static json_t *config_field(const json_t *schema, const char *name, const json_t
 	bool is_template = !strcmp(str(prop, "format") ?: "", "template");
 	bool is_boolean = !is_enum && !strcmp(type, "boolean");
 	bool is_number = !is_enum && (!strcmp(type, "number") || !strcmp(type, "integer"));
-	bool is_text = !is_enum && !is_template && !strcmp(type, "string");
-	bool is_json = !is_enum && !is_template && !is_boolean && !is_number && !is_text;
+	bool is_credential = !strcmp(str(prop, "format") ?: "", "credential");
+	bool is_text = !is_enum && !is_template && !is_credential && !strcmp(type, "string");
+	bool is_json = !is_enum && !is_template && !is_boolean && !is_number && !is_text && !is_credential;
 	char input[300], id[300];
 	snprintf(input, sizeof input, "config.%s", name);
 	snprintf(id, sizeof id, "config-%s", name);
@@ -134,6 +136,19 @@ static json_t *setting_field(const struct setting *s, json_t *value, const json_
 
 /* The form's page. typed: {input name: text} when showing a refused post,
  * else NULL (the stored values are shown). Takes e->wf. */
+/* The workflow's newest run, with its input and steps, or NULL. */
+static json_t *last_run(struct request *r, const json_t *wf)
+{
+	struct run_query q = { .workflow_id = json_integer_value(json_object_get(wf, "id")), .page = 1, .per_page = 1 };
+	json_t *items = NULL, *run = NULL;
+	int64_t total = 0;
+	if (store_run_list(r->st, &q, &items, &total) == STORE_OK && json_array_size(items) &&
+	    store_run_get(r->st, json_integer_value(json_object_get(json_array_get(items, 0), "id")), &run) != STORE_OK)
+		run = NULL;
+	json_decref(items);
+	return run;
+}
+
 static json_t *settings_model(struct request *r, struct edit *e, const json_t *block, const json_t *typed,
 			      const json_t *errors)
 {
@@ -152,7 +167,10 @@ static json_t *settings_model(struct request *r, struct edit *e, const json_t *b
 	json_object_foreach((json_t *)json_object_get(schema, "properties"), key, prop) {
 		snprintf(input, sizeof input, "config.%s", key);
 		json_t *value = typed ? as_text(json_object_get(typed, input)) : as_text(json_object_get(config, key));
-		json_array_append_new(fields, config_field(schema, key, prop, value, errors));
+		json_t *f = config_field(schema, key, prop, value, errors);
+		if (!strcmp(str(prop, "format") ?: "", "credential"))
+			credential_choices(r, prop, f);
+		json_array_append_new(fields, f);
 	}
 	for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
 		snprintf(input, sizeof input, "settings.%s", settings[i].name);
@@ -174,7 +192,15 @@ static json_t *settings_model(struct request *r, struct edit *e, const json_t *b
 						 "title", str(type, "title"), "description", str(type, "description"),
 						 "category", str(type, "category")));
 	json_object_set_new(m, "unknown_type", json_boolean(!type));
-	json_object_set_new(m, "placeholders", graph_placeholders(e->def, e->registry, id));
+	json_t *placeholders = graph_placeholders(e->def, e->registry, id), *run = last_run(r, e->wf);
+	if (run) {
+		json_t *more = placeholder_paths(placeholders, run);
+		json_decref(placeholders);
+		placeholders = more;
+		json_object_set(m, "placeholders_run", json_object_get(run, "id"));
+		json_decref(run);
+	}
+	json_object_set_new(m, "placeholders", placeholders);
 	json_object_set_new(m, "fields", fields);
 	json_object_set_new(m, "settings", per_block);
 	json_object_set_new(m, "messages", messages);

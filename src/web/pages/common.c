@@ -12,6 +12,7 @@
 #include "crypto.h"
 #include "sandbox/sandbox.h"
 #include "web/pages/pages.h"
+#include "web/stream.h"
 
 void reply_invalid_status(struct request *r, int status, const char *template, json_t *model, json_t *errors)
 {
@@ -94,7 +95,9 @@ void health_get(struct request *r)
 	const char *state = json_string_value(json_object_get(sandbox, "state"));
 	int ok = strcmp(state, "failing") != 0;
 	if (r->json) {
-		json_t *h = json_pack("{s:s, s:O}", "status", ok ? "ok" : "sandbox failing", "sandbox", sandbox);
+		json_t *h = json_pack("{s:s, s:O, s:{s:i, s:i, s:i}, s:i}", "status", ok ? "ok" : "sandbox failing",
+				      "sandbox", sandbox, "streams", "open", streams_open(r->app->streams, 0), "max",
+				      r->app->cfg.max_streams, "per_user", r->app->cfg.max_streams_per_user, "request_threads", r->app->cfg.threads);
 		char *s = json_dumps(h, JSON_COMPACT);
 		reply_raw(r, ok ? 200 : 503, "application/json", s, strlen(s));
 		free(s);

@@ -72,6 +72,7 @@ void editor_get(struct request *r)
 	if (!wf)
 		return;
 	json_t *m = editor_model(r, wf);
+	editor_test_model(r, m);
 	/* ?after=block.port: the add form starts there (the outline's "add a block here" links). */
 	const char *after = req_query(r, "after");
 	size_t i;
@@ -221,7 +222,7 @@ json_t *edit_new_problems(struct request *r, struct edit *e, const char *exempt)
 	return fresh;
 }
 
-void edit_save(struct request *r, struct edit *e, const char *location)
+json_t *edit_store(struct request *r, struct edit *e)
 {
 	json_t *wf = json_pack("{s:O,s:O,s:O,s:O}", "name", json_object_get(e->wf, "name"), "description",
 			       json_object_get(e->wf, "description"), "tags", json_object_get(e->wf, "tags"),
@@ -232,15 +233,22 @@ void edit_save(struct request *r, struct edit *e, const char *location)
 	json_decref(wf);
 	if (rc == STORE_CONFLICT) {
 		reply_conflict(r, e, store_errmsg(r->st));
-		return;
+		return NULL;
 	}
 	if (rc == STORE_OK)
 		rc = store_workflow_get(r->st, id, 0, &wf);
 	if (rc != STORE_OK) {
 		reply_store_error(r, rc, "There is no such workflow (deleted meanwhile?).");
-		return;
+		return NULL;
 	}
-	reply_done(r, 200, location, json_pack("{s:o}", "workflow", wf));
+	return wf;
+}
+
+void edit_save(struct request *r, struct edit *e, const char *location)
+{
+	json_t *wf = edit_store(r, e);
+	if (wf)
+		reply_done(r, 200, location, json_pack("{s:o}", "workflow", wf));
 }
 
 void edit_commit(struct request *r, struct edit *e, const char *exempt, const char *location)
@@ -550,6 +558,8 @@ void editor_trigger(struct request *r)
 	json_t *t = json_pack("{s:s}", "type", type ? type : "");
 	if (json_object_get(old, "ui"))
 		json_object_set(t, "ui", json_object_get(old, "ui"));
+	if (json_object_get(old, "sample")) /* the test runs' input (editor_test.c) */
+		json_object_set(t, "sample", json_object_get(old, "sample"));
 	static const char *const text_fields[] = { "cron", "timezone", "reply" };
 	for (size_t i = 0; i < sizeof text_fields / sizeof text_fields[0]; i++) {
 		const char *v = req_field(r, text_fields[i]);

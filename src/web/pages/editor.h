@@ -27,6 +27,9 @@ json_t *edit_new_problems(struct request *r, struct edit *e, const char *exempt)
 /* Saves e->def over e->base: 303 to location (HTML) or the workflow (JSON);
  * 409 when someone saved meanwhile. */
 void edit_save(struct request *r, struct edit *e, const char *location);
+/* Saves e->def over e->base and returns the workflow as stored now (new
+ * reference), or NULL after answering (409 when someone saved meanwhile). */
+json_t *edit_store(struct request *r, struct edit *e);
 /* edit_new_problems, then edit_save when there are none, else 422 with them. */
 void edit_commit(struct request *r, struct edit *e, const char *exempt, const char *location);
 /* Answers status with the editor page listing messages (taken; JSON: an error). */
@@ -37,6 +40,9 @@ json_t *edit_block(struct edit *e, const char *id, size_t *index);
 /* The block named by the route's :block (URL-decoded), or NULL after
  * answering 404 (and freeing e). */
 json_t *edit_route_block(struct request *r, struct edit *e, size_t *index);
+/* The editor's "Test run" (editor_test.c): m.test with the kept sample, the
+ * form's address, and the run named by ?run= drawn on m.drawing's nodes. */
+void editor_test_model(struct request *r, json_t *m);
 /* "/workflows/ID/edit" */
 void editor_url(char *buf, size_t len, const json_t *wf);
 

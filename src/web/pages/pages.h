@@ -30,10 +30,21 @@ void set_pager(json_t *m, const char *path, long page, int64_t total, int per_pa
 /* The model of a workflow's page (taking wf): its problems, definition and Run form. */
 json_t *workflow_page_model(struct request *r, json_t *wf);
 /* The workflow named by the route's :id (version 0: current), or NULL after answering 404/503. */
+/* Queues a run of workflow wf (its version) with input and tells the
+ * engine: its id, or 0 after answering (422 when the workflow has problems).
+ * With dedup_key, a delivery seen before gives 0 and its run in *existing. */
+int64_t start_run(struct request *r, const json_t *wf, const char *trigger, const json_t *input,
+		  const char *dedup_key, int64_t *existing);
+/* A manual run that starts with steps already there (store.h's run_new.steps). */
+int64_t start_run_with_steps(struct request *r, const json_t *wf, const json_t *input, const json_t *steps);
 json_t *load_workflow(struct request *r, int version);
 
 void home_get(struct request *r);
 void health_get(struct request *r);
+void metrics_get(struct request *r);
+void dashboard_get(struct request *r);
+/* The dashboard's figures for one workflow; NULL, after answering, when the store failed. */
+json_t *workflow_figures(struct request *r, int64_t workflow_id);
 void static_get(struct request *r);
 
 void setup_get(struct request *r);
@@ -65,6 +76,7 @@ void runs_list(struct request *r);
 void run_show(struct request *r);
 void run_step_outputs(struct request *r);
 void run_cancel(struct request *r);
+void run_events(struct request *r);
 void run_retry(struct request *r);
 void dead_letters_list(struct request *r);
 void dead_letter_retry(struct request *r);
@@ -73,6 +85,7 @@ void dead_letter_retry(struct request *r);
 void workflow_run(struct request *r);
 void webhook_get(struct request *r);
 void webhook_post(struct request *r);
+void webhook_settings(struct request *r);
 void delivery_replay(struct request *r);
 void hook_receive(struct request *r);
 
@@ -91,6 +104,9 @@ void knowledge_document_delete(struct request *r);
 void block_show(struct request *r);
 
 /* The visual editor (editor.c) and a block's settings form (block_settings.c). */
+void editor_test_run(struct request *r);
+void editor_block_test(struct request *r);
+void editor_sample_from_delivery(struct request *r);
 void editor_get(struct request *r);
 void editor_block_add(struct request *r);
 void editor_connect(struct request *r);
@@ -108,5 +124,26 @@ void block_settings_post(struct request *r);
 void tokens_list(struct request *r);
 void token_create(struct request *r);
 void token_revoke(struct request *r);
+
+/* Credentials (credentials.c). */
+void credentials_list(struct request *r);
+void credential_new(struct request *r);
+void credential_create_post(struct request *r);
+void credential_show(struct request *r);
+void credential_update_post(struct request *r);
+void credential_test_post(struct request *r);
+void credential_share_post(struct request *r);
+void credential_delete_get(struct request *r);
+void credential_delete_post(struct request *r);
+/* OAuth 2.0 accounts: Connect (a link: a form's post may not end at another
+ * site under our Content-Security-Policy) sends the browser to the provider
+ * with a state and a PKCE challenge bound to the session; the callback,
+ * which only that session can complete, takes the tokens. */
+void credential_connect(struct request *r);
+void credential_oauth_callback(struct request *r);
+/* For a block setting with "format": "credential": f gets is_credential,
+ * "options" (the credentials the signed-in user may use whose type the
+ * setting accepts; the one f's "value" names selected) and "create_url". */
+void credential_choices(struct request *r, const json_t *prop, json_t *f);
 
 #endif

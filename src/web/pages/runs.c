@@ -233,7 +233,9 @@ static json_t *shown_json(const json_t *v, bool *cut)
 
 /* The log lines of a step for the table: level (or "progress"), the text, and
  * the attempt and item they came from. */
-static void decorate_logs(json_t *logs)
+/* The log lines as the table shows them; the last progress report goes to
+ * step.progress ({fraction, percent, message}), which the page draws as a bar. */
+static void decorate_logs(json_t *step, json_t *logs)
 {
 	size_t i;
 	json_t *line;
@@ -245,6 +247,10 @@ static void decorate_logs(json_t *logs)
 		json_t *progress = json_object_get(line, "progress");
 		struct strbuf text = STRBUF_INIT;
 		if (!level && json_is_number(progress)) {
+			char percent[16];
+			snprintf(percent, sizeof percent, "%.0f %%", json_number_value(progress) * 100);
+			json_object_set_new(step, "progress", json_pack("{s:O, s:s, s:s}", "fraction", progress, "percent",
+									 percent, "message", message ? message : ""));
 			sb_printf(&text, "%.0f%%", json_number_value(progress) * 100);
 			if (message)
 				sb_addc(&text, ' ');
@@ -320,7 +326,7 @@ static void decorate_run_page(json_t *run, bool json)
 		json_t *logs = json_object_get(step, "logs");
 		if (!json_is_array(logs))
 			json_object_set_new(step, "logs", logs = json_array());
-		decorate_logs(logs);
+		decorate_logs(step, logs);
 		json_object_set_new(step, "tokens", step_tokens(logs));
 		json_object_set_new(step, "log_count", json_integer((json_int_t)json_array_size(logs)));
 		const char *status = json_string_value(json_object_get(step, "status"));
@@ -362,10 +368,16 @@ void run_show(struct request *r)
 	json_object_set_new(m, "can_cancel", json_boolean(editor && is_active(status)));
 	json_object_set_new(m, "can_retry",
 			    json_boolean(editor && (!strcmp(status, "failed") || !strcmp(status, "cancelled"))));
+	/* A run still going: its page follows the live events (run-page.js),
+	 * from the oldest the engine holds: the store has a step's logs only
+	 * once it ended, the events have them as they come. Without
+	 * JavaScript the page reloads itself (a <noscript> refresh). */
+	if (is_active(status)) {
+		char url[64];
+		snprintf(url, sizeof url, "/runs/%lld/events", (long long)json_integer_value(json_object_get(run, "id")));
+		json_object_set_new(run, "live_url", json_string(url));
+	}
 	json_object_set_new(m, "run", run);
-	/* A run still going: the browser reloads the page (a header, as no inline script may run). */
-	if (is_active(status) && !r->json)
-		req_add_header(r, "Refresh: 2");
 	reply_view(r, 200, "runs/show", m);
 }
 

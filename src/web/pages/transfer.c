@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "credential_edit.h"
+#include "engine/engine.h"
 #include "web/pages/pages.h"
 #include "web/pages/workflow_input.h"
 
@@ -30,6 +32,9 @@ void workflow_export(struct request *r)
 	if (!wf)
 		return;
 	json_t *doc = workflow_to_export(wf);
+	json_t *registry = engine_registry(r->app->engine);
+	credential_export_names(r->st, registry, doc);
+	json_decref(registry);
 	char name[80];
 	file_name(json_string_value(json_object_get(wf, "name")), name, sizeof name);
 	json_decref(wf);

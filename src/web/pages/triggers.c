@@ -6,12 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cidr.h"
 #include "clock.h"
 #include "crypto.h"
 #include "engine/engine.h"
 #include "engine/signature.h"
 #include "log.h"
 #include "strbuf.h"
+#include "web/hook_body.h"
+#include "web/pages/editor.h"
 #include "web/pages/pages.h"
 
 #define SYNC_WAIT_DEFAULT_MS 30000
@@ -37,8 +40,8 @@ static char *run_problems(struct request *r, const json_t *wf, json_t **problems
 }
 
 /* Creates and queues a run; answers 422/409/503 itself and returns 0 when it cannot. */
-static int64_t start_run(struct request *r, const json_t *wf, const char *trigger, const json_t *input,
-			 const char *dedup_key, int64_t *existing)
+/* Queues run n of wf (its id, version and actor filled in here). */
+static int64_t queue_run(struct request *r, const json_t *wf, struct run_new *n, int64_t *existing)
 {
 	json_t *problems;
 	char *why = run_problems(r, wf, &problems);
@@ -48,12 +51,11 @@ static int64_t start_run(struct request *r, const json_t *wf, const char *trigge
 		return 0;
 	}
 	json_decref(problems);
-	struct run_new n = { .workflow_id = json_integer_value(json_object_get(wf, "id")),
-			     .version = (int)json_integer_value(json_object_get(wf, "version")),
-			     .trigger = trigger, .input = input, .dedup_key = dedup_key,
-			     .actor = r->signed_in ? r->user.id : 0 };
+	n->workflow_id = json_integer_value(json_object_get(wf, "id"));
+	n->version = (int)json_integer_value(json_object_get(wf, "version"));
+	n->actor = r->signed_in ? r->user.id : 0;
 	int64_t id = 0;
-	int rc = store_run_create(r->st, &n, &id);
+	int rc = store_run_create(r->st, n, &id);
 	if (rc == STORE_CONFLICT && existing) {
 		*existing = id;
 		return 0;
@@ -64,6 +66,19 @@ static int64_t start_run(struct request *r, const json_t *wf, const char *trigge
 	}
 	engine_notify(r->app->engine, id);
 	return id;
+}
+
+int64_t start_run(struct request *r, const json_t *wf, const char *trigger, const json_t *input,
+		  const char *dedup_key, int64_t *existing)
+{
+	struct run_new n = { .trigger = trigger, .input = input, .dedup_key = dedup_key };
+	return queue_run(r, wf, &n, existing);
+}
+
+int64_t start_run_with_steps(struct request *r, const json_t *wf, const json_t *input, const json_t *steps)
+{
+	struct run_new n = { .trigger = "manual", .input = input, .steps = steps };
+	return queue_run(r, wf, &n, NULL);
 }
 
 static void reply_run(struct request *r, int64_t id, int status)
@@ -147,27 +162,14 @@ static json_t *request_headers(struct request *r)
 	return h;
 }
 
-/* The body as JSON when it says it is JSON and parses, else as text. */
-static json_t *body_value(struct request *r)
-{
-	if (!r->raw_body_len)
-		return json_null();
-	if (!strncmp(req_param(r, "CONTENT_TYPE"), "application/json", 16)) {
-		json_t *v = json_loadb(r->raw_body, r->raw_body_len, JSON_DECODE_ANY, NULL);
-		if (v)
-			return v;
-	}
-	json_t *s = json_stringn(r->raw_body, r->raw_body_len);
-	return s ? s : json_string("(the body is not UTF-8 text)");
-}
-
+/* {method, query, headers, body: null}: the body is parsed once the delivery is accepted. */
 static json_t *hook_input(struct request *r)
 {
 	json_t *query = json_object();
 	for (size_t i = 0; i < r->query.n; i++)
 		json_object_set_new(query, r->query.fields[i].name, json_string(r->query.fields[i].value));
-	return json_pack("{s:s, s:o, s:o, s:o}", "method", r->method, "query", query, "headers", request_headers(r),
-			 "body", body_value(r));
+	return json_pack("{s:s, s:o, s:o, s:n}", "method", r->method, "query", query, "headers", request_headers(r),
+			 "body");
 }
 
 static int header_name_ok(const char *s)
@@ -217,11 +219,11 @@ static void reply_hook_value(struct request *r, const json_t *v)
 	free(text);
 }
 
-static void answer_sync(struct request *r, int64_t id, int64_t timeout_ms)
+/* Waits for the run and answers with its reply; why a run gave no reply goes to msg too. */
+static void answer_sync(struct request *r, int64_t id, int64_t timeout_ms, char *msg, size_t msglen)
 {
 	if (engine_wait(r->app->engine, id, timeout_ms) < 0) {
-		char msg[160];
-		snprintf(msg, sizeof msg, "The run did not end within %lld s; it goes on at /runs/%lld.",
+		snprintf(msg, msglen, "The run did not end within %lld s; it goes on at /runs/%lld.",
 			 (long long)(timeout_ms / 1000), (long long)id);
 		reply_error(r, 504, msg, json_pack("{s:I}", "run_id", (json_int_t)id));
 		return;
@@ -234,13 +236,12 @@ static void answer_sync(struct request *r, int64_t id, int64_t timeout_ms)
 	}
 	const char *status = json_string_value(json_object_get(run, "status"));
 	if (strcmp(status, "succeeded")) {
-		char msg[1200];
-		snprintf(msg, sizeof msg, "The run %s: %s (see /runs/%lld).", status,
+		snprintf(msg, msglen, "The run %s: %s (see /runs/%lld).", status,
 			 json_string_value(json_object_get(run, "error")) ?: "no reason recorded", (long long)id);
 		reply_error(r, 502, msg, json_pack("{s:I}", "run_id", (json_int_t)id));
 	} else if (json_is_null(json_object_get(run, "reply")) || !json_object_get(run, "reply")) {
-		reply_error(r, 502, "The run ended without a value on the webhook's reply output.",
-			    json_pack("{s:I}", "run_id", (json_int_t)id));
+		snprintf(msg, msglen, "The run ended without a value on the webhook's reply output.");
+		reply_error(r, 502, msg, json_pack("{s:I}", "run_id", (json_int_t)id));
 	} else {
 		reply_hook_value(r, json_object_get(run, "reply"));
 	}
@@ -278,6 +279,65 @@ static int check_signature(struct request *r, const json_t *trigger, const char 
 	return 0;
 }
 
+/* A delivery from an address outside the hook's allow_from ranges: 403. */
+static int refuse_address(struct request *r, const json_t *trigger, char *msg, size_t msglen)
+{
+	const json_t *ranges = json_object_get(trigger, "allow_from");
+	const char *client = req_param(r, "REMOTE_ADDR");
+	size_t i;
+	json_t *v;
+	if (!ranges)
+		return 0;
+	json_array_foreach(ranges, i, v) {
+		struct cidr range;
+		char err[200];
+		if (cidr_parse_list(json_string_value(v) ?: "", &range, 1, err, sizeof err) == 1 &&
+		    cidr_match(&range, 1, client))
+			return 0;
+	}
+	snprintf(msg, msglen, "This webhook takes deliveries from the addresses in its \"allow_from\" only, and %.64s "
+		 "is not one of them.", *client ? client : "an unknown address");
+	return -1;
+}
+
+/* A body over the hook's own max_body_bytes: 413. */
+static int refuse_size(struct request *r, const json_t *trigger, char *msg, size_t msglen)
+{
+	json_int_t max = json_integer_value(json_object_get(trigger, "max_body_bytes"));
+	if (!max || r->raw_body_len <= (size_t)max)
+		return 0;
+	snprintf(msg, msglen, "The body has %zu bytes; this webhook takes %lld at most (its \"max_body_bytes\").",
+		 r->raw_body_len, (long long)max);
+	return -1;
+}
+
+/* Refusals before any run starts; answers nothing, says why in msg and the status to answer. */
+static int refuse_delivery(struct request *r, const json_t *wf, const char *secret, char *msg, size_t msglen,
+			   int *status)
+{
+	const json_t *trigger = json_object_get(json_object_get(wf, "definition"), "trigger");
+	if (strcmp(json_string_value(json_object_get(trigger, "type")) ?: "", "webhook")) {
+		snprintf(msg, msglen, "This workflow is not started by a webhook any more: its trigger is not \"webhook\".");
+		*status = 404;
+	} else if (!json_is_true(json_object_get(wf, "active"))) {
+		snprintf(msg, msglen, "This workflow is switched off: its webhook starts no run until it is switched "
+			 "on again (on the workflows list).");
+		*status = 404;
+	} else if (refuse_address(r, trigger, msg, msglen) < 0) {
+		*status = 403;
+	} else if (refuse_size(r, trigger, msg, msglen) < 0) {
+		*status = 413;
+	} else if (check_signature(r, trigger, secret, msg, msglen, status) < 0) {
+		return -1;
+	} else {
+		return 0;
+	}
+	return -1;
+}
+
+/* A delivery is logged once answered, with the status its caller really got.
+ * A delivery refused before it reached a run (a bad body, a wrong address,
+ * a bad signature) is answered and logged, and is nobody's dead letter. */
 void hook_receive(struct request *r)
 {
 	int64_t wid = 0, id = 0, existing = 0;
@@ -293,44 +353,43 @@ void hook_receive(struct request *r)
 	}
 	const json_t *trigger = json_object_get(json_object_get(wf, "definition"), "trigger");
 	json_t *input = hook_input(r);
-	char msg[600] = "";
+	char msg[1200] = "";
+	r->json = true; /* a caller is a program: refusals in JSON, whatever it sent */
 	int status = 0;
-	if (strcmp(json_string_value(json_object_get(trigger, "type")) ?: "", "webhook")) {
-		snprintf(msg, sizeof msg, "This workflow is not started by a webhook any more: its trigger is not \"webhook\".");
-		status = 404;
-	} else if (!json_is_true(json_object_get(wf, "active"))) {
-		snprintf(msg, sizeof msg, "This workflow is switched off: its webhook starts no run until it is switched "
-			 "on again (on the workflows list).");
-		status = 404;
-	} else if (check_signature(r, trigger, secret, msg, sizeof msg, &status) == 0) {
-		const char *dedup = req_param(r, "HTTP_X_AXON_DELIVERY");
-		if (!*dedup)
-			dedup = req_param(r, "HTTP_IDEMPOTENCY_KEY");
-		id = start_run(r, wf, "webhook", input, *dedup ? dedup : NULL, &existing);
-		status = id ? (json_object_get(trigger, "reply") ? 200 : 202) : existing ? 200 : r->status;
-		if (existing)
-			snprintf(msg, sizeof msg, "a repeated delivery: run %lld was started by the first one",
-				 (long long)existing);
+	if (refuse_delivery(r, wf, secret, msg, sizeof msg, &status) == 0) {
+		json_t *body = hook_body_parse(req_param(r, "CONTENT_TYPE"), r->raw_body, r->raw_body_len, msg, sizeof msg);
+		if (body) {
+			json_object_set_new(input, "body", body);
+			const char *dedup = req_param(r, "HTTP_X_AXON_DELIVERY");
+			if (!*dedup)
+				dedup = req_param(r, "HTTP_IDEMPOTENCY_KEY");
+			id = start_run(r, wf, "webhook", input, *dedup ? dedup : NULL, &existing);
+			if (existing)
+				snprintf(msg, sizeof msg, "a repeated delivery: run %lld was started by the first one",
+					 (long long)existing);
+		} else {
+			/* Kept as text when it is, for the person reading the log. */
+			json_object_set_new(input, "body", json_stringn(r->raw_body, r->raw_body_len) ?: json_null());
+			status = 400;
+		}
 	}
 	free(secret);
-	if (store_delivery_add(r->st, wid, r->method, input, status, *msg ? msg : NULL, id ? id : existing, r->now * 1000,
-			       NULL) != STORE_OK)
-		log_error("req=%lu webhook delivery not recorded: %s", r->id, store_errmsg(r->st));
-	json_decref(input);
 	if (!id && !existing) {
 		if (!r->answered)
 			reply_error(r, status, msg, NULL);
 	} else if (existing) {
-		r->json = true;
 		reply_run(r, existing, 200);
 	} else if (json_object_get(trigger, "reply")) {
 		int64_t t = json_integer_value(json_object_get(json_object_get(json_object_get(wf, "definition"), "settings"),
 							      "timeout_ms"));
-		answer_sync(r, id, t > 0 && t < SYNC_WAIT_DEFAULT_MS ? t + 1000 : SYNC_WAIT_DEFAULT_MS);
+		answer_sync(r, id, t > 0 && t < SYNC_WAIT_DEFAULT_MS ? t + 1000 : SYNC_WAIT_DEFAULT_MS, msg, sizeof msg);
 	} else {
-		r->json = true;
 		reply_run(r, id, 202);
 	}
+	if (store_delivery_add(r->st, wid, r->method, input, r->status, *msg ? msg : NULL, id ? id : existing,
+			       r->now * 1000, NULL) != STORE_OK)
+		log_error("req=%lu webhook delivery not recorded: %s", r->id, store_errmsg(r->st));
+	json_decref(input);
 	json_decref(wf);
 }
 
@@ -431,6 +490,16 @@ void webhook_get(struct request *r)
 			    json_boolean(!strcmp(json_string_value(json_object_get(trigger, "type")) ?: "", "webhook")));
 	json_object_set_new(m, "must_sign", json_boolean(json_is_true(json_object_get(trigger, "signed"))));
 	json_object_set_new(m, "sync_reply", json_incref(json_object_get(trigger, "reply")) ?: json_null());
+	json_object_set_new(m, "allow_from", json_incref(json_object_get(trigger, "allow_from")) ?: json_null());
+	struct strbuf ranges = STRBUF_INIT;
+	json_array_foreach(json_object_get(trigger, "allow_from"), i, d)
+		sb_printf(&ranges, "%s%s", ranges.len ? "\n" : "", json_string_value(d) ?: "");
+	json_object_set_new(m, "allow_from_text", json_string(sb_str(&ranges)));
+	sb_free(&ranges);
+	char settings[96];
+	snprintf(settings, sizeof settings, "/workflows/%lld/webhook/settings", (long long)wid);
+	json_object_set_new(wf, "webhook_settings_url", json_string(settings));
+	json_object_set_new(m, "max_body_bytes", json_incref(json_object_get(trigger, "max_body_bytes")) ?: json_null());
 	json_object_set_new(m, "workflow", wf);
 	json_object_set_new(m, "hook", hook ? hook : json_null());
 	json_object_set_new(m, "deliveries", deliveries);
@@ -474,6 +543,52 @@ void webhook_post(struct request *r)
 	json_object_update_new(m, hook_examples(r, path, sign, sign ? secret : NULL));
 	/* Shown once, like an API token: a page, not a redirect. */
 	reply_view(r, r->json ? 201 : 200, "workflows/webhook_created", m);
+}
+
+/* The hook's address ranges and body limit, from the webhook page: a new
+ * version of the workflow, checked like any edit. allow_from: ranges
+ * separated by spaces, commas or lines (empty: every address);
+ * max_body_bytes: empty for max_body's limit alone. */
+void webhook_settings(struct request *r)
+{
+	struct edit e;
+	if (!edit_begin(r, &e))
+		return;
+	json_t *t = json_object_get(e.def, "trigger");
+	const char *ranges = req_field(r, "allow_from") ?: "", *max = req_field(r, "max_body_bytes") ?: "";
+	if (strcmp(json_string_value(json_object_get(t, "type")) ?: "", "webhook")) {
+		edit_refuse_one(r, &e, "This workflow's trigger is not a webhook: its address ranges and body limit "
+				       "would do nothing.");
+		edit_free(&e);
+		return;
+	}
+	if (*max && strspn(max, "0123456789") != strlen(max)) {
+		edit_refuse_one(r, &e, "The body limit is a number of bytes, such as 65536 (or empty for the server's).");
+		edit_free(&e);
+		return;
+	}
+	json_t *list = json_array();
+	for (const char *p = ranges; *p;) {
+		size_t n = strcspn(p, " \t\r\n,");
+		if (n)
+			json_array_append_new(list, json_stringn(p, n));
+		p += n + (p[n] != '\0');
+	}
+	if (json_array_size(list))
+		json_object_set_new(t, "allow_from", list);
+	else {
+		json_object_del(t, "allow_from");
+		json_decref(list);
+	}
+	if (*max)
+		json_object_set_new(t, "max_body_bytes", json_integer(strtoll(max, NULL, 10)));
+	else
+		json_object_del(t, "max_body_bytes");
+	char location[96];
+	snprintf(location, sizeof location, "/workflows/%lld/webhook",
+		 (long long)json_integer_value(json_object_get(e.wf, "id")));
+	edit_commit(r, &e, NULL, location);
+	edit_free(&e);
 }
 
 void delivery_replay(struct request *r)

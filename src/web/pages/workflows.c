@@ -292,8 +292,16 @@ json_t *workflow_page_model(struct request *r, json_t *wf)
 void workflow_show(struct request *r)
 {
 	json_t *wf = load_workflow(r, 0);
-	if (wf)
-		reply_view(r, 200, "workflows/show", workflow_page_model(r, wf));
+	if (!wf)
+		return;
+	json_t *figures = workflow_figures(r, req_id_param(r, 0));
+	if (!figures) {
+		json_decref(wf);
+		return;
+	}
+	json_t *m = workflow_page_model(r, wf);
+	json_object_set_new(m, "figures", figures);
+	reply_view(r, 200, "workflows/show", m);
 }
 
 static json_t *echo_of(const json_t *wf)

@@ -6,6 +6,7 @@ import * as canvas from './canvas.js';
 import * as history from './history.js';
 import * as picker from './picker.js';
 import * as view from './view.js';
+import './test-run.js';
 import { busy, notify, post, version } from './server.js';
 
 const HINT = 'Drag a block to move it; drag from an output port to an input port to connect them; click to ' +

@@ -1,8 +1,9 @@
-/* A test's local server on 127.0.0.1: a python3 script under top_srcdir
- * that prints its port and serves until killed (tests/sandbox/http_server.py,
- * the language model stand-in). */
-#ifndef AXON_TEST_LOCAL_SERVER_H
-#define AXON_TEST_LOCAL_SERVER_H
+/* A test's local server on 127.0.0.1 for the C tests: a python3 script
+ * under top_srcdir that prints its port and serves until killed
+ * (tests/sandbox/http_server.py, the language model stand-in), started on a
+ * free loopback port, and stopped. */
+#ifndef AXON_TEST_HTTP_SERVER_H
+#define AXON_TEST_HTTP_SERVER_H
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +12,7 @@
 
 /* The script (a path under top_srcdir) started with one argument (or NULL);
  * its port in *port (0 if it did not start). */
-static inline pid_t start_local_server(const char *script, const char *arg, int *port)
+static inline pid_t start_script_server(const char *script, const char *arg, int *port)
 {
 	const char *top = getenv("top_srcdir");
 	char path[1024];
@@ -38,7 +39,13 @@ static inline pid_t start_local_server(const char *script, const char *arg, int 
 	return pid;
 }
 
-static inline void stop_local_server(pid_t pid)
+/* tests/sandbox/http_server.py, started. */
+static inline pid_t start_server(int *port)
+{
+	return start_script_server("tests/sandbox/http_server.py", NULL, port);
+}
+
+static inline void stop_server(pid_t pid)
 {
 	if (pid > 0) {
 		kill(pid, SIGTERM);

@@ -1,0 +1,249 @@
+#include "engine/events.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "strbuf.h"
+
+#define BUCKETS 1024
+#define RING_START 16 /* a ring grows to EVENTS_PER_RUN as its run goes on */
+
+/* The events of one run, oldest first. Ids are the hub's publish counter,
+ * so they increase over all runs and never repeat within one daemon. */
+struct feed {
+	int64_t run;
+	struct event *ring;
+	size_t cap, start, count;
+	uint64_t born;    /* the counter when it was made: its run's events before are gone */
+	uint64_t dropped; /* the id of the newest event the full ring let go, or 0 */
+	bool ended;
+	struct feed *next; /* in its bucket */
+};
+
+struct events {
+	pthread_mutex_t mu;
+	struct feed *buckets[BUCKETS];
+	size_t nfeeds;
+	uint64_t published; /* the last id given */
+	/* The runs that ended, oldest first: past EVENTS_ENDED_RUNS_KEPT, the oldest ring goes. */
+	int64_t ended[EVENTS_ENDED_RUNS_KEPT];
+	size_t ended_next, nended;
+	int fd;
+	int64_t epoch;
+};
+
+struct events *events_new(void)
+{
+	struct events *h = xcalloc(1, sizeof *h);
+	pthread_mutex_init(&h->mu, NULL);
+	h->fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (h->fd < 0)
+		abort(); /* only when out of fds at start: nothing else would work either */
+	h->epoch = now_ms();
+	return h;
+}
+
+void event_clear(struct event *ev)
+{
+	free(ev->data);
+	ev->data = NULL;
+}
+
+static void feed_free(struct feed *f)
+{
+	for (size_t i = 0; i < f->count; i++)
+		event_clear(&f->ring[(f->start + i) % f->cap]);
+	free(f->ring);
+	free(f);
+}
+
+void events_free(struct events *h)
+{
+	if (!h)
+		return;
+	for (size_t b = 0; b < BUCKETS; b++)
+		while (h->buckets[b]) {
+			struct feed *f = h->buckets[b];
+			h->buckets[b] = f->next;
+			feed_free(f);
+		}
+	close(h->fd);
+	pthread_mutex_destroy(&h->mu);
+	free(h);
+}
+
+int events_fd(const struct events *h)
+{
+	return h->fd;
+}
+
+int64_t events_epoch(const struct events *h)
+{
+	return h->epoch;
+}
+
+static struct feed **slot_of(struct events *h, int64_t run)
+{
+	struct feed **pp = &h->buckets[(uint64_t)run % BUCKETS];
+	while (*pp && (*pp)->run != run)
+		pp = &(*pp)->next;
+	return pp;
+}
+
+static void forget(struct events *h, int64_t run)
+{
+	struct feed **pp = slot_of(h, run), *f = *pp;
+	if (!f)
+		return;
+	*pp = f->next;
+	feed_free(f);
+	h->nfeeds--;
+}
+
+static const struct event *newest(const struct feed *f)
+{
+	return &f->ring[(f->start + f->count - 1) % f->cap];
+}
+
+/* Past EVENTS_RUNS_MAX (many runs that never ended here, or a flood): the
+ * run that has been quiet longest loses its ring. Rare, so a scan. */
+static void forget_quietest(struct events *h)
+{
+	struct feed *oldest = NULL;
+	for (size_t b = 0; b < BUCKETS; b++)
+		for (struct feed *f = h->buckets[b]; f; f = f->next)
+			if (!oldest || newest(f)->id < newest(oldest)->id)
+				oldest = f;
+	if (oldest)
+		forget(h, oldest->run);
+}
+
+static struct feed *feed_for(struct events *h, int64_t run)
+{
+	struct feed **pp = slot_of(h, run);
+	if (*pp)
+		return *pp;
+	if (h->nfeeds >= EVENTS_RUNS_MAX) {
+		forget_quietest(h);
+		pp = slot_of(h, run);
+	}
+	struct feed *f = xcalloc(1, sizeof *f);
+	f->run = run;
+	f->born = h->published;
+	*pp = f;
+	h->nfeeds++;
+	return f;
+}
+
+static void ring_push(struct feed *f, struct event ev)
+{
+	if (f->count == f->cap && f->cap < EVENTS_PER_RUN) {
+		size_t cap = f->cap ? f->cap * 2 : RING_START;
+		struct event *ring = xcalloc(cap, sizeof *ring);
+		for (size_t i = 0; i < f->count; i++)
+			ring[i] = f->ring[(f->start + i) % f->cap];
+		free(f->ring);
+		f->ring = ring;
+		f->cap = cap;
+		f->start = 0;
+	}
+	if (f->count == f->cap) { /* full: the oldest event makes room */
+		f->dropped = f->ring[f->start].id;
+		event_clear(&f->ring[f->start]);
+		f->start = (f->start + 1) % f->cap;
+		f->count--;
+	}
+	f->ring[(f->start + f->count) % f->cap] = ev;
+	f->count++;
+}
+
+/* Cuts data's "message" to EVENT_MESSAGE_MAX bytes, on a character's start. */
+static void bound_message(json_t *data)
+{
+	const char *m = json_string_value(json_object_get(data, "message"));
+	size_t len = m ? strlen(m) : 0;
+	if (len <= EVENT_MESSAGE_MAX)
+		return;
+	size_t cut = EVENT_MESSAGE_MAX;
+	while (cut > 0 && ((unsigned char)m[cut] & 0xC0) == 0x80)
+		cut--;
+	json_object_set_new(data, "message", json_stringn(m, cut));
+	json_object_set_new(data, "cut", json_true());
+}
+
+void events_publish(struct events *h, int64_t run, const char *type, json_t *data)
+{
+	bound_message(data);
+	struct event ev = { 0 };
+	snprintf(ev.type, sizeof ev.type, "%s", type);
+	ev.data = json_dumps(data, JSON_COMPACT);
+	json_decref(data);
+	if (!ev.data)
+		return;
+	bool end = !strcmp(type, "end");
+
+	pthread_mutex_lock(&h->mu);
+	struct feed *f = feed_for(h, run);
+	if (f->ended) { /* nothing follows a run's end */
+		pthread_mutex_unlock(&h->mu);
+		event_clear(&ev);
+		return;
+	}
+	ev.id = ++h->published;
+	ring_push(f, ev);
+	if (end) {
+		f->ended = true;
+		if (h->nended == EVENTS_ENDED_RUNS_KEPT)
+			forget(h, h->ended[h->ended_next]);
+		else
+			h->nended++;
+		h->ended[h->ended_next] = run;
+		h->ended_next = (h->ended_next + 1) % EVENTS_ENDED_RUNS_KEPT;
+	}
+	pthread_mutex_unlock(&h->mu);
+
+	uint64_t one = 1;
+	/* Fails only when the counter is full, and then the reader is woken anyway. */
+	if (write(h->fd, &one, sizeof one) < 0 && errno != EAGAIN)
+		return;
+}
+
+size_t events_read(struct events *h, int64_t run, uint64_t after, struct event *out, size_t max, bool *lost,
+		   bool *ended)
+{
+	size_t n = 0, i = 0;
+	*lost = *ended = false;
+	pthread_mutex_lock(&h->mu);
+	struct feed *f = *slot_of(h, run);
+	if (!f || (after && (after < f->dropped || after < f->born))) {
+		/* The reader saw an event of this run, and some that followed it
+		 * are no longer here. A reader that saw none (after 0) takes what
+		 * the ring still holds. */
+		*lost = after > 0;
+		pthread_mutex_unlock(&h->mu);
+		return 0;
+	}
+	while (i < f->count && f->ring[(f->start + i) % f->cap].id <= after)
+		i++;
+	for (; i < f->count && n < max; i++, n++) {
+		out[n] = f->ring[(f->start + i) % f->cap];
+		out[n].data = xstrdup(out[n].data);
+	}
+	*ended = f->ended && i == f->count;
+	pthread_mutex_unlock(&h->mu);
+	return n;
+}
+
+uint64_t events_last_id(struct events *h, int64_t run)
+{
+	pthread_mutex_lock(&h->mu);
+	struct feed *f = *slot_of(h, run);
+	uint64_t id = f ? newest(f)->id : 0;
+	pthread_mutex_unlock(&h->mu);
+	return id;
+}

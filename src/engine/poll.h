@@ -1,0 +1,24 @@
+/* Poll triggers: a block (feed.read, ...) run on a timer in the sandbox,
+ * whose items start one run each when they are new. What was seen is kept
+ * in the store, so a restart starts no run twice; the first round of a new
+ * poll only learns what is there. */
+#ifndef AXON_ENGINE_POLL_H
+#define AXON_ENGINE_POLL_H
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+struct engine;
+struct sandbox;
+struct store;
+
+#define POLL_EVERY_DEFAULT_S 300
+#define POLL_FORGET_S (30 * 86400) /* an item gone from the source this long is forgotten */
+
+/* One round of workflow_id's poll trigger at now (unix seconds); first: only
+ * learn what is there. 0, or -1 after logging why the round failed. */
+int poll_round(struct sandbox *sb, struct engine *e, struct store *st, int64_t workflow_id, const json_t *trigger,
+	       bool first, int64_t now);
+
+#endif

@@ -1,0 +1,214 @@
+/* The live events hub: reading after an id, a ring that overflows telling
+ * its reader so, the end of a run, messages kept bounded, old runs let go,
+ * the eventfd, and publishers that never wait for a reader. */
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/events.h"
+#include "../testlib.h"
+
+static void publish_n(struct events *h, int64_t run, int n)
+{
+	for (int i = 0; i < n; i++)
+		events_publish(h, run, "log", json_pack("{s:s, s:i}", "block", "b", "n", i));
+}
+
+static void clear_all(struct event *evs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		event_clear(&evs[i]);
+}
+
+static void test_read_after(void)
+{
+	struct events *h = events_new();
+	struct event evs[8];
+	bool lost, ended;
+	CHECK(events_read(h, 1, 0, evs, 8, &lost, &ended) == 0);
+	CHECK(!lost && !ended);
+	CHECK(events_last_id(h, 1) == 0);
+
+	events_publish(h, 1, "run", json_pack("{s:s}", "status", "running"));
+	events_publish(h, 2, "run", json_pack("{s:s}", "status", "running")); /* another run */
+	events_publish(h, 1, "step", json_pack("{s:s, s:s}", "block", "a", "status", "ok"));
+	size_t n = events_read(h, 1, 0, evs, 8, &lost, &ended);
+	CHECK(n == 2 && !lost && !ended);
+	CHECK_STR(evs[0].type, "run");
+	CHECK_STR(evs[0].data, "{\"status\":\"running\"}");
+	CHECK_STR(evs[1].type, "step");
+	CHECK(evs[0].id < evs[1].id);
+	CHECK(events_last_id(h, 1) == evs[1].id);
+	/* A reader that saw the first takes up after it. */
+	uint64_t first = evs[0].id, second = evs[1].id;
+	clear_all(evs, n);
+	n = events_read(h, 1, first, evs, 8, &lost, &ended);
+	CHECK(n == 1 && evs[0].id == second && !lost);
+	clear_all(evs, n);
+	/* At most max at a time. */
+	publish_n(h, 1, 5);
+	n = events_read(h, 1, 0, evs, 3, &lost, &ended);
+	CHECK(n == 3 && !ended);
+	uint64_t upto = evs[2].id;
+	clear_all(evs, n);
+	n = events_read(h, 1, upto, evs, 8, &lost, &ended);
+	CHECK(n == 4);
+	clear_all(evs, n);
+
+	/* The end is the last event: ended is told with it and after it. */
+	events_publish(h, 1, "end", json_pack("{s:s}", "status", "succeeded"));
+	events_publish(h, 1, "log", json_pack("{s:s}", "message", "too late"));
+	n = events_read(h, 1, upto, evs, 8, &lost, &ended);
+	CHECK(n == 5 && ended);
+	CHECK_STR(evs[4].type, "end");
+	uint64_t end_id = evs[4].id;
+	clear_all(evs, n);
+	n = events_read(h, 1, end_id, evs, 8, &lost, &ended);
+	CHECK(n == 0 && ended && !lost);
+	n = events_read(h, 1, upto, evs, 2, &lost, &ended);
+	CHECK(n == 2 && !ended); /* more follow */
+	clear_all(evs, n);
+	events_free(h);
+}
+
+static void test_overflow_is_lost(void)
+{
+	struct events *h = events_new();
+	struct event evs[EVENTS_PER_RUN];
+	bool lost, ended;
+	publish_n(h, 7, 10);
+	size_t n = events_read(h, 7, 0, evs, 1, &lost, &ended);
+	uint64_t seen = evs[0].id;
+	clear_all(evs, n);
+	publish_n(h, 7, EVENTS_PER_RUN);
+	/* The ring kept the newest EVENTS_PER_RUN: the reader after the first missed some. */
+	n = events_read(h, 7, seen, evs, EVENTS_PER_RUN, &lost, &ended);
+	CHECK(n == 0 && lost);
+	/* A reader that saw nothing gets what the ring holds. */
+	n = events_read(h, 7, 0, evs, EVENTS_PER_RUN, &lost, &ended);
+	CHECK(n == EVENTS_PER_RUN && !lost);
+	clear_all(evs, n);
+	/* From the newest it read, nothing is missing. */
+	uint64_t last = events_last_id(h, 7);
+	n = events_read(h, 7, last - 3, evs, EVENTS_PER_RUN, &lost, &ended);
+	CHECK(n == 3 && !lost);
+	clear_all(evs, n);
+	/* A reader with an id from before a run had a ring here. */
+	events_publish(h, 8, "run", json_pack("{}"));
+	n = events_read(h, 8, seen, evs, 4, &lost, &ended);
+	CHECK(n == 0 && lost);
+	/* And one whose run has no ring any more (or never had one here). */
+	n = events_read(h, 9, seen, evs, 4, &lost, &ended);
+	CHECK(n == 0 && lost);
+	events_free(h);
+}
+
+static void test_message_bounded(void)
+{
+	struct events *h = events_new();
+	char *long_msg = malloc(EVENT_MESSAGE_MAX * 2 + 1);
+	memset(long_msg, 'x', EVENT_MESSAGE_MAX * 2);
+	long_msg[EVENT_MESSAGE_MAX * 2] = '\0';
+	/* A two-byte character across the bound is not cut in half. */
+	memcpy(long_msg + EVENT_MESSAGE_MAX - 1, "\xc3\xa9", 2);
+	events_publish(h, 3, "progress", json_pack("{s:f, s:s}", "fraction", 0.5, "message", long_msg));
+	struct event ev;
+	bool lost, ended;
+	CHECK(events_read(h, 3, 0, &ev, 1, &lost, &ended) == 1);
+	json_t *d = json_loads(ev.data, 0, NULL);
+	CHECK(d != NULL);
+	const char *m = json_string_value(json_object_get(d, "message"));
+	CHECK(m && strlen(m) == EVENT_MESSAGE_MAX - 1);
+	CHECK(json_is_true(json_object_get(d, "cut")));
+	CHECK(json_real_value(json_object_get(d, "fraction")) == 0.5);
+	json_decref(d);
+	event_clear(&ev);
+	free(long_msg);
+	events_free(h);
+}
+
+static void test_ended_runs_let_go(void)
+{
+	struct events *h = events_new();
+	for (int64_t run = 1; run <= EVENTS_ENDED_RUNS_KEPT + 1; run++)
+		events_publish(h, run, "end", json_pack("{s:s}", "status", "succeeded"));
+	struct event ev;
+	bool lost, ended;
+	/* The oldest ended run let its ring go; the others keep theirs. */
+	CHECK(events_last_id(h, 1) == 0);
+	CHECK(events_read(h, 1, 0, &ev, 1, &lost, &ended) == 0 && !ended);
+	CHECK(events_read(h, 2, 0, &ev, 1, &lost, &ended) == 1 && ended);
+	event_clear(&ev);
+	events_free(h);
+}
+
+static void test_fd_wakes(void)
+{
+	struct events *h = events_new();
+	struct pollfd p = { .fd = events_fd(h), .events = POLLIN };
+	CHECK(poll(&p, 1, 0) == 0);
+	publish_n(h, 1, 3);
+	CHECK(poll(&p, 1, 0) == 1);
+	uint64_t count;
+	CHECK(read(p.fd, &count, sizeof count) == sizeof count && count == 3);
+	CHECK(poll(&p, 1, 0) == 0);
+	events_free(h);
+}
+
+/* Publishers on several threads while a reader reads: every id once, in order. */
+#define PUBLISHERS 4
+#define EACH 2000
+static struct events *shared;
+
+static void *publisher(void *arg)
+{
+	(void)arg;
+	publish_n(shared, 42, EACH);
+	return NULL;
+}
+
+static void test_threads(void)
+{
+	shared = events_new();
+	pthread_t t[PUBLISHERS];
+	for (int i = 0; i < PUBLISHERS; i++)
+		pthread_create(&t[i], NULL, publisher, NULL);
+	uint64_t after = 0;
+	size_t seen = 0, losses = 0;
+	bool ordered = true;
+	struct event evs[64];
+	for (int rounds = 0; rounds < 100000 && seen < PUBLISHERS * EACH; rounds++) {
+		bool lost, ended;
+		size_t n = events_read(shared, 42, after, evs, 64, &lost, &ended);
+		if (lost) { /* a slow reader: it starts again from the newest */
+			losses++;
+			after = events_last_id(shared, 42);
+			continue;
+		}
+		for (size_t i = 0; i < n; i++) {
+			ordered = ordered && evs[i].id > after;
+			after = evs[i].id;
+		}
+		seen += n;
+		clear_all(evs, n);
+	}
+	for (int i = 0; i < PUBLISHERS; i++)
+		pthread_join(t[i], NULL);
+	CHECK(ordered);
+	CHECK(events_last_id(shared, 42) == PUBLISHERS * EACH);
+	printf("read %zu of %d events, lost the thread %zu times\n", seen, PUBLISHERS * EACH, losses);
+	events_free(shared);
+}
+
+int main(void)
+{
+	test_read_after();
+	test_overflow_is_lost();
+	test_message_bounded();
+	test_ended_runs_let_go();
+	test_fd_wakes();
+	test_threads();
+	return t_done("test_events");
+}

@@ -1,0 +1,102 @@
+#!/bin/bash
+# db.query against a real PostgreSQL 15 cluster made and started by this test
+# on a loopback port (initdb and postgres from Debian's postgresql-15, as
+# nobody when the test runs as root), with a password (SCRAM): a table made
+# through axonctl, rows inserted and read back through webhooks with their
+# types kept, parameters that stay values, max_rows, the statement's time
+# limit, the server's errors, and the password nowhere in what Axon keeps.
+# shellcheck source=lib.sh
+. "$top_srcdir/tests/integration/lib.sh"
+it_init
+CTL=$top_builddir/axonctl
+PGBIN=/usr/lib/postgresql/15/bin
+[ -x "$CTL" ] || it_skip "$CTL is not built"
+[ -x "$PGBIN/initdb" ] || it_skip "postgresql-15 is not installed (./quickstart check installs it)"
+
+PASSWORD='pg pass phrase 42'
+PGDATA=$IT_TMP/pg
+mkdir -p "$PGDATA"
+printf '%s\n' "$PASSWORD" >"$IT_TMP/pgpw"
+AS_PG=()
+if [ "$(id -u)" = 0 ]; then
+	# PostgreSQL refuses to run as root: as nobody, in a folder of its own.
+	chmod o+x "$IT_TMP"
+	chown nobody "$PGDATA" "$IT_TMP/pgpw"
+	AS_PG=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+fi
+(cd "$PGDATA" && "${AS_PG[@]}" "$PGBIN/initdb" -D "$PGDATA" -U axon --auth=scram-sha-256 --pwfile="$IT_TMP/pgpw" \
+	--no-locale -E UTF8 >"$IT_TMP/initdb.log" 2>&1) || { cat "$IT_TMP/initdb.log"; it_skip "initdb failed"; }
+PGPORT=$(free_port)
+(cd "$PGDATA" && exec "${AS_PG[@]}" "$PGBIN/postgres" -D "$PGDATA" -p "$PGPORT" -k "$PGDATA" \
+	-c listen_addresses=127.0.0.1 >"$IT_TMP/postgres.log" 2>&1) &
+IT_PIDS+=($!)
+it_wait_port "$PGPORT" PostgreSQL "$IT_TMP/postgres.log" || exit 1
+
+jq -n --arg p "$PASSWORD" '{pg: $p, wrong: "not the password"}' >"$IT_TMP/secrets.json"
+chmod 600 "$IT_TMP/secrets.json"
+it_start nginx "egress_allow_loopback = yes" "secrets_file = $IT_TMP/secrets.json"
+it_setup_owner "db query pw"
+check_eq "$?" 0 "first-run setup signs the owner in"
+it_api_token db
+ACCOUNT=$(jq -n --argjson port "$PGPORT" '{host: "127.0.0.1", port: $port, dbname: "postgres", user: "axon",
+	password_secret: "pg", sslmode: "disable"}')
+
+# ctl_query STATEMENT [CONFIG-JSON]: db.query run by axonctl; its output in $IT_TMP/ctl.out, exit status in RC.
+ctl_query() {
+	jq -n --argjson a "$ACCOUNT" --arg s "$1" --argjson c "${2:-{\}}" '{format: 1, trigger: {type: "manual"},
+		blocks: [{id: "q", type: "db.query", config: ({account: $a, statement: $s} + $c)}]}' >"$IT_TMP/q.json"
+	"$CTL" -c "$IT_TMP/axon.conf" run "$IT_TMP/q.json" >"$IT_TMP/ctl.out" 2>"$IT_TMP/ctl.err"
+	RC=$?
+}
+
+echo "# a table, through axonctl"
+ctl_query "CREATE TABLE orders (id serial PRIMARY KEY, customer text NOT NULL, total numeric(10,2), paid boolean,
+	items int, meta jsonb, at timestamptz DEFAULT '2026-12-02 10:00:00+00')"
+check_eq "$RC" 0 "axonctl runs CREATE TABLE"
+check_eq "$(jq -c '.steps[0].outputs.result | [.command, .count]' "$IT_TMP/ctl.out")" '["CREATE TABLE",0]' "... which says so"
+
+echo "# rows in and out, through webhooks"
+# (the statements' $1, $2... below are PostgreSQL's, in single quotes on purpose)
+hook() {
+	local def
+	def=$(jq -n --argjson a "$ACCOUNT" --arg s "$2" --argjson p "$3" '{format: 1, trigger: {type: "webhook", reply: "q.result"},
+		blocks: [{id: "q", type: "db.query", config: {account: $a, statement: $s, params: $p}}]}')
+	it_webhook_workflow "$1" "$def" >"$IT_TMP/hook-path" || it_fail "the workflow $1 and its hook are made" "$(it_answer)"
+	HOOK=$(cat "$IT_TMP/hook-path")
+}
+# shellcheck disable=SC2016
+hook "Add order" 'INSERT INTO orders (customer, total, paid, items, meta) VALUES ($1, $2, $3, $4, $5) RETURNING id' \
+	'["{{ trigger.body.customer }}", "{{ trigger.body.total }}", "{{ trigger.body.paid }}", "{{ trigger.body.items }}", "{{ trigger.body.meta }}"]'
+ADD=$HOOK
+req POST "$ADD" -H 'Content-Type: application/json' --data '{"customer": "Ada", "total": "12.50", "paid": true, "items": 3, "meta": {"tags": ["vip"]}}'
+check_status 200 "an INSERT through a webhook"
+check_eq "$(jq -c '[.command, .affected, .rows]' "$BODY")" '["INSERT 0 1",1,[{"id":1}]]' "... with what it returned"
+req POST "$ADD" -H 'Content-Type: application/json' --data "{\"customer\": \"x' OR '1'='1\", \"total\": null, \"paid\": false, \"items\": null, \"meta\": null}"
+check_status 200 "a second order, its customer a would-be injection"
+# shellcheck disable=SC2016
+hook "Find orders" 'SELECT * FROM orders WHERE customer = $1 ORDER BY id' '["{{ trigger.body.customer }}"]'
+req POST "$HOOK" -H 'Content-Type: application/json' --data '{"customer": "Ada"}'
+check_status 200 "a SELECT through a webhook"
+check_eq "$(jq -c .rows "$BODY")" '[{"id":1,"customer":"Ada","total":"12.50","paid":true,"items":3,"meta":{"tags":["vip"]},"at":"2026-12-02 10:00:00+00"}]' \
+	"the row with its types: integers, exact numeric as text, boolean, JSON, time"
+req POST "$HOOK" -H 'Content-Type: application/json' --data "{\"customer\": \"x' OR '1'='1\"}"
+check_eq "$(jq -c '[.rows[].customer, .rows[].total, .rows[].meta]' "$BODY")" "[\"x' OR '1'='1\",null,null]" \
+	"a parameter is a value, never SQL; NULL is null"
+
+echo "# limits and errors"
+ctl_query 'SELECT n FROM generate_series(1, 50) AS n' '{"max_rows": 10}'
+check_eq "$(jq -c '.steps[0].outputs.result | [.count, .more, .rows[9].n]' "$IT_TMP/ctl.out")" '[10,true,10]' \
+	"max_rows keeps the first rows and says there were more"
+ctl_query 'SELECT pg_sleep(5)' '{"timeout_s": 1}'
+check_eq "$RC" 1 "a statement over its time limit fails"
+check_eq "$(jq -r .steps[0].error "$IT_TMP/ctl.out")" "ERROR:  canceling statement due to statement timeout" "... with the server's words"
+ctl_query 'SELECT * FROM nope'
+check_eq "$(jq -r .steps[0].error "$IT_TMP/ctl.out")" 'ERROR:  relation "nope" does not exist' "an SQL error is the server's"
+ACCOUNT=$(jq '.password_secret = "wrong"' <<<"$ACCOUNT")
+ctl_query 'SELECT 1'
+check_eq "$RC" 1 "a wrong password fails"
+check_eq "$(jq -r .steps[0].error "$IT_TMP/ctl.out" | grep -o 'password authentication failed for user "axon"')" \
+	'password authentication failed for user "axon"' "... saying so"
+check_eq "$(grep -rlF -e "$PASSWORD" -e 'not the password' "$IT_TMP/ctl.out" "$IT_TMP/axond.log" "$IT_TMP/data" | wc -l)" 0 \
+	"no password is in axonctl's output, the log or the database"
+it_done
