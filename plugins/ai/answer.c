@@ -92,7 +92,7 @@ const struct axon_block ai_answer_block = {
 		"\"embedding_model\": {\"type\": \"string\", \"title\": \"Embedding model\", \"description\": \"The model the knowledge base was embedded with (ai.index's model), such as nomic-embed-text\"},"
 		"\"question\": {\"type\": \"string\", \"format\": \"template\", \"title\": \"Question\", \"description\": \"Such as {{ in.body.question }}\", \"default\": \"{{ in }}\"},"
 		"\"k\": {\"type\": \"integer\", \"title\": \"Sources\", \"description\": \"How many chunks the model is given, 1 to 100\", \"default\": 5}},"
-		"\"required\": [" AI_PROVIDER_REQUIRED ", \"kb\", \"embedding_model\"]}",
+		"\"required\": [\"kb\", \"embedding_model\"]}",
 	.limits = { .wall_ms = 300000 },
 	.run = run,
 };

@@ -53,7 +53,7 @@ const struct axon_block ai_chat_block = {
 		"\"system\": {\"type\": \"string\", \"format\": \"template\", \"title\": \"System prompt\", \"description\": \"Who the model is and how it answers, such as: You summarise course material for students. {{ in.field }} placeholders are filled from the input\", \"default\": \"\"},"
 		"\"prompt\": {\"type\": \"string\", \"format\": \"template\", \"title\": \"Prompt\", \"description\": \"What to ask, such as: Summarise in five bullet points: {{ in.text }}\"},"
 		"\"images\": {\"type\": \"array\", \"title\": \"Images\", \"description\": \"For a vision model: addresses (https://...; not with ollama), data: URLs or base64 text, sent with the prompt; {{ fetch.response.body.base64 }} gives an image that a block fetch got\", \"default\": []}},"
-		"\"required\": [" AI_PROVIDER_REQUIRED ", \"prompt\"]}",
+		"\"required\": [\"prompt\"]}",
 	.limits = { .wall_ms = 300000 },
 	.run = run,
 };

@@ -91,7 +91,7 @@ const struct axon_block ai_classify_block = {
 		"\"instructions\": {\"type\": \"string\", \"format\": \"template\", \"title\": \"Instructions\", \"description\": \"What each category means, added to the system prompt\", \"default\": \"\"},"
 		"\"json_mode\": {\"type\": \"string\", \"title\": \"How the model is held to JSON\", \"description\": \"schema: the provider's structured output; json: its JSON mode; none: the prompt alone\", \"enum\": [\"schema\", \"json\", \"none\"], \"default\": \"schema\"},"
 		"\"attempts\": {\"type\": \"integer\", \"title\": \"Attempts\", \"description\": \"How many times the model is asked, at most 5, before the step fails\", \"default\": 3}},"
-		"\"required\": [" AI_PROVIDER_REQUIRED ", \"categories\"]}",
+		"\"required\": [\"categories\"]}",
 	.limits = { .wall_ms = 300000 },
 	.run = run,
 };

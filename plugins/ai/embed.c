@@ -63,7 +63,7 @@ const struct axon_block ai_embed_block = {
 	.outputs = outputs,
 	.config_schema = "{\"type\": \"object\", \"properties\": {" AI_PROVIDER_PROPERTIES
 		"\"path\": {\"type\": \"string\", \"title\": \"Texts\", \"description\": \"Dotted path of the text or list of texts in the input; empty when the input is the text or the list\", \"default\": \"\"}},"
-		"\"required\": [" AI_PROVIDER_REQUIRED "]}",
+		"\"required\": [\"model\"]}",
 	.limits = { .wall_ms = 300000 },
 	.run = run,
 };

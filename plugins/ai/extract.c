@@ -51,7 +51,7 @@ const struct axon_block ai_extract_block = {
 		"\"instructions\": {\"type\": \"string\", \"format\": \"template\", \"title\": \"Instructions\", \"description\": \"Added to the system prompt, such as: Write the answers in French\", \"default\": \"\"},"
 		"\"json_mode\": {\"type\": \"string\", \"title\": \"How the model is held to JSON\", \"description\": \"schema: the provider's structured output; json: its JSON mode, for servers without structured output; none: the prompt alone\", \"enum\": [\"schema\", \"json\", \"none\"], \"default\": \"schema\"},"
 		"\"attempts\": {\"type\": \"integer\", \"title\": \"Attempts\", \"description\": \"How many times the model is asked, at most 5, before the step fails with the last reason\", \"default\": 3}},"
-		"\"required\": [" AI_PROVIDER_REQUIRED ", \"prompt\", \"schema\"]}",
+		"\"required\": [\"prompt\", \"schema\"]}",
 	.limits = { .wall_ms = 300000 },
 	.run = run,
 };

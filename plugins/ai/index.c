@@ -56,7 +56,7 @@ const struct axon_block ai_index_block = {
 		"\"source\": {\"type\": \"string\", \"format\": \"template\", \"title\": \"Source\", \"description\": \"Where it came from, such as its address; empty for none\", \"default\": \"\"},"
 		"\"chunk_size\": {\"type\": \"integer\", \"title\": \"Chunk size\", \"description\": \"Bytes of text per chunk, 100 to 20000: about a paragraph is usual\", \"default\": 1000},"
 		"\"overlap\": {\"type\": \"integer\", \"title\": \"Overlap\", \"description\": \"Bytes each chunk repeats of the one before, so that a sentence cut in two is whole in one of them; at most half the chunk size\", \"default\": 150}},"
-		"\"required\": [" AI_PROVIDER_REQUIRED ", \"kb\", \"document\"]}",
+		"\"required\": [\"model\", \"kb\", \"document\"]}",
 	.limits = { .wall_ms = 300000 },
 	.run = run,
 };

@@ -33,8 +33,8 @@ void ai_system_first(json_t *messages, const char *a, const char *b)
 
 json_t *ai_request(const json_t *config, json_t *messages)
 {
-	json_t *req = json_pack("{s:{s:O, s:O, s:O}, s:O, s:o*}", "provider", "protocol", json_object_get(config, "protocol"),
-	                        "base_url", json_object_get(config, "base_url"), "api_key_secret", json_object_get(config, "api_key_secret"),
+	json_t *req = json_pack("{s:{s:O, s:O*, s:O*}, s:O*, s:o*}", "provider", "protocol", json_object_get(config, "protocol"),
+	                        "credential", json_object_get(config, "credential"), "base_url", json_object_get(config, "base_url"),
 	                        "model", json_object_get(config, "model"), "messages", messages);
 	if (json_object_get(config, "temperature"))
 		json_object_set(req, "temperature", json_object_get(config, "temperature"));

@@ -6,18 +6,18 @@
 #include <axon/block.h>
 
 /* The config schema properties every ai block has (JSON text, each followed
- * by a comma): the provider and the model. Until providers are credentials,
- * the key is named, never given: it is read from the daemon's secrets. */
+ * by a comma): the provider, a credential of type "llm" (its base URL, key,
+ * default model and limits, applied by the daemon: the block never sees
+ * them), and the model. */
 #define AI_PROVIDER_PROPERTIES \
-	"\"protocol\": {\"type\": \"string\", \"title\": \"Provider protocol\", \"description\": \"openai: any OpenAI-compatible server (OpenAI, vLLM, llama.cpp's llama-server, LM Studio); ollama: Ollama's own API\", \"enum\": [\"openai\", \"ollama\"], \"default\": \"openai\"}," \
-	"\"base_url\": {\"type\": \"string\", \"title\": \"Base URL\", \"description\": \"Such as https://api.openai.com/v1 (openai) or http://127.0.0.1:11434 (ollama); local addresses need egress_allow_loopback or egress_allow_private in axon.conf\"}," \
-	"\"api_key_secret\": {\"type\": \"string\", \"title\": \"API key (secret name)\", \"description\": \"The name of the secret in the daemon's secrets file that holds the key, sent as a Bearer token; empty for a provider without keys\", \"default\": \"\"}," \
-	"\"model\": {\"type\": \"string\", \"title\": \"Model\", \"description\": \"Such as gpt-4o-mini or llama3.2 (for ai.embed: text-embedding-3-small, nomic-embed-text)\"},"
+	"\"credential\": {\"type\": \"string\", \"title\": \"Provider\", \"description\": \"A credential of type LLM provider: its base URL, API key, default model, timeout and limits\", \"format\": \"credential\", \"credential_type\": \"llm\"}," \
+	"\"protocol\": {\"type\": \"string\", \"title\": \"Provider protocol\", \"description\": \"openai: any OpenAI-compatible server (OpenAI, vLLM, llama.cpp's llama-server, LM Studio, Ollama's /v1); ollama: Ollama's own API\", \"enum\": [\"openai\", \"ollama\"], \"default\": \"openai\"}," \
+	"\"base_url\": {\"type\": \"string\", \"title\": \"Base URL without a credential\", \"description\": \"Only for a server that asks for no key, such as a local Ollama (http://127.0.0.1:11434); empty when a credential is chosen, whose base URL is used. Local addresses need egress_allow_loopback or egress_allow_private in axon.conf\", \"default\": \"\"}," \
+	"\"model\": {\"type\": \"string\", \"title\": \"Model\", \"description\": \"Such as gpt-4o-mini or llama3.2 (for ai.embed: text-embedding-3-small, nomic-embed-text); empty for the credential's default model\", \"default\": \"\"},"
 /* ... and of the blocks that have the model write. */
 #define AI_GENERATION_PROPERTIES \
 	"\"temperature\": {\"type\": \"number\", \"title\": \"Temperature\", \"description\": \"0 for the most predictable answers, up to 2 for the most varied; empty for the model's default\"}," \
 	"\"max_tokens\": {\"type\": \"integer\", \"title\": \"Most tokens in the answer\", \"description\": \"Where the model must stop; empty for the model's default\"},"
-#define AI_PROVIDER_REQUIRED "\"base_url\", \"model\""
 /* ... and of the blocks that use a knowledge base. */
 #define AI_KB_PROPERTIES \
 	"\"kb\": {\"type\": \"string\", \"title\": \"Knowledge base\", \"description\": \"Its name, such as biology-course; ai.index makes it with its first document. Always embed it with the same model\"},"

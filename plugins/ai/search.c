@@ -41,7 +41,7 @@ const struct axon_block ai_search_block = {
 	.config_schema = "{\"type\": \"object\", \"properties\": {" AI_PROVIDER_PROPERTIES AI_KB_PROPERTIES
 		"\"query\": {\"type\": \"string\", \"format\": \"template\", \"title\": \"Query\", \"description\": \"What to look for, such as {{ in.question }}\", \"default\": \"{{ in }}\"},"
 		"\"k\": {\"type\": \"integer\", \"title\": \"How many\", \"description\": \"The number of chunks to give, 1 to 100\", \"default\": 5}},"
-		"\"required\": [" AI_PROVIDER_REQUIRED ", \"kb\"]}",
+		"\"required\": [\"model\", \"kb\"]}",
 	.limits = { .wall_ms = 300000 },
 	.run = run,
 };

@@ -293,29 +293,65 @@ static void on_call(struct broker_run *b, json_t *m, struct strbuf *out)
 	}
 }
 
-/* The provider a language model request names. This is the one place the
- * credential resolver (broker_credential() of credentials.h) will replace:
- * then the request names an "LLM provider" credential, whose base_url,
- * api_key, default model and timeout come decrypted from the store. Until
- * it lands, the block's config says {"protocol": "openai" | "ollama",
- * "base_url": URL, "api_key_secret": NAME (optional), "timeout_ms": N}, and
- * the key is read by name from the secrets file; the block never holds it. */
+/* The provider a language model request names: {"protocol": "openai" |
+ * "ollama", "credential": NAME, "base_url": URL}. The credential, of type
+ * "llm" and chosen in the block's config, gives the base URL, the key, the
+ * default model, the timeout and the limits; opened here, it never reaches
+ * the block. Without one, base_url names a server that asks for no key (a
+ * local Ollama); with one, a base_url of the block's own would send the key
+ * elsewhere, and is refused. */
 static int llm_provider_of(struct broker_run *b, const json_t *req, struct llm_provider *prov, char *err, size_t errlen)
 {
 	const json_t *p = json_object_get(req, "provider");
 	const char *protocol = json_string_value(json_object_get(p, "protocol"));
 	const char *base_url = json_string_value(json_object_get(p, "base_url"));
-	const char *key_name = json_string_value(json_object_get(p, "api_key_secret"));
-	if (!json_is_object(p) || llm_protocol_named(protocol) < 0 || !base_url || !*base_url) {
-		snprintf(err, errlen, "the request needs \"provider\": {\"protocol\": \"openai\" or \"ollama\", \"base_url\": URL, \"api_key_secret\": NAME}");
+	const char *ref = json_string_value(json_object_get(p, "credential"));
+	if (!json_is_object(p) || llm_protocol_named(protocol) < 0) {
+		snprintf(err, errlen, "the request needs \"provider\": {\"protocol\": \"openai\" or \"ollama\", \"credential\": NAME}");
 		return -1;
 	}
 	prov->protocol = (enum llm_protocol)llm_protocol_named(protocol);
-	prov->base_url = xstrdup(base_url);
-	prov->timeout_ms = (long)json_integer_value(json_object_get(p, "timeout_ms"));
-	if (key_name && *key_name && !(prov->api_key = secrets_get(b->secrets, key_name, err, errlen)))
+	if (!ref || !*ref) {
+		if (!base_url || !*base_url) {
+			snprintf(err, errlen, "no provider: choose a credential of type LLM provider in the block's settings (or give "
+			         "the base URL of a server that asks for no key)");
+			return -1;
+		}
+		prov->base_url = xstrdup(base_url);
+		return 0;
+	}
+	if (base_url && *base_url) {
+		snprintf(err, errlen, "the block names credential '%.100s' and a base URL of its own: the base URL is the "
+		         "credential's (its key goes there only), so leave the block's empty", ref);
 		return -1;
-	return 0;
+	}
+	const json_t *type = NULL;
+	int64_t id = 0;
+	json_t *fields = broker_block_credential(b, ref, &type, &id, err, errlen);
+	if (!fields)
+		return -1;
+	const char *type_name = json_string_value(json_object_get(type, "name"));
+	const char *url = json_string_value(json_object_get(fields, "base_url"));
+	const char *key = json_string_value(json_object_get(fields, "api_key"));
+	const char *model = json_string_value(json_object_get(fields, "model"));
+	int rc = -1;
+	if (!type_name || strcmp(type_name, "llm"))
+		snprintf(err, errlen, "credential '%.100s' is of type '%s', not an LLM provider (llm)", ref, type_name ? type_name : "");
+	else if (!url || !*url)
+		snprintf(err, errlen, "credential '%.100s' has no base URL: give it one on its page", ref);
+	else
+		rc = 0;
+	if (rc == 0) {
+		prov->base_url = xstrdup(url);
+		prov->api_key = key && *key ? xstrdup(key) : NULL;
+		prov->model = model && *model ? xstrdup(model) : NULL;
+		prov->timeout_ms = (long)json_integer_value(json_object_get(fields, "timeout")) * 1000;
+		prov->limit = (struct llm_limit){ id, "", (int)json_integer_value(json_object_get(fields, "max_concurrent")),
+		                                  (int)json_integer_value(json_object_get(fields, "requests_per_minute")) };
+		snprintf(prov->limit.name, sizeof prov->limit.name, "%s", ref);
+	}
+	broker_credential_free(fields);
+	return rc;
 }
 
 /* A model's text shown as progress while it streams. A piece is recorded up

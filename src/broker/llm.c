@@ -472,7 +472,13 @@ json_t *llm_call(const struct egress_policy *p, const struct llm_provider *prov,
 		}
 		llm_stream_init(&a.stream, prov->protocol, collect_text, &a);
 		long wait = -1;
-		enum outcome o = attempt(&a, p, sb_str(&url), body, headers, timeout < left ? timeout : (long)left, &wait, err, errlen);
+		enum outcome o = FAILED;
+		if (llm_limit_enter(&prov->limit, h->deadline, h->cancel, err, errlen) == 0) {
+			left = h->deadline - mono_ms(); /* after the wait for a turn */
+			o = attempt(&a, p, sb_str(&url), body, headers, timeout < left ? timeout : left > 1 ? (long)left : 1, &wait,
+			            err, errlen);
+			llm_limit_leave(&prov->limit);
+		}
 		if (o == ANSWERED) {
 			result = embed ? embed_result(prov->protocol, &whole, json_array_size(embed), err, errlen) : llm_stream_result(&a.stream);
 			o = result ? o : FAILED;

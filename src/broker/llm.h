@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "broker/egress.h"
+#include "broker/llm_limit.h"
 #include "broker/llm_stream.h"
 
 #define LLM_ATTEMPTS 4           /* a 429 or 5xx is asked again up to 3 times */
@@ -27,6 +28,7 @@ struct llm_provider {
 	char *api_key;    /* NULL when the provider needs none; wiped when freed */
 	char *model;      /* the default model, or NULL */
 	long timeout_ms;  /* 0 for LLM_TIMEOUT_MS */
+	struct llm_limit limit; /* its credential's, each attempt waiting its turn */
 };
 
 struct llm_hooks {

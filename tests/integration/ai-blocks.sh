@@ -4,7 +4,8 @@
 # here wrote) for the plain OpenAI path, and the scripted stand-in
 # (tests/standins/scripted-llm/) for the rest. A run through axonctl, a
 # synchronous webhook through nginx that classifies, extracts and answers,
-# the key applied by the daemon from secrets_file and never stored, and the
+# the key and the default model applied by the daemon from a credential of
+# type llm made with the API (its key never stored in a step), and the
 # tokens of each step on the run page and in its JSON twin.
 # shellcheck source=lib.sh
 . "$top_srcdir/tests/integration/lib.sh"
@@ -23,11 +24,9 @@ it_wait_port "$MOCK_PORT" mock-llm "$IT_TMP/mock-llm.log" || exit 1
 for ((i = 0; i < 50; i++)); do [ -s "$IT_TMP/llm-port" ] && break; sleep 0.1; done
 LLM_PORT=$(cat "$IT_TMP/llm-port")
 [ -n "$LLM_PORT" ] || { it_fail "the scripted stand-in starts"; exit 1; }
-printf '{"llm_key": "sk-it-key-7"}\n' >"$IT_TMP/secrets.json"
-chmod 600 "$IT_TMP/secrets.json"
 
 echo "# through axonctl: ai.chat against mock-llm (OpenAI's streamed chat completions)"
-it_write_config "unix:$IT_TMP/axond.sock" "egress_allow_loopback = yes" "secrets_file = $IT_TMP/secrets.json"
+it_write_config "unix:$IT_TMP/axond.sock" "egress_allow_loopback = yes"
 mkdir -p "$IT_TMP/data"
 cat >"$IT_TMP/summary.json" <<JSON
 {"format": 1, "name": "Summary", "trigger": {"type": "manual"},
@@ -43,17 +42,21 @@ check_eq "$(jq -r '[.steps[0].logs[] | select(.progress != null) | .message] | j
 	"... and its text recorded as progress while it streamed"
 
 echo "# through a webhook and nginx: classify, then extract or chat"
-it_start nginx "egress_allow_loopback = yes" "secrets_file = $IT_TMP/secrets.json"
+it_start nginx "egress_allow_loopback = yes"
 it_setup_owner "ai blocks pw"
 check_eq "$?" 0 "first-run setup signs the owner in"
 it_api_token ai
 JAR=
 S="http://127.0.0.1:$LLM_PORT"
+req POST /credentials "${API[@]}" -H 'Content-Type: application/json' --data "$(jq -n --arg s "$S" \
+	'{name: "stand-in", type: "llm", fields: {base_url: $s, api_key: "sk-it-key-7", model: "auth", max_concurrent: 1,
+	  requests_per_minute: 600}}')"
+check_status 201 "an LLM provider credential made with the API: the stand-in's address, key and default model"
 HOOK=$(it_webhook_workflow "Triage" "$(jq -n --arg s "$S" '{format: 1, trigger: {type: "webhook", reply: "reply.out"},
   blocks: [
     {id: "sort", type: "ai.classify", config: {base_url: ($s + "/v1"), model: "classify", categories: ["question", "notes"],
       prompt: "{{ in.body.text }}"}},
-    {id: "answer", type: "ai.chat", config: {protocol: "ollama", base_url: $s, model: "auth", api_key_secret: "llm_key",
+    {id: "answer", type: "ai.chat", config: {protocol: "ollama", credential: "stand-in",
       prompt: "Answer: {{ in.in.body.text }}"}},
     {id: "cards", type: "ai.extract", config: {base_url: ($s + "/v1"), model: "json-fix", prompt: "Cards from {{ in.in.body.text }}",
       schema: {type: "object", properties: {title: {type: "string"}, cards: {type: "integer"}}, required: ["title", "cards"]}}},
@@ -70,7 +73,7 @@ check_eq "$(sql "SELECT group_concat(block || ':' || status, ' ') FROM (SELECT *
 	"answer:skipped cards:ok reply:ok sort:ok" "notes go on case2: ai.chat on case1 is skipped"
 req POST "$HOOK" -H 'Content-Type: application/json' --data '{"text": "A question: why do cells divide?"}'
 check_eq "$(jq -r .in1.text "$BODY")" "key ok" \
-	"a question goes to ai.chat, whose provider got the key from the daemon"
+	"a question goes to ai.chat, whose provider got the credential's key and default model from the daemon"
 RUN=$(sql "SELECT max(id) FROM runs")
 check_eq "$(sql "SELECT count(*) FROM steps WHERE run_id = $RUN AND (inputs || outputs || logs) LIKE '%sk-it-key-7%'")" 0 \
 	"... and the key is nowhere in the recorded steps"

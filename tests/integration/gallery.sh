@@ -2,8 +2,9 @@
 # The template gallery through real nginx: /templates lists the shipped
 # templates with what they need, a template's page draws its graph, "Use
 # this template" imports it as one's own workflow (through the form, with its
-# CSRF token), and each template, its provider chosen (the scripted language
-# model stand-in), runs end to end on a page and a PDF served on 127.0.0.1 and
+# CSRF token), and each template, once the credential it names ("LLM
+# provider", of type llm) is made for the scripted language model stand-in,
+# runs end to end on a page and a PDF served on 127.0.0.1 and
 # gives its documented output (the course documents: a chapter added, then a
 # question asked through the webhook).
 # shellcheck source=lib.sh
@@ -29,6 +30,9 @@ it_start nginx "egress_allow_loopback = yes"
 it_setup_owner "gallery pw"
 check_eq "$?" 0 "first-run setup signs the owner in"
 it_api_token gallery
+req POST /credentials "${API[@]}" -H 'Content-Type: application/json' --data "$(jq -n --arg b "$LLM/v1" \
+	'{name: "LLM provider", type: "llm", fields: {base_url: $b, model: "echo"}}')"
+check_status 201 "the credential the templates name, made for the stand-in, its default model echo"
 OWNER_JAR=$JAR
 JAR=
 
@@ -81,19 +85,20 @@ import() {
 	WF=$(jqb .workflow.id)
 }
 
-# run SLUG MODEL INPUT: the template with its provider chosen, imported and run; the run in BODY.
+# run SLUG MODEL INPUT: the template imported (its ai blocks given the
+# stand-in's MODEL, "" for the credential's default) and run; the run in BODY.
 run() {
 	local doc
-	doc=$(jq --arg b "$LLM" --arg m "$2" '{axon_workflow: 1, name: .name, definition: (.blocks |= map(
-		if (.type | startswith("ai.")) then .config.protocol = "openai" | .config.base_url = ($b + "/v1") | .config.model = $m
-		else . end))}' "$top_srcdir/templates/gallery/$1.json")
+	doc=$(jq --arg m "$2" '{axon_workflow: 1, name: .name, definition: (.blocks |= map(
+		if $m != "" and (.type | startswith("ai.")) then .config.model = $m else . end))}' \
+		"$top_srcdir/templates/gallery/$1.json")
 	import "$doc"
 	req POST "/workflows/$WF/run?wait=30" "${API[@]}" -H 'Content-Type: application/json' --data "{\"input\": $3}"
 }
 
 echo "# each template runs end to end"
-run summarise-web-page echo "{\"url\": \"http://127.0.0.1:$SITE_PORT/cells.html\"}"
-check_json .run.status succeeded "summarise a web page runs"
+run summarise-web-page "" "{\"url\": \"http://127.0.0.1:$SITE_PORT/cells.html\"}"
+check_json .run.status succeeded "summarise a web page runs as shipped, with the credential it names"
 check_json '.run.steps[] | select(.block == "summary") | .outputs.answer.text | contains("Cells divide by mitosis.")' true \
 	"... and its summary (answer.text) is the model's answer on the page's text"
 check_json '.run.steps[] | select(.block == "summary") | .outputs.answer.text | contains("hidden")' false "... without the page's script"
@@ -110,9 +115,7 @@ check_json '.run.steps[0].outputs.data.questions | map("\(.question) \(.answer)"
 run add-to-course-base embedder "{\"url\": \"http://127.0.0.1:$SITE_PORT/chapter.pdf\", \"title\": \"Chapter 1\"}"
 check_json .run.status succeeded "add a chapter to my course documents runs"
 check_json '.run.steps[] | select(.block == "add") | .outputs.added | "\(.kb) \(.chunks)"' "course 1" "... and the chapter is in the base course"
-doc=$(jq --arg b "$LLM" '{axon_workflow: 1, name: .name, definition: (.blocks |= map(
-	.config.protocol = "openai" | .config.base_url = ($b + "/v1") | .config.model = "echo"))}' \
-	"$top_srcdir/templates/gallery/ask-course-documents.json")
+doc=$(jq '{axon_workflow: 1, name: .name, definition: .}' "$top_srcdir/templates/gallery/ask-course-documents.json")
 import "$doc"
 req POST "/workflows/$WF/webhook" "${API[@]}" --data action=create
 HOOK=$(jqb .path)
@@ -124,17 +127,15 @@ check_eq "$(jq -r '.text | startswith("echo: Sources:\n[1] Chapter 1: Cells divi
 
 printf '<?xml version="1.0"?><rss version="2.0"><channel><title>Biology news</title><item><title>Cells divide</title><description>Mitosis explained.</description></item><item><title>Ribosomes</title><description>Proteins made.</description></item></channel></rss>' \
 	>"$IT_TMP/site/feed.xml"
-import "$(jq --arg b "$LLM" --arg feed "http://127.0.0.1:$SITE_PORT/feed.xml" '{axon_workflow: 1, name: .name, definition: (.blocks |= map(
-	if .id == "fetch" then .config.url = $feed else . end | if .type == "ai.chat" then .config.protocol = "openai"
-	| .config.base_url = ($b + "/v1") | .config.model = "echo" else . end))}' "$top_srcdir/templates/gallery/rss-daily-digest.json")"
+import "$(jq --arg feed "http://127.0.0.1:$SITE_PORT/feed.xml" '{axon_workflow: 1, name: .name, definition: (.blocks |= map(
+	if .id == "fetch" then .config.url = $feed else . end))}' "$top_srcdir/templates/gallery/rss-daily-digest.json")"
 req POST "/workflows/$WF/run?wait=30" "${API[@]}" -H 'Content-Type: application/json' --data '{"input": {}}'
 check_json .run.status succeeded "the daily digest runs (by hand, as its schedule would)"
 check_json '.run.steps[] | select(.block == "digest") | .outputs.answer.text | contains("digest of Biology news") and contains("Mitosis explained.")' true \
 	"... and its digest (answer.text) is the model's answer on the feed's items"
 
-import "$(jq --arg b "$LLM" '{axon_workflow: 1, name: .name, definition: (.blocks |= map(
-	if (.type | startswith("ai.")) then .config.protocol = "openai" | .config.base_url = ($b + "/v1")
-	| .config.model = (if .type == "ai.classify" then "classify" else "echo" end) else . end))}' \
+import "$(jq '{axon_workflow: 1, name: .name, definition: (.blocks |= map(
+	if .type == "ai.classify" then .config.model = "classify" else . end))}' \
 	"$top_srcdir/templates/gallery/mail-triage.json")"
 req POST "/workflows/$WF/webhook" "${API[@]}" --data action=create
 HOOK=$(jqb .path)

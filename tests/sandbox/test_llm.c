@@ -2,7 +2,9 @@
  * the scripted stand-in: a tool call whose name and arguments arrive in
  * fragments in both protocols, the text handed over piece by piece, a 429
  * asked again, a provider that stays down given up within the deadline, the
- * request's own mistakes, and the egress policy. */
+ * request's own mistakes, and the egress policy; and an llm credential's
+ * limits (src/broker/llm_limit.c). */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,7 +29,7 @@ static json_t *ask(const struct egress_policy *p, enum llm_protocol protocol, in
 {
 	char url[128];
 	snprintf(url, sizeof url, protocol == LLM_OPENAI ? "http://127.0.0.1:%d/v1/" : "http://127.0.0.1:%d", port);
-	struct llm_provider prov = { protocol, url, NULL, NULL, 0 };
+	struct llm_provider prov = { .protocol = protocol, .base_url = url };
 	json_t *req = json_pack("{s:s, s:[{s:s, s:s}]}", "model", model, "messages", "role", "user", "content", "hello there");
 	json_t *more = extra ? json_loads(extra, 0, NULL) : NULL;
 	json_object_update(req, more);
@@ -109,8 +111,41 @@ static void refusals(const struct egress_policy *p, int port)
 	sb_free(&pieces);
 }
 
+static void *wait_turn(void *l)
+{
+	static char why[300];
+	return (void *)(intptr_t)llm_limit_enter(l, mono_ms() + 60000, NULL, why, sizeof why);
+}
+
+/* An llm credential's limits: a turn taken is waited for, given when freed;
+ * a wait that meets the deadline or a cancel fails saying which limit. */
+static void limits(void)
+{
+	struct llm_limit once = { 7, "one-at-once", 1, 0 }, minute = { 8, "one-a-minute", 0, 1 }, none = { 0, "", 0, 0 };
+	CHECK(llm_limit_enter(&once, mono_ms() + 1000, NULL, err, sizeof err) == 0);
+	CHECK(llm_limit_enter(&once, mono_ms() + 50, NULL, err, sizeof err) == -1);
+	CHECK_CONTAINS(err, "credential 'one-at-once' allows 1 requests at once, and no turn came before the block's time ran out");
+	int cancel = 1;
+	CHECK(llm_limit_enter(&once, mono_ms() + 60000, &cancel, err, sizeof err) == -1);
+	CHECK_CONTAINS(err, "no turn came before the run was cancelled");
+	pthread_t waiter;
+	void *got = (void *)1;
+	CHECK(pthread_create(&waiter, NULL, wait_turn, &once) == 0);
+	llm_limit_leave(&once);
+	pthread_join(waiter, &got);
+	CHECK(got == NULL); /* the waiter had its turn once the first left */
+	llm_limit_leave(&once);
+	CHECK(llm_limit_enter(&minute, mono_ms() + 1000, NULL, err, sizeof err) == 0);
+	llm_limit_leave(&minute);
+	CHECK(llm_limit_enter(&minute, mono_ms() + 50, NULL, err, sizeof err) == -1);
+	CHECK_CONTAINS(err, "credential 'one-a-minute' allows 1 requests a minute");
+	CHECK(llm_limit_enter(&none, mono_ms() + 50, NULL, err, sizeof err) == 0);
+	CHECK(llm_limit_enter(&none, mono_ms() + 50, NULL, err, sizeof err) == 0); /* no credential, no limit */
+}
+
 int main(void)
 {
+	limits();
 	int port;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	pid_t server = start_script_server("tests/standins/scripted-llm/llm_standin.py", NULL, &port);

@@ -102,9 +102,10 @@ struct axon_host {
 
 	/* ABI 1.3. A language model, asked by the daemon under its egress policy.
 	 * request:
-	 *   {"provider": {"protocol": "openai" | "ollama", "base_url":
-	 *        "https://api.openai.com/v1" | "http://127.0.0.1:11434",
-	 *        "api_key_secret": NAME, "timeout_ms": N},
+	 *   {"provider": {"protocol": "openai" | "ollama", "credential": NAME
+	 *        (of type llm, named in a credential field of the block's
+	 *        config: base URL, key, default model, timeout, limits), or
+	 *        "base_url": URL of a server that asks for no key},
 	 *    "model": "gpt-4o-mini", "messages": [{"role": "system" | "user" |
 	 *        "assistant" | "tool", "content": "...", "images": ["https://...",
 	 *        "data:image/png;base64,...", or base64 text] (vision models;
@@ -115,8 +116,8 @@ struct axon_host {
 	 * provider and messages are required; for embeddings, give "embed":
 	 * ["text", ...] (at most 256) instead of messages, and get {"vectors":
 	 * [[numbers] per text], "usage": {"tokens_in"}, "model", "duration_ms",
-	 * "attempts"} (not streamed). The key is read from the secrets
-	 * by the daemon: the block never sees it. While the answer streams, its
+	 * "attempts"} (not streamed). The credential is opened by the
+	 * daemon: the block never sees it. While the answer streams, its
 	 * text is recorded as the block's progress (each message the new text,
 	 * up to its last blank; "stream": false for none). 429 and 5xx answers are
 	 * retried after the pause the provider asks for. Returns a new reference

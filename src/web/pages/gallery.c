@@ -37,7 +37,7 @@ static bool template_slug(const char *file, char *slug, size_t size)
 static json_t *needs_of(const json_t *def, const json_t *registry)
 {
 	static const char *const needs[][2] = {
-		{ "ai", "A language model: in each AI block choose the provider (protocol, base URL, model) and, if it needs a key, the name of its secret in the secrets file" },
+		{ "ai", "A language model: a credential of type LLM provider (base URL, key, default model). The AI blocks name one called \"LLM provider\": make it, or choose yours in each AI block" },
 		{ "network", "Internet access to the addresses it fetches (the egress policy of axon.conf)" },
 	};
 	json_t *out = json_array(), *b;
