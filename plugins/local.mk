@@ -11,7 +11,8 @@ plugin_LTLIBRARIES = plugins/flow.la plugins/data.la plugins/text.la plugins/dat
 PLUGIN_CPPFLAGS = -I$(top_srcdir)/sdk/include -I$(top_srcdir)/plugins
 PLUGIN_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
 PLUGIN_LDFLAGS = -module -avoid-version -shared $(AM_LDFLAGS)
-PLUGIN_SHARED = plugins/family.h plugins/json_path.c plugins/json_path.h plugins/shape.c plugins/shape.h
+PLUGIN_SHARED = plugins/family.h plugins/json_path.c plugins/json_path.h plugins/shape.c plugins/shape.h \
+	plugins/template_fill.c plugins/template_fill.h
 
 # Shared by some families only.
 PLUGIN_COMPARE = plugins/compare.c plugins/compare.h
@@ -146,3 +147,30 @@ plugins_code_dump_transpiler_LDADD = $(DUKTAPE_LIBS)
 plugins/code/transpiler-bytecode.c: plugins/code/dump-transpiler$(EXEEXT)
 	$(AM_V_GEN)plugins/code/dump-transpiler$(EXEEXT) $@.tmp && mv $@.tmp $@
 CLEANFILES += plugins/code/transpiler-bytecode.c
+
+# The ai family (plugins/ai/): language models asked through the daemon
+# (host->llm, ABI 1.4); fixtures beside them (BLOCK.json.in), run against the
+# scripted stand-in by tests/sandbox/ai-blocks.sh.
+plugin_LTLIBRARIES += plugins/ai.la
+plugins_ai_la_SOURCES = $(PLUGIN_SHARED) plugins/ai/blocks.h plugins/ai/family.c \
+	plugins/ai/provider.c plugins/ai/provider.h plugins/ai/json_check.c plugins/ai/json_check.h \
+	plugins/ai/structured.c plugins/ai/structured.h \
+	plugins/ai/chat.c plugins/ai/extract.c plugins/ai/classify.c plugins/ai/embed.c \
+	plugins/ai/index.c plugins/ai/search.c plugins/ai/answer.c
+plugins_ai_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
+plugins_ai_la_CFLAGS = $(PLUGIN_CFLAGS)
+plugins_ai_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+plugins_ai_la_LIBADD = $(JANSSON_LIBS)
+EXTRA_DIST += plugins/ai/extract.json.in plugins/ai/classify.json.in plugins/ai/chat.json.in plugins/ai/refused.json.in \
+	plugins/ai/embed.json.in \
+	docs/blocks/ai.md tests/standins/scripted-llm/llm_standin.py
+
+# The pdf family (plugins/pdf/): documents parsed in the sandbox with
+# poppler; fixtures in tests/sandbox/pdf-blocks.sh, which makes its PDFs.
+plugin_LTLIBRARIES += plugins/pdf.la
+plugins_pdf_la_SOURCES = $(PLUGIN_SHARED) plugins/pdf/blocks.h plugins/pdf/family.c plugins/pdf/text.c
+plugins_pdf_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
+plugins_pdf_la_CFLAGS = $(PLUGIN_CFLAGS) $(POPPLER_CFLAGS)
+plugins_pdf_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+plugins_pdf_la_LIBADD = $(POPPLER_LIBS) $(JANSSON_LIBS)
+EXTRA_DIST += docs/blocks/pdf.md

@@ -8,7 +8,8 @@ dist_tplworkflows_DATA = templates/workflows/list.html templates/workflows/form.
 	templates/workflows/show.html templates/workflows/versions.html templates/workflows/version.html \
 	templates/workflows/import.html templates/workflows/delete.html \
 	templates/workflows/webhook.html templates/workflows/webhook_created.html \
-	templates/workflows/editor.html templates/workflows/graph.html templates/workflows/block.html
+	templates/workflows/editor.html templates/workflows/graph.html templates/workflows/block.html \
+	templates/workflows/gallery.html templates/workflows/template.html
 tplaccountdir = $(tpldir)/account
 dist_tplaccount_DATA = templates/account/two_factor.html templates/account/qr.html \
 	templates/account/recovery_codes.html templates/account/sessions.html
@@ -32,6 +33,15 @@ dist_tpleditorjs_DATA = templates/static/editor/main.js templates/static/editor/
 	templates/static/editor/canvas.js templates/static/editor/view.js templates/static/editor/history.js \
 	templates/static/editor/picker.js templates/static/editor/code-field.js templates/static/editor/test-run.js templates/static/editor/placeholders.js \
 	templates/static/editor/editor.css
+
+# The template gallery (/templates): workflows ready to use, one JSON file each.
+tplgallerydir = $(tpldir)/gallery
+dist_tplgallery_DATA = templates/gallery/summarise-web-page.json templates/gallery/flashcards-from-chapter.json \
+	templates/gallery/quiz-from-notes.json templates/gallery/add-to-course-base.json \
+	templates/gallery/ask-course-documents.json templates/gallery/rss-daily-digest.json \
+	templates/gallery/mail-triage.json
+tplknowledgedir = $(tpldir)/knowledge
+dist_tplknowledge_DATA = templates/knowledge/list.html templates/knowledge/show.html
 dist_tpl_DATA += templates/dashboard.html
 tpldashboarddir = $(tpldir)/dashboard
 dist_tpldashboard_DATA = templates/dashboard/figures.html

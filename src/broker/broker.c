@@ -17,6 +17,8 @@
 #include "broker/credential_apply.h"
 #include "broker/credentials.h"
 #include "broker/egress.h"
+#include "broker/knowledge.h"
+#include "broker/llm.h"
 #include "broker/oauth2.h"
 #include "broker/postgres.h"
 #include "broker/secrets.h"
@@ -122,6 +124,14 @@ static void on_log(struct broker_run *b, json_t *m, size_t frame_len)
 		add_log(b, "level", json_string(level), message);
 }
 
+/* The one way progress is recorded: the block's own reports, and the text
+ * of a language model's answer while it streams (on_llm). */
+static void record_progress(struct broker_run *b, double fraction, const char *message, size_t frame_len)
+{
+	if (count_output(b, frame_len) == 0)
+		add_log(b, "progress", json_real(fraction < 0 ? 0 : fraction > 1 ? 1 : fraction), message);
+}
+
 static void on_progress(struct broker_run *b, json_t *m, size_t frame_len)
 {
 	json_t *f = json_object_get(m, "fraction");
@@ -130,9 +140,7 @@ static void on_progress(struct broker_run *b, json_t *m, size_t frame_len)
 		stop(b, RUN_BAD_OUTPUT, "the block sent a progress report without a fraction");
 		return;
 	}
-	double v = json_number_value(f);
-	if (count_output(b, frame_len) == 0)
-		add_log(b, "progress", json_real(v < 0 ? 0 : v > 1 ? 1 : v), json_string_value(msg));
+	record_progress(b, json_number_value(f), json_string_value(msg), frame_len);
 }
 
 static void answer(struct strbuf *out, json_t *reply)
@@ -141,6 +149,16 @@ static void answer(struct strbuf *out, json_t *reply)
 	frame_append(out, s, strlen(s));
 	free(s);
 	json_decref(reply);
+}
+
+/* How long the network may take for the block: the answer must come early
+ * enough for the block to act on its failure before its own wall clock runs
+ * out, even on a busy machine; a quarter of what is left, at most half a
+ * second, is kept for that. */
+static int64_t answer_time(const struct broker_run *b)
+{
+	int64_t left = b->deadline - mono_ms();
+	return left - (left / 4 < 500 ? left / 4 : 500);
 }
 
 /* req sent with the credential ref applied; an OAuth 2.0 token the API
@@ -165,15 +183,11 @@ static json_t *request_with_credential(struct broker_run *b, const struct egress
 	return resp;
 }
 
-/* The egress policy for one request now: its time limit shortened so that
- * the answer comes early enough for the block to act on its failure before
- * its own wall clock runs out, even on a busy machine (a quarter of what is
- * left, at most half a second, is kept for that). */
+/* The egress policy for one request now: its time limit shortened to answer_time(). */
 static struct egress_policy policy_now(const struct broker_run *b)
 {
 	struct egress_policy p = *b->egress;
-	int64_t left = b->deadline - mono_ms();
-	left -= left / 4 < 500 ? left / 4 : 500;
+	int64_t left = answer_time(b);
 	if (left < p.timeout_ms)
 		p.timeout_ms = left > 1 ? (long)left : 1;
 	return p;
@@ -279,6 +293,177 @@ static void on_call(struct broker_run *b, json_t *m, struct strbuf *out)
 	}
 }
 
+/* The provider a language model request names: {"protocol": "openai" |
+ * "ollama", "credential": NAME, "base_url": URL}. The credential, of type
+ * "llm" and chosen in the block's config, gives the base URL, the key, the
+ * default model, the timeout and the limits; opened here, it never reaches
+ * the block. Without one, base_url names a server that asks for no key (a
+ * local Ollama); with one, a base_url of the block's own would send the key
+ * elsewhere, and is refused. */
+static int llm_provider_of(struct broker_run *b, const json_t *req, struct llm_provider *prov, char *err, size_t errlen)
+{
+	const json_t *p = json_object_get(req, "provider");
+	const char *protocol = json_string_value(json_object_get(p, "protocol"));
+	const char *base_url = json_string_value(json_object_get(p, "base_url"));
+	const char *ref = json_string_value(json_object_get(p, "credential"));
+	if (!json_is_object(p) || llm_protocol_named(protocol) < 0) {
+		snprintf(err, errlen, "the request needs \"provider\": {\"protocol\": \"openai\" or \"ollama\", \"credential\": NAME}");
+		return -1;
+	}
+	prov->protocol = (enum llm_protocol)llm_protocol_named(protocol);
+	if (!ref || !*ref) {
+		if (!base_url || !*base_url) {
+			snprintf(err, errlen, "no provider: choose a credential of type LLM provider in the block's settings (or give "
+			         "the base URL of a server that asks for no key)");
+			return -1;
+		}
+		prov->base_url = xstrdup(base_url);
+		return 0;
+	}
+	if (base_url && *base_url) {
+		snprintf(err, errlen, "the block names credential '%.100s' and a base URL of its own: the base URL is the "
+		         "credential's (its key goes there only), so leave the block's empty", ref);
+		return -1;
+	}
+	const json_t *type = NULL;
+	int64_t id = 0;
+	json_t *fields = broker_block_credential(b, ref, &type, &id, err, errlen);
+	if (!fields)
+		return -1;
+	const char *type_name = json_string_value(json_object_get(type, "name"));
+	const char *url = json_string_value(json_object_get(fields, "base_url"));
+	const char *key = json_string_value(json_object_get(fields, "api_key"));
+	const char *model = json_string_value(json_object_get(fields, "model"));
+	int rc = -1;
+	if (!type_name || strcmp(type_name, "llm"))
+		snprintf(err, errlen, "credential '%.100s' is of type '%s', not an LLM provider (llm)", ref, type_name ? type_name : "");
+	else if (!url || !*url)
+		snprintf(err, errlen, "credential '%.100s' has no base URL: give it one on its page", ref);
+	else
+		rc = 0;
+	if (rc == 0) {
+		prov->base_url = xstrdup(url);
+		prov->api_key = key && *key ? xstrdup(key) : NULL;
+		prov->model = model && *model ? xstrdup(model) : NULL;
+		prov->timeout_ms = (long)json_integer_value(json_object_get(fields, "timeout")) * 1000;
+		prov->limit = (struct llm_limit){ id, "", (int)json_integer_value(json_object_get(fields, "max_concurrent")),
+		                                  (int)json_integer_value(json_object_get(fields, "requests_per_minute")) };
+		snprintf(prov->limit.name, sizeof prov->limit.name, "%s", ref);
+	}
+	broker_credential_free(fields);
+	return rc;
+}
+
+/* A model's text shown as progress while it streams. A piece is recorded up
+ * to its last blank only, the rest held for the next: a secret's value that
+ * the model writes across two pieces is then masked whole (unless it holds a
+ * blank itself). A long run without blanks is shown as it is. */
+#define LLM_HELD_MAX 256
+
+struct llm_progress {
+	struct broker_run *b;
+	json_int_t max_tokens;
+	double fraction;
+	struct strbuf held;
+};
+
+static void show_held(struct llm_progress *lp, size_t n)
+{
+	char *piece = xstrndup(lp->held.data, n);
+	record_progress(lp->b, lp->fraction, piece, n + 64);
+	free(piece);
+	memmove(lp->held.data, lp->held.data + n, lp->held.len - n);
+	lp->held.len -= n;
+}
+
+static void on_llm_text(void *arg, const char *text, size_t len, long deltas)
+{
+	struct llm_progress *lp = arg;
+	double fraction = lp->max_tokens > 0 ? (double)deltas / (double)lp->max_tokens : 0;
+	lp->fraction = fraction > 0.99 ? 0.99 : fraction;
+	sb_add(&lp->held, text, len);
+	size_t cut = lp->held.len;
+	while (cut && !strchr(" \t\r\n", lp->held.data[cut - 1]))
+		cut--;
+	if (!cut && lp->held.len > LLM_HELD_MAX)
+		cut = lp->held.len; /* pieces are whole UTF-8 text: so is their sum */
+	if (cut)
+		show_held(lp, cut);
+}
+
+/* The tokens of one call, as a line of the step's log (the run page adds them up). */
+static void record_usage(struct broker_run *b, const json_t *answer)
+{
+	json_t *usage = json_deep_copy(json_object_get(answer, "usage"));
+	json_object_set(usage, "model", json_object_get(answer, "model"));
+	struct strbuf sb = STRBUF_INIT;
+	sb_printf(&sb, "%s: ", json_string_value(json_object_get(answer, "model")));
+	if (json_object_get(usage, "tokens_in") || json_object_get(usage, "tokens_out"))
+		sb_printf(&sb, "%lld tokens in, %lld out", (long long)json_integer_value(json_object_get(usage, "tokens_in")),
+		          (long long)json_integer_value(json_object_get(usage, "tokens_out")));
+	else
+		sb_adds(&sb, "the provider did not say how many tokens");
+	sb_printf(&sb, ", %lld ms", (long long)json_integer_value(json_object_get(answer, "duration_ms")));
+	if (count_output(b, sb.len + 128) == 0)
+		add_log(b, "usage", usage, sb_str(&sb));
+	else
+		json_decref(usage);
+	sb_free(&sb);
+}
+
+static void on_llm(struct broker_run *b, json_t *m, struct strbuf *out)
+{
+	char err[800];
+	json_t *req = json_object_get(m, "request"), *resp = NULL;
+	struct llm_provider prov = { 0 };
+	if (!json_is_object(req)) {
+		snprintf(err, sizeof err, "the request must be a JSON object");
+	} else if (llm_provider_of(b, req, &prov, err, sizeof err) == 0) {
+		struct llm_progress lp = { b, json_integer_value(json_object_get(req, "max_tokens")), 0, STRBUF_INIT };
+		struct llm_hooks h = { json_is_false(json_object_get(req, "stream")) ? NULL : on_llm_text, &lp, b->cancel,
+		                       mono_ms() + answer_time(b) };
+		resp = llm_call(b->egress, &prov, req, &h, err, sizeof err);
+		if (lp.held.len)
+			show_held(&lp, lp.held.len);
+		sb_free(&lp.held);
+	}
+	llm_provider_free(&prov);
+	if (resp) {
+		record_usage(b, resp);
+		answer(out, json_pack("{s:o}", "response", secrets_mask_json(b->secrets, resp)));
+		json_decref(resp);
+	} else {
+		char *masked = secrets_mask(b->secrets, err);
+		answer(out, json_pack("{s:s}", "error", masked));
+		free(masked);
+	}
+}
+
+static void on_knowledge(struct broker_run *b, json_t *m, struct strbuf *out)
+{
+	char err[800];
+	json_t *req = json_object_get(m, "request"), *resp = NULL;
+	struct llm_provider prov = { 0 };
+	int64_t started = mono_ms();
+	if (!json_is_object(req)) {
+		snprintf(err, sizeof err, "the request must be a JSON object");
+	} else if (llm_provider_of(b, req, &prov, err, sizeof err) == 0) {
+		struct llm_hooks h = { NULL, NULL, b->cancel, mono_ms() + answer_time(b) };
+		resp = knowledge_request(b->database, b->egress, &prov, req, &h, err, sizeof err);
+	}
+	llm_provider_free(&prov);
+	if (resp) {
+		json_object_set_new(resp, "duration_ms", json_integer(mono_ms() - started));
+		record_usage(b, resp);
+		answer(out, json_pack("{s:o}", "response", secrets_mask_json(b->secrets, resp)));
+		json_decref(resp);
+	} else {
+		char *masked = secrets_mask(b->secrets, err);
+		answer(out, json_pack("{s:s}", "error", masked));
+		free(masked);
+	}
+}
+
 static void on_secret(struct broker_run *b, json_t *m, struct strbuf *out)
 {
 	char err[400];
@@ -300,6 +485,15 @@ static void on_secret(struct broker_run *b, json_t *m, struct strbuf *out)
 	}
 }
 
+/* The broker waits for the network: the execution counts as slow. */
+static void waits_for_network(struct broker_run *b)
+{
+	if (b->on_slow) {
+		b->on_slow(b->slow_arg);
+		b->on_slow = NULL;
+	}
+}
+
 static void on_frame(struct broker_run *b, const char *data, size_t len, struct strbuf *out)
 {
 	json_t *m = chan_parse(data, len);
@@ -314,16 +508,18 @@ static void on_frame(struct broker_run *b, const char *data, size_t len, struct 
 		on_log(b, m, len);
 	} else if (!strcmp(t, "progress")) {
 		on_progress(b, m, len);
-	} else if (!strcmp(t, "http") || !strcmp(t, "call")) {
-		/* The broker waits for the network here: the execution counts as slow. */
-		if (b->on_slow) {
-			b->on_slow(b->slow_arg);
-			b->on_slow = NULL;
-		}
-		if (!strcmp(t, "http"))
-			on_http(b, m, out);
-		else
-			on_call(b, m, out);
+	} else if (!strcmp(t, "http")) {
+		waits_for_network(b);
+		on_http(b, m, out);
+	} else if (!strcmp(t, "call")) {
+		waits_for_network(b);
+		on_call(b, m, out);
+	} else if (!strcmp(t, "llm")) {
+		waits_for_network(b);
+		on_llm(b, m, out);
+	} else if (!strcmp(t, "knowledge")) {
+		waits_for_network(b);
+		on_knowledge(b, m, out);
 	} else if (!strcmp(t, "secret")) {
 		on_secret(b, m, out);
 	} else if (!strcmp(t, "done") || !strcmp(t, "fail")) {

@@ -27,6 +27,7 @@ struct broker_run {
 	int64_t deadline;              /* monotonic ms */
 	const struct egress_policy *egress;
 	struct secrets *secrets;
+	const char *database;          /* the store's file, for the knowledge bases */
 	/* credentials (broker/credentials.h): all three, or none for an execution outside a run */
 	struct store *store;           /* the serving thread's own connection */
 	struct keyring *keyring;

@@ -4,7 +4,10 @@
 # masks; credentials.c opens a credential from the store for a service,
 # credential_apply.c applies one to an HTTP request, oauth2.c keeps tokens
 # fresh; account.c the account a service uses; smtp.c mail (host->call
-# "mail"), chat.c chats (host->call "chat"), postgres.c SQL (host->call "db").
+# "mail"), chat.c chats (host->call "chat"), postgres.c SQL (host->call "db");
+# llm.c the language model providers, llm_stream.c their streamed answers,
+# llm_limit.c the requests at once and per minute an llm credential allows;
+# knowledge.c the knowledge bases, embedded by a provider, kept in the store.
 src_libaxon_a_SOURCES += \
 	src/broker/broker.c src/broker/broker.h \
 	src/broker/egress.c src/broker/egress.h \
@@ -16,4 +19,8 @@ src_libaxon_a_SOURCES += \
 	src/broker/account.c src/broker/account.h \
 	src/broker/smtp.c src/broker/smtp.h \
 	src/broker/chat.c src/broker/chat.h \
-	src/broker/postgres.c src/broker/postgres.h
+	src/broker/postgres.c src/broker/postgres.h \
+	src/broker/llm.c src/broker/llm.h \
+	src/broker/llm_limit.c src/broker/llm_limit.h \
+	src/broker/llm_stream.c src/broker/llm_stream.h \
+	src/broker/knowledge.c src/broker/knowledge.h

@@ -55,6 +55,7 @@ struct active {
 	char domain[32];   /* the sandbox's trust domain: "workflow ID" */
 	bool strict;       /* settings.sandbox = "strict": a fresh process per block execution */
 	enum run_priority priority; /* settings.priority */
+	int64_t token_budget; /* settings.daily_token_budget, or 0 */
 	volatile int stop_blocks; /* read by the sandbox: kills the blocks of a cancelled run */
 	int writers;       /* workers writing a step of it now: it cannot end before they are done */
 	bool ending;       /* a worker is recording its end: it stays listed, so that a waiter
@@ -574,6 +575,7 @@ static int load_run(struct engine *e, struct store *st, struct active *a)
 		/* The workflow is the sandbox's trust domain: its blocks may share
 		 * warm workers, never with another workflow's. */
 		snprintf(a->domain, sizeof a->domain, "workflow %lld", (long long)a->workflow_id);
+		a->token_budget = json_integer_value(json_object_get(json_object_get(def, "settings"), "daily_token_budget"));
 		const char *mode = json_string_value(json_object_get(json_object_get(def, "settings"), "sandbox"));
 		a->strict = mode && !strcmp(mode, "strict");
 		a->priority = workflow_priority(def);
@@ -830,6 +832,27 @@ static void write_step_start(void *arg)
 		log_error("run %lld step %s: %s", (long long)s->j->a->id, s->j->id, store_errmsg(s->st));
 }
 
+/* Whether the workflow's daily token budget is spent (the tokens its steps
+ * used since midnight UTC, in and out); then err says so. A step that runs
+ * may still go over it: the budget stops the next. */
+static bool over_budget(struct store *st, const struct active *a, char *err, size_t errlen)
+{
+	json_t *days = NULL;
+	int64_t now = now_ms();
+	if (!a->token_budget || store_workflow_token_days(st, a->workflow_id, now - now % 86400000LL, &days) != STORE_OK) {
+		json_decref(days);
+		return false;
+	}
+	json_t *today = json_array_get(days, 0);
+	json_int_t used = json_integer_value(json_object_get(today, "tokens_in")) + json_integer_value(json_object_get(today, "tokens_out"));
+	json_decref(days);
+	if (used < a->token_budget)
+		return false;
+	snprintf(err, errlen, "the workflow's daily token budget of %lld tokens is spent (%lld used today, UTC), so this "
+	         "step did not run: raise settings.daily_token_budget or wait for tomorrow", (long long)a->token_budget, (long long)used);
+	return true;
+}
+
 static void run_job(struct engine *e, struct store *st, struct job *j)
 {
 	struct step_start start = { st, j };
@@ -850,6 +873,9 @@ static void run_job(struct engine *e, struct store *st, struct job *j)
 	if (j->config_error) {
 		res.outcome = RUN_ERROR;
 		res.message = xstrdup(j->config_error);
+	} else if (over_budget(st, j->a, err, sizeof err)) {
+		res.outcome = RUN_ERROR;
+		res.message = xstrdup(err);
 	} else if (!strcmp(j->type, "flow.call")) {
 		child = start_call(e, st, j, err, sizeof err);
 		res.outcome = child ? RUN_OK : RUN_ERROR;

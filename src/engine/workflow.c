@@ -252,7 +252,8 @@ static void check_trigger(struct check *c, const json_t *t)
 
 static void check_workflow_settings(struct check *c, const json_t *s)
 {
-	static const char *const keys[] = { "timeout_ms", "concurrency", "error_workflow", "sandbox", "priority", NULL };
+	static const char *const keys[] = { "timeout_ms", "concurrency", "error_workflow", "sandbox", "priority",
+					    "daily_token_budget", NULL };
 	if (!s)
 		return;
 	if (!json_is_object(s)) {
@@ -261,6 +262,7 @@ static void check_workflow_settings(struct check *c, const json_t *s)
 	}
 	check_keys(c, NULL, s, "settings", keys);
 	check_int(c, NULL, s, "settings", "timeout_ms", 1, 7 * 86400000LL);
+	check_int(c, NULL, s, "settings", "daily_token_budget", 1, 1000000000000LL);
 	check_int(c, NULL, s, "settings", "concurrency", 1, 1024);
 	const json_t *mode = json_object_get(s, "sandbox");
 	if (mode && (!json_is_string(mode) || (strcmp(json_string_value(mode), "warm") && strcmp(json_string_value(mode), "strict"))))

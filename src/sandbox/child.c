@@ -122,6 +122,24 @@ static json_t *host_call(struct axon_ctx *ctx, const char *service, const json_t
 		   errlen);
 }
 
+static json_t *host_llm(struct axon_ctx *ctx, const json_t *request, char *err, size_t errlen)
+{
+	if (!json_is_object(request)) {
+		snprintf(err, errlen, "the request must be a JSON object");
+		return NULL;
+	}
+	return ask(json_pack("{s:s, s:O}", "t", "llm", "request", request), "response", err, errlen);
+}
+
+static json_t *host_knowledge(struct axon_ctx *ctx, const json_t *request, char *err, size_t errlen)
+{
+	if (!json_is_object(request)) {
+		snprintf(err, errlen, "the request must be a JSON object");
+		return NULL;
+	}
+	return ask(json_pack("{s:s, s:O}", "t", "knowledge", "request", request), "response", err, errlen);
+}
+
 static const struct axon_host host = {
 	.size = sizeof(struct axon_host),
 	.emit = host_emit,
@@ -131,6 +149,8 @@ static const struct axon_host host = {
 	.http = host_http,
 	.secret = host_secret,
 	.call = host_call,
+	.llm = host_llm,
+	.knowledge = host_knowledge,
 };
 
 #if defined(__x86_64__)

@@ -88,6 +88,7 @@ static const struct allow loader_list[] = {
 	{ "faccessat2", ANY, "likewise" },
 	{ "readlink", ANY, "the loader resolving $ORIGIN" },
 	{ "getdents64", ANY, "listing a folder it may read (time zones, locales)" },
+	{ "statfs", ANY, "libselinux's constructor (under GLib's gio, which poppler-glib needs: pdf.text) looks for selinuxfs" },
 	{ "sysinfo", ANY, "qsort() asks how much memory there is" },
 	{ "getcwd", ANY, "likewise" },
 	{ "brk", ANY, "malloc" },

@@ -19,6 +19,7 @@
  * worker -> daemon on the channel ("t" is the type):
  *   emit {port, value} | log {level, message} | progress {fraction, message}
  *   | http {request} | secret {name} | call {service, request}
+ *   | llm {request} | knowledge {request}
  *   | done | fail {message}
  *   and, from its signal handlers, confinement and loading:
  *   violation {syscall} | abi {arch} | signal {signal} | memory | stack

@@ -82,6 +82,7 @@ struct sandbox {
 
 	struct egress_policy egress;
 	struct secrets *secrets;
+	char database[1024]; /* for the knowledge bases (broker/knowledge.c) */
 	struct keyring *keyring;
 	uint32_t default_wall_ms;
 };
@@ -390,6 +391,7 @@ struct sandbox *sandbox_start(const struct config *c, char *err, size_t errlen)
 	sb->egress = egress_policy_from_config(c);
 	sb->secrets = secrets_open(c->secrets_file);
 	sb->keyring = keyring_new(c->credential_key_file);
+	snprintf(sb->database, sizeof sb->database, "%s", c->database);
 	sb->default_wall_ms = (uint32_t)(c->block_timeout * 1000);
 	if (start_zygote(sb) < 0) {
 		snprintf(err, errlen, "cannot start the sandbox zygote: %s", strerror(errno));
@@ -747,6 +749,7 @@ static int execute(struct sandbox *sb, struct worker *w, const json_t *entry, co
 		b.keyring = sb->keyring;
 		b.run_id = lim->run_id;
 	}
+	b.database = sb->database;
 	b.res = res;
 	b.cancel = lim->cancel;
 	b.on_slow = lim->on_slow;

@@ -287,6 +287,31 @@ static const char *const migrations[] = {
 	/* 11: an API token may have a rate limit of its own (requests a minute),
 	 * below its user's. */
 	"ALTER TABLE api_tokens ADD COLUMN rate_per_minute INTEGER CHECK (rate_per_minute > 0);",
+	/* 12: knowledge bases: documents cut into chunks, each with the embedding
+	 * of its text (float32, unit length) for search by cosine similarity. */
+	"CREATE TABLE knowledge_bases ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  dims INTEGER NOT NULL DEFAULT 0,"
+	"  created_by INTEGER REFERENCES users(id),"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE UNIQUE INDEX knowledge_bases_name ON knowledge_bases(name COLLATE NOCASE);"
+	"CREATE TABLE kb_documents ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kb_id INTEGER NOT NULL REFERENCES knowledge_bases(id) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL,"
+	"  source TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE INDEX kb_documents_kb ON kb_documents(kb_id);"
+	"CREATE TABLE kb_chunks ("
+	"  id INTEGER PRIMARY KEY,"
+	"  document_id INTEGER NOT NULL REFERENCES kb_documents(id) ON DELETE CASCADE,"
+	"  kb_id INTEGER NOT NULL,"
+	"  seq INTEGER NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  embedding BLOB NOT NULL);"
+	"CREATE INDEX kb_chunks_kb ON kb_chunks(kb_id);"
+	"CREATE INDEX kb_chunks_document ON kb_chunks(document_id, seq);",
 };
 
 #define LATEST_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

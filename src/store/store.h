@@ -43,7 +43,7 @@ void store_close(struct store *st);
 const char *store_errmsg(struct store *st);
 int store_schema_version(struct store *st);
 /* The schema version this build creates and understands. */
-#define STORE_SCHEMA_VERSION 11
+#define STORE_SCHEMA_VERSION 12
 
 /* Limits, for operators and tests: how long a write waits for another
  * process's lock before STORE_BUSY (default 5000 ms), and a cap on the file
@@ -379,5 +379,39 @@ int store_credential_reseal_all(struct store *st, int64_t actor, credential_rese
 int store_credential_sealed(struct store *st, int64_t id, char **sealed);
 /* [{"id", "name", "sealed"}] of every credential, for checks. */
 int store_credential_sealed_list(struct store *st, json_t **out);
+/* Knowledge bases (knowledge.c): named collections of documents cut into
+ * chunks with overlap, each chunk with the embedding of its text; all of a
+ * base's embeddings have the same number of dimensions (its first
+ * document's). Names are unique whatever their case. */
+/* actor 0: made by a workflow (ai.index), no person. */
+int store_kb_create(struct store *st, int64_t actor, const char *name, int64_t now, int64_t *id);
+/* [{id, name, dims, created_at, documents, chunks}] by name. */
+int store_kb_list(struct store *st, json_t **out);
+int store_kb_by_name(struct store *st, const char *name, int64_t *id, int *dims);
+/* {id, name, dims, created_at, documents: [{id, name, source, created_at, chunks}]}; STORE_NOTFOUND. */
+int store_kb_get(struct store *st, int64_t kb, json_t **out);
+/* A document and its chunks ([texts]) with their embeddings (one vector of
+ * dims floats per chunk, in order), in one transaction. STORE_CONFLICT when
+ * dims is not the base's. */
+int store_kb_document_add(struct store *st, int64_t kb, const char *name, const char *source, const json_t *chunks,
+			  const float *vectors, int dims, int64_t now, int64_t *id);
+/* Removes a document and its chunks; STORE_NOTFOUND when the base has no such document. */
+int store_kb_document_delete(struct store *st, int64_t kb, int64_t doc);
+/* [{id, document_id, document, seq, text}] in document and chunk order. */
+int store_kb_chunks(struct store *st, int64_t kb, json_t **out);
+/* The k (1-100) chunks whose embeddings are closest to query by cosine
+ * similarity, best first: [{id, document, source, seq, text, score}]. */
+int store_kb_search(struct store *st, int64_t kb, const float *query, int dims, int k, json_t **out);
+/* text cut into chunks of at most size bytes (16 at least), each beginning
+ * up to overlap bytes (half a chunk at most) before the previous one ended,
+ * at the start of a word; a chunk ends after the last paragraph break, line
+ * break, sentence end or blank of its second half, never inside a UTF-8
+ * character. Blank chunks are left out. [texts] (chunking.c) */
+json_t *store_kb_chunk_text(const char *text, size_t size, size_t overlap);
+
+/* The tokens a workflow's steps used, per day (UTC), for its runs made since
+ * since (ms): [{day: "2026-12-02", tokens_in, tokens_out}], newest first,
+ * days without any left out (tokens.c). */
+int store_workflow_token_days(struct store *st, int64_t workflow_id, int64_t since, json_t **out);
 
 #endif

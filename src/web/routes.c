@@ -85,6 +85,13 @@ const struct route routes[] = {
 	{ "GET", "/blocks", ROLE_VIEWER, blocks_list, 0 },
 	{ "GET", "/blocks/:name", ROLE_VIEWER, block_show, 0 },
 
+	{ "GET", "/templates", ROLE_EDITOR, gallery_list, 0 },
+	{ "GET", "/templates/:name", ROLE_EDITOR, gallery_show, 0 },
+
+	{ "GET", "/knowledge", ROLE_VIEWER, knowledge_list, 0 },
+	{ "GET", "/knowledge/:id", ROLE_VIEWER, knowledge_show, 0 },
+	{ "POST", "/knowledge/:id/documents/:doc/delete", ROLE_EDITOR, knowledge_document_delete, 0 },
+
 	{ "GET", "/tokens", ROLE_VIEWER, tokens_list, 0 },
 	{ "POST", "/tokens", ROLE_VIEWER, token_create, 0 },
 	{ "POST", "/tokens/:id/revoke", ROLE_VIEWER, token_revoke, 0 },

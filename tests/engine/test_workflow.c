@@ -175,7 +175,7 @@ static void test_document_errors(void)
 	CHECK_PROBLEM("{" HEAD "'blocks': [" FETCH "], 'settings': {'concurrency': 0, 'error_workflow': '', 'retry': 1}}",
 	              NULL, "settings: \"error_workflow\" must name a workflow (a non-empty string)");
 	CHECK_PROBLEM("{" HEAD "'blocks': [" FETCH "], 'settings': {'concurrency': 0, 'error_workflow': '', 'retry': 1}}",
-	              NULL, "settings: unknown field 'retry' (the fields are timeout_ms, concurrency, error_workflow, sandbox, priority)");
+	              NULL, "settings: unknown field 'retry' (the fields are timeout_ms, concurrency, error_workflow, sandbox, priority, daily_token_budget)");
 	CHECK_PROBLEM("{" HEAD "'blocks': [" FETCH "], 'settings': {'priority': 'urgent'}}", NULL,
 	              "settings: \"priority\" must be \"high\", \"normal\" or \"low\" (the order its runs leave the queue in, "
 	              "before other workflows' or after them)");

@@ -109,7 +109,13 @@ static json_t *call(struct axon_ctx *ctx, const char *service, const json_t *req
 	return NULL;
 }
 
-static const struct axon_host host = { sizeof host, 0, emit, fail, log_line, progress, http, secret, call };
+static json_t *llm(struct axon_ctx *ctx, const json_t *request, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "no language model or knowledge base in the fuzzer");
+	return NULL;
+}
+
+static const struct axon_host host = { sizeof host, 0, emit, fail, log_line, progress, http, secret, call, llm, llm };
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

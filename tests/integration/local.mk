@@ -31,3 +31,6 @@ bench_scripts += tests/bench/web-bench.sh tests/bench/engine-bench.sh tests/benc
 EXTRA_DIST += tests/bench/web-bench.sh tests/bench/engine-bench.sh tests/bench/wrk-lib.sh \
 	tests/bench/peer-bench.sh tests/bench/usage-lib.sh tests/bench/sum_block.c tests/bench/editor-bench.sh \
 	tests/bench/code-bench.sh tests/bench/dashboard-bench.sh tests/bench/seed-runs.sh
+
+# The ai blocks in workflow runs against the language model stand-ins.
+INTEGRATION_TESTS += tests/integration/ai-blocks.sh tests/integration/gallery.sh tests/integration/knowledge.sh

@@ -59,6 +59,24 @@ TESTS += tests/sandbox/test_confinement
 TESTS += tests/sandbox/code-blocks.sh
 EXTRA_DIST += tests/sandbox/code-blocks.sh
 
+# A language model's streamed answers cut at every place (src/broker/llm_stream.c).
+check_PROGRAMS += tests/sandbox/test_llm_stream
+tests_sandbox_test_llm_stream_LDADD = $(AXON_TEST_LDADD)
+TESTS += tests/sandbox/test_llm_stream
+
+# The ai blocks against the scripted language model stand-in.
+TESTS += tests/sandbox/ai-blocks.sh
+EXTRA_DIST += tests/sandbox/ai-blocks.sh
+
+# The broker's language model calls over HTTP, against the scripted stand-in.
+check_PROGRAMS += tests/sandbox/test_llm
+tests_sandbox_test_llm_LDADD = $(AXON_TEST_LDADD)
+TESTS += tests/sandbox/test_llm
+EXTRA_DIST +=
+
+# pdf.text on PDFs the test makes.
+TESTS += tests/sandbox/pdf-blocks.sh
+EXTRA_DIST += tests/sandbox/pdf-blocks.sh tests/sandbox/make_pdf.py
 # broker_credential(): credentials opened for the broker's services, and masked.
 check_PROGRAMS += tests/sandbox/test_credentials
 tests_sandbox_test_credentials_SOURCES = tests/sandbox/test_credentials.c tests/store/scratch.h

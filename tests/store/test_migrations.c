@@ -91,6 +91,8 @@ static void test_newer_refused(void)
 	sqlite3_close(db);
 }
 
+/* Back to version 11: migration 12's tables (knowledge bases) dropped. */
+#define UNDO_12 "DROP TABLE kb_chunks; DROP TABLE kb_documents; DROP TABLE knowledge_bases;"
 /* Back to version 8: what migrations 9 to 11 added (two-factor sign-in, the
  * sessions' last use, the tokens' own rate limits) dropped. */
 #define UNDO_9_TO_11                                                                                                  \
@@ -121,7 +123,7 @@ static void test_stats_backfill(void)
 	sqlite3 *db = raw_open(path);
 	/* Hour 100 (360000000 ms): two runs of workflow 1, 40 ms and 2 s; one
 	 * failed run of a definition; hour 101: one cancelled; one still running. */
-	CHECK(sqlite3_exec(db, UNDO_9_TO_11 UNDO_8 UNDO_7 UNDO_6
+	CHECK(sqlite3_exec(db, UNDO_12 UNDO_9_TO_11 UNDO_8 UNDO_7 UNDO_6
 			   "INSERT INTO workflows (id, name, current_version, created_at, updated_at) VALUES (1, 'W', 1, 0, 0);"
 			   "INSERT INTO workflow_versions (workflow_id, version, name, definition, created_at)"
 			   " VALUES (1, 1, 'W', '{}', 0);"
@@ -178,7 +180,7 @@ static void test_twin_names(void)
 	store_close(st);
 	sqlite3 *db = raw_open(path);
 	/* Back to version 4: what migrations 5 and later made is undone. */
-	CHECK(sqlite3_exec(db, UNDO_9_TO_11 UNDO_8 UNDO_7 UNDO_6 "DROP INDEX workflows_name; ALTER TABLE workflows DROP COLUMN active;"
+	CHECK(sqlite3_exec(db, UNDO_12 UNDO_9_TO_11 UNDO_8 UNDO_7 UNDO_6 "DROP INDEX workflows_name; ALTER TABLE workflows DROP COLUMN active;"
 			   "INSERT INTO workflows (id, name, current_version, created_at, updated_at) VALUES"
 			   " (1, 'Report', 1, 0, 0), (2, 'report', 2, 0, 0), (3, 'Other', 1, 0, 0);"
 			   "INSERT INTO workflow_versions (workflow_id, version, name, definition, created_at) VALUES"

@@ -28,7 +28,7 @@ extern "C" {
 /* The major changes when an existing field or function changes meaning or
  * place; the minor when something is appended. */
 #define AXON_ABI_MAJOR 1
-#define AXON_ABI_MINOR 3
+#define AXON_ABI_MINOR 4
 
 /* What run() returns. */
 #define AXON_OK 0
@@ -99,6 +99,53 @@ struct axon_host {
 	 * the reason in err (an unknown service among them). A daemon older
 	 * than 1.2 has no call: check with axon_has(ctx, call). */
 	json_t *(*call)(struct axon_ctx *ctx, const char *service, const json_t *request, char *err, size_t errlen);
+
+	/* ABI 1.4. A language model, asked by the daemon under its egress policy.
+	 * request:
+	 *   {"provider": {"protocol": "openai" | "ollama", "credential": NAME
+	 *        (of type llm, named in a credential field of the block's
+	 *        config: base URL, key, default model, timeout, limits), or
+	 *        "base_url": URL of a server that asks for no key},
+	 *    "model": "gpt-4o-mini", "messages": [{"role": "system" | "user" |
+	 *        "assistant" | "tool", "content": "...", "images": ["https://...",
+	 *        "data:image/png;base64,...", or base64 text] (vision models;
+	 *        Ollama takes no address)}],
+	 *    "temperature": 0.2, "max_tokens": 500, "json": true (JSON mode) or
+	 *    "schema": {JSON Schema} (structured output), "tools": [{"name",
+	 *    "description", "parameters": {JSON Schema}}], "stream": false}
+	 * provider and messages are required; for embeddings, give "embed":
+	 * ["text", ...] (at most 256) instead of messages, and get {"vectors":
+	 * [[numbers] per text], "usage": {"tokens_in"}, "model", "duration_ms",
+	 * "attempts"} (not streamed). The credential is opened by the
+	 * daemon: the block never sees it. While the answer streams, its
+	 * text is recorded as the block's progress (each message the new text,
+	 * up to its last blank; "stream": false for none). 429 and 5xx answers are
+	 * retried after the pause the provider asks for. Returns a new reference
+	 * to
+	 *   {"text": "...", "tool_calls": [{"id", "name", "arguments"}],
+	 *    "finish_reason": "stop", "model": "...", "usage": {"tokens_in": N,
+	 *    "tokens_out": N}, "duration_ms": N, "attempts": N}
+	 * or NULL with the reason in err. The usage is also recorded in the
+	 * step's log. A daemon older than 1.4 has none: check with
+	 * axon_has(ctx, llm). */
+	json_t *(*llm)(struct axon_ctx *ctx, const json_t *request, char *err, size_t errlen);
+
+	/* ABI 1.4. Knowledge bases, kept by the daemon in its database: a
+	 * document's text cut into chunks (chunk_size bytes, default 1000, each
+	 * repeating overlap bytes of the one before, default 150) and embedded
+	 * by the provider and model given as for llm; a query embedded the same
+	 * way finds the k closest chunks (cosine similarity). request:
+	 *   {"op": "add", "kb": NAME, "provider": {...}, "model": "nomic-embed-text",
+	 *    "document": NAME, "source": "where it came from", "text": "...",
+	 *    "chunk_size": 1000, "overlap": 150}
+	 *     -> {"document_id", "chunks", "usage", "model", "duration_ms"}
+	 *        (a base is made with its first document)
+	 *   {"op": "search", "kb": NAME, "provider": {...}, "model": M,
+	 *    "query": "...", "k": 5}
+	 *     -> {"hits": [{"id", "document", "source", "seq", "text", "score"}],
+	 *         "usage", "model", "duration_ms"}, best first
+	 * or NULL with the reason in err. Check with axon_has(ctx, knowledge). */
+	json_t *(*knowledge)(struct axon_ctx *ctx, const json_t *request, char *err, size_t errlen);
 };
 
 /* What run() gets. Only host is public. */
@@ -227,6 +274,8 @@ typedef const struct axon_plugin *(*axon_plugin_fn)(void);
 /* Whether the host has the function fn (one appended after the first ABI). */
 #define axon_has(ctx, fn) \
 	(offsetof(struct axon_host, fn) + sizeof((ctx)->host->fn) <= (ctx)->host->size && (ctx)->host->fn)
+#define axon_llm(ctx, request, err, errlen) ((ctx)->host->llm((ctx), (request), (err), (errlen)))
+#define axon_knowledge(ctx, request, err, errlen) ((ctx)->host->knowledge((ctx), (request), (err), (errlen)))
 
 #ifdef __cplusplus
 }

@@ -112,6 +112,11 @@ void user_disable(struct request *r);
 void user_enable(struct request *r);
 
 void blocks_list(struct request *r);
+void gallery_list(struct request *r);
+void gallery_show(struct request *r);
+void knowledge_list(struct request *r);
+void knowledge_show(struct request *r);
+void knowledge_document_delete(struct request *r);
 void block_show(struct request *r);
 
 /* The visual editor (editor.c) and a block's settings form (block_settings.c). */

@@ -256,7 +256,8 @@ static void decorate_logs(json_t *step, json_t *logs)
 				sb_addc(&text, ' ');
 		}
 		sb_adds(&text, message ? message : "");
-		json_object_set_new(line, "level_text", json_string(level ? level : progress ? "progress" : ""));
+		json_object_set_new(line, "level_text", json_string(level ? level : progress ? "progress" :
+								   json_object_get(line, "usage") ? "usage" : ""));
 		json_object_set_new(line, "text", json_string(sb_str(&text)));
 		sb_reset(&text);
 		json_t *attempt = json_object_get(line, "attempt"), *item = json_object_get(line, "item");
@@ -269,6 +270,29 @@ static void decorate_logs(json_t *step, json_t *logs)
 				    json_string(level && (!strcmp(level, "error") || !strcmp(level, "warn")) ? level : ""));
 		sb_free(&text);
 	}
+}
+
+/* The tokens a step's language model calls used, from the usage lines of
+ * its log ("12 in, 80 out"), or null when it made none. */
+static json_t *step_tokens(const json_t *logs)
+{
+	json_int_t in = 0, out = 0;
+	bool any = false;
+	size_t i;
+	json_t *line;
+	json_array_foreach(logs, i, line) {
+		json_t *usage = json_object_get(line, "usage");
+		if (!json_is_object(usage))
+			continue;
+		any = true;
+		in += json_integer_value(json_object_get(usage, "tokens_in"));
+		out += json_integer_value(json_object_get(usage, "tokens_out"));
+	}
+	if (!any)
+		return json_null();
+	char text[64];
+	snprintf(text, sizeof text, "%lld in, %lld out", (long long)in, (long long)out);
+	return json_pack("{s:I, s:I, s:s}", "in", in, "out", out, "text", text);
 }
 
 /* Steps as the page shows them: the block's type, the values as text (cut
@@ -303,6 +327,7 @@ static void decorate_run_page(json_t *run, bool json)
 		if (!json_is_array(logs))
 			json_object_set_new(step, "logs", logs = json_array());
 		decorate_logs(step, logs);
+		json_object_set_new(step, "tokens", step_tokens(logs));
 		json_object_set_new(step, "log_count", json_integer((json_int_t)json_array_size(logs)));
 		const char *status = json_string_value(json_object_get(step, "status"));
 		json_object_set_new(step, "failed", json_boolean(same(status, "failed")));

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "engine/engine.h"
 #include "engine/starters.h"
 #include "thread_slot.h"
@@ -250,6 +251,27 @@ static void set_run_input(json_t *m, const json_t *wf)
 	json_object_set_new(m, "run_hint", json_string(hint));
 }
 
+#define TOKEN_DAYS 30
+
+/* What the workflow's language model calls used over the last TOKEN_DAYS
+ * days: {days: [{day, tokens_in, tokens_out}], tokens_in, tokens_out}, or
+ * null when they used none (or the store could not say). */
+static json_t *token_totals(struct request *r, int64_t id)
+{
+	json_t *days = NULL, *d;
+	if (store_workflow_token_days(r->st, id, now_ms() - TOKEN_DAYS * 86400000LL, &days) != STORE_OK || !json_array_size(days)) {
+		json_decref(days);
+		return json_null();
+	}
+	json_int_t in = 0, out = 0;
+	size_t i;
+	json_array_foreach(days, i, d) {
+		in += json_integer_value(json_object_get(d, "tokens_in"));
+		out += json_integer_value(json_object_get(d, "tokens_out"));
+	}
+	return json_pack("{s:o, s:I, s:I, s:i}", "days", days, "tokens_in", in, "tokens_out", out, "period_days", TOKEN_DAYS);
+}
+
 json_t *workflow_page_model(struct request *r, json_t *wf)
 {
 	json_t *m = page_model(r, json_string_value(json_object_get(wf, "name")));
@@ -263,6 +285,7 @@ json_t *workflow_page_model(struct request *r, json_t *wf)
 	const json_t *trigger = json_object_get(json_object_get(wf, "definition"), "trigger");
 	const char *type = json_string_value(json_object_get(trigger, "type"));
 	json_object_set_new(m, "schedule", type && !strcmp(type, "schedule") ? schedule_view(trigger, r->now) : json_null());
+	json_object_set_new(m, "tokens", token_totals(r, json_integer_value(json_object_get(wf, "id"))));
 	json_object_set_new(m, "workflow", wf);
 	return m;
 }

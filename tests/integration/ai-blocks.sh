@@ -1,0 +1,116 @@
+#!/bin/bash
+# The ai blocks in real workflow runs, against two language model stand-ins
+# on 127.0.0.1: @dwmkerr/mock-llm from npm (an OpenAI-compatible mock nobody
+# here wrote) for the plain OpenAI path, and the scripted stand-in
+# (tests/standins/scripted-llm/) for the rest. A run through axonctl, a
+# synchronous webhook through nginx that classifies, extracts and answers,
+# the key and the default model applied by the daemon from a credential of
+# type llm made with the API (its key never stored in a step), and the
+# tokens of each step on the run page and in its JSON twin.
+# shellcheck source=lib.sh
+. "$top_srcdir/tests/integration/lib.sh"
+it_init
+MOCK=$top_srcdir/tests/standins/mock-llm/node_modules/@dwmkerr/mock-llm/dist/main.js
+command -v node >/dev/null || it_skip "node is not installed (./quickstart check installs it)"
+[ -f "$MOCK" ] || it_skip "the mock-llm stand-in is not installed (npm ci in tests/standins/mock-llm, as ./quickstart does)"
+command -v python3 >/dev/null || it_skip "python3 is not installed"
+
+python3 "$top_srcdir/tests/standins/scripted-llm/llm_standin.py" sk-it-key-7 >"$IT_TMP/llm-port" &
+IT_PIDS+=($!)
+MOCK_PORT=$(free_port)
+(cd "$IT_TMP" && HOST=127.0.0.1 PORT=$MOCK_PORT exec node "$MOCK" >"$IT_TMP/mock-llm.log" 2>&1) &
+IT_PIDS+=($!)
+it_wait_port "$MOCK_PORT" mock-llm "$IT_TMP/mock-llm.log" || exit 1
+for ((i = 0; i < 50; i++)); do [ -s "$IT_TMP/llm-port" ] && break; sleep 0.1; done
+LLM_PORT=$(cat "$IT_TMP/llm-port")
+[ -n "$LLM_PORT" ] || { it_fail "the scripted stand-in starts"; exit 1; }
+
+echo "# through axonctl: ai.chat against mock-llm (OpenAI's streamed chat completions)"
+it_write_config "unix:$IT_TMP/axond.sock" "egress_allow_loopback = yes"
+mkdir -p "$IT_TMP/data"
+cat >"$IT_TMP/summary.json" <<JSON
+{"format": 1, "name": "Summary", "trigger": {"type": "manual"},
+ "blocks": [{"id": "ask", "type": "ai.chat", "config": {"base_url": "http://127.0.0.1:$MOCK_PORT/v1", "model": "gpt-4o-mini",
+   "system": "You summarise.", "prompt": "Summarise: {{ in.text }}"}}]}
+JSON
+OUT=$IT_TMP/ctl.out
+"$top_builddir/axonctl" -c "$IT_TMP/axon.conf" run "$IT_TMP/summary.json" --input '{"text": "Cells divide."}' >"$OUT" 2>"$IT_TMP/ctl.err"
+check_eq "$?" 0 "axonctl runs a workflow with ai.chat"
+check_eq "$(jq -r '.steps[0].outputs.answer.text' "$OUT")" "Summarise: Cells divide." "mock-llm's echo arrives whole through its stream"
+check_eq "$(jq -r '.steps[0].outputs.answer.usage.model' "$OUT")" "gpt-4o-mini" "... with the model in the usage"
+check_eq "$(jq -r '[.steps[0].logs[] | select(.progress != null) | .message] | join("")' "$OUT")" "Summarise: Cells divide." \
+	"... and its text recorded as progress while it streamed"
+
+echo "# through a webhook and nginx: classify, then extract or chat"
+it_start nginx "egress_allow_loopback = yes"
+it_setup_owner "ai blocks pw"
+check_eq "$?" 0 "first-run setup signs the owner in"
+it_api_token ai
+JAR=
+S="http://127.0.0.1:$LLM_PORT"
+req POST /credentials "${API[@]}" -H 'Content-Type: application/json' --data "$(jq -n --arg s "$S" \
+	'{name: "stand-in", type: "llm", fields: {base_url: $s, api_key: "sk-it-key-7", model: "auth", max_concurrent: 1,
+	  requests_per_minute: 600}}')"
+check_status 201 "an LLM provider credential made with the API: the stand-in's address, key and default model"
+HOOK=$(it_webhook_workflow "Triage" "$(jq -n --arg s "$S" '{format: 1, trigger: {type: "webhook", reply: "reply.out"},
+  blocks: [
+    {id: "sort", type: "ai.classify", config: {base_url: ($s + "/v1"), model: "classify", categories: ["question", "notes"],
+      prompt: "{{ in.body.text }}"}},
+    {id: "answer", type: "ai.chat", config: {protocol: "ollama", credential: "stand-in",
+      prompt: "Answer: {{ in.in.body.text }}"}},
+    {id: "cards", type: "ai.extract", config: {base_url: ($s + "/v1"), model: "json-fix", prompt: "Cards from {{ in.in.body.text }}",
+      schema: {type: "object", properties: {title: {type: "string"}, cards: {type: "integer"}}, required: ["title", "cards"]}}},
+    {id: "reply", type: "flow.merge", config: {}}],
+  edges: [{from: "sort.case1", to: "answer.in"}, {from: "sort.case2", to: "cards.in"},
+    {from: "answer.answer", to: "reply.in1"}, {from: "cards.data", to: "reply.in2"}]}')")
+check_eq "$?" 0 "a webhook workflow with ai.classify, ai.chat and ai.extract"
+req POST "$HOOK" -H 'Content-Type: application/json' --data '{"text": "Here are my notes on cells"}'
+check_status 200 "the webhook answers"
+check_eq "$(jq -c .in2 "$BODY")" '{"title":"Cells","cards":2}' \
+	"... with the data ai.extract got after telling the model its JSON was invalid"
+RUN=$(sql "SELECT max(id) FROM runs")
+check_eq "$(sql "SELECT group_concat(block || ':' || status, ' ') FROM (SELECT * FROM steps WHERE run_id = $RUN ORDER BY block)")" \
+	"answer:skipped cards:ok reply:ok sort:ok" "notes go on case2: ai.chat on case1 is skipped"
+req POST "$HOOK" -H 'Content-Type: application/json' --data '{"text": "A question: why do cells divide?"}'
+check_eq "$(jq -r .in1.text "$BODY")" "key ok" \
+	"a question goes to ai.chat, whose provider got the credential's key and default model from the daemon"
+RUN=$(sql "SELECT max(id) FROM runs")
+check_eq "$(sql "SELECT count(*) FROM steps WHERE run_id = $RUN AND (inputs || outputs || logs) LIKE '%sk-it-key-7%'")" 0 \
+	"... and the key is nowhere in the recorded steps"
+
+echo "# tokens per step on the run page"
+req GET "/runs/$RUN" "${API[@]}"
+check_json '.run.steps[] | select(.block == "answer") | .tokens.text' "7 in, 1 out" "the JSON twin has the step's tokens"
+check_json '.run.steps[] | select(.block == "sort") | .tokens.out' 1 "... for each step that asked a model"
+check_json '[.run.steps[] | select(.block == "reply") | .tokens] | .[0]' null "... and none for a step that did not"
+JAR=$IT_TMP/owner.jar req GET "/runs/$RUN"
+check_body_contains '<dt>Tokens</dt><dd class="tokens">7 in, 1 out</dd>' "the run page shows them"
+
+echo "# tokens per workflow and per day on the workflow page"
+WF_ID=$(sql "SELECT workflow_id FROM runs WHERE id = $RUN")
+STEPS_IN=0
+for run_id in $(sql "SELECT id FROM runs WHERE workflow_id = $WF_ID"); do
+	req GET "/runs/$run_id" "${API[@]}"
+	STEPS_IN=$((STEPS_IN + $(jqb '[.run.steps[].tokens.in // 0] | add')))
+done
+req GET "/workflows/$WF_ID" "${API[@]}"
+check_json '.tokens.days | length' 1 "the workflow page has today's tokens"
+check_json .tokens.tokens_in "$STEPS_IN" "... which add up its runs' steps, read from the same logs another way"
+check_json '.tokens.days[0].day' "$(date -u +%Y-%m-%d)" "... by day (UTC)"
+JAR=$IT_TMP/owner.jar req GET "/workflows/$WF_ID"
+check_body_contains "<td>$(date -u +%Y-%m-%d)</td><td>$STEPS_IN</td>" "the page shows them per day"
+
+echo "# a daily token budget"
+it_create_workflow "Budgeted" "$(jq -n --arg s "$S" '{format: 1, trigger: {type: "manual"}, settings: {daily_token_budget: 5},
+  blocks: [{id: "first", type: "ai.chat", config: {base_url: ($s + "/v1"), model: "echo", prompt: "one two three four five six"}},
+    {id: "second", type: "ai.chat", config: {base_url: ($s + "/v1"), model: "echo", prompt: "again"}}],
+  edges: [{from: "first.answer", to: "second.in"}]}')"
+check_status 201 "a workflow with a daily token budget of 5"
+req POST "/workflows/$WF/run?wait=30" "${API[@]}" --data 'input={}'
+check_json '[.run.steps[] | "\(.block):\(.status)"] | join(" ")' "first:ok second:failed" \
+	"the step that spent the budget ran, the next did not"
+check_json '.run.steps[] | select(.block == "second") | .error | startswith("the workflow'"'"'s daily token budget of 5 tokens is spent")' true \
+	"... saying why"
+req POST "/workflows/$WF/run?wait=30" "${API[@]}" --data 'input={}'
+check_json '[.run.steps[] | "\(.block):\(.status)"] | join(" ")' "first:failed" "the next run does not start a step that day"
+it_done
