@@ -204,43 +204,39 @@ static void on_http(struct broker_run *b, json_t *m, struct strbuf *out)
 	}
 }
 
-/* "mail": {"account": ..., "message": ...} sent by SMTP (smtp.h). */
+/* "mail": {"credential": ..., "message": ...} sent by SMTP (smtp.h). */
 static json_t *call_mail(struct broker_run *b, const struct egress_policy *p, const json_t *req, char *err,
 			 size_t errlen)
 {
-	json_t *account = broker_account(b, json_object_get(req, "account"), "smtp", err, errlen);
+	json_t *account = broker_account(b, req, "mail", err, errlen);
 	if (!account)
 		return NULL;
 	json_t *sent = smtp_send(p, account, json_object_get(req, "message"), err, errlen);
-	broker_account_scrub(account, err);
-	broker_account_free(account);
+	broker_credential_free(account);
 	return sent;
 }
 
-/* "chat": {"account": ..., "message": ...} posted to a chat (chat.h). */
+/* "chat": {"credential": ..., "message": ...} posted to a chat (chat.h). */
 static json_t *call_chat(struct broker_run *b, const struct egress_policy *p, const json_t *req, char *err,
 			 size_t errlen)
 {
-	json_t *account = chat_check(json_object_get(req, "account"), json_object_get(req, "message"), err, errlen) < 0
-				  ? NULL : broker_account(b, json_object_get(req, "account"), "chat", err, errlen);
+	json_t *account = broker_account(b, req, "chat", err, errlen);
 	if (!account)
 		return NULL;
 	json_t *posted = chat_post(p, b->secrets, account, json_object_get(req, "message"), err, errlen);
-	broker_account_scrub(account, err);
-	broker_account_free(account);
+	broker_credential_free(account);
 	return posted;
 }
 
-/* "db": {"account": ..., "statement", "params", "max_rows", "timeout_ms"} against PostgreSQL (postgres.h). */
+/* "db": {"credential": ..., "statement", "params", "max_rows", "timeout_ms"} against PostgreSQL (postgres.h). */
 static json_t *call_db(struct broker_run *b, const struct egress_policy *p, const json_t *req, char *err,
 		       size_t errlen)
 {
-	json_t *account = broker_account(b, json_object_get(req, "account"), "postgres", err, errlen);
+	json_t *account = broker_account(b, req, "db", err, errlen);
 	if (!account)
 		return NULL;
 	json_t *result = pg_query(p, account, req, err, errlen);
-	broker_account_scrub(account, err);
-	broker_account_free(account);
+	broker_credential_free(account);
 	return result;
 }
 

@@ -47,15 +47,15 @@ static PGconn *connect_to(const struct egress_policy *p, const json_t *account, 
 			  size_t errlen)
 {
 	const char *host = json_string_value(json_object_get(account, "host"));
-	const char *dbname = json_string_value(json_object_get(account, "dbname"));
+	const char *dbname = json_string_value(json_object_get(account, "database"));
 	const char *user = json_string_value(json_object_get(account, "user"));
 	const char *password = json_string_value(json_object_get(account, "password"));
 	const char *sslmode = json_string_value(json_object_get(account, "sslmode"));
 	json_int_t port = json_integer_value(json_object_get(account, "port"));
 	char addr[INET6_ADDRSTRLEN], port_text[24], connect_s[24], options[64];
 	if (!host || !*host || host[0] == '/' || !dbname || !user) {
-		snprintf(err, errlen, "the database account needs \"host\" (a name or address: no socket paths), "
-			 "\"dbname\" and \"user\"");
+		snprintf(err, errlen, "the PostgreSQL credential needs \"host\" (a name or address: no socket paths), "
+			 "\"database\" and \"user\"");
 		return NULL;
 	}
 	if (sslmode && strcmp(sslmode, "disable") && strcmp(sslmode, "prefer") && strcmp(sslmode, "require") &&

@@ -110,6 +110,8 @@ static void hostile_block(const char *key_path, int64_t owner, int64_t run)
 	CHECK_CONTAINS(got(&r, "redirect"), "redirect refused");
 	CHECK_CONTAINS(got(&r, "unnamed"), "settings do not give it in a credential field");
 	CHECK_STR(got(&r, "echo"), "Bearer ****"); /* it reached its own origin, and came back masked */
+	CHECK_CONTAINS(got(&r, "account"), "an account is no longer written in the block's settings");
+	CHECK_STR(got(&r, "service"), "credential 'api-token' is of type 'bearer', which the mail service cannot use");
 	char *outputs = json_dumps(r.outputs, 0), *logs = json_dumps(r.logs, 0);
 	CHECK(outputs && !strstr(outputs, "t0k3n-SECRET-value") && !strstr(outputs, "dDBrM24tU0VDUkVULXZhbHVl"));
 	CHECK(logs && !strstr(logs, "t0k3n-SECRET-value") && strstr(logs, "echo: Bearer ****"));
