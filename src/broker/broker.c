@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include "broker/postgres.h"
 #include "broker/secrets.h"
 #include "broker/smtp.h"
+#include "broker/sqlite_query.h"
 #include "sandbox/protocol.h"
 #include "store/store.h"
 #include "strbuf.h"
@@ -228,10 +230,19 @@ static json_t *call_chat(struct broker_run *b, const struct egress_policy *p, co
 	return posted;
 }
 
-/* "db": {"credential": ..., "statement", "params", "max_rows", "timeout_ms"} against PostgreSQL (postgres.h). */
+/* "db": {"credential": ..., "statement", "params", "max_rows", "timeout_ms"} against PostgreSQL (postgres.h),
+ * or {"sqlite": PATH, ...} against a SQLite file axon.conf allows (sqlite_query.h). */
 static json_t *call_db(struct broker_run *b, const struct egress_policy *p, const json_t *req, char *err,
 		       size_t errlen)
 {
+	/* An empty setting is one not given (the editor saves a cleared field as ""). */
+	bool sqlite = json_string_length(json_object_get(req, "sqlite")) > 0;
+	if (sqlite && json_string_length(json_object_get(req, "credential"))) {
+		snprintf(err, errlen, "a query goes to a PostgreSQL credential or a SQLite file, not both: leave one out");
+		return NULL;
+	}
+	if (sqlite)
+		return sqlite_query(p, req, err, errlen);
 	json_t *account = broker_account(b, req, "db", err, errlen);
 	if (!account)
 		return NULL;

@@ -4,7 +4,8 @@
 # masks; credentials.c opens a credential from the store for a service,
 # credential_apply.c applies one to an HTTP request, oauth2.c keeps tokens
 # fresh; account.c the account a service uses; smtp.c mail (host->call
-# "mail"), chat.c chats (host->call "chat"), postgres.c SQL (host->call "db").
+# "mail"), chat.c chats (host->call "chat"), postgres.c and sqlite_query.c SQL
+# (host->call "db"), db_request.c what both check in a query.
 src_libaxon_a_SOURCES += \
 	src/broker/broker.c src/broker/broker.h \
 	src/broker/egress.c src/broker/egress.h \
@@ -16,4 +17,6 @@ src_libaxon_a_SOURCES += \
 	src/broker/account.c src/broker/account.h \
 	src/broker/smtp.c src/broker/smtp.h \
 	src/broker/chat.c src/broker/chat.h \
-	src/broker/postgres.c src/broker/postgres.h
+	src/broker/postgres.c src/broker/postgres.h \
+	src/broker/db_request.c src/broker/db_request.h \
+	src/broker/sqlite_query.c src/broker/sqlite_query.h

@@ -61,7 +61,7 @@ static json_t *open_as(int64_t run, const char *ref, const char *type)
 static char *seen(int port)
 {
 	char url[128];
-	struct egress_policy p = { true, false, 5000, 1 << 20, "", "" };
+	struct egress_policy p = { true, false, 5000, 1 << 20, "", "", "", "" };
 	struct secrets *none = secrets_open("");
 	snprintf(url, sizeof url, "http://127.0.0.1:%d/seen", port);
 	json_t *req = json_pack("{s:s}", "url", url);
