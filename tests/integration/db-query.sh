@@ -104,6 +104,11 @@ check_eq "$(jq -r .steps[0].error "$IT_TMP/ctl.out")" 'ERROR:  relation "nope" d
 ctl_query 'SELECT 1' '{"host": "192.0.2.1"}'
 check_eq "$RC" 65 "a workflow cannot name another host"
 check_contains "$(cat "$IT_TMP/ctl.err")" "block 'q': config: unknown field 'host'" "... the block has no such setting"
+printf '{"host": "/run/postgresql", "database": "postgres", "user": "axon"}\n' >"$IT_TMP/socket.json"
+"$CTL" -c "$IT_TMP/axon.conf" credentials add socket --type postgres --fields "@$IT_TMP/socket.json" >/dev/null 2>&1
+ACCOUNT=socket
+ctl_query 'SELECT 1'
+check_contains "$(jq -r .steps[0].error "$IT_TMP/ctl.out")" "no socket paths" "a credential's host is never a socket path"
 ACCOUNT=wrong
 ctl_query 'SELECT 1'
 check_eq "$RC" 1 "a wrong password fails"
