@@ -48,6 +48,8 @@ static const struct key keys[] = {
 	NUM(http_max_bytes, K_SIZE, 1024, 1L << 30),
 	STR(egress_ca_file),
 	STR(egress_test_base_url),
+	STR(db_sqlite_allow),
+	STR(db_sqlite_write),
 	NUM(block_timeout, K_DURATION, 1, 86400),
 	NUM(sandbox_workers, K_INT, 1, 1024),
 	{ "sandbox_mode", K_SANDBOX, offsetof(struct config, sandbox_strict), 0, 0, 0 },

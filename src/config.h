@@ -37,6 +37,8 @@ struct config {
 	size_t http_max_bytes;
 	char egress_ca_file[1024]; /* PEM certificates the broker trusts besides the system's, or "" */
 	char egress_test_base_url[256]; /* tests only: where fixed service APIs (slack.com...) are reached */
+	char db_sqlite_allow[2048]; /* SQLite files (or directories of them) db.query may read, separated by spaces */
+	char db_sqlite_write[2048]; /* those of them it may also change */
 	long block_timeout;        /* default wall-clock limit of one block run, seconds */
 	int sandbox_workers;       /* block runs at once: the engine's workers */
 	bool sandbox_strict;       /* sandbox_mode = strict: a fresh process per execution */

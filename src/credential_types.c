@@ -93,6 +93,30 @@ static const char *const core[] = {
 	"\"sslmode\": {\"type\": \"string\", \"title\": \"TLS\", \"enum\": [\"disable\", \"prefer\", \"require\", \"verify-full\"], \"default\": \"prefer\"}},"
 	"\"required\": [\"host\", \"database\", \"user\"]}}",
 
+	"{\"name\": \"slack_bot\", \"title\": \"Slack bot token\", \"description\": \"A Slack app's bot token "
+	"(xoxb-...), for chat.post through the Web API's chat.postMessage\", \"schema\": {\"type\": \"object\", \"properties\": {"
+	"\"token\": {\"type\": \"string\", \"title\": \"Bot token\", \"secret\": true}}, \"required\": [\"token\"]}}",
+
+	"{\"name\": \"slack_webhook\", \"title\": \"Slack incoming webhook\", \"description\": \"The address of a Slack "
+	"incoming webhook, which posts to its own channel\", \"schema\": {\"type\": \"object\", \"properties\": {"
+	"\"url\": {\"type\": \"string\", \"title\": \"Webhook URL\", \"description\": \"Such as https://hooks.slack.com/services/...\", "
+	"\"secret\": true}}, \"required\": [\"url\"]}}",
+
+	"{\"name\": \"discord_webhook\", \"title\": \"Discord webhook\", \"description\": \"The address of a Discord "
+	"channel's webhook\", \"schema\": {\"type\": \"object\", \"properties\": {"
+	"\"url\": {\"type\": \"string\", \"title\": \"Webhook URL\", \"description\": \"Such as https://discord.com/api/webhooks/...\", "
+	"\"secret\": true}}, \"required\": [\"url\"]}}",
+
+	"{\"name\": \"mattermost_webhook\", \"title\": \"Mattermost incoming webhook\", \"description\": \"The address "
+	"of a Mattermost incoming webhook\", \"schema\": {\"type\": \"object\", \"properties\": {"
+	"\"url\": {\"type\": \"string\", \"title\": \"Webhook URL\", \"description\": \"Such as https://chat.example.org/hooks/...\", "
+	"\"secret\": true}}, \"required\": [\"url\"]}}",
+
+	"{\"name\": \"telegram_bot\", \"title\": \"Telegram bot token\", \"description\": \"A bot's token from "
+	"@BotFather, for chat.post through sendMessage\", \"schema\": {\"type\": \"object\", \"properties\": {"
+	"\"token\": {\"type\": \"string\", \"title\": \"Bot token\", \"description\": \"Such as 123456:ABC-...\", "
+	"\"secret\": true}}, \"required\": [\"token\"]}}",
+
 	"{\"name\": \"llm\", \"title\": \"LLM provider\", \"description\": \"An OpenAI-compatible model API (OpenAI, a local "
 	"Ollama or llama.cpp server...)\", \"schema\": {\"type\": \"object\", \"properties\": {"
 	"\"base_url\": {\"type\": \"string\", \"title\": \"Base URL\", \"description\": \"Such as https://api.openai.com/v1\"},"

@@ -34,11 +34,12 @@ static json_t *parts(const char *type, const char *fields, const char *url, stru
 int main(void)
 {
 	const char *names[] = { "api_key", "api_key_query", "bearer", "basic", "oauth2_client", "oauth2_code", "smtp", "postgres",
-				"llm" };
+				"slack_bot", "slack_webhook", "discord_webhook", "mattermost_webhook", "telegram_bot", "llm" };
+	const size_t n = sizeof names / sizeof names[0];
 	json_t *all = credential_type_list();
-	CHECK(json_array_size(all) == 9);
+	CHECK(json_array_size(all) == n);
 	json_decref(all);
-	for (size_t i = 0; i < 9; i++)
+	for (size_t i = 0; i < n; i++)
 		CHECK(credential_type_get(names[i]) != NULL);
 	CHECK(credential_type_get("nope") == NULL);
 

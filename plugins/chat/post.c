@@ -16,7 +16,7 @@ static int run(struct axon_ctx *ctx, const json_t *inputs, const json_t *config)
 	const json_t *text = json_object_get(inputs, "text");
 	if (json_is_string(text))
 		json_object_set(message, "text", (json_t *)text);
-	json_t *req = json_pack("{s:O, s:o}", "account", json_object_get(config, "account"), "message", message);
+	json_t *req = json_pack("{s:O, s:o}", "credential", json_object_get(config, "credential"), "message", message);
 	json_t *posted = axon_call(ctx, "chat", req, err, sizeof err);
 	json_decref(req);
 	if (!posted)
@@ -43,12 +43,12 @@ const struct axon_block chat_post_block = {
 	.inputs = inputs,
 	.outputs = outputs,
 	.config_schema = "{\"type\": \"object\", \"properties\": {"
-		"\"account\": {\"type\": \"object\", \"title\": \"Chat account\", \"description\": \"{\\\"provider\\\": \\\"slack\\\" or \\\"telegram\\\", \\\"token_secret\\\": \\\"NAME\\\"} (a bot token), or {\\\"provider\\\": \\\"slack_webhook\\\", \\\"discord\\\" or \\\"mattermost\\\", \\\"url_secret\\\": \\\"NAME\\\"} (a webhook's address); NAME is a secret of secrets_file\"},"
+		"\"credential\": {\"type\": \"string\", \"title\": \"Chat account\", \"format\": \"credential\", \"credential_type\": [\"slack_bot\", \"slack_webhook\", \"discord_webhook\", \"mattermost_webhook\", \"telegram_bot\"], \"description\": \"A bot token or a webhook's address, kept as a credential: its type says the chat\"},"
 		"\"channel\": {\"type\": \"string\", \"title\": \"Channel\", \"description\": \"Slack: a channel id or #name; Telegram: the chat_id; Mattermost: another channel than the webhook's\", \"default\": \"\"},"
 		"\"text\": {\"type\": \"string\", \"title\": \"Text\", \"description\": \"The message; the input port text takes it too\", \"default\": \"\"},"
 		"\"username\": {\"type\": \"string\", \"title\": \"Shown as\", \"description\": \"Discord and Mattermost webhooks: the name the message is posted under\", \"default\": \"\"},"
 		"\"thread\": {\"type\": \"string\", \"title\": \"Thread\", \"description\": \"Slack: the thread_ts to answer in; Telegram: the message id to reply to\", \"default\": \"\"},"
 		"\"format\": {\"type\": \"string\", \"title\": \"Telegram format\", \"description\": \"Telegram's parse_mode: HTML or MarkdownV2; plain text when empty\", \"default\": \"\"}},"
-		"\"required\": [\"account\"]}",
+		"\"required\": [\"credential\"]}",
 	.run = run,
 };

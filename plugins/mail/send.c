@@ -19,7 +19,7 @@ static int run(struct axon_ctx *ctx, const json_t *inputs, const json_t *config)
 		json_object_set_new(message, "attachments", json_pack("[O]", files));
 	else if (files)
 		json_object_set(message, "attachments", (json_t *)files);
-	json_t *req = json_pack("{s:O, s:o}", "account", json_object_get(config, "account"), "message", message);
+	json_t *req = json_pack("{s:O, s:o}", "credential", json_object_get(config, "credential"), "message", message);
 	json_t *sent = axon_call(ctx, "mail", req, err, sizeof err);
 	json_decref(req);
 	if (!sent)
@@ -42,12 +42,12 @@ const struct axon_block mail_send_block = {
 	.name = "mail.send",
 	.version = "1.0.0",
 	.title = "Send a mail",
-	.description = "Sends a mail by SMTP (STARTTLS or TLS) with a text or HTML body, or both, and attachments; the daemon applies the account's password, unseen by the block.",
+	.description = "Sends a mail by SMTP (STARTTLS or TLS) with a text or HTML body, or both, and attachments; the daemon connects to the server of the account chosen as a credential and applies its password, unseen by the block.",
 	.category = "network",
 	.inputs = inputs,
 	.outputs = outputs,
 	.config_schema = "{\"type\": \"object\", \"properties\": {"
-		"\"account\": {\"type\": \"object\", \"title\": \"SMTP account\", \"description\": \"{\\\"host\\\": \\\"smtp.example.org\\\", \\\"port\\\": 587, \\\"security\\\": \\\"starttls\\\" (or \\\"tls\\\" on 465), \\\"username\\\": \\\"me\\\", \\\"password_secret\\\": \\\"NAME\\\" (a secret of secrets_file), \\\"from\\\": \\\"Me <me@example.org>\\\"}\"},"
+		"\"credential\": {\"type\": \"string\", \"title\": \"SMTP account\", \"format\": \"credential\", \"credential_type\": \"smtp\", \"description\": \"The mail server, its login and the sender address, kept as a credential: the daemon connects there, and nowhere a workflow says\"},"
 		"\"to\": {\"type\": \"array\", \"title\": \"To\", \"description\": \"Addresses, such as [\\\"Ada <ada@example.org>\\\"]\", \"default\": []},"
 		"\"cc\": {\"type\": \"array\", \"title\": \"Cc\", \"description\": \"Addresses shown as copied\", \"default\": []},"
 		"\"bcc\": {\"type\": \"array\", \"title\": \"Bcc\", \"description\": \"Addresses that receive the mail without being shown\", \"default\": []},"
@@ -56,6 +56,6 @@ const struct axon_block mail_send_block = {
 		"\"text\": {\"type\": \"string\", \"title\": \"Text\", \"description\": \"The plain text body\"},"
 		"\"html\": {\"type\": \"string\", \"title\": \"HTML\", \"description\": \"The HTML body, sent beside the text as its alternative\"},"
 		"\"attachments\": {\"type\": \"array\", \"title\": \"Attachments\", \"description\": \"Binary data with a filename, such as {{ trigger.body.file }}; the input port attachments takes them too\"}},"
-		"\"required\": [\"account\"]}",
+		"\"required\": [\"credential\"]}",
 	.run = run,
 };

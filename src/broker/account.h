@@ -1,6 +1,7 @@
 /* The account a broker service uses for a block (an SMTP account, a bot
- * token...), with its secret fields filled in: the block names it, the
- * broker applies it, and the block never holds a password. */
+ * token, a database...): a credential chosen in the block's settings, opened
+ * by the broker. The block names it; the broker applies it, its host and
+ * port as much as its password, and the block never holds a secret. */
 #ifndef AXON_BROKER_ACCOUNT_H
 #define AXON_BROKER_ACCOUNT_H
 #include <stddef.h>
@@ -9,13 +10,12 @@
 
 struct broker_run;
 
-/* The account's fields for the service of the given type ("smtp", "slack"...)
- * as a new object, or NULL with the reason in err. broker_account_free()
- * it: the secret values are wiped. */
-json_t *broker_account(struct broker_run *b, const json_t *given, const char *type, char *err, size_t errlen);
-void broker_account_free(json_t *account);
-/* Replaces every secret value of the account in text (a message about to be
- * shown) by "****", in place. */
-void broker_account_scrub(const json_t *account, char *text);
+/* The fields of the credential req's "credential" names, for the service
+ * ("mail", "chat", "db") as a new object; for chat with "provider" set from
+ * the credential's type. The credential must be given to the block in a
+ * credential field of its settings and be of a type the service takes.
+ * Its secret values are masked from then on (broker_credential()). NULL
+ * with the reason in err. broker_credential_free() it. */
+json_t *broker_account(struct broker_run *b, const json_t *req, const char *service, char *err, size_t errlen);
 
 #endif

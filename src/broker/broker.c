@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 #include "broker/postgres.h"
 #include "broker/secrets.h"
 #include "broker/smtp.h"
+#include "broker/sqlite_query.h"
 #include "sandbox/protocol.h"
 #include "store/store.h"
 #include "strbuf.h"
@@ -218,43 +220,48 @@ static void on_http(struct broker_run *b, json_t *m, struct strbuf *out)
 	}
 }
 
-/* "mail": {"account": ..., "message": ...} sent by SMTP (smtp.h). */
+/* "mail": {"credential": ..., "message": ...} sent by SMTP (smtp.h). */
 static json_t *call_mail(struct broker_run *b, const struct egress_policy *p, const json_t *req, char *err,
 			 size_t errlen)
 {
-	json_t *account = broker_account(b, json_object_get(req, "account"), "smtp", err, errlen);
+	json_t *account = broker_account(b, req, "mail", err, errlen);
 	if (!account)
 		return NULL;
 	json_t *sent = smtp_send(p, account, json_object_get(req, "message"), err, errlen);
-	broker_account_scrub(account, err);
-	broker_account_free(account);
+	broker_credential_free(account);
 	return sent;
 }
 
-/* "chat": {"account": ..., "message": ...} posted to a chat (chat.h). */
+/* "chat": {"credential": ..., "message": ...} posted to a chat (chat.h). */
 static json_t *call_chat(struct broker_run *b, const struct egress_policy *p, const json_t *req, char *err,
 			 size_t errlen)
 {
-	json_t *account = chat_check(json_object_get(req, "account"), json_object_get(req, "message"), err, errlen) < 0
-				  ? NULL : broker_account(b, json_object_get(req, "account"), "chat", err, errlen);
+	json_t *account = broker_account(b, req, "chat", err, errlen);
 	if (!account)
 		return NULL;
 	json_t *posted = chat_post(p, b->secrets, account, json_object_get(req, "message"), err, errlen);
-	broker_account_scrub(account, err);
-	broker_account_free(account);
+	broker_credential_free(account);
 	return posted;
 }
 
-/* "db": {"account": ..., "statement", "params", "max_rows", "timeout_ms"} against PostgreSQL (postgres.h). */
+/* "db": {"credential": ..., "statement", "params", "max_rows", "timeout_ms"} against PostgreSQL (postgres.h),
+ * or {"sqlite": PATH, ...} against a SQLite file axon.conf allows (sqlite_query.h). */
 static json_t *call_db(struct broker_run *b, const struct egress_policy *p, const json_t *req, char *err,
 		       size_t errlen)
 {
-	json_t *account = broker_account(b, json_object_get(req, "account"), "postgres", err, errlen);
+	/* An empty setting is one not given (the editor saves a cleared field as ""). */
+	bool sqlite = json_string_length(json_object_get(req, "sqlite")) > 0;
+	if (sqlite && json_string_length(json_object_get(req, "credential"))) {
+		snprintf(err, errlen, "a query goes to a PostgreSQL credential or a SQLite file, not both: leave one out");
+		return NULL;
+	}
+	if (sqlite)
+		return sqlite_query(p, req, err, errlen);
+	json_t *account = broker_account(b, req, "db", err, errlen);
 	if (!account)
 		return NULL;
 	json_t *result = pg_query(p, account, req, err, errlen);
-	broker_account_scrub(account, err);
-	broker_account_free(account);
+	broker_credential_free(account);
 	return result;
 }
 

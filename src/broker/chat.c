@@ -149,11 +149,12 @@ static const struct provider *find_provider(const char *name)
 	return NULL;
 }
 
-int chat_check(const json_t *account, const json_t *m, char *err, size_t errlen)
+/* Checks the provider named by the account and the message for it; 0, or -1 with why in err. */
+static int chat_check(const json_t *account, const json_t *m, char *err, size_t errlen)
 {
 	const struct provider *pv = find_provider(json_string_value(json_object_get(account, "provider")));
 	if (!pv) {
-		snprintf(err, errlen, "the account's \"provider\" must be slack, slack_webhook, discord, mattermost or telegram");
+		snprintf(err, errlen, "the credential's \"provider\" must be slack, slack_webhook, discord, mattermost or telegram");
 		return -1;
 	}
 	const json_t *text = json_object_get(m, "text"), *channel = json_object_get(m, "channel");
@@ -181,7 +182,7 @@ json_t *chat_post(const struct egress_policy *p, struct secrets *secrets, const 
 		return NULL;
 	const char *secret = json_string_value(json_object_get(account, pv->secret));
 	if (!secret || !*secret) {
-		snprintf(err, errlen, "a %s account needs its %s (\"%s_secret\": the name of the secret that holds it)",
+		snprintf(err, errlen, "a %s credential needs its %s (its \"%s\"): enter it on the credential's page",
 			 pv->name, !strcmp(pv->secret, "url") ? "webhook's address" : "bot token", pv->secret);
 		return NULL;
 	}

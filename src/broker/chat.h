@@ -13,14 +13,12 @@
 struct egress_policy;
 struct secrets;
 
-/* account: {"provider": "slack" | "slack_webhook" | "discord" |
+/* account: a chat credential's fields, "provider" set by its type
+ * (broker/account.c): {"provider": "slack" | "slack_webhook" | "discord" |
  * "mattermost" | "telegram", "token" or "url"}; message: {"text",
  * "channel", "username", "thread", "format"}. Returns {"provider", "id",
  * "channel"} (id and channel where the provider tells them), or NULL with
  * the reason in err. */
-/* Checks the provider named by the account (before its secrets are read)
- * and the message for it; 0, or -1 with why in err. */
-int chat_check(const json_t *account, const json_t *message, char *err, size_t errlen);
 json_t *chat_post(const struct egress_policy *p, struct secrets *secrets, const json_t *account,
 		  const json_t *message, char *err, size_t errlen);
 

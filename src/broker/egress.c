@@ -59,9 +59,11 @@ static enum addr_kind classify(const struct sockaddr *sa)
 struct egress_policy egress_policy_from_config(const struct config *c)
 {
 	struct egress_policy p = { c->egress_allow_loopback, c->egress_allow_private, c->http_timeout * 1000,
-				   c->http_max_bytes, "", "" };
+				   c->http_max_bytes, "", "", "", "" };
 	snprintf(p.ca_file, sizeof p.ca_file, "%s", c->egress_ca_file);
 	snprintf(p.test_base_url, sizeof p.test_base_url, "%s", c->egress_test_base_url);
+	snprintf(p.sqlite_allow, sizeof p.sqlite_allow, "%s", c->db_sqlite_allow);
+	snprintf(p.sqlite_write, sizeof p.sqlite_write, "%s", c->db_sqlite_write);
 	return p;
 }
 

@@ -24,6 +24,8 @@ struct egress_policy {
 	size_t max_bytes;     /* of the response body */
 	char ca_file[1024];   /* certificates trusted besides the system's (egress_ca_file), or "" */
 	char test_base_url[256]; /* egress_test_base_url: tests reach stand-ins of fixed APIs there, or "" */
+	char sqlite_allow[2048]; /* db_sqlite_allow: the SQLite files the db service may read (sqlite_query.h) */
+	char sqlite_write[2048]; /* db_sqlite_write: those it may change */
 };
 
 struct config;

@@ -4,7 +4,8 @@
 # masks; credentials.c opens a credential from the store for a service,
 # credential_apply.c applies one to an HTTP request, oauth2.c keeps tokens
 # fresh; account.c the account a service uses; smtp.c mail (host->call
-# "mail"), chat.c chats (host->call "chat"), postgres.c SQL (host->call "db");
+# "mail"), chat.c chats (host->call "chat"), postgres.c and sqlite_query.c SQL
+# (host->call "db"), db_request.c what both check in a query;
 # llm.c the language model providers, llm_stream.c their streamed answers,
 # llm_limit.c the requests at once and per minute an llm credential allows;
 # knowledge.c the knowledge bases, embedded by a provider, kept in the store.
@@ -23,4 +24,6 @@ src_libaxon_a_SOURCES += \
 	src/broker/llm.c src/broker/llm.h \
 	src/broker/llm_limit.c src/broker/llm_limit.h \
 	src/broker/llm_stream.c src/broker/llm_stream.h \
-	src/broker/knowledge.c src/broker/knowledge.h
+	src/broker/knowledge.c src/broker/knowledge.h \
+	src/broker/db_request.c src/broker/db_request.h \
+	src/broker/sqlite_query.c src/broker/sqlite_query.h

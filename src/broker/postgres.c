@@ -10,10 +10,9 @@
 
 #include <libpq-fe.h>
 
+#include "broker/db_request.h"
 #include "broker/egress.h"
 #include "strbuf.h"
-
-#define PARAMS_MAX 100
 
 /* Type OIDs of the built-in types (pg_type.h), the ones read as JSON. */
 enum {
@@ -47,15 +46,15 @@ static PGconn *connect_to(const struct egress_policy *p, const json_t *account, 
 			  size_t errlen)
 {
 	const char *host = json_string_value(json_object_get(account, "host"));
-	const char *dbname = json_string_value(json_object_get(account, "dbname"));
+	const char *dbname = json_string_value(json_object_get(account, "database"));
 	const char *user = json_string_value(json_object_get(account, "user"));
 	const char *password = json_string_value(json_object_get(account, "password"));
 	const char *sslmode = json_string_value(json_object_get(account, "sslmode"));
 	json_int_t port = json_integer_value(json_object_get(account, "port"));
 	char addr[INET6_ADDRSTRLEN], port_text[24], connect_s[24], options[64];
 	if (!host || !*host || host[0] == '/' || !dbname || !user) {
-		snprintf(err, errlen, "the database account needs \"host\" (a name or address: no socket paths), "
-			 "\"dbname\" and \"user\"");
+		snprintf(err, errlen, "the PostgreSQL credential needs \"host\" (a name or address: no socket paths), "
+			 "\"database\" and \"user\"");
 		return NULL;
 	}
 	if (sslmode && strcmp(sslmode, "disable") && strcmp(sslmode, "prefer") && strcmp(sslmode, "require") &&
@@ -139,24 +138,9 @@ json_t *pg_query(const struct egress_policy *p, const json_t *account, const jso
 {
 	const char *sql = json_string_value(json_object_get(query, "statement"));
 	const json_t *params = json_object_get(query, "params");
-	json_int_t max_rows = json_integer_value(json_object_get(query, "max_rows"));
-	json_int_t timeout = json_integer_value(json_object_get(query, "timeout_ms"));
-	if (!sql || !*sql) {
-		snprintf(err, errlen, "the query needs a \"statement\", with $1, $2... where its parameters go");
+	json_int_t max_rows, timeout;
+	if (db_request_check(p, query, &max_rows, &timeout, err, errlen) < 0)
 		return NULL;
-	}
-	if (params && (!json_is_array(params) || json_array_size(params) > PARAMS_MAX)) {
-		snprintf(err, errlen, "\"params\" must be a list of at most %d values, for $1, $2...", PARAMS_MAX);
-		return NULL;
-	}
-	if (max_rows < 0 || max_rows > PG_ROWS_MAX) {
-		snprintf(err, errlen, "\"max_rows\" must be from 1 to %d", PG_ROWS_MAX);
-		return NULL;
-	}
-	if (!max_rows)
-		max_rows = PG_ROWS_DEFAULT;
-	if (timeout <= 0 || timeout > p->timeout_ms)
-		timeout = p->timeout_ms;
 	size_t n = json_array_size(params);
 	char **texts = xcalloc(n + 1, sizeof *texts);
 	json_t *rows = json_array(), *out = NULL;

@@ -12,10 +12,7 @@
 
 struct egress_policy;
 
-#define PG_ROWS_DEFAULT 1000
-#define PG_ROWS_MAX 100000
-
-/* account: {"host", "port", "dbname", "user", "password", "sslmode"};
+/* account: a postgres credential's fields {"host", "port", "database", "user", "password", "sslmode"};
  * query: {"statement", "params": [...], "max_rows", "timeout_ms"}. Returns
  * {"rows": [{column: value}], "count", "more", "command", "affected"}, or
  * NULL with the server's or the policy's reason in err. */

@@ -5,6 +5,8 @@
 # through axonctl, rows inserted and read back through webhooks with their
 # types kept, parameters that stay values, max_rows, the statement's time
 # limit, the server's errors, and the password nowhere in what Axon keeps.
+# The connection is a credential (axonctl credentials add): its host is the
+# only one a workflow reaches.
 # shellcheck source=lib.sh
 . "$top_srcdir/tests/integration/lib.sh"
 it_init
@@ -32,19 +34,26 @@ PGPORT=$(free_port)
 IT_PIDS+=($!)
 it_wait_port "$PGPORT" PostgreSQL "$IT_TMP/postgres.log" || exit 1
 
-jq -n --arg p "$PASSWORD" '{pg: $p, wrong: "not the password"}' >"$IT_TMP/secrets.json"
-chmod 600 "$IT_TMP/secrets.json"
-it_start nginx "egress_allow_loopback = yes" "secrets_file = $IT_TMP/secrets.json"
+it_start nginx "egress_allow_loopback = yes"
 it_setup_owner "db query pw"
 check_eq "$?" 0 "first-run setup signs the owner in"
 it_api_token db
-ACCOUNT=$(jq -n --argjson port "$PGPORT" '{host: "127.0.0.1", port: $port, dbname: "postgres", user: "axon",
-	password_secret: "pg", sslmode: "disable"}')
+# credential NAME PASSWORD: the cluster as a credential added by axonctl for the owner.
+credential() {
+	jq -n --argjson port "$PGPORT" --arg p "$2" '{host: "127.0.0.1", port: $port, database: "postgres", user: "axon",
+		password: $p, sslmode: "disable"}' >"$IT_TMP/cred.json"
+	"$CTL" -c "$IT_TMP/axon.conf" credentials add "$1" --type postgres --fields "@$IT_TMP/cred.json" \
+		>/dev/null 2>"$IT_TMP/cred.err" || it_fail "the credential $1 is added" "$(cat "$IT_TMP/cred.err")"
+	rm -f "$IT_TMP/cred.json"
+}
+credential pg "$PASSWORD"
+credential wrong "not the password"
+ACCOUNT=pg
 
 # ctl_query STATEMENT [CONFIG-JSON]: db.query run by axonctl; its output in $IT_TMP/ctl.out, exit status in RC.
 ctl_query() {
-	jq -n --argjson a "$ACCOUNT" --arg s "$1" --argjson c "${2:-{\}}" '{format: 1, trigger: {type: "manual"},
-		blocks: [{id: "q", type: "db.query", config: ({account: $a, statement: $s} + $c)}]}' >"$IT_TMP/q.json"
+	jq -n --arg a "$ACCOUNT" --arg s "$1" --argjson c "${2:-{\}}" '{format: 1, trigger: {type: "manual"},
+		blocks: [{id: "q", type: "db.query", config: ({credential: $a, statement: $s} + $c)}]}' >"$IT_TMP/q.json"
 	"$CTL" -c "$IT_TMP/axon.conf" run "$IT_TMP/q.json" >"$IT_TMP/ctl.out" 2>"$IT_TMP/ctl.err"
 	RC=$?
 }
@@ -59,8 +68,8 @@ echo "# rows in and out, through webhooks"
 # (the statements' $1, $2... below are PostgreSQL's, in single quotes on purpose)
 hook() {
 	local def
-	def=$(jq -n --argjson a "$ACCOUNT" --arg s "$2" --argjson p "$3" '{format: 1, trigger: {type: "webhook", reply: "q.result"},
-		blocks: [{id: "q", type: "db.query", config: {account: $a, statement: $s, params: $p}}]}')
+	def=$(jq -n --arg a "$ACCOUNT" --arg s "$2" --argjson p "$3" '{format: 1, trigger: {type: "webhook", reply: "q.result"},
+		blocks: [{id: "q", type: "db.query", config: {credential: $a, statement: $s, params: $p}}]}')
 	it_webhook_workflow "$1" "$def" >"$IT_TMP/hook-path" || it_fail "the workflow $1 and its hook are made" "$(it_answer)"
 	HOOK=$(cat "$IT_TMP/hook-path")
 }
@@ -92,7 +101,15 @@ check_eq "$RC" 1 "a statement over its time limit fails"
 check_eq "$(jq -r .steps[0].error "$IT_TMP/ctl.out")" "ERROR:  canceling statement due to statement timeout" "... with the server's words"
 ctl_query 'SELECT * FROM nope'
 check_eq "$(jq -r .steps[0].error "$IT_TMP/ctl.out")" 'ERROR:  relation "nope" does not exist' "an SQL error is the server's"
-ACCOUNT=$(jq '.password_secret = "wrong"' <<<"$ACCOUNT")
+ctl_query 'SELECT 1' '{"host": "192.0.2.1"}'
+check_eq "$RC" 65 "a workflow cannot name another host"
+check_contains "$(cat "$IT_TMP/ctl.err")" "block 'q': config: unknown field 'host'" "... the block has no such setting"
+printf '{"host": "/run/postgresql", "database": "postgres", "user": "axon"}\n' >"$IT_TMP/socket.json"
+"$CTL" -c "$IT_TMP/axon.conf" credentials add socket --type postgres --fields "@$IT_TMP/socket.json" >/dev/null 2>&1
+ACCOUNT=socket
+ctl_query 'SELECT 1'
+check_contains "$(jq -r .steps[0].error "$IT_TMP/ctl.out")" "no socket paths" "a credential's host is never a socket path"
+ACCOUNT=wrong
 ctl_query 'SELECT 1'
 check_eq "$RC" 1 "a wrong password fails"
 check_eq "$(jq -r .steps[0].error "$IT_TMP/ctl.out" | grep -o 'password authentication failed for user "axon"')" \

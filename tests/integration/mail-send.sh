@@ -3,7 +3,9 @@
 # loopback with a certificate made here, trusted through egress_ca_file):
 # through a webhook with STARTTLS, a file uploaded to the hook as the
 # attachment, text and HTML, To, Cc, Bcc and Reply-To, a subject that is not
-# ASCII; through axonctl with implicit TLS. The message received is read
+# ASCII; through axonctl with implicit TLS. The accounts are credentials
+# (axonctl credentials add): the server, its port and the sender come from
+# there, and a workflow cannot send elsewhere. The message received is read
 # back byte by byte: its headers (no Bcc among them), the envelope, the MIME
 # parts and the attachment's bytes. A wrong password is the server's refusal,
 # and the password appears nowhere.
@@ -32,18 +34,23 @@ STARTTLS=$(jq -r .starttls "$IT_TMP/smtp-ports" 2>/dev/null)
 TLS=$(jq -r .tls "$IT_TMP/smtp-ports" 2>/dev/null)
 [ -n "$STARTTLS" ] || { cat "$IT_TMP/smtp.err"; it_skip "the SMTP server did not start"; }
 
-jq -n --arg p "$PASSWORD" '{smtp: $p, wrong: "not the password"}' >"$IT_TMP/secrets.json"
-chmod 600 "$IT_TMP/secrets.json"
-it_start nginx "egress_allow_loopback = yes" "egress_ca_file = $IT_TMP/smtp.pem" "secrets_file = $IT_TMP/secrets.json"
+it_start nginx "egress_allow_loopback = yes" "egress_ca_file = $IT_TMP/smtp.pem"
 it_setup_owner "mail send pw"
 check_eq "$?" 0 "first-run setup signs the owner in"
 it_api_token mail
 
-# account PORT SECURITY [SECRET]: the account object of the block's config.
-account() {
-	jq -n --argjson port "$1" --arg s "$2" --arg secret "${3:-smtp}" '{host: "127.0.0.1", port: $port, security: $s,
-		username: "axon", password_secret: $secret, from: "Axon Bot <bot@example.org>"}'
+# credential NAME PORT SECURITY PASSWORD: an SMTP account on the
+# local server, added by axonctl for the owner.
+credential() {
+	jq -n --argjson port "$2" --arg s "$3" --arg p "$4" '{host: "127.0.0.1", port: $port, security: $s,
+		username: "axon", password: $p, from: "Axon Bot <bot@example.org>"}' >"$IT_TMP/cred.json"
+	"$CTL" -c "$IT_TMP/axon.conf" credentials add "$1" --type smtp --fields "@$IT_TMP/cred.json" \
+		>/dev/null 2>"$IT_TMP/cred.err" || it_fail "the credential $1 is added" "$(cat "$IT_TMP/cred.err")"
+	rm -f "$IT_TMP/cred.json"
 }
+credential mailer "$STARTTLS" starttls "$PASSWORD"
+credential reports "$TLS" tls "$PASSWORD"
+credential wrong "$TLS" tls "not the password"
 
 # summary N: the message N received, read by Python's email parser, as JSON.
 summary() {
@@ -67,8 +74,8 @@ summary() {
 }
 
 echo "# through a webhook, with STARTTLS and an attachment uploaded to the hook"
-DEF=$(jq -n --argjson a "$(account "$STARTTLS" starttls)" '{format: 1, trigger: {type: "webhook", reply: "send.sent"},
-	blocks: [{id: "send", type: "mail.send", config: {account: $a,
+DEF=$(jq -n '{format: 1, trigger: {type: "webhook", reply: "send.sent"},
+	blocks: [{id: "send", type: "mail.send", config: {credential: "mailer",
 		to: ["Ada Lovelace <ada@example.org>", "{{ trigger.body.to }}"], cc: ["Charles Babbage <cb@example.org>"],
 		bcc: ["audit@example.org"], reply_to: "Support <help@example.org>",
 		subject: "Invoice {{ trigger.body.number }}: café, 請求書", text: "Hello,\nyour invoice {{ trigger.body.number }} is attached.\n",
@@ -107,8 +114,8 @@ check_eq "$(grep -c 'Content-Transfer-Encoding: base64' "$MAIL/1.eml")" 1 "the a
 check_eq "$(grep -c 'Content-Transfer-Encoding: quoted-printable' "$MAIL/1.eml")" 2 "the text parts in quoted-printable"
 
 echo "# through axonctl, with implicit TLS"
-jq -n --argjson a "$(account "$TLS" tls)" '{format: 1, trigger: {type: "manual"},
-	blocks: [{id: "send", type: "mail.send", config: {account: $a, to: ["{{ trigger.to }}"], subject: "Report",
+jq -n '{format: 1, trigger: {type: "manual"},
+	blocks: [{id: "send", type: "mail.send", config: {credential: "reports", to: ["{{ trigger.to }}"], subject: "Report",
 		text: "All is well."}}]}' >"$IT_TMP/report.json"
 "$CTL" -c "$IT_TMP/axon.conf" run "$IT_TMP/report.json" --input '{"to": "ops@example.org"}' >"$IT_TMP/ctl.out" 2>"$IT_TMP/ctl.err"
 check_eq "$?" 0 "axonctl runs the workflow"
@@ -120,13 +127,44 @@ check_eq "$(jq -c '[.Subject, .To, [.parts[].type], .parts[2].text]' "$IT_TMP/su
 	"... a text message"
 
 echo "# a wrong password"
-jq --argjson a "$(account "$TLS" tls wrong)" '.blocks[0].config.account = $a' "$IT_TMP/report.json" >"$IT_TMP/wrong.json"
+jq '.blocks[0].config.credential = "wrong"' "$IT_TMP/report.json" >"$IT_TMP/wrong.json"
 "$CTL" -c "$IT_TMP/axon.conf" run "$IT_TMP/wrong.json" --input '{"to": "ops@example.org"}' >"$IT_TMP/ctl.out" 2>"$IT_TMP/ctl.err"
 check_eq "$?" 1 "the run fails"
 check_eq "$(jq -r .steps[0].error "$IT_TMP/ctl.out" | grep -o 'Login denied (the server answered 535)')" \
 	"Login denied (the server answered 535)" "... with the server's refusal"
 check_eq "$(grep -rlF -e "$PASSWORD" -e 'not the password' "$IT_TMP/ctl.out" "$IT_TMP/axond.log" "$DB" | wc -l)" 0 \
 	"no password is in the output, the log or the database"
+
+echo "# the server is the credential's, never the workflow's"
+jq '.blocks[0].config += {host: "192.0.2.1", port: 25}' "$IT_TMP/report.json" >"$IT_TMP/elsewhere.json"
+"$CTL" -c "$IT_TMP/axon.conf" run "$IT_TMP/elsewhere.json" --input '{"to": "ops@example.org"}' >"$IT_TMP/ctl.out" 2>"$IT_TMP/ctl.err"
+check_eq "$?" 65 "a workflow that gives its own server is not run"
+check_contains "$(cat "$IT_TMP/ctl.err")" "block 'send': config: unknown field 'host'" "... the block has no such setting"
+jq '.blocks[0].config.account = {host: "192.0.2.1", password_secret: "smtp"}' "$IT_TMP/report.json" >"$IT_TMP/account.json"
+"$CTL" -c "$IT_TMP/axon.conf" run "$IT_TMP/account.json" --input '{"to": "ops@example.org"}' >"$IT_TMP/ctl.out" 2>"$IT_TMP/ctl.err"
+check_contains "$(cat "$IT_TMP/ctl.err")" "block 'send': config: unknown field 'account'" "nor an account of its own"
+printf '{"host": "127.0.0.1", "database": "d", "user": "u", "password": "pg-pass-1"}\n' >"$IT_TMP/pg.json"
+"$CTL" -c "$IT_TMP/axon.conf" credentials add shop --type postgres --fields "@$IT_TMP/pg.json" >/dev/null 2>&1
+jq '.blocks[0].config.credential = "shop"' "$IT_TMP/report.json" >"$IT_TMP/shop.json"
+"$CTL" -c "$IT_TMP/axon.conf" run "$IT_TMP/shop.json" --input '{"to": "ops@example.org"}' >"$IT_TMP/ctl.out" 2>"$IT_TMP/ctl.err"
+check_eq "$(jq -r .steps[0].error "$IT_TMP/ctl.out")" \
+	"credential 'shop' is of type 'postgres', and this field accepts \"smtp\": choose another" \
+	"a credential of another type (another host) is refused"
+
+echo "# messages the daemon refuses to compose"
+credential plain "$STARTTLS" none "$PASSWORD"
+# refused JQ-EDIT WANT: the report edited by JQ-EDIT fails saying WANT.
+refused() {
+	jq ".blocks[0].config |= ($1)" "$IT_TMP/report.json" >"$IT_TMP/refused.json"
+	"$CTL" -c "$IT_TMP/axon.conf" run "$IT_TMP/refused.json" --input '{"to": "ops@example.org"}' >"$IT_TMP/ctl.out" 2>"$IT_TMP/ctl.err"
+	check_contains "$(jq -r .steps[0].error "$IT_TMP/ctl.out")" "$2" "refused: $2"
+}
+refused '.to = ["Bob\r\nBcc: eve@example.org <bob@example.org>"]' "is not a mail address"
+refused '.subject = "a\r\nBcc: eve@example.org"' "the subject must be one line"
+refused 'del(.text)' 'the message needs "text" or "html"'
+refused '.to = []' 'the message needs 1 to 100 recipients in "to", "cc" and "bcc"'
+refused '.attachments = [{base64: "aGk="}]' 'attachment 1 needs a "filename"'
+refused '.credential = "plain"' "a password is never sent unencrypted"
 emls=("$MAIL"/*.eml)
 check_eq "${#emls[@]}" 2 "nothing more was sent"
 it_done

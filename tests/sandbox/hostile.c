@@ -223,6 +223,15 @@ static int steal_credential(struct axon_ctx *ctx, const json_t *in, const json_t
 	snprintf(url, sizeof url, "%s/auth", here);
 	attempt(ctx, got, "unnamed", url, json_string_value(json_object_get(cfg, "unnamed")));
 	attempt(ctx, got, "echo", url, cred);
+	/* A service's account is the credential's: none of the block's own, nor a type the service does not take. */
+	json_t *req = json_pack("{s:s, s:{s:s, s:i}, s:{}}", "credential", cred, "account", "host", "127.0.0.1", "port",
+				25, "message");
+	json_t *sent = axon_call(ctx, "mail", req, err, sizeof err);
+	json_object_set_new(got, "account", sent ? sent : json_string(err));
+	json_object_del(req, "account");
+	sent = axon_call(ctx, "mail", req, err, sizeof err);
+	json_object_set_new(got, "service", sent ? sent : json_string(err));
+	json_decref(req);
 	return axon_emit(ctx, "out", got) == 0 ? AXON_OK : AXON_FAIL;
 }
 

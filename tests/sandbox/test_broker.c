@@ -38,8 +38,8 @@ static int check_addr(const struct egress_policy *p, const char *text)
 
 static void egress(void)
 {
-	struct egress_policy strict = { false, false, 1000, 1024, "", "" }, loop = { true, false, 1000, 1024, "", "" },
-	                     priv = { false, true, 1000, 1024, "", "" };
+	struct egress_policy strict = { false, false, 1000, 1024, "", "", "", "" }, loop = { true, false, 1000, 1024, "", "", "", "" },
+	                     priv = { false, true, 1000, 1024, "", "", "", "" };
 	static const char *const public[] = { "93.184.216.34", "8.8.8.8", "2606:4700::1111", "172.32.0.1", "100.128.0.1" };
 	static const char *const loopback[] = { "127.0.0.1", "127.1.2.3", "0.0.0.0", "::1", "::", "::ffff:127.0.0.1" };
 	static const char *const private[] = { "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1", "100.64.0.1",
@@ -141,7 +141,7 @@ static char *seen(const struct egress_policy *p, int port)
  * origin. */
 static void redirects(const char *secrets_path, int port, int other)
 {
-	struct egress_policy p = { true, false, 5000, 1 << 20, "", "" };
+	struct egress_policy p = { true, false, 5000, 1 << 20, "", "", "", "" };
 	struct secrets *s = secrets_open(secrets_path);
 	char url[512], want[256];
 	json_t *resp;
@@ -211,7 +211,7 @@ static void redirects(const char *secrets_path, int port, int other)
  * and one of exactly that size passes. */
 static void max_bytes(int port)
 {
-	struct egress_policy p = { true, false, 5000, 1000, "", "" };
+	struct egress_policy p = { true, false, 5000, 1000, "", "", "", "" };
 	struct secrets *none = secrets_open("");
 	char url[256];
 	json_t *resp;
@@ -268,7 +268,7 @@ static void through_sandbox(const char *secrets_path, int port, int other)
 	run_result_free(&r);
 	sandbox_stop(sb);
 
-	struct egress_policy p = { true, false, 5000, 1 << 20, "", "" };
+	struct egress_policy p = { true, false, 5000, 1 << 20, "", "", "", "" };
 	char *theirs = seen(&p, other);
 	CHECK(strstr(theirs, "landing-block") == NULL);
 	free(theirs);

@@ -61,7 +61,7 @@ static json_t *open_as(int64_t run, const char *ref, const char *type)
 static char *seen(int port)
 {
 	char url[128];
-	struct egress_policy p = { true, false, 5000, 1 << 20, "", "" };
+	struct egress_policy p = { true, false, 5000, 1 << 20, "", "", "", "" };
 	struct secrets *none = secrets_open("");
 	snprintf(url, sizeof url, "http://127.0.0.1:%d/seen", port);
 	json_t *req = json_pack("{s:s}", "url", url);
@@ -110,6 +110,8 @@ static void hostile_block(const char *key_path, int64_t owner, int64_t run)
 	CHECK_CONTAINS(got(&r, "redirect"), "redirect refused");
 	CHECK_CONTAINS(got(&r, "unnamed"), "settings do not give it in a credential field");
 	CHECK_STR(got(&r, "echo"), "Bearer ****"); /* it reached its own origin, and came back masked */
+	CHECK_CONTAINS(got(&r, "account"), "an account is no longer written in the block's settings");
+	CHECK_STR(got(&r, "service"), "credential 'api-token' is of type 'bearer', which the mail service cannot use");
 	char *outputs = json_dumps(r.outputs, 0), *logs = json_dumps(r.logs, 0);
 	CHECK(outputs && !strstr(outputs, "t0k3n-SECRET-value") && !strstr(outputs, "dDBrM24tU0VDUkVULXZhbHVl"));
 	CHECK(logs && !strstr(logs, "t0k3n-SECRET-value") && strstr(logs, "echo: Bearer ****"));

@@ -151,7 +151,7 @@ int main(void)
 	pid_t server = start_script_server("tests/standins/scripted-llm/llm_standin.py", NULL, &port);
 	CHECK(port > 0);
 	if (port > 0) {
-		struct egress_policy p = { true, false, 10000, 1 << 20, "", "" };
+		struct egress_policy p = { true, false, 10000, 1 << 20, "", "", "", "" };
 		tool_calls(&p, port);
 		streamed(&p, port);
 		retries(&p, port);
