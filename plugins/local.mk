@@ -174,3 +174,40 @@ plugins_pdf_la_CFLAGS = $(PLUGIN_CFLAGS) $(POPPLER_CFLAGS)
 plugins_pdf_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_pdf_la_LIBADD = $(POPPLER_LIBS) $(JANSSON_LIBS)
 EXTRA_DIST += docs/blocks/pdf.md
+
+# The fixtures double as the examples on each block's page: every plugin's
+# are installed into PLUGINDIR/examples/PLUGIN/ (see
+# src/web/pages/block_examples.h), and copied beside the .so files of the
+# build tree, for ./quickstart serve and the tests. The net family's
+# fixtures are templates for a test's own server (@PORT@), so not examples.
+examples_flowdir = $(plugindir)/examples/flow
+examples_flow_DATA = plugins/flow/if.json plugins/flow/switch.json plugins/flow/merge.json plugins/flow/stop.json
+examples_datadir = $(plugindir)/examples/data
+examples_data_DATA = plugins/data/json_set.json plugins/data/filter.json plugins/data/sort.json plugins/data/limit.json \
+	plugins/data/dedupe.json plugins/data/aggregate.json plugins/data/split.json plugins/data/join.json \
+	plugins/data/json_text.json plugins/data/csv.json plugins/data/xml_parse.json
+examples_textdir = $(plugindir)/examples/text
+examples_text_DATA = plugins/text/template.json plugins/text/join.json plugins/text/split.json plugins/text/replace.json \
+	plugins/text/match.json plugins/text/case.json plugins/text/html_extract.json plugins/text/html_to_text.json \
+	plugins/text/markdown.json
+examples_datedir = $(plugindir)/examples/date
+examples_date_DATA = plugins/date/parse.json plugins/date/format.json plugins/date/add.json
+examples_cryptodir = $(plugindir)/examples/crypto
+examples_crypto_DATA = plugins/crypto/hash.json plugins/crypto/hmac.json plugins/crypto/uuid.json
+examples_maildir = $(plugindir)/examples/mail
+examples_mail_DATA = plugins/mail/send.json
+examples_chatdir = $(plugindir)/examples/chat
+examples_chat_DATA = plugins/chat/post.json
+examples_dbdir = $(plugindir)/examples/db
+examples_db_DATA = plugins/db/query.json
+examples_codedir = $(plugindir)/examples/code
+examples_code_DATA = plugins/code/fixtures/js.json plugins/code/fixtures/lua.json plugins/code/fixtures/jq.json
+PLUGIN_EXAMPLES = $(examples_flow_DATA) $(examples_data_DATA) $(examples_text_DATA) $(examples_date_DATA) \
+	$(examples_crypto_DATA) $(examples_mail_DATA) $(examples_chat_DATA) $(examples_db_DATA) $(examples_code_DATA)
+
+all-local: plugins/.libs/examples
+plugins/.libs/examples: $(PLUGIN_EXAMPLES) $(plugin_LTLIBRARIES)
+	$(AM_V_GEN)set -e; rm -rf $@; for f in $(PLUGIN_EXAMPLES); do \
+		family=$${f#plugins/}; family=$${family%%/*}; \
+		$(MKDIR_P) $@/$$family; cp $(srcdir)/$$f $@/$$family/; \
+	done

@@ -58,10 +58,17 @@ static const char makefile[] =
 	"check: $(PLUGIN)\n"
 	"\t$(AXON_BLOCK) test ./$(PLUGIN) fixtures.json\n"
 	"\n"
+	"# make install PLUGIN_DIR=DIR: the plugin into DIR (one of axon.conf's plugin_dirs), and its\n"
+	"# fixtures into DIR/examples/@DIR@/, where they are the examples on its block's page.\n"
+	"install: $(PLUGIN)\n"
+	"\t@test -n \"$(PLUGIN_DIR)\" || { echo 'make install PLUGIN_DIR=DIR: a directory of plugin_dirs in axon.conf'; exit 1; }\n"
+	"\tinstall -D -m 0644 $(PLUGIN) $(PLUGIN_DIR)/$(PLUGIN)\n"
+	"\tinstall -D -m 0644 fixtures.json $(PLUGIN_DIR)/examples/@DIR@/fixtures.json\n"
+	"\n"
 	"clean:\n"
 	"\trm -f $(PLUGIN)\n"
 	"\n"
-	".PHONY: all check clean\n";
+	".PHONY: all check install clean\n";
 
 static const char fixtures[] =
 	"{\n"
@@ -84,9 +91,10 @@ static const char readme[] =
 	"\n"
 	"    axon-block run ./@DIR@.so @NAME@ --input 'in={\"name\": \"Ada\"}'\n"
 	"\n"
-	"To install, `install -m 0644 @DIR@.so` into a directory listed in `plugin_dirs` of axon.conf\n"
-	"(with ./quickstart serve: var/plugins/) and send axond a SIGHUP. Use install, not cp, over a\n"
-	"loaded plugin: cp writes into the file axond has mapped. The block API is in axon_block(3).\n";
+	"To install, `make install PLUGIN_DIR=DIR` with a directory listed in `plugin_dirs` of axon.conf\n"
+	"(with ./quickstart serve: var/plugins/) and send axond a SIGHUP. It puts `@DIR@.so` there with\n"
+	"install (not cp, which writes into the file axond has mapped) and `fixtures.json` in\n"
+	"DIR/examples/@DIR@/, as the examples on the block's page. The block API is in axon_block(3).\n";
 
 static int write_file(const char *dir, const char *file, const char *tpl, const char *name, FILE *err)
 {

@@ -1,12 +1,24 @@
 #!/bin/bash
 # Each block's own page through real nginx, linked from /blocks: its
 # description, ports, config fields (type, required, default, choices, help),
-# limits, plugin and version, in HTML and JSON; an unknown block is a 404
-# that says where to look.
+# limits, plugin and version, and the examples its plugin ships (its
+# fixtures), in HTML and JSON; an unknown block is a 404 that says where to
+# look. A community plugin's damaged example file is named on the page, which
+# still shows the rest.
 # shellcheck source=lib.sh
 . "$top_srcdir/tests/integration/lib.sh"
 it_init
-it_start nginx
+# A community plugin (tests/plugin/good.c) in a folder of its own, with one
+# example file that is fine and one that is damaged.
+mkdir -p "$IT_TMP/community/examples/good"
+cp "$top_builddir/tests/plugin/.libs/good.so" "$IT_TMP/community/"
+cat >"$IT_TMP/community/examples/good/echo.json" <<'EOF_'
+{"block": "test.good", "cases": [
+  {"name": "echoes <b>its</b> config", "config": {"say": "<hi>"}, "expect": {"outputs": {"out": {"say": "<hi>"}}}},
+  {"name": "a case of another block", "block": "test.good_too", "expect": {"outputs": {}}}]}
+EOF_
+echo '{"block": "test.good", "cases": [' >"$IT_TMP/community/examples/good/damaged.json"
+it_start nginx "plugin_dirs = $(it_plugin_dir):$IT_TMP/community"
 it_setup_owner "block pages pw"
 check_eq "$?" 0 "first-run setup signs the owner in"
 JSON=(-H 'Accept: application/json')
@@ -36,6 +48,36 @@ check_body_contains 'one of: <span>eq, ne, lt, le, gt, ge, contains, exists, tru
 check_body_contains '<td>output</td><td><code>true</code></td>' "... the ports"
 check_body_contains '<dt>Plugin</dt>' "... the plugin"
 check_body_contains '<dt>Wall clock</dt>' "... the limits"
+
+req GET /blocks/flow.if "${JSON[@]}"
+check_json '.block.examples[0] | "\(.name) \(.config.op) \(.inputs[0].port) \(.outputs[0].port) \(.fails)"' \
+	"eq holds eq in true false" "a core block's examples (JSON): name, config, input and output ports"
+check_json '.block.examples[0].outputs[0].value.status' paid "... the expected output"
+check_json '[.block.examples[] | select(.fails)][0] | "\(.status): \(.error_contains)"' \
+	"error: 'lt' orders two numbers or two strings: in.n is a string and the value to compare with is a number" \
+	"... and an example that fails, with its message"
+check_json '.block.problems | length' 0 "... and no problems"
+req GET /blocks/flow.if
+check_body_contains '<h3>eq holds</h3>' "a core block's examples (HTML): each named"
+check_body_contains '<strong>Output <code>true</code></strong>' "... with its output port"
+check_body_contains 'with
+      a message containing <q>(set &quot;loose&quot; to compare a number written as text as a number)</q>' \
+	"... and the message of one that fails"
+
+req GET /blocks/http.request "${JSON[@]}"
+check_json '"\(.block.examples | length) \(.block.problems | length)"' "0 0" "a block without examples (JSON)"
+req GET /blocks/http.request
+check_body_contains '<p class="empty">Its plugin ships no examples.</p>' "... says so (HTML)"
+
+req GET /blocks/test.good "${JSON[@]}"
+check_status 200 "a community block whose plugin has a damaged example file"
+check_json '[.block.examples[].name] | join(",")' "echoes <b>its</b> config" "... shows its good examples, only its own"
+check_json '.block.problems[0] | startswith("damaged.json: not JSON: ")' true "... and names the damaged file"
+req GET /blocks/test.good
+check_status 200 "... (HTML)"
+check_body_contains '<h3>echoes &lt;b&gt;its&lt;/b&gt; config</h3>' "... escaped"
+check_body_contains '&quot;say&quot;: &quot;&lt;hi&gt;&quot;' "... config and output escaped too"
+check_body_contains '<li>damaged.json: not JSON: ' "... and the damaged file named"
 
 req GET /blocks/no.such "${JSON[@]}"
 check_status 404 "an unknown block"

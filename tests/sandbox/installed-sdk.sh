@@ -2,7 +2,8 @@
 # The SDK as an author gets it from `make install`: installed into a DESTDIR,
 # a block made by the installed `axon-block new` builds with cc and the
 # installed axon-block.pc alone (no source tree, no build tree), and passes
-# its fixtures in the installed axon-block.
+# its fixtures in the installed axon-block; its make install puts the plugin
+# and its fixtures (the examples on its block's page) into a plugin folder.
 set -u
 top_srcdir=${top_srcdir:-.}
 top_builddir=${top_builddir:-.}
@@ -76,4 +77,10 @@ check "its fixtures pass in the installed axon-block" 0 $?
 grep -q '^ok 3 - no name' "$tmp/test.out" || { echo "not ok - its TAP:"; cat "$tmp/test.out"; fail=1; }
 "$tool" info "$tmp/work/acme-greet/acme-greet.so" | grep -q '"name": "acme.greet"'
 check "the installed axon-block info reads it" 0 $?
+(cd "$tmp/work/acme-greet" && MAKEFLAGS= MFLAGS= ${MAKE:-make} -s install PLUGIN_DIR="$tmp/plugins") >"$tmp/make-install.log" 2>&1
+check "its make install PLUGIN_DIR=... succeeds" 0 $?
+cmp -s "$tmp/work/acme-greet/acme-greet.so" "$tmp/plugins/acme-greet.so"
+check "... installs the plugin" 0 $?
+cmp -s "$tmp/work/acme-greet/fixtures.json" "$tmp/plugins/examples/acme-greet/fixtures.json"
+check "... and its fixtures as the examples on its block's page" 0 $?
 exit $fail

@@ -1,6 +1,7 @@
 /* The blocks this server can run, and the plugins it skipped with their
  * reason; and one block's page: what it does, its ports, the fields of its
- * config (from its config schema), its limits and where it comes from. */
+ * config (from its config schema), its limits, where it comes from and the
+ * examples its plugin ships (block_examples.h). */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 
 #include "sandbox/sandbox.h"
 #include "strbuf.h"
+#include "web/pages/block_examples.h"
 #include "web/pages/pages.h"
 
 static void set_block_url(json_t *block)
@@ -118,6 +120,9 @@ void block_show(struct request *r)
 		json_object_set_new(shown, key, json_string(text));
 	}
 	json_object_set_new(block, "limits_text", shown);
+	json_t *ex = block_examples(json_string_value(json_object_get(block, "plugin")), r->params[0]);
+	json_object_update(block, ex);
+	json_decref(ex);
 	json_t *m = page_model(r, json_string_value(json_object_get(block, "title")));
 	json_object_set_new(m, "block", block);
 	reply_view(r, 200, "blocks/show", m);
