@@ -128,40 +128,46 @@ static json_t *renamed_end(const json_t *names, const char *end)
 	return s;
 }
 
-static bool covers(const json_t *blocks, const json_t *trigger, json_int_t x, json_int_t y)
+static bool at(const json_t *node, json_int_t x, json_int_t y)
+{
+	const json_t *ui = json_object_get(node, "ui");
+	return ui && json_integer_value(json_object_get(ui, "x")) == x && json_integer_value(json_object_get(ui, "y")) == y;
+}
+
+/* Whether the trigger or a block of def is drawn at (x, y). */
+static bool covers(const json_t *def, json_int_t x, json_int_t y)
 {
 	size_t i;
 	json_t *b;
-	json_t *ui = json_object_get(trigger, "ui");
-	if (json_integer_value(json_object_get(ui, "x")) == x && json_integer_value(json_object_get(ui, "y")) == y && ui)
+	if (at(json_object_get(def, "trigger"), x, y))
 		return true;
-	json_array_foreach(blocks, i, b) {
-		ui = json_object_get(b, "ui");
-		if (ui && json_integer_value(json_object_get(ui, "x")) == x && json_integer_value(json_object_get(ui, "y")) == y)
+	json_array_foreach(json_object_get(def, "blocks"), i, b)
+		if (at(b, x, y))
+			return true;
+	return false;
+}
+
+/* Whether a pasted block moved by (d, d) would sit where a node of def is. */
+static bool any_covers(const json_t *def, const json_t *pasted, json_int_t d)
+{
+	size_t i;
+	json_t *b;
+	json_array_foreach(pasted, i, b) {
+		const json_t *ui = json_object_get(b, "ui");
+		if (ui && covers(def, json_integer_value(json_object_get(ui, "x")) + d,
+				 json_integer_value(json_object_get(ui, "y")) + d))
 			return true;
 	}
 	return false;
 }
 
 /* Moves the pasted blocks (those with a "ui") by PASTE_STEP down and right
- * until none sits where a block of def is. */
+ * until none sits where a node of def is. */
 static void paste_offset(const json_t *def, json_t *pasted)
 {
-	const json_t *blocks = json_object_get(def, "blocks"), *trigger = json_object_get(def, "trigger");
 	json_int_t d = 0;
-	for (bool again = true; again && d < 100 * PASTE_STEP; ) {
-		again = false;
-		size_t i;
-		json_t *b;
-		json_array_foreach(pasted, i, b) {
-			json_t *ui = json_object_get(b, "ui");
-			if (json_is_integer(json_object_get(ui, "x")) && json_is_integer(json_object_get(ui, "y")))
-				again |= covers(blocks, trigger, json_integer_value(json_object_get(ui, "x")) + d,
-						json_integer_value(json_object_get(ui, "y")) + d);
-		}
-		if (again)
-			d += PASTE_STEP;
-	}
+	while (d < 100 * PASTE_STEP && any_covers(def, pasted, d))
+		d += PASTE_STEP;
 	size_t i;
 	json_t *b;
 	json_array_foreach(pasted, i, b) {
@@ -248,9 +254,9 @@ void editor_paste(struct request *r)
 			wf = edit_store(r, &e);
 		}
 		if (wf) {
-			char location[80];
-			editor_url(location, sizeof location, wf);
-			strcat(location, "#outline");
+			char url[64], location[80];
+			editor_url(url, sizeof url, wf);
+			snprintf(location, sizeof location, "%s#outline", url);
 			reply_done(r, 200, location, json_pack("{s:o,s:o}", "workflow", wf, "pasted", ids));
 		} else {
 			json_decref(ids);
