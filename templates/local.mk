@@ -31,7 +31,7 @@ dist_tplstatic_DATA = templates/static/axon.css templates/static/favicon.svg tem
 tpleditorjsdir = $(tplstaticdir)/editor
 dist_tpleditorjs_DATA = templates/static/editor/main.js templates/static/editor/server.js \
 	templates/static/editor/canvas.js templates/static/editor/view.js templates/static/editor/history.js \
-	templates/static/editor/picker.js templates/static/editor/code-field.js templates/static/editor/test-run.js templates/static/editor/placeholders.js \
+	templates/static/editor/picker.js templates/static/editor/code-field.js templates/static/editor/test-run.js templates/static/editor/placeholders.js templates/static/editor/clipboard.js \
 	templates/static/editor/editor.css
 
 # The template gallery (/templates): workflows ready to use, one JSON file each.

@@ -44,7 +44,7 @@ src_libaxon_a_SOURCES += \
 	src/web/pages/placeholder_paths.c src/web/pages/placeholder_paths.h \
 	src/web/pages/blocks.c src/web/pages/gallery.c src/web/pages/knowledge.c \
 	src/web/pages/editor.c src/web/pages/editor.h \
-	src/web/pages/block_settings.c src/web/pages/editor_script.c \
+	src/web/pages/block_settings.c src/web/pages/editor_script.c src/web/pages/editor_paste.c \
 	src/web/graph/graph.h \
 	src/web/graph/layout.c src/web/graph/layout.h \
 	src/web/graph/svg.c src/web/graph/outline.c

@@ -51,6 +51,7 @@ const struct route routes[] = {
 	{ "POST", "/workflows/:id/edit/trigger", ROLE_EDITOR, editor_trigger, 0 },
 	{ "POST", "/workflows/:id/edit/test-run", ROLE_EDITOR, editor_test_run, 0 },
 	{ "POST", "/workflows/:id/edit/sample", ROLE_EDITOR, editor_sample_from_delivery, 0 },
+	{ "POST", "/workflows/:id/edit/paste", ROLE_EDITOR, editor_paste, 0 },
 	{ "GET", "/workflows/:id/delete", ROLE_EDITOR, workflow_delete_confirm, 0 },
 	{ "POST", "/workflows/:id/delete", ROLE_EDITOR, workflow_delete, 0 },
 	{ "POST", "/workflows/:id/active", ROLE_EDITOR, workflow_set_active, 0 },

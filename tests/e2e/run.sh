@@ -21,7 +21,7 @@ it_start nginx "egress_allow_loopback = yes"
 
 rm -rf "$top_builddir/tests/e2e/screenshots"
 rc=0
-for script in flow.js runs.js run-live.js editor.js editor-script.js dashboard.js two-factor.js code-field.js; do
+for script in flow.js runs.js run-live.js editor.js editor-script.js editor-paste.js dashboard.js two-factor.js code-field.js; do
 	BASE_URL=$BASE_URL SLOW_URL=$SLOW_URL SCREENSHOTS=$top_builddir/tests/e2e/screenshots \
 		NODE_PATH=$top_srcdir/tests/e2e/node_modules node "$top_srcdir/tests/e2e/$script" || rc=1
 done

@@ -10,7 +10,7 @@ INTEGRATION_TESTS = tests/integration/nginx-flow.sh tests/integration/apache-flo
 	tests/integration/new-workflow.sh tests/integration/run-form.sh \
 	tests/integration/run-page.sh tests/integration/workflow-list.sh tests/integration/block-pages.sh \
 	tests/integration/trigger-pages.sh tests/integration/templates-shipped.sh \
-	tests/integration/editor-script.sh tests/integration/metrics.sh tests/integration/dashboard.sh \
+	tests/integration/editor-script.sh tests/integration/editor-paste.sh tests/integration/metrics.sh tests/integration/dashboard.sh \
 	tests/integration/credentials-ctl.sh tests/integration/credentials-web.sh \
 	tests/integration/credentials-oauth2.sh \
 	tests/integration/webhook-guard.sh \

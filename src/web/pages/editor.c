@@ -54,7 +54,7 @@ static json_t *editor_model(struct request *r, json_t *wf)
 	json_object_set_new(m, "edit_url", json_string(url));
 	static const char *const actions[][2] = {
 		{ "blocks_url", "/blocks" }, { "edges_url", "/edges" }, { "disconnect_url", "/edges/delete" },
-		{ "tidy_url", "/tidy" },     { "trigger_url", "/trigger" },
+		{ "tidy_url", "/tidy" },     { "trigger_url", "/trigger" }, { "paste_url", "/paste" },
 	};
 	for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++) {
 		char action[96];
@@ -433,8 +433,7 @@ void editor_disconnect(struct request *r)
 	edit_free(&e);
 }
 
-/* "old.port" -> "new.port" in edge end or reply value v. */
-static void rename_ref(json_t *obj, const char *key, const char *old, const char *new)
+void rename_ref(json_t *obj, const char *key, const char *old, const char *new)
 {
 	const char *s = str(obj, key);
 	size_t n = strlen(old);
@@ -446,8 +445,7 @@ static void rename_ref(json_t *obj, const char *key, const char *old, const char
 	sb_free(&sb);
 }
 
-/* Every placeholder naming block old in v (a config value) now names new. */
-static void rename_in_config(json_t *v, const char *old, const char *new)
+void rename_in_config(json_t *v, const char *old, const char *new)
 {
 	size_t i;
 	json_t *m;

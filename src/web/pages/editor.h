@@ -43,6 +43,10 @@ json_t *edit_route_block(struct request *r, struct edit *e, size_t *index);
 /* The editor's "Test run" (editor_test.c): m.test with the kept sample, the
  * form's address, and the run named by ?run= drawn on m.drawing's nodes. */
 void editor_test_model(struct request *r, json_t *m);
+/* "old.port" -> "new.port" in obj[key] (an edge's end, a trigger's reply). */
+void rename_ref(json_t *obj, const char *key, const char *old, const char *new);
+/* Every placeholder naming block old in v (a config value) now names new. */
+void rename_in_config(json_t *v, const char *old, const char *new);
 /* "/workflows/ID/edit" */
 void editor_url(char *buf, size_t len, const json_t *wf);
 

@@ -129,6 +129,7 @@ void editor_connect(struct request *r);
 void editor_disconnect(struct request *r);
 void editor_block_rename(struct request *r);
 void editor_block_delete(struct request *r);
+void editor_paste(struct request *r);
 void editor_tidy(struct request *r);
 void editor_trigger(struct request *r);
 /* The editor script's own edits (editor_script.c): a block's position, undo. */

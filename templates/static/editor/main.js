@@ -3,6 +3,7 @@
 // mouse and the keyboard. Every change is one of the editor's edits posted
 // to axond (server.js), which then draws the page again.
 import * as canvas from './canvas.js';
+import * as clipboard from './clipboard.js';
 import * as history from './history.js';
 import * as picker from './picker.js';
 import * as view from './view.js';
@@ -10,7 +11,9 @@ import './test-run.js';
 import { busy, notify, post, version } from './server.js';
 
 const HINT = 'Drag a block to move it; drag from an output port to an input port to connect them; click to ' +
-	'select (shift-click or shift-drag for more). Delete removes, Enter opens the settings, / adds a block, ' +
+	'select (shift-click or shift-drag for more). Ctrl-C copies the selected blocks with the edges between them, ' +
+	'Ctrl-X cuts, Ctrl-V pastes them here or in another workflow\'s editor; Delete removes, Enter opens the ' +
+	'settings, / adds a block, ' +
 	'the left and right arrows go along the edges from the selected block, Ctrl-Z and Ctrl-Shift-Z undo and ' +
 	'redo; the wheel zooms, dragging the background or the arrows pan, F fits.';
 
@@ -43,6 +46,7 @@ function setup() {
 	view.attach();
 	canvas.attach();
 	picker.attach();
+	clipboard.load();
 }
 
 function showHistory({ undo, redo }) {
@@ -150,6 +154,7 @@ if (document.getElementById('graph')) {
 	document.addEventListener('editor:refreshed', setup);
 	document.addEventListener('editor:history', (ev) => showHistory(ev.detail));
 	document.addEventListener('keydown', key);
+	clipboard.attach(removeSelected);
 	document.addEventListener('wheel', wheel, { passive: false });
 	// Leaving while a change is on its way (or a box is held) asks first.
 	window.addEventListener('beforeunload', (ev) => {
