@@ -12,6 +12,7 @@
 
 #include "clock.h"
 #include "log.h"
+#include "metrics/metrics.h"
 #include "sandbox/channel.h"
 #include "broker/account.h"
 #include "broker/chat.h"
@@ -398,9 +399,15 @@ static void on_llm_text(void *arg, const char *text, size_t len, long deltas)
 		show_held(lp, cut);
 }
 
-/* The tokens of one call, as a line of the step's log (the run page adds them up). */
-static void record_usage(struct broker_run *b, const json_t *answer)
+/* The tokens of one call, as a line of the step's log (the run page adds
+ * them up), and in /metrics by the provider's origin. */
+static void record_usage(struct broker_run *b, const struct llm_provider *prov, const json_t *answer)
 {
+	char *origin = prov->base_url ? egress_origin(prov->base_url) : NULL;
+	metrics_llm_tokens(origin ? origin : "unknown",
+			   json_integer_value(json_object_get(json_object_get(answer, "usage"), "tokens_in")),
+			   json_integer_value(json_object_get(json_object_get(answer, "usage"), "tokens_out")));
+	free(origin);
 	json_t *usage = json_deep_copy(json_object_get(answer, "usage"));
 	json_object_set(usage, "model", json_object_get(answer, "model"));
 	struct strbuf sb = STRBUF_INIT;
@@ -434,9 +441,8 @@ static void on_llm(struct broker_run *b, json_t *m, struct strbuf *out)
 			show_held(&lp, lp.held.len);
 		sb_free(&lp.held);
 	}
-	llm_provider_free(&prov);
 	if (resp) {
-		record_usage(b, resp);
+		record_usage(b, &prov, resp);
 		answer(out, json_pack("{s:o}", "response", secrets_mask_json(b->secrets, resp)));
 		json_decref(resp);
 	} else {
@@ -444,6 +450,7 @@ static void on_llm(struct broker_run *b, json_t *m, struct strbuf *out)
 		answer(out, json_pack("{s:s}", "error", masked));
 		free(masked);
 	}
+	llm_provider_free(&prov);
 }
 
 static void on_knowledge(struct broker_run *b, json_t *m, struct strbuf *out)
@@ -458,10 +465,9 @@ static void on_knowledge(struct broker_run *b, json_t *m, struct strbuf *out)
 		struct llm_hooks h = { NULL, NULL, b->cancel, mono_ms() + answer_time(b) };
 		resp = knowledge_request(b->database, b->egress, &prov, req, &h, err, sizeof err);
 	}
-	llm_provider_free(&prov);
 	if (resp) {
 		json_object_set_new(resp, "duration_ms", json_integer(mono_ms() - started));
-		record_usage(b, resp);
+		record_usage(b, &prov, resp);
 		answer(out, json_pack("{s:o}", "response", secrets_mask_json(b->secrets, resp)));
 		json_decref(resp);
 	} else {
@@ -469,6 +475,7 @@ static void on_knowledge(struct broker_run *b, json_t *m, struct strbuf *out)
 		answer(out, json_pack("{s:s}", "error", masked));
 		free(masked);
 	}
+	llm_provider_free(&prov);
 }
 
 static void on_secret(struct broker_run *b, json_t *m, struct strbuf *out)

@@ -181,6 +181,32 @@ static void render_rate_limits(struct strbuf *out)
 			  (unsigned long long)ratelimit_refused((enum ratelimit_kind)k));
 }
 
+static struct label_slot provider_slots[64];
+static struct label_table providers = { 64, provider_slots, { 0 } };
+
+void metrics_llm_tokens(const char *provider, long long tokens_in, long long tokens_out)
+{
+	struct label_slot *s = label_slot(&providers, provider);
+	atomic_fetch_add_explicit(&s->counter[0], tokens_in > 0 ? (uint64_t)tokens_in : 0, memory_order_relaxed);
+	atomic_fetch_add_explicit(&s->counter[1], tokens_out > 0 ? (uint64_t)tokens_out : 0, memory_order_relaxed);
+}
+
+static void render_llm(struct strbuf *out)
+{
+	struct strbuf labels = STRBUF_INIT;
+	const struct label_slot *s;
+	head(out, "axon_llm_tokens_total", "counter",
+	     "Tokens language model calls used, by provider (its base URL's origin) and direction (in: the prompt, out: the answer).");
+	for (size_t pos = 0; (s = label_next(&providers, &pos));)
+		for (size_t d = 0; d < 2; d++) {
+			sb_reset(&labels);
+			add_label(&labels, "provider", s->key, strlen(s->key));
+			add_label(&labels, "direction", d ? "out" : "in", d ? 3 : 2);
+			sb_printf(out, "axon_llm_tokens_total{%s} %llu\n", labels.data, (unsigned long long)read_counter(s, d));
+		}
+	sb_free(&labels);
+}
+
 static atomic_ullong refresh_failures;
 
 void metrics_credential_refresh_failed(void)
@@ -203,6 +229,7 @@ void metrics_render(struct strbuf *out)
 	render_blocks(out);
 	render_rate_limits(out);
 	render_credentials(out);
+	render_llm(out);
 }
 
 void metrics_sample(struct strbuf *out, const char *name, const char *type, const char *help, double value)

@@ -17,6 +17,9 @@ void metrics_run_finished(int64_t workflow_id, const char *status, double second
 /* One execution of a block in the sandbox; outcome is an enum run_outcome. */
 void metrics_block_execution(const char *block_type, int outcome, double seconds);
 
+/* The tokens one language model call used, by its provider's origin
+ * ("https://api.openai.com:443"): the providers axon.conf's credentials name. */
+void metrics_llm_tokens(const char *provider, long long tokens_in, long long tokens_out);
 /* An OAuth 2.0 credential whose tokens could not be renewed (it needs reconnecting). */
 void metrics_credential_refresh_failed(void);
 

@@ -113,4 +113,10 @@ check_json '.run.steps[] | select(.block == "second") | .error | startswith("the
 	"... saying why"
 req POST "/workflows/$WF/run?wait=30" "${API[@]}" --data 'input={}'
 check_json '[.run.steps[] | "\(.block):\(.status)"] | join(" ")' "first:failed" "the next run does not start a step that day"
+
+echo "# tokens by provider in /metrics"
+req GET /metrics
+tokens_in=$(sed -n "s|^axon_llm_tokens_total{provider=\"http://127.0.0.1:$LLM_PORT\",direction=\"in\"} ||p" "$BODY")
+check_eq "$([ "${tokens_in:-0}" -gt 0 ] && echo counted)" counted "/metrics counts the tokens the scripted provider's calls used"
+check_body_contains "axon_llm_tokens_total{provider=\"http://127.0.0.1:$LLM_PORT\",direction=\"out\"}" "... in and out"
 it_done
