@@ -49,6 +49,9 @@ void engine_notify_priority(struct engine *e, int64_t id, enum run_priority prio
 void engine_notify(struct engine *e, int64_t id);
 /* Waits until run id has ended or timeout_ms passed: 0 when it ended, -1 on timeout. */
 int engine_wait(struct engine *e, int64_t id, int64_t timeout_ms);
+/* The same; when the run ended here, *outcome is {status, error, reply} as
+ * the store recorded them (new reference), else NULL: read the store. */
+int engine_wait_outcome(struct engine *e, int64_t id, int64_t timeout_ms, json_t **outcome);
 /* Asks a run to stop: no new block starts, it ends "cancelled" once the blocks
  * running now end. 0, or -1 when the run is not running here. */
 int engine_cancel(struct engine *e, int64_t id);

@@ -76,6 +76,7 @@ struct shown {
 struct waiter {
 	int64_t id;
 	bool done;
+	json_t *outcome;         /* {status, error, reply} as recorded, or NULL */
 	pthread_cond_t ended;
 	struct waiter *next;
 };
@@ -398,17 +399,24 @@ static void abstime_in(struct timespec *ts, int64_t ms)
 	}
 }
 
-/* Under e->mu: the run ended; its waiters return. */
-static void wake_waiters(struct engine *e, int64_t id)
+/* Under e->mu: the run ended; its waiters return, each with its own copy
+ * of the outcome the store now has (NULL: read it there). */
+static void wake_waiters(struct engine *e, int64_t id, const json_t *outcome)
 {
 	for (struct waiter *w = e->waiters; w; w = w->next)
 		if (w->id == id) {
 			w->done = true;
+			w->outcome = outcome ? json_deep_copy(outcome) : NULL;
 			pthread_cond_signal(&w->ended);
 		}
 }
 
 int engine_wait(struct engine *e, int64_t id, int64_t timeout_ms)
+{
+	return engine_wait_outcome(e, id, timeout_ms, NULL);
+}
+
+int engine_wait_outcome(struct engine *e, int64_t id, int64_t timeout_ms, json_t **outcome)
 {
 	struct waiter w = { .id = id };
 	struct timespec until;
@@ -433,6 +441,10 @@ int engine_wait(struct engine *e, int64_t id, int64_t timeout_ms)
 	}
 	pthread_mutex_unlock(&e->mu);
 	pthread_cond_destroy(&w.ended);
+	if (outcome)
+		*outcome = w.outcome;
+	else
+		json_decref(w.outcome);
 	return w.done || rc == 0 ? 0 : -1;
 }
 
@@ -666,9 +678,13 @@ static void end_run(struct engine *e, struct store *st, struct active *a)
 
 	json_t *result = p->failed || !a->parent_run_id ? NULL : call_result(p->def, steps);
 	json_decref(steps);
+	/* What a waiting webhook answers with, handed over instead of read back. */
+	json_t *outcome = rc != STORE_OK ? NULL
+		: json_pack("{s:s, s:s?, s:O?}", "status", status, "error", p->failed ? p->error : NULL, "reply", end.reply);
 	pthread_mutex_lock(&e->mu);
 	unlink_active(e, a);
-	wake_waiters(e, a->id);
+	wake_waiters(e, a->id, outcome);
+	json_decref(outcome);
 	struct active *parent = a->parent_run_id ? find_active(e, a->parent_run_id) : NULL;
 	long b = parent && parent->plan ? plan_find(parent->plan, a->parent_block) : -1;
 	json_t *step = NULL;
@@ -1037,7 +1053,7 @@ static void *worker(void *arg)
 			a->staged = NULL;
 			if (rc < 0) {
 				unlink_active(e, a);
-				wake_waiters(e, a->id);
+				wake_waiters(e, a->id, NULL);
 				active_free(a);
 			}
 			pthread_cond_broadcast(&e->work);

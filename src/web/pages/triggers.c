@@ -227,14 +227,14 @@ static void reply_hook_value(struct request *r, const json_t *v)
 /* Waits for the run and answers with its reply; why a run gave no reply goes to msg too. */
 static void answer_sync(struct request *r, int64_t id, int64_t timeout_ms, char *msg, size_t msglen)
 {
-	if (engine_wait(r->app->engine, id, timeout_ms) < 0) {
+	json_t *run = NULL;
+	if (engine_wait_outcome(r->app->engine, id, timeout_ms, &run) < 0) {
 		snprintf(msg, msglen, "The run did not end within %lld s; it goes on at /runs/%lld.",
 			 (long long)(timeout_ms / 1000), (long long)id);
 		reply_error(r, 504, msg, json_pack("{s:I}", "run_id", (json_int_t)id));
 		return;
 	}
-	json_t *run = NULL;
-	int rc = store_run_result(r->st, id, &run);
+	int rc = run ? STORE_OK : store_run_result(r->st, id, &run);
 	if (rc != STORE_OK) {
 		reply_store_error(r, rc, NULL);
 		return;
