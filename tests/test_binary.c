@@ -10,7 +10,7 @@ int main(void)
 	json_t *b = binary_new("PNG\0\1\2", 6, "image/png", NULL);
 	CHECK_STR(json_string_value(json_object_get(b, "base64")), "UE5HAAEC");
 	CHECK(json_integer_value(json_object_get(b, "size")) == 6 && !json_object_get(b, "filename"));
-	unsigned char *data;
+	unsigned char *data = NULL;
 	size_t len;
 	char err[200];
 	CHECK(binary_is(b) && binary_decode(b, &data, &len, err, sizeof err) == 0 && len == 6 && !memcmp(data, "PNG\0\1\2", 6));

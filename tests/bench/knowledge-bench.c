@@ -46,7 +46,7 @@ int main(int argc, char **argv)
 	int64_t t0 = mono_ms();
 	for (long d = 0; d < n / PER_DOCUMENT; d++) {
 		for (long i = 0; i < PER_DOCUMENT * dims; i++)
-			v[i] = (float)rand() / RAND_MAX - 0.5f;
+			v[i] = (float)((double)rand() / RAND_MAX - 0.5);
 		if (store_kb_document_add(st, kb, "doc", "bench", chunks, v, (int)dims, 0, &doc) != STORE_OK) {
 			fprintf(stderr, "knowledge-bench: %s\n", store_errmsg(st));
 			return 1;
