@@ -154,6 +154,22 @@ static void answer(struct strbuf *out, json_t *reply)
 	json_decref(reply);
 }
 
+/* A service's answer: its response (taken; masked already unless mask), or
+ * the reason it failed, masked, since an error may quote what a server said
+ * and a block holds no secret even then. */
+static void answer_service(struct broker_run *b, struct strbuf *out, json_t *resp, bool mask, const char *err)
+{
+	if (resp) {
+		json_t *shown = mask ? secrets_mask_json(b->secrets, resp) : json_incref(resp);
+		json_decref(resp);
+		answer(out, json_pack("{s:o}", "response", shown));
+		return;
+	}
+	char *masked = secrets_mask(b->secrets, err);
+	answer(out, json_pack("{s:s}", "error", masked));
+	free(masked);
+}
+
 /* How long the network may take for the block: the answer must come early
  * enough for the block to act on its failure before its own wall clock runs
  * out, even on a busy machine; a quarter of what is left, at most half a
@@ -211,14 +227,7 @@ static void on_http(struct broker_run *b, json_t *m, struct strbuf *out)
 		resp = request_with_credential(b, &p, req, json_string_value(credv), err, sizeof err);
 	else
 		resp = egress_request(&p, b->secrets, NULL, req, err, sizeof err);
-	if (resp) {
-		answer(out, json_pack("{s:o}", "response", resp));
-	} else {
-		/* An error may quote what a server said: a block holds no secret even then. */
-		char *masked = secrets_mask(b->secrets, err);
-		answer(out, json_pack("{s:s}", "error", masked));
-		free(masked);
-	}
+	answer_service(b, out, resp, false, err); /* egress masked the response */
 }
 
 /* "mail": {"credential": ..., "message": ...} sent by SMTP (smtp.h). */
@@ -291,14 +300,7 @@ static void on_call(struct broker_run *b, json_t *m, struct strbuf *out)
 		snprintf(err, sizeof err, "there is no service '%.64s' (the services: mail, chat, db)", name ? name : "");
 	else if (!json_is_object(req))
 		snprintf(err, sizeof err, "the request must be a JSON object");
-	if (resp) {
-		answer(out, json_pack("{s:o}", "response", secrets_mask_json(b->secrets, resp)));
-		json_decref(resp);
-	} else {
-		char *masked = secrets_mask(b->secrets, err);
-		answer(out, json_pack("{s:s}", "error", masked));
-		free(masked);
-	}
+	answer_service(b, out, resp, true, err);
 }
 
 /* The provider a language model request names: {"protocol": "openai" |
@@ -441,15 +443,9 @@ static void on_llm(struct broker_run *b, json_t *m, struct strbuf *out)
 			show_held(&lp, lp.held.len);
 		sb_free(&lp.held);
 	}
-	if (resp) {
+	if (resp)
 		record_usage(b, &prov, resp);
-		answer(out, json_pack("{s:o}", "response", secrets_mask_json(b->secrets, resp)));
-		json_decref(resp);
-	} else {
-		char *masked = secrets_mask(b->secrets, err);
-		answer(out, json_pack("{s:s}", "error", masked));
-		free(masked);
-	}
+	answer_service(b, out, resp, true, err);
 	llm_provider_free(&prov);
 }
 
@@ -468,13 +464,8 @@ static void on_knowledge(struct broker_run *b, json_t *m, struct strbuf *out)
 	if (resp) {
 		json_object_set_new(resp, "duration_ms", json_integer(mono_ms() - started));
 		record_usage(b, &prov, resp);
-		answer(out, json_pack("{s:o}", "response", secrets_mask_json(b->secrets, resp)));
-		json_decref(resp);
-	} else {
-		char *masked = secrets_mask(b->secrets, err);
-		answer(out, json_pack("{s:s}", "error", masked));
-		free(masked);
 	}
+	answer_service(b, out, resp, true, err);
 	llm_provider_free(&prov);
 }
 
