@@ -276,12 +276,25 @@ static int use(struct store *st, const char *ref, const char *type, int64_t run_
 	return rc;
 }
 
+struct use_args {
+	const char *ref, *type;
+	int64_t run_id;
+	json_t **out;
+};
+
+static int use_body(struct store *st, void *arg)
+{
+	struct use_args *a = arg;
+	return use(st, a->ref, a->type, a->run_id, a->out);
+}
+
 int store_credential_use(struct store *st, const char *ref, const char *type, int64_t run_id, json_t **out)
 {
 	*out = NULL;
-	int rc = db_begin(st);
-	if (rc == STORE_OK)
-		rc = db_finish(st, use(st, ref, type, run_id, out));
+	/* Every request that uses a credential writes its use: grouped with the
+	 * run's other writes (group_commit.c) rather than a commit of its own. */
+	struct use_args a = { ref, type, run_id, out };
+	int rc = db_write(st, use_body, &a);
 	if (rc != STORE_OK && *out) {
 		json_decref(*out);
 		*out = NULL;
