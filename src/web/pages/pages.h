@@ -16,6 +16,9 @@ json_t *account_errors(const char *username, const char *password, const char *c
 char *hash_password_or_reply(struct request *r, const char *password);
 /* next when it is a local path, never another site ("//evil", "/\evil"); else "/workflows". */
 const char *safe_next(const char *next);
+/* A sign-in page's model (the password's, the second factor's): its title
+ * and where to go after, from ?next= or the form's next, made safe. */
+json_t *next_page_model(struct request *r, const char *title);
 /* After store_workflow_create gave rc and id: the new workflow (201, or 303
  * to its page), or the store's error. */
 void reply_workflow_created(struct request *r, int rc, int64_t id);

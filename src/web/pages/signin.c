@@ -66,9 +66,9 @@ void setup_post(struct request *r)
 
 static void second_factor_due(struct request *r, int64_t user_id);
 
-static json_t *login_model(struct request *r)
+json_t *next_page_model(struct request *r, const char *title)
 {
-	json_t *m = page_model(r, "Sign in");
+	json_t *m = page_model(r, title);
 	const char *next = req_query(r, "next");
 	if (!next)
 		next = req_field(r, "next");
@@ -85,7 +85,7 @@ void login_get(struct request *r)
 		reply_redirect(r, "/setup");
 		return;
 	}
-	reply_view(r, 200, "login", login_model(r));
+	reply_view(r, 200, "login", next_page_model(r, "Sign in"));
 }
 
 void login_post(struct request *r)
@@ -94,7 +94,7 @@ void login_post(struct request *r)
 	const char *password = req_field(r, "password");
 	if (!username || !password || check_username(username)) {
 		json_t *errors = json_pack("{s:s}", "username", "Enter your username and password.");
-		reply_invalid(r, "login", login_model(r), errors);
+		reply_invalid(r, "login", next_page_model(r, "Sign in"), errors);
 		return;
 	}
 	if (auth_throttled(r, username)) {
@@ -116,7 +116,7 @@ void login_post(struct request *r)
 	free(hash);
 	if (!ok) {
 		auth_note_failure(r, username);
-		json_t *m = login_model(r);
+		json_t *m = next_page_model(r, "Sign in");
 		json_object_set_new(m, "form", json_pack("{s:s}", "username", username));
 		json_object_set_new(m, "error", json_string("Wrong username or password."));
 		if (r->json) {

@@ -257,16 +257,6 @@ bool two_factor_enabled(struct request *r, int64_t user_id, int *rc)
 	return on;
 }
 
-static json_t *code_model(struct request *r)
-{
-	json_t *m = page_model(r, "Your second factor");
-	const char *next = req_query(r, "next");
-	if (!next)
-		next = req_field(r, "next");
-	json_object_set_new(m, "next", json_string(safe_next(next)));
-	return m;
-}
-
 void login_code_get(struct request *r)
 {
 	struct user u;
@@ -279,7 +269,7 @@ void login_code_get(struct request *r)
 		reply_store_error(r, rc, NULL);
 		return;
 	}
-	reply_view(r, 200, "login_code", code_model(r));
+	reply_view(r, 200, "login_code", next_page_model(r, "Your second factor"));
 }
 
 /* 1 when code is the user's current TOTP code (used now) or an unused recovery code (used now). */
@@ -336,7 +326,7 @@ void login_code_post(struct request *r)
 			reply_error(r, 401, msg, NULL);
 			return;
 		}
-		json_t *m = code_model(r);
+		json_t *m = next_page_model(r, "Your second factor");
 		json_object_set_new(m, "error", json_string(msg));
 		reply_view(r, 401, "login_code", m);
 		return;
