@@ -5,7 +5,7 @@
  * whichever run has a block ready; a block that is not ready holds no thread.
  *
  *   request thread --store_run_create + engine_notify--> queue --worker--> plan
- *   (executor.c)      worker: plan_next_unit -> sandbox_run -> plan_unit_done -> store_step_put
+ *   (executor.c)      worker: plan_next_unit -> sandbox_run -> plan_unit_done -> store_run_record
  *
  * flow.call is built in: it queues a child run and its step waits for it. */
 #ifndef AXON_ENGINE_H

@@ -58,6 +58,9 @@ struct active {
 	int64_t token_budget; /* settings.daily_token_budget, or 0 */
 	volatile int stop_blocks; /* read by the sandbox: kills the blocks of a cancelled run */
 	int writers;       /* workers writing a step of it now: it cannot end before they are done */
+	int64_t started_at; /* wall ms, when a worker first took it */
+	bool recorded;     /* the store knows it is running (store_run_record) */
+	bool *unwritten;   /* per block: ended, and its end not yet in the store (see record_run) */
 	bool ending;       /* a worker is recording its end: it stays listed, so that a waiter
 			    * arriving meanwhile waits, but nothing else touches it */
 	struct shown *shown; /* per block: what the live events last said of it */
@@ -207,6 +210,7 @@ json_t *engine_problems_remembered(struct engine *e, int64_t workflow_id, int ve
 static void active_free(struct active *a)
 {
 	free(a->shown);
+	free(a->unwritten);
 	plan_free(a->plan);
 	plan_free(a->staged);
 	json_decref(a->ancestors);
@@ -491,7 +495,7 @@ static json_t *call_result(const json_t *def, const json_t *steps)
 /* Refuses a run at load: it ends failed with this message and nothing runs. */
 static void fail_at_load(struct engine *e, struct store *st, int64_t id, const char *message)
 {
-	struct run_end end = { "failed", message, NULL, NULL, NULL, 1, now_ms(), 0 };
+	struct run_end end = { "failed", message, NULL, NULL, NULL, 1, now_ms(), 0, 0 };
 	if (store_run_finish(st, id, &end) != STORE_OK)
 		log_error("run %lld: cannot record its failure: %s", (long long)id, store_errmsg(st));
 	events_publish(e->events, id, "end",
@@ -592,11 +596,11 @@ static int load_run(struct engine *e, struct store *st, struct active *a)
 		a->strict = mode && !strcmp(mode, "strict");
 		a->priority = workflow_priority(def);
 		a->deadline = mono_ms() + a->timeout_ms;
-		int64_t started = now_ms();
-		if (store_run_set_status(st, a->id, "running", started) != STORE_OK)
-			log_error("run %lld: %s", (long long)a->id, store_errmsg(st));
+		/* Written with the first step the store is told of (record_run). */
+		a->started_at = now_ms();
+		a->unwritten = xcalloc(a->staged->nblocks, sizeof *a->unwritten);
 		events_publish(e->events, a->id, "run", json_pack("{s:s, s:I}", "status", "running", "started_at",
-								  (json_int_t)started));
+								  (json_int_t)a->started_at));
 		rc = 0;
 	}
 	json_decref(problems);
@@ -604,6 +608,46 @@ static int load_run(struct engine *e, struct store *st, struct active *a)
 out:
 	json_decref(run);
 	return rc;
+}
+
+/* ---- Writing what a run did ---- */
+
+/* A step that ended quickly without asking the broker for anything that
+ * leaves the sandbox (no request, no mail, no model) changed nothing outside:
+ * running it again gives the same. So its end is kept back and written with
+ * the run's next write (the next step that is slow or uses the network, a
+ * wait, or the run's end), and a quick run of such steps costs one
+ * transaction at its end instead of one per step. A daemon killed meanwhile
+ * runs those steps again at the next start, and no step whose effects
+ * reached the world. */
+static bool keep_back(const struct plan_block *b, bool start_written)
+{
+	return !start_written && (b->state == STEP_OK || b->state == STEP_FAILED || b->state == STEP_SKIPPED);
+}
+
+/* Writes, under the lock held on entry (released meanwhile), what the store
+ * has not been told of run a yet (its start, the steps kept back) with
+ * step (NULL: none), in one transaction. */
+static void record_run(struct engine *e, struct store *st, struct active *a, const json_t *step)
+{
+	json_t *steps = json_array();
+	for (size_t i = 0; i < a->plan->nblocks; i++)
+		if (a->unwritten[i]) {
+			a->unwritten[i] = false;
+			json_array_append_new(steps, plan_step_json(a->plan, i));
+		}
+	if (step)
+		json_array_append(steps, (json_t *)step);
+	int64_t started = a->recorded ? 0 : a->started_at;
+	a->recorded = true;
+	a->writers++;
+	pthread_mutex_unlock(&e->mu);
+	if (store_run_record(st, a->id, started, steps) != STORE_OK)
+		log_error("run %lld: %s", (long long)a->id, store_errmsg(st));
+	json_decref(steps);
+	pthread_mutex_lock(&e->mu);
+	a->writers--;
+	pthread_cond_broadcast(&e->work);
 }
 
 /* ---- Ending a run ---- */
@@ -659,7 +703,7 @@ static void end_run(struct engine *e, struct store *st, struct active *a)
 		if (p->blocks[i].state != STEP_PENDING)
 			json_array_append_new(steps, plan_step_json(p, i));
 	struct run_end end = { status, p->failed ? p->error : NULL, p->failed_block, reply_of(a), steps,
-			       p->failed && !a->cancelled && !a->parent_run_id, now_ms(), p->waited_ms };
+			       p->failed && !a->cancelled && !a->parent_run_id, now_ms(), p->waited_ms, a->started_at };
 	int rc = store_run_finish(st, a->id, &end);
 	if (rc != STORE_OK)
 		log_error("run %lld ended %s but cannot be recorded (it runs again at the next start): %s",
@@ -699,14 +743,8 @@ static void end_run(struct engine *e, struct store *st, struct active *a)
 		pthread_cond_broadcast(&e->work);
 	}
 	if (step) {
-		parent->writers++;
-		pthread_mutex_unlock(&e->mu);
-		if (store_step_put(st, parent->id, step) != STORE_OK)
-			log_error("run %lld: %s", (long long)parent->id, store_errmsg(st));
+		record_run(e, st, parent, step);
 		json_decref(step);
-		pthread_mutex_lock(&e->mu);
-		parent->writers--;
-		pthread_cond_broadcast(&e->work);
 	}
 	pthread_mutex_unlock(&e->mu);
 	json_decref(result);
@@ -837,15 +875,21 @@ static int64_t start_call(struct engine *e, struct store *st, struct job *j, cha
 #define STEP_START_WRITE_MS 50
 
 struct step_start {
+	struct engine *e;
 	struct store *st;
 	const struct job *j;
+	bool written;
 };
 
+/* Called without the lock (by the sandbox, when the step is slow or waits
+ * for the network): the step's start, and what the run kept back before it. */
 static void write_step_start(void *arg)
 {
-	const struct step_start *s = arg;
-	if (store_step_put(s->st, s->j->a->id, s->j->step) != STORE_OK)
-		log_error("run %lld step %s: %s", (long long)s->j->a->id, s->j->id, store_errmsg(s->st));
+	struct step_start *s = arg;
+	pthread_mutex_lock(&s->e->mu);
+	record_run(s->e, s->st, s->j->a, s->j->step);
+	pthread_mutex_unlock(&s->e->mu);
+	s->written = true;
 }
 
 /* Whether the workflow's daily token budget is spent (the tokens its steps
@@ -871,7 +915,7 @@ static bool over_budget(struct store *st, const struct active *a, char *err, siz
 
 static void run_job(struct engine *e, struct store *st, struct job *j)
 {
-	struct step_start start = { st, j };
+	struct step_start start = { e, st, j, false };
 	struct live_step live = { e->events, j->a->id, j->id, j->u.item, j->attempt };
 	j->limits.on_log = publish_log;
 	j->limits.log_arg = &live;
@@ -949,15 +993,14 @@ static void run_job(struct engine *e, struct store *st, struct job *j)
 	}
 	/* for_each elements write the step when the block has ended, or when the first one waits for a retry. */
 	struct plan_block *b = &p->blocks[j->u.block];
-	json_t *step = j->u.item < 0 || b->state != STEP_RUNNING ? plan_step_json(p, j->u.block) : NULL;
-	if (step) {
-		j->a->writers++;
-		pthread_mutex_unlock(&e->mu);
-		if (store_step_put(st, j->a->id, step) != STORE_OK)
-			log_error("run %lld step %s: %s", (long long)j->a->id, j->id, store_errmsg(st));
-		json_decref(step);
-		pthread_mutex_lock(&e->mu);
-		j->a->writers--;
+	if (j->u.item < 0 || b->state != STEP_RUNNING) {
+		if (keep_back(b, start.written)) {
+			j->a->unwritten[j->u.block] = true;
+		} else {
+			json_t *step = plan_step_json(p, j->u.block);
+			record_run(e, st, j->a, step);
+			json_decref(step);
+		}
 	}
 	publish_steps(e, j->a);
 	pthread_cond_broadcast(&e->work);

@@ -221,6 +221,29 @@ int store_step_put(struct store *st, int64_t run_id, const json_t *step)
 	return db_write(st, step_body, &a);
 }
 
+struct record_args {
+	int64_t run_id, started_at;
+	const json_t *steps;
+};
+
+static int record_body(struct store *st, void *arg)
+{
+	struct record_args *a = arg;
+	int rc = a->started_at ? db_exec(st, "UPDATE runs SET status = 'running', started_at = coalesce(started_at, ?2)"
+					 " WHERE id = ?1 AND status = 'queued'", "ii", a->run_id, a->started_at)
+			       : STORE_OK;
+	size_t i;
+	json_t *step;
+	json_array_foreach(a->steps, i, step) if (rc == STORE_OK) rc = put_step(st, a->run_id, step);
+	return rc;
+}
+
+int store_run_record(struct store *st, int64_t run_id, int64_t started_at, const json_t *steps)
+{
+	struct record_args a = { run_id, started_at, steps };
+	return db_write(st, record_body, &a);
+}
+
 static int finish_run(struct store *st, int64_t id, const struct run_end *end)
 {
 	size_t i;
@@ -230,8 +253,8 @@ static int finish_run(struct store *st, int64_t id, const struct run_end *end)
 	char *reply = dump(end->reply);
 	if (rc == STORE_OK)
 		rc = db_exec(st, "UPDATE runs SET status = ?2, error = ?3, failed_block = ?4, reply = ?5, finished_at = ?6,"
-			     " waited_ms = ?7 WHERE id = ?1", "ittttii", id, end->status, end->error, end->failed_block,
-			     reply, end->at, end->waited_ms);
+			     " waited_ms = ?7, started_at = coalesce(started_at, NULLIF(?8, 0)) WHERE id = ?1", "ittttiii",
+			     id, end->status, end->error, end->failed_block, reply, end->at, end->waited_ms, end->started_at);
 	free(reply);
 	if (rc == STORE_OK)
 		rc = stats_run_ended(st, id);

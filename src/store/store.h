@@ -227,6 +227,7 @@ struct run_end {
 	int dead_letter;
 	int64_t at;
 	int64_t waited_ms; /* the time it only waited for retries */
+	int64_t started_at; /* wall ms when it started, kept if the store has one already; 0: none */
 };
 int store_run_finish(struct store *st, int64_t id, const struct run_end *end);
 /* Steps of a run in the order they started: [{"block", "status", "outcome", "attempts",
@@ -238,6 +239,10 @@ int store_step_list(struct store *st, int64_t run_id, json_t **out);
 int store_block_last_error(struct store *st, int64_t workflow_id, const char *block, json_t **out);
 /* Writes a step whole (insert or replace); step holds the fields above (missing ones NULL). */
 int store_step_put(struct store *st, int64_t run_id, const json_t *step);
+/* What a run did so far, in one transaction: "running" since started_at
+ * (unless 0, or the run is no longer queued) and each step of steps
+ * written whole (store_step_put). */
+int store_run_record(struct store *st, int64_t run_id, int64_t started_at, const json_t *steps);
 /* Makes a failed run ready to go on from its failed steps: those steps and the
  * ones skipped after them are forgotten, the run is queued again. */
 int store_run_requeue(struct store *st, int64_t actor, int64_t id);
