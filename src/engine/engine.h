@@ -18,6 +18,7 @@
 #include "engine/workflow.h"
 
 struct sandbox;
+struct store;
 struct engine;
 
 struct engine_options {
@@ -52,6 +53,30 @@ int engine_wait(struct engine *e, int64_t id, int64_t timeout_ms);
 /* The same; when the run ended here, *outcome is {status, error, reply} as
  * the store recorded them (new reference), else NULL: read the store. */
 int engine_wait_outcome(struct engine *e, int64_t id, int64_t timeout_ms, json_t **outcome);
+/* What the thread that just created a run (store_run_create) knows of it,
+ * so that the engine need not read it back. */
+struct engine_run {
+	int64_t id, workflow_id;
+	int version;
+	const json_t *definition, *input;
+	const char *trigger;
+	/* NULL, or the caller's own record of the run, written in the
+	 * transaction that records its end (store_*_in functions; undone alone
+	 * if it fails), from the outcome engine_run_here() gives back. */
+	int (*on_end)(struct store *st, const json_t *outcome, void *arg);
+	void *on_end_arg;
+};
+/* Runs a top-level run that the caller just created (and did not notify) on
+ * the calling thread, with the caller's store connection: for a synchronous
+ * webhook, whose request thread would otherwise only wait. This saves the
+ * hand-offs to a worker and back and the run's read-back. The caller runs
+ * one block at a time; the workers help with the blocks it makes ready
+ * beside it. These blocks do not count against `workers`: the request
+ * threads bound them. Returns 0 when the run ended, with *outcome as
+ * engine_wait_outcome() gives it (NULL: read the store); -1 when timeout_ms
+ * passed first, and the run goes on in the workers' hands. */
+int engine_run_here(struct engine *e, struct store *st, const struct engine_run *run, int64_t timeout_ms,
+		    json_t **outcome);
 /* Asks a run to stop: no new block starts, it ends "cancelled" once the blocks
  * running now end. 0, or -1 when the run is not running here. */
 int engine_cancel(struct engine *e, int64_t id);

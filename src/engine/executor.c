@@ -61,6 +61,9 @@ struct active {
 	int64_t started_at; /* wall ms, when a worker first took it */
 	bool recorded;     /* the store knows it is running (store_run_record) */
 	bool *unwritten;   /* per block: ended, and its end not yet in the store (see record_run) */
+	bool owned;        /* driven by the thread that created it (engine_run_here), which alone ends it */
+	pthread_t owner;   /* that thread, while owned */
+	const struct engine_run *handed; /* what that thread gave: its on_end, while owned */
 	bool ending;       /* a worker is recording its end: it stays listed, so that a waiter
 			    * arriving meanwhile waits, but nothing else touches it */
 	struct shown *shown; /* per block: what the live events last said of it */
@@ -87,6 +90,7 @@ struct waiter {
 struct engine {
 	pthread_mutex_t mu;
 	pthread_cond_t work;  /* a run was queued, a unit ended, a retry is due */
+	pthread_cond_t slot;  /* a unit ended: one thread driving its own run may start one */
 	struct engine_options o;
 	char *database;
 	struct sandbox *sb;
@@ -120,6 +124,7 @@ struct job {
 	json_t *step;            /* the step as it starts, to write */
 	int64_t started_at;      /* wall ms: when the block first started */
 	int attempt;             /* 1 for the first */
+	bool counted;            /* counts against the engine's workers (e->units) */
 };
 
 /* Under reg_mu: the registry and the valid versions are rebuilt when the plugins change. */
@@ -495,7 +500,7 @@ static json_t *call_result(const json_t *def, const json_t *steps)
 /* Refuses a run at load: it ends failed with this message and nothing runs. */
 static void fail_at_load(struct engine *e, struct store *st, int64_t id, const char *message)
 {
-	struct run_end end = { "failed", message, NULL, NULL, NULL, 1, now_ms(), 0, 0 };
+	struct run_end end = { "failed", message, NULL, NULL, NULL, 1, now_ms(), 0, 0, NULL, NULL };
 	if (store_run_finish(st, id, &end) != STORE_OK)
 		log_error("run %lld: cannot record its failure: %s", (long long)id, store_errmsg(st));
 	events_publish(e->events, id, "end",
@@ -541,43 +546,26 @@ static void restore_call(struct store *st, struct active *a, size_t b)
 	json_decref(run);
 }
 
-/* Builds the plan of run a (in the list with no plan yet). Returns 0, or -1
- * when the run must leave the list (ended, refused, or the store failed). */
-static int load_run(struct engine *e, struct store *st, struct active *a)
+/* Builds a->staged, the plan of run a, from its definition, input and the
+ * steps it has done (NULL: none). Returns 0, or -1 when the run was refused
+ * (it ended failed, recorded). */
+static int prepare_run(struct engine *e, struct store *st, struct active *a, int version, const json_t *def,
+		       const json_t *input, const json_t *steps)
 {
-	json_t *run = NULL;
-	if (store_run_get(st, a->id, &run) != STORE_OK) {
-		log_error("run %lld cannot be loaded: %s", (long long)a->id, store_errmsg(st));
-		return -1;
-	}
-	const char *status = json_string_value(json_object_get(run, "status"));
-	const json_t *def = json_object_get(run, "definition");
 	int rc = -1;
-	if (strcmp(status, "queued") && strcmp(status, "running"))
-		goto out; /* ended already (cancelled before it started, or a duplicate notice) */
-	a->workflow_id = json_integer_value(json_object_get(run, "workflow_id"));
-	a->parent_run_id = json_integer_value(json_object_get(run, "parent_run_id"));
-	const char *pb = json_string_value(json_object_get(run, "parent_block"));
-	a->parent_block = pb ? xstrdup(pb) : NULL;
-	a->trigger = xstrdup(json_string_value(json_object_get(run, "trigger")));
-	a->depth = (int)json_integer_value(json_object_get(run, "depth"));
-	/* Only a called run has ancestors to read. */
-	if (!a->parent_run_id || store_run_ancestors(st, a->id, &a->ancestors) != STORE_OK)
-		a->ancestors = json_pack("[O]", json_object_get(run, "workflow_id"));
-
 	json_t *registry = engine_registry(e);
-	json_t *problems = engine_problems(e, a->workflow_id, (int)json_integer_value(json_object_get(run, "version")), def);
+	json_t *problems = engine_problems(e, a->workflow_id, version, def);
 	char err[300];
 	if (json_array_size(problems)) {
 		char *msg = problems_text(problems);
 		fail_at_load(e, st, a->id, msg);
 		free(msg);
-	} else if (!(a->staged = plan_new(def, registry, json_object_get(run, "input"), err, sizeof err))) {
+	} else if (!(a->staged = plan_new(def, registry, input, err, sizeof err))) {
 		fail_at_load(e, st, a->id, err);
 	} else {
 		size_t i;
 		json_t *step;
-		json_array_foreach(json_object_get(run, "steps"), i, step) {
+		json_array_foreach(steps, i, step) {
 			long b = plan_find(a->staged, json_string_value(json_object_get(step, "block")) ?: "");
 			if (b < 0)
 				continue;
@@ -605,9 +593,46 @@ static int load_run(struct engine *e, struct store *st, struct active *a)
 	}
 	json_decref(problems);
 	json_decref(registry);
-out:
+	return rc;
+}
+
+/* Builds the plan of run a (in the list with no plan yet) from the store.
+ * Returns 0, or -1 when the run must leave the list (ended, refused, or the
+ * store failed). */
+static int load_run(struct engine *e, struct store *st, struct active *a)
+{
+	json_t *run = NULL;
+	if (store_run_get(st, a->id, &run) != STORE_OK) {
+		log_error("run %lld cannot be loaded: %s", (long long)a->id, store_errmsg(st));
+		return -1;
+	}
+	const char *status = json_string_value(json_object_get(run, "status"));
+	int rc = -1;
+	if (!strcmp(status, "queued") || !strcmp(status, "running")) {
+		a->workflow_id = json_integer_value(json_object_get(run, "workflow_id"));
+		a->parent_run_id = json_integer_value(json_object_get(run, "parent_run_id"));
+		const char *pb = json_string_value(json_object_get(run, "parent_block"));
+		a->parent_block = pb ? xstrdup(pb) : NULL;
+		a->trigger = xstrdup(json_string_value(json_object_get(run, "trigger")));
+		a->depth = (int)json_integer_value(json_object_get(run, "depth"));
+		/* Only a called run has ancestors to read. */
+		if (!a->parent_run_id || store_run_ancestors(st, a->id, &a->ancestors) != STORE_OK)
+			a->ancestors = json_pack("[O]", json_object_get(run, "workflow_id"));
+		rc = prepare_run(e, st, a, (int)json_integer_value(json_object_get(run, "version")),
+				 json_object_get(run, "definition"), json_object_get(run, "input"),
+				 json_object_get(run, "steps"));
+	} /* else it ended already (a duplicate notice) */
 	json_decref(run);
 	return rc;
+}
+
+/* Under the lock: run a changed; wake whoever may act on it. The thread
+ * driving its own run looks again by itself, so its own changes wake no
+ * worker (under load every broadcast woke each idle worker for nothing). */
+static void wake_for(struct engine *e, const struct active *a)
+{
+	if (!a->owned || !pthread_equal(a->owner, pthread_self()))
+		pthread_cond_broadcast(&e->work);
 }
 
 /* ---- Writing what a run did ---- */
@@ -647,7 +672,7 @@ static void record_run(struct engine *e, struct store *st, struct active *a, con
 	json_decref(steps);
 	pthread_mutex_lock(&e->mu);
 	a->writers--;
-	pthread_cond_broadcast(&e->work);
+	wake_for(e, a);
 }
 
 /* ---- Ending a run ---- */
@@ -692,9 +717,21 @@ static void queue_error_workflow(struct engine *e, struct store *st, const struc
 	json_decref(input);
 }
 
-/* Writes the end of a run (out of the list already), then tells its waiters,
- * its caller's step, and the error workflow. Called without the lock. */
-static void end_run(struct engine *e, struct store *st, struct active *a)
+struct on_end_call {
+	const struct engine_run *run;
+	const json_t *outcome;
+};
+
+static int call_on_end(struct store *st, void *arg)
+{
+	const struct on_end_call *c = arg;
+	return c->run->on_end(st, c->outcome, c->run->on_end_arg);
+}
+
+/* Writes the end of a run (marked ending), then tells its waiters, its
+ * caller's step, and the error workflow, and frees it; *outcome (when not
+ * NULL) gets what a waiter gets. Called without the lock. */
+static void end_run(struct engine *e, struct store *st, struct active *a, json_t **outcome_out)
 {
 	struct plan *p = a->plan;
 	const char *status = a->cancelled ? "cancelled" : p->failed ? "failed" : "succeeded";
@@ -703,7 +740,16 @@ static void end_run(struct engine *e, struct store *st, struct active *a)
 		if (p->blocks[i].state != STEP_PENDING)
 			json_array_append_new(steps, plan_step_json(p, i));
 	struct run_end end = { status, p->failed ? p->error : NULL, p->failed_block, reply_of(a), steps,
-			       p->failed && !a->cancelled && !a->parent_run_id, now_ms(), p->waited_ms, a->started_at };
+			       p->failed && !a->cancelled && !a->parent_run_id, now_ms(), p->waited_ms, a->started_at,
+			       NULL, NULL };
+	/* What a waiting webhook answers with, handed over instead of read back. */
+	json_t *outcome = json_pack("{s:s, s:s?, s:O?}", "status", status, "error", p->failed ? p->error : NULL, "reply",
+				    end.reply);
+	struct on_end_call call = { a->handed, outcome };
+	if (a->owned && a->handed->on_end) {
+		end.also = call_on_end;
+		end.also_arg = &call;
+	}
 	int rc = store_run_finish(st, a->id, &end);
 	if (rc != STORE_OK)
 		log_error("run %lld ended %s but cannot be recorded (it runs again at the next start): %s",
@@ -722,13 +768,17 @@ static void end_run(struct engine *e, struct store *st, struct active *a)
 
 	json_t *result = p->failed || !a->parent_run_id ? NULL : call_result(p->def, steps);
 	json_decref(steps);
-	/* What a waiting webhook answers with, handed over instead of read back. */
-	json_t *outcome = rc != STORE_OK ? NULL
-		: json_pack("{s:s, s:s?, s:O?}", "status", status, "error", p->failed ? p->error : NULL, "reply", end.reply);
+	if (rc != STORE_OK) { /* a waiter reads the store */
+		json_decref(outcome);
+		outcome = NULL;
+	}
 	pthread_mutex_lock(&e->mu);
 	unlink_active(e, a);
 	wake_waiters(e, a->id, outcome);
-	json_decref(outcome);
+	if (outcome_out)
+		*outcome_out = outcome;
+	else
+		json_decref(outcome);
 	struct active *parent = a->parent_run_id ? find_active(e, a->parent_run_id) : NULL;
 	long b = parent && parent->plan ? plan_find(parent->plan, a->parent_block) : -1;
 	json_t *step = NULL;
@@ -751,25 +801,31 @@ static void end_run(struct engine *e, struct store *st, struct active *a)
 	active_free(a);
 }
 
-/* A run that can end is taken out of the list; the caller ends it without the lock. */
+/* Whether run a can end now (cancelled and past its deadline count); then
+ * it is marked ending, and the caller ends it without the lock. */
+static bool take_if_finished(struct active *a, int64_t now)
+{
+	if (!a->plan || a->writers || a->ending)
+		return false;
+	if (a->cancelled) {
+		plan_abort(a->plan, "cancelled by a person");
+	} else if (now >= a->deadline && !plan_finished(a->plan)) {
+		char msg[160];
+		snprintf(msg, sizeof msg, "the run took longer than its time limit of %lld ms", (long long)a->timeout_ms);
+		plan_abort(a->plan, msg);
+	}
+	if (!plan_finished(a->plan))
+		return false;
+	a->ending = true;
+	return true;
+}
+
+/* A run of the workers' that can end. */
 static struct active *take_finished(struct engine *e, int64_t now)
 {
-	for (struct active *a = e->runs; a; a = a->next) {
-		if (!a->plan || a->writers || a->ending)
-			continue;
-		if (a->cancelled)
-			plan_abort(a->plan, "cancelled by a person");
-		else if (now >= a->deadline && !plan_finished(a->plan)) {
-			char msg[160];
-			snprintf(msg, sizeof msg, "the run took longer than its time limit of %lld ms",
-				 (long long)a->timeout_ms);
-			plan_abort(a->plan, msg);
-		}
-		if (plan_finished(a->plan)) {
-			a->ending = true;
+	for (struct active *a = e->runs; a; a = a->next)
+		if (!a->owned && take_if_finished(a, now))
 			return a;
-		}
-	}
 	return NULL;
 }
 
@@ -783,45 +839,55 @@ static void job_free(struct job *j)
 	free(j->config_error);
 }
 
-/* Picks a unit of any run and prepares it; the run goes to the end of the list, so runs take turns. */
+/* Prepares a ready unit of run a as job j; 0 when it has none. */
+static int pick_unit(struct engine *e, struct active *a, struct job *j, int64_t now)
+{
+	struct plan_unit u;
+	if (!a->plan || a->ending || a->cancelled || now >= a->deadline || !plan_next_unit(a->plan, now, now_ms(), &u))
+	return 0;
+	*j = (struct job){ .a = a, .u = u };
+	struct plan_block *b = &a->plan->blocks[j->u.block];
+	j->type = b->type;
+	j->id = b->id;
+	json_t *scope = plan_unit_scope(a->plan, &j->u);
+	char err[600];
+	j->config = placeholder_eval_config(b->config, b->field_formats, scope, err, sizeof err);
+	if (!j->config)
+		j->config_error = xstrdup(err);
+	json_decref(scope);
+	j->inputs = plan_unit_inputs(a->plan, &j->u);
+	j->started_at = b->started_at;
+	int64_t left = a->deadline - now;
+	j->limits.cancel = &a->stop_blocks;
+	j->limits.domain = a->domain;
+	j->limits.strict = a->strict;
+	j->limits.wall_ms = b->timeout_ms;
+	if (!j->limits.wall_ms || j->limits.wall_ms > left)
+		j->limits.wall_ms = (uint32_t)(left > 0 ? left : 1);
+	/* The step is written as it starts; for_each elements after the first change nothing there. */
+	if (j->u.item <= 0)
+		j->step = plan_step_json(a->plan, j->u.block);
+	j->attempt = plan_unit_attempt(a->plan, &j->u);
+	publish_steps(e, a);
+	return 1;
+}
+
+/* An engine worker picks a unit of any run; the run goes to the end of the
+ * list, so runs take turns. A run driven by its own thread is helped only
+ * with the units it makes ready beside the one that thread runs. */
 static int pick(struct engine *e, struct job *j, int64_t now)
 {
 	for (struct active **pp = &e->runs; *pp; pp = &(*pp)->next) {
 		struct active *a = *pp;
-		struct plan_unit u;
-		if (!a->plan || a->ending || a->cancelled || now >= a->deadline ||
-		    !plan_next_unit(a->plan, now, now_ms(), &u))
+		if ((a->owned && (!a->plan || !a->plan->running)) || !pick_unit(e, a, j, now))
 			continue;
-		*j = (struct job){ .a = a, .u = u };
-		struct plan_block *b = &a->plan->blocks[j->u.block];
-		j->type = b->type;
-		j->id = b->id;
-		json_t *scope = plan_unit_scope(a->plan, &j->u);
-		char err[600];
-		j->config = placeholder_eval_config(b->config, b->field_formats, scope, err, sizeof err);
-		if (!j->config)
-			j->config_error = xstrdup(err);
-		json_decref(scope);
-		j->inputs = plan_unit_inputs(a->plan, &j->u);
-		j->started_at = b->started_at;
-		int64_t left = a->deadline - now;
-		j->limits.cancel = &a->stop_blocks;
-		j->limits.domain = a->domain;
-		j->limits.strict = a->strict;
-		j->limits.wall_ms = b->timeout_ms;
-		if (!j->limits.wall_ms || j->limits.wall_ms > left)
-			j->limits.wall_ms = (uint32_t)(left > 0 ? left : 1);
-		/* The step is written as it starts; for_each elements after the first change nothing there. */
-		if (j->u.item <= 0)
-			j->step = plan_step_json(a->plan, j->u.block);
-		j->attempt = plan_unit_attempt(a->plan, &j->u);
-		publish_steps(e, a);
 		*pp = a->next;
 		a->next = NULL;
 		struct active **tail = &e->runs;
 		while (*tail)
 			tail = &(*tail)->next;
 		*tail = a;
+		j->counted = true;
 		e->units++;
 		return 1;
 	}
@@ -956,7 +1022,10 @@ static void run_job(struct engine *e, struct store *st, struct job *j)
 
 	pthread_mutex_lock(&e->mu);
 	struct plan *p = j->a->plan;
-	e->units--;
+	if (j->counted) {
+		e->units--;
+		pthread_cond_signal(&e->slot);
+	}
 	if (e->stopping) {
 		/* Stopped by engine_stop, not by the block: the step stays "running"
 		 * in the store and runs again at the next start. */
@@ -1003,7 +1072,7 @@ static void run_job(struct engine *e, struct store *st, struct job *j)
 		}
 	}
 	publish_steps(e, j->a);
-	pthread_cond_broadcast(&e->work);
+	wake_for(e, j->a);
 	pthread_mutex_unlock(&e->mu);
 	run_result_free(&res);
 }
@@ -1020,18 +1089,22 @@ void engine_load(struct engine *e, struct engine_load *out)
 	pthread_mutex_unlock(&e->mu);
 }
 
+/* The earlier of t and the next moment run a has something to do. */
+static int64_t run_wakeup(const struct active *a, int64_t t)
+{
+	if (!a->plan)
+		return t;
+	int64_t w = plan_next_wakeup(a->plan);
+	if (w && w < t)
+		t = w;
+	return a->deadline < t ? a->deadline : t;
+}
+
 static int64_t next_wakeup(struct engine *e)
 {
 	int64_t t = mono_ms() + IDLE_WAIT_MS;
-	for (struct active *a = e->runs; a; a = a->next) {
-		if (!a->plan)
-			continue;
-		int64_t w = plan_next_wakeup(a->plan);
-		if (w && w < t)
-			t = w;
-		if (a->deadline < t)
-			t = a->deadline;
-	}
+	for (struct active *a = e->runs; a; a = a->next)
+		t = run_wakeup(a, t);
 	return t;
 }
 
@@ -1042,6 +1115,8 @@ static int busy_runs(const struct engine *e)
 {
 	int n = 0;
 	for (const struct active *a = e->runs; a; a = a->next) {
+		if (a->owned)
+			continue; /* its own thread runs it, not a worker */
 		bool waits = false;
 		for (size_t i = 0; a->plan && i < a->plan->nblocks && !waits; i++)
 			waits = a->plan->blocks[i].child_run != 0 ||
@@ -1053,6 +1128,7 @@ static int busy_runs(const struct engine *e)
 
 static void *worker(void *arg)
 {
+	pthread_setname_np(pthread_self(), "axon-engine"); /* as top -H and /proc show it */
 	struct engine *e = arg;
 	struct store *st = NULL;
 	char err[600];
@@ -1072,7 +1148,7 @@ static void *worker(void *arg)
 		 * instead of starving the runs already started. */
 		if ((a = take_finished(e, now))) {
 			pthread_mutex_unlock(&e->mu);
-			end_run(e, st, a);
+			end_run(e, st, a, NULL);
 			pthread_mutex_lock(&e->mu);
 		} else if (e->units < e->nthreads && pick(e, &j, now)) {
 			pthread_mutex_unlock(&e->mu);
@@ -1112,6 +1188,96 @@ static void *worker(void *arg)
 	return NULL;
 }
 
+/* Under the lock: the thread driving its own run gives back the worker's
+ * slot it held while it had blocks to run, for another to take. */
+static void release_slot(struct engine *e, bool *holding)
+{
+	if (*holding) {
+		e->units--;
+		*holding = false;
+	}
+	if (e->units < e->nthreads)
+		pthread_cond_signal(&e->slot);
+}
+
+/* The calling thread counts as one of the engine's workers while its run
+ * has blocks to run (one slot for the whole quick run, not one per block:
+ * a wait per block would cost a thread switch each), and gives the slot
+ * back while the run only waits. */
+int engine_run_here(struct engine *e, struct store *st, const struct engine_run *run, int64_t timeout_ms,
+		    json_t **outcome)
+{
+	bool holding = false;
+	*outcome = NULL;
+	struct active *a = xcalloc(1, sizeof *a);
+	a->id = run->id;
+	a->workflow_id = run->workflow_id;
+	a->trigger = xstrdup(run->trigger);
+	a->ancestors = json_pack("[I]", (json_int_t)run->workflow_id);
+	a->loaded_at = mono_ms();
+	a->owned = true;
+	a->owner = pthread_self();
+	a->handed = run;
+	if (prepare_run(e, st, a, run->version, run->definition, run->input, NULL) < 0) {
+		active_free(a);
+		return 0; /* refused, and recorded so: the store has why */
+	}
+	int64_t give_up = mono_ms() + timeout_ms;
+	int rc = -1;
+	pthread_mutex_lock(&e->mu);
+	a->plan = a->staged;
+	a->staged = NULL;
+	a->next = e->runs;
+	e->runs = a;
+	while (!e->stopping) {
+		int64_t now = mono_ms();
+		struct job j;
+		if (take_if_finished(a, now)) {
+			pthread_mutex_unlock(&e->mu);
+			end_run(e, st, a, outcome); /* frees a */
+			pthread_mutex_lock(&e->mu);
+			rc = 0;
+			break;
+		}
+		if (now >= give_up)
+			break;
+		struct timespec until;
+		int64_t wait = run_wakeup(a, give_up) - now;
+		abstime_in(&until, wait > 0 ? wait : 1);
+		if (plan_may_have_unit(a->plan, now)) {
+			if (!holding && e->units >= e->nthreads) {
+				/* As many blocks run as there are workers: wait for one to end. */
+				pthread_cond_timedwait(&e->slot, &e->mu, &until);
+				continue;
+			}
+			if (pick_unit(e, a, &j, now)) {
+				if (!holding)
+					e->units++;
+				holding = true;
+				/* Blocks ready beside this one go to the workers. */
+				if (plan_may_have_unit(a->plan, now))
+					pthread_cond_broadcast(&e->work);
+				pthread_mutex_unlock(&e->mu);
+				run_job(e, st, &j);
+				job_free(&j);
+				pthread_mutex_lock(&e->mu);
+				continue;
+			}
+		}
+		release_slot(e, &holding);
+		/* Its units run on workers, or it waits for a retry, a called run or a flow.wait. */
+		pthread_cond_timedwait(&e->work, &e->mu, &until);
+	}
+	release_slot(e, &holding);
+	if (rc < 0) {
+		a->owned = false; /* the workers go on with it */
+		a->handed = NULL;
+		pthread_cond_broadcast(&e->work);
+	}
+	pthread_mutex_unlock(&e->mu);
+	return rc;
+}
+
 struct engine *engine_start(const struct engine_options *o, struct sandbox *sb, char *err, size_t errlen)
 {
 	struct engine *e = xcalloc(1, sizeof *e);
@@ -1135,6 +1301,7 @@ struct engine *engine_start(const struct engine_options *o, struct sandbox *sb, 
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&e->work, &ca);
+	pthread_cond_init(&e->slot, &ca);
 	pthread_condattr_destroy(&ca);
 
 	/* Runs that a stop or a crash left unfinished go on first (axond's engine
@@ -1191,6 +1358,7 @@ void engine_stop(struct engine *e)
 	free(e->queue);
 	free(e->database);
 	pthread_cond_destroy(&e->work);
+	pthread_cond_destroy(&e->slot);
 	pthread_mutex_destroy(&e->mu);
 	json_decref(e->registry);
 	block_checks_free(e->checks);

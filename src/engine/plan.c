@@ -629,6 +629,26 @@ void plan_abort(struct plan *p, const char *message)
 	p->failed_block = NULL;
 }
 
+bool plan_may_have_unit(const struct plan *p, int64_t now)
+{
+	if (p->failed || p->running >= p->concurrency)
+		return false;
+	for (size_t i = 0; i < p->nblocks; i++) {
+		const struct plan_block *b = &p->blocks[i];
+		if (plan_ready(p, i) ||
+		    (b->state == STEP_WAITING && !b->child_run && !b->for_each && b->not_before <= now))
+			return true;
+		if (b->state == STEP_RUNNING && b->for_each && (int)b->items_running < b->concurrency) {
+			if (b->next_item < b->items)
+				return true;
+			for (size_t j = 0; j < b->next_item; j++)
+				if (b->item_attempts[j] < 0 && b->item_not_before[j] <= now)
+					return true;
+		}
+	}
+	return false;
+}
+
 int64_t plan_next_wakeup(const struct plan *p)
 {
 	int64_t t = 0;

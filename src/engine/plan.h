@@ -126,6 +126,9 @@ void plan_abort(struct plan *p, const char *message);
 
 /* The earliest monotonic time a retry becomes due, or 0. */
 int64_t plan_next_wakeup(const struct plan *p);
+/* Whether plan_next_unit() would likely hand out a unit now, without
+ * changing anything (a block it would find skipped makes it wrong). */
+bool plan_may_have_unit(const struct plan *p, int64_t now);
 /* true when nothing runs, waits or can start any more. */
 bool plan_finished(const struct plan *p);
 /* The record of a block for the store (store_step_put), new reference. */

@@ -163,6 +163,7 @@ static void prune(struct scheduler *s, struct store *st)
 
 static void *loop(void *arg)
 {
+	pthread_setname_np(pthread_self(), "axon-schedule"); /* as top -H and /proc show it */
 	struct scheduler *s = arg;
 	struct store *st = NULL;
 	struct schedules ss = { 0 };

@@ -312,6 +312,7 @@ static int plugins_changed(struct sandbox *sb)
  * that change, and starts workers ahead of need. */
 static void *keeper_main(void *arg)
 {
+	pthread_setname_np(pthread_self(), "axon-keeper"); /* as top -H and /proc show it */
 	struct sandbox *sb = arg;
 	int64_t next_try = 0, pause_ms = 1000, last_heal = 0, last_files = 0;
 	pthread_mutex_lock(&sb->keeper_mu);

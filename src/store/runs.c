@@ -261,6 +261,13 @@ static int finish_run(struct store *st, int64_t id, const struct run_end *end)
 	if (rc == STORE_OK && end->dead_letter)
 		rc = db_exec(st, "INSERT INTO dead_letters (run_id, block, error, created_at) VALUES (?1, ?2, ?3, ?4)",
 			     "itti", id, end->failed_block, end->error ? end->error : "failed", end->at);
+	/* The caller's own record, undone alone if it fails: the run's end stays. */
+	if (rc == STORE_OK && end->also && (rc = db_exec(st, "SAVEPOINT also", "")) == STORE_OK) {
+		if (end->also(st, end->also_arg) != STORE_OK)
+			rc = db_exec(st, "ROLLBACK TO also", "");
+		if (rc == STORE_OK)
+			rc = db_exec(st, "RELEASE also", "");
+	}
 	return rc;
 }
 
@@ -440,14 +447,27 @@ static int delivery_body(struct store *st, void *arg)
 	return rc;
 }
 
-int store_delivery_add(struct store *st, int64_t workflow_id, const char *method, const json_t *input, int status,
-		       const char *message, int64_t run_id, int64_t at, int64_t *id)
+/* inside: 1 when the caller holds the transaction (store_delivery_add_in). */
+static int add_delivery(struct store *st, int inside, int64_t workflow_id, const char *method, const json_t *input,
+			int status, const char *message, int64_t run_id, int64_t at, int64_t *id)
 {
 	char *in = dump(input);
 	struct delivery_args a = { workflow_id, method, in ? in : "{}", status, message, run_id, at, id };
-	int rc = db_write(st, delivery_body, &a);
+	int rc = inside ? delivery_body(st, &a) : db_write(st, delivery_body, &a);
 	free(in);
 	return rc;
+}
+
+int store_delivery_add(struct store *st, int64_t workflow_id, const char *method, const json_t *input, int status,
+		       const char *message, int64_t run_id, int64_t at, int64_t *id)
+{
+	return add_delivery(st, 0, workflow_id, method, input, status, message, run_id, at, id);
+}
+
+int store_delivery_add_in(struct store *st, int64_t workflow_id, const char *method, const json_t *input, int status,
+			  const char *message, int64_t run_id, int64_t at)
+{
+	return add_delivery(st, 1, workflow_id, method, input, status, message, run_id, at, NULL);
 }
 
 #define DELIVERY_COLUMNS "id, workflow_id, received_at, method, input, status, message, run_id FROM deliveries"

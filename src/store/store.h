@@ -228,6 +228,10 @@ struct run_end {
 	int64_t at;
 	int64_t waited_ms; /* the time it only waited for retries */
 	int64_t started_at; /* wall ms when it started, kept if the store has one already; 0: none */
+	/* NULL, or the caller's own writes in the same transaction (with the
+	 * store_*_in functions), undone alone when it fails. */
+	int (*also)(struct store *st, void *arg);
+	void *also_arg;
 };
 int store_run_finish(struct store *st, int64_t id, const struct run_end *end);
 /* Steps of a run in the order they started: [{"block", "status", "outcome", "attempts",
@@ -268,6 +272,9 @@ int store_webhook_set(struct store *st, int64_t actor, int64_t workflow_id, cons
 /* Every delivery is kept: {id, workflow_id, received_at, method, input, status, message, run_id}. */
 int store_delivery_add(struct store *st, int64_t workflow_id, const char *method, const json_t *input, int status,
 		       const char *message, int64_t run_id, int64_t at, int64_t *id);
+/* The same inside a transaction the caller holds (run_end.also). */
+int store_delivery_add_in(struct store *st, int64_t workflow_id, const char *method, const json_t *input, int status,
+			  const char *message, int64_t run_id, int64_t at);
 int store_delivery_list(struct store *st, int64_t workflow_id, int limit, json_t **out);
 int store_delivery_get(struct store *st, int64_t id, json_t **out);
 /* Replay protection for signed deliveries: STORE_CONFLICT when key was seen. Keys older than `before` are dropped. */

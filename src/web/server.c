@@ -99,6 +99,7 @@ static bool serve_one(struct app *app, struct store *st, const char *store_error
 
 static void *request_thread(void *arg)
 {
+	pthread_setname_np(pthread_self(), "axon-request"); /* as top -H and /proc show it */
 	struct app *app = arg;
 	struct store *st = NULL;
 	char err[512] = "";

@@ -193,6 +193,7 @@ static void drain_fd(int fd)
 
 static void *stream_thread(void *arg)
 {
+	pthread_setname_np(pthread_self(), "axon-stream"); /* as top -H and /proc show it */
 	struct streams *ss = arg;
 	struct pollfd *pfd = xcalloc((size_t)ss->max_total + 2, sizeof *pfd);
 	struct stream **polled = xcalloc((size_t)ss->max_total, sizeof *polled);
@@ -239,7 +240,9 @@ static void *stream_thread(void *arg)
 		if (stopping)
 			break; /* the streams that could not take their end at once are closed as they are */
 		pfd[0] = (struct pollfd){ ss->wake, POLLIN, 0 };
-		pfd[1] = (struct pollfd){ events_fd(ss->hub), POLLIN, 0 };
+		/* With no stream open, what the engine publishes is nobody's news:
+		 * waking for it cost a thread switch per event under load. */
+		pfd[1] = (struct pollfd){ n ? events_fd(ss->hub) : -1, POLLIN, 0 };
 		if (poll(pfd, n + 2, (int)wait) < 0 && errno != EINTR) {
 			log_error("streams: poll: %s", strerror(errno));
 			sleep(1);

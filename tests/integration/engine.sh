@@ -157,6 +157,27 @@ PARENT=$WF
 req POST "/workflows/$PARENT/run?wait=30" "${API[@]}" --data 'input={"v":5}'
 check_json .run.status succeeded "a workflow calls another"
 check_json '.run.steps[0].outputs.out.double.out.from' child "... and gets its last blocks' outputs"
+echo "# a synchronous webhook's run is run by its request thread; what outlives the caller's wait goes on in the workers"
+SYNC_PATH=$(it_webhook_workflow "Sync call" '{"format": 1, "trigger": {"type": "webhook", "reply": "call.out"},
+  "blocks": [{"id": "shape", "type": "json.set", "config": {"set": {"v": "{{ trigger.body.v }}"}}},
+             {"id": "call", "type": "flow.call", "config": {"workflow": "Child"}}],
+  "edges": [{"from": "shape.out", "to": "call.in"}]}')
+req POST "$SYNC_PATH" -H 'Content-Type: application/json' --data '{"v": 7}'
+check_status 200 "a synchronous webhook whose run calls another workflow answers"
+check_json '.double.out.from' child "... with the called run's outputs"
+check_eq "$(sql "SELECT d.status FROM deliveries d JOIN workflows w ON w.id = d.workflow_id WHERE w.name = 'Sync call'")" 200 "... and its delivery is recorded with the status answered"
+# The caller waits timeout_ms + 1 s; a wait is not working time, so the run outlives that.
+SYNC_PATH=$(it_webhook_workflow "Sync wait" '{"format": 1, "trigger": {"type": "webhook", "reply": "after.out"},
+  "settings": {"timeout_ms": 500},
+  "blocks": [{"id": "pause", "type": "flow.wait", "config": {"duration": "3s"}},
+             {"id": "after", "type": "json.set", "config": {"set": {"done": true}}}],
+  "edges": [{"from": "pause.out", "to": "after.in"}]}')
+req POST "$SYNC_PATH" -H 'Content-Type: application/json' --data '{}'
+check_status 504 "a synchronous run that outlives the caller's wait answers 504"
+SYNC_RUN=$(jqb .error.fields.run_id)
+it_wait_run "$SYNC_RUN" succeeded
+check_eq "$(sql "SELECT status FROM runs WHERE id = $SYNC_RUN")" succeeded "... and goes on in the workers to its end"
+check_eq "$(sql "SELECT d.status FROM deliveries d JOIN workflows w ON w.id = d.workflow_id WHERE w.name = 'Sync wait'")" 504 "... its delivery recorded as 504"
 it_create_workflow "Grand" '{"format": 1, "trigger": {"type": "manual"}, "blocks": [{"id": "call", "type": "flow.call", "config": {"workflow": "Parent"}}]}'
 req POST "/workflows/$WF/run?wait=30" "${API[@]}" --data 'input={"v":5}'
 check_json .run.status failed "calls nested deeper than max_call_depth fail"

@@ -69,7 +69,7 @@ static void test_steps_and_end(void)
 	CHECK_STR(json_string_value(json_object_get(json_object_get(json_array_get(steps, 1), "outputs"), "out")), "x");
 	json_decref(steps);
 
-	struct run_end end = { "failed", "block 'b' failed: no", "b", NULL, NULL, 1, 10, 0, 0 };
+	struct run_end end = { "failed", "block 'b' failed: no", "b", NULL, NULL, 1, 10, 0, 0, NULL, NULL };
 	CHECK(store_run_finish(st, r, &end) == STORE_OK);
 	json_t *letters = NULL;
 	CHECK(store_dead_letter_list(st, &letters) == STORE_OK && json_array_size(letters) == 1);
@@ -114,7 +114,7 @@ static void test_prune(void)
 		int64_t r = new_run(NULL);
 		json_t *step = json_pack("{s:s, s:s, s:{s:s}}", "block", "a", "status", "ok", "outputs", "out", big);
 		json_t *steps = json_pack("[o]", step);
-		struct run_end end = { "succeeded", NULL, NULL, NULL, steps, 0, 1000 + i, 0, 0 };
+		struct run_end end = { "succeeded", NULL, NULL, NULL, steps, 0, 1000 + i, 0, 0, NULL, NULL };
 		CHECK(store_run_finish(st, r, &end) == STORE_OK);
 		json_decref(steps);
 	}

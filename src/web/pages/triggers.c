@@ -40,9 +40,9 @@ static char *run_problems(struct request *r, const json_t *wf, json_t **problems
 	return sb_detach(&sb);
 }
 
-/* Creates and queues a run; answers 422/409/503 itself and returns 0 when it cannot. */
-/* Queues run n of wf (its id, version and actor filled in here). */
-static int64_t queue_run(struct request *r, const json_t *wf, struct run_new *n, int64_t *existing)
+/* Creates run n of wf (its id, version and actor filled in here), without
+ * telling the engine; answers 422/409/503 itself and returns 0 when it cannot. */
+static int64_t create_run(struct request *r, const json_t *wf, struct run_new *n, int64_t *existing)
 {
 	json_t *problems;
 	char *why = run_problems(r, wf, &problems);
@@ -69,7 +69,15 @@ static int64_t queue_run(struct request *r, const json_t *wf, struct run_new *n,
 		reply_store_error(r, rc, NULL);
 		return 0;
 	}
-	engine_notify_priority(r->app->engine, id, workflow_priority(json_object_get(wf, "definition")));
+	return id;
+}
+
+/* create_run, and the engine told to run it. */
+static int64_t queue_run(struct request *r, const json_t *wf, struct run_new *n, int64_t *existing)
+{
+	int64_t id = create_run(r, wf, n, existing);
+	if (id)
+		engine_notify_priority(r->app->engine, id, workflow_priority(json_object_get(wf, "definition")));
 	return id;
 }
 
@@ -191,15 +199,25 @@ static int header_name_ok(const char *s)
 /* Answers with what the reply output holds: {"status", "headers", "body"} as
  * an HTTP answer, a string as text, anything else as JSON. The answer cannot
  * run script on our origin (CSP sandbox) nor set our cookies. */
+static bool is_http_answer(const json_t *v)
+{
+	return json_is_object(v) && json_object_get(v, "body") &&
+	       (json_object_get(v, "status") || json_object_get(v, "headers"));
+}
+
+/* The status reply_hook_value answers with. */
+static int hook_value_status(const json_t *v)
+{
+	json_int_t s = is_http_answer(v) ? json_integer_value(json_object_get(v, "status")) : 200;
+	return s >= 200 && s <= 599 ? (int)s : 200;
+}
+
 static void reply_hook_value(struct request *r, const json_t *v)
 {
-	int status = 200;
+	int status = hook_value_status(v);
 	const json_t *body = v;
 	const char *ctype = NULL;
-	if (json_is_object(v) && json_object_get(v, "body") &&
-	    (json_object_get(v, "status") || json_object_get(v, "headers"))) {
-		json_int_t s = json_integer_value(json_object_get(v, "status"));
-		status = s >= 200 && s <= 599 ? (int)s : 200;
+	if (is_http_answer(v)) {
 		body = json_object_get(v, "body");
 		const char *k;
 		json_t *hv;
@@ -224,11 +242,59 @@ static void reply_hook_value(struct request *r, const json_t *v)
 	free(text);
 }
 
-/* Waits for the run and answers with its reply; why a run gave no reply goes to msg too. */
-static void answer_sync(struct request *r, int64_t id, int64_t timeout_ms, char *msg, size_t msglen)
+/* The value a synchronous hook answers with for a run's outcome ({status,
+ * error, reply}), or NULL when the run gave none (then why is in msg). */
+static const json_t *sync_reply(const json_t *run, int64_t id, char *msg, size_t msglen)
 {
+	const char *status = json_string_value(json_object_get(run, "status"));
+	const json_t *reply = json_object_get(run, "reply");
+	if (strcmp(status, "succeeded"))
+		snprintf(msg, msglen, "The run %s: %s (see /runs/%lld).", status,
+			 json_string_value(json_object_get(run, "error")) ?: "no reason recorded", (long long)id);
+	else if (!reply || json_is_null(reply))
+		snprintf(msg, msglen, "The run ended without a value on the webhook's reply output.");
+	else
+		return reply;
+	return NULL;
+}
+
+/* A synchronous delivery's record, written in the transaction of its run's
+ * end (one commit for both), once the outcome says what the caller gets. */
+struct sync_delivery {
+	struct request *r;
+	int64_t workflow_id, run_id;
+	const json_t *input;
+	char *msg;
+	size_t msglen;
+	bool written;
+};
+
+static int record_sync_delivery(struct store *st, const json_t *outcome, void *arg)
+{
+	struct sync_delivery *d = arg;
+	const json_t *reply = sync_reply(outcome, d->run_id, d->msg, d->msglen);
+	int rc = store_delivery_add_in(st, d->workflow_id, d->r->method, d->input, reply ? hook_value_status(reply) : 502,
+				       reply ? NULL : d->msg, d->run_id, d->r->now * 1000);
+	d->written = rc == STORE_OK;
+	return rc;
+}
+
+/* Runs the run on this thread (engine_run_here) and answers with its reply;
+ * why a run gave no reply goes to msg too. *delivered when the delivery was
+ * recorded with the run's end. */
+static void answer_sync(struct request *r, const json_t *wf, int64_t id, const json_t *input, char *msg, size_t msglen,
+			bool *delivered)
+{
+	const json_t *def = json_object_get(wf, "definition");
+	int64_t t = json_integer_value(json_object_get(json_object_get(def, "settings"), "timeout_ms"));
+	int64_t timeout_ms = t > 0 && t < SYNC_WAIT_DEFAULT_MS ? t + 1000 : SYNC_WAIT_DEFAULT_MS;
+	struct sync_delivery d = { r, json_integer_value(json_object_get(wf, "id")), id, input, msg, msglen, false };
+	struct engine_run er = { id, d.workflow_id, (int)json_integer_value(json_object_get(wf, "version")), def, input,
+				 "webhook", record_sync_delivery, &d };
 	json_t *run = NULL;
-	if (engine_wait_outcome(r->app->engine, id, timeout_ms, &run) < 0) {
+	int ended = engine_run_here(r->app->engine, r->st, &er, timeout_ms, &run);
+	*delivered = d.written;
+	if (ended < 0) {
 		snprintf(msg, msglen, "The run did not end within %lld s; it goes on at /runs/%lld.",
 			 (long long)(timeout_ms / 1000), (long long)id);
 		reply_error(r, 504, msg, json_pack("{s:I}", "run_id", (json_int_t)id));
@@ -239,17 +305,11 @@ static void answer_sync(struct request *r, int64_t id, int64_t timeout_ms, char 
 		reply_store_error(r, rc, NULL);
 		return;
 	}
-	const char *status = json_string_value(json_object_get(run, "status"));
-	if (strcmp(status, "succeeded")) {
-		snprintf(msg, msglen, "The run %s: %s (see /runs/%lld).", status,
-			 json_string_value(json_object_get(run, "error")) ?: "no reason recorded", (long long)id);
+	const json_t *reply = sync_reply(run, id, msg, msglen);
+	if (reply)
+		reply_hook_value(r, reply);
+	else
 		reply_error(r, 502, msg, json_pack("{s:I}", "run_id", (json_int_t)id));
-	} else if (json_is_null(json_object_get(run, "reply")) || !json_object_get(run, "reply")) {
-		snprintf(msg, msglen, "The run ended without a value on the webhook's reply output.");
-		reply_error(r, 502, msg, json_pack("{s:I}", "run_id", (json_int_t)id));
-	} else {
-		reply_hook_value(r, json_object_get(run, "reply"));
-	}
 	json_decref(run);
 }
 
@@ -346,6 +406,7 @@ static int refuse_delivery(struct request *r, const json_t *wf, const char *secr
 void hook_receive(struct request *r)
 {
 	int64_t wid = 0, id = 0, existing = 0;
+	bool delivered = false;
 	char *secret = NULL;
 	int rc = store_webhook_by_token(r->st, r->params[0], &wid, &secret);
 	/* A flood is refused before it costs a run or a row: not recorded as a delivery. */
@@ -373,7 +434,10 @@ void hook_receive(struct request *r)
 			const char *dedup = req_param(r, "HTTP_X_AXON_DELIVERY");
 			if (!*dedup)
 				dedup = req_param(r, "HTTP_IDEMPOTENCY_KEY");
-			id = start_run(r, wf, "webhook", input, *dedup ? dedup : NULL, &existing);
+			struct run_new n = { .trigger = "webhook", .input = input, .dedup_key = *dedup ? dedup : NULL };
+			/* A synchronous hook's run is run by this thread, which waits for it anyway. */
+			id = json_object_get(trigger, "reply") ? create_run(r, wf, &n, &existing)
+							       : queue_run(r, wf, &n, &existing);
 			if (existing)
 				snprintf(msg, sizeof msg, "a repeated delivery: run %lld was started by the first one",
 					 (long long)existing);
@@ -390,13 +454,11 @@ void hook_receive(struct request *r)
 	} else if (existing) {
 		reply_run(r, existing, 200);
 	} else if (json_object_get(trigger, "reply")) {
-		int64_t t = json_integer_value(json_object_get(json_object_get(json_object_get(wf, "definition"), "settings"),
-							      "timeout_ms"));
-		answer_sync(r, id, t > 0 && t < SYNC_WAIT_DEFAULT_MS ? t + 1000 : SYNC_WAIT_DEFAULT_MS, msg, sizeof msg);
+		answer_sync(r, wf, id, input, msg, sizeof msg, &delivered);
 	} else {
 		reply_run(r, id, 202);
 	}
-	if (store_delivery_add(r->st, wid, r->method, input, r->status, *msg ? msg : NULL, id ? id : existing,
+	if (!delivered && store_delivery_add(r->st, wid, r->method, input, r->status, *msg ? msg : NULL, id ? id : existing,
 			       r->now * 1000, NULL) != STORE_OK)
 		log_error("req=%lu webhook delivery not recorded: %s", r->id, store_errmsg(r->st));
 	json_decref(input);
