@@ -77,6 +77,11 @@ struct engine_run {
  * passed first, and the run goes on in the workers' hands. */
 int engine_run_here(struct engine *e, struct store *st, const struct engine_run *run, int64_t timeout_ms,
 		    json_t **outcome);
+/* What run id did that the store has not been told of yet (a quick step's
+ * end is kept back for the run's next write): NULL when the run is not in
+ * memory here, else {"status": "running", "started_at", "steps": [...]},
+ * those steps with store_step_list()'s fields. New reference. */
+json_t *engine_run_unrecorded(struct engine *e, int64_t id);
 /* Asks a run to stop: no new block starts, it ends "cancelled" once the blocks
  * running now end. 0, or -1 when the run is not running here. */
 int engine_cancel(struct engine *e, int64_t id);

@@ -457,6 +457,23 @@ int engine_wait_outcome(struct engine *e, int64_t id, int64_t timeout_ms, json_t
 	return w.done || rc == 0 ? 0 : -1;
 }
 
+json_t *engine_run_unrecorded(struct engine *e, int64_t id)
+{
+	json_t *out = NULL;
+	pthread_mutex_lock(&e->mu);
+	struct active *a = find_active(e, id);
+	if (a && a->plan && !a->ending) {
+		json_t *steps = json_array();
+		for (size_t i = 0; i < a->plan->nblocks; i++)
+			if (a->unwritten[i])
+				json_array_append_new(steps, plan_step_json(a->plan, i));
+		out = json_pack("{s:s, s:I, s:o}", "status", "running", "started_at", (json_int_t)a->started_at, "steps",
+				steps);
+	}
+	pthread_mutex_unlock(&e->mu);
+	return out;
+}
+
 int engine_cancel(struct engine *e, int64_t id)
 {
 	pthread_mutex_lock(&e->mu);
@@ -466,6 +483,7 @@ int engine_cancel(struct engine *e, int64_t id)
 		a->cancelled = true;
 		a->stop_blocks = 1;
 		pthread_cond_broadcast(&e->work);
+		pthread_cond_broadcast(&e->slot); /* a thread driving its own run may wait there */
 		rc = 0;
 	}
 	pthread_mutex_unlock(&e->mu);

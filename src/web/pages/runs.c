@@ -197,6 +197,34 @@ void runs_list(struct request *r)
 
 /* ---- One run ---- */
 
+/* The run as the engine has it now: a running run's store lags behind by
+ * its quick steps and its start (engine_run_unrecorded). */
+static void add_unrecorded(struct request *r, json_t *run)
+{
+	json_t *now = engine_run_unrecorded(r->app->engine, json_integer_value(json_object_get(run, "id")));
+	if (!now)
+		return;
+	if (!strcmp(json_string_value(json_object_get(run, "status")) ?: "", "queued")) {
+		json_object_set(run, "status", json_object_get(now, "status"));
+		json_object_set(run, "started_at", json_object_get(now, "started_at"));
+	}
+	json_t *steps = json_object_get(run, "steps");
+	size_t i, j;
+	json_t *step, *known;
+	json_array_foreach(json_object_get(now, "steps"), i, step) {
+		const char *block = json_string_value(json_object_get(step, "block"));
+		json_array_foreach(steps, j, known) {
+			if (!strcmp(json_string_value(json_object_get(known, "block")) ?: "", block))
+				break;
+		}
+		if (j < json_array_size(steps))
+			json_array_set(steps, j, step);
+		else
+			json_array_append(steps, step);
+	}
+	json_decref(now);
+}
+
 /* The run named by the route's :id, or NULL after answering 404/503. */
 static json_t *load_run(struct request *r)
 {
@@ -207,6 +235,7 @@ static json_t *load_run(struct request *r)
 		reply_store_error(r, rc, "There is no such run.");
 		return NULL;
 	}
+	add_unrecorded(r, run);
 	return run;
 }
 
