@@ -4,6 +4,7 @@
  * and the store writes happen outside it. */
 #include <errno.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,7 +91,10 @@ struct waiter {
 struct engine {
 	pthread_mutex_t mu;
 	pthread_cond_t work;  /* a run was queued, a unit ended, a retry is due */
-	pthread_cond_t slot;  /* a unit ended: one thread driving its own run may start one */
+	/* One per worker: held by whoever runs a block (a worker, or a thread
+	 * driving its own run, which waits for one here without the lock). */
+	sem_t slots;
+	bool starved; /* a worker found no slot free: the next slot given back wakes the workers */
 	struct engine_options o;
 	char *database;
 	struct sandbox *sb;
@@ -483,7 +487,6 @@ int engine_cancel(struct engine *e, int64_t id)
 		a->cancelled = true;
 		a->stop_blocks = 1;
 		pthread_cond_broadcast(&e->work);
-		pthread_cond_broadcast(&e->slot); /* a thread driving its own run may wait there */
 		rc = 0;
 	}
 	pthread_mutex_unlock(&e->mu);
@@ -1042,7 +1045,7 @@ static void run_job(struct engine *e, struct store *st, struct job *j)
 	struct plan *p = j->a->plan;
 	if (j->counted) {
 		e->units--;
-		pthread_cond_signal(&e->slot);
+		sem_post(&e->slots);
 	}
 	if (e->stopping) {
 		/* Stopped by engine_stop, not by the block: the step stays "running"
@@ -1144,6 +1147,16 @@ static int busy_runs(const struct engine *e)
 	return n;
 }
 
+/* Under the lock: a slot for a worker about to pick a block, or false
+ * (and the next slot given back wakes the workers). */
+static bool take_slot(struct engine *e)
+{
+	if (sem_trywait(&e->slots) == 0)
+		return true;
+	e->starved = true;
+	return false;
+}
+
 static void *worker(void *arg)
 {
 	pthread_setname_np(pthread_self(), "axon-engine"); /* as top -H and /proc show it */
@@ -1168,7 +1181,7 @@ static void *worker(void *arg)
 			pthread_mutex_unlock(&e->mu);
 			end_run(e, st, a, NULL);
 			pthread_mutex_lock(&e->mu);
-		} else if (e->units < e->nthreads && pick(e, &j, now)) {
+		} else if (take_slot(e) && (pick(e, &j, now) || (sem_post(&e->slots), false))) {
 			pthread_mutex_unlock(&e->mu);
 			run_job(e, st, &j);
 			job_free(&j);
@@ -1210,12 +1223,29 @@ static void *worker(void *arg)
  * slot it held while it had blocks to run, for another to take. */
 static void release_slot(struct engine *e, bool *holding)
 {
-	if (*holding) {
-		e->units--;
-		*holding = false;
+	if (!*holding)
+		return;
+	e->units--;
+	*holding = false;
+	sem_post(&e->slots);
+	if (e->starved) {
+		e->starved = false;
+		pthread_cond_broadcast(&e->work);
 	}
-	if (e->units < e->nthreads)
-		pthread_cond_signal(&e->slot);
+}
+
+/* Called with the lock, which it releases while it waits: a slot for the
+ * thread driving its own run, waited for until `until` (monotonic) at most. */
+static bool wait_slot(struct engine *e, const struct timespec *until)
+{
+	if (sem_trywait(&e->slots) == 0)
+		return true;
+	pthread_mutex_unlock(&e->mu);
+	int rc;
+	while ((rc = sem_clockwait(&e->slots, CLOCK_MONOTONIC, until)) < 0 && errno == EINTR)
+		;
+	pthread_mutex_lock(&e->mu);
+	return rc == 0;
 }
 
 /* The calling thread counts as one of the engine's workers while its run
@@ -1263,15 +1293,16 @@ int engine_run_here(struct engine *e, struct store *st, const struct engine_run 
 		int64_t wait = run_wakeup(a, give_up) - now;
 		abstime_in(&until, wait > 0 ? wait : 1);
 		if (plan_may_have_unit(a->plan, now)) {
-			if (!holding && e->units >= e->nthreads) {
-				/* As many blocks run as there are workers: wait for one to end. */
-				pthread_cond_timedwait(&e->slot, &e->mu, &until);
+			if (!holding) {
+				/* As many blocks run as there are workers: one must be free.
+				 * Waited for without the lock, then everything is looked at again. */
+				if (wait_slot(e, &until)) {
+					holding = true;
+					e->units++;
+				}
 				continue;
 			}
 			if (pick_unit(e, a, &j, now)) {
-				if (!holding)
-					e->units++;
-				holding = true;
 				/* Blocks ready beside this one go to the workers. */
 				if (plan_may_have_unit(a->plan, now))
 					pthread_cond_broadcast(&e->work);
@@ -1319,7 +1350,7 @@ struct engine *engine_start(const struct engine_options *o, struct sandbox *sb, 
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&e->work, &ca);
-	pthread_cond_init(&e->slot, &ca);
+	sem_init(&e->slots, 0, (unsigned)e->o.workers);
 	pthread_condattr_destroy(&ca);
 
 	/* Runs that a stop or a crash left unfinished go on first (axond's engine
@@ -1376,7 +1407,7 @@ void engine_stop(struct engine *e)
 	free(e->queue);
 	free(e->database);
 	pthread_cond_destroy(&e->work);
-	pthread_cond_destroy(&e->slot);
+	sem_destroy(&e->slots);
 	pthread_mutex_destroy(&e->mu);
 	json_decref(e->registry);
 	block_checks_free(e->checks);
