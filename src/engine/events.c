@@ -13,14 +13,25 @@
 #define BUCKETS 1024
 #define RING_START 16 /* a ring grows to EVENTS_PER_RUN as its run goes on */
 
+/* A log line that left the full ring while its step still runs. */
+struct early {
+	struct event ev;
+	char *block;
+};
+
 /* The events of one run, oldest first. Ids are the hub's publish counter,
- * so they increase over all runs and never repeat within one daemon. */
+ * so they increase over all runs and never repeat within one daemon. The
+ * log lines of a step still running that the full ring let go are kept
+ * apart (early, older than the ring's), up to EVENTS_EARLY_BYTES: the store
+ * has them only once the step ends, and a page opened late needs them. */
 struct feed {
 	int64_t run;
 	struct event *ring;
 	size_t cap, start, count;
+	struct early *early;
+	size_t nearly, capearly, early_bytes;
 	uint64_t born;    /* the counter when it was made: its run's events before are gone */
-	uint64_t dropped; /* the id of the newest event the full ring let go, or 0 */
+	uint64_t dropped; /* the id of the newest event let go (not in ring nor early), or 0 */
 	bool ended;
 	struct feed *next; /* in its bucket */
 };
@@ -54,10 +65,32 @@ void event_clear(struct event *ev)
 	ev->data = NULL;
 }
 
+/* Lets go of the early log lines of block (every one when block is NULL):
+ * its step ended, so the store has them. */
+static void let_go_early(struct feed *f, const char *block)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < f->nearly; i++) {
+		struct early *e = &f->early[i];
+		if (block && strcmp(e->block, block)) {
+			f->early[kept++] = *e;
+			continue;
+		}
+		if (e->ev.id > f->dropped)
+			f->dropped = e->ev.id;
+		f->early_bytes -= strlen(e->ev.data);
+		event_clear(&e->ev);
+		free(e->block);
+	}
+	f->nearly = kept;
+}
+
 static void feed_free(struct feed *f)
 {
 	for (size_t i = 0; i < f->count; i++)
 		event_clear(&f->ring[(f->start + i) % f->cap]);
+	let_go_early(f, NULL);
+	free(f->early);
 	free(f->ring);
 	free(f);
 }
@@ -140,6 +173,26 @@ static struct feed *feed_for(struct events *h, int64_t run)
 	return f;
 }
 
+/* Keeps ev, a log line leaving the ring, with the early ones when there is room. */
+static bool keep_early(struct feed *f, struct event ev)
+{
+	size_t len = strlen(ev.data);
+	if (strcmp(ev.type, "log") || f->early_bytes + len > EVENTS_EARLY_BYTES)
+		return false;
+	json_t *data = json_loads(ev.data, 0, NULL);
+	const char *block = json_string_value(json_object_get(data, "block"));
+	if (block) {
+		if (f->nearly == f->capearly) {
+			f->capearly = f->capearly ? f->capearly * 2 : RING_START;
+			f->early = xrealloc(f->early, f->capearly * sizeof *f->early);
+		}
+		f->early[f->nearly++] = (struct early){ ev, xstrdup(block) };
+		f->early_bytes += len;
+	}
+	json_decref(data);
+	return block != NULL;
+}
+
 static void ring_push(struct feed *f, struct event ev)
 {
 	if (f->count == f->cap && f->cap < EVENTS_PER_RUN) {
@@ -153,8 +206,10 @@ static void ring_push(struct feed *f, struct event ev)
 		f->start = 0;
 	}
 	if (f->count == f->cap) { /* full: the oldest event makes room */
-		f->dropped = f->ring[f->start].id;
-		event_clear(&f->ring[f->start]);
+		if (!keep_early(f, f->ring[f->start])) {
+			f->dropped = f->ring[f->start].id;
+			event_clear(&f->ring[f->start]);
+		}
 		f->start = (f->start + 1) % f->cap;
 		f->count--;
 	}
@@ -176,15 +231,29 @@ static void bound_message(json_t *data)
 	json_object_set_new(data, "cut", json_true());
 }
 
+/* The block of a "step" event saying that its step ended, or NULL. */
+static char *step_ended(const char *type, const json_t *data)
+{
+	const char *status = json_string_value(json_object_get(data, "status"));
+	const char *block = json_string_value(json_object_get(data, "block"));
+	if (strcmp(type, "step") || !status || !block ||
+	    (strcmp(status, "ok") && strcmp(status, "failed") && strcmp(status, "skipped")))
+		return NULL;
+	return xstrdup(block);
+}
+
 void events_publish(struct events *h, int64_t run, const char *type, json_t *data)
 {
 	bound_message(data);
 	struct event ev = { 0 };
 	snprintf(ev.type, sizeof ev.type, "%s", type);
 	ev.data = json_dumps(data, JSON_COMPACT);
+	char *ended_block = step_ended(type, data);
 	json_decref(data);
-	if (!ev.data)
+	if (!ev.data) {
+		free(ended_block);
 		return;
+	}
 	bool end = !strcmp(type, "end");
 
 	pthread_mutex_lock(&h->mu);
@@ -192,11 +261,16 @@ void events_publish(struct events *h, int64_t run, const char *type, json_t *dat
 	if (f->ended) { /* nothing follows a run's end */
 		pthread_mutex_unlock(&h->mu);
 		event_clear(&ev);
+		free(ended_block);
 		return;
 	}
 	ev.id = ++h->published;
 	ring_push(f, ev);
+	if (ended_block)
+		let_go_early(f, ended_block);
+	free(ended_block);
 	if (end) {
+		let_go_early(f, NULL);
 		f->ended = true;
 		if (h->nended == EVENTS_ENDED_RUNS_KEPT)
 			forget(h, h->ended[h->ended_next]);
@@ -228,13 +302,21 @@ size_t events_read(struct events *h, int64_t run, uint64_t after, struct event *
 		pthread_mutex_unlock(&h->mu);
 		return 0;
 	}
+	/* The early log lines first: they are older than the ring's events. */
+	size_t k = 0;
+	while (k < f->nearly && f->early[k].ev.id <= after)
+		k++;
+	for (; k < f->nearly && n < max; k++, n++) {
+		out[n] = f->early[k].ev;
+		out[n].data = xstrdup(out[n].data);
+	}
 	while (i < f->count && f->ring[(f->start + i) % f->cap].id <= after)
 		i++;
 	for (; i < f->count && n < max; i++, n++) {
 		out[n] = f->ring[(f->start + i) % f->cap];
 		out[n].data = xstrdup(out[n].data);
 	}
-	*ended = f->ended && i == f->count;
+	*ended = f->ended && k == f->nearly && i == f->count;
 	pthread_mutex_unlock(&h->mu);
 	return n;
 }
