@@ -13,7 +13,9 @@
 #define BUCKETS 1024
 #define RING_START 16 /* a ring grows to EVENTS_PER_RUN as its run goes on */
 
-/* A log line that left the full ring while its step still runs. */
+/* An event that left the full ring but is still needed: a log line of a
+ * step still running, or the newest state ("step", "progress", "run") of
+ * its block (NULL: the run's) that left the ring. */
 struct early {
 	struct event ev;
 	char *block;
@@ -23,7 +25,10 @@ struct early {
  * so they increase over all runs and never repeat within one daemon. The
  * log lines of a step still running that the full ring let go are kept
  * apart (early, older than the ring's), up to EVENTS_EARLY_BYTES: the store
- * has them only once the step ends, and a page opened late needs them. */
+ * has them only once the step ends, and a page opened late needs them.
+ * With them, the newest state of each block that left the ring: an older
+ * state is only replaced by a newer one, so a reader going through the
+ * early events misses nothing it needs (nor is told it did). */
 struct feed {
 	int64_t run;
 	struct event *ring;
@@ -65,31 +70,57 @@ void event_clear(struct event *ev)
 	ev->data = NULL;
 }
 
-/* Lets go of the early log lines of block (every one when block is NULL):
- * its step ended, so the store has them. */
-static void let_go_early(struct feed *f, const char *block)
+static bool same_block(const char *a, const char *b)
+{
+	return a && b ? !strcmp(a, b) : a == b;
+}
+
+/* Lets go of the early events that match: a log line lost to a reader
+ * that had not read it (it must reload from the store), a state replaced. */
+static void let_go_early(struct feed *f, bool (*match)(const struct early *, const void *), const void *arg)
 {
 	size_t kept = 0;
 	for (size_t i = 0; i < f->nearly; i++) {
 		struct early *e = &f->early[i];
-		if (block && strcmp(e->block, block)) {
+		if (!match(e, arg)) {
 			f->early[kept++] = *e;
 			continue;
 		}
-		if (e->ev.id > f->dropped)
-			f->dropped = e->ev.id;
-		f->early_bytes -= strlen(e->ev.data);
+		if (!strcmp(e->ev.type, "log")) {
+			if (e->ev.id > f->dropped)
+				f->dropped = e->ev.id;
+			f->early_bytes -= strlen(e->ev.data);
+		}
 		event_clear(&e->ev);
 		free(e->block);
 	}
 	f->nearly = kept;
 }
 
+static bool any(const struct early *e, const void *arg)
+{
+	(void)e, (void)arg;
+	return true;
+}
+
+/* Everything of the block (its step ended: the store has its log, the ring its last state). */
+static bool of_block(const struct early *e, const void *block)
+{
+	return same_block(e->block, block);
+}
+
+/* A state of the same type and block as the event arg, which replaces it. */
+static bool replaced_by(const struct early *e, const void *arg)
+{
+	const struct early *newer = arg;
+	return strcmp(e->ev.type, "log") && !strcmp(e->ev.type, newer->ev.type) && same_block(e->block, newer->block);
+}
+
 static void feed_free(struct feed *f)
 {
 	for (size_t i = 0; i < f->count; i++)
 		event_clear(&f->ring[(f->start + i) % f->cap]);
-	let_go_early(f, NULL);
+	let_go_early(f, any, NULL);
 	free(f->early);
 	free(f->ring);
 	free(f);
@@ -173,24 +204,32 @@ static struct feed *feed_for(struct events *h, int64_t run)
 	return f;
 }
 
-/* Keeps ev, a log line leaving the ring, with the early ones when there is room. */
+/* Keeps ev, leaving the ring, with the early ones: a log line while there
+ * is room, a state in place of the one it replaces. False: let it go. */
 static bool keep_early(struct feed *f, struct event ev)
 {
+	bool log = !strcmp(ev.type, "log");
 	size_t len = strlen(ev.data);
-	if (strcmp(ev.type, "log") || f->early_bytes + len > EVENTS_EARLY_BYTES)
+	if (log && f->early_bytes + len > EVENTS_EARLY_BYTES)
 		return false;
 	json_t *data = json_loads(ev.data, 0, NULL);
 	const char *block = json_string_value(json_object_get(data, "block"));
-	if (block) {
-		if (f->nearly == f->capearly) {
-			f->capearly = f->capearly ? f->capearly * 2 : RING_START;
-			f->early = xrealloc(f->early, f->capearly * sizeof *f->early);
-		}
-		f->early[f->nearly++] = (struct early){ ev, xstrdup(block) };
-		f->early_bytes += len;
-	}
+	struct early e = { ev, block ? xstrdup(block) : NULL };
 	json_decref(data);
-	return block != NULL;
+	if (log && !block) {
+		free(e.block);
+		return false;
+	}
+	if (log)
+		f->early_bytes += len;
+	else
+		let_go_early(f, replaced_by, &e);
+	if (f->nearly == f->capearly) {
+		f->capearly = f->capearly ? f->capearly * 2 : RING_START;
+		f->early = xrealloc(f->early, f->capearly * sizeof *f->early);
+	}
+	f->early[f->nearly++] = e;
+	return true;
 }
 
 static void ring_push(struct feed *f, struct event ev)
@@ -267,10 +306,10 @@ void events_publish(struct events *h, int64_t run, const char *type, json_t *dat
 	ev.id = ++h->published;
 	ring_push(f, ev);
 	if (ended_block)
-		let_go_early(f, ended_block);
+		let_go_early(f, of_block, ended_block);
 	free(ended_block);
 	if (end) {
-		let_go_early(f, NULL);
+		let_go_early(f, any, NULL);
 		f->ended = true;
 		if (h->nended == EVENTS_ENDED_RUNS_KEPT)
 			forget(h, h->ended[h->ended_next]);

@@ -8,8 +8,9 @@
  * can take up after the last id it saw. A reader that fell further behind than the
  * ring is told so (lost) and must reload the run from the store instead.
  * The log lines of a step still running are kept past the ring (up to
- * EVENTS_EARLY_BYTES a run) until the step ends, when the store has them:
- * a reader that comes late still reads a running step's log from line 1.
+ * EVENTS_EARLY_BYTES a run) until the step ends, when the store has them,
+ * with the newest state of each block that left it: a reader that comes
+ * late still reads a running step's log from line 1.
  * One mutex, held only to copy an event in or out: a publisher never waits
  * for a reader, and no engine lock is ever held by one. */
 #ifndef AXON_ENGINE_EVENTS_H

@@ -84,8 +84,10 @@ static void test_overflow_is_lost(void)
 	size_t n = events_read(h, 7, 0, evs, 1, &lost, &ended);
 	uint64_t seen = evs[0].id;
 	clear_all(evs, n);
-	publish_n(h, 7, "progress", EVENTS_PER_RUN);
-	/* The ring kept the newest EVENTS_PER_RUN: the reader after the first missed some. */
+	publish_n(h, 7, "log", EVENTS_PER_RUN);
+	events_publish(h, 7, "step", json_pack("{s:s, s:s}", "block", "b", "status", "ok"));
+	/* The ring kept the newest EVENTS_PER_RUN, and the step's log lines that
+	 * left it went when it ended: the reader after the first missed some. */
 	n = events_read(h, 7, seen, evs, EVENTS_PER_RUN, &lost, &ended);
 	CHECK(n == 0 && lost);
 	/* A reader that saw nothing gets what the ring holds. */
@@ -215,13 +217,14 @@ static void test_early_logs(void)
 	events_publish(h, 3, "step", json_pack("{s:s, s:s}", "block", "b", "status", "running"));
 	publish_n(h, 3, "log", EVENTS_PER_RUN + 50);
 	size_t n = events_read(h, 3, 0, evs, 2 * EVENTS_PER_RUN, &lost, &ended);
-	CHECK(n == EVENTS_PER_RUN + 50 && !lost && !ended); /* every line; the step event let go */
-	CHECK_STR(evs[0].type, "log");
-	CHECK_STR(evs[0].data, "{\"block\":\"b\",\"n\":0}");
+	CHECK(n == EVENTS_PER_RUN + 51 && !lost && !ended); /* the step's state, then every line */
+	CHECK_STR(evs[0].type, "step");
+	CHECK_STR(evs[1].type, "log");
+	CHECK_STR(evs[1].data, "{\"block\":\"b\",\"n\":0}");
 	CHECK_STR(evs[n - 1].data, "{\"block\":\"b\",\"n\":305}");
 	for (size_t i = 1; i < n; i++)
 		CHECK(evs[i].id > evs[i - 1].id);
-	uint64_t line10 = evs[10].id;
+	uint64_t line10 = evs[11].id;
 	clear_all(evs, n);
 	/* Taking up after an early line: the rest, in order. */
 	n = events_read(h, 3, line10, evs, 2 * EVENTS_PER_RUN, &lost, &ended);
@@ -231,13 +234,30 @@ static void test_early_logs(void)
 	/* A few at a time: the early lines, then the ring's. */
 	n = events_read(h, 3, 0, evs, 40, &lost, &ended);
 	CHECK(n == 40 && !ended);
-	CHECK_STR(evs[39].data, "{\"block\":\"b\",\"n\":39}");
+	CHECK_STR(evs[39].data, "{\"block\":\"b\",\"n\":38}");
+	uint64_t fortieth = evs[39].id;
+	clear_all(evs, n);
+	n = events_read(h, 3, fortieth, evs, 2 * EVENTS_PER_RUN, &lost, &ended);
+	CHECK(n == EVENTS_PER_RUN + 51 - 40 && !lost);
+	clear_all(evs, n);
+	/* States that leave the ring: only the newest of a block is kept, and a
+	 * reader going through the early events is not told it lost the others. */
+	for (int i = 0; i < 3 * EVENTS_PER_RUN; i++)
+		events_publish(h, 5, "progress", json_pack("{s:s, s:i}", "block", i % 2 ? "a" : "b", "n", i));
+	n = events_read(h, 5, 0, evs, 2, &lost, &ended);
+	CHECK(n == 2 && !lost);
+	CHECK_STR(evs[0].data, "{\"block\":\"b\",\"n\":510}");
+	CHECK_STR(evs[1].data, "{\"block\":\"a\",\"n\":511}");
+	uint64_t second = evs[1].id;
+	clear_all(evs, n);
+	n = events_read(h, 5, second, evs, 2 * EVENTS_PER_RUN, &lost, &ended);
+	CHECK(n == EVENTS_PER_RUN && !lost);
 	clear_all(evs, n);
 	/* Another block's step ending keeps b's lines. */
 	events_publish(h, 3, "step", json_pack("{s:s, s:s}", "block", "c", "status", "ok"));
-	n = events_read(h, 3, 0, evs, 1, &lost, &ended);
-	CHECK(n == 1);
-	CHECK_STR(evs[0].data, "{\"block\":\"b\",\"n\":0}");
+	n = events_read(h, 3, 0, evs, 2, &lost, &ended);
+	CHECK(n == 2);
+	CHECK_STR(evs[1].data, "{\"block\":\"b\",\"n\":0}");
 	clear_all(evs, n);
 	/* b ends: its early lines go; a reader after one of them missed some. */
 	events_publish(h, 3, "step", json_pack("{s:s, s:s}", "block", "b", "status", "ok"));

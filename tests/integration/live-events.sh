@@ -7,8 +7,11 @@
 # or told twice, the stream closes at the run's end; the JSON twin; the
 # refusals (a bad id, one from an earlier daemon, more streams than one
 # person may open); and open streams hold no request thread: with two
-# threads and eight streams open, every other page still answers; axond
-# stops cleanly with a stream open, telling its reader.
+# threads and eight streams open, every other page still answers; a reader
+# that comes after a step logged more than the ring holds still reads the
+# step's log from its first line while it runs; signing out closes the session's
+# open stream at once; axond stops cleanly with a stream open, telling its
+# reader.
 # shellcheck source=lib.sh
 . "$top_srcdir/tests/integration/lib.sh"
 it_init
@@ -164,6 +167,63 @@ for ((i = 0; i < 50; i++)); do
 done
 check_eq "$closed" yes "every stream closed at the run's end"
 check_eq "$(grep -c 'event: end' "$IT_TMP"/many* | grep -c ':1$')" 8 "each of the eight got the end"
+
+## A late reader of a step that logged more than the ring holds, and signing out.
+
+# fetch asks for 200 addresses one after the other (a log line and a step
+# event each), the last of which (/hold) answers only when the test says so.
+LIVE_WF=$WF
+it_create_workflow "chatty" '{"format": 1, "trigger": {"type": "manual"},
+	"blocks": [{"id": "list", "type": "json.set", "config": {"set": {"n": 200}}},
+	           {"id": "fetch", "type": "http.request", "config": {"url": "{{ item }}", "method": "GET"},
+	            "settings": {"for_each": "body.urls", "concurrency": 1}}],
+	"edges": [{"from": "list.out", "to": "fetch.body"}]}'
+case $WF in '' | null) it_fail "create the chatty workflow" "$(it_answer)" ;; esac
+urls=$(jq -n --arg base "http://127.0.0.1:$HTTP_PORT" '{urls: ([range(199) | "\($base)/query?n=\(.)"] + ["\($base)/hold"])}')
+req POST "/workflows/$WF/run" "${API[@]}" -H 'Content-Type: application/json' --data "{\"input\": $urls}"
+RUN=$(jqb .run.id)
+case $RUN in '' | null) it_fail "start the chatty run" "$(it_answer)" ;; esac
+WF=$LIVE_WF
+# Whether the JSON twin (a late reader itself), page after page, has a log line of item $1.
+logged() {
+	local after="" seen=no
+	while :; do
+		req GET "/runs/$RUN/events${after:+?after=$after}" "${API[@]}"
+		[ "$(jqb "[.events[] | select(.type == \"log\" and .data.item == $1)] | length")" = 0 ] || seen=yes
+		[ "$(jqb '.events | length')" -gt 0 ] || break
+		after=$(jqb .last_event_id)
+	done
+	echo "$seen"
+}
+for ((i = 0; i < 300; i++)); do
+	[ "$(logged 199)" = yes ] && break
+	sleep 0.1
+done
+check_eq "$(logged 199)" yes "the step runs on, at its last address, after 199 log lines and as many step events"
+check_eq "$(logged 0)" yes "the JSON twin, read now, has its first line"
+stream "/runs/$RUN/events" "$IT_TMP/late" &
+L=$!
+# The same run watched from the owner's browser session, which then signs out.
+timeout 60 curl -sSN -b "$JAR" -H 'Accept: text/event-stream' "$BASE_URL/runs/$RUN/events" >"$IT_TMP/session" &
+S=$!
+for ((i = 0; i < 100; i++)); do grep -q '"item":199' "$IT_TMP/session" && break; sleep 0.1; done
+req POST /logout --data-urlencode "csrf=$CSRF"
+check_status 303 "the owner signs out while the run goes on"
+wait "$S"
+check_eq "$?" 0 "signing out closed the session's open stream (curl was not stopped by its timeout)"
+if grep -q '^event: closing' "$IT_TMP/session" && grep -q 'session ended' "$IT_TMP/session"; then
+	it_pass "... saying why"
+else
+	it_fail "... saying why" "$(tail -n 4 "$IT_TMP/session")"
+fi
+check_eq "$(sql "SELECT status FROM runs WHERE id = $RUN")" running "... while the run goes on"
+curl -sS "http://127.0.0.1:$HTTP_PORT/release" >/dev/null
+wait "$L"
+check_eq "$?" 0 "the late reader's stream ends with the run"
+events_of "$IT_TMP/late" | grep '^log {"block":"fetch"' >"$IT_TMP/late.logs"
+check_eq "$(head -n 1 "$IT_TMP/late.logs" | grep -o '"item":[0-9]*')" '"item":0' \
+	"a reader that came after 200 lines and 200 step events reads the running step's log from its first line"
+check_eq "$(grep -o '"item":[0-9]*' "$IT_TMP/late.logs" | sort -u | wc -l)" 200 "... every item's"
 
 ## Stopping axond with a stream open: the stream is told, and axond stops cleanly.
 
