@@ -12,8 +12,9 @@
 // many (shift-click, rubber band) and drag them, walk the edges with the
 // arrows, zoom, pan and fit, cancel a drag with Escape, be asked before
 // leaving with a box held, search the block picker opened with / and add
-// the block found after the selected one, and open a block's settings with
-// Enter; and time the editor of a workflow of 200 blocks and 300 edges.
+// the block found after the selected one (unsaved: Enter on it asks to save
+// first, then opens its settings), and open a block's settings with Enter;
+// and time the editor of a workflow of 200 blocks and 300 edges.
 // Screenshots go to $SCREENSHOTS as editor-script-*.png.
 'use strict';
 const fs = require('fs');
@@ -454,11 +455,22 @@ async function main() {
 			await page.locator('#graph a.node[data-block="extract"]').waitFor({ timeout: 10000 });
 			if (!hasEdge(await draftOf(page), 'title.out', 'extract.html'))
 				throw new Error('the picked block is not connected after the selected one');
-			await saveAs(page, (await versionOf(page)) + 1, 'the added block saved');
-			if (!hasEdge(await stored(page, id), 'title.out', 'extract.html'))
-				throw new Error('the saved workflow lacks the added block\'s edge');
+			// Its settings page saves on its own: Enter asks to save the changes first, then opens it.
+			const v = await versionOf(page);
+			await page.locator('#graph a.node[data-block="extract"] text.title').click();
+			let asked = null;
+			page.once('dialog', (d) => { asked = d.message(); d.accept(); });
+			await page.keyboard.press('Enter');
+			await b.expectUrl(page, /\/edit\/blocks\/extract$/, 'Enter on the unsaved new block: saved, then its settings');
+			if (!/Save your unsaved changes first/.test(asked || ''))
+				throw new Error(`opening the settings with unsaved changes asked ${asked}`);
+			const wf = await stored(page, id);
+			if (wf.version !== v + 1 || !hasEdge(wf, 'title.out', 'extract.html'))
+				throw new Error('the added block was not saved before its settings opened');
 		});
 		await step('keys', async () => {
+			await b.click(page, 'Back to the editor');
+			await page.locator('#canvas.live').waitFor();
 			await page.locator('#graph a.node[data-block="title"] text.title').click();
 			await page.keyboard.press('Enter');
 			await b.expectUrl(page, /\/edit\/blocks\/title$/, 'Enter opens the settings');

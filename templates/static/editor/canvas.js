@@ -3,7 +3,7 @@
 // to connect them, drag the background to pan, click to select (shift-click
 // or shift-drag a rubber band for many). Edges are drawn as axond draws them
 // (src/web/graph/svg.c).
-import { current, keep, post } from './server.js';
+import { current, keep, leave, post } from './server.js';
 import { record } from './history.js';
 import { pan, toDrawing } from './view.js';
 
@@ -272,7 +272,7 @@ function click(ev) {
 function dblclick(ev) {
 	const node = ev.target.closest('#graph a.node');
 	if (node)
-		location.assign(node.getAttribute('href'));
+		leave(node.getAttribute('href'));
 }
 
 export function install() {

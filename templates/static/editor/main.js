@@ -9,7 +9,7 @@ import * as history from './history.js';
 import * as picker from './picker.js';
 import * as view from './view.js';
 import './test-run.js';
-import { busy, change, current, dirty, editUrl, post, save, version } from './server.js';
+import { busy, change, current, dirty, editUrl, leave, leaving, post, save, version } from './server.js';
 
 const HINT = 'Drag a block to move it; drag from an output port to an input port to connect them; click to ' +
 	'select (shift-click or shift-drag for more). Ctrl-C copies the selected blocks with the edges between them, ' +
@@ -22,7 +22,6 @@ const HINT = 'Drag a block to move it; drag from an output port to an input port
 // The outline's forms that the script makes edits of the draft (the others,
 // a test run, save the draft first).
 const DRAFT_FORMS = /^\/(blocks(\/[^/]+\/(rename|delete))?|edges(\/delete)?|tidy|trigger|paste)$/;
-let leaving = false; // a person said yes to leaving without saving
 
 function button(label, fn) {
 	const b = document.createElement('button');
@@ -104,14 +103,6 @@ async function removeSelected() {
 	history.record(await change(def));
 }
 
-// Leaves for url, asking first when there are unsaved changes.
-function leave(url) {
-	if (dirty() && !confirm('This workflow has unsaved changes. Leave without saving them?'))
-		return;
-	leaving = true;
-	location.assign(url);
-}
-
 function openSettings() {
 	const keys = [...canvas.selection].filter((k) => k.startsWith('node:'));
 	const node = keys.length === 1 && document.querySelector(`#graph a.node[data-block="${CSS.escape(keys[0].slice(5))}"]`);
@@ -121,10 +112,11 @@ function openSettings() {
 
 // A link to another page of Axon while there are unsaved changes asks first.
 function link(ev) {
-	const a = ev.target.closest('a[href]');
-	if (!a || ev.defaultPrevented || !dirty() || a.target || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.button)
+	const a = ev.target.closest('a[href]'); // an SVG link's target and href are not strings: the attributes are
+	if (!a || ev.defaultPrevented || !dirty() || a.getAttribute('target') || ev.ctrlKey || ev.metaKey ||
+	    ev.shiftKey || ev.button)
 		return;
-	const url = new URL(a.href, location.href);
+	const url = new URL(a.getAttribute('href'), location.href);
 	if (url.origin !== location.origin || (url.pathname === location.pathname && url.hash))
 		return;
 	ev.preventDefault();
@@ -151,10 +143,8 @@ function submit(ev) {
 		ev.preventDefault();
 		const by = ev.submitter;
 		save().then((ok) => {
-			if (ok) {
-				leaving = true;
+			if (ok)
 				form.requestSubmit(by);
-			}
 		});
 	}
 }
@@ -241,7 +231,7 @@ if (document.getElementById('graph')) {
 	document.addEventListener('wheel', wheel, { passive: false });
 	// Leaving with unsaved changes, a change on its way or a box held asks first.
 	window.addEventListener('beforeunload', (ev) => {
-		if (!leaving && (dirty() || busy() || canvas.dragging())) {
+		if (!leaving() && (dirty() || busy() || canvas.dragging())) {
 			ev.preventDefault();
 			ev.returnValue = '';
 		}

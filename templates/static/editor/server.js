@@ -13,6 +13,7 @@ let inFlight = 0;
 let draft = null; // the workflow's definition as the page has it, as JSON text
 let saved = null; // the same for the version saved last
 let base = 0;     // that version's number
+let going = false; // a person said yes to leaving the page
 
 export function editUrl() {
 	return location.pathname.replace(/\/edit\/?$/, '/edit');
@@ -23,6 +24,7 @@ export const busy = () => inFlight > 0;
 export const dirty = () => draft !== saved;
 export const current = () => JSON.parse(draft);
 export const text = () => draft;
+export const leaving = () => going;
 
 function csrf() {
 	const c = document.querySelector('input[name="csrf"]');
@@ -257,4 +259,22 @@ export function save(over) {
 		changed();
 		return true;
 	});
+}
+
+// Leaves for url (a page of Axon), asking first when there are unsaved
+// changes: a block's settings page (which saves on its own, as a version)
+// opens after the changes are saved; any other page without them.
+export async function leave(url) {
+	if (dirty()) {
+		const settings = new URL(url, location.href).pathname.startsWith(`${editUrl()}/blocks/`);
+		if (settings) {
+			if (!confirm('A block\'s settings are saved on their own page. Save your unsaved changes first, ' +
+				'then open the settings?') || !(await save()))
+				return;
+		} else if (!confirm('This workflow has unsaved changes. Leave without saving them?')) {
+			return;
+		}
+	}
+	going = true;
+	location.assign(url);
 }
