@@ -13,8 +13,8 @@
 // arrows, zoom, pan and fit, cancel a drag with Escape, be asked before
 // leaving with a box held, search the block picker opened with / and add
 // the block found after the selected one (unsaved: Enter on it asks to save
-// first, then opens its settings), and open a block's settings with Enter;
-// and time the editor of a workflow of 200 blocks and 300 edges.
+// first, then opens its settings), open a block's settings with Enter, and
+// start a test run with unsaved changes (saved first); and time the editor of a workflow of 200 blocks and 300 edges.
 // Screenshots go to $SCREENSHOTS as editor-script-*.png.
 'use strict';
 const fs = require('fs');
@@ -474,6 +474,25 @@ async function main() {
 			await page.locator('#graph a.node[data-block="title"] text.title').click();
 			await page.keyboard.press('Enter');
 			await b.expectUrl(page, /\/edit\/blocks\/title$/, 'Enter opens the settings');
+		});
+		await step('test-run', async () => {
+			// A test run with unsaved changes saves them first: the run is of what the page shows.
+			await b.click(page, 'Back to the editor');
+			await page.locator('#canvas.live').waitFor();
+			const v = await versionOf(page);
+			// extract (added above without its XPath) would keep the workflow from running: it goes.
+			await page.locator('#graph a.node[data-block="extract"] text.title').click();
+			await page.keyboard.press('Delete');
+			await page.locator('#graph a.node[data-block="extract"]').waitFor({ state: 'detached', timeout: 10000 });
+			await dragBlock(page, 'summary', 0, 30);
+			await expectDirty(page, true, 'a drag before the test run');
+			const y = (await position(page, 'summary')).y;
+			await Promise.all([page.waitForURL(/\/edit\?run=[0-9]+/), page.locator('#test-run button[type="submit"]', { hasText: 'Test run' }).click()]);
+			const wf = await stored(page, id);
+			// (the test run then keeps its sample input with the workflow: one more version)
+			if (wf.version <= v || wf.definition.blocks.find((x) => x.id === 'summary').ui.y !== y ||
+			    wf.definition.blocks.some((x) => x.id === 'extract'))
+				throw new Error(`the test run did not save the changes first (version ${wf.version}, was ${v})`);
 		});
 		// The refusal and the conflict above are answers the browser logs as failed loads.
 		const expected = /Failed to load resource: the server responded with a status of (409|422)/;
