@@ -9,8 +9,9 @@
 # person may open); and open streams hold no request thread: with two
 # threads and eight streams open, every other page still answers; a reader
 # that comes after a step logged more than the ring holds still reads the
-# step's log from its first line while it runs; signing out closes the session's
-# open stream at once; axond stops cleanly with a stream open, telling its
+# step's log from its first line while it runs; ending a session (from
+# another) and signing out each close that session's open stream at once,
+# not the other's; axond stops cleanly with a stream open, telling its
 # reader.
 # shellcheck source=lib.sh
 . "$top_srcdir/tests/integration/lib.sh"
@@ -203,20 +204,41 @@ check_eq "$(logged 199)" yes "the step runs on, at its last address, after 199 l
 check_eq "$(logged 0)" yes "the JSON twin, read now, has its first line"
 stream "/runs/$RUN/events" "$IT_TMP/late" &
 L=$!
-# The same run watched from the owner's browser session, which then signs out.
-timeout 60 curl -sSN -b "$JAR" -H 'Accept: text/event-stream' "$BASE_URL/runs/$RUN/events" >"$IT_TMP/session" &
-S=$!
-for ((i = 0; i < 100; i++)); do grep -q '"item":199' "$IT_TMP/session" && break; sleep 0.1; done
-req POST /logout --data-urlencode "csrf=$CSRF"
-check_status 303 "the owner signs out while the run goes on"
-wait "$S"
-check_eq "$?" 0 "signing out closed the session's open stream (curl was not stopped by its timeout)"
-if grep -q '^event: closing' "$IT_TMP/session" && grep -q 'session ended' "$IT_TMP/session"; then
-	it_pass "... saying why"
-else
-	it_fail "... saying why" "$(tail -n 4 "$IT_TMP/session")"
-fi
-check_eq "$(sql "SELECT status FROM runs WHERE id = $RUN")" running "... while the run goes on"
+# The same run watched from two browser sessions of the owner: the second
+# ends the first (as from the sessions page), then signs out.
+OWNER_JAR=$JAR
+JAR=$IT_TMP/second.jar
+req GET /login
+req POST /login --data-urlencode "csrf=$(csrf_from_body)" --data-urlencode username=owner \
+	--data-urlencode 'password=correct horse battery staple'
+check_status 303 "the owner signs in a second time"
+req GET /account
+SECOND_CSRF=$(csrf_from_body)
+watch_as() { # JAR OUT: the run's stream in that session, in the background (its pid in WATCHER)
+	timeout 60 curl -sSN -b "$1" -H 'Accept: text/event-stream' "$BASE_URL/runs/$RUN/events" >"$2" &
+	WATCHER=$!
+	for ((i = 0; i < 100; i++)); do grep -q '"item":199' "$2" && break; sleep 0.1; done
+}
+# closed_by WHAT PID OUT: the stream ended by itself, saying why, while the run goes on.
+closed_by() {
+	wait "$2"
+	check_eq "$?" 0 "$1 closed the session's open stream (curl was not stopped by its timeout)"
+	if grep -q '^event: closing' "$3" && grep -q 'session ended' "$3"; then it_pass "... saying why"; else
+		it_fail "... saying why" "$(tail -n 4 "$3")"; fi
+	check_eq "$(sql "SELECT status FROM runs WHERE id = $RUN")" running "... while the run goes on"
+}
+watch_as "$OWNER_JAR" "$IT_TMP/first"
+FIRST=$WATCHER
+watch_as "$JAR" "$IT_TMP/second"
+SECOND=$WATCHER
+req POST /account/sessions/end-others --data-urlencode "csrf=$SECOND_CSRF"
+check_status 303 "the second session ends the other"
+closed_by "ending a session" "$FIRST" "$IT_TMP/first"
+if grep -q 'event: closing' "$IT_TMP/second"; then it_fail "the second session's stream stays open" "$(tail -n 3 "$IT_TMP/second")"; else
+	it_pass "the second session's stream stays open"; fi
+req POST /logout --data-urlencode "csrf=$SECOND_CSRF"
+check_status 303 "the second session signs out"
+closed_by "signing out" "$SECOND" "$IT_TMP/second"
 curl -sS "http://127.0.0.1:$HTTP_PORT/release" >/dev/null
 wait "$L"
 check_eq "$?" 0 "the late reader's stream ends with the run"
