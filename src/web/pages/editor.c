@@ -60,11 +60,9 @@ static json_t *editor_model(struct request *r, json_t *wf, bool draft)
 	char *text = json_dumps(def, JSON_COMPACT);
 	json_object_set_new(m, "definition_text", json_string(text ? text : "{}"));
 	free(text);
-	json_object_set_new(m, "draft", json_boolean(draft));
 	static const char *const actions[][2] = {
 		{ "blocks_url", "/blocks" }, { "edges_url", "/edges" }, { "disconnect_url", "/edges/delete" },
 		{ "tidy_url", "/tidy" },     { "trigger_url", "/trigger" }, { "paste_url", "/paste" },
-		{ "save_url", "/save" },
 	};
 	for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++) {
 		char action[96];
@@ -124,10 +122,11 @@ static bool begin_draft(struct request *r, struct edit *e, const char *text)
 	json_error_t err;
 	e->def = json_loads(text, JSON_REJECT_DUPLICATES, &err);
 	if (!json_is_object(e->def)) {
-		char msg[400];
-		snprintf(msg, sizeof msg, "The editor's unsaved workflow (the field \"draft\") is not a JSON object "
-					  "(line %d, column %d: %s): reload the editor.", err.line, err.column,
-			 e->def ? "not an object" : err.text);
+		char msg[400], where[200] = "";
+		if (!e->def)
+			snprintf(where, sizeof where, " (line %d, column %d: %s)", err.line, err.column, err.text);
+		snprintf(msg, sizeof msg, "The editor's unsaved workflow (the field \"draft\") is not a JSON "
+					  "object%s: reload the editor.", where);
 		reply_error(r, 400, msg, NULL);
 		return false;
 	}

@@ -23,7 +23,6 @@ export const version = () => base;
 export const busy = () => inFlight > 0;
 export const dirty = () => draft !== saved;
 export const current = () => JSON.parse(draft);
-export const text = () => draft;
 export const leaving = () => going;
 
 function csrf() {
