@@ -3,7 +3,7 @@
 // to connect them, drag the background to pan, click to select (shift-click
 // or shift-drag a rubber band for many). Edges are drawn as axond draws them
 // (src/web/graph/svg.c).
-import { current, keep, leave, post } from './server.js';
+import { busy, current, keep, leave, post } from './server.js';
 import { record } from './history.js';
 import { pan, toDrawing } from './view.js';
 
@@ -189,9 +189,11 @@ function down(ev) {
 	const p = toDrawing(ev.clientX, ev.clientY);
 	const port = ev.target.closest('g.port[data-port-kind="output"]');
 	const node = ev.target.closest('a.node'), edge = ev.target.closest('.edge-hit');
-	if (port && port.closest('a.node').dataset.block !== 'trigger')
+	// While an edit is on its way the page is about to be drawn again: a box
+	// moved now would be drawn back, so the press only selects (or pans).
+	if (port && port.closest('a.node').dataset.block !== 'trigger' && !busy())
 		gesture = startWire(port, p);
-	else if (node)
+	else if (node && !busy())
 		gesture = startMove(node, p);
 	else if (ev.shiftKey && !edge)
 		gesture = startBand(p);
