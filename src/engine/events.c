@@ -13,14 +13,30 @@
 #define BUCKETS 1024
 #define RING_START 16 /* a ring grows to EVENTS_PER_RUN as its run goes on */
 
+/* An event that left the full ring but is still needed: a log line of a
+ * step still running, or the newest state ("step", "progress", "run") of
+ * its block (NULL: the run's) that left the ring. */
+struct early {
+	struct event ev;
+	char *block;
+};
+
 /* The events of one run, oldest first. Ids are the hub's publish counter,
- * so they increase over all runs and never repeat within one daemon. */
+ * so they increase over all runs and never repeat within one daemon. The
+ * log lines of a step still running that the full ring let go are kept
+ * apart (early, older than the ring's), up to EVENTS_EARLY_BYTES: the store
+ * has them only once the step ends, and a page opened late needs them.
+ * With them, the newest state of each block that left the ring: an older
+ * state is only replaced by a newer one, so a reader going through the
+ * early events misses nothing it needs (nor is told it did). */
 struct feed {
 	int64_t run;
 	struct event *ring;
 	size_t cap, start, count;
+	struct early *early;
+	size_t nearly, capearly, early_bytes;
 	uint64_t born;    /* the counter when it was made: its run's events before are gone */
-	uint64_t dropped; /* the id of the newest event the full ring let go, or 0 */
+	uint64_t dropped; /* the id of the newest event let go (not in ring nor early), or 0 */
 	bool ended;
 	struct feed *next; /* in its bucket */
 };
@@ -54,10 +70,58 @@ void event_clear(struct event *ev)
 	ev->data = NULL;
 }
 
+static bool same_block(const char *a, const char *b)
+{
+	return a && b ? !strcmp(a, b) : a == b;
+}
+
+/* Lets go of the early events that match: a log line lost to a reader
+ * that had not read it (it must reload from the store), a state replaced. */
+static void let_go_early(struct feed *f, bool (*match)(const struct early *, const void *), const void *arg)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < f->nearly; i++) {
+		struct early *e = &f->early[i];
+		if (!match(e, arg)) {
+			f->early[kept++] = *e;
+			continue;
+		}
+		if (!strcmp(e->ev.type, "log")) {
+			if (e->ev.id > f->dropped)
+				f->dropped = e->ev.id;
+			f->early_bytes -= strlen(e->ev.data);
+		}
+		event_clear(&e->ev);
+		free(e->block);
+	}
+	f->nearly = kept;
+}
+
+static bool any(const struct early *e, const void *arg)
+{
+	(void)e, (void)arg;
+	return true;
+}
+
+/* Everything of the block (its step ended: the store has its log, the ring its last state). */
+static bool of_block(const struct early *e, const void *block)
+{
+	return same_block(e->block, block);
+}
+
+/* A state of the same type and block as the event arg, which replaces it. */
+static bool replaced_by(const struct early *e, const void *arg)
+{
+	const struct early *newer = arg;
+	return strcmp(e->ev.type, "log") && !strcmp(e->ev.type, newer->ev.type) && same_block(e->block, newer->block);
+}
+
 static void feed_free(struct feed *f)
 {
 	for (size_t i = 0; i < f->count; i++)
 		event_clear(&f->ring[(f->start + i) % f->cap]);
+	let_go_early(f, any, NULL);
+	free(f->early);
 	free(f->ring);
 	free(f);
 }
@@ -140,6 +204,34 @@ static struct feed *feed_for(struct events *h, int64_t run)
 	return f;
 }
 
+/* Keeps ev, leaving the ring, with the early ones: a log line while there
+ * is room, a state in place of the one it replaces. False: let it go. */
+static bool keep_early(struct feed *f, struct event ev)
+{
+	bool log = !strcmp(ev.type, "log");
+	size_t len = strlen(ev.data);
+	if (log && f->early_bytes + len > EVENTS_EARLY_BYTES)
+		return false;
+	json_t *data = json_loads(ev.data, 0, NULL);
+	const char *block = json_string_value(json_object_get(data, "block"));
+	struct early e = { ev, block ? xstrdup(block) : NULL };
+	json_decref(data);
+	if (log && !block) {
+		free(e.block);
+		return false;
+	}
+	if (log)
+		f->early_bytes += len;
+	else
+		let_go_early(f, replaced_by, &e);
+	if (f->nearly == f->capearly) {
+		f->capearly = f->capearly ? f->capearly * 2 : RING_START;
+		f->early = xrealloc(f->early, f->capearly * sizeof *f->early);
+	}
+	f->early[f->nearly++] = e;
+	return true;
+}
+
 static void ring_push(struct feed *f, struct event ev)
 {
 	if (f->count == f->cap && f->cap < EVENTS_PER_RUN) {
@@ -153,8 +245,10 @@ static void ring_push(struct feed *f, struct event ev)
 		f->start = 0;
 	}
 	if (f->count == f->cap) { /* full: the oldest event makes room */
-		f->dropped = f->ring[f->start].id;
-		event_clear(&f->ring[f->start]);
+		if (!keep_early(f, f->ring[f->start])) {
+			f->dropped = f->ring[f->start].id;
+			event_clear(&f->ring[f->start]);
+		}
 		f->start = (f->start + 1) % f->cap;
 		f->count--;
 	}
@@ -176,15 +270,29 @@ static void bound_message(json_t *data)
 	json_object_set_new(data, "cut", json_true());
 }
 
+/* The block of a "step" event saying that its step ended, or NULL. */
+static char *step_ended(const char *type, const json_t *data)
+{
+	const char *status = json_string_value(json_object_get(data, "status"));
+	const char *block = json_string_value(json_object_get(data, "block"));
+	if (strcmp(type, "step") || !status || !block ||
+	    (strcmp(status, "ok") && strcmp(status, "failed") && strcmp(status, "skipped")))
+		return NULL;
+	return xstrdup(block);
+}
+
 void events_publish(struct events *h, int64_t run, const char *type, json_t *data)
 {
 	bound_message(data);
 	struct event ev = { 0 };
 	snprintf(ev.type, sizeof ev.type, "%s", type);
 	ev.data = json_dumps(data, JSON_COMPACT);
+	char *ended_block = step_ended(type, data);
 	json_decref(data);
-	if (!ev.data)
+	if (!ev.data) {
+		free(ended_block);
 		return;
+	}
 	bool end = !strcmp(type, "end");
 
 	pthread_mutex_lock(&h->mu);
@@ -192,11 +300,16 @@ void events_publish(struct events *h, int64_t run, const char *type, json_t *dat
 	if (f->ended) { /* nothing follows a run's end */
 		pthread_mutex_unlock(&h->mu);
 		event_clear(&ev);
+		free(ended_block);
 		return;
 	}
 	ev.id = ++h->published;
 	ring_push(f, ev);
+	if (ended_block)
+		let_go_early(f, of_block, ended_block);
+	free(ended_block);
 	if (end) {
+		let_go_early(f, any, NULL);
 		f->ended = true;
 		if (h->nended == EVENTS_ENDED_RUNS_KEPT)
 			forget(h, h->ended[h->ended_next]);
@@ -228,13 +341,21 @@ size_t events_read(struct events *h, int64_t run, uint64_t after, struct event *
 		pthread_mutex_unlock(&h->mu);
 		return 0;
 	}
+	/* The early log lines first: they are older than the ring's events. */
+	size_t k = 0;
+	while (k < f->nearly && f->early[k].ev.id <= after)
+		k++;
+	for (; k < f->nearly && n < max; k++, n++) {
+		out[n] = f->early[k].ev;
+		out[n].data = xstrdup(out[n].data);
+	}
 	while (i < f->count && f->ring[(f->start + i) % f->cap].id <= after)
 		i++;
 	for (; i < f->count && n < max; i++, n++) {
 		out[n] = f->ring[(f->start + i) % f->cap];
 		out[n].data = xstrdup(out[n].data);
 	}
-	*ended = f->ended && i == f->count;
+	*ended = f->ended && k == f->nearly && i == f->count;
 	pthread_mutex_unlock(&h->mu);
 	return n;
 }

@@ -7,6 +7,10 @@
  * over all runs in the order of publishing, so that a reader which went away
  * can take up after the last id it saw. A reader that fell further behind than the
  * ring is told so (lost) and must reload the run from the store instead.
+ * The log lines of a step still running are kept past the ring (up to
+ * EVENTS_EARLY_BYTES a run) until the step ends, when the store has them,
+ * with the newest state of each block that left it: a reader that comes
+ * late still reads a running step's log from line 1.
  * One mutex, held only to copy an event in or out: a publisher never waits
  * for a reader, and no engine lock is ever held by one. */
 #ifndef AXON_ENGINE_EVENTS_H
@@ -18,6 +22,8 @@
 #include <jansson.h>
 
 #define EVENTS_PER_RUN 256
+/* The bytes of log lines of running steps a run keeps beyond its ring. */
+#define EVENTS_EARLY_BYTES (1u << 20)
 /* A log line or progress message is cut to this many bytes in an event (the
  * whole line is in the store once the step ends). */
 #define EVENT_MESSAGE_MAX 1024
@@ -45,7 +51,8 @@ void events_publish(struct events *h, int64_t run, const char *type, json_t *dat
 /* Copies up to max events of run with an id above after into out (free
  * each with event_clear). *lost is set when events above after have left
  * the ring: the reader missed some and must start again from the store.
- * after 0 reads from the oldest event the ring still holds, never lost.
+ * after 0 reads from the oldest event still held, never lost (the early
+ * log lines of running steps first, then the ring).
  * *ended is set when the run's "end" event is the last one copied or was
  * before after. Returns how many were copied. */
 size_t events_read(struct events *h, int64_t run, uint64_t after, struct event *out, size_t max, bool *lost,

@@ -5,6 +5,7 @@
 
 #include "crypto.h"
 #include "log.h"
+#include "web/stream.h"
 
 static void csrf_for(struct request *r, const char *seed)
 {
@@ -116,8 +117,8 @@ int auth_start_session(struct request *r, int64_t user_id)
 
 void auth_end_session(struct request *r)
 {
-	if (r->session_hash[0])
-		store_session_delete(r->st, r->session_hash);
+	if (r->session_hash[0] && store_session_delete(r->st, r->session_hash) == STORE_OK)
+		streams_recheck(r->app->streams); /* its live streams close */
 	req_set_cookie(r, SESSION_COOKIE, "", 0);
 }
 

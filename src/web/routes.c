@@ -48,6 +48,8 @@ const struct route routes[] = {
 	{ "POST", "/workflows/:id/edit/tidy", ROLE_EDITOR, editor_tidy, 0 },
 	{ "POST", "/workflows/:id/edit/positions", ROLE_EDITOR, editor_block_position, 0 },
 	{ "POST", "/workflows/:id/edit/revert", ROLE_EDITOR, editor_revert, 0 },
+	{ "POST", "/workflows/:id/edit/draft", ROLE_EDITOR, editor_draft, 0 },
+	{ "POST", "/workflows/:id/edit/save", ROLE_EDITOR, editor_save, 0 },
 	{ "POST", "/workflows/:id/edit/trigger", ROLE_EDITOR, editor_trigger, 0 },
 	{ "POST", "/workflows/:id/edit/test-run", ROLE_EDITOR, editor_test_run, 0 },
 	{ "POST", "/workflows/:id/edit/sample", ROLE_EDITOR, editor_sample_from_delivery, 0 },

@@ -137,7 +137,7 @@ static void *request_thread(void *arg)
 int server_start(struct app *app, char *err, size_t errlen)
 {
 	app->streams = streams_start(engine_events(app->engine), app->cfg.max_streams,
-				     app->cfg.max_streams_per_user, err, errlen);
+				     app->cfg.max_streams_per_user, app->cfg.database, err, errlen);
 	if (!app->streams)
 		return -1;
 	nthreads = app->cfg.threads;

@@ -15,6 +15,7 @@
 #include "clock.h"
 #include "engine/events.h"
 #include "log.h"
+#include "store/store.h"
 
 /* FastCGI's record header (the FastCGI specification, section 3.3). */
 #define FCGI_VERSION_1 1
@@ -31,6 +32,7 @@ struct stream {
 	int fd;
 	uint16_t request_id;
 	int64_t run, user;
+	char session[65];   /* the hash of the session it was opened in, or "" (an API token) */
 	uint64_t after;     /* the last event id copied into out */
 	struct strbuf out;  /* FastCGI records not written yet: out.data[sent..out.len) */
 	size_t sent;
@@ -48,6 +50,9 @@ struct streams {
 	struct stream *incoming; /* adopted, not yet seen by the thread */
 	struct stream *active;   /* the thread's */
 	bool stopping;
+	bool recheck;            /* a session ended: check the streams' sessions now */
+	char *database;          /* where the sessions are */
+	struct store *st;        /* the thread's own connection, opened when first needed */
 };
 
 /* ---- The format ---- */
@@ -191,16 +196,47 @@ static void drain_fd(int fd)
 		log_warn("streams: reading an eventfd: %s", strerror(errno));
 }
 
+/* False when the session is known to have ended (signed out, expired,
+ * revoked, its user disabled); true too when the store cannot be read. */
+static bool session_alive(struct streams *ss, const char *hash)
+{
+	char err[512];
+	if (!ss->st && store_open(ss->database, &ss->st, err, sizeof err) != STORE_OK) {
+		ss->st = NULL;
+		log_error("streams: database: %s", err);
+		return true;
+	}
+	struct user u;
+	return store_session_user(ss->st, hash, now_ms() / 1000, &u) != STORE_NOTFOUND;
+}
+
+/* Ends the streams whose session ended, telling their readers why. */
+static void check_sessions(struct streams *ss)
+{
+	for (struct stream *s = ss->active; s; s = s->next)
+		if (s->session[0] && !s->closing && !session_alive(ss, s->session)) {
+			struct strbuf text = STRBUF_INIT;
+			sb_adds(&text, "event: closing\ndata: {\"why\":\"the session ended (signed out, expired or "
+				       "revoked)\"}\n\n");
+			put_text(s, &text);
+			sb_free(&text);
+			put_end(s);
+		}
+}
+
 static void *stream_thread(void *arg)
 {
 	pthread_setname_np(pthread_self(), "axon-stream"); /* as top -H and /proc show it */
 	struct streams *ss = arg;
 	struct pollfd *pfd = xcalloc((size_t)ss->max_total + 2, sizeof *pfd);
 	struct stream **polled = xcalloc((size_t)ss->max_total, sizeof *polled);
-	bool stopping = false;
+	bool stopping = false, recheck = false;
+	int64_t next_check = mono_ms() + STREAM_SESSION_CHECK_MS;
 	while (!stopping) {
 		pthread_mutex_lock(&ss->mu);
 		stopping = ss->stopping;
+		recheck = ss->recheck;
+		ss->recheck = false;
 		while (ss->incoming) { /* adopted streams join the active ones */
 			struct stream *s = ss->incoming;
 			ss->incoming = s->next;
@@ -210,6 +246,12 @@ static void *stream_thread(void *arg)
 		pthread_mutex_unlock(&ss->mu);
 
 		int64_t now = mono_ms(), wait = STREAM_HEARTBEAT_MS;
+		if (recheck || now >= next_check) {
+			check_sessions(ss);
+			next_check = now + STREAM_SESSION_CHECK_MS;
+		}
+		if (next_check - now < wait)
+			wait = next_check - now;
 		size_t n = 0;
 		for (struct stream *s = ss->active, *next; s; s = next) {
 			next = s->next;
@@ -258,6 +300,7 @@ static void *stream_thread(void *arg)
 	}
 	while (ss->active)
 		unlink_stream(ss, ss->active);
+	store_close(ss->st);
 	free(pfd);
 	free(polled);
 	return NULL;
@@ -265,10 +308,12 @@ static void *stream_thread(void *arg)
 
 /* ---- Open, adopt, stop ---- */
 
-struct streams *streams_start(struct events *hub, int max_total, int max_per_user, char *err, size_t errlen)
+struct streams *streams_start(struct events *hub, int max_total, int max_per_user, const char *database, char *err,
+			      size_t errlen)
 {
 	struct streams *ss = xcalloc(1, sizeof *ss);
 	ss->hub = hub;
+	ss->database = xstrdup(database);
 	ss->max_total = max_total;
 	ss->max_per_user = max_per_user;
 	pthread_mutex_init(&ss->mu, NULL);
@@ -279,6 +324,7 @@ struct streams *streams_start(struct events *hub, int max_total, int max_per_use
 		if (ss->wake >= 0)
 			close(ss->wake);
 		pthread_mutex_destroy(&ss->mu);
+		free(ss->database);
 		free(ss);
 		return NULL;
 	}
@@ -308,7 +354,18 @@ void streams_stop(struct streams *ss)
 	}
 	close(ss->wake);
 	pthread_mutex_destroy(&ss->mu);
+	free(ss->database);
 	free(ss);
+}
+
+void streams_recheck(struct streams *ss)
+{
+	if (!ss)
+		return;
+	pthread_mutex_lock(&ss->mu);
+	ss->recheck = true;
+	pthread_mutex_unlock(&ss->mu);
+	wake(ss);
 }
 
 /* Under ss->mu. */
@@ -346,6 +403,7 @@ enum stream_refusal streams_adopt(struct streams *ss, const struct stream_start 
 	s->request_id = (uint16_t)st->request_id;
 	s->run = st->run;
 	s->user = st->user;
+	snprintf(s->session, sizeof s->session, "%s", st->session ? st->session : "");
 	s->after = st->after;
 	int fl = fcntl(s->fd, F_GETFL);
 	if (fl < 0 || fcntl(s->fd, F_SETFL, fl | O_NONBLOCK) < 0)

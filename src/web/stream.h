@@ -8,7 +8,9 @@
  * (engine/events.h) only while the stream's unsent bytes are few, so a slow
  * reader falls behind in the hub's ring (and is told to reload) rather than
  * holding anything up. A heartbeat comment every STREAM_HEARTBEAT_MS keeps
- * proxies from closing a quiet stream; a stream closes after the run's end. */
+ * proxies from closing a quiet stream; a stream closes after the run's end,
+ * and when the session it was opened in ends (signed out, expired, revoked:
+ * checked every STREAM_SESSION_CHECK_MS, and at once on streams_recheck). */
 #ifndef AXON_WEB_STREAM_H
 #define AXON_WEB_STREAM_H
 #include <stdint.h>
@@ -17,13 +19,18 @@
 #include "strbuf.h"
 
 #define STREAM_HEARTBEAT_MS 15000
+#define STREAM_SESSION_CHECK_MS 10000
 
 struct events;
 struct streams;
 
 /* Starts the stream thread over hub; at most max_total streams open at once
- * and max_per_user for one user. NULL with the reason in err. */
-struct streams *streams_start(struct events *hub, int max_total, int max_per_user, char *err, size_t errlen);
+ * and max_per_user for one user; the sessions are read from database (its
+ * own connection). NULL with the reason in err. */
+struct streams *streams_start(struct events *hub, int max_total, int max_per_user, const char *database, char *err,
+			      size_t errlen);
+/* A session ended (signed out, revoked): the streams check theirs now. */
+void streams_recheck(struct streams *s);
 /* Ends every stream (their runs go on) and joins the thread. */
 void streams_stop(struct streams *s);
 
@@ -33,6 +40,7 @@ struct stream_start {
 	int fd;           /* the FastCGI connection; the stream closes it */
 	int request_id;   /* its FastCGI request id */
 	int64_t run, user;
+	const char *session; /* the session cookie's hash, or NULL (an API token) */
 	uint64_t after;   /* the last event id the reader has */
 	const struct strbuf *head; /* the HTTP headers, sent first */
 };

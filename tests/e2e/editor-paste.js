@@ -1,9 +1,10 @@
 // Copy and paste between two workflows' editors with the keyboard (sign in
 // as the owner flow.js made): select two connected blocks, Ctrl-C, open
 // another workflow's editor (which has a block of one of their ids), Ctrl-V:
-// both blocks and their edge are there, the clashing id renamed; Ctrl-Z
-// takes the paste back in one step. Screenshots go to $SCREENSHOTS as
-// editor-paste-*.png.
+// both blocks and their edge are there, the clashing id renamed, unsaved
+// until Ctrl-S; Ctrl-X of the two pasted blocks and Ctrl-Z bring both back in
+// one step; Ctrl-Z takes the paste back in one step, past that save.
+// Screenshots go to $SCREENSHOTS as editor-paste-*.png.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -61,7 +62,6 @@ async function openEditor(page, id) {
 	await page.locator('#canvas.live').waitFor({ timeout: 5000 }).catch(() => {
 		throw new Error(`${page.url()}: the editor's script did not start (no #canvas.live)`);
 	});
-	await page.waitForLoadState('networkidle'); // the definition the copy is made from
 }
 
 async function main() {
@@ -90,7 +90,11 @@ async function main() {
 			await openEditor(page, target);
 			const v = await versionOf(page);
 			await page.keyboard.press('Control+v');
-			await expectVersion(page, v + 1, 'Ctrl-V pastes as one new version');
+			await page.locator('#graph a.node[data-block="shout"]').waitFor({ timeout: 10000 });
+			if ((await stored(page, target)).version !== v)
+				throw new Error('the paste was saved before Ctrl-S');
+			await page.keyboard.press('Control+s');
+			await expectVersion(page, v + 1, 'Ctrl-S saves the paste as one new version');
 			const def = (await stored(page, target)).definition;
 			const ids = def.blocks.map((x) => x.id).join(',');
 			if (ids !== 'greet,greet_2,shout')
@@ -105,15 +109,31 @@ async function main() {
 			if (await page.locator('#graph path.edge[data-from="greet_2.text"][data-to="shout.in"]').count() !== 1)
 				throw new Error('the pasted edge is not drawn');
 		});
+		const drawn = () => page.locator('#graph a.node').evaluateAll((ns) => ns.map((n) => n.dataset.block).join(','));
+		await step('cut', async () => {
+			await page.locator('#graph a.node[data-block="greet_2"] text.title').click();
+			await page.locator('#graph a.node[data-block="shout"] text.title').click({ modifiers: ['Shift'] });
+			await page.keyboard.press('Control+x');
+			await page.locator('#graph a.node[data-block="shout"]').waitFor({ state: 'detached', timeout: 10000 });
+			if (await drawn() !== 'trigger,greet')
+				throw new Error(`after Ctrl-X the canvas draws ${await drawn()}`);
+			await page.keyboard.press('Control+z');
+			await page.locator('#graph a.node[data-block="shout"]').waitFor({ timeout: 10000 });
+			if (await drawn() !== 'trigger,greet,greet_2,shout' ||
+			    await page.locator('#graph path.edge[data-from="greet_2.text"][data-to="shout.in"]').count() !== 1)
+				throw new Error(`one Ctrl-Z after Ctrl-X draws ${await drawn()}: the cut is not one step`);
+		});
 		await step('undo', async () => {
 			const v = await versionOf(page);
 			await page.keyboard.press('Control+z');
-			await expectVersion(page, v + 1, 'Ctrl-Z');
+			await page.locator('#graph a.node[data-block="shout"]').waitFor({ state: 'detached', timeout: 10000 });
+			if (await drawn() !== 'trigger,greet')
+				throw new Error(`after Ctrl-Z the canvas draws ${await drawn()}: the paste is not undone in one step`);
+			await page.keyboard.press('Control+s');
+			await expectVersion(page, v + 1, 'Ctrl-S saves the undone paste');
 			const ids = (await stored(page, target)).definition.blocks.map((x) => x.id).join(',');
 			if (ids !== 'greet')
-				throw new Error(`after Ctrl-Z the blocks are ${ids}: the paste is not undone in one step`);
-			if (await page.locator('#graph a.node[data-block="shout"]').count() !== 0)
-				throw new Error('the undone paste is still drawn');
+				throw new Error(`after Ctrl-Z and Ctrl-S the stored blocks are ${ids}`);
 		});
 		if (browser.problems.length)
 			throw new Error(`the pages reported problems:\n  ${browser.problems.join('\n  ')}`);

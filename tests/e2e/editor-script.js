@@ -1,15 +1,20 @@
 // The editor with its script layer (templates/static/editor/): sign in (as
 // the owner flow.js made), create the page-summary workflow, then by mouse
-// and keyboard alone: drag a block and see its position survive a reload,
-// connect two ports by dragging and find the edge server side, delete it
-// with the Delete key, undo and redo that, see a deletion the engine refuses
-// (an edge a template needs) refused with its reason, provoke a 409 from a
-// second browser (the page offers to reload; nothing is overwritten), select
+// and keyboard alone: drag a block (no version made: "unsaved changes", and
+// leaving asks first, by the browser's question and by a link's), save it
+// with Ctrl-S (a version, the page updated in place, not reloaded) and see
+// its position survive a reload, connect two ports by dragging, delete the
+// edge with the Delete key, undo and redo that (and undo past the save), see
+// a deletion the engine refuses (an edge a template needs) refused with its
+// reason, provoke a save conflict from a second browser (the page lists what
+// differs and offers to reload or to save on top; nothing is overwritten
+// unasked), select
 // many (shift-click, rubber band) and drag them, walk the edges with the
 // arrows, zoom, pan and fit, cancel a drag with Escape, be asked before
 // leaving with a box held, search the block picker opened with / and add
-// the block found after the selected one, and open a block's settings with
-// Enter; and time the editor of a workflow of 200 blocks and 300 edges.
+// the block found after the selected one (unsaved: Enter on it asks to save
+// first, then opens its settings), open a block's settings with Enter, and
+// start a test run with unsaved changes (saved first); and time the editor of a workflow of 200 blocks and 300 edges.
 // Screenshots go to $SCREENSHOTS as editor-script-*.png.
 'use strict';
 const fs = require('fs');
@@ -42,6 +47,42 @@ async function stored(page, id) {
 }
 
 const hasEdge = (wf, from, to) => wf.definition.edges.some((e) => e.from === from && e.to === to);
+
+// The page's unsaved workflow, as the script keeps it.
+const draftOf = async (page) => ({ definition: JSON.parse(await page.locator('#editor-definition').inputValue()) });
+
+// Waits until the page says it has unsaved changes (or not).
+async function expectDirty(page, dirty, step) {
+	try {
+		await page.waitForFunction((want) => {
+			const s = document.getElementById('editor-dirty');
+			return s && (s.textContent === 'Unsaved changes') === want;
+		}, dirty, { timeout: 10000 });
+	} catch (e) {
+		const shown = await page.locator('#editor-dirty').textContent().catch(() => 'nothing');
+		throw new Error(`${step}: the page shows "${shown}", want ${dirty ? 'unsaved changes' : 'saved'}`);
+	}
+}
+
+// How many changes the Undo button offers.
+const undoCount = (page) => page.locator('#canvas-undo').getAttribute('title').then((t) => Number((t.match(/^\d+/) || [0])[0]));
+async function expectUndo(page, n, step) {
+	try {
+		await page.waitForFunction((want) => {
+			const t = document.getElementById('canvas-undo').title;
+			return Number((t.match(/^\d+/) || [0])[0]) === want;
+		}, n, { timeout: 10000 });
+	} catch (e) {
+		throw new Error(`${step}: Undo offers ${await undoCount(page)} changes, want ${n}`);
+	}
+}
+
+// Saves with Ctrl-S and waits for version v.
+async function saveAs(page, v, step) {
+	await page.keyboard.press('Control+s');
+	await expectVersion(page, v, step);
+	await expectDirty(page, false, step);
+}
 
 async function centre(page, selector) {
 	const box = await page.locator(selector).first().boundingBox();
@@ -126,10 +167,32 @@ async function main() {
 		await step('drag', async () => {
 			const v = await versionOf(page), before = await position(page, 'summary');
 			await dragBlock(page, 'summary', 0, 120);
-			await expectVersion(page, v + 1, 'a dragged block is saved');
+			await expectDirty(page, true, 'a dragged block is an unsaved change');
 			const after = await position(page, 'summary');
 			if (after.y <= before.y + 40 || Math.abs(after.x - before.x) > 2)
 				throw new Error(`summary moved from ${JSON.stringify(before)} to ${JSON.stringify(after)}`);
+			if ((await stored(page, id)).version !== v || await versionOf(page) !== v)
+				throw new Error('a drag made a version before Save');
+			// Leaving with unsaved changes asks first: the browser's question, and a link's own.
+			let asked = null;
+			page.once('dialog', (d) => { asked = d.type(); d.dismiss(); });
+			await page.evaluate(() => { location.href = '/workflows'; });
+			await page.waitForTimeout(500);
+			if (asked !== 'beforeunload' || !/\/edit$/.test(page.url()))
+				throw new Error(`leaving with unsaved changes: dialog ${asked}, at ${page.url()}`);
+			asked = null;
+			page.once('dialog', (d) => { asked = `${d.type()}: ${d.message()}`; d.dismiss(); });
+			await page.locator('section.editor .heading a', { hasText: 'Done' }).click();
+			await page.waitForTimeout(300);
+			if (!/^confirm: .*unsaved changes/.test(asked || '') || !/\/edit$/.test(page.url()))
+				throw new Error(`the Done link with unsaved changes: dialog ${asked}, at ${page.url()}`);
+			// Ctrl-S makes the version and the page shows it in place, without loading itself again.
+			await page.evaluate(() => { window.notReloaded = true; });
+			await saveAs(page, v + 1, 'Ctrl-S saves the draft');
+			if (!(await page.evaluate(() => window.notReloaded)))
+				throw new Error('saving loaded the page again');
+			if (Number(await page.locator('#editor-version').textContent()) !== v + 1)
+				throw new Error('the heading does not show the saved version');
 			const ui = (await stored(page, id)).definition.blocks.find((x) => x.id === 'summary').ui;
 			if (!ui || ui.x !== after.x || ui.y !== after.y)
 				throw new Error(`the stored position of summary is ${JSON.stringify(ui)}, drawn at ${JSON.stringify(after)}`);
@@ -141,6 +204,9 @@ async function main() {
 			const end = await page.locator('#graph path.edge[data-from="title.out"]').evaluate((p) => p.getPointAtLength(p.getTotalLength()));
 			if (Math.abs(end.y - (again.y + 52 + 11)) > 1)
 				throw new Error(`the edge title.out -> summary.in ends at y=${end.y}, the port is at ${again.y + 63}`);
+			// A second drag, saved: the undo below goes back past this save.
+			await dragBlock(page, 'links', 0, 40);
+			await saveAs(page, v + 2, 'the second drag saved');
 		});
 		await step('connect', async () => {
 			const v = await versionOf(page);
@@ -155,11 +221,12 @@ async function main() {
 			const to = await centre(page, '#graph g.port[data-port="summary.in"] circle');
 			await page.mouse.move(to.x, to.y, { steps: 5 });
 			await page.mouse.up();
-			await expectVersion(page, v + 1, 'a connection drawn by mouse is saved');
-			if (!hasEdge(await stored(page, id), 'fetch.response', 'summary.in'))
-				throw new Error('the edge fetch.response -> summary.in is not in the stored workflow');
-			if (await page.locator('#graph path.edge[data-from="fetch.response"][data-to="summary.in"]').count() !== 1)
-				throw new Error('the new edge is not drawn');
+			await page.locator('#graph path.edge[data-from="fetch.response"][data-to="summary.in"]').waitFor({ timeout: 10000 });
+			if (!hasEdge(await draftOf(page), 'fetch.response', 'summary.in'))
+				throw new Error('the edge fetch.response -> summary.in is not in the page\'s draft');
+			if (hasEdge(await stored(page, id), 'fetch.response', 'summary.in') || await versionOf(page) !== v)
+				throw new Error('a connection was saved before Save');
+			await expectDirty(page, true, 'a connection is an unsaved change');
 		});
 		await step('delete-edge', async () => {
 			const v = await versionOf(page);
@@ -167,28 +234,38 @@ async function main() {
 			if (await page.locator('#graph path.edge.selected').count() !== 1)
 				throw new Error('a click on the edge does not select it');
 			await page.keyboard.press('Delete');
-			await expectVersion(page, v + 1, 'Delete removes the selected edge');
-			if (hasEdge(await stored(page, id), 'fetch.response', 'summary.in'))
-				throw new Error('the deleted edge is still stored');
+			await page.locator('#graph path.edge[data-from="fetch.response"][data-to="summary.in"]').waitFor({ state: 'detached', timeout: 10000 });
+			if (hasEdge(await draftOf(page), 'fetch.response', 'summary.in') || await versionOf(page) !== v)
+				throw new Error('Delete did not take the edge out of the draft (or saved)');
 		});
 		await step('undo-redo', async () => {
 			const v = await versionOf(page);
 			if (await page.locator('#canvas-undo').isDisabled() || !(await page.locator('#canvas-redo').isDisabled()))
-				throw new Error('with two changes made and none undone, Undo should be offered and Redo not');
+				throw new Error('with changes made and none undone, Undo should be offered and Redo not');
+			const edge = '#graph path.edge[data-from="fetch.response"][data-to="summary.in"]';
 			await page.keyboard.press('Control+z');
-			await expectVersion(page, v + 1, 'Ctrl-Z');
-			if (!hasEdge(await stored(page, id), 'fetch.response', 'summary.in'))
+			await page.locator(edge).waitFor({ timeout: 10000 });
+			if (!hasEdge(await draftOf(page), 'fetch.response', 'summary.in'))
 				throw new Error('Ctrl-Z did not bring the deleted edge back');
 			await page.keyboard.press('Control+Shift+z');
-			await expectVersion(page, v + 2, 'Ctrl-Shift-Z');
-			if (hasEdge(await stored(page, id), 'fetch.response', 'summary.in'))
-				throw new Error('Ctrl-Shift-Z did not delete the edge again');
+			await page.locator(edge).waitFor({ state: 'detached', timeout: 10000 });
 			await page.keyboard.press('Control+z');
 			await page.keyboard.press('Control+z');
-			await expectVersion(page, v + 4, 'Ctrl-Z twice');
-			const wf = await stored(page, id);
-			if (hasEdge(wf, 'fetch.response', 'summary.in'))
+			await page.waitForFunction(() => /^2 changes/.test(document.getElementById('canvas-redo').title), null, { timeout: 10000 });
+			if (hasEdge(await draftOf(page), 'fetch.response', 'summary.in'))
 				throw new Error('the second Ctrl-Z did not undo the connection');
+			await expectDirty(page, false, 'undoing every change since the save');
+			// Past the save: the second drag is undone (an unsaved change now), and redone.
+			const moved = await position(page, 'links');
+			await page.keyboard.press('Control+z');
+			await expectDirty(page, true, 'an undo past the save');
+			const back = await position(page, 'links');
+			if (back.y !== moved.y - 40)
+				throw new Error(`undoing the saved drag puts links at ${JSON.stringify(back)}, it was at ${JSON.stringify(moved)}`);
+			await page.keyboard.press('Control+Shift+z');
+			await expectDirty(page, false, 'the saved drag redone');
+			if (await versionOf(page) !== v || (await stored(page, id)).version !== v)
+				throw new Error('undo and redo made versions');
 		});
 		await step('refused', async () => {
 			const v = await versionOf(page);
@@ -198,7 +275,7 @@ async function main() {
 			await page.locator('#script-notice.error').waitFor();
 			await b.expectText(page, 'This change was not made', 'the refusal shows the reason');
 			await b.expectText(page, "block 'title' is not upstream of 'summary'", 'the reason is the engine\'s');
-			if (await versionOf(page) !== v || !hasEdge(await stored(page, id), 'title.out', 'summary.in'))
+			if (await versionOf(page) !== v || !hasEdge(await draftOf(page), 'title.out', 'summary.in'))
 				throw new Error('a refused deletion changed the workflow');
 		});
 		await step('conflict', async () => {
@@ -208,18 +285,31 @@ async function main() {
 			await other.page.locator('#canvas.live').waitFor();
 			const v = await versionOf(page);
 			await dragBlock(other.page, 'fetch', 0, 90);
-			await expectVersion(other.page, v + 1, 'the second browser moves a block');
+			await saveAs(other.page, v + 1, 'the second browser moves a block and saves');
 			await dragBlock(page, 'title', 0, -60);
+			const title = await position(page, 'title');
+			await page.keyboard.press('Control+s');
 			await page.locator('#script-notice.conflict').waitFor();
 			await b.expectText(page, 'saved again', 'the conflict says why');
+			await b.expectText(page, `Version ${v + 1}, compared with yours`, 'the conflict shows what differs');
+			await b.expectText(page, 'only the positions of the boxes differ', '... here the positions only');
 			await page.screenshot({ path: path.join(SHOTS, 'editor-script-conflict-notice.png') });
-			const wf = await stored(page, id);
-			if (wf.version !== v + 1)
-				throw new Error(`the stale edit was saved: version ${wf.version}`);
-			await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Reload the editor' }).click()]);
-			await page.locator('#canvas.live').waitFor();
-			if (await versionOf(page) !== v + 1)
-				throw new Error('"Reload the editor" does not show the version saved from the second browser');
+			if ((await stored(page, id)).version !== v + 1)
+				throw new Error('the stale save was stored');
+			await page.getByRole('button', { name: `Save mine on top (as version ${v + 2})` }).click();
+			await expectVersion(page, v + 2, 'saving on top of the other version');
+			const ui = (await stored(page, id)).definition.blocks.find((x) => x.id === 'title').ui;
+			if (!ui || ui.y !== title.y)
+				throw new Error(`after saving on top title is stored at ${JSON.stringify(ui)}, drawn at ${JSON.stringify(title)}`);
+			// The second browser, now behind, chooses to reload: it shows the version saved on top.
+			await dragBlock(other.page, 'links', 0, 30);
+			await other.page.keyboard.press('Control+s');
+			await other.page.locator('#script-notice.conflict').waitFor();
+			await Promise.all([other.page.waitForLoadState('load'),
+				other.page.getByRole('button', { name: 'Reload the editor (drop my changes)' }).click()]);
+			await other.page.locator('#canvas.live').waitFor();
+			if (await versionOf(other.page) !== v + 2)
+				throw new Error('"Reload the editor" does not show the version saved from the first browser');
 		});
 		await step('view', async () => {
 			await page.locator('#graph a.node[data-block="title"] text.title').click();
@@ -228,9 +318,9 @@ async function main() {
 			if (selected.join(',') !== 'title,links')
 				throw new Error(`click then shift-click select ${selected}, want title and links`);
 			// Dragging one of them moves both, in one edit.
-			const v0 = await versionOf(page), t0 = await position(page, 'title'), l0 = await position(page, 'links');
+			const u0 = await undoCount(page), t0 = await position(page, 'title'), l0 = await position(page, 'links');
 			await dragBlock(page, 'links', 0, 50);
-			await expectVersion(page, v0 + 1, 'two selected blocks dragged together are one edit');
+			await expectUndo(page, u0 + 1, 'two selected blocks dragged together are one edit');
 			const t1 = await position(page, 'title'), l1 = await position(page, 'links');
 			if (t1.y - t0.y < 20 || t1.y - t0.y !== l1.y - l0.y || t1.x !== t0.x)
 				throw new Error(`title moved from ${JSON.stringify(t0)} to ${JSON.stringify(t1)}, links from ${JSON.stringify(l0)} to ${JSON.stringify(l1)}`);
@@ -280,8 +370,7 @@ async function main() {
 			const out = await box();
 			if (!(out[2] > fitted[2]))
 				throw new Error(`- zooms out to ${out} from ${fitted}`);
-			await page.keyboard.press('Control+s');
-			await b.expectText(page, 'Every change is saved as you make it', 'Ctrl-S says the changes are saved');
+			await saveAs(page, (await versionOf(page)) + 1, 'Ctrl-S after moving two blocks');
 			// Escape during a drag puts the box back and saves nothing.
 			const e0 = await position(page, 'title'), ev0 = await versionOf(page);
 			const tp = await centre(page, '#graph a.node[data-block="title"] text.title');
@@ -295,7 +384,6 @@ async function main() {
 			if (drawn !== `translate(${e0.x} ${e0.y})` || await versionOf(page) !== ev0)
 				throw new Error(`after Escape title is drawn at ${drawn}, version ${await versionOf(page)} (was ${ev0})`);
 			// Leaving while a box is held asks first.
-			const v = await versionOf(page);
 			const p = await centre(page, '#graph a.node[data-block="links"] text.title');
 			await page.mouse.move(p.x, p.y);
 			await page.mouse.down();
@@ -307,11 +395,12 @@ async function main() {
 			if (asked !== 'beforeunload' || !/\/edit$/.test(page.url()))
 				throw new Error(`leaving with a box held: dialog ${asked}, at ${page.url()}`);
 			await page.mouse.up();
-			await expectVersion(page, v + 1, 'the held box is saved where it was let go');
+			await expectDirty(page, true, 'the held box is kept where it was let go');
+			await saveAs(page, (await versionOf(page)) + 1, 'the held box saved');
 		});
 		await step('big', async () => {
 			// 200 blocks and 300 edges: the time until the script has taken the
-			// canvas, and from letting go of a dragged box to the page drawn again.
+			// canvas, per pointer move while dragging, and of a save (Ctrl-S).
 			const token = await page.locator('input[name="csrf"]').first().inputValue();
 			const res = await page.request.post(`${BASE}/workflows`, {
 				headers: { Accept: 'application/json', 'X-CSRF-Token': token },
@@ -335,12 +424,13 @@ async function main() {
 			for (let i = 1; i <= 20; i++)
 				await page.mouse.move(p.x + i * 2, p.y + i * 3);
 			const perMove = (Date.now() - m0) / 20;
-			const u0 = Date.now();
 			await page.mouse.up();
-			await expectVersion(page, v + 1, 'a box of the big workflow dragged');
+			await expectDirty(page, true, 'a box of the big workflow dragged');
+			const u0 = Date.now();
+			await saveAs(page, v + 1, 'the big workflow saved');
 			const saved = Date.now() - u0;
 			console.log(`# editor script, 200 blocks and 300 edges: page to script ready ${ready} ms, ` +
-				`${perMove.toFixed(1)} ms per pointer move while dragging, let go to saved and drawn again ${saved} ms`);
+				`${perMove.toFixed(1)} ms per pointer move while dragging, Ctrl-S to saved and shown ${saved} ms`);
 			if (ready > 10000 || saved > 10000 || perMove > 200)
 				throw new Error(`the big workflow is too slow: ${ready} ms to ready, ${perMove} ms per move, ${saved} ms to save`);
 			await page.goto(`${BASE}/workflows/${id}/edit`);
@@ -362,9 +452,21 @@ async function main() {
 				throw new Error('Enter in the search box does not pick the block left');
 			await page.screenshot({ path: path.join(SHOTS, 'editor-script-picker-search.png') });
 			await b.click(page, 'Add the block');
-			await b.expectUrl(page, /\/edit\/blocks\/extract$/, 'the picked block is added, its settings next');
-			if (!hasEdge(await stored(page, id), 'title.out', 'extract.html'))
+			await page.locator('#graph a.node[data-block="extract"]').waitFor({ timeout: 10000 });
+			if (!hasEdge(await draftOf(page), 'title.out', 'extract.html'))
 				throw new Error('the picked block is not connected after the selected one');
+			// Its settings page saves on its own: Enter asks to save the changes first, then opens it.
+			const v = await versionOf(page);
+			await page.locator('#graph a.node[data-block="extract"] text.title').click();
+			let asked = null;
+			page.once('dialog', (d) => { asked = d.message(); d.accept(); });
+			await page.keyboard.press('Enter');
+			await b.expectUrl(page, /\/edit\/blocks\/extract$/, 'Enter on the unsaved new block: saved, then its settings');
+			if (!/Save your unsaved changes first/.test(asked || ''))
+				throw new Error(`opening the settings with unsaved changes asked ${asked}`);
+			const wf = await stored(page, id);
+			if (wf.version !== v + 1 || !hasEdge(wf, 'title.out', 'extract.html'))
+				throw new Error('the added block was not saved before its settings opened');
 		});
 		await step('keys', async () => {
 			await b.click(page, 'Back to the editor');
@@ -372,6 +474,25 @@ async function main() {
 			await page.locator('#graph a.node[data-block="title"] text.title').click();
 			await page.keyboard.press('Enter');
 			await b.expectUrl(page, /\/edit\/blocks\/title$/, 'Enter opens the settings');
+		});
+		await step('test-run', async () => {
+			// A test run with unsaved changes saves them first: the run is of what the page shows.
+			await b.click(page, 'Back to the editor');
+			await page.locator('#canvas.live').waitFor();
+			const v = await versionOf(page);
+			// extract (added above without its XPath) would keep the workflow from running: it goes.
+			await page.locator('#graph a.node[data-block="extract"] text.title').click();
+			await page.keyboard.press('Delete');
+			await page.locator('#graph a.node[data-block="extract"]').waitFor({ state: 'detached', timeout: 10000 });
+			await dragBlock(page, 'summary', 0, 30);
+			await expectDirty(page, true, 'a drag before the test run');
+			const y = (await position(page, 'summary')).y;
+			await Promise.all([page.waitForURL(/\/edit\?run=[0-9]+/), page.locator('#test-run button[type="submit"]', { hasText: 'Test run' }).click()]);
+			const wf = await stored(page, id);
+			// (the test run then keeps its sample input with the workflow: one more version)
+			if (wf.version <= v || wf.definition.blocks.find((x) => x.id === 'summary').ui.y !== y ||
+			    wf.definition.blocks.some((x) => x.id === 'extract'))
+				throw new Error(`the test run did not save the changes first (version ${wf.version}, was ${v})`);
 		});
 		// The refusal and the conflict above are answers the browser logs as failed loads.
 		const expected = /Failed to load resource: the server responded with a status of (409|422)/;

@@ -88,6 +88,10 @@ async function main() {
 		await step('add-block', async () => {
 			await b.click(page, 'Back to the editor');
 			await page.locator('#add-after').selectOption('summary.text');
+			// The block types are folded (the page stays short): the summary opens them.
+			if (await page.locator('#add input[value="http.request"]').isVisible())
+				throw new Error(`${page.url()}: the block types are not folded under the add form`);
+			await page.locator('#add-types summary').click();
 			await page.locator('input[name="type"][value="http.request"]').check();
 			await b.fill(page, 'add-id', 'notify');
 			await b.click(page, 'Add the block');

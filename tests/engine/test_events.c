@@ -1,5 +1,5 @@
 /* The live events hub: reading after an id, a ring that overflows telling
- * its reader so, the end of a run, messages kept bounded, old runs let go,
+ * its reader so, a running step's log lines kept past the ring until it ends, the end of a run, messages kept bounded, old runs let go,
  * the eventfd, and publishers that never wait for a reader. */
 #include <poll.h>
 #include <pthread.h>
@@ -8,12 +8,14 @@
 #include <unistd.h>
 
 #include "engine/events.h"
+#include "strbuf.h"
 #include "../testlib.h"
 
-static void publish_n(struct events *h, int64_t run, int n)
+/* n events of type ("log", "progress") of block b, numbered from 0. */
+static void publish_n(struct events *h, int64_t run, const char *type, int n)
 {
 	for (int i = 0; i < n; i++)
-		events_publish(h, run, "log", json_pack("{s:s, s:i}", "block", "b", "n", i));
+		events_publish(h, run, type, json_pack("{s:s, s:i}", "block", "b", "n", i));
 }
 
 static void clear_all(struct event *evs, size_t n)
@@ -48,7 +50,7 @@ static void test_read_after(void)
 	CHECK(n == 1 && evs[0].id == second && !lost);
 	clear_all(evs, n);
 	/* At most max at a time. */
-	publish_n(h, 1, 5);
+	publish_n(h, 1, "progress", 5);
 	n = events_read(h, 1, 0, evs, 3, &lost, &ended);
 	CHECK(n == 3 && !ended);
 	uint64_t upto = evs[2].id;
@@ -78,12 +80,14 @@ static void test_overflow_is_lost(void)
 	struct events *h = events_new();
 	struct event evs[EVENTS_PER_RUN];
 	bool lost, ended;
-	publish_n(h, 7, 10);
+	publish_n(h, 7, "progress", 10);
 	size_t n = events_read(h, 7, 0, evs, 1, &lost, &ended);
 	uint64_t seen = evs[0].id;
 	clear_all(evs, n);
-	publish_n(h, 7, EVENTS_PER_RUN);
-	/* The ring kept the newest EVENTS_PER_RUN: the reader after the first missed some. */
+	publish_n(h, 7, "log", EVENTS_PER_RUN);
+	events_publish(h, 7, "step", json_pack("{s:s, s:s}", "block", "b", "status", "ok"));
+	/* The ring kept the newest EVENTS_PER_RUN, and the step's log lines that
+	 * left it went when it ended: the reader after the first missed some. */
 	n = events_read(h, 7, seen, evs, EVENTS_PER_RUN, &lost, &ended);
 	CHECK(n == 0 && lost);
 	/* A reader that saw nothing gets what the ring holds. */
@@ -149,7 +153,7 @@ static void test_fd_wakes(void)
 	struct events *h = events_new();
 	struct pollfd p = { .fd = events_fd(h), .events = POLLIN };
 	CHECK(poll(&p, 1, 0) == 0);
-	publish_n(h, 1, 3);
+	publish_n(h, 1, "progress", 3);
 	CHECK(poll(&p, 1, 0) == 1);
 	uint64_t count;
 	CHECK(read(p.fd, &count, sizeof count) == sizeof count && count == 3);
@@ -165,7 +169,7 @@ static struct events *shared;
 static void *publisher(void *arg)
 {
 	(void)arg;
-	publish_n(shared, 42, EACH);
+	publish_n(shared, 42, "progress", EACH);
 	return NULL;
 }
 
@@ -202,10 +206,92 @@ static void test_threads(void)
 	events_free(shared);
 }
 
+/* A step that logged more than the ring holds: a reader that comes while it
+ * runs reads its log from the first line; once it ended (the store has them)
+ * its early lines go, and a reader that had seen only those must reload. */
+static void test_early_logs(void)
+{
+	struct events *h = events_new();
+	struct event *evs = xcalloc(2 * EVENTS_PER_RUN, sizeof *evs);
+	bool lost, ended;
+	events_publish(h, 3, "step", json_pack("{s:s, s:s}", "block", "b", "status", "running"));
+	publish_n(h, 3, "log", EVENTS_PER_RUN + 50);
+	size_t n = events_read(h, 3, 0, evs, 2 * EVENTS_PER_RUN, &lost, &ended);
+	CHECK(n == EVENTS_PER_RUN + 51 && !lost && !ended); /* the step's state, then every line */
+	CHECK_STR(evs[0].type, "step");
+	CHECK_STR(evs[1].type, "log");
+	CHECK_STR(evs[1].data, "{\"block\":\"b\",\"n\":0}");
+	CHECK_STR(evs[n - 1].data, "{\"block\":\"b\",\"n\":305}");
+	for (size_t i = 1; i < n; i++)
+		CHECK(evs[i].id > evs[i - 1].id);
+	uint64_t line10 = evs[11].id;
+	clear_all(evs, n);
+	/* Taking up after an early line: the rest, in order. */
+	n = events_read(h, 3, line10, evs, 2 * EVENTS_PER_RUN, &lost, &ended);
+	CHECK(n == EVENTS_PER_RUN + 50 - 11 && !lost);
+	CHECK_STR(evs[0].data, "{\"block\":\"b\",\"n\":11}");
+	clear_all(evs, n);
+	/* A few at a time: the early lines, then the ring's. */
+	n = events_read(h, 3, 0, evs, 40, &lost, &ended);
+	CHECK(n == 40 && !ended);
+	CHECK_STR(evs[39].data, "{\"block\":\"b\",\"n\":38}");
+	uint64_t fortieth = evs[39].id;
+	clear_all(evs, n);
+	n = events_read(h, 3, fortieth, evs, 2 * EVENTS_PER_RUN, &lost, &ended);
+	CHECK(n == EVENTS_PER_RUN + 51 - 40 && !lost);
+	clear_all(evs, n);
+	/* States that leave the ring: only the newest of a block is kept, and a
+	 * reader going through the early events is not told it lost the others. */
+	for (int i = 0; i < 3 * EVENTS_PER_RUN; i++)
+		events_publish(h, 5, "progress", json_pack("{s:s, s:i}", "block", i % 2 ? "a" : "b", "n", i));
+	n = events_read(h, 5, 0, evs, 2, &lost, &ended);
+	CHECK(n == 2 && !lost);
+	CHECK_STR(evs[0].data, "{\"block\":\"b\",\"n\":510}");
+	CHECK_STR(evs[1].data, "{\"block\":\"a\",\"n\":511}");
+	uint64_t second = evs[1].id;
+	clear_all(evs, n);
+	n = events_read(h, 5, second, evs, 2 * EVENTS_PER_RUN, &lost, &ended);
+	CHECK(n == EVENTS_PER_RUN && !lost);
+	clear_all(evs, n);
+	/* Another block's step ending keeps b's lines. */
+	events_publish(h, 3, "step", json_pack("{s:s, s:s}", "block", "c", "status", "ok"));
+	n = events_read(h, 3, 0, evs, 2, &lost, &ended);
+	CHECK(n == 2);
+	CHECK_STR(evs[1].data, "{\"block\":\"b\",\"n\":0}");
+	clear_all(evs, n);
+	/* b ends: its early lines go; a reader after one of them missed some. */
+	events_publish(h, 3, "step", json_pack("{s:s, s:s}", "block", "b", "status", "ok"));
+	n = events_read(h, 3, 0, evs, 2 * EVENTS_PER_RUN, &lost, &ended);
+	CHECK(n == EVENTS_PER_RUN && !lost);
+	clear_all(evs, n);
+	n = events_read(h, 3, line10, evs, 4, &lost, &ended);
+	CHECK(n == 0 && lost);
+	/* The early lines are bounded: a step that floods keeps EVENTS_EARLY_BYTES of them. */
+	events_publish(h, 4, "step", json_pack("{s:s, s:s}", "block", "b", "status", "running"));
+	char line[1000];
+	memset(line, 'x', sizeof line - 1);
+	line[sizeof line - 1] = '\0';
+	for (int i = 0; i < 2000 + EVENTS_PER_RUN; i++)
+		events_publish(h, 4, "log", json_pack("{s:s, s:s}", "block", "b", "message", line));
+	enum { ALL = 4096 };
+	struct event *all = xcalloc(ALL, sizeof *all);
+	n = events_read(h, 4, 0, all, ALL, &lost, &ended);
+	CHECK(n > EVENTS_PER_RUN + 500 && n < EVENTS_PER_RUN + 1100 && !lost);
+	/* ... and one that read only some early lines missed those let go after them. */
+	uint64_t some = all[5].id;
+	clear_all(all, n);
+	free(all);
+	n = events_read(h, 4, some, evs, 4, &lost, &ended);
+	CHECK(n == 0 && lost);
+	free(evs);
+	events_free(h);
+}
+
 int main(void)
 {
 	test_read_after();
 	test_overflow_is_lost();
+	test_early_logs();
 	test_message_bounded();
 	test_ended_runs_let_go();
 	test_fd_wakes();

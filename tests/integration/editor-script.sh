@@ -1,9 +1,12 @@
 #!/bin/bash
 # The edits the editor's script makes beyond the outline's forms, through real
-# nginx with curl: a block's position (POST /workflows/ID/edit/positions) and
-# undo (POST /workflows/ID/edit/revert), as forms and as JSON, with their CSRF
-# token, their version (409 when stale) and bad input refused with nothing
-# changed; the script's modules served under /static/editor/.
+# nginx with curl: an edit of the page's unsaved draft (an outline form with
+# the field draft, POST .../edit/draft) drawn again and nothing stored, Save
+# (POST .../edit/save, 409 when stale); a block's position (POST
+# /workflows/ID/edit/positions) and undo (POST /workflows/ID/edit/revert),
+# as forms and as JSON, with their CSRF token, their version (409 when stale)
+# and bad input refused with nothing changed; the script's modules served
+# under /static/editor/.
 # shellcheck source=lib.sh
 . "$top_srcdir/tests/integration/lib.sh"
 it_init
@@ -101,5 +104,49 @@ check_json '.error.message | test("no such version")' true "... says so"
 req POST "$EDIT/revert" "${JSON[@]}" --data-urlencode "csrf=$CSRF" -d version=7 -d to=x
 check_status 422 "a version that is not a number"
 check_eq "$(row_counts)" "$BEFORE" "refused undos change nothing"
+
+echo "# the script's draft: edits drawn, not stored, until Save"
+DRAFT=$(sql "SELECT definition FROM workflow_versions WHERE workflow_id = $WF AND version = 7")
+BEFORE=$(row_counts)
+req POST "$EDIT/blocks" "${JSON[@]}" --data-urlencode "csrf=$CSRF" -d version=7 --data-urlencode "draft=$DRAFT" \
+	-d type=text.template -d after=greet.text -d id=loud
+check_status 200 "a block added to the draft"
+check_header Content-Type '^text/html' "... answers the editor drawn from the draft"
+check_body_contains 'data-block="loud"' "... with the new block drawn"
+check_body_contains '&quot;to&quot;:&quot;loud.in&quot;' "... and connected in the page's draft"
+check_eq "$(row_counts)" "$BEFORE" "... and nothing stored"
+NEW=$(sed -n 's/.*<textarea id="editor-definition" hidden="hidden">\([^<]*\)<.*/\1/p' "$BODY" |
+	sed 's/&quot;/"/g; s/&lt;/</g; s/&gt;/>/g; s/&amp;/\&/g')
+check_eq "$(jq -r '.blocks[1].id' <<<"$NEW")" loud "the page holds the changed draft"
+req POST "$EDIT/edges/delete" "${JSON[@]}" --data-urlencode "csrf=$CSRF" -d version=7 --data-urlencode "draft=$NEW" \
+	-d from=greet.text -d to=loud.in
+check_status 200 "an edge deleted from the draft"
+NOLOUD=$(jq -c 'del(.blocks[1]) | .edges = []' <<<"$NEW")
+req POST "$EDIT/draft" "${JSON[@]}" --data-urlencode "csrf=$CSRF" -d version=7 --data-urlencode "draft=$NEW" \
+	--data-urlencode "to=$NOLOUD"
+check_status 200 "the draft as the script changed it (a cut) drawn again"
+check_body_lacks 'data-block="loud"' "... without the block cut"
+req POST "$EDIT/draft" "${JSON[@]}" --data-urlencode "csrf=$CSRF" -d version=7 --data-urlencode "draft=$NEW" \
+	--data-urlencode 'to={"format": 1, "trigger": {"type": "manual"}, "blocks": [{"id": "x", "type": "nope.nope"}], "edges": []}'
+check_status 422 "a draft change that adds a problem is refused"
+check_json '.error.message | test("This change was not made")' true "... with the engine's reason"
+req POST "$EDIT/blocks" "${JSON[@]}" --data-urlencode "csrf=$CSRF" -d version=7 --data-urlencode "draft={nope" -d type=text.template
+check_status 400 "a draft that is not JSON"
+check_json '.error.message | test("not a JSON object")' true "... says so"
+req POST "$EDIT/draft" "${JSON[@]}" --data-urlencode "csrf=$CSRF" -d version=7 --data-urlencode "to=$NOLOUD"
+check_status 400 "the draft route without a draft"
+check_eq "$(row_counts)" "$BEFORE" "draft edits store nothing"
+
+req POST "$EDIT/save" "${JSON[@]}" --data-urlencode "csrf=$CSRF" -d version=7 --data-urlencode "definition=$NEW"
+check_status 200 "Save: the draft as a new version"
+check_json '.workflow.version' 8 "... version 8"
+check_eq "$(ui '$.blocks[1].id')" loud "... stored"
+BEFORE=$(row_counts)
+req POST "$EDIT/save" "${JSON[@]}" --data-urlencode "csrf=$CSRF" -d version=7 --data-urlencode "definition=$NOLOUD"
+check_status 409 "a save made from version 7 when 8 exists is refused"
+check_json '.error.message | test("saved again since version 7")' true "... saying so"
+req POST "$EDIT/save" "${JSON[@]}" --data-urlencode "csrf=$CSRF" -d version=8 --data-urlencode "definition=[1]"
+check_status 422 "a save of something that is not a workflow object"
+check_eq "$(row_counts)" "$BEFORE" "refused saves store nothing"
 
 it_done

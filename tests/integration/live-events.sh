@@ -7,8 +7,12 @@
 # or told twice, the stream closes at the run's end; the JSON twin; the
 # refusals (a bad id, one from an earlier daemon, more streams than one
 # person may open); and open streams hold no request thread: with two
-# threads and eight streams open, every other page still answers; axond
-# stops cleanly with a stream open, telling its reader.
+# threads and eight streams open, every other page still answers; a reader
+# that comes after a step logged more than the ring holds still reads the
+# step's log from its first line while it runs; ending a session (from
+# another) and signing out each close that session's open stream at once,
+# not the other's; axond stops cleanly with a stream open, telling its
+# reader.
 # shellcheck source=lib.sh
 . "$top_srcdir/tests/integration/lib.sh"
 it_init
@@ -164,6 +168,84 @@ for ((i = 0; i < 50; i++)); do
 done
 check_eq "$closed" yes "every stream closed at the run's end"
 check_eq "$(grep -c 'event: end' "$IT_TMP"/many* | grep -c ':1$')" 8 "each of the eight got the end"
+
+## A late reader of a step that logged more than the ring holds, and signing out.
+
+# fetch asks for 200 addresses one after the other (a log line and a step
+# event each), the last of which (/hold) answers only when the test says so.
+LIVE_WF=$WF
+it_create_workflow "chatty" '{"format": 1, "trigger": {"type": "manual"},
+	"blocks": [{"id": "list", "type": "json.set", "config": {"set": {"n": 200}}},
+	           {"id": "fetch", "type": "http.request", "config": {"url": "{{ item }}", "method": "GET"},
+	            "settings": {"for_each": "body.urls", "concurrency": 1}}],
+	"edges": [{"from": "list.out", "to": "fetch.body"}]}'
+case $WF in '' | null) it_fail "create the chatty workflow" "$(it_answer)" ;; esac
+urls=$(jq -n --arg base "http://127.0.0.1:$HTTP_PORT" '{urls: ([range(199) | "\($base)/query?n=\(.)"] + ["\($base)/hold"])}')
+req POST "/workflows/$WF/run" "${API[@]}" -H 'Content-Type: application/json' --data "{\"input\": $urls}"
+RUN=$(jqb .run.id)
+case $RUN in '' | null) it_fail "start the chatty run" "$(it_answer)" ;; esac
+WF=$LIVE_WF
+# Whether the JSON twin (a late reader itself), page after page, has a log line of item $1.
+logged() {
+	local after="" seen=no
+	while :; do
+		req GET "/runs/$RUN/events${after:+?after=$after}" "${API[@]}"
+		[ "$(jqb "[.events[] | select(.type == \"log\" and .data.item == $1)] | length")" = 0 ] || seen=yes
+		[ "$(jqb '.events | length')" -gt 0 ] || break
+		after=$(jqb .last_event_id)
+	done
+	echo "$seen"
+}
+for ((i = 0; i < 300; i++)); do
+	[ "$(logged 199)" = yes ] && break
+	sleep 0.1
+done
+check_eq "$(logged 199)" yes "the step runs on, at its last address, after 199 log lines and as many step events"
+check_eq "$(logged 0)" yes "the JSON twin, read now, has its first line"
+stream "/runs/$RUN/events" "$IT_TMP/late" &
+L=$!
+# The same run watched from two browser sessions of the owner: the second
+# ends the first (as from the sessions page), then signs out.
+OWNER_JAR=$JAR
+JAR=$IT_TMP/second.jar
+req GET /login
+req POST /login --data-urlencode "csrf=$(csrf_from_body)" --data-urlencode username=owner \
+	--data-urlencode 'password=correct horse battery staple'
+check_status 303 "the owner signs in a second time"
+req GET /account
+SECOND_CSRF=$(csrf_from_body)
+watch_as() { # JAR OUT: the run's stream in that session, in the background (its pid in WATCHER)
+	timeout 60 curl -sSN -b "$1" -H 'Accept: text/event-stream' "$BASE_URL/runs/$RUN/events" >"$2" &
+	WATCHER=$!
+	for ((i = 0; i < 100; i++)); do grep -q '"item":199' "$2" && break; sleep 0.1; done
+}
+# closed_by WHAT PID OUT: the stream ended by itself, saying why, while the run goes on.
+closed_by() {
+	wait "$2"
+	check_eq "$?" 0 "$1 closed the session's open stream (curl was not stopped by its timeout)"
+	if grep -q '^event: closing' "$3" && grep -q 'session ended' "$3"; then it_pass "... saying why"; else
+		it_fail "... saying why" "$(tail -n 4 "$3")"; fi
+	check_eq "$(sql "SELECT status FROM runs WHERE id = $RUN")" running "... while the run goes on"
+}
+watch_as "$OWNER_JAR" "$IT_TMP/first"
+FIRST=$WATCHER
+watch_as "$JAR" "$IT_TMP/second"
+SECOND=$WATCHER
+req POST /account/sessions/end-others --data-urlencode "csrf=$SECOND_CSRF"
+check_status 303 "the second session ends the other"
+closed_by "ending a session" "$FIRST" "$IT_TMP/first"
+if grep -q 'event: closing' "$IT_TMP/second"; then it_fail "the second session's stream stays open" "$(tail -n 3 "$IT_TMP/second")"; else
+	it_pass "the second session's stream stays open"; fi
+req POST /logout --data-urlencode "csrf=$SECOND_CSRF"
+check_status 303 "the second session signs out"
+closed_by "signing out" "$SECOND" "$IT_TMP/second"
+curl -sS "http://127.0.0.1:$HTTP_PORT/release" >/dev/null
+wait "$L"
+check_eq "$?" 0 "the late reader's stream ends with the run"
+events_of "$IT_TMP/late" | grep '^log {"block":"fetch"' >"$IT_TMP/late.logs"
+check_eq "$(head -n 1 "$IT_TMP/late.logs" | grep -o '"item":[0-9]*')" '"item":0' \
+	"a reader that came after 200 lines and 200 step events reads the running step's log from its first line"
+check_eq "$(grep -o '"item":[0-9]*' "$IT_TMP/late.logs" | sort -u | wc -l)" 200 "... every item's"
 
 ## Stopping axond with a stream open: the stream is told, and axond stops cleanly.
 

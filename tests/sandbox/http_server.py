@@ -6,6 +6,7 @@ import email.policy
 import email.utils
 import http.server
 import json
+import threading
 import time
 import urllib.parse
 
@@ -110,6 +111,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif self.path == "/slow":
             time.sleep(3)
             self.reply(200, "late")
+        elif self.path == "/hold":
+            # Answers once /release was asked for (or after 30 s): a step
+            # that goes on for as long as a test needs it to.
+            RELEASED.wait(30)
+            self.reply(200, "released")
+        elif self.path == "/release":
+            RELEASED.set()
+            self.reply(200, "released")
         else:
             self.reply(404, "not found")
 
@@ -177,6 +186,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return "today"
 
 
+RELEASED = threading.Event()
 server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 print(server.server_address[1], flush=True)
 server.serve_forever()

@@ -2,7 +2,9 @@
  * forms that change the graph. Every edit names the version its form was
  * made from and is made on that version: refused (409) when someone saved
  * since, refused (422) with the engine's own messages when it would add a
- * problem the workflow did not have, else saved as a new version. */
+ * problem the workflow did not have, else saved as a new version. The
+ * script's edits are made on the page's unsaved draft instead (editor.h),
+ * and its Save (editor_save) makes the version. */
 #include "web/pages/editor.h"
 
 #include <stdio.h>
@@ -35,14 +37,16 @@ void editor_url(char *buf, size_t len, const json_t *wf)
 	snprintf(buf, len, "/workflows/%lld/edit", (long long)workflow_id(wf));
 }
 
-/* The page: the workflow (taken), its canvas, outline, block picker and problems. */
-static json_t *editor_model(struct request *r, json_t *wf)
+/* The page: the workflow (taken), its canvas, outline, block picker and
+ * problems; draft: its definition is the script's, not a stored version's. */
+static json_t *editor_model(struct request *r, json_t *wf, bool draft)
 {
 	char url[64];
 	editor_url(url, sizeof url, wf);
 	const json_t *def = json_object_get(wf, "definition");
 	json_t *registry = engine_registry(r->app->engine);
-	json_t *problems = engine_problems(r->app->engine, workflow_id(wf), workflow_version(wf), def);
+	json_t *problems = draft ? engine_problems(r->app->engine, 0, 0, def)
+				 : engine_problems(r->app->engine, workflow_id(wf), workflow_version(wf), def);
 	struct strbuf title = STRBUF_INIT;
 	sb_printf(&title, "Edit %s", str(wf, "name") ?: "workflow");
 	json_t *m = page_model(r, sb_str(&title));
@@ -52,6 +56,10 @@ static json_t *editor_model(struct request *r, json_t *wf)
 	json_object_set_new(m, "catalog", graph_catalog(registry));
 	json_object_set_new(m, "problems", problems);
 	json_object_set_new(m, "edit_url", json_string(url));
+	/* The definition the page shows, for the script (its draft starts from it). */
+	char *text = json_dumps(def, JSON_COMPACT);
+	json_object_set_new(m, "definition_text", json_string(text ? text : "{}"));
+	free(text);
 	static const char *const actions[][2] = {
 		{ "blocks_url", "/blocks" }, { "edges_url", "/edges" }, { "disconnect_url", "/edges/delete" },
 		{ "tidy_url", "/tidy" },     { "trigger_url", "/trigger" }, { "paste_url", "/paste" },
@@ -71,7 +79,7 @@ void editor_get(struct request *r)
 	json_t *wf = load_workflow(r, 0);
 	if (!wf)
 		return;
-	json_t *m = editor_model(r, wf);
+	json_t *m = editor_model(r, wf, false);
 	editor_test_model(r, m);
 	/* ?after=block.port: the add form starts there (the outline's "add a block here" links). */
 	const char *after = req_query(r, "after");
@@ -79,6 +87,8 @@ void editor_get(struct request *r)
 	json_t *o;
 	json_array_foreach(json_object_get(json_object_get(m, "outline"), "after"), i, o)
 		json_object_set_new(o, "selected", json_boolean(after && !strcmp(after, str(o, "value") ?: "")));
+	/* The block types are folded under the add form; a link that came to add one opens them. */
+	json_object_set_new(m, "add_open", json_boolean(after != NULL));
 	reply_view(r, 200, "workflows/editor", m);
 }
 
@@ -86,6 +96,7 @@ void edit_free(struct edit *e)
 {
 	json_decref(e->wf);
 	json_decref(e->def);
+	json_decref(e->before);
 	json_decref(e->registry);
 	memset(e, 0, sizeof *e);
 }
@@ -98,11 +109,28 @@ static void reply_conflict(struct request *r, struct edit *e, const char *messag
 	if (r->json) {
 		reply_error(r, 409, message, NULL);
 	} else if (e->wf) {
-		json_t *m = editor_model(r, e->wf);
+		json_t *m = editor_model(r, e->wf, false);
 		e->wf = NULL;
 		json_object_set_new(m, "conflict", json_string(message));
 		reply_view(r, 409, "workflows/editor", m);
 	}
+}
+
+/* The form's "draft" (the script's unsaved definition) as e->def; false after answering 400. */
+static bool begin_draft(struct request *r, struct edit *e, const char *text)
+{
+	json_error_t err;
+	e->def = json_loads(text, JSON_REJECT_DUPLICATES, &err);
+	if (!json_is_object(e->def)) {
+		char msg[400], where[200] = "";
+		if (!e->def)
+			snprintf(where, sizeof where, " (line %d, column %d: %s)", err.line, err.column, err.text);
+		snprintf(msg, sizeof msg, "The editor's unsaved workflow (the field \"draft\") is not a JSON "
+					  "object%s: reload the editor.", where);
+		reply_error(r, 400, msg, NULL);
+		return false;
+	}
+	return true;
 }
 
 bool edit_begin(struct request *r, struct edit *e)
@@ -110,7 +138,7 @@ bool edit_begin(struct request *r, struct edit *e)
 	memset(e, 0, sizeof *e);
 	if (!(e->wf = load_workflow(r, 0)))
 		return false;
-	const char *v = req_field(r, "version");
+	const char *v = req_field(r, "version"), *draft = req_field(r, "draft");
 	char *end = NULL;
 	long base = v ? strtol(v, &end, 10) : 0;
 	if (!v || !*v || *end || base < 1 || base > 1000000000L) {
@@ -120,7 +148,8 @@ bool edit_begin(struct request *r, struct edit *e)
 		return false;
 	}
 	e->base = (int)base;
-	if (e->base != workflow_version(e->wf)) {
+	/* A draft is checked against what is stored when it is saved (editor_save), not at each edit. */
+	if (!draft && e->base != workflow_version(e->wf)) {
 		char msg[300];
 		snprintf(msg, sizeof msg, "This workflow was saved again since version %d, the one your form was made "
 					  "from (it is at version %d now): nothing was changed. Here it is as it is now; "
@@ -129,9 +158,15 @@ bool edit_begin(struct request *r, struct edit *e)
 		edit_free(e);
 		return false;
 	}
+	if (draft && !begin_draft(r, e, draft)) {
+		edit_free(e);
+		return false;
+	}
 	e->registry = engine_registry(r->app->engine);
-	const json_t *def = json_object_get(e->wf, "definition");
-	e->def = json_is_object(def) ? json_deep_copy(def) : json_object();
+	if (!draft) {
+		const json_t *def = json_object_get(e->wf, "definition");
+		e->def = json_is_object(def) ? json_deep_copy(def) : json_object();
+	}
 	/* A definition started by hand may lack these; the editor makes them. */
 	if (!json_object_get(e->def, "format"))
 		json_object_set_new(e->def, "format", json_integer(WORKFLOW_FORMAT));
@@ -141,7 +176,29 @@ bool edit_begin(struct request *r, struct edit *e)
 		json_object_set_new(e->def, "blocks", json_array());
 	if (!json_is_array(json_object_get(e->def, "edges")))
 		json_object_set_new(e->def, "edges", json_array());
+	if (draft)
+		e->before = json_deep_copy(e->def);
 	return true;
+}
+
+/* The workflow with the draft e->def (a new reference), at the version the draft was made from. */
+static json_t *draft_workflow(const struct edit *e, const json_t *def)
+{
+	json_t *wf = json_copy(e->wf);
+	json_object_set(wf, "definition", (json_t *)def);
+	json_object_set_new(wf, "version", json_integer(e->base));
+	return wf;
+}
+
+/* A draft edit made: the editor drawn from the changed draft, as HTML even
+ * to the script (which asks for JSON to read a refusal's reason): it puts
+ * the page's editor in place of its own. */
+static void reply_draft(struct request *r, struct edit *e)
+{
+	json_t *m = editor_model(r, draft_workflow(e, e->def), true);
+	editor_test_model(r, m);
+	r->json = false;
+	reply_view(r, 200, "workflows/editor", m);
 }
 
 void edit_refuse(struct request *r, struct edit *e, int status, json_t *messages)
@@ -156,8 +213,9 @@ void edit_refuse(struct request *r, struct edit *e, int status, json_t *messages
 		reply_error(r, status, sb_str(&msg), NULL);
 		json_decref(messages);
 	} else {
-		json_t *model = editor_model(r, e->wf);
-		e->wf = NULL;
+		json_t *model = e->before ? editor_model(r, draft_workflow(e, e->before), true) : editor_model(r, e->wf, false);
+		if (!e->before)
+			e->wf = NULL;
 		json_object_set_new(model, "refused", messages);
 		reply_view(r, status, "workflows/editor", model);
 	}
@@ -201,8 +259,9 @@ static bool has_problem(const json_t *problems, const json_t *p)
 
 json_t *edit_new_problems(struct request *r, struct edit *e, const char *exempt)
 {
-	json_t *before = engine_problems(r->app->engine, workflow_id(e->wf), workflow_version(e->wf),
-					 json_object_get(e->wf, "definition"));
+	json_t *before = e->before ? engine_problems(r->app->engine, 0, 0, e->before)
+				   : engine_problems(r->app->engine, workflow_id(e->wf), workflow_version(e->wf),
+						     json_object_get(e->wf, "definition"));
 	json_t *after = engine_problems(r->app->engine, 0, 0, e->def), *fresh = json_array();
 	size_t i;
 	json_t *p;
@@ -246,6 +305,10 @@ json_t *edit_store(struct request *r, struct edit *e)
 
 void edit_save(struct request *r, struct edit *e, const char *location)
 {
+	if (e->before) {
+		reply_draft(r, e);
+		return;
+	}
 	json_t *wf = edit_store(r, e);
 	if (wf)
 		reply_done(r, 200, location, json_pack("{s:o}", "workflow", wf));

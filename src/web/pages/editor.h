@@ -1,6 +1,10 @@
 /* An edit of a workflow's graph from one of the editor's forms (editor.c,
  * block_settings.c): begin (the workflow, the version the form was made
- * from, a copy of the definition to change), change e->def, commit. */
+ * from, a copy of the definition to change), change e->def, commit.
+ * A form posted with a "draft" field (the editor's script: the definition
+ * the page holds, unsaved) is an edit of that draft instead: committing it
+ * saves nothing and answers the editor page drawn from the changed draft
+ * (editor_save, POST .../edit/save, makes the version). */
 #ifndef AXON_WEB_PAGES_EDITOR_H
 #define AXON_WEB_PAGES_EDITOR_H
 #include <stdbool.h>
@@ -15,6 +19,7 @@ struct edit {
 	json_t *def;      /* its definition, being changed */
 	json_t *registry; /* the engine's */
 	int base;         /* the version the form was made from */
+	json_t *before;   /* a draft edit: the draft as it came, else NULL */
 };
 
 /* Loads the route's workflow and checks the form's "version": false after
@@ -25,7 +30,7 @@ void edit_free(struct edit *e);
  * lines (a new array); those naming block `exempt` are left out. */
 json_t *edit_new_problems(struct request *r, struct edit *e, const char *exempt);
 /* Saves e->def over e->base: 303 to location (HTML) or the workflow (JSON);
- * 409 when someone saved meanwhile. */
+ * 409 when someone saved meanwhile. A draft edit: the page drawn from e->def. */
 void edit_save(struct request *r, struct edit *e, const char *location);
 /* Saves e->def over e->base and returns the workflow as stored now (new
  * reference), or NULL after answering (409 when someone saved meanwhile). */

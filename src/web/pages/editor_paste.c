@@ -249,6 +249,9 @@ void editor_paste(struct request *r)
 		json_t *wf = NULL;
 		if (json_array_size(fresh)) {
 			edit_refuse(r, &e, 422, fresh);
+		} else if (e.before) { /* the script's draft: drawn again, nothing saved */
+			json_decref(fresh);
+			edit_save(r, &e, NULL);
 		} else {
 			json_decref(fresh);
 			wf = edit_store(r, &e);

@@ -1,7 +1,8 @@
-/* The two edits the editor's script (templates/static/editor/) makes beyond
- * the outline's forms: a block's position when its box is dragged, and undo
- * (the definition of an earlier version). Edits like the others: made on the
- * version they name (409 when someone saved since), each a new version. */
+/* What the editor's script (templates/static/editor/) posts beyond the
+ * outline's forms: its draft changed in the page (a deletion, undo, redo)
+ * drawn again, and Save (the draft as a new version, 409 when someone saved
+ * since the version it was made from); and, for API clients, a block's
+ * position and a revert to an earlier version, each a new version. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,5 +92,60 @@ void editor_revert(struct request *r)
 		edit_save(r, &e, location);
 	}
 	json_decref(old);
+	edit_free(&e);
+}
+
+/* POST .../edit/draft: "to", the definition the script made of its "draft"
+ * (a deletion, a cut), drawn as the editor; refused (422) when it adds a
+ * problem, unless check=no (undo and redo: a state the page had before). */
+void editor_draft(struct request *r)
+{
+	if (!req_field(r, "draft")) {
+		reply_error(r, 400, "Send the editor's unsaved workflow as the field \"draft\".", NULL);
+		return;
+	}
+	struct edit e;
+	if (!edit_begin(r, &e))
+		return;
+	const char *to = req_field(r, "to"), *check = req_field(r, "check");
+	json_t *def = to ? json_loads(to, JSON_REJECT_DUPLICATES, NULL) : NULL;
+	if (!json_is_object(def)) {
+		edit_refuse_one(r, &e, "Send the changed workflow as a JSON object in the field \"to\".");
+	} else {
+		json_decref(e.def);
+		e.def = json_incref(def);
+		if (check && !strcmp(check, "no"))
+			edit_save(r, &e, NULL);
+		else
+			edit_commit(r, &e, NULL, NULL);
+	}
+	json_decref(def);
+	edit_free(&e);
+}
+
+/* POST .../edit/save: the script's Save, its draft ("definition") as a new
+ * version over "version" (409 when someone saved since). Not checked for new
+ * problems: each edit of the draft was. */
+void editor_save(struct request *r)
+{
+	struct edit e;
+	if (!edit_begin(r, &e))
+		return;
+	const char *text = req_field(r, "definition");
+	json_error_t err;
+	json_t *def = text ? json_loads(text, JSON_REJECT_DUPLICATES, &err) : NULL;
+	if (!json_is_object(def)) {
+		char msg[300];
+		snprintf(msg, sizeof msg, "Send the workflow to save as a JSON object in the field \"definition\" "
+					  "(%s).", def ? "not an object" : text ? err.text : "there is none");
+		edit_refuse_one(r, &e, msg);
+	} else {
+		json_decref(e.def);
+		e.def = json_incref(def);
+		char location[64];
+		editor_url(location, sizeof location, e.wf);
+		edit_save(r, &e, location);
+	}
+	json_decref(def);
 	edit_free(&e);
 }

@@ -138,6 +138,8 @@ void editor_trigger(struct request *r);
 /* The editor script's own edits (editor_script.c): a block's position, undo. */
 void editor_block_position(struct request *r);
 void editor_revert(struct request *r);
+void editor_draft(struct request *r);
+void editor_save(struct request *r);
 void block_settings_get(struct request *r);
 void block_settings_post(struct request *r);
 

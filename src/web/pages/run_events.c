@@ -110,7 +110,8 @@ void run_events(struct request *r)
 	/* The first bytes carry the headers through the web server at once,
 	 * and tell the browser how soon to reconnect. */
 	sb_printf(&head, "retry: 2000\n: events of run %lld\n\n", (long long)id);
-	struct stream_start st = { r->fcgx->ipcFd, r->fcgx->requestId, id, r->user.id, after, &head };
+	struct stream_start st = { r->fcgx->ipcFd, r->fcgx->requestId, id, r->user.id,
+				   r->session_hash[0] ? r->session_hash : NULL, after, &head };
 	enum stream_refusal why = streams_adopt(r->app->streams, &st);
 	sb_free(&head);
 	if (why == STREAM_TAKEN) {

@@ -2,6 +2,7 @@
  * signing out everywhere else. */
 #include "web/pages/decorate.h"
 #include "web/pages/pages.h"
+#include "web/stream.h"
 
 void sessions_list(struct request *r)
 {
@@ -31,6 +32,7 @@ void session_end(struct request *r)
 		reply_store_error(r, rc, "There is no such session among yours: it may have ended already.");
 		return;
 	}
+	streams_recheck(r->app->streams); /* its live streams close */
 	reply_done(r, 200, "/account/sessions", json_pack("{s:b}", "signed_out", 1));
 }
 
@@ -42,5 +44,6 @@ void sessions_end_others(struct request *r)
 		reply_store_error(r, rc, NULL);
 		return;
 	}
+	streams_recheck(r->app->streams);
 	reply_done(r, 200, "/account/sessions", json_pack("{s:I}", "signed_out", (json_int_t)ended));
 }

@@ -6,6 +6,7 @@
 #include "log.h"
 #include "web/auth.h"
 #include "web/pages/pages.h"
+#include "web/stream.h"
 
 static int setup_done(struct request *r, int *done)
 {
@@ -218,5 +219,6 @@ void account_password_post(struct request *r)
 		reply_store_error(r, rc, NULL);
 		return;
 	}
+	streams_recheck(r->app->streams); /* the other sessions ended: their live streams close */
 	reply_done(r, 200, "/account?changed=1", json_pack("{s:b}", "password_changed", 1));
 }

@@ -1,9 +1,9 @@
 // The canvas under the pointer: drag a box to move it (its edges follow, the
-// position is saved on release), drag from an output port to an input port
+// position goes into the page's draft on release), drag from an output port to an input port
 // to connect them, drag the background to pan, click to select (shift-click
 // or shift-drag a rubber band for many). Edges are drawn as axond draws them
 // (src/web/graph/svg.c).
-import { post } from './server.js';
+import { busy, current, keep, leave, post } from './server.js';
 import { record } from './history.js';
 import { pan, toDrawing } from './view.js';
 
@@ -95,17 +95,21 @@ function moveTo(g, p) {
 		path.setAttribute('d', edgeD(e.x1 + (out ? dx : 0), e.y1 + (out ? dy : 0), e.x2 + (inn ? dx : 0), e.y2 + (inn ? dy : 0)));
 }
 
-// Saves where the boxes were let go, all in one edit.
+// Keeps where the boxes were let go in the draft, all in one edit.
 function endMove(g) {
 	if (!g.dx && !g.dy)
 		return;
-	const fields = { block: [], x: [], y: [] };
+	const def = current();
 	for (const { node, b } of g.boxes) {
-		fields.block.push(node.dataset.block);
-		fields.x.push(b.x + g.dx);
-		fields.y.push(b.y + g.dy);
+		const id = node.dataset.block;
+		const x = b.x + g.dx, y = b.y + g.dy;
+		node.dataset.x = x;
+		node.dataset.y = y;
+		const it = id === 'trigger' ? def.trigger : (def.blocks || []).find((k) => k.id === id);
+		if (it)
+			it.ui = { x, y };
 	}
-	post('/positions', fields).then(record);
+	record(keep(def));
 }
 
 // Shift-drag on the background: a rubber band; the boxes it touches join the selection.
@@ -185,9 +189,11 @@ function down(ev) {
 	const p = toDrawing(ev.clientX, ev.clientY);
 	const port = ev.target.closest('g.port[data-port-kind="output"]');
 	const node = ev.target.closest('a.node'), edge = ev.target.closest('.edge-hit');
-	if (port && port.closest('a.node').dataset.block !== 'trigger')
+	// While an edit is on its way the page is about to be drawn again: a box
+	// moved now would be drawn back, so the press only selects (or pans).
+	if (port && port.closest('a.node').dataset.block !== 'trigger' && !busy())
 		gesture = startWire(port, p);
-	else if (node)
+	else if (node && !busy())
 		gesture = startMove(node, p);
 	else if (ev.shiftKey && !edge)
 		gesture = startBand(p);
@@ -268,7 +274,7 @@ function click(ev) {
 function dblclick(ev) {
 	const node = ev.target.closest('#graph a.node');
 	if (node)
-		location.assign(node.getAttribute('href'));
+		leave(node.getAttribute('href'));
 }
 
 export function install() {

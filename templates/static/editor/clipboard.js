@@ -3,24 +3,12 @@
 // {"format": 1, "blocks": [...], "edges": [...]}: the selected blocks with
 // their config, settings and positions, and the edges between them. The
 // document's copy, cut and paste events carry the text (no clipboard
-// permission asked); a paste is one edit (POST .../edit/paste), undone in
-// one step. While text is selected or a field is typed in, the browser's own
+// permission asked); a paste (POST .../edit/paste) and a cut are each one
+// edit of the page's draft, undone in one step. While text is selected or a field is typed in, the browser's own
 // copy and paste go on.
 import * as canvas from './canvas.js';
 import * as history from './history.js';
-import { editUrl, notify, post } from './server.js';
-
-let definition = null; // the workflow's, from the editor's JSON twin
-
-// Fetches the definition again (at setup and after each time the page is drawn).
-export async function load() {
-	try {
-		const res = await fetch(editUrl(), { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
-		definition = res.ok ? (await res.json()).workflow.definition : null;
-	} catch (e) {
-		definition = null;
-	}
-}
+import { current, notify, post } from './server.js';
 
 function ownEvent(ev) {
 	return !ev.target.closest?.('input, textarea, select, [contenteditable]') && !String(window.getSelection() || '');
@@ -32,8 +20,9 @@ const blockOf = (end) => String(end).split('.')[0];
 function copied() {
 	const ids = new Set([...canvas.selection].filter((k) => k.startsWith('node:') && k !== 'node:trigger')
 		.map((k) => k.slice(5)));
-	if (!ids.size || !definition)
+	if (!ids.size)
 		return null;
+	const definition = current();
 	const blocks = (definition.blocks || []).filter((b) => ids.has(b.id));
 	const edges = (definition.edges || []).filter((e) => ids.has(blockOf(e.from)) && ids.has(blockOf(e.to)));
 	return JSON.stringify({ format: 1, blocks, edges }, null, 2);

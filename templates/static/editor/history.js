@@ -1,8 +1,8 @@
-// Undo and redo of this page's edits. Each edit is remembered as the version
-// before it and the version it made; undoing posts the definition of the
-// version before (editor_revert), redoing the one after: each is another
-// edit, refused (409) like any other when someone saved meanwhile.
-import { post } from './server.js';
+// Undo and redo of this page's edits, saved or not: each edit is remembered
+// as the draft before it and the draft it made (server.js); undoing draws
+// the one before again, redoing the one after. Saving does not end the
+// history: an undo after a save is one more change to save.
+import { change } from './server.js';
 
 const LIMIT = 200;
 const done = [], undone = [];
@@ -28,11 +28,8 @@ async function move(from, to, key) {
 	const step = from.pop();
 	if (!step)
 		return false;
-	const ok = await post('/revert', { to: step[key] });
-	if (ok)
-		to.push(step);
-	else
-		from.push(step);
+	const ok = await change(step[key], true);
+	(ok ? to : from).push(step);
 	changed();
 	return Boolean(ok);
 }

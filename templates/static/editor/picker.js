@@ -1,6 +1,6 @@
 // The block picker (the "Add a block" form) searchable by words: a search
-// box above the choices hides those whose title, name and description lack
-// one of the words typed; Enter picks the first one left. The form itself
+// box above the choices (folded until then) hides those whose title, name and
+// description lack one of the words typed; Enter picks the first one left. The form itself
 // posts as without the script (the block is added after the chosen output,
 // already connected).
 
@@ -27,7 +27,10 @@ export function attach() {
 	search.id = 'add-search';
 	search.placeholder = 'words of the title or description';
 	search.autocomplete = 'off';
-	search.addEventListener('input', () => filter(form, search.value));
+	search.addEventListener('input', () => {
+		document.getElementById('add-types').open = true;
+		filter(form, search.value);
+	});
 	search.addEventListener('keydown', (ev) => {
 		if (ev.key !== 'Enter')
 			return;
@@ -38,13 +41,14 @@ export function attach() {
 			first.focus();
 		}
 	});
-	form.querySelector('fieldset').before(label, search);
+	document.getElementById('add-types').before(label, search);
 }
 
 export function open() {
 	const search = document.getElementById('add-search');
 	if (!search)
 		return;
+	document.getElementById('add-types').open = true;
 	search.scrollIntoView({ block: 'start' });
 	search.focus();
 }
