@@ -332,11 +332,11 @@ static pthread_cond_t commit_cv = PTHREAD_COND_INITIALIZER;
 static uint64_t commits;
 
 /* After each commit of a connection; replaces SQLite's autocheckpoint hook,
- * so it checkpoints as that one did. */
+ * and asks for a checkpoint when that one would have made it (checkpoint.c). */
 static int on_commit(void *arg, sqlite3 *db, const char *name, int frames)
 {
 	if (frames >= WAL_CHECKPOINT_FRAMES)
-		sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		db_checkpoint_soon(db, name);
 	pthread_mutex_lock(&commit_mu);
 	commits++;
 	pthread_cond_broadcast(&commit_cv);

@@ -3,6 +3,7 @@ src_libaxon_a_SOURCES += \
 	src/store/store.h \
 	src/store/db.c src/store/db.h \
 	src/store/group_commit.c \
+	src/store/checkpoint.c \
 	src/store/migrations.c \
 	src/store/users.c \
 	src/store/sessions.c \

@@ -473,6 +473,36 @@ static void test_save_over(void)
 	json_decref(got);
 }
 
+/* Past SQLite's 1000 frames in the WAL, a checkpoint copies them into the
+ * database file: made by a thread of its own (checkpoint.c), not by the
+ * writer, and still made. */
+static void test_checkpoint(void)
+{
+	struct stat before, now;
+	CHECK(stat(scratch_path("store.db"), &before) == 0);
+	char *text = calloc(1, 60000);
+	memset(text, 'x', 59999);
+	int64_t id = 0;
+	for (int i = 0; i < 80; i++) {
+		json_t *wf = workflow("Big", NULL, NULL, i);
+		json_object_set_new(json_object_get(wf, "definition"), "note", json_string(text));
+		int v = 0;
+		CHECK((i ? store_workflow_save(st, alice, id, wf, &v) : store_workflow_create(st, alice, wf, &id)) == STORE_OK);
+		if (i == 1 && v != 2)
+			fprintf(stderr, "save: %s\n", store_errmsg(st));
+		json_decref(wf);
+	}
+	free(text);
+	bool grew = false;
+	for (int i = 0; i < 100 && !grew; i++) {
+		CHECK(stat(scratch_path("store.db"), &now) == 0);
+		grew = now.st_size >= before.st_size + 2 * 1024 * 1024;
+		if (!grew)
+			usleep(50000);
+	}
+	CHECK(grew);
+}
+
 int main(void)
 {
 	char err[512];
@@ -492,6 +522,7 @@ int main(void)
 	test_throttle();
 	test_audit_order();
 	test_save_over();
+	test_checkpoint();
 	store_close(st);
 	return t_done("test_store");
 }
