@@ -83,6 +83,15 @@ static const char *const core[] = {
 	"\"from\": {\"type\": \"string\", \"title\": \"Sender address\", \"description\": \"The From address when a block gives none\"}},"
 	"\"required\": [\"host\"]}}",
 
+	"{\"name\": \"imap\", \"title\": \"IMAP mailbox\", \"description\": \"A mail account to read, for mail.read\","
+	"\"schema\": {\"type\": \"object\", \"properties\": {"
+	"\"host\": {\"type\": \"string\", \"title\": \"Server\"},"
+	"\"port\": {\"type\": \"integer\", \"title\": \"Port\", \"description\": \"Empty: 993 for TLS, 143 otherwise\"},"
+	"\"security\": {\"type\": \"string\", \"title\": \"Security\", \"enum\": [\"tls\", \"starttls\", \"none\"], \"default\": \"tls\"},"
+	"\"username\": {\"type\": \"string\", \"title\": \"Username\"},"
+	"\"password\": {\"type\": \"string\", \"title\": \"Password\", \"secret\": true}},"
+	"\"required\": [\"host\", \"username\", \"password\"]}}",
+
 	"{\"name\": \"postgres\", \"title\": \"PostgreSQL connection\", \"description\": \"A PostgreSQL database the broker "
 	"connects to\", \"schema\": {\"type\": \"object\", \"properties\": {"
 	"\"host\": {\"type\": \"string\", \"title\": \"Host\"},"

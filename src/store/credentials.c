@@ -238,14 +238,22 @@ static int run_user(struct store *st, int64_t run_id, int64_t *user, int64_t *wo
 	return rc;
 }
 
-static int use(struct store *st, const char *ref, const char *type, int64_t run_id, json_t **out)
+/* The user a poll trigger's block acts for, outside any run: who saved the
+ * workflow's current version (the trigger is part of it). */
+static int poll_user(struct store *st, int64_t workflow_id, int64_t *user)
 {
-	int64_t id = 0, user = 0, workflow = 0;
+	return db_int(st, user, "SELECT coalesce(v.created_by, 0) FROM workflows w JOIN workflow_versions v"
+		      " ON v.workflow_id = w.id AND v.version = w.current_version WHERE w.id = ?1", "i", workflow_id);
+}
+
+static int use(struct store *st, const char *ref, const char *type, int64_t run_id, int64_t poll_workflow, json_t **out)
+{
+	int64_t id = 0, user = 0, workflow = poll_workflow;
 	bool anyone = false, usable = false;
 	sqlite3_stmt *stmt;
 	int rc = store_credential_find(st, ref, &id);
 	if (rc == STORE_OK)
-		rc = run_user(st, run_id, &user, &workflow, &anyone);
+		rc = run_id ? run_user(st, run_id, &user, &workflow, &anyone) : poll_user(st, poll_workflow, &user);
 	if (rc == STORE_OK && !anyone)
 		rc = store_credential_usable(st, id, user, &usable);
 	if (rc == STORE_OK && !anyone && !usable)
@@ -270,7 +278,7 @@ static int use(struct store *st, const char *ref, const char *type, int64_t run_
 			     " ON CONFLICT (credential_id, workflow_id) DO UPDATE SET last_used_at = ?3",
 			     "iii", id, workflow, now);
 	char detail[48];
-	snprintf(detail, sizeof detail, "run:%lld", (long long)run_id);
+	snprintf(detail, sizeof detail, run_id ? "run:%lld" : "poll:workflow:%lld", (long long)(run_id ? run_id : workflow));
 	if (rc == STORE_OK)
 		rc = audit_add(st, 0, "credential.use", "credential", id, detail);
 	return rc;
@@ -278,22 +286,25 @@ static int use(struct store *st, const char *ref, const char *type, int64_t run_
 
 struct use_args {
 	const char *ref, *type;
-	int64_t run_id;
+	int64_t run_id, workflow_id;
 	json_t **out;
 };
 
 static int use_body(struct store *st, void *arg)
 {
 	struct use_args *a = arg;
-	return use(st, a->ref, a->type, a->run_id, a->out);
+	return use(st, a->ref, a->type, a->run_id, a->workflow_id, a->out);
 }
 
-int store_credential_use(struct store *st, const char *ref, const char *type, int64_t run_id, json_t **out)
+int store_credential_use(struct store *st, const char *ref, const char *type, int64_t run_id, int64_t workflow_id,
+			 json_t **out)
 {
 	*out = NULL;
+	if (!run_id && !workflow_id)
+		return db_failf(st, STORE_ERROR, "credential '%s' is used outside a run and a poll trigger", ref);
 	/* Every request that uses a credential writes its use: grouped with the
 	 * run's other writes (group_commit.c) rather than a commit of its own. */
-	struct use_args a = { ref, type, run_id, out };
+	struct use_args a = { ref, type, run_id, workflow_id, out };
 	int rc = db_write(st, use_body, &a);
 	if (rc != STORE_OK && *out) {
 		json_decref(*out);

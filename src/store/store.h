@@ -43,7 +43,7 @@ void store_close(struct store *st);
 const char *store_errmsg(struct store *st);
 int store_schema_version(struct store *st);
 /* The schema version this build creates and understands. */
-#define STORE_SCHEMA_VERSION 12
+#define STORE_SCHEMA_VERSION 13
 
 /* Limits, for operators and tests: how long a write waits for another
  * process's lock before STORE_BUSY (default 5000 ms), and a cap on the file
@@ -272,7 +272,11 @@ int store_replay_claim(struct store *st, const char *key, int64_t at, int64_t be
  * trigger, with the last tick fired: [{workflow_id, cron, timezone,
  * last_fire, trigger}] (seconds; trigger the whole trigger object). */
 int store_schedule_list(struct store *st, json_t **out);
-int store_schedule_fired(struct store *st, int64_t workflow_id, int64_t tick);
+/* A schedule fired for tick, or a poll trigger's round ran at tick: error is
+ * why the round failed, NULL when it went well. */
+int store_schedule_fired(struct store *st, int64_t workflow_id, int64_t tick, const char *error);
+/* {"last_fire", "error"} of a workflow's schedule or poll trigger; {} when it never fired. */
+int store_schedule_state(struct store *st, int64_t workflow_id, json_t **out);
 /* A poll trigger saw key at now (unix seconds): *is_new is 1 the first time.
  * Keys not seen since forget_before are forgotten (store_poll_forget). */
 int store_poll_seen(struct store *st, int64_t workflow_id, const char *key, int64_t now, int *is_new);
@@ -365,12 +369,14 @@ int store_credential_usable_list(struct store *st, int64_t user, json_t **out);
 /* A test by a person: last used, and the audit log with the answer's status (0: none). */
 int store_credential_tested(struct store *st, int64_t actor, int64_t id, int status);
 /* For the broker: the credential ref of type `type` (NULL: any) as run_id
- * may use it, {"id", "name", "type", "fields", "sealed"}; the use is
+ * may use it, or when run_id is 0 the poll trigger of workflow_id (acting
+ * for who saved its current version), {"id", "name", "type", "fields", "sealed"}; the use is
  * recorded (last used, the workflow, the audit log) in the same
  * transaction. STORE_NOTFOUND with a sentence when there is no such
  * credential or the user the run acts for (who saved the version it runs; axonctl's own runs
  * of a file may use any) may not use it; STORE_CONFLICT when it is of another type. */
-int store_credential_use(struct store *st, const char *ref, const char *type, int64_t run_id, json_t **out);
+int store_credential_use(struct store *st, const char *ref, const char *type, int64_t run_id, int64_t workflow_id,
+			 json_t **out);
 /* Key rotation: every sealed value replaced by reseal(arg, sealed) in one
  * transaction, which a NULL from reseal (err set) rolls back. */
 typedef char *(*credential_reseal_fn)(void *arg, const char *sealed, char *err, size_t errlen);
