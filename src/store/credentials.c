@@ -72,12 +72,15 @@ int store_credential_update(struct store *st, int64_t actor, int64_t id, const c
 	return rc == STORE_OK ? db_finish(st, update(st, actor, id, name, fields, sealed)) : rc;
 }
 
-static int delete(struct store *st, int64_t actor, int64_t id, bool force)
+static int delete(struct store *st, int64_t actor, int64_t id, const json_t *referring, bool force)
 {
 	int64_t uses = 0;
 	int rc = exists(st, id);
+	char *ids = json_dumps(referring ? referring : json_array(), JSON_COMPACT);
 	if (rc == STORE_OK)
-		rc = db_int(st, &uses, "SELECT count(*) FROM credential_uses WHERE credential_id = ?1", "i", id);
+		rc = db_int(st, &uses, "SELECT count(*) FROM (SELECT workflow_id FROM credential_uses WHERE credential_id = ?1"
+			    " UNION SELECT value FROM json_each(?2))", "it", id, ids ? ids : "[]");
+	free(ids);
 	if (rc == STORE_OK && uses && !force)
 		return db_failf(st, STORE_CONFLICT, "credential %lld is used by %lld workflow%s: confirm to delete it anyway "
 				"(their runs will fail until they name another)", (long long)id, (long long)uses,
@@ -87,10 +90,10 @@ static int delete(struct store *st, int64_t actor, int64_t id, bool force)
 	return rc == STORE_OK ? db_exec(st, "DELETE FROM credentials WHERE id = ?1", "i", id) : rc;
 }
 
-int store_credential_delete(struct store *st, int64_t actor, int64_t id, bool force)
+int store_credential_delete(struct store *st, int64_t actor, int64_t id, const json_t *referring, bool force)
 {
 	int rc = db_begin(st);
-	return rc == STORE_OK ? db_finish(st, delete(st, actor, id, force)) : rc;
+	return rc == STORE_OK ? db_finish(st, delete(st, actor, id, referring, force)) : rc;
 }
 
 int store_credential_find(struct store *st, const char *ref, int64_t *id)
@@ -154,9 +157,9 @@ int store_credential_get(struct store *st, int64_t id, json_t **out)
 int store_credential_list(struct store *st, json_t **out)
 {
 	sqlite3_stmt *stmt;
-	int rc = db_prepare(st, &stmt, "SELECT " CREDENTIAL_COLUMNS ", (SELECT count(*) FROM credential_uses cu"
-			    " WHERE cu.credential_id = c.id) AS workflows" CREDENTIAL_FROM " ORDER BY c.name", "");
-	return rc == STORE_OK ? db_rows(st, stmt, "fields", out) : rc;
+	int rc = db_prepare(st, &stmt, "SELECT " CREDENTIAL_COLUMNS ", (SELECT json_group_array(cu.workflow_id) FROM"
+			    " credential_uses cu WHERE cu.credential_id = c.id) AS used_by" CREDENTIAL_FROM " ORDER BY c.name", "");
+	return rc == STORE_OK ? db_rows(st, stmt, "fields used_by", out) : rc;
 }
 
 int store_credential_usable(struct store *st, int64_t id, int64_t user, bool *usable)

@@ -141,6 +141,8 @@ int store_workflow_save(struct store *st, int64_t actor, int64_t id, const json_
 /* The same when version base is still the newest; STORE_CONFLICT (and nothing
  * written) when someone saved since: an edit made from base would undo theirs. */
 int store_workflow_save_over(struct store *st, int64_t actor, int64_t id, const json_t *wf, int base, int *version);
+/* [{id, name, definition}] of every workflow's current version, by name. */
+int store_workflow_current_definitions(struct store *st, json_t **out);
 int store_workflow_versions(struct store *st, int64_t id, json_t **out); /* [{version, name, created_at, created_by, note}] newest first */
 int store_workflow_restore(struct store *st, int64_t actor, int64_t id, int version, int *new_version);
 int store_workflow_delete(struct store *st, int64_t actor, int64_t id);
@@ -355,11 +357,14 @@ int store_credential_create(struct store *st, int64_t actor, const struct creden
 int store_credential_update(struct store *st, int64_t actor, int64_t id, const char *name, const json_t *fields,
 			    const char *sealed);
 /* STORE_CONFLICT (nothing deleted) while a workflow uses it, unless force. */
-int store_credential_delete(struct store *st, int64_t actor, int64_t id, bool force);
+/* Refused (STORE_CONFLICT, saying how many) while workflows use it unless
+ * force: those that used it in a run, and those in referring ([workflow
+ * id]: whose saved version names it, found by the caller; NULL for none). */
+int store_credential_delete(struct store *st, int64_t actor, int64_t id, const json_t *referring, bool force);
 /* The credential named ref: its number ("12") or its name. */
 int store_credential_find(struct store *st, const char *ref, int64_t *id);
 int store_credential_get(struct store *st, int64_t id, json_t **out);
-/* Every credential, by name (without shared_with and workflows details: "workflows" is a count). */
+/* Every credential, by name, with "used_by": [the ids of the workflows whose runs used it]. */
 int store_credential_list(struct store *st, json_t **out);
 /* Whether user may use and see the values of credential id: its owner, or a user it is shared with. */
 int store_credential_usable(struct store *st, int64_t id, int64_t user, bool *usable);

@@ -14,7 +14,7 @@ INTEGRATION_TESTS = tests/integration/nginx-flow.sh tests/integration/apache-flo
 	tests/integration/credentials-ctl.sh tests/integration/credentials-web.sh \
 	tests/integration/credentials-oauth2.sh \
 	tests/integration/webhook-guard.sh \
-	tests/integration/http-request.sh tests/integration/mail-send.sh tests/integration/mail-read.sh tests/integration/client-cert.sh tests/integration/chat-post.sh \
+	tests/integration/http-request.sh tests/integration/mail-send.sh tests/integration/mail-read.sh tests/integration/client-cert.sh tests/integration/credential-refs.sh tests/integration/chat-post.sh \
 	tests/integration/feed-read.sh tests/integration/poll-trigger.sh tests/integration/db-query.sh \
 	tests/integration/db-sqlite.sh \
 	tests/integration/live-events-nginx.sh tests/integration/live-events-apache.sh tests/integration/editor-test-run.sh \

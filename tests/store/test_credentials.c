@@ -141,9 +141,14 @@ static void test_use(void)
 	CHECK_CONTAINS(store_errmsg(st), "who saved this version of the workflow");
 
 	/* Used by workflows: delete refused unless forced. */
-	CHECK(store_credential_delete(st, alice, cred, false) == STORE_CONFLICT);
+	CHECK(store_credential_delete(st, alice, cred, NULL, false) == STORE_CONFLICT);
 	CHECK_CONTAINS(store_errmsg(st), "is used by 2 workflows: confirm");
-	CHECK(store_credential_delete(st, alice, cred, true) == STORE_OK);
+	/* ... and by those whose saved version names it, each counted once. */
+	json_t *referring = json_pack("[I, I]", (json_int_t)by_alice, (json_int_t)workflow_by(alice, "carol's"));
+	CHECK(store_credential_delete(st, alice, cred, referring, false) == STORE_CONFLICT);
+	CHECK_CONTAINS(store_errmsg(st), "is used by 3 workflows: confirm");
+	json_decref(referring);
+	CHECK(store_credential_delete(st, alice, cred, NULL, true) == STORE_OK);
 	CHECK(store_credential_find(st, "Stripe live", &cred) == STORE_NOTFOUND);
 }
 
