@@ -76,7 +76,7 @@ static int delete(struct store *st, int64_t actor, int64_t id, const json_t *ref
 {
 	int64_t uses = 0;
 	int rc = exists(st, id);
-	char *ids = json_dumps(referring ? referring : json_array(), JSON_COMPACT);
+	char *ids = referring ? json_dumps(referring, JSON_COMPACT) : NULL;
 	if (rc == STORE_OK)
 		rc = db_int(st, &uses, "SELECT count(*) FROM (SELECT workflow_id FROM credential_uses WHERE credential_id = ?1"
 			    " UNION SELECT value FROM json_each(?2))", "it", id, ids ? ids : "[]");
