@@ -90,10 +90,10 @@ int poll_round(struct sandbox *sb, struct engine *e, struct store *st, int64_t w
 	if (rc != STORE_OK) {
 		snprintf(err, errlen, "%s", store_errmsg(st));
 		log_error("poll: workflow %lld: %s", (long long)workflow_id, err);
-	}
-	else if (started || first)
+	} else if (started || first) {
 		log_info("poll: workflow %lld: %zu items, %d new run(s)%s", (long long)workflow_id, json_array_size(items),
 			 started, first ? " (a first round: what is there now is known, not new)" : "");
+	}
 	run_result_free(&res);
 	return rc == STORE_OK ? 0 : -1;
 }

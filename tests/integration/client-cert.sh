@@ -4,7 +4,9 @@
 # by openssl. http.request with a "client_certificate" credential (its
 # certificate, its key and the server's CA, all PEM in the store) gets
 # through; without it, or with a certificate of another authority, nginx's
-# refusal comes back, clearly. The credential's Test button (JSON twin)
+# refusal comes back, clearly; a redirect is not followed with the
+# certificate (it would be presented before the new origin could be
+# refused) but given back. The credential's Test button (JSON twin)
 # reaches the server too, and the key appears nowhere.
 # shellcheck source=lib.sh
 . "$top_srcdir/tests/integration/lib.sh"
@@ -62,6 +64,9 @@ http {
 			default_type text/plain;
 			return 200 "hello \$ssl_client_s_dn\n";
 		}
+		location = /moved {
+			return 302 https://localhost:$MTLS_PORT/;
+		}
 	}
 }
 CONF
@@ -101,6 +106,11 @@ fetch mtls
 check_eq "$?" 0 "the run succeeds"
 check_eq "$(jq -r '.steps[0].outputs.response | "\(.status) \(.body)"' "$IT_TMP/ctl.out")" "200 hello CN=axon-client" \
 	"... the server saw the client's certificate"
+
+jq '.blocks[0].config.url += "moved"' "$IT_TMP/get.json" >"$IT_TMP/moved.json"
+"$CTL" -c "$IT_TMP/axon.conf" run "$IT_TMP/moved.json" >"$IT_TMP/ctl.out" 2>"$IT_TMP/ctl.err"
+check_eq "$(jq -r '.steps[0].outputs.response | "\(.status) \(.headers.location)"' "$IT_TMP/ctl.out")" \
+	"302 https://localhost:$MTLS_PORT/" "a redirect is given back, not followed with the certificate"
 
 echo "# without it, or with another authority's"
 fetch ""
