@@ -89,15 +89,16 @@ static unsigned long long *search_uids(const char *text, size_t *n)
 	return uids;
 }
 
-/* The mailbox name as an IMAP quoted string, or -1: no control characters. */
+/* The mailbox name as an IMAP quoted string, or -1: printable ASCII only
+ * (other letters would need IMAP's modified UTF-7). */
 static int quoted(const char *mailbox, char *out, size_t outlen, char *err, size_t errlen)
 {
 	size_t o = 0;
 	out[o++] = '"';
 	for (const char *s = mailbox; *s; s++) {
-		if ((unsigned char)*s < 0x20 || *s == 0x7f || o + 3 >= outlen) {
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f || o + 3 >= outlen) {
 			snprintf(err, errlen, "\"mailbox\" must be a mailbox name such as INBOX or Archive/2026, of at most %d "
-				 "characters", MAILBOX_MAX);
+				 "ASCII characters (a name with other letters is not read yet)", MAILBOX_MAX);
 			return -1;
 		}
 		if (*s == '"' || *s == '\\')

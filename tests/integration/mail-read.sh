@@ -157,6 +157,23 @@ it_wait_sql "SELECT count(*) FROM runs WHERE workflow_id = $WF_ID AND status = '
 check_eq "$(runs)" "Café order | Invoice 42 | Third" "... one"
 check_eq "$(jq -r .text <<<"$(input 2)")" "Third message." "... a message of one part"
 
+echo "# as a block in a run by axonctl, another folder"
+curl -sS "imap://127.0.0.1:$IMAP_PORT/" -u "inbox:$PASSWORD" -X 'CREATE "Old mail"' >/dev/null || it_fail "a folder is made"
+curl -sS "imap://127.0.0.1:$IMAP_PORT/Old%20mail" -u "inbox:$PASSWORD" -T "$IT_TMP/old.eml" || it_fail "a message is put there"
+jq -n '{format: 1, trigger: {type: "manual"},
+	blocks: [{id: "read", type: "mail.read", config: {credential: "mailbox", mailbox: "Old mail", max_messages: 5}}]}' \
+	>"$IT_TMP/read.json"
+"$CTL" -c "$IT_TMP/axon.conf" run "$IT_TMP/read.json" >"$IT_TMP/ctl.out" 2>"$IT_TMP/ctl.err"
+check_eq "$?" 0 "axonctl runs a workflow that reads a folder"
+check_eq "$(jq -r '.steps[0].outputs.mail | "\(.mailbox): \([.messages[].subject] | join(", "))"' "$IT_TMP/ctl.out")" \
+	"Old mail: Already there" "... its one message"
+jq '.blocks[0].config.mailbox = "Caf\u00e9"' "$IT_TMP/read.json" >"$IT_TMP/read-utf8.json"
+"$CTL" -c "$IT_TMP/axon.conf" run "$IT_TMP/read-utf8.json" >"$IT_TMP/ctl.out" 2>"$IT_TMP/ctl.err"
+check_contains "$(jq -r .steps[0].error "$IT_TMP/ctl.out")" "of at most 200 ASCII characters" "a folder name out of ASCII is refused, saying so"
+jq '.blocks[0].config.mailbox = "Nowhere"' "$IT_TMP/read.json" >"$IT_TMP/read-none.json"
+"$CTL" -c "$IT_TMP/axon.conf" run "$IT_TMP/read-none.json" >"$IT_TMP/ctl.out" 2>"$IT_TMP/ctl.err"
+check_contains "$(jq -r .steps[0].error "$IT_TMP/ctl.out")" "imaps://127.0.0.1:$IMAPS_PORT" "a folder that is not there fails, naming the server"
+
 echo "# a wrong password"
 it_create_workflow "Wrong mail poll" "$(jq -n '{format: 1,
 	trigger: {type: "poll", every_s: 1, block: "mail.read", config: {credential: "wrong"}, items: "mail.messages", key: "key"},
