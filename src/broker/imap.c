@@ -50,7 +50,8 @@ static int transfer(CURL *c, struct egress_guard *g, struct answer *a, const cha
 	else if (rc == CURLE_LOGIN_DENIED)
 		snprintf(err, errlen, "%s refused the login: check the username and password of the credential", server);
 	else if (rc == CURLE_REMOTE_FILE_NOT_FOUND || rc == CURLE_QUOTE_ERROR)
-		snprintf(err, errlen, "%s: no such mailbox, or it cannot be read (%s)", server, curl_easy_strerror(rc));
+		snprintf(err, errlen, "%s refused %s: is there such a mailbox, and may this login read it?", server,
+			 command ? command : "to fetch a message");
 	else
 		egress_failure(g, rc, server, err, errlen);
 	return -1;

@@ -172,7 +172,9 @@ jq '.blocks[0].config.mailbox = "Caf\u00e9"' "$IT_TMP/read.json" >"$IT_TMP/read-
 check_contains "$(jq -r .steps[0].error "$IT_TMP/ctl.out")" "of at most 200 ASCII characters" "a folder name out of ASCII is refused, saying so"
 jq '.blocks[0].config.mailbox = "Nowhere"' "$IT_TMP/read.json" >"$IT_TMP/read-none.json"
 "$CTL" -c "$IT_TMP/axon.conf" run "$IT_TMP/read-none.json" >"$IT_TMP/ctl.out" 2>"$IT_TMP/ctl.err"
-check_contains "$(jq -r .steps[0].error "$IT_TMP/ctl.out")" "imaps://127.0.0.1:$IMAPS_PORT" "a folder that is not there fails, naming the server"
+check_eq "$(jq -r .steps[0].error "$IT_TMP/ctl.out")" \
+	"imaps://127.0.0.1:$IMAPS_PORT refused STATUS \"Nowhere\" (UIDVALIDITY): is there such a mailbox, and may this login read it?" \
+	"a folder that is not there fails, saying so"
 
 echo "# a wrong password"
 it_create_workflow "Wrong mail poll" "$(jq -n '{format: 1,
