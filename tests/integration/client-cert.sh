@@ -132,6 +132,20 @@ req POST "/credentials/$ID/test" "${API[@]}"
 check_status 200 "the credential is tested"
 check_json '[.status, .ok] | map(tostring) | join(" ")' "200 true" "... through the server that asks for it"
 
+echo "# made on the web: PEM texts typed in text areas (sent with CRLF line ends, as a browser does)"
+req GET "/credentials/new?type=client_certificate"
+check_body_contains '<textarea class="code" rows="6" spellcheck="false" id="field-certificate" name="fields.certificate"' \
+	"the form takes the certificate in a text area"
+check_body_contains 'autocomplete="off" id="field-key" name="fields.key" required></textarea>' "... and the key in an empty one"
+for f in client.pem client.key ca.pem; do sed 's/$/\r/' "$PKI/$f" >"$IT_TMP/crlf-$f"; done
+req POST /credentials "${API[@]}" --data-urlencode name=webcert --data-urlencode type=client_certificate \
+	--data-urlencode "fields.certificate@$IT_TMP/crlf-client.pem" --data-urlencode "fields.key@$IT_TMP/crlf-client.key" \
+	--data-urlencode "fields.ca@$IT_TMP/crlf-ca.pem" --data-urlencode "fields.test_url=$URL"
+check_status 201 "a client certificate credential is made from the form's fields"
+req POST "/credentials/$(jqb .id)/test" "${API[@]}"
+check_json '[.status, .ok] | map(tostring) | join(" ")' "200 true" "... and its test gets through"
+rm -f "$IT_TMP"/crlf-*
+
 echo "# the key stays secret"
 check_eq "$(grep -rlF -e "$(sed -n 2p "$PKI/client.key")" "$IT_TMP/ctl.out" "$IT_TMP/axond.log" "$DB" | wc -l)" 0 \
 	"the private key is in no output, log or database in clear"

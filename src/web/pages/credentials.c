@@ -198,8 +198,13 @@ static json_t *form_fields(const json_t *type, const json_t *values, bool stored
 									 v ? json_equal(c, v) : def && json_equal(c, def)));
 			json_object_set_new(f, "options", options);
 		}
+		/* A text of several lines (a PEM certificate or key) is typed in a textarea. */
+		bool lines = !choices && !strcmp(str(p, "format") ?: "", "code");
 		json_object_set_new(f, "is_enum", json_boolean(choices != NULL));
-		json_object_set_new(f, "is_text", json_boolean(!choices && !secret));
+		json_object_set_new(f, "is_text", json_boolean(!choices && !secret && !lines));
+		json_object_set_new(f, "is_lines", json_boolean(lines && !secret));
+		json_object_set_new(f, "is_secret_line", json_boolean(secret && !lines));
+		json_object_set_new(f, "is_secret_lines", json_boolean(secret && lines));
 		free(text);
 		free(def_text);
 		json_array_append_new(fields, f);
