@@ -59,7 +59,7 @@ int account_server_url(const json_t *account, const struct account_protocol *pro
 	const char *security = json_string_value(json_object_get(account, "security"));
 	json_int_t port = json_integer_value(json_object_get(account, "port"));
 	if (!security)
-		security = "starttls";
+		security = proto->security;
 	bool tls = !strcmp(security, "tls");
 	*starttls = !strcmp(security, "starttls");
 	if (!tls && !*starttls && strcmp(security, "none")) {

@@ -114,7 +114,7 @@ static int quoted(const char *mailbox, char *out, size_t outlen, char *err, size
 json_t *imap_read(const struct egress_policy *p, const json_t *account, const json_t *request, char *err,
 		  size_t errlen)
 {
-	static const struct account_protocol imap = { "imap", "imaps", 143, 143, 993 };
+	static const struct account_protocol imap = { "imap", "imaps", 143, 143, 993, "tls" };
 	const char *mailbox = json_string_value(json_object_get(request, "mailbox"));
 	json_int_t max = json_integer_value(json_object_get(request, "max_messages"));
 	char server[600], q[2 * MAILBOX_MAX + 3], command[2 * MAILBOX_MAX + 64];

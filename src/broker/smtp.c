@@ -231,7 +231,7 @@ json_t *smtp_send(const struct egress_policy *p, const json_t *account, const js
 		snprintf(err, errlen, "the message must be an object {\"to\", \"subject\", \"text\", ...}");
 		return NULL;
 	}
-	static const struct account_protocol smtp = { "smtp", "smtps", 25, 587, 465 };
+	static const struct account_protocol smtp = { "smtp", "smtps", 25, 587, 465, "starttls" };
 	if (account_server_url(account, &smtp, url, sizeof url, &starttls, err, errlen) < 0)
 		return NULL;
 	if (!from || parse_mailbox("the account's \"from\"", from, &sender, err, errlen) < 0) {

@@ -24,15 +24,16 @@ it_setup_owner "mail read pw"
 check_eq "$?" 0 "first-run setup signs the owner in"
 it_api_token mail
 
-# credential NAME PORT SECURITY PASSWORD: an IMAP account on the local Dovecot.
+# credential NAME PORT SECURITY PASSWORD: an IMAP account on the local Dovecot
+# (SECURITY "" for none given).
 credential() {
-	jq -n --argjson port "$2" --arg s "$3" --arg p "$4" '{host: "127.0.0.1", port: $port, security: $s,
-		username: "inbox", password: $p}' >"$IT_TMP/cred.json"
+	jq -n --argjson port "$2" --arg s "$3" --arg p "$4" '{host: "127.0.0.1", port: $port, username: "inbox",
+		password: $p} + (if $s == "" then {} else {security: $s} end)' >"$IT_TMP/cred.json"
 	"$CTL" -c "$IT_TMP/axon.conf" credentials add "$1" --type imap --fields "@$IT_TMP/cred.json" \
 		>/dev/null 2>"$IT_TMP/cred.err" || it_fail "the credential $1 is added" "$(cat "$IT_TMP/cred.err")"
 	rm -f "$IT_TMP/cred.json"
 }
-credential mailbox "$IMAPS_PORT" tls "$PASSWORD"
+credential mailbox "$IMAPS_PORT" "" "$PASSWORD" # no security: TLS, the default
 credential wrong "$IMAP_PORT" starttls "not the password"
 
 # message NAME: the test message NAME, with CRLF line ends, in $IT_TMP/NAME.eml.
