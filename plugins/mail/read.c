@@ -7,11 +7,11 @@
 static int run(struct axon_ctx *ctx, const json_t *inputs, const json_t *config)
 {
 	char err[1000];
-	(void)inputs;
 	if (!axon_has(ctx, call))
 		return axon_fail(ctx, "this daemon is older than mail.read (it has no services for blocks): upgrade Axon");
-	json_t *req = json_pack("{s:O, s:O?, s:O?}", "credential", json_object_get(config, "credential"), "mailbox",
-				json_object_get(config, "mailbox"), "max_messages", json_object_get(config, "max_messages"));
+	json_t *req = json_pack("{s:O, s:O?, s:O?, s:O?}", "credential", json_object_get(config, "credential"), "mailbox",
+				json_object_get(config, "mailbox"), "max_messages", json_object_get(config, "max_messages"),
+				"known", json_object_get(inputs, "known"));
 	json_t *read = axon_call(ctx, "imap", req, err, sizeof err);
 	json_decref(req);
 	if (!read)
@@ -22,6 +22,7 @@ static int run(struct axon_ctx *ctx, const json_t *inputs, const json_t *config)
 }
 
 static const struct axon_port inputs[] = {
+	{ "known", "optional: keys of messages already seen (a poll trigger gives those of its last round): they are listed as {\"key\", \"uid\", \"uidvalidity\", \"known\": true}, not fetched again" },
 	{ NULL, NULL },
 };
 static const struct axon_port outputs[] = {

@@ -142,8 +142,11 @@ json_t *imap_read(const struct egress_policy *p, const json_t *account, const js
 	struct answer a = { .text = STRBUF_INIT, .max = p->max_bytes };
 	struct strbuf url = STRBUF_INIT;
 	unsigned long long *uids = NULL;
-	size_t n = 0;
-	json_t *messages = json_array(), *result = NULL;
+	size_t n = 0, ki;
+	json_t *messages = json_array(), *result = NULL, *known = json_object(), *k;
+	json_array_foreach(json_object_get(request, "known"), ki, k)
+		if (json_is_string(k))
+			json_object_set(known, json_string_value(k), json_true());
 	egress_guard(c, &guard);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "imap,imaps");
 	curl_easy_setopt(c, CURLOPT_USE_SSL, starttls ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_NONE);
@@ -171,14 +174,17 @@ json_t *imap_read(const struct egress_policy *p, const json_t *account, const js
 	uids = search_uids(sb_str(&a.text), &n);
 	for (size_t i = n; i-- > 0 && n - i <= (size_t)max;) {
 		char key[48];
-		sb_reset(&url);
-		sb_printf(&url, "%s/%s;UIDVALIDITY=%llu/;UID=%llu", server, path, validity, uids[i]);
-		if (transfer(c, &guard, &a, sb_str(&url), NULL, server, err, errlen) < 0)
-			goto out;
-		json_t *m = mime_message(a.text.data, a.text.len, err, errlen);
-		if (!m)
-			goto out;
+		json_t *m;
 		snprintf(key, sizeof key, "%llu:%llu", validity, uids[i]);
+		if (json_object_get(known, key)) {
+			m = json_pack("{s:b}", "known", 1); /* seen: listed, not fetched again */
+		} else {
+			sb_reset(&url);
+			sb_printf(&url, "%s/%s;UIDVALIDITY=%llu/;UID=%llu", server, path, validity, uids[i]);
+			if (transfer(c, &guard, &a, sb_str(&url), NULL, server, err, errlen) < 0 ||
+			    !(m = mime_message(a.text.data, a.text.len, err, errlen)))
+				goto out;
+		}
 		json_object_set_new(m, "uid", json_integer((json_int_t)uids[i]));
 		json_object_set_new(m, "uidvalidity", json_integer((json_int_t)validity));
 		json_object_set_new(m, "key", json_string(key));
@@ -192,5 +198,6 @@ out:
 	curl_free(path);
 	curl_easy_cleanup(c);
 	json_decref(messages);
+	json_decref(known);
 	return result;
 }

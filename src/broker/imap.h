@@ -15,9 +15,11 @@ struct egress_policy;
 
 /* account: {"host", "port", "security": "tls" | "starttls" | "none",
  * "username", "password"}; request: {"mailbox" (default "INBOX"),
- * "max_messages" (1 to IMAP_MESSAGES_MAX, default 20)}. Returns {"mailbox",
- * "uidvalidity", "messages": [mime_message() with "uid", "uidvalidity" and
- * "key": "UIDVALIDITY:UID"], newest first}, or NULL with the reason in err. */
+ * "max_messages" (1 to IMAP_MESSAGES_MAX, default 20), "known": [keys of
+ * messages seen before]}. Returns {"mailbox", "uidvalidity", "messages":
+ * [mime_message() with "uid", "uidvalidity" and "key": "UIDVALIDITY:UID";
+ * for a known key only those and "known": true, not fetched], newest first},
+ * or NULL with the reason in err. */
 json_t *imap_read(const struct egress_policy *p, const json_t *account, const json_t *request, char *err,
 		  size_t errlen);
 

@@ -52,9 +52,16 @@ int poll_round(struct sandbox *sb, struct engine *e, struct store *st, int64_t w
 		snprintf(err, errlen, "the trigger names no block or no \"items\": see the workflow's problems");
 		return -1; /* a problem of the definition, shown where it is edited */
 	}
-	/* The block may use the credentials its settings name, as the workflow's runs do. */
+	/* The block may use the credentials its settings name, as the workflow's
+	 * runs do; it is told what it gave last time, which it need not fetch
+	 * again whole (mail.read does not). */
 	struct run_limits lim = { .store = st, .poll_workflow_id = workflow_id };
-	sandbox_run(sb, block, json_object_get(trigger, "config"), NULL, &lim, &res);
+	json_t *known = NULL, *inputs;
+	if (store_poll_known(st, workflow_id, POLL_KNOWN_MAX, &known) != STORE_OK)
+		known = json_array();
+	inputs = json_pack("{s:o}", "known", known);
+	sandbox_run(sb, block, json_object_get(trigger, "config"), inputs, &lim, &res);
+	json_decref(inputs);
 	const json_t *items = res.outcome == RUN_OK ? at_path(res.outputs, path) : NULL;
 	if (!json_is_array(items)) {
 		snprintf(err, errlen, "%s: %s", block,

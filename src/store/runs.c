@@ -473,6 +473,16 @@ int store_replay_claim(struct store *st, const char *key, int64_t at, int64_t be
 	return db_write(st, claim_body, &a);
 }
 
+int store_poll_known(struct store *st, int64_t workflow_id, int max, json_t **keys)
+{
+	sqlite3_stmt *stmt;
+	*keys = NULL;
+	int rc = db_prepare(st, &stmt, "SELECT key FROM poll_seen WHERE workflow_id = ?1 AND last_seen ="
+			    " (SELECT max(last_seen) FROM poll_seen WHERE workflow_id = ?1) LIMIT ?2", "ii", workflow_id,
+			    (int64_t)max);
+	return rc == STORE_OK ? db_column(st, stmt, keys) : rc;
+}
+
 int store_schedule_list(struct store *st, json_t **out)
 {
 	sqlite3_stmt *stmt;

@@ -283,6 +283,8 @@ int store_schedule_state(struct store *st, int64_t workflow_id, json_t **out);
  * Keys not seen since forget_before are forgotten (store_poll_forget). */
 int store_poll_seen(struct store *st, int64_t workflow_id, const char *key, int64_t now, int *is_new);
 int store_poll_forget(struct store *st, int64_t workflow_id, int64_t forget_before);
+/* The keys a poll trigger saw in its latest round that saw any, at most max. */
+int store_poll_known(struct store *st, int64_t workflow_id, int max, json_t **keys);
 
 /* Backups (backup.c). store_backup copies the database path, as one
  * snapshot, into the new file dest (never over an existing one) while others

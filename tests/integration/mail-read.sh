@@ -152,9 +152,17 @@ it_start_axond || exit 1
 fired=$(sql "SELECT last_fire FROM schedule_ticks WHERE workflow_id = $WF_ID")
 it_wait_sql "SELECT last_fire >= $fired + 2 FROM schedule_ticks WHERE workflow_id = $WF_ID" 1 || it_fail "the polls go on"
 check_eq "$(runs)" "Café order | Invoice 42" "no message seen before starts another run"
+# bodies: how many message bodies each IMAP session of Dovecot's log fetched, from line $1 on.
+bodies() { tail -n "+$1" "$IT_TMP/dovecot/dovecot.log" | sed -n 's/.*Logged out .*body_count=\([0-9]*\).*/\1/p' | sort -u | tr '\n' ' '; }
+lines=$(wc -l <"$IT_TMP/dovecot/dovecot.log")
+fired=$(sql "SELECT last_fire FROM schedule_ticks WHERE workflow_id = $WF_ID")
+it_wait_sql "SELECT last_fire >= $fired + 2 FROM schedule_ticks WHERE workflow_id = $WF_ID" 1 || it_fail "the polls go on"
+check_eq "$(bodies "$lines")" "0 " "the messages seen in the last round are not fetched again (the poll gives their keys as known)"
 message third
+lines=$(wc -l <"$IT_TMP/dovecot/dovecot.log")
 it_deliver "$IT_TMP/third.eml"
 it_wait_sql "SELECT count(*) FROM runs WHERE workflow_id = $WF_ID AND status = 'succeeded'" 3 || it_fail "a third message starts a run"
+check_eq "$(bodies "$lines")" "0 1 " "... and a new one is fetched once"
 check_eq "$(runs)" "Café order | Invoice 42 | Third" "... one"
 check_eq "$(jq -r .text <<<"$(input 2)")" "Third message." "... a message of one part"
 
