@@ -35,7 +35,7 @@ PLUGIN_CRYPTO_BLOCKS = plugins/crypto/blocks.h plugins/crypto/digest.c plugins/c
 PLUGIN_NET_BLOCKS = plugins/net/blocks.h plugins/net/http_request.c \
 	plugins/net/paginate.c plugins/net/paginate.h plugins/net/response.c plugins/net/response.h \
 	plugins/net/feed_read.c plugins/net/feed.c plugins/net/feed.h
-PLUGIN_MAIL_BLOCKS = plugins/mail/blocks.h plugins/mail/send.c
+PLUGIN_MAIL_BLOCKS = plugins/mail/blocks.h plugins/mail/send.c plugins/mail/read.c
 PLUGIN_CHAT_BLOCKS = plugins/chat/blocks.h plugins/chat/post.c
 PLUGIN_DB_BLOCKS = plugins/db/blocks.h plugins/db/query.c
 
@@ -105,7 +105,7 @@ EXTRA_DIST += plugins/flow/if.json plugins/flow/switch.json plugins/flow/merge.j
 	plugins/text/markdown.json \
 	plugins/date/parse.json plugins/date/format.json plugins/date/add.json \
 	plugins/crypto/hash.json plugins/crypto/hmac.json plugins/crypto/uuid.json \
-	plugins/net/http_request.json.in plugins/net/http_refused.json.in plugins/net/feed_read.json.in plugins/mail/send.json plugins/chat/post.json plugins/db/query.json
+	plugins/net/http_request.json.in plugins/net/http_refused.json.in plugins/net/feed_read.json.in plugins/mail/send.json plugins/mail/read.json plugins/chat/post.json plugins/db/query.json
 
 # The core blocks were one plugin per block before they were grouped by
 # family: an upgrade removes those, whose blocks the family plugins now
@@ -195,7 +195,7 @@ examples_date_DATA = plugins/date/parse.json plugins/date/format.json plugins/da
 examples_cryptodir = $(plugindir)/examples/crypto
 examples_crypto_DATA = plugins/crypto/hash.json plugins/crypto/hmac.json plugins/crypto/uuid.json
 examples_maildir = $(plugindir)/examples/mail
-examples_mail_DATA = plugins/mail/send.json
+examples_mail_DATA = plugins/mail/send.json plugins/mail/read.json
 examples_chatdir = $(plugindir)/examples/chat
 examples_chat_DATA = plugins/chat/post.json
 examples_dbdir = $(plugindir)/examples/db

@@ -45,7 +45,20 @@ static const char *const core[] = {
 	ORIGINS ", " TEST_URL "}, \"required\": [\"username\", \"password\"]},"
 	"\"apply\": {\"basic\": {\"username\": \"{{ username }}\", \"password\": \"{{ password }}\"}}" HTTP_TEST "}",
 
-	"{\"name\": \"oauth2_client\", \"title\": \"OAuth 2.0 client credentials\", \"description\": \"A client id and "
+	"{\"name\": \"client_certificate\", \"title\": \"TLS client certificate\", \"description\": \"A certificate "
+	"and its private key (PEM) the broker presents to an HTTPS server that asks for one (mutual TLS)\","
+	"\"schema\": {\"type\": \"object\", \"properties\": {"
+	"\"certificate\": {\"type\": \"string\", \"format\": \"code\", \"title\": \"Certificate (PEM)\", \"description\": \"-----BEGIN CERTIFICATE-----..., "
+	"the chain after it if the server needs one\"},"
+	"\"key\": {\"type\": \"string\", \"format\": \"code\", \"title\": \"Private key (PEM)\", \"description\": \"-----BEGIN PRIVATE KEY-----..., "
+	"not protected by a passphrase\", \"secret\": true},"
+	"\"ca\": {\"type\": \"string\", \"format\": \"code\", \"title\": \"Server CA (PEM)\", \"description\": \"The certificate authority the "
+	"server's certificate must come from, when it is not one the system trusts\"},"
+	ORIGINS ", " TEST_URL "}, \"required\": [\"certificate\", \"key\"]},"
+	"\"apply\": {\"client_certificate\": {\"certificate\": \"{{ certificate }}\", \"key\": \"{{ key }}\", \"ca\": \"{{ ca }}\"}}"
+	HTTP_TEST "}",
+
+		"{\"name\": \"oauth2_client\", \"title\": \"OAuth 2.0 client credentials\", \"description\": \"A client id and "
 	"secret the daemon trades at a token endpoint for an access token, sent as Authorization: Bearer TOKEN and "
 	"fetched again before it expires or when the API refuses it\", \"schema\": {\"type\": \"object\", \"properties\": {"
 	"\"token_url\": {\"type\": \"string\", \"title\": \"Token endpoint\", \"description\": \"Such as https://auth.example.com/oauth/token\"},"
@@ -82,6 +95,15 @@ static const char *const core[] = {
 	"\"password\": {\"type\": \"string\", \"title\": \"Password\", \"secret\": true},"
 	"\"from\": {\"type\": \"string\", \"title\": \"Sender address\", \"description\": \"The From address when a block gives none\"}},"
 	"\"required\": [\"host\"]}}",
+
+	"{\"name\": \"imap\", \"title\": \"IMAP mailbox\", \"description\": \"A mail account to read, for mail.read\","
+	"\"schema\": {\"type\": \"object\", \"properties\": {"
+	"\"host\": {\"type\": \"string\", \"title\": \"Server\"},"
+	"\"port\": {\"type\": \"integer\", \"title\": \"Port\", \"description\": \"Empty: 993 for TLS, 143 otherwise\"},"
+	"\"security\": {\"type\": \"string\", \"title\": \"Security\", \"enum\": [\"tls\", \"starttls\", \"none\"], \"default\": \"tls\"},"
+	"\"username\": {\"type\": \"string\", \"title\": \"Username\"},"
+	"\"password\": {\"type\": \"string\", \"title\": \"Password\", \"secret\": true}},"
+	"\"required\": [\"host\", \"username\", \"password\"]}}",
 
 	"{\"name\": \"postgres\", \"title\": \"PostgreSQL connection\", \"description\": \"A PostgreSQL database the broker "
 	"connects to\", \"schema\": {\"type\": \"object\", \"properties\": {"
@@ -180,6 +202,7 @@ int credential_type_check(const json_t *t, char *err, size_t errlen)
 	if ((apply && !json_is_object(apply)) || check_templates(json_object_get(apply, "headers"), "headers", why, sizeof why) ||
 	    check_templates(json_object_get(apply, "query"), "query", why, sizeof why) ||
 	    check_templates(json_object_get(apply, "basic"), "basic", why, sizeof why) ||
+	    check_templates(json_object_get(apply, "client_certificate"), "client_certificate", why, sizeof why) ||
 	    (test && (!json_is_object(test) || !json_is_string(json_object_get(test, "url"))))) {
 		snprintf(err, errlen, "credential type '%s': %s", name,
 			 apply && !json_is_object(apply) ? "\"apply\" must be an object" :

@@ -33,7 +33,7 @@ static json_t *parts(const char *type, const char *fields, const char *url, stru
 
 int main(void)
 {
-	const char *names[] = { "api_key", "api_key_query", "bearer", "basic", "oauth2_client", "oauth2_code", "smtp", "postgres",
+	const char *names[] = { "api_key", "api_key_query", "bearer", "basic", "client_certificate", "oauth2_client", "oauth2_code", "smtp", "imap", "postgres",
 				"slack_bot", "slack_webhook", "discord_webhook", "mattermost_webhook", "telegram_bot", "llm" };
 	const size_t n = sizeof names / sizeof names[0];
 	json_t *all = credential_type_list();

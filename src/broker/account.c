@@ -1,5 +1,6 @@
 #include "broker/account.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +13,7 @@ static const struct {
 	const char *type, *service, *provider;
 } kinds[] = {
 	{ "smtp", "mail", NULL },
+	{ "imap", "imap", NULL },
 	{ "postgres", "db", NULL },
 	{ "slack_bot", "chat", "slack" },
 	{ "slack_webhook", "chat", "slack_webhook" },
@@ -48,4 +50,38 @@ json_t *broker_account(struct broker_run *b, const json_t *req, const char *serv
 	snprintf(err, errlen, "credential '%s' is of type '%s', which the %s service cannot use", ref, name, service);
 	broker_credential_free(fields);
 	return NULL;
+}
+
+int account_server_url(const json_t *account, const struct account_protocol *proto, char *url, size_t urllen,
+		       int *starttls, char *err, size_t errlen)
+{
+	const char *host = json_string_value(json_object_get(account, "host"));
+	const char *security = json_string_value(json_object_get(account, "security"));
+	json_int_t port = json_integer_value(json_object_get(account, "port"));
+	if (!security)
+		security = proto->security;
+	bool tls = !strcmp(security, "tls");
+	*starttls = !strcmp(security, "starttls");
+	if (!tls && !*starttls && strcmp(security, "none")) {
+		snprintf(err, errlen, "the account's \"security\" must be \"starttls\" (port %d), \"tls\" (port %d) or "
+			 "\"none\" (no password then)", proto->starttls_port, proto->tls_port);
+		return -1;
+	}
+	if (!host || !*host || strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") != strlen(host)) {
+		snprintf(err, errlen, "the account's \"host\" must be a host name or address, such as mail.example.org");
+		return -1;
+	}
+	if (port < 0 || port > 65535) {
+		snprintf(err, errlen, "the account's \"port\" must be a port number");
+		return -1;
+	}
+	if (!tls && !*starttls && (json_object_get(account, "username") || json_object_get(account, "password"))) {
+		snprintf(err, errlen, "a password is never sent unencrypted: set the account's \"security\" to "
+			 "\"starttls\" or \"tls\"");
+		return -1;
+	}
+	if (!port)
+		port = tls ? proto->tls_port : *starttls ? proto->starttls_port : proto->port;
+	snprintf(url, urllen, "%s://%s:%lld", tls ? proto->tls_scheme : proto->scheme, host, (long long)port);
+	return 0;
 }

@@ -18,4 +18,19 @@ struct broker_run;
  * with the reason in err. broker_credential_free() it. */
 json_t *broker_account(struct broker_run *b, const json_t *req, const char *service, char *err, size_t errlen);
 
+/* A mail protocol's URL schemes and default ports. */
+struct account_protocol {
+	const char *scheme, *tls_scheme; /* "smtp", "smtps" */
+	int port, starttls_port, tls_port;
+	const char *security;            /* when the account gives none: "starttls" or "tls" */
+};
+
+/* "smtps://host:465", "imap://host:143"... from a mail account's "host",
+ * "port" and "security" ("starttls", "tls" or "none"; proto->security when
+ * the account gives none); *starttls says whether to ask for STARTTLS. A
+ * login ("username" and "password" in the account) is never sent
+ * unencrypted: "none" with one is refused. 0, or -1 with a sentence in err. */
+int account_server_url(const json_t *account, const struct account_protocol *proto, char *url, size_t urllen,
+		       int *starttls, char *err, size_t errlen);
+
 #endif

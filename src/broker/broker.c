@@ -25,6 +25,7 @@
 #include "broker/postgres.h"
 #include "broker/secrets.h"
 #include "broker/smtp.h"
+#include "broker/imap.h"
 #include "broker/sqlite_query.h"
 #include "sandbox/protocol.h"
 #include "store/store.h"
@@ -242,6 +243,18 @@ static json_t *call_mail(struct broker_run *b, const struct egress_policy *p, co
 	return sent;
 }
 
+/* "imap": {"credential": ..., "mailbox", "max_messages"}: the newest messages of a mailbox (imap.h). */
+static json_t *call_imap(struct broker_run *b, const struct egress_policy *p, const json_t *req, char *err,
+			 size_t errlen)
+{
+	json_t *account = broker_account(b, req, "imap", err, errlen);
+	if (!account)
+		return NULL;
+	json_t *read = imap_read(p, account, req, err, errlen);
+	broker_credential_free(account);
+	return read;
+}
+
 /* "chat": {"credential": ..., "message": ...} posted to a chat (chat.h). */
 static json_t *call_chat(struct broker_run *b, const struct egress_policy *p, const json_t *req, char *err,
 			 size_t errlen)
@@ -281,6 +294,7 @@ static const struct service {
 	json_t *(*serve)(struct broker_run *b, const struct egress_policy *p, const json_t *req, char *err, size_t errlen);
 } services[] = {
 	{ "mail", call_mail },
+	{ "imap", call_imap },
 	{ "chat", call_chat },
 	{ "db", call_db },
 };
@@ -297,7 +311,7 @@ static void on_call(struct broker_run *b, json_t *m, struct strbuf *out)
 	struct egress_policy p = policy_now(b);
 	json_t *resp = s && json_is_object(req) ? s->serve(b, &p, req, err, sizeof err) : NULL;
 	if (!s)
-		snprintf(err, sizeof err, "there is no service '%.64s' (the services: mail, chat, db)", name ? name : "");
+		snprintf(err, sizeof err, "there is no service '%.64s' (the services: mail, imap, chat, db)", name ? name : "");
 	else if (!json_is_object(req))
 		snprintf(err, sizeof err, "the request must be a JSON object");
 	answer_service(b, out, resp, true, err);

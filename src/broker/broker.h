@@ -28,10 +28,12 @@ struct broker_run {
 	const struct egress_policy *egress;
 	struct secrets *secrets;
 	const char *database;          /* the store's file, for the knowledge bases */
-	/* credentials (broker/credentials.h): all three, or none for an execution outside a run */
+	/* credentials (broker/credentials.h): store, keyring and run_id or
+	 * poll_workflow_id, or none for an execution outside a run and a poll */
 	struct store *store;           /* the serving thread's own connection */
 	struct keyring *keyring;
 	int64_t run_id;
+	int64_t poll_workflow_id;      /* a poll trigger's block, outside any run */
 	struct run_result *res;        /* outputs and logs are filled in */
 	int64_t started;               /* monotonic ms, for the log times */
 	const volatile int *cancel;    /* a person cancelled the run (may be NULL) */

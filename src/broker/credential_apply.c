@@ -89,5 +89,8 @@ json_t *credential_http_parts(const struct egress_credential *c, const char *url
 	json_t *headers = fill_all(json_object_get(apply, "headers"), c->fields);
 	if (json_object_get(apply, "basic"))
 		add_basic(headers, json_object_get(apply, "basic"), c->fields, secrets);
-	return json_pack("{s:o, s:o}", "headers", headers, "query", fill_all(json_object_get(apply, "query"), c->fields));
+	json_t *parts = json_pack("{s:o, s:o}", "headers", headers, "query", fill_all(json_object_get(apply, "query"), c->fields));
+	if (json_object_get(apply, "client_certificate"))
+		json_object_set_new(parts, "tls", fill_all(json_object_get(apply, "client_certificate"), c->fields));
+	return parts;
 }

@@ -55,12 +55,12 @@ static json_t *open_credential(struct broker_run *b, const char *ref, const char
 		snprintf(err, errlen, "no credential was named: choose one in the block's settings");
 		return NULL;
 	}
-	if (!b->store || !b->keyring || !b->run_id) {
+	if (!b->store || !b->keyring || (!b->run_id && !b->poll_workflow_id)) {
 		snprintf(err, errlen, "credential '%s' cannot be used here: credentials are applied by axond (or axonctl) "
-			 "to runs of a workflow, not to a block run on its own", ref);
+			 "to runs of a workflow and to its poll trigger, not to a block run on its own", ref);
 		return NULL;
 	}
-	if (store_credential_use(b->store, ref, type, b->run_id, row) != STORE_OK) {
+	if (store_credential_use(b->store, ref, type, b->run_id, b->poll_workflow_id, row) != STORE_OK) {
 		snprintf(err, errlen, "%s", store_errmsg(b->store));
 		return NULL;
 	}

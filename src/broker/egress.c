@@ -15,6 +15,7 @@
 #include <openssl/evp.h>
 
 #include "broker/credential_apply.h"
+#include "broker/credentials.h"
 #include "broker/http_encode.h"
 #include "broker/secrets.h"
 #include "clock.h"
@@ -94,6 +95,7 @@ struct transfer {
 	int too_large;
 	struct strbuf secret_names; /* "X-Api-Key, Authorization": empty when none */
 	char *origin;               /* of the first request, once it is sent */
+	json_t *tls;                /* a client certificate's PEM texts, lent to libcurl until the end */
 };
 
 /* Every connection libcurl makes, first or after a redirect, comes here with
@@ -240,15 +242,41 @@ static int add_header(struct curl_slist **list, const char *name, const char *va
 	return 0;
 }
 
+/* A PEM text of the credential's TLS parts lent to libcurl (not copied:
+ * wiped when the transfer ends, and never on disk). */
+static void lend_pem(CURL *c, CURLoption option, const json_t *tls, const char *part)
+{
+	const json_t *v = json_object_get(tls, part);
+	struct curl_blob blob = { (void *)json_string_value(v), json_string_length(v), CURL_BLOB_NOCOPY };
+	if (json_string_length(v))
+		curl_easy_setopt(c, option, &blob);
+}
+
+/* A client certificate (credential_apply.h) set on t's handle; its texts are
+ * kept in t->tls until the handle is gone. */
+static void apply_client_certificate(struct transfer *t, json_t *tls)
+{
+	t->tls = json_incref(tls);
+	lend_pem(t->curl, CURLOPT_SSLCERT_BLOB, tls, "certificate");
+	curl_easy_setopt(t->curl, CURLOPT_SSLCERTTYPE, "PEM");
+	lend_pem(t->curl, CURLOPT_SSLKEY_BLOB, tls, "key");
+	curl_easy_setopt(t->curl, CURLOPT_SSLKEYTYPE, "PEM");
+	lend_pem(t->curl, CURLOPT_CAINFO_BLOB, tls, "ca");
+}
+
 /* The headers a credential adds, whose names go to secret_names; *url_out
- * gets the URL with its query parameters (caller frees). */
-static int apply_credential(const struct egress_credential *cred, const char *url, struct secrets *secrets,
-			    struct curl_slist **list, struct strbuf *secret_names, char **url_out, char *err, size_t errlen)
+ * gets the URL with its query parameters (caller frees); a client
+ * certificate is set on t's handle. */
+static int apply_credential(struct transfer *t, const struct egress_credential *cred, const char *url,
+			    struct secrets *secrets, struct curl_slist **list, struct strbuf *secret_names, char **url_out,
+			    char *err, size_t errlen)
 {
 	json_t *parts = credential_http_parts(cred, url, secrets, err, errlen), *v;
 	const char *name;
 	if (!parts)
 		return -1;
+	if (json_object_get(parts, "tls"))
+		apply_client_certificate(t, json_object_get(parts, "tls"));
 	json_object_foreach(json_object_get(parts, "headers"), name, v) {
 		int rc = add_header(list, name, json_string_value(v), err, errlen);
 		OPENSSL_cleanse((char *)json_string_value(v), json_string_length(v));
@@ -450,12 +478,15 @@ json_t *egress_request(const struct egress_policy *p, struct secrets *secrets, c
 	t.curl = c;
 	if (build_headers(req, secrets, &headers, &t.secret_names, err, errlen) ||
 	    set_body(c, req, &headers, &mime, &form, err, errlen) ||
-	    (cred && apply_credential(cred, url, secrets, &headers, &t.secret_names, &url_with_query, err, errlen)))
+	    (cred && apply_credential(&t, cred, url, secrets, &headers, &t.secret_names, &url_with_query, err, errlen)))
 		goto out;
 	curl_easy_setopt(c, CURLOPT_URL, url_with_query ? url_with_query : url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+	/* A client certificate is presented in the TLS handshake, before
+	 * before_request() could refuse another origin: with one, a redirect is
+	 * not followed but given back as it is. */
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, t.tls ? 0L : 1L);
 	curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
 	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)p->max_bytes);
 	egress_guard(c, &t.guard);
@@ -501,6 +532,7 @@ json_t *egress_request(const struct egress_policy *p, struct secrets *secrets, c
 out:
 	if (c)
 		curl_easy_cleanup(c);
+	broker_credential_free(t.tls);
 	json_decref(t.headers);
 	sb_free(&t.body);
 	sb_free(&t.secret_names);

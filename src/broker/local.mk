@@ -4,7 +4,7 @@
 # masks; credentials.c opens a credential from the store for a service,
 # credential_apply.c applies one to an HTTP request, oauth2.c keeps tokens
 # fresh; account.c the account a service uses; smtp.c mail (host->call
-# "mail"), chat.c chats (host->call "chat"), postgres.c and sqlite_query.c SQL
+# "mail"), imap.c a mailbox read (host->call "imap") with mime.c, chat.c chats (host->call "chat"), postgres.c and sqlite_query.c SQL
 # (host->call "db"), db_request.c what both check in a query;
 # llm.c the language model providers, llm_stream.c their streamed answers,
 # llm_limit.c the requests at once and per minute an llm credential allows;
@@ -19,6 +19,8 @@ src_libaxon_a_SOURCES += \
 	src/broker/oauth2.c src/broker/oauth2.h \
 	src/broker/account.c src/broker/account.h \
 	src/broker/smtp.c src/broker/smtp.h \
+	src/broker/imap.c src/broker/imap.h \
+	src/broker/mime.c src/broker/mime.h \
 	src/broker/chat.c src/broker/chat.h \
 	src/broker/postgres.c src/broker/postgres.h \
 	src/broker/llm.c src/broker/llm.h \

@@ -9,6 +9,7 @@
 #include <curl/curl.h>
 
 #include "binary.h"
+#include "broker/account.h"
 #include "broker/egress.h"
 #include "crypto.h"
 #include "strbuf.h"
@@ -216,35 +217,6 @@ static curl_mime *message_body(CURL *c, const json_t *message, size_t max_bytes,
 	return mime;
 }
 
-/* "smtps://host:465" or "smtp://host:587" from the account; 0 or -1. */
-static int server_url(const json_t *account, char *url, size_t urllen, int *starttls, char *err, size_t errlen)
-{
-	const char *host = json_string_value(json_object_get(account, "host"));
-	const char *security = json_string_value(json_object_get(account, "security"));
-	json_int_t port = json_integer_value(json_object_get(account, "port"));
-	if (!security)
-		security = "starttls";
-	bool tls = !strcmp(security, "tls");
-	*starttls = !strcmp(security, "starttls");
-	if (!tls && !*starttls && strcmp(security, "none")) {
-		snprintf(err, errlen, "the account's \"security\" must be \"starttls\" (port 587), \"tls\" (port 465) or "
-			 "\"none\" (no password then)");
-		return -1;
-	}
-	if (!host || !*host || strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") != strlen(host)) {
-		snprintf(err, errlen, "the account's \"host\" must be a host name or address, such as smtp.example.org");
-		return -1;
-	}
-	if (port < 0 || port > 65535) {
-		snprintf(err, errlen, "the account's \"port\" must be a port number");
-		return -1;
-	}
-	if (!port)
-		port = tls ? 465 : *starttls ? 587 : 25;
-	snprintf(url, urllen, "%s://%s:%lld", tls ? "smtps" : "smtp", host, (long long)port);
-	return 0;
-}
-
 json_t *smtp_send(const struct egress_policy *p, const json_t *account, const json_t *message, char *err,
 		  size_t errlen)
 {
@@ -259,17 +231,12 @@ json_t *smtp_send(const struct egress_policy *p, const json_t *account, const js
 		snprintf(err, errlen, "the message must be an object {\"to\", \"subject\", \"text\", ...}");
 		return NULL;
 	}
-	if (server_url(account, url, sizeof url, &starttls, err, errlen) < 0)
+	static const struct account_protocol smtp = { "smtp", "smtps", 25, 587, 465, "starttls" };
+	if (account_server_url(account, &smtp, url, sizeof url, &starttls, err, errlen) < 0)
 		return NULL;
 	if (!from || parse_mailbox("the account's \"from\"", from, &sender, err, errlen) < 0) {
 		if (!from)
 			snprintf(err, errlen, "the account has no \"from\" address");
-		return NULL;
-	}
-	if ((user || password) && !starttls && strncmp(url, "smtps:", 6)) {
-		snprintf(err, errlen, "a password is never sent unencrypted: set the account's \"security\" to "
-			 "\"starttls\" or \"tls\"");
-		sb_free(&sender.shown);
 		return NULL;
 	}
 	if (subject && strpbrk(subject, "\r\n")) {

@@ -98,7 +98,7 @@ static int list(struct ctl *c, bool json)
 		printf("%6lld  %-14s  %-12s  %-19s  %9lld  %s\n", (long long)json_integer_value(json_object_get(v, "id")),
 		       json_string_value(json_object_get(v, "type")), json_string_value(json_object_get(v, "owner")) ?: "-",
 		       ctl_time(json_integer_value(json_object_get(v, "last_used_at")) * 1000, when),
-		       (long long)json_integer_value(json_object_get(v, "workflows")),
+		       (long long)json_array_size(json_object_get(v, "used_by")),
 		       ctl_cell(json_string_value(json_object_get(v, "name")), 100, name, sizeof name));
 	}
 	json_decref(all);

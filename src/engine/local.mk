@@ -6,6 +6,7 @@ src_libaxon_a_SOURCES += \
 	src/engine/events.c src/engine/events.h \
 	src/engine/scheduler.c src/engine/scheduler.h \
 	src/engine/poll.c src/engine/poll.h \
+	src/engine/credential_refs.c src/engine/credential_refs.h \
 	src/engine/cron.c src/engine/cron.h \
 	src/engine/timezone.c src/engine/timezone.h \
 	src/engine/plan.c src/engine/plan.h \

@@ -42,19 +42,31 @@ static void item_key(const json_t *item, const char *key, char *out, size_t outl
 }
 
 int poll_round(struct sandbox *sb, struct engine *e, struct store *st, int64_t workflow_id, const json_t *trigger,
-	       bool first, int64_t now)
+	       bool first, int64_t now, char *err, size_t errlen)
 {
 	const char *block = json_string_value(json_object_get(trigger, "block"));
 	const char *path = json_string_value(json_object_get(trigger, "items"));
 	const char *key = json_string_value(json_object_get(trigger, "key"));
 	struct run_result res;
-	if (!block || !path)
+	if (!block || !path) {
+		snprintf(err, errlen, "the trigger names no block or no \"items\": see the workflow's problems");
 		return -1; /* a problem of the definition, shown where it is edited */
-	sandbox_run(sb, block, json_object_get(trigger, "config"), NULL, NULL, &res);
+	}
+	/* The block may use the credentials its settings name, as the workflow's
+	 * runs do; it is told what it gave last time, which it need not fetch
+	 * again whole (mail.read does not). */
+	struct run_limits lim = { .store = st, .poll_workflow_id = workflow_id };
+	json_t *known = NULL, *inputs;
+	if (store_poll_known(st, workflow_id, POLL_KNOWN_MAX, &known) != STORE_OK)
+		known = json_array();
+	inputs = json_pack("{s:o}", "known", known);
+	sandbox_run(sb, block, json_object_get(trigger, "config"), inputs, &lim, &res);
+	json_decref(inputs);
 	const json_t *items = res.outcome == RUN_OK ? at_path(res.outputs, path) : NULL;
 	if (!json_is_array(items)) {
-		log_error("poll: workflow %lld: %s: %s", (long long)workflow_id, block,
-			  res.outcome != RUN_OK ? res.message : "no list of items at the trigger's \"items\"");
+		snprintf(err, errlen, "%s: %s", block,
+			 res.outcome != RUN_OK ? res.message : "no list of items at the trigger's \"items\"");
+		log_error("poll: workflow %lld: %s", (long long)workflow_id, err);
 		run_result_free(&res);
 		return -1;
 	}
@@ -82,11 +94,13 @@ int poll_round(struct sandbox *sb, struct engine *e, struct store *st, int64_t w
 	}
 	if (rc == STORE_OK)
 		rc = store_poll_forget(st, workflow_id, now - POLL_FORGET_S);
-	if (rc != STORE_OK)
-		log_error("poll: workflow %lld: %s", (long long)workflow_id, store_errmsg(st));
-	else if (started || first)
+	if (rc != STORE_OK) {
+		snprintf(err, errlen, "%s", store_errmsg(st));
+		log_error("poll: workflow %lld: %s", (long long)workflow_id, err);
+	} else if (started || first) {
 		log_info("poll: workflow %lld: %zu items, %d new run(s)%s", (long long)workflow_id, json_array_size(items),
 			 started, first ? " (a first round: what is there now is known, not new)" : "");
+	}
 	run_result_free(&res);
 	return rc == STORE_OK ? 0 : -1;
 }

@@ -95,15 +95,17 @@ static void schedules_refresh(struct schedules *ss, struct store *st)
 
 /* A poll trigger's round when every_s has passed since the last one (the
  * first round only learns what is there); the round is recorded as fired
- * even when it failed, so that a failing source is asked again at the next
- * period, not at every turn of the loop. */
+ * even when it failed, with why (shown on the workflow's page), so that a
+ * failing source is asked again at the next period, not at every turn of
+ * the loop. */
 static void poll_one(struct scheduler *s, struct store *st, struct schedule *sc, int64_t now)
 {
 	json_int_t every = json_integer_value(json_object_get(sc->poll, "every_s"));
 	if (sc->last_fire >= 0 && now - sc->last_fire < (every > 0 ? every : POLL_EVERY_DEFAULT_S))
 		return;
-	poll_round(s->o.sandbox, s->engine, st, sc->workflow_id, sc->poll, sc->last_fire < 0, now);
-	if (store_schedule_fired(st, sc->workflow_id, now) == STORE_OK)
+	char err[1024];
+	int rc = poll_round(s->o.sandbox, s->engine, st, sc->workflow_id, sc->poll, sc->last_fire < 0, now, err, sizeof err);
+	if (store_schedule_fired(st, sc->workflow_id, now, rc < 0 ? err : NULL) == STORE_OK)
 		sc->last_fire = now;
 	else
 		log_error("scheduler: workflow %lld: %s", (long long)sc->workflow_id, store_errmsg(st));
@@ -118,7 +120,7 @@ static void tick_one(struct scheduler *s, struct store *st, struct schedule *sc,
 	}
 	if (sc->last_fire < 0) {
 		/* A new schedule starts counting now: nothing before it is "missed". */
-		if (store_schedule_fired(st, sc->workflow_id, now) == STORE_OK)
+		if (store_schedule_fired(st, sc->workflow_id, now, NULL) == STORE_OK)
 			sc->last_fire = now;
 		else
 			log_error("scheduler: workflow %lld: %s", (long long)sc->workflow_id, store_errmsg(st));
@@ -141,7 +143,7 @@ static void tick_one(struct scheduler *s, struct store *st, struct schedule *sc,
 		json_decref(wf);
 		engine_notify_priority(s->engine, id, priority);
 	}
-	if ((rc == STORE_OK || rc == STORE_CONFLICT) && store_schedule_fired(st, sc->workflow_id, tick) == STORE_OK) {
+	if ((rc == STORE_OK || rc == STORE_CONFLICT) && store_schedule_fired(st, sc->workflow_id, tick, NULL) == STORE_OK) {
 		sc->last_fire = tick;
 		log_info("scheduler: workflow %lld fired for %lld (run %lld)", (long long)sc->workflow_id, (long long)tick,
 			 (long long)id);

@@ -745,10 +745,11 @@ static int execute(struct sandbox *sb, struct worker *w, const json_t *entry, co
 	b.deadline = t0 + lim->wall_ms;
 	b.egress = &sb->egress;
 	b.secrets = sb->secrets;
-	if (lim->store && lim->run_id) {
+	if (lim->store && (lim->run_id || lim->poll_workflow_id)) {
 		b.store = lim->store;
 		b.keyring = sb->keyring;
 		b.run_id = lim->run_id;
+		b.poll_workflow_id = lim->run_id ? 0 : lim->poll_workflow_id;
 	}
 	b.database = sb->database;
 	b.res = res;
@@ -857,6 +858,7 @@ static int serve(struct sandbox *sb, const char *block, const json_t *config, co
 	lim.slow_ms = asked->slow_ms;
 	lim.store = asked->store;
 	lim.run_id = asked->run_id;
+	lim.poll_workflow_id = asked->poll_workflow_id;
 	lim.on_log = asked->on_log;
 	lim.log_arg = asked->log_arg;
 

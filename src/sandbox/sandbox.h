@@ -57,9 +57,12 @@ struct run_limits {
 	uint32_t slow_ms;
 	/* The run this execution belongs to and the calling thread's store
 	 * connection, through which the broker opens the credentials the block
-	 * names (broker/credentials.h). NULL/0 outside a run: no credentials. */
+	 * names (broker/credentials.h); or, with run_id 0, the workflow whose
+	 * poll trigger runs the block (engine/poll.h). NULL/0 outside a run and
+	 * a poll: no credentials. */
 	struct store *store;
 	int64_t run_id;
+	int64_t poll_workflow_id;
 	/* When set, called from the calling thread with each log line or
 	 * progress report ({"ms", "level" | "progress", "message"}) as the block
 	 * writes it, masked as in res->logs; it must not keep entry. */

@@ -72,12 +72,15 @@ int store_credential_update(struct store *st, int64_t actor, int64_t id, const c
 	return rc == STORE_OK ? db_finish(st, update(st, actor, id, name, fields, sealed)) : rc;
 }
 
-static int delete(struct store *st, int64_t actor, int64_t id, bool force)
+static int delete(struct store *st, int64_t actor, int64_t id, const json_t *referring, bool force)
 {
 	int64_t uses = 0;
 	int rc = exists(st, id);
+	char *ids = referring ? json_dumps(referring, JSON_COMPACT) : NULL;
 	if (rc == STORE_OK)
-		rc = db_int(st, &uses, "SELECT count(*) FROM credential_uses WHERE credential_id = ?1", "i", id);
+		rc = db_int(st, &uses, "SELECT count(*) FROM (SELECT workflow_id FROM credential_uses WHERE credential_id = ?1"
+			    " UNION SELECT value FROM json_each(?2))", "it", id, ids ? ids : "[]");
+	free(ids);
 	if (rc == STORE_OK && uses && !force)
 		return db_failf(st, STORE_CONFLICT, "credential %lld is used by %lld workflow%s: confirm to delete it anyway "
 				"(their runs will fail until they name another)", (long long)id, (long long)uses,
@@ -87,10 +90,10 @@ static int delete(struct store *st, int64_t actor, int64_t id, bool force)
 	return rc == STORE_OK ? db_exec(st, "DELETE FROM credentials WHERE id = ?1", "i", id) : rc;
 }
 
-int store_credential_delete(struct store *st, int64_t actor, int64_t id, bool force)
+int store_credential_delete(struct store *st, int64_t actor, int64_t id, const json_t *referring, bool force)
 {
 	int rc = db_begin(st);
-	return rc == STORE_OK ? db_finish(st, delete(st, actor, id, force)) : rc;
+	return rc == STORE_OK ? db_finish(st, delete(st, actor, id, referring, force)) : rc;
 }
 
 int store_credential_find(struct store *st, const char *ref, int64_t *id)
@@ -154,9 +157,9 @@ int store_credential_get(struct store *st, int64_t id, json_t **out)
 int store_credential_list(struct store *st, json_t **out)
 {
 	sqlite3_stmt *stmt;
-	int rc = db_prepare(st, &stmt, "SELECT " CREDENTIAL_COLUMNS ", (SELECT count(*) FROM credential_uses cu"
-			    " WHERE cu.credential_id = c.id) AS workflows" CREDENTIAL_FROM " ORDER BY c.name", "");
-	return rc == STORE_OK ? db_rows(st, stmt, "fields", out) : rc;
+	int rc = db_prepare(st, &stmt, "SELECT " CREDENTIAL_COLUMNS ", (SELECT json_group_array(cu.workflow_id) FROM"
+			    " credential_uses cu WHERE cu.credential_id = c.id) AS used_by" CREDENTIAL_FROM " ORDER BY c.name", "");
+	return rc == STORE_OK ? db_rows(st, stmt, "fields used_by", out) : rc;
 }
 
 int store_credential_usable(struct store *st, int64_t id, int64_t user, bool *usable)
@@ -238,14 +241,22 @@ static int run_user(struct store *st, int64_t run_id, int64_t *user, int64_t *wo
 	return rc;
 }
 
-static int use(struct store *st, const char *ref, const char *type, int64_t run_id, json_t **out)
+/* The user a poll trigger's block acts for, outside any run: who saved the
+ * workflow's current version (the trigger is part of it). */
+static int poll_user(struct store *st, int64_t workflow_id, int64_t *user)
 {
-	int64_t id = 0, user = 0, workflow = 0;
+	return db_int(st, user, "SELECT coalesce(v.created_by, 0) FROM workflows w JOIN workflow_versions v"
+		      " ON v.workflow_id = w.id AND v.version = w.current_version WHERE w.id = ?1", "i", workflow_id);
+}
+
+static int use(struct store *st, const char *ref, const char *type, int64_t run_id, int64_t poll_workflow, json_t **out)
+{
+	int64_t id = 0, user = 0, workflow = poll_workflow;
 	bool anyone = false, usable = false;
 	sqlite3_stmt *stmt;
 	int rc = store_credential_find(st, ref, &id);
 	if (rc == STORE_OK)
-		rc = run_user(st, run_id, &user, &workflow, &anyone);
+		rc = run_id ? run_user(st, run_id, &user, &workflow, &anyone) : poll_user(st, poll_workflow, &user);
 	if (rc == STORE_OK && !anyone)
 		rc = store_credential_usable(st, id, user, &usable);
 	if (rc == STORE_OK && !anyone && !usable)
@@ -270,7 +281,7 @@ static int use(struct store *st, const char *ref, const char *type, int64_t run_
 			     " ON CONFLICT (credential_id, workflow_id) DO UPDATE SET last_used_at = ?3",
 			     "iii", id, workflow, now);
 	char detail[48];
-	snprintf(detail, sizeof detail, "run:%lld", (long long)run_id);
+	snprintf(detail, sizeof detail, run_id ? "run:%lld" : "poll:workflow:%lld", (long long)(run_id ? run_id : workflow));
 	if (rc == STORE_OK)
 		rc = audit_add(st, 0, "credential.use", "credential", id, detail);
 	return rc;
@@ -278,22 +289,25 @@ static int use(struct store *st, const char *ref, const char *type, int64_t run_
 
 struct use_args {
 	const char *ref, *type;
-	int64_t run_id;
+	int64_t run_id, workflow_id;
 	json_t **out;
 };
 
 static int use_body(struct store *st, void *arg)
 {
 	struct use_args *a = arg;
-	return use(st, a->ref, a->type, a->run_id, a->out);
+	return use(st, a->ref, a->type, a->run_id, a->workflow_id, a->out);
 }
 
-int store_credential_use(struct store *st, const char *ref, const char *type, int64_t run_id, json_t **out)
+int store_credential_use(struct store *st, const char *ref, const char *type, int64_t run_id, int64_t workflow_id,
+			 json_t **out)
 {
 	*out = NULL;
+	if (!run_id && !workflow_id)
+		return db_failf(st, STORE_ERROR, "credential '%s' is used outside a run and a poll trigger", ref);
 	/* Every request that uses a credential writes its use: grouped with the
 	 * run's other writes (group_commit.c) rather than a commit of its own. */
-	struct use_args a = { ref, type, run_id, out };
+	struct use_args a = { ref, type, run_id, workflow_id, out };
 	int rc = db_write(st, use_body, &a);
 	if (rc != STORE_OK && *out) {
 		json_decref(*out);

@@ -312,6 +312,10 @@ static const char *const migrations[] = {
 	"  embedding BLOB NOT NULL);"
 	"CREATE INDEX kb_chunks_kb ON kb_chunks(kb_id);"
 	"CREATE INDEX kb_chunks_document ON kb_chunks(document_id, seq);",
+
+	/* 13: why a poll trigger's last round failed (a refused login, a server
+	 * away), shown on the workflow's page; NULL when it went well. */
+	"ALTER TABLE schedule_ticks ADD COLUMN error TEXT;",
 };
 
 #define LATEST_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

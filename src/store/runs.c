@@ -516,6 +516,16 @@ int store_replay_claim(struct store *st, const char *key, int64_t at, int64_t be
 	return db_write(st, claim_body, &a);
 }
 
+int store_poll_known(struct store *st, int64_t workflow_id, int max, json_t **keys)
+{
+	sqlite3_stmt *stmt;
+	*keys = NULL;
+	int rc = db_prepare(st, &stmt, "SELECT key FROM poll_seen WHERE workflow_id = ?1 AND last_seen ="
+			    " (SELECT max(last_seen) FROM poll_seen WHERE workflow_id = ?1) LIMIT ?2", "ii", workflow_id,
+			    (int64_t)max);
+	return rc == STORE_OK ? db_column(st, stmt, keys) : rc;
+}
+
 int store_schedule_list(struct store *st, json_t **out)
 {
 	sqlite3_stmt *stmt;
@@ -530,10 +540,25 @@ int store_schedule_list(struct store *st, json_t **out)
 	return rc == STORE_OK ? db_rows(st, stmt, "trigger", out) : rc;
 }
 
-int store_schedule_fired(struct store *st, int64_t workflow_id, int64_t tick)
+int store_schedule_fired(struct store *st, int64_t workflow_id, int64_t tick, const char *error)
 {
-	return db_exec(st, "INSERT OR REPLACE INTO schedule_ticks (workflow_id, last_fire) VALUES (?1, ?2)", "ii",
-		       workflow_id, tick);
+	return db_exec(st, "INSERT OR REPLACE INTO schedule_ticks (workflow_id, last_fire, error) VALUES (?1, ?2, ?3)",
+		       "iit", workflow_id, tick, error);
+}
+
+int store_schedule_state(struct store *st, int64_t workflow_id, json_t **out)
+{
+	sqlite3_stmt *stmt;
+	*out = NULL;
+	int rc = db_prepare(st, &stmt, "SELECT last_fire, error FROM schedule_ticks WHERE workflow_id = ?1", "i",
+			    workflow_id);
+	if (rc == STORE_OK)
+		rc = db_one(st, stmt, "", out);
+	if (rc == STORE_NOTFOUND) {
+		*out = json_object();
+		rc = STORE_OK;
+	}
+	return rc;
 }
 
 int store_poll_seen(struct store *st, int64_t workflow_id, const char *key, int64_t now, int *is_new)

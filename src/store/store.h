@@ -43,7 +43,7 @@ void store_close(struct store *st);
 const char *store_errmsg(struct store *st);
 int store_schema_version(struct store *st);
 /* The schema version this build creates and understands. */
-#define STORE_SCHEMA_VERSION 12
+#define STORE_SCHEMA_VERSION 13
 
 /* Limits, for operators and tests: how long a write waits for another
  * process's lock before STORE_BUSY (default 5000 ms), and a cap on the file
@@ -141,6 +141,8 @@ int store_workflow_save(struct store *st, int64_t actor, int64_t id, const json_
 /* The same when version base is still the newest; STORE_CONFLICT (and nothing
  * written) when someone saved since: an edit made from base would undo theirs. */
 int store_workflow_save_over(struct store *st, int64_t actor, int64_t id, const json_t *wf, int base, int *version);
+/* [{id, name, definition}] of every workflow's current version, by name. */
+int store_workflow_current_definitions(struct store *st, json_t **out);
 int store_workflow_versions(struct store *st, int64_t id, json_t **out); /* [{version, name, created_at, created_by, note}] newest first */
 int store_workflow_restore(struct store *st, int64_t actor, int64_t id, int version, int *new_version);
 int store_workflow_delete(struct store *st, int64_t actor, int64_t id);
@@ -284,11 +286,17 @@ int store_replay_claim(struct store *st, const char *key, int64_t at, int64_t be
  * trigger, with the last tick fired: [{workflow_id, cron, timezone,
  * last_fire, trigger}] (seconds; trigger the whole trigger object). */
 int store_schedule_list(struct store *st, json_t **out);
-int store_schedule_fired(struct store *st, int64_t workflow_id, int64_t tick);
+/* A schedule fired for tick, or a poll trigger's round ran at tick: error is
+ * why the round failed, NULL when it went well. */
+int store_schedule_fired(struct store *st, int64_t workflow_id, int64_t tick, const char *error);
+/* {"last_fire", "error"} of a workflow's schedule or poll trigger; {} when it never fired. */
+int store_schedule_state(struct store *st, int64_t workflow_id, json_t **out);
 /* A poll trigger saw key at now (unix seconds): *is_new is 1 the first time.
  * Keys not seen since forget_before are forgotten (store_poll_forget). */
 int store_poll_seen(struct store *st, int64_t workflow_id, const char *key, int64_t now, int *is_new);
 int store_poll_forget(struct store *st, int64_t workflow_id, int64_t forget_before);
+/* The keys a poll trigger saw in its latest round that saw any, at most max. */
+int store_poll_known(struct store *st, int64_t workflow_id, int max, json_t **keys);
 
 /* Backups (backup.c). store_backup copies the database path, as one
  * snapshot, into the new file dest (never over an existing one) while others
@@ -363,11 +371,14 @@ int store_credential_create(struct store *st, int64_t actor, const struct creden
 int store_credential_update(struct store *st, int64_t actor, int64_t id, const char *name, const json_t *fields,
 			    const char *sealed);
 /* STORE_CONFLICT (nothing deleted) while a workflow uses it, unless force. */
-int store_credential_delete(struct store *st, int64_t actor, int64_t id, bool force);
+/* Refused (STORE_CONFLICT, saying how many) while workflows use it unless
+ * force: those that used it in a run, and those in referring ([workflow
+ * id]: whose saved version names it, found by the caller; NULL for none). */
+int store_credential_delete(struct store *st, int64_t actor, int64_t id, const json_t *referring, bool force);
 /* The credential named ref: its number ("12") or its name. */
 int store_credential_find(struct store *st, const char *ref, int64_t *id);
 int store_credential_get(struct store *st, int64_t id, json_t **out);
-/* Every credential, by name (without shared_with and workflows details: "workflows" is a count). */
+/* Every credential, by name, with "used_by": [the ids of the workflows whose runs used it]. */
 int store_credential_list(struct store *st, json_t **out);
 /* Whether user may use and see the values of credential id: its owner, or a user it is shared with. */
 int store_credential_usable(struct store *st, int64_t id, int64_t user, bool *usable);
@@ -377,12 +388,14 @@ int store_credential_usable_list(struct store *st, int64_t user, json_t **out);
 /* A test by a person: last used, and the audit log with the answer's status (0: none). */
 int store_credential_tested(struct store *st, int64_t actor, int64_t id, int status);
 /* For the broker: the credential ref of type `type` (NULL: any) as run_id
- * may use it, {"id", "name", "type", "fields", "sealed"}; the use is
+ * may use it, or when run_id is 0 the poll trigger of workflow_id (acting
+ * for who saved its current version), {"id", "name", "type", "fields", "sealed"}; the use is
  * recorded (last used, the workflow, the audit log) in the same
  * transaction. STORE_NOTFOUND with a sentence when there is no such
  * credential or the user the run acts for (who saved the version it runs; axonctl's own runs
  * of a file may use any) may not use it; STORE_CONFLICT when it is of another type. */
-int store_credential_use(struct store *st, const char *ref, const char *type, int64_t run_id, json_t **out);
+int store_credential_use(struct store *st, const char *ref, const char *type, int64_t run_id, int64_t workflow_id,
+			 json_t **out);
 /* Key rotation: every sealed value replaced by reseal(arg, sealed) in one
  * transaction, which a NULL from reseal (err set) rolls back. */
 typedef char *(*credential_reseal_fn)(void *arg, const char *sealed, char *err, size_t errlen);

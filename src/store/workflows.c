@@ -538,6 +538,16 @@ int store_workflow_list(struct store *st, const struct wf_query *q, json_t **ite
 	return STORE_OK;
 }
 
+int store_workflow_current_definitions(struct store *st, json_t **out)
+{
+	sqlite3_stmt *stmt;
+	*out = NULL;
+	int rc = db_prepare(st, &stmt, "SELECT w.id AS id, w.name AS name, v.definition AS definition FROM workflows w"
+			    " JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.current_version"
+			    " WHERE json_valid(v.definition) ORDER BY w.name", "");
+	return rc == STORE_OK ? db_rows(st, stmt, "definition", out) : rc;
+}
+
 static int tag_list(struct store *st, json_t **out)
 {
 	sqlite3_stmt *stmt;

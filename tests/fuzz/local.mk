@@ -2,7 +2,7 @@
 # briefly by tests/fuzz/run-fuzzers.sh; each target feeds its input to one parser.
 if FUZZ
 FUZZ_TARGETS = tests/fuzz/fuzz_form tests/fuzz/fuzz_cookie tests/fuzz/fuzz_multipart \
-	tests/fuzz/fuzz_json_form tests/fuzz/fuzz_template tests/fuzz/fuzz_blocks
+	tests/fuzz/fuzz_json_form tests/fuzz/fuzz_template tests/fuzz/fuzz_blocks tests/fuzz/fuzz_mime
 check_PROGRAMS += $(FUZZ_TARGETS)
 FUZZ_LINK = -fsanitize=fuzzer
 tests_fuzz_fuzz_form_LDFLAGS = $(FUZZ_LINK)
@@ -15,6 +15,8 @@ tests_fuzz_fuzz_json_form_LDFLAGS = $(FUZZ_LINK)
 tests_fuzz_fuzz_json_form_LDADD = $(AXON_TEST_LDADD)
 tests_fuzz_fuzz_template_LDFLAGS = $(FUZZ_LINK)
 tests_fuzz_fuzz_template_LDADD = $(AXON_TEST_LDADD)
+tests_fuzz_fuzz_mime_LDFLAGS = $(FUZZ_LINK)
+tests_fuzz_fuzz_mime_LDADD = $(AXON_TEST_LDADD)
 # Every core block in this process: the blocks' sources without the files
 # that make the plugins (the engine's TZif reader comes from libaxon).
 tests_fuzz_fuzz_blocks_SOURCES = tests/fuzz/fuzz_blocks.c $(PLUGIN_SHARED) $(PLUGIN_COMPARE) $(PLUGIN_XML) \

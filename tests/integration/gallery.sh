@@ -6,10 +6,14 @@
 # provider", of type llm) is made for the scripted language model stand-in,
 # runs end to end on a page and a PDF served on 127.0.0.1 and
 # gives its documented output (the course documents: a chapter added, then a
-# question asked through the webhook).
+# question asked through the webhook; the mail triage polling a real Dovecot,
+# dovecot.sh, through its "Mailbox" credential, messages delivered there).
 # shellcheck source=lib.sh
 . "$top_srcdir/tests/integration/lib.sh"
+# shellcheck source=dovecot.sh
+. "$top_srcdir/tests/integration/dovecot.sh"
 it_init
+it_start_dovecot teacher "mailbox pw 3"
 command -v python3 >/dev/null || it_skip "python3 is not installed"
 
 python3 "$top_srcdir/tests/standins/scripted-llm/llm_standin.py" >"$IT_TMP/llm-port" &
@@ -26,7 +30,7 @@ it_wait_port "$SITE_PORT" "the page server" "$IT_TMP/site.log" || exit 1
 for ((i = 0; i < 50; i++)); do [ -s "$IT_TMP/llm-port" ] && break; sleep 0.1; done
 LLM=http://127.0.0.1:$(cat "$IT_TMP/llm-port")
 
-it_start nginx "egress_allow_loopback = yes"
+it_start nginx "egress_allow_loopback = yes" "egress_ca_file = $IMAP_CA"
 it_setup_owner "gallery pw"
 check_eq "$?" 0 "first-run setup signs the owner in"
 it_api_token gallery
@@ -44,6 +48,8 @@ check_json '[.templates[].slug] | join(" ")' \
 	"the shipped templates, by file name"
 check_json '.templates[] | select(.slug == "flashcards-from-chapter") | .needs | length' 2 "the flashcards need a model and the network"
 check_json '.templates[] | select(.slug == "summarise-web-page") | .needs[0] | startswith("A language model")' true "... said for people"
+check_json '.templates[] | select(.slug == "mail-triage") | .needs | map(.[:12]) | join(", ")' \
+	"A language m, A mailbox: a, Internet acc" "the mail triage needs a model, a mailbox (its trigger's) and the network"
 check_json '[.templates[].problems | length] | add' 0 "every template is a workflow this server can run"
 check_json '.templates[0].document | fromjson | .axon_workflow' 1 "each carries the export that the import form takes"
 JAR=$OWNER_JAR req GET /templates
@@ -134,14 +140,31 @@ check_json .run.status succeeded "the daily digest runs (by hand, as its schedul
 check_json '.run.steps[] | select(.block == "digest") | .outputs.answer.text | contains("digest of Biology news") and contains("Mitosis explained.")' true \
 	"... and its digest (answer.text) is the model's answer on the feed's items"
 
-import "$(jq '{axon_workflow: 1, name: .name, definition: (.blocks |= map(
+echo "# the mail triage, polling the mailbox"
+req POST /credentials "${API[@]}" -H 'Content-Type: application/json' --data "$(jq -n --argjson p "$IMAPS_PORT" \
+	'{name: "Mailbox", type: "imap", fields: {host: "127.0.0.1", port: $p, security: "tls", username: "teacher",
+	  password: "mailbox pw 3"}}')"
+check_status 201 "the mailbox credential the template names, made for the Dovecot"
+import "$(jq '{axon_workflow: 1, name: .name, definition: (.trigger.every_s = 1 | .blocks |= map(
 	if .type == "ai.classify" then .config.model = "classify" else . end))}' \
 	"$top_srcdir/templates/gallery/mail-triage.json")"
-req POST "/workflows/$WF/webhook" "${API[@]}" --data action=create
-HOOK=$(jqb .path)
-req POST "$HOOK" -H 'Content-Type: application/json' --data '{"from": "ada@example.org", "subject": "A question about mitosis", "text": "When do cells divide?"}'
-check_eq "$(jq -r '.question.text | startswith("echo: Draft a reply that answers this question.")' "$BODY")" true \
+it_wait_sql "SELECT count(*) FROM schedule_ticks WHERE workflow_id = $WF AND error IS NULL" 1 ||
+	it_fail "the template's poll reads the mailbox" "$(sql "SELECT error FROM schedule_ticks WHERE workflow_id = $WF")"
+printf 'From: ada@example.org\r\nTo: teacher@example.org\r\nSubject: A question about mitosis\r\n\r\nWhen do cells divide?\r\n' \
+	>"$IT_TMP/question.eml"
+printf 'From: bo@example.org\r\nTo: teacher@example.org\r\nSubject: My complaint\r\n\r\nThe room was cold.\r\n' \
+	>"$IT_TMP/complaint.eml"
+it_deliver "$IT_TMP/question.eml"
+it_deliver "$IT_TMP/complaint.eml"
+it_wait_sql "SELECT count(*) FROM runs WHERE workflow_id = $WF AND status = 'succeeded'" 2 ||
+	it_fail "sort incoming mail: each new message starts a run"
+# drafts N: the drafts output of the Nth run of the mail triage.
+drafts() {
+	sql "SELECT json_extract(outputs, '$.out') FROM steps WHERE block = 'drafts' AND run_id =
+		(SELECT id FROM runs WHERE workflow_id = $WF ORDER BY id LIMIT 1 OFFSET $1)"
+}
+check_eq "$(drafts 0 | jq -r '.question.text | startswith("echo: Draft a reply that answers this question.")')" true \
 	"sort incoming mail: a question gets a drafted answer"
-req POST "$HOOK" -H 'Content-Type: application/json' --data '{"from": "bo@example.org", "subject": "My complaint", "text": "The room was cold."}'
-check_eq "$(jq -r 'keys | join(" ")' "$BODY")" complaint "... a complaint an apology"
+check_eq "$(drafts 0 | jq -r '.question.text | contains("When do cells divide?")')" true "... to the message's text"
+check_eq "$(drafts 1 | jq -r 'keys | join(" ")')" complaint "... a complaint an apology"
 it_done

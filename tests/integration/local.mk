@@ -14,7 +14,7 @@ INTEGRATION_TESTS = tests/integration/nginx-flow.sh tests/integration/apache-flo
 	tests/integration/credentials-ctl.sh tests/integration/credentials-web.sh \
 	tests/integration/credentials-oauth2.sh \
 	tests/integration/webhook-guard.sh \
-	tests/integration/http-request.sh tests/integration/mail-send.sh tests/integration/chat-post.sh \
+	tests/integration/http-request.sh tests/integration/mail-send.sh tests/integration/mail-read.sh tests/integration/client-cert.sh tests/integration/credential-refs.sh tests/integration/chat-post.sh \
 	tests/integration/feed-read.sh tests/integration/poll-trigger.sh tests/integration/db-query.sh \
 	tests/integration/db-sqlite.sh \
 	tests/integration/live-events-nginx.sh tests/integration/live-events-apache.sh tests/integration/editor-test-run.sh \
@@ -25,7 +25,8 @@ TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += tests/standins/oidc/server.js tests/standins/oidc/package.json tests/standins/oidc/package-lock.json
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh tests/integration/nginx-conf.sh \
 	tests/integration/flow.sh tests/integration/.shellcheckrc \
-	tests/integration/smtp-server.py tests/integration/chat-standins.py tests/integration/live-events.sh
+	tests/integration/smtp-server.py tests/integration/chat-standins.py tests/integration/live-events.sh \
+	tests/integration/dovecot.sh
 
 bench_scripts += tests/bench/web-bench.sh tests/bench/engine-bench.sh tests/bench/peer-bench.sh tests/bench/editor-bench.sh \
 	tests/bench/code-bench.sh tests/bench/dashboard-bench.sh

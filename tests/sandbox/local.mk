@@ -74,6 +74,11 @@ tests_sandbox_test_llm_LDADD = $(AXON_TEST_LDADD)
 TESTS += tests/sandbox/test_llm
 EXTRA_DIST +=
 
+# Mail messages as the broker's IMAP service reads them (src/broker/mime.c).
+check_PROGRAMS += tests/sandbox/test_mime
+tests_sandbox_test_mime_LDADD = $(AXON_TEST_LDADD)
+TESTS += tests/sandbox/test_mime
+
 # pdf.text on PDFs the test makes.
 TESTS += tests/sandbox/pdf-blocks.sh
 EXTRA_DIST += tests/sandbox/pdf-blocks.sh tests/sandbox/make_pdf.py

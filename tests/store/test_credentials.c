@@ -77,18 +77,18 @@ static void test_use(void)
 	CHECK(store_credential_find(st, "Stripe live", &cred) == STORE_OK);
 	int64_t by_alice = workflow_by(alice, "alice's"), by_bob = workflow_by(bob, "bob's");
 	json_t *row = NULL;
-	CHECK(store_credential_use(st, "Stripe live", "api_key", run_of(by_alice), &row) == STORE_OK);
+	CHECK(store_credential_use(st, "Stripe live", "api_key", run_of(by_alice), 0, &row) == STORE_OK);
 	CHECK_STR(json_string_value(json_object_get(row, "sealed")), "axc1$new");
 	CHECK_STR(json_string_value(json_object_get(row, "type")), "api_key");
 	json_decref(row);
 	/* Another type, or another user's workflow: refused, saying what to do. */
-	CHECK(store_credential_use(st, "Stripe live", "basic", run_of(by_alice), &row) == STORE_CONFLICT && !row);
+	CHECK(store_credential_use(st, "Stripe live", "basic", run_of(by_alice), 0, &row) == STORE_CONFLICT && !row);
 	CHECK_CONTAINS(store_errmsg(st), "is of type 'api_key', and this needs one of type 'basic'");
-	CHECK(store_credential_use(st, "Stripe live", NULL, run_of(by_bob), &row) == STORE_NOTFOUND && !row);
+	CHECK(store_credential_use(st, "Stripe live", NULL, run_of(by_bob), 0, &row) == STORE_NOTFOUND && !row);
 	CHECK_CONTAINS(store_errmsg(st), "neither owned by nor shared with");
 	/* Shared with bob, his workflow may use it; unshared, no more. */
 	CHECK(store_credential_share(st, alice, cred, bob, true) == STORE_OK);
-	CHECK(store_credential_use(st, "Stripe live", NULL, run_of(by_bob), &row) == STORE_OK);
+	CHECK(store_credential_use(st, "Stripe live", NULL, run_of(by_bob), 0, &row) == STORE_OK);
 	json_decref(row);
 	/* A run of a file by axonctl (no workflow, no user) may use any. */
 	json_t *def = json_pack("{s:i}", "format", 1);
@@ -96,8 +96,13 @@ static void test_use(void)
 	int64_t file_run = 0;
 	CHECK(store_run_create(st, &n, &file_run) == STORE_OK);
 	json_decref(def);
-	CHECK(store_credential_use(st, "Stripe live", NULL, file_run, &row) == STORE_OK);
+	CHECK(store_credential_use(st, "Stripe live", NULL, file_run, 0, &row) == STORE_OK);
 	json_decref(row);
+	/* A poll trigger's block, outside any run, acts for who saved the
+	 * workflow's current version; its use is recorded as the workflow's. */
+	CHECK(store_credential_use(st, "Stripe live", NULL, 0, by_alice, &row) == STORE_OK);
+	json_decref(row);
+	CHECK(store_credential_use(st, "Stripe live", NULL, 0, 0, &row) == STORE_ERROR && !row);
 
 	json_t *c = NULL;
 	CHECK(store_credential_get(st, cred, &c) == STORE_OK);
@@ -106,19 +111,22 @@ static void test_use(void)
 	CHECK_STR(json_string_value(json_array_get(json_object_get(c, "shared_with"), 0)), "bob");
 	json_decref(c);
 	CHECK(store_credential_share(st, alice, cred, bob, false) == STORE_OK);
-	CHECK(store_credential_use(st, "Stripe live", NULL, run_of(by_bob), &row) == STORE_NOTFOUND);
+	CHECK(store_credential_use(st, "Stripe live", NULL, run_of(by_bob), 0, &row) == STORE_NOTFOUND);
+	CHECK(store_credential_use(st, "Stripe live", NULL, 0, by_bob, &row) == STORE_NOTFOUND && !row);
 
 	/* Every use and change is in the audit log. */
 	json_t *audit = NULL;
 	CHECK(store_audit_list(st, 50, &audit) == STORE_OK);
-	size_t i, uses = 0, changes = 0;
+	size_t i, uses = 0, polls = 0, changes = 0;
 	json_t *a;
 	json_array_foreach(audit, i, a) {
 		const char *act = json_string_value(json_object_get(a, "action"));
 		uses += !strcmp(act, "credential.use");
+		polls += !strncmp(json_string_value(json_object_get(a, "detail")) ?: "", "poll:workflow:", 14);
 		changes += !strncmp(act, "credential.", 11) && strcmp(act, "credential.use");
 	}
-	CHECK(uses == 3);
+	CHECK(uses == 4);
+	CHECK(polls == 1);
 	CHECK(changes == 5); /* 2 creates, the rename (not the refused one), share, unshare */
 	json_decref(audit);
 
@@ -129,13 +137,18 @@ static void test_use(void)
 	int version = 0;
 	CHECK(store_workflow_save(st, bob, by_alice, w, &version) == STORE_OK && version == 2);
 	json_decref(w);
-	CHECK(store_credential_use(st, "Stripe live", NULL, run_of(by_alice), &row) == STORE_NOTFOUND);
+	CHECK(store_credential_use(st, "Stripe live", NULL, run_of(by_alice), 0, &row) == STORE_NOTFOUND);
 	CHECK_CONTAINS(store_errmsg(st), "who saved this version of the workflow");
 
 	/* Used by workflows: delete refused unless forced. */
-	CHECK(store_credential_delete(st, alice, cred, false) == STORE_CONFLICT);
+	CHECK(store_credential_delete(st, alice, cred, NULL, false) == STORE_CONFLICT);
 	CHECK_CONTAINS(store_errmsg(st), "is used by 2 workflows: confirm");
-	CHECK(store_credential_delete(st, alice, cred, true) == STORE_OK);
+	/* ... and by those whose saved version names it, each counted once. */
+	json_t *referring = json_pack("[I, I]", (json_int_t)by_alice, (json_int_t)workflow_by(alice, "carol's"));
+	CHECK(store_credential_delete(st, alice, cred, referring, false) == STORE_CONFLICT);
+	CHECK_CONTAINS(store_errmsg(st), "is used by 3 workflows: confirm");
+	json_decref(referring);
+	CHECK(store_credential_delete(st, alice, cred, NULL, true) == STORE_OK);
 	CHECK(store_credential_find(st, "Stripe live", &cred) == STORE_NOTFOUND);
 }
 

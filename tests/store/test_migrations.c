@@ -91,8 +91,10 @@ static void test_newer_refused(void)
 	sqlite3_close(db);
 }
 
+/* Back to version 12: migration 13's column (a poll round's error) dropped. */
+#define UNDO_13 "ALTER TABLE schedule_ticks DROP COLUMN error;"
 /* Back to version 11: migration 12's tables (knowledge bases) dropped. */
-#define UNDO_12 "DROP TABLE kb_chunks; DROP TABLE kb_documents; DROP TABLE knowledge_bases;"
+#define UNDO_12 UNDO_13 "DROP TABLE kb_chunks; DROP TABLE kb_documents; DROP TABLE knowledge_bases;"
 /* Back to version 8: what migrations 9 to 11 added (two-factor sign-in, the
  * sessions' last use, the tokens' own rate limits) dropped. */
 #define UNDO_9_TO_11                                                                                                  \

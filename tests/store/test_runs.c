@@ -98,7 +98,17 @@ static void test_replay_and_schedule(void)
 	CHECK(store_replay_claim(st, "k1", 100, 0) == STORE_OK);
 	CHECK(store_replay_claim(st, "k1", 101, 0) == STORE_CONFLICT);
 	CHECK(store_replay_claim(st, "k1", 500, 200) == STORE_OK); /* the old key expired */
-	CHECK(store_schedule_fired(st, wf, 3600) == STORE_OK);
+	json_t *state = NULL;
+	CHECK(store_schedule_state(st, wf, &state) == STORE_OK && json_object_size(state) == 0);
+	json_decref(state);
+	CHECK(store_schedule_fired(st, wf, 3000, "mail.read: the server refused the login") == STORE_OK);
+	CHECK(store_schedule_state(st, wf, &state) == STORE_OK);
+	CHECK_STR(json_string_value(json_object_get(state, "error")), "mail.read: the server refused the login");
+	json_decref(state);
+	CHECK(store_schedule_fired(st, wf, 3600, NULL) == STORE_OK);
+	CHECK(store_schedule_state(st, wf, &state) == STORE_OK);
+	CHECK(json_integer_value(json_object_get(state, "last_fire")) == 3600 && !json_is_string(json_object_get(state, "error")));
+	json_decref(state);
 	json_t *rows = NULL;
 	CHECK(store_schedule_list(st, &rows) == STORE_OK && json_array_size(rows) == 0); /* manual trigger */
 	json_decref(rows);

@@ -224,7 +224,10 @@ struct axon_plugin {
 	 *    "apply": how the daemon applies it to an HTTP request:
 	 *        {"headers": {"Name": "Prefix {{ field }}"}, "query": {"name":
 	 *        "{{ field }}"}, "basic": {"username": "{{ field }}",
-	 *        "password": "{{ field }}"}} (any of the three),
+	 *        "password": "{{ field }}"}, "client_certificate":
+	 *        {"certificate": "{{ field }}", "key": "{{ field }}", "ca":
+	 *        "{{ field }}"} (PEM texts, presented in the TLS handshake)}
+	 *        (any of them),
 	 *    "test": {"method": "GET", "url": "{{ field }}..."}: what the
 	 *        credential's Test button sends}
 	 * A block names such a credential in a config field with "format":

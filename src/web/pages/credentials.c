@@ -19,6 +19,8 @@
 #include "credential_edit.h"
 #include "credential_types.h"
 #include "crypto.h"
+#include "engine/credential_refs.h"
+#include "engine/engine.h"
 #include "log.h"
 #include "keyring.h"
 #include "web/pages/decorate.h"
@@ -61,9 +63,68 @@ static void decorate_credential(json_t *cred)
 	}
 }
 
+/* {"CREDENTIAL ID": [{"id", "name"}]} of the workflows whose current
+ * version names each credential (engine/credential_refs.h); creds: the
+ * credentials, as store_credential_list() gives them. */
+static json_t *saved_references(struct request *r, const json_t *creds)
+{
+	json_t *defs = NULL, *registry = engine_registry(r->app->engine);
+	if (store_workflow_current_definitions(r->st, &defs) != STORE_OK) {
+		log_error("credentials: the workflows cannot be read: %s", store_errmsg(r->st));
+		defs = json_array();
+	}
+	json_t *refs = credential_refs(registry, defs, creds);
+	json_decref(defs);
+	json_decref(registry);
+	return refs;
+}
+
+/* The saved references to cred (load_managed()'s) merged into its
+ * "workflows": those that used it in a run and those whose saved version
+ * names it ("saved": true). */
+static void add_saved_references(struct request *r, json_t *cred)
+{
+	json_t *one = json_pack("[{s:O, s:O}]", "id", json_object_get(cred, "id"), "name", json_object_get(cred, "name"));
+	json_t *refs = saved_references(r, one), *workflows = json_object_get(cred, "workflows"), *ref, *w;
+	char key[32];
+	size_t i, j;
+	snprintf(key, sizeof key, "%lld", (long long)json_integer_value(json_object_get(cred, "id")));
+	json_array_foreach(json_object_get(refs, key), i, ref) {
+		json_array_foreach(workflows, j, w)
+			if (json_equal(json_object_get(w, "id"), json_object_get(ref, "id")))
+				break;
+		if (j == json_array_size(workflows)) {
+			char url[48];
+			snprintf(url, sizeof url, "/workflows/%lld", (long long)json_integer_value(json_object_get(ref, "id")));
+			json_object_set_new(ref, "url", json_string(url));
+			json_array_append(workflows, ref);
+		}
+		json_object_set_new(json_array_get(workflows, j), "saved", json_true());
+	}
+	json_decref(refs);
+	json_decref(one);
+}
+
+/* How many workflows use credential c of the list: its runs' and its saved references. */
+static json_int_t workflows_using(const json_t *c, const json_t *refs)
+{
+	char key[32];
+	size_t i, n;
+	json_t *w, *used = json_object_get(c, "used_by");
+	snprintf(key, sizeof key, "%lld", (long long)json_integer_value(json_object_get(c, "id")));
+	json_int_t count = (json_int_t)json_array_size(used);
+	json_array_foreach(json_object_get(refs, key), i, w) {
+		for (n = 0; n < json_array_size(used); n++)
+			if (json_equal(json_array_get(used, n), json_object_get(w, "id")))
+				break;
+		count += n == json_array_size(used);
+	}
+	return count;
+}
+
 void credentials_list(struct request *r)
 {
-	json_t *all = NULL, *c, *shown = json_array();
+	json_t *all = NULL, *c, *shown = json_array(), *refs = NULL;
 	size_t i;
 	int rc = store_credential_list(r->st, &all);
 	if (rc != STORE_OK) {
@@ -71,6 +132,8 @@ void credentials_list(struct request *r)
 		reply_store_error(r, rc, NULL);
 		return;
 	}
+	if (r->user.role >= ROLE_EDITOR)
+		refs = saved_references(r, all);
 	json_array_foreach(all, i, c) {
 		if (r->user.role < ROLE_EDITOR) {
 			/* A viewer sees that a credential exists, and no more. */
@@ -78,11 +141,14 @@ void credentials_list(struct request *r)
 			continue;
 		}
 		json_object_del(c, "fields");
+		json_object_set_new(c, "workflows", json_integer(workflows_using(c, refs)));
+		json_object_del(c, "used_by");
 		json_object_set_new(c, "mine", json_boolean(manages(r, c)));
 		decorate_credential(c);
 		json_array_append(shown, c);
 	}
 	json_decref(all);
+	json_decref(refs);
 	json_t *m = page_model(r, "Credentials");
 	json_t *types = json_array(), *t;
 	json_t *all_types = credential_type_list();
@@ -132,8 +198,13 @@ static json_t *form_fields(const json_t *type, const json_t *values, bool stored
 									 v ? json_equal(c, v) : def && json_equal(c, def)));
 			json_object_set_new(f, "options", options);
 		}
+		/* A text of several lines (a PEM certificate or key) is typed in a textarea. */
+		bool lines = !choices && !strcmp(str(p, "format") ?: "", "code");
 		json_object_set_new(f, "is_enum", json_boolean(choices != NULL));
-		json_object_set_new(f, "is_text", json_boolean(!choices && !secret));
+		json_object_set_new(f, "is_text", json_boolean(!choices && !secret && !lines));
+		json_object_set_new(f, "is_lines", json_boolean(lines && !secret));
+		json_object_set_new(f, "is_secret_line", json_boolean(secret && !lines));
+		json_object_set_new(f, "is_secret_lines", json_boolean(secret && lines));
 		free(text);
 		free(def_text);
 		json_array_append_new(fields, f);
@@ -252,8 +323,10 @@ static json_t *show_model(struct request *r, json_t *cred, const json_t *values,
 void credential_show(struct request *r)
 {
 	json_t *cred = load_managed(r);
-	if (cred)
-		reply_view(r, 200, "credentials/show", show_model(r, cred, NULL, NULL));
+	if (!cred)
+		return;
+	add_saved_references(r, cred);
+	reply_view(r, 200, "credentials/show", show_model(r, cred, NULL, NULL));
 }
 
 void credential_update_post(struct request *r)
@@ -285,6 +358,7 @@ void credential_delete_get(struct request *r)
 	json_t *cred = load_managed(r);
 	if (!cred)
 		return;
+	add_saved_references(r, cred);
 	json_t *m = page_model(r, "Delete a credential");
 	json_object_set_new(m, "credential", cred);
 	reply_view(r, 200, "credentials/delete", m);
@@ -297,7 +371,13 @@ void credential_delete_post(struct request *r)
 		return;
 	const char *confirm = req_field(r, "confirm");
 	int64_t id = json_integer_value(json_object_get(cred, "id"));
-	int rc = store_credential_delete(r->st, r->user.id, id, confirm && !strcmp(confirm, "yes"));
+	add_saved_references(r, cred);
+	json_t *referring = json_array(), *w;
+	size_t i;
+	json_array_foreach(json_object_get(cred, "workflows"), i, w)
+		json_array_append(referring, json_object_get(w, "id"));
+	int rc = store_credential_delete(r->st, r->user.id, id, referring, confirm && !strcmp(confirm, "yes"));
+	json_decref(referring);
 	json_decref(cred);
 	if (rc == STORE_CONFLICT) {
 		reply_error(r, 409, store_errmsg(r->st), NULL);

@@ -33,25 +33,39 @@ static bool template_slug(const char *file, char *slug, size_t size)
 	return true;
 }
 
-/* What a template needs before it runs, from the categories of its blocks. */
+/* Whether the block (its type's registry entry) is named or of category match. */
+static bool matches(const json_t *type, const char *match)
+{
+	const char *name = json_string_value(json_object_get(type, "name"));
+	const char *category = json_string_value(json_object_get(type, "category"));
+	return (name && !strcmp(name, match)) || (category && !strcmp(category, match));
+}
+
+/* What a template needs before it runs, from its blocks' names and
+ * categories, its poll trigger's block among them. */
 static json_t *needs_of(const json_t *def, const json_t *registry)
 {
 	static const char *const needs[][2] = {
 		{ "ai", "A language model: a credential of type LLM provider (base URL, key, default model). The AI blocks name one called \"LLM provider\": make it, or choose yours in each AI block" },
+		{ "mail.read", "A mailbox: a credential of type IMAP mailbox (server, login, password). The template names one called \"Mailbox\": make it, or choose yours in the trigger" },
 		{ "network", "Internet access to the addresses it fetches (the egress policy of axon.conf)" },
 	};
-	json_t *out = json_array(), *b;
+	json_t *out = json_array(), *b, *blocks = json_deep_copy(json_object_get(def, "blocks"));
+	const json_t *trigger = json_object_get(def, "trigger");
 	size_t i;
+	if (!json_is_array(blocks))
+		blocks = json_array();
+	if (!strcmp(json_string_value(json_object_get(trigger, "type")) ?: "", "poll"))
+		json_array_append_new(blocks, json_pack("{s:O?}", "type", json_object_get(trigger, "block")));
 	for (size_t n = 0; n < sizeof needs / sizeof needs[0]; n++) {
-		json_array_foreach(json_object_get(def, "blocks"), i, b) {
-			const json_t *type = graph_block_type(registry, json_string_value(json_object_get(b, "type")));
-			const char *category = json_string_value(json_object_get(type, "category"));
-			if (category && !strcmp(category, needs[n][0])) {
+		json_array_foreach(blocks, i, b) {
+			if (matches(graph_block_type(registry, json_string_value(json_object_get(b, "type"))), needs[n][0])) {
 				json_array_append_new(out, json_string(needs[n][1]));
 				break;
 			}
 		}
 	}
+	json_decref(blocks);
 	return out;
 }
 

@@ -6,6 +6,7 @@
 
 #include "clock.h"
 #include "engine/engine.h"
+#include "engine/poll.h"
 #include "engine/starters.h"
 #include "thread_slot.h"
 #include "web/pages/decorate.h"
@@ -272,6 +273,20 @@ static json_t *token_totals(struct request *r, int64_t id)
 	return json_pack("{s:o, s:I, s:I, s:i}", "days", days, "tokens_in", in, "tokens_out", out, "period_days", TOKEN_DAYS);
 }
 
+/* A poll trigger as the workflow's page shows it: its block, its period, its
+ * last round and why that round failed. */
+static json_t *poll_view(struct request *r, int64_t id, const json_t *trigger)
+{
+	json_t *state = NULL;
+	if (store_schedule_state(r->st, id, &state) != STORE_OK)
+		state = json_object();
+	json_int_t every = json_integer_value(json_object_get(trigger, "every_s"));
+	json_object_set(state, "block", json_object_get(trigger, "block"));
+	json_object_set_new(state, "every_s", json_integer(every > 0 ? every : POLL_EVERY_DEFAULT_S));
+	add_time(state, "last_fire", "last_polled");
+	return state;
+}
+
 json_t *workflow_page_model(struct request *r, json_t *wf)
 {
 	json_t *m = page_model(r, json_string_value(json_object_get(wf, "name")));
@@ -285,6 +300,8 @@ json_t *workflow_page_model(struct request *r, json_t *wf)
 	const json_t *trigger = json_object_get(json_object_get(wf, "definition"), "trigger");
 	const char *type = json_string_value(json_object_get(trigger, "type"));
 	json_object_set_new(m, "schedule", type && !strcmp(type, "schedule") ? schedule_view(trigger, r->now) : json_null());
+	json_object_set_new(m, "poll", type && !strcmp(type, "poll") ? poll_view(r, json_integer_value(json_object_get(wf, "id")),
+									     trigger) : json_null());
 	json_object_set_new(m, "tokens", token_totals(r, json_integer_value(json_object_get(wf, "id"))));
 	json_object_set_new(m, "workflow", wf);
 	return m;
