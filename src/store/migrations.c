@@ -312,6 +312,19 @@ static const char *const migrations[] = {
 	"  embedding BLOB NOT NULL);"
 	"CREATE INDEX kb_chunks_kb ON kb_chunks(kb_id);"
 	"CREATE INDEX kb_chunks_document ON kb_chunks(document_id, seq);",
+	/* 13: what a block's check() made of its config in a version (code.js:
+	 * the code compiled to ES5 and its source map), handed to each run of
+	 * that block in that version. key is the check's (type, plugin file,
+	 * config); artifact is {"plugin": identity, "value": V}. */
+	"CREATE TABLE block_artifacts ("
+	"  workflow_id INTEGER NOT NULL,"
+	"  version INTEGER NOT NULL,"
+	"  block_id TEXT NOT NULL,"
+	"  key TEXT NOT NULL,"
+	"  artifact TEXT NOT NULL,"
+	"  PRIMARY KEY (workflow_id, version, block_id),"
+	"  FOREIGN KEY (workflow_id, version) REFERENCES workflow_versions(workflow_id, version) ON DELETE CASCADE"
+	") WITHOUT ROWID;",
 };
 
 #define LATEST_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
