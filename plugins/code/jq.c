@@ -3,10 +3,11 @@
  * states of the last few filters it ran: the worker serves one workflow, and
  * a jq program holds nothing between runs (jq_start resets the state: its
  * stack, its halt and error, and its input and vars come with each run).
- * jq has no allocator or instruction hook: its memory is the sandbox's
+ * jq 1.6 has no allocator or instruction hook: its memory is the sandbox's
  * (running out ends the run with memory_limit through jq's no-memory
- * handler), and a filter that never ends is stopped by the sandbox's wall
- * clock (timeout). */
+ * handler); its time limit is looked at where jq hands control back (each
+ * result, each debug message), and a filter that runs on without either is
+ * stopped by the sandbox's wall clock (timeout). */
 #include <jq.h>
 #include <math.h>
 #include <setjmp.h>
@@ -149,12 +150,21 @@ static struct kept {
 } kept[KEPT];
 static unsigned kept_next;
 
-static jmp_buf *no_memory_exit;
+/* Where jq is left when it cannot go on: out of memory, or (from the debug
+ * callback) out of time. Its state is then dropped, never used again. */
+static jmp_buf *jq_exit;
+enum { OUT_OF_MEMORY = 1, OUT_OF_TIME };
 
 static void on_no_memory(void *unused)
 {
 	(void)unused;
-	longjmp(*no_memory_exit, 1);
+	longjmp(*jq_exit, OUT_OF_MEMORY);
+}
+
+static int fail_timeout(struct code_run *run)
+{
+	return axon_fail(run->ctx, "timeout: the filter ran longer than its time limit of %lld ms; an endless stream of "
+			 "results? (raise time_limit_ms if the work is really that long)", (long long)run->time_limit_ms);
 }
 
 /* "jq: error: syntax error, ... at <top-level>, line 2:\nPROGRAM TEXT" to
@@ -194,6 +204,10 @@ static void on_debug(void *data, jv msg)
 	jv text = jv_get_kind(msg) == JV_KIND_STRING ? msg : jv_dump_string(msg, 0);
 	axon_log(job->run->ctx, AXON_LOG_INFO, "%s", jv_string_value(text));
 	jv_free(text);
+	/* jq calls this between two of its instructions, not inside an
+	 * allocation: leaving it here only leaks what the state held. */
+	if (code_past_deadline(job->run) && jq_exit)
+		longjmp(*jq_exit, OUT_OF_TIME);
 }
 
 /* The message of an error result (error("text") or error({...})). */
@@ -286,6 +300,10 @@ static int run_filter(struct jq_job *job, jq_state *jq, const json_t *config)
 					 "or set output to \"array\"");
 		}
 		all = jv_array_append(all, r);
+		if (code_past_deadline(run)) {
+			jv_free(all);
+			return fail_timeout(run);
+		}
 	}
 	/* r is the end, or an error; halt_error(message) fails the run too. */
 	err[0] = '\0';
@@ -321,15 +339,20 @@ int code_jq_run(struct axon_ctx *ctx, const json_t *inputs, const json_t *config
 	jmp_buf escape;
 	code_run_init(&run, ctx, inputs, config);
 	struct kept *volatile k = NULL;
-	if (setjmp(escape)) {
-		/* Out of memory somewhere in jq: its state cannot be trusted any
-		 * more, and is left to the end of the process, no longer kept. */
-		no_memory_exit = NULL;
+	int out = setjmp(escape);
+	if (out) {
+		/* Out of memory or time somewhere in jq: its state cannot be
+		 * trusted any more, and is left to the end of the process, no
+		 * longer kept. */
+		jq_exit = NULL;
 		if (k)
 			*k = (struct kept){ NULL, NULL };
-		return axon_fail(ctx, "memory_limit: the filter needed more memory than the block may have");
+		return out == OUT_OF_TIME ? fail_timeout(&run)
+			: axon_fail(ctx, "memory_limit: the filter needed more memory than the block may have");
 	}
-	no_memory_exit = &escape;
+	if (code_check_config(ctx, config) != AXON_OK)
+		return AXON_FAIL;
+	jq_exit = &escape;
 	k = kept_filter(&job);
 	int rc = AXON_FAIL;
 	if (k) {
@@ -337,7 +360,7 @@ int code_jq_run(struct axon_ctx *ctx, const json_t *inputs, const json_t *config
 		jq_set_debug_cb(k->jq, on_debug, &job);
 		rc = run_filter(&job, k->jq, config);
 	}
-	no_memory_exit = NULL;
+	jq_exit = NULL;
 	return rc;
 }
 
@@ -347,13 +370,15 @@ int code_jq_check(struct axon_ctx *ctx, const json_t *config)
 	struct jq_job job = { .run = &run };
 	jmp_buf escape;
 	code_run_init(&run, ctx, NULL, config);
+	if (code_check_config(ctx, config) != AXON_OK)
+		return AXON_FAIL;
 	if (setjmp(escape)) {
-		no_memory_exit = NULL;
+		jq_exit = NULL;
 		return axon_fail(ctx, "memory_limit: the filter needed more memory than the block may have");
 	}
-	no_memory_exit = &escape;
+	jq_exit = &escape;
 	jq_state *jq = compile_filter(&job);
-	no_memory_exit = NULL;
+	jq_exit = NULL;
 	if (!jq)
 		return AXON_FAIL;
 	jq_teardown(&jq);
