@@ -491,6 +491,8 @@ static int kept_es5(struct js_job *job)
 	const json_t *kept = axon_has(job->run->ctx, kept) ? axon_kept(job->run->ctx) : NULL;
 	const char *es5 = json_string_value(json_object_get(kept, "es5"));
 	const json_t *mappings = json_object_get(kept, "mappings");
+	if (json_is_null(mappings))
+		mappings = NULL; /* ES5 code: its lines are the user's */
 	fingerprint(job->run->code, print);
 	if (!es5 || strcmp(json_string_value(json_object_get(kept, "source")) ?: "", print) ||
 	    (mappings && !json_is_string(mappings)))

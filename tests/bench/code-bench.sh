@@ -33,29 +33,30 @@ wrk.body = '{"values": [1, 2, 3, 4, 5]}'
 wrk.headers["Content-Type"] = "application/json"
 EOF
 
-# The step of each variant: TITLE|TYPE|CONFIG-JSON(|strict: a fresh process
-# per step, as a cold worker, compared with the no-op in the same mode).
+# The step of each variant: MODE|TITLE|TYPE|CONFIG-JSON, MODE warm or strict
+# (a fresh process per step, as a cold worker; compared with the no-op in
+# the same mode).
 VARIANTS=(
-	'no-op (json.set)|json.set|{"set": {"body": {"sum": 15, "count": 5, "tag": "bench"}}}'
-	'code.lua|code.lua|{"code": "local s = 0\nfor _, v in ipairs(input.body.values) do s = s + v end\nreturn {sum = s, count = #input.body.values, tag = input.tag}"}'
-	'data.jq|data.jq|{"code": "{sum: (.body.values | add), count: (.body.values | length), tag}"}'
-	'code.js, ES5|code.js|{"code": "var v = input.body.values, s = 0;\nfor (var i = 0; i < v.length; i++) s += v[i];\nreturn {sum: s, count: v.length, tag: input.tag};"}'
-	'code.js, ES2015 (compiled at save)|code.js|{"code": "const {values} = input.body;\nreturn {sum: values.reduce((a, b) => a + b, 0), count: values.length, tag: input.tag};"}'
-	'no-op (json.set), a fresh process per step|json.set|{"set": {"body": {"sum": 15, "count": 5, "tag": "bench"}}}|strict'
-	'code.js, ES5, a fresh process per step|code.js|{"code": "var v = input.body.values, s = 0;\nfor (var i = 0; i < v.length; i++) s += v[i];\nreturn {sum: s, count: v.length, tag: input.tag};"}|strict'
-	'code.js, ES2015, a fresh process per step|code.js|{"code": "const {values} = input.body;\nreturn {sum: values.reduce((a, b) => a + b, 0), count: values.length, tag: input.tag};"}|strict'
+	'warm|no-op (json.set)|json.set|{"set": {"body": {"sum": 15, "count": 5, "tag": "bench"}}}'
+	'warm|code.lua|code.lua|{"code": "local s = 0\nfor _, v in ipairs(input.body.values) do s = s + v end\nreturn {sum = s, count = #input.body.values, tag = input.tag}"}'
+	'warm|data.jq|data.jq|{"code": "{sum: (.body.values | add), count: (.body.values | length), tag}"}'
+	'warm|code.js, ES5|code.js|{"code": "var v = input.body.values, s = 0;\nfor (var i = 0; i < v.length; i++) s += v[i];\nreturn {sum: s, count: v.length, tag: input.tag};"}'
+	'warm|code.js, ES2015 (compiled at save)|code.js|{"code": "const {values} = input.body;\nreturn {sum: values.reduce((a, b) => a + b, 0), count: values.length, tag: input.tag};"}'
+	'strict|no-op (json.set), a fresh process per step|json.set|{"set": {"body": {"sum": 15, "count": 5, "tag": "bench"}}}'
+	'strict|code.js, ES5, a fresh process per step|code.js|{"code": "var v = input.body.values, s = 0;\nfor (var i = 0; i < v.length; i++) s += v[i];\nreturn {sum: s, count: v.length, tag: input.tag};"}'
+	'strict|code.js, ES2015, a fresh process per step|code.js|{"code": "const {values} = input.body;\nreturn {sum: values.reduce((a, b) => a + b, 0), count: values.length, tag: input.tag};"}'
 )
 
 rows=
 base_p50=
 n=0
 for v in "${VARIANTS[@]}"; do
-	IFS='|' read -r title type config mode <<<"$v"
+	IFS='|' read -r mode title type config <<<"$v"
 	n=$((n + 1))
 	if [ "$mode" = strict ] && [ "$type" = json.set ]; then
 		base_p50= # the strict lines compare with the strict no-op
 	fi
-	def=$(jq -n --arg type "$type" --argjson config "$config" --arg mode "${mode:-warm}" '{format: 1,
+	def=$(jq -n --arg type "$type" --argjson config "$config" --arg mode "$mode" '{format: 1,
 		settings: {sandbox: $mode}, trigger: {type: "webhook", reply: "step.out"},
 		blocks: [{id: "tag", type: "json.set", config: {set: {tag: "bench"}}}, {id: "step", type: $type, config: $config}],
 		edges: [{from: "tag.out", to: "step.in"}]}')

@@ -131,17 +131,28 @@ check_eq "$(sql "SELECT count(*) FROM block_artifacts WHERE workflow_id = $JS AN
 	"a version that does not compile keeps nothing"
 check_eq "$(sql "SELECT group_concat(version) FROM block_artifacts WHERE workflow_id = $JS")" 2 \
 	"... the arrow function saved from the settings form keeps its ES5, and code Duktape runs as it is keeps nothing"
+one code.js 'var s = 0;
+for (var i = 0; i < input.values.length; i++) s += input.values[i];
+return s;'
+LOOP=$WF
+req POST "/workflows/$LOOP/run?wait=30" "${API[@]}" --data-urlencode 'input={"values": [1, 2]}'
+check_json '[.run.steps[] | select(.block == "code") | .outputs.out] | .[0]' 3 "ES5 with a loop runs"
+check_eq "$(sql "SELECT json_type(artifact, '$.value.mappings') FROM block_artifacts WHERE workflow_id = $LOOP")" null \
+	"... and keeps its instrumented form, with no source map (its lines are the user's)"
 # What runs is the stored form: changed behind axond's back, a run after a
 # restart (nothing remembered) runs the change, so it compiled nothing.
 sql "UPDATE block_artifacts SET artifact = json_set(artifact, '$.value.es5', 'return \"from the store\";')
-	WHERE workflow_id = $ES" >/dev/null
+	WHERE workflow_id IN ($ES, $LOOP)" >/dev/null
 it_stop_axond
 it_start_axond
 before=$(checks)
 req POST "/workflows/$ES/run?wait=30" "${API[@]}" --data-urlencode 'input={"values": [1, 2]}'
 check_json '[.run.steps[] | select(.block == "code") | .outputs.out] | .[0]' "from the store" \
 	"after a restart, a run takes the stored ES5 form: it compiles nothing"
-check_eq "$(checks)" "$before" "... and its check is answered by the store, not the sandbox"
+req POST "/workflows/$LOOP/run?wait=30" "${API[@]}" --data-urlencode 'input={"values": [1, 2]}'
+check_json '[.run.steps[] | select(.block == "code") | .outputs.out] | .[0]' "from the store" \
+	"... and so does one of ES5 code with a loop (instrumented at save)"
+check_eq "$(checks)" "$before" "... and their checks are answered by the store, not the sandbox"
 # A stored form is run only for the code it was made from.
 sql "UPDATE block_artifacts SET artifact = json_set(artifact, '$.value.source', '0000000000000000')
 	WHERE workflow_id = $ES" >/dev/null
