@@ -16,6 +16,7 @@
 
 #include "blocks.h"
 #include "contract.h"
+#include "jq_budget.h"
 
 #define MAX_DEPTH 512
 
@@ -23,7 +24,8 @@
  * files are defined over, and $vars is bound from the run's value ([input,
  * vars]), all on the first line so that line numbers hold; the filter's end
  * is on a line of its own, after a comment the filter may end with. */
-static const char prelude[] = "def stderr: debug; def input_filename: null; . as [$__axon_in, $vars] | $__axon_in | (",
+static const char prelude[] = "def stderr: debug; def input_filename: null; " JQ_BUDGET_PRELUDE
+                                ". as [$__axon_in, $vars] | $__axon_in | (",
                   ending[] = "\n)";
 
 /* ---- Values ---- */
@@ -140,6 +142,8 @@ static json_t *from_jv(jv v, int depth, char *err, size_t errlen)
 struct jq_job {
 	struct code_run *run;
 	int lines;         /* in the filter */
+	unsigned ticks;    /* of the time budget (jq_budget.h) */
+	long line;         /* the def whose tick found the time up, or 0 */
 	char message[600]; /* the first compile error */
 };
 
@@ -161,10 +165,13 @@ static void on_no_memory(void *unused)
 	longjmp(*jq_exit, OUT_OF_MEMORY);
 }
 
-static int fail_timeout(struct code_run *run)
+static int fail_timeout(struct code_run *run, long line)
 {
-	return axon_fail(run->ctx, "timeout: the filter ran longer than its time limit of %lld ms; an endless stream of "
-			 "results? (raise time_limit_ms if the work is really that long)", (long long)run->time_limit_ms);
+	char where[64] = "";
+	if (line > 0)
+		snprintf(where, sizeof where, " (in the def on line %ld)", line);
+	return axon_fail(run->ctx, "timeout: the filter ran longer than its time limit of %lld ms%s; an endless loop? "
+			 "(raise time_limit_ms if the work is really that long)", (long long)run->time_limit_ms, where);
 }
 
 /* "jq: error: syntax error, ... at <top-level>, line 2:\nPROGRAM TEXT" to
@@ -197,17 +204,34 @@ static jv no_input(jq_state *jq, void *data)
 	return jv_invalid_with_msg(jv_string("input: data.jq has one input, which is . (there is no stream to read)"));
 }
 
+#define TICK_EVERY 64 /* ticks between two looks at the clock */
+
+/* A tick of the time budget: "\0axon LINE" (jq_budget.h); its line, or -1. */
+static long tick_line(jv msg)
+{
+	if (jv_get_kind(msg) != JV_KIND_STRING || jv_string_length_bytes(jv_copy(msg)) < JQ_BUDGET_MARK_LEN ||
+	    memcmp(jv_string_value(msg), JQ_BUDGET_MARK, JQ_BUDGET_MARK_LEN))
+		return -1;
+	return strtol(jv_string_value(msg) + JQ_BUDGET_MARK_LEN, NULL, 10);
+}
+
 static void on_debug(void *data, jv msg)
 {
 	struct jq_job *job = data;
-	/* msg is the value given to debug. */
-	jv text = jv_get_kind(msg) == JV_KIND_STRING ? msg : jv_dump_string(msg, 0);
-	axon_log(job->run->ctx, AXON_LOG_INFO, "%s", jv_string_value(text));
-	jv_free(text);
+	long line = tick_line(msg);
+	if (line < 0) {
+		/* msg is the value given to debug. */
+		jv text = jv_get_kind(msg) == JV_KIND_STRING ? jv_copy(msg) : jv_dump_string(jv_copy(msg), 0);
+		axon_log(job->run->ctx, AXON_LOG_INFO, "%s", jv_string_value(text));
+		jv_free(text);
+	}
+	jv_free(msg);
 	/* jq calls this between two of its instructions, not inside an
 	 * allocation: leaving it here only leaks what the state held. */
-	if (code_past_deadline(job->run) && jq_exit)
+	if ((line < 0 || ++job->ticks % TICK_EVERY == 0) && code_past_deadline(job->run) && jq_exit) {
+		job->line = line > 0 ? line : 0;
 		longjmp(*jq_exit, OUT_OF_TIME);
+	}
 }
 
 /* The message of an error result (error("text") or error({...})). */
@@ -240,14 +264,17 @@ static jq_state *compile_filter(struct jq_job *job)
 	job->lines = 1;
 	for (const char *p = run->code; (p = strchr(p, '\n')); p++)
 		job->lines++;
-	size_t len = strlen(prelude) + strlen(run->code) + strlen(ending) + 1;
-	char *program = malloc(len);
+	char *counted = jq_budget_instrument(run->code);
+	size_t len = strlen(prelude) + (counted ? strlen(counted) : 0) + strlen(ending) + 1;
+	char *program = counted ? malloc(len) : NULL;
 	if (!program) {
+		free(counted);
 		jq_teardown(&jq);
 		code_fail_memory(run, 0);
 		return NULL;
 	}
-	snprintf(program, len, "%s%s%s", prelude, run->code, ending);
+	snprintf(program, len, "%s%s%s", prelude, counted, ending);
+	free(counted);
 	int compiled = jq_compile(jq, program);
 	free(program);
 	if (compiled)
@@ -302,7 +329,7 @@ static int run_filter(struct jq_job *job, jq_state *jq, const json_t *config)
 		all = jv_array_append(all, r);
 		if (code_past_deadline(run)) {
 			jv_free(all);
-			return fail_timeout(run);
+			return fail_timeout(run, 0);
 		}
 	}
 	/* r is the end, or an error; halt_error(message) fails the run too. */
@@ -347,7 +374,7 @@ int code_jq_run(struct axon_ctx *ctx, const json_t *inputs, const json_t *config
 		jq_exit = NULL;
 		if (k)
 			*k = (struct kept){ NULL, NULL };
-		return out == OUT_OF_TIME ? fail_timeout(&run)
+		return out == OUT_OF_TIME ? fail_timeout(&run, job.line)
 			: axon_fail(ctx, "memory_limit: the filter needed more memory than the block may have");
 	}
 	if (code_check_config(ctx, config) != AXON_OK)
