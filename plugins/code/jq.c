@@ -5,9 +5,10 @@
  * stack, its halt and error, and its input and vars come with each run).
  * jq 1.6 has no allocator or instruction hook: its memory is the sandbox's
  * (running out ends the run with memory_limit through jq's no-memory
- * handler); its time limit is looked at where jq hands control back (each
- * result, each debug message), and a filter that runs on without either is
- * stopped by the sandbox's wall clock (timeout). */
+ * handler); its time limit is looked at where jq hands control back: each
+ * result, and the debug callback, which the ticks of jq_budget.h call at
+ * each def and each step of a loop builtin. A C builtin that runs long (a
+ * regular expression) is stopped by the sandbox's wall clock (timeout). */
 #include <jq.h>
 #include <math.h>
 #include <setjmp.h>
