@@ -121,7 +121,8 @@ remove-old-core-plugins:
 # .so for the three blocks; fixtures in plugins/code/fixtures.
 plugin_LTLIBRARIES += plugins/code.la
 plugins_code_la_SOURCES = plugins/code/plugin.c plugins/code/blocks.h plugins/code/contract.c plugins/code/contract.h \
-	plugins/code/lua.c plugins/code/lua_values.c plugins/code/lua_values.h plugins/code/jq.c plugins/code/js.c \
+	plugins/code/lua.c plugins/code/lua_values.c plugins/code/lua_values.h plugins/code/jq.c plugins/code/jq_budget.c \
+	plugins/code/jq_budget.h plugins/code/js.c \
 	plugins/code/transpile.c plugins/code/transpile.h
 nodist_plugins_code_la_SOURCES = plugins/code/transpiler-source.c plugins/code/transpiler-bytecode.c
 plugins_code_la_CPPFLAGS = $(PLUGIN_CPPFLAGS) $(LUA_CFLAGS) $(DUKTAPE_CFLAGS)

@@ -3,10 +3,12 @@
  * states of the last few filters it ran: the worker serves one workflow, and
  * a jq program holds nothing between runs (jq_start resets the state: its
  * stack, its halt and error, and its input and vars come with each run).
- * jq has no allocator or instruction hook: its memory is the sandbox's
+ * jq 1.6 has no allocator or instruction hook: its memory is the sandbox's
  * (running out ends the run with memory_limit through jq's no-memory
- * handler), and a filter that never ends is stopped by the sandbox's wall
- * clock (timeout). */
+ * handler); its time limit is looked at where jq hands control back: each
+ * result, and the debug callback, which the ticks of jq_budget.h call at
+ * each def and each step of a loop builtin. A C builtin that runs long (a
+ * regular expression) is stopped by the sandbox's wall clock (timeout). */
 #include <jq.h>
 #include <math.h>
 #include <setjmp.h>
@@ -15,6 +17,7 @@
 
 #include "blocks.h"
 #include "contract.h"
+#include "jq_budget.h"
 
 #define MAX_DEPTH 512
 
@@ -22,7 +25,8 @@
  * files are defined over, and $vars is bound from the run's value ([input,
  * vars]), all on the first line so that line numbers hold; the filter's end
  * is on a line of its own, after a comment the filter may end with. */
-static const char prelude[] = "def stderr: debug; def input_filename: null; . as [$__axon_in, $vars] | $__axon_in | (",
+static const char prelude[] = "def stderr: debug; def input_filename: null; " JQ_BUDGET_PRELUDE
+                                ". as [$__axon_in, $vars] | $__axon_in | (",
                   ending[] = "\n)";
 
 /* ---- Values ---- */
@@ -139,6 +143,8 @@ static json_t *from_jv(jv v, int depth, char *err, size_t errlen)
 struct jq_job {
 	struct code_run *run;
 	int lines;         /* in the filter */
+	unsigned ticks;    /* of the time budget (jq_budget.h) */
+	long line;         /* the def whose tick found the time up, or 0 */
 	char message[600]; /* the first compile error */
 };
 
@@ -149,12 +155,24 @@ static struct kept {
 } kept[KEPT];
 static unsigned kept_next;
 
-static jmp_buf *no_memory_exit;
+/* Where jq is left when it cannot go on: out of memory, or (from the debug
+ * callback) out of time. Its state is then dropped, never used again. */
+static jmp_buf *jq_exit;
+enum { OUT_OF_MEMORY = 1, OUT_OF_TIME };
 
 static void on_no_memory(void *unused)
 {
 	(void)unused;
-	longjmp(*no_memory_exit, 1);
+	longjmp(*jq_exit, OUT_OF_MEMORY);
+}
+
+static int fail_timeout(struct code_run *run, long line)
+{
+	char where[64] = "";
+	if (line > 0)
+		snprintf(where, sizeof where, " (in the def on line %ld)", line);
+	return axon_fail(run->ctx, "timeout: the filter ran longer than its time limit of %lld ms%s; an endless loop? "
+			 "(raise time_limit_ms if the work is really that long)", (long long)run->time_limit_ms, where);
 }
 
 /* "jq: error: syntax error, ... at <top-level>, line 2:\nPROGRAM TEXT" to
@@ -187,13 +205,34 @@ static jv no_input(jq_state *jq, void *data)
 	return jv_invalid_with_msg(jv_string("input: data.jq has one input, which is . (there is no stream to read)"));
 }
 
+#define TICK_EVERY 64 /* ticks between two looks at the clock */
+
+/* A tick of the time budget: "\0axon LINE" (jq_budget.h); its line, or -1. */
+static long tick_line(jv msg)
+{
+	if (jv_get_kind(msg) != JV_KIND_STRING || jv_string_length_bytes(jv_copy(msg)) < JQ_BUDGET_MARK_LEN ||
+	    memcmp(jv_string_value(msg), JQ_BUDGET_MARK, JQ_BUDGET_MARK_LEN))
+		return -1;
+	return strtol(jv_string_value(msg) + JQ_BUDGET_MARK_LEN, NULL, 10);
+}
+
 static void on_debug(void *data, jv msg)
 {
 	struct jq_job *job = data;
-	/* msg is the value given to debug. */
-	jv text = jv_get_kind(msg) == JV_KIND_STRING ? msg : jv_dump_string(msg, 0);
-	axon_log(job->run->ctx, AXON_LOG_INFO, "%s", jv_string_value(text));
-	jv_free(text);
+	long line = tick_line(msg);
+	if (line < 0) {
+		/* msg is the value given to debug. */
+		jv text = jv_get_kind(msg) == JV_KIND_STRING ? jv_copy(msg) : jv_dump_string(jv_copy(msg), 0);
+		axon_log(job->run->ctx, AXON_LOG_INFO, "%s", jv_string_value(text));
+		jv_free(text);
+	}
+	jv_free(msg);
+	/* jq calls this between two of its instructions, not inside an
+	 * allocation: leaving it here only leaks what the state held. */
+	if ((line < 0 || ++job->ticks % TICK_EVERY == 0) && code_past_deadline(job->run) && jq_exit) {
+		job->line = line > 0 ? line : 0;
+		longjmp(*jq_exit, OUT_OF_TIME);
+	}
 }
 
 /* The message of an error result (error("text") or error({...})). */
@@ -226,14 +265,17 @@ static jq_state *compile_filter(struct jq_job *job)
 	job->lines = 1;
 	for (const char *p = run->code; (p = strchr(p, '\n')); p++)
 		job->lines++;
-	size_t len = strlen(prelude) + strlen(run->code) + strlen(ending) + 1;
-	char *program = malloc(len);
+	char *counted = jq_budget_instrument(run->code);
+	size_t len = strlen(prelude) + (counted ? strlen(counted) : 0) + strlen(ending) + 1;
+	char *program = counted ? malloc(len) : NULL;
 	if (!program) {
+		free(counted);
 		jq_teardown(&jq);
 		code_fail_memory(run, 0);
 		return NULL;
 	}
-	snprintf(program, len, "%s%s%s", prelude, run->code, ending);
+	snprintf(program, len, "%s%s%s", prelude, counted, ending);
+	free(counted);
 	int compiled = jq_compile(jq, program);
 	free(program);
 	if (compiled)
@@ -286,6 +328,10 @@ static int run_filter(struct jq_job *job, jq_state *jq, const json_t *config)
 					 "or set output to \"array\"");
 		}
 		all = jv_array_append(all, r);
+		if (code_past_deadline(run)) {
+			jv_free(all);
+			return fail_timeout(run, 0);
+		}
 	}
 	/* r is the end, or an error; halt_error(message) fails the run too. */
 	err[0] = '\0';
@@ -321,15 +367,20 @@ int code_jq_run(struct axon_ctx *ctx, const json_t *inputs, const json_t *config
 	jmp_buf escape;
 	code_run_init(&run, ctx, inputs, config);
 	struct kept *volatile k = NULL;
-	if (setjmp(escape)) {
-		/* Out of memory somewhere in jq: its state cannot be trusted any
-		 * more, and is left to the end of the process, no longer kept. */
-		no_memory_exit = NULL;
+	int out = setjmp(escape);
+	if (out) {
+		/* Out of memory or time somewhere in jq: its state cannot be
+		 * trusted any more, and is left to the end of the process, no
+		 * longer kept. */
+		jq_exit = NULL;
 		if (k)
 			*k = (struct kept){ NULL, NULL };
-		return axon_fail(ctx, "memory_limit: the filter needed more memory than the block may have");
+		return out == OUT_OF_TIME ? fail_timeout(&run, job.line)
+			: axon_fail(ctx, "memory_limit: the filter needed more memory than the block may have");
 	}
-	no_memory_exit = &escape;
+	if (code_check_config(ctx, config) != AXON_OK)
+		return AXON_FAIL;
+	jq_exit = &escape;
 	k = kept_filter(&job);
 	int rc = AXON_FAIL;
 	if (k) {
@@ -337,7 +388,7 @@ int code_jq_run(struct axon_ctx *ctx, const json_t *inputs, const json_t *config
 		jq_set_debug_cb(k->jq, on_debug, &job);
 		rc = run_filter(&job, k->jq, config);
 	}
-	no_memory_exit = NULL;
+	jq_exit = NULL;
 	return rc;
 }
 
@@ -347,13 +398,15 @@ int code_jq_check(struct axon_ctx *ctx, const json_t *config)
 	struct jq_job job = { .run = &run };
 	jmp_buf escape;
 	code_run_init(&run, ctx, NULL, config);
+	if (code_check_config(ctx, config) != AXON_OK)
+		return AXON_FAIL;
 	if (setjmp(escape)) {
-		no_memory_exit = NULL;
+		jq_exit = NULL;
 		return axon_fail(ctx, "memory_limit: the filter needed more memory than the block may have");
 	}
-	no_memory_exit = &escape;
+	jq_exit = &escape;
 	jq_state *jq = compile_filter(&job);
-	no_memory_exit = NULL;
+	jq_exit = NULL;
 	if (!jq)
 		return AXON_FAIL;
 	jq_teardown(&jq);

@@ -9,6 +9,8 @@
  * clock stops it. */
 #include <duktape.h>
 #include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -457,6 +459,54 @@ static int prepare(struct js_job *job)
 		       : axon_fail(job->run->ctx, "%s", err);
 }
 
+/* A fingerprint of the code (FNV-1a, 64 bits), which what check() keeps
+ * carries: a kept ES5 form is run only for the code it was made from. */
+static void fingerprint(const char *code, char out[17])
+{
+	uint64_t h = 14695981039346656037ull;
+	for (const unsigned char *p = (const unsigned char *)code; *p; p++)
+		h = (h ^ *p) * 1099511628211ull;
+	snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+/* At save, check() keeps the ES5 form it made (and its source map), which
+ * the daemon stores with the workflow's version. */
+static void keep_es5(struct js_job *job)
+{
+	char print[17];
+	if (!job->es5.code || !axon_has(job->run->ctx, keep))
+		return;
+	fingerprint(job->run->code, print);
+	json_t *kept = json_pack("{s:s, s:s, s:s?}", "source", print, "es5", job->es5.code, "mappings", job->es5.mappings);
+	if (kept)
+		axon_keep(job->run->ctx, kept);
+	json_decref(kept);
+}
+
+/* At run time, the ES5 form check() kept for this code, if the daemon has
+ * it: 1 with job->source set, so the run compiles nothing. */
+static int kept_es5(struct js_job *job)
+{
+	char print[17];
+	const json_t *kept = axon_has(job->run->ctx, kept) ? axon_kept(job->run->ctx) : NULL;
+	const char *es5 = json_string_value(json_object_get(kept, "es5"));
+	const json_t *mappings = json_object_get(kept, "mappings");
+	if (json_is_null(mappings))
+		mappings = NULL; /* ES5 code: its lines are the user's */
+	fingerprint(job->run->code, print);
+	if (!es5 || strcmp(json_string_value(json_object_get(kept, "source")) ?: "", print) ||
+	    (mappings && !json_is_string(mappings)))
+		return 0;
+	job->es5.code = strdup(es5);
+	job->es5.mappings = mappings ? strdup(json_string_value(mappings)) : NULL;
+	if (!job->es5.code || (mappings && !job->es5.mappings)) {
+		code_transpiled_free(&job->es5);
+		return 0;
+	}
+	job->source = job->es5.code;
+	return 1;
+}
+
 /* A run, or with check_only the block's check: the code compiles, as it is
  * or through buble, or the refusal says where and what to write instead. */
 static int run_or_check(struct axon_ctx *ctx, const json_t *inputs, const json_t *config, int check_only)
@@ -467,11 +517,13 @@ static int run_or_check(struct axon_ctx *ctx, const json_t *inputs, const json_t
 	struct js_job job = { .run = &run, .check_only = check_only };
 	code_run_init(&run, ctx, inputs, config);
 	job.source = run.code;
-	int rc = may_loop(run.code) ? prepare(&job) : AXON_OK;
+	int rc = (!check_only && kept_es5(&job)) || !may_loop(run.code) ? AXON_OK : prepare(&job);
 	if (rc == AXON_OK)
 		rc = run_in_heap(&job);
 	if (rc == NEEDS_ES5)
 		rc = prepare(&job) == AXON_OK ? run_in_heap(&job) : AXON_FAIL;
+	if (rc == AXON_OK && check_only)
+		keep_es5(&job);
 	free(job.failure);
 	free(job.result);
 	code_transpiled_free(&job.es5);

@@ -37,7 +37,7 @@ static const struct axon_block blocks[] = {
 			"\"output\": {\"type\": \"string\", \"title\": \"Results\", \"enum\": [\"single\", \"array\"], \"default\": \"single\", "
 			"\"description\": \"single: the one result goes on out (none: out stays silent; more: an error); "
 			"array: all the results, as one array\"},"
-			CODE_VARS_SCHEMA "}, \"required\": [\"code\"]}",
+			CODE_VARS_SCHEMA ", " CODE_TIME_SCHEMA "}, \"required\": [\"code\"]}",
 		.run = code_jq_run,
 		.check = code_jq_check,
 	},

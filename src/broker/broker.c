@@ -541,6 +541,10 @@ static void on_frame(struct broker_run *b, const char *data, size_t len, struct 
 		on_knowledge(b, m, out);
 	} else if (!strcmp(t, "secret")) {
 		on_secret(b, m, out);
+	} else if (!strcmp(t, "keep") && json_object_get(m, "value")) {
+		/* what check() made of the config (sandbox_check() keeps it only from a passing check) */
+		json_decref(b->res->artifact);
+		b->res->artifact = json_incref(json_object_get(m, "value"));
 	} else if (!strcmp(t, "done") || !strcmp(t, "fail")) {
 		const char *msg = json_string_value(json_object_get(m, "message"));
 		b->finished = !strcmp(t, "done") ? 1 : 2;

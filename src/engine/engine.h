@@ -104,8 +104,11 @@ json_t *engine_registry(struct engine *e);
  * own check() of their configs (block_checks.h: code that does not compile
  * is a problem on its block, found in the sandbox); a stored version
  * (workflow_id and version not 0) found valid is remembered until the
- * plugins change, since versions never change. New reference. */
-json_t *engine_problems(struct engine *e, int64_t workflow_id, int version, const json_t *def);
+ * plugins change, since versions never change. For a stored version, st (the
+ * caller's connection, or NULL) keeps with it what its blocks' checks made
+ * (store_block_artifacts: code.js's ES5), which a run hands to the blocks,
+ * and which answers the checks after a restart. New reference. */
+json_t *engine_problems(struct engine *e, struct store *st, int64_t workflow_id, int version, const json_t *def);
 /* engine_problems() without starting a sandbox: a block's check not judged
  * yet is left out (a list must not start a process per row; the workflow's
  * page, the editor and a run judge it). */

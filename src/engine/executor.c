@@ -49,6 +49,7 @@ struct active {
 	json_t *ancestors; /* workflow ids of this run and the runs that called it, for the loop guard */
 	struct plan *plan;
 	struct plan *staged; /* the plan a worker is building, published under the lock when complete */
+	json_t *artifacts; /* what the blocks' check() kept for this version: {block: {"key", "artifact"}} */
 	int64_t loaded_at; /* monotonic ms, for its duration in /metrics */
 	int64_t deadline;  /* monotonic ms */
 	int64_t timeout_ms;
@@ -109,7 +110,9 @@ struct engine {
 	pthread_mutex_t reg_mu;
 	json_t *registry;
 	unsigned registry_generation;
-	struct valid_version { int64_t workflow_id; int version; } valid[VALID_CACHE];
+	/* artifacts: what the blocks' check() kept ({block: {"key", "artifact"}}),
+	 * kept: whether the store has them too. */
+	struct valid_version { int64_t workflow_id; int version; json_t *artifacts; bool kept; } valid[VALID_CACHE];
 	size_t nvalid, valid_next;
 	struct block_checks *checks; /* the blocks' check() of configs, remembered */
 	int units; /* running now */
@@ -131,6 +134,13 @@ struct job {
 	bool counted;            /* counts against the engine's workers (e->units) */
 };
 
+static void forget_valid(struct engine *e)
+{
+	for (size_t i = 0; i < e->nvalid; i++)
+		json_decref(e->valid[i].artifacts);
+	e->nvalid = e->valid_next = 0;
+}
+
 /* Under reg_mu: the registry and the valid versions are rebuilt when the plugins change. */
 static void refresh_registry(struct engine *e)
 {
@@ -146,7 +156,7 @@ static void refresh_registry(struct engine *e)
 	json_decref(e->registry);
 	e->registry = reg;
 	e->registry_generation = gen;
-	e->nvalid = 0;
+	forget_valid(e);
 }
 
 json_t *engine_registry(struct engine *e)
@@ -158,62 +168,112 @@ json_t *engine_registry(struct engine *e)
 	return reg;
 }
 
-/* Under reg_mu, the registry refreshed: a version found valid before. */
-static bool remembered_valid(const struct engine *e, int64_t workflow_id, int version)
+/* Under reg_mu, the registry refreshed: a version found valid before, or NULL. */
+static struct valid_version *remembered_valid(struct engine *e, int64_t workflow_id, int version)
 {
 	for (size_t i = 0; workflow_id && version && i < e->nvalid; i++)
 		if (e->valid[i].workflow_id == workflow_id && e->valid[i].version == version)
-			return true;
-	return false;
+			return &e->valid[i];
+	return NULL;
 }
 
 bool engine_known_valid(struct engine *e, int64_t workflow_id, int version)
 {
 	pthread_mutex_lock(&e->reg_mu);
 	refresh_registry(e);
-	bool valid = remembered_valid(e, workflow_id, version);
+	bool valid = remembered_valid(e, workflow_id, version) != NULL;
 	pthread_mutex_unlock(&e->reg_mu);
 	return valid;
 }
 
-/* engine_problems(), or with remembered_only engine_problems_remembered(). */
-static json_t *problems_of(struct engine *e, int64_t workflow_id, int version, const json_t *def, int remembered_only)
+/* Under reg_mu: remembers that a version is valid, with its artifacts. */
+static void remember_valid(struct engine *e, int64_t workflow_id, int version, json_t *artifacts, bool kept)
 {
+	/* A ring: the oldest entry makes room. */
+	struct valid_version *v = &e->valid[e->valid_next];
+	if (e->nvalid == VALID_CACHE)
+		json_decref(v->artifacts);
+	*v = (struct valid_version){ workflow_id, version, json_incref(artifacts), kept };
+	e->valid_next = (e->valid_next + 1) % VALID_CACHE;
+	if (e->nvalid < VALID_CACHE)
+		e->nvalid++;
+}
+
+/* Keeps what the checks of a stored version kept with it. */
+static bool keep_artifacts(struct store *st, int64_t workflow_id, int version, const json_t *artifacts)
+{
+	if (store_block_artifacts_keep(st, workflow_id, version, artifacts) == STORE_OK)
+		return true;
+	log_warn("workflow %lld version %d: what its blocks' checks made cannot be stored: %s", (long long)workflow_id,
+		 version, store_errmsg(st));
+	return false;
+}
+
+/* engine_problems(), or with remembered_only engine_problems_remembered().
+ * For a stored version (workflow_id and version, and st), what the store
+ * keeps of its checks answers them, and what they keep is stored; *artifacts
+ * (when not NULL) is that, a new reference. */
+static json_t *problems_of(struct engine *e, struct store *st, int64_t workflow_id, int version, const json_t *def,
+                           int remembered_only, json_t **artifacts)
+{
+	bool stored_version = st && workflow_id && version && !remembered_only;
 	pthread_mutex_lock(&e->reg_mu);
 	refresh_registry(e);
-	if (remembered_valid(e, workflow_id, version)) {
+	struct valid_version *known = remembered_valid(e, workflow_id, version);
+	if (known) {
+		json_t *kept = json_incref(known->artifacts);
+		bool to_store = stored_version && !known->kept;
+		if (to_store)
+			known->kept = true;
 		pthread_mutex_unlock(&e->reg_mu);
+		if (to_store)
+			keep_artifacts(st, workflow_id, version, kept);
+		if (artifacts)
+			*artifacts = kept;
+		else
+			json_decref(kept);
 		return json_array();
 	}
 	json_t *reg = json_incref(e->registry);
 	unsigned gen = e->registry_generation;
 	pthread_mutex_unlock(&e->reg_mu);
-	json_t *checks, *problems = workflow_validate_checks(def, reg, &checks);
-	size_t unanswered = block_checks_run(e->checks, e->sb, gen, checks, problems, remembered_only);
+	json_t *stored = NULL;
+	if (stored_version && store_block_artifacts(st, workflow_id, version, &stored) != STORE_OK) {
+		log_warn("workflow %lld version %d: what its blocks' checks made cannot be read: %s", (long long)workflow_id,
+			 version, store_errmsg(st));
+		json_decref(stored);
+		stored = NULL;
+	}
+	json_t *checks, *problems = workflow_validate_checks(def, reg, &checks), *made = json_object();
+	size_t unanswered = block_checks_run(e->checks, e->sb, gen, checks, problems, remembered_only, stored, made);
 	json_decref(checks);
 	json_decref(reg);
-	if (json_array_size(problems) || unanswered || !workflow_id || !version)
-		return problems;
-	pthread_mutex_lock(&e->reg_mu);
-	if (gen == e->registry_generation) {
-		/* A ring: the oldest entry makes room. */
-		e->valid[e->valid_next] = (struct valid_version){ workflow_id, version };
-		e->valid_next = (e->valid_next + 1) % VALID_CACHE;
-		if (e->nvalid < VALID_CACHE)
-			e->nvalid++;
+	bool valid = !json_array_size(problems) && !unanswered && workflow_id && version;
+	bool kept = json_equal(made, stored) || !json_object_size(made);
+	if (valid && stored_version && !kept)
+		kept = keep_artifacts(st, workflow_id, version, made);
+	json_decref(stored);
+	if (valid) {
+		pthread_mutex_lock(&e->reg_mu);
+		if (gen == e->registry_generation)
+			remember_valid(e, workflow_id, version, made, kept && stored_version);
+		pthread_mutex_unlock(&e->reg_mu);
 	}
-	pthread_mutex_unlock(&e->reg_mu);
+	if (artifacts)
+		*artifacts = made;
+	else
+		json_decref(made);
 	return problems;
 }
 
-json_t *engine_problems(struct engine *e, int64_t workflow_id, int version, const json_t *def)
+json_t *engine_problems(struct engine *e, struct store *st, int64_t workflow_id, int version, const json_t *def)
 {
-	return problems_of(e, workflow_id, version, def, 0);
+	return problems_of(e, st, workflow_id, version, def, 0, NULL);
 }
 
 json_t *engine_problems_remembered(struct engine *e, int64_t workflow_id, int version, const json_t *def)
 {
-	return problems_of(e, workflow_id, version, def, 1);
+	return problems_of(e, NULL, workflow_id, version, def, 1, NULL);
 }
 
 static void active_free(struct active *a)
@@ -223,6 +283,7 @@ static void active_free(struct active *a)
 	plan_free(a->plan);
 	plan_free(a->staged);
 	json_decref(a->ancestors);
+	json_decref(a->artifacts);
 	free(a->parent_block);
 	free(a->trigger);
 	free(a);
@@ -575,7 +636,7 @@ static int prepare_run(struct engine *e, struct store *st, struct active *a, int
 {
 	int rc = -1;
 	json_t *registry = engine_registry(e);
-	json_t *problems = engine_problems(e, a->workflow_id, version, def);
+	json_t *problems = problems_of(e, st, a->workflow_id, version, def, 0, &a->artifacts);
 	char err[300];
 	if (json_array_size(problems)) {
 		char *msg = problems_text(problems);
@@ -857,6 +918,7 @@ static void job_free(struct job *j)
 	json_decref(j->config);
 	json_decref(j->inputs);
 	json_decref(j->step);
+	json_decref((json_t *)j->limits.artifact);
 	free(j->config_error);
 }
 
@@ -882,6 +944,7 @@ static int pick_unit(struct engine *e, struct active *a, struct job *j, int64_t 
 	j->limits.cancel = &a->stop_blocks;
 	j->limits.domain = a->domain;
 	j->limits.strict = a->strict;
+	j->limits.artifact = json_incref(json_object_get(json_object_get(a->artifacts, b->id), "artifact"));
 	j->limits.wall_ms = b->timeout_ms;
 	if (!j->limits.wall_ms || j->limits.wall_ms > left)
 		j->limits.wall_ms = (uint32_t)(left > 0 ? left : 1);
@@ -1410,6 +1473,7 @@ void engine_stop(struct engine *e)
 	sem_destroy(&e->slots);
 	pthread_mutex_destroy(&e->mu);
 	json_decref(e->registry);
+	forget_valid(e);
 	block_checks_free(e->checks);
 	pthread_mutex_destroy(&e->reg_mu);
 	events_free(e->events);

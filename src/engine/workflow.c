@@ -707,9 +707,11 @@ json_t *workflow_validate_checks(const json_t *def, const json_t *registry, json
 	for (size_t i = 0; i < c.nblocks; i++)
 		if (c.blocks[i].id && json_is_true(json_object_get(c.blocks[i].type, "checks")) &&
 		    !block_has_problem(&c, c.blocks[i].id))
-			json_array_append_new(*checks, json_pack("{s:s, s:O, s:o}", "block", c.blocks[i].id, "type",
+			json_array_append_new(*checks, json_pack("{s:s, s:O, s:o, s:O?}", "block", c.blocks[i].id, "type",
 			                                         json_object_get(c.blocks[i].type, "name"), "config",
-			                                         config_probe(&c.blocks[i])));
+			                                         config_probe(&c.blocks[i]), "plugin",
+			                                         json_object_get(json_object_get(registry, "plugins"),
+			                                                         json_string_value(json_object_get(c.blocks[i].type, "plugin")) ?: "")));
 	check_free(&c);
 	return c.problems;
 }

@@ -24,8 +24,9 @@ json_t *workflow_validate(const json_t *def, const json_t *registry);
 
 /* workflow_validate(), and in *checks (a new array) what the blocks' own
  * check() must judge before def is valid: {"block": id, "type": name,
- * "config": C} for each block whose type has "checks": true and that has no
- * problem, C with a stand-in for each template of a non-string field. */
+ * "config": C, "plugin": the identity of its plugin file} for each block
+ * whose type has "checks": true and that has no problem, C with a stand-in
+ * for each template of a non-string field. */
 json_t *workflow_validate_checks(const json_t *def, const json_t *registry, json_t **checks);
 
 /* The block ids of a valid def in an order where every block comes after all

@@ -19,8 +19,12 @@
 
 struct child_ctx {
 	struct axon_ctx pub;
-	char *failure; /* the message given to fail() */
+	char *failure;      /* the message given to fail() */
+	int checking;       /* in check(): keep() is allowed */
+	const json_t *kept; /* what check() kept for this run, or NULL */
 };
+
+#define KEEP_MAX (4u << 20) /* the text of what check() keeps */
 
 static const char *const level_names[] = { "debug", "info", "warn", "error" };
 
@@ -140,6 +144,23 @@ static json_t *host_knowledge(struct axon_ctx *ctx, const json_t *request, char 
 	return ask(json_pack("{s:s, s:O}", "t", "knowledge", "request", request), "response", err, errlen);
 }
 
+static int host_keep(struct axon_ctx *ctx, const json_t *value)
+{
+	struct child_ctx *c = (struct child_ctx *)ctx;
+	if (!c->checking || !value)
+		return -1;
+	size_t size = json_dumpb(value, NULL, 0, JSON_COMPACT | JSON_ENCODE_ANY);
+	if (!size || size > KEEP_MAX)
+		return -1;
+	send_json(json_pack("{s:s, s:O}", "t", "keep", "value", value));
+	return 0;
+}
+
+static const json_t *host_kept(struct axon_ctx *ctx)
+{
+	return ((struct child_ctx *)ctx)->kept;
+}
+
 static const struct axon_host host = {
 	.size = sizeof(struct axon_host),
 	.emit = host_emit,
@@ -151,6 +172,8 @@ static const struct axon_host host = {
 	.call = host_call,
 	.llm = host_llm,
 	.knowledge = host_knowledge,
+	.keep = host_keep,
+	.kept = host_kept,
 };
 
 #if defined(__x86_64__)
@@ -316,13 +339,13 @@ static void load_plugin(const struct worker_spec *w, struct registry *reg, char 
 		say_and_exit("changed", "the plugin file changed while it was being loaded: run the step again", CHILD_EXIT_DONE);
 }
 
-/* One execution: {"block": NAME, "config": C, "inputs": I} -> done or fail;
- * with "check": true, the block's check() of the config instead (done when
- * it has none). */
+/* One execution: {"block": NAME, "config": C, "inputs": I(, "artifact": A)}
+ * -> done or fail; with "check": true, the block's check() of the config
+ * instead (done when it has none), which may keep an artifact. */
 static void execute(const struct registry *reg, json_t *run)
 {
 	char err[512];
-	struct child_ctx ctx = { { &host }, NULL };
+	struct child_ctx ctx = { { &host }, NULL, json_is_true(json_object_get(run, "check")), json_object_get(run, "artifact") };
 	const char *name = json_string_value(json_object_get(run, "block"));
 	const struct plugin_block *block = name ? registry_find(reg, name) : NULL;
 	if (!block) {
@@ -335,7 +358,7 @@ static void execute(const struct registry *reg, json_t *run)
 		return;
 	}
 	int rc;
-	if (json_is_true(json_object_get(run, "check"))) {
+	if (ctx.checking) {
 		rc = block->def.check ? block->def.check(&ctx.pub, config) : AXON_OK;
 	} else {
 		json_t *inputs = json_object_get(run, "inputs");

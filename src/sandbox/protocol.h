@@ -13,13 +13,14 @@
  *   zygote kill the worker's group.
  *
  * daemon -> worker on the channel, per execution: {"block": NAME, "config":
- *   C, "inputs": I} (or {"block", "config", "check": true}: the block's
- *   check() of the config, done when it has none), then answers {"response": R} | {"value": V} | {"error":
+ *   C, "inputs": I, "artifact": A (what check() kept, if any)} (or {"block",
+ *   "config", "check": true}: the block's check() of the config, done when it
+ *   has none), then answers {"response": R} | {"value": V} | {"error":
  *   MSG} to the worker's requests.
  * worker -> daemon on the channel ("t" is the type):
  *   emit {port, value} | log {level, message} | progress {fraction, message}
  *   | http {request} | secret {name} | call {service, request}
- *   | llm {request} | knowledge {request}
+ *   | llm {request} | knowledge {request} | keep {value} (in check())
  *   | done | fail {message}
  *   and, from its signal handlers, confinement and loading:
  *   violation {syscall} | abi {arch} | signal {signal} | memory | stack

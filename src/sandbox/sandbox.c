@@ -502,6 +502,7 @@ void run_result_free(struct run_result *res)
 	free(res->message);
 	json_decref(res->outputs);
 	json_decref(res->logs);
+	json_decref(res->artifact);
 	memset(res, 0, sizeof *res);
 }
 
@@ -764,6 +765,8 @@ static int execute(struct sandbox *sb, struct worker *w, const json_t *entry, co
 	json_t *run_frame = json_pack("{s:s, s:O?, s:O?}", "block", block, "config", config, "inputs", inputs);
 	if (check)
 		json_object_set_new(run_frame, "check", json_true());
+	else if (lim->artifact)
+		json_object_set(run_frame, "artifact", (json_t *)lim->artifact);
 	broker_serve(&b, run_frame);
 	json_decref(run_frame);
 	int64_t cpu1 = cpu_ns(w->cpu_clock);
@@ -861,6 +864,10 @@ static int serve(struct sandbox *sb, const char *block, const json_t *config, co
 	lim.poll_workflow_id = asked->poll_workflow_id;
 	lim.on_log = asked->on_log;
 	lim.log_arg = asked->log_arg;
+	/* An artifact made by another plugin file than the one that runs now is not handed over. */
+	const json_t *made_by = json_object_get(asked->artifact, "plugin");
+	if (!check && made_by && !strcmp(json_string_value(made_by) ?: "", identity))
+		lim.artifact = json_object_get(asked->artifact, "value");
 
 	/* Warm unless the sandbox, the workflow or a caller without a trust
 	 * domain asks for a fresh process. */
@@ -903,6 +910,12 @@ static int serve(struct sandbox *sb, const char *block, const json_t *config, co
 	if (res->outcome != RUN_OK) {
 		json_decref(res->outputs);
 		res->outputs = json_object();
+	}
+	if (res->artifact && check && res->outcome == RUN_OK)
+		res->artifact = json_pack("{s:s, s:o}", "plugin", identity, "value", res->artifact);
+	else if (res->artifact) {
+		json_decref(res->artifact);
+		res->artifact = NULL;
 	}
 	res->elapsed_ms = (long)(mono_ms() - t0);
 	json_decref(entry);

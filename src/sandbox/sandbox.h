@@ -68,6 +68,10 @@ struct run_limits {
 	 * writes it, masked as in res->logs; it must not keep entry. */
 	void (*on_log)(void *arg, const json_t *entry);
 	void *log_arg;
+	/* What the block's check() kept for this config (res->artifact of
+	 * sandbox_check()), or NULL: handed to the block (kept()) when its
+	 * plugin file is still the one that made it. */
+	const json_t *artifact;
 };
 
 enum sandbox_state {
@@ -84,6 +88,9 @@ struct run_result {
 	long elapsed_ms;
 	long cpu_ms;
 	long maxrss_kb;
+	/* sandbox_check(): what a passing check kept (axon_host.keep), as
+	 * {"plugin": the plugin file's identity, "value": V}, or NULL. */
+	json_t *artifact;
 };
 
 /* Starts the zygote, which has each plugin of c->plugin_dirs described by a
@@ -119,7 +126,8 @@ int sandbox_run(struct sandbox *sb, const char *block, const json_t *config, con
 /* The block's check() of config (axon_block.check), in a fresh worker under
  * SANDBOX_CHECK_MS of wall clock and CPU: res->outcome RUN_OK when the config
  * passes (or the block has no check), RUN_ERROR with the block's message when
- * it does not, another outcome when the check itself went wrong. Returns as
+ * it does not, another outcome when the check itself went wrong; with RUN_OK,
+ * res->artifact is what the check kept, if anything. Returns as
  * sandbox_run(). */
 #define SANDBOX_CHECK_MS 3000
 int sandbox_check(struct sandbox *sb, const char *block, const json_t *config, struct run_result *res);

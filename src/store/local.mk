@@ -8,6 +8,7 @@ src_libaxon_a_SOURCES += \
 	src/store/users.c \
 	src/store/sessions.c \
 	src/store/workflows.c \
+	src/store/block_artifacts.c \
 	src/store/runs.c \
 	src/store/audit.c \
 	src/store/throttle.c \

@@ -316,6 +316,20 @@ static const char *const migrations[] = {
 	/* 13: why a poll trigger's last round failed (a refused login, a server
 	 * away), shown on the workflow's page; NULL when it went well. */
 	"ALTER TABLE schedule_ticks ADD COLUMN error TEXT;",
+
+	/* 14: what a block's check() made of its config in a version (code.js:
+	 * the code compiled to ES5 and its source map), handed to each run of
+	 * that block in that version. key is the check's (type, plugin file,
+	 * config); artifact is {"plugin": identity, "value": V}. */
+	"CREATE TABLE block_artifacts ("
+	"  workflow_id INTEGER NOT NULL,"
+	"  version INTEGER NOT NULL,"
+	"  block_id TEXT NOT NULL,"
+	"  key TEXT NOT NULL,"
+	"  artifact TEXT NOT NULL,"
+	"  PRIMARY KEY (workflow_id, version, block_id),"
+	"  FOREIGN KEY (workflow_id, version) REFERENCES workflow_versions(workflow_id, version) ON DELETE CASCADE"
+	") WITHOUT ROWID;",
 };
 
 #define LATEST_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

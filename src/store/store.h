@@ -43,7 +43,7 @@ void store_close(struct store *st);
 const char *store_errmsg(struct store *st);
 int store_schema_version(struct store *st);
 /* The schema version this build creates and understands. */
-#define STORE_SCHEMA_VERSION 13
+#define STORE_SCHEMA_VERSION 14
 
 /* Limits, for operators and tests: how long a write waits for another
  * process's lock before STORE_BUSY (default 5000 ms), and a cap on the file
@@ -138,6 +138,12 @@ int store_workflow_list(struct store *st, const struct wf_query *q, json_t **ite
 int store_workflow_create(struct store *st, int64_t actor, const json_t *wf, int64_t *id);
 int store_workflow_get(struct store *st, int64_t id, int version /* 0: current */, json_t **out);
 int store_workflow_save(struct store *st, int64_t actor, int64_t id, const json_t *wf, int *version);
+/* What the blocks' check() kept for a version (block_artifacts.c): *out is
+ * {block id: {"key": K, "artifact": A}}, empty when none. */
+int store_block_artifacts(struct store *st, int64_t id, int version, json_t **out);
+/* Keeps artifacts (the same shape) with version, replacing those of the
+ * same blocks. */
+int store_block_artifacts_keep(struct store *st, int64_t id, int version, const json_t *artifacts);
 /* The same when version base is still the newest; STORE_CONFLICT (and nothing
  * written) when someone saved since: an edit made from base would undo theirs. */
 int store_workflow_save_over(struct store *st, int64_t actor, int64_t id, const json_t *wf, int base, int *version);

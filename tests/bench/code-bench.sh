@@ -33,22 +33,31 @@ wrk.body = '{"values": [1, 2, 3, 4, 5]}'
 wrk.headers["Content-Type"] = "application/json"
 EOF
 
-# The step of each variant: TITLE|TYPE|CONFIG-JSON.
+# The step of each variant: MODE|TITLE|TYPE|CONFIG-JSON, MODE warm or strict
+# (a fresh process per step, as a cold worker; compared with the no-op in
+# the same mode).
 VARIANTS=(
-	'no-op (json.set)|json.set|{"set": {"body": {"sum": 15, "count": 5, "tag": "bench"}}}'
-	'code.lua|code.lua|{"code": "local s = 0\nfor _, v in ipairs(input.body.values) do s = s + v end\nreturn {sum = s, count = #input.body.values, tag = input.tag}"}'
-	'data.jq|data.jq|{"code": "{sum: (.body.values | add), count: (.body.values | length), tag}"}'
-	'code.js, ES5|code.js|{"code": "var v = input.body.values, s = 0;\nfor (var i = 0; i < v.length; i++) s += v[i];\nreturn {sum: s, count: v.length, tag: input.tag};"}'
-	'code.js, ES2015 (compiled once per worker)|code.js|{"code": "const {values} = input.body;\nreturn {sum: values.reduce((a, b) => a + b, 0), count: values.length, tag: input.tag};"}'
+	'warm|no-op (json.set)|json.set|{"set": {"body": {"sum": 15, "count": 5, "tag": "bench"}}}'
+	'warm|code.lua|code.lua|{"code": "local s = 0\nfor _, v in ipairs(input.body.values) do s = s + v end\nreturn {sum = s, count = #input.body.values, tag = input.tag}"}'
+	'warm|data.jq|data.jq|{"code": "{sum: (.body.values | add), count: (.body.values | length), tag}"}'
+	'warm|code.js, ES5|code.js|{"code": "var v = input.body.values, s = 0;\nfor (var i = 0; i < v.length; i++) s += v[i];\nreturn {sum: s, count: v.length, tag: input.tag};"}'
+	'warm|code.js, ES2015 (compiled at save)|code.js|{"code": "const {values} = input.body;\nreturn {sum: values.reduce((a, b) => a + b, 0), count: values.length, tag: input.tag};"}'
+	'strict|no-op (json.set), a fresh process per step|json.set|{"set": {"body": {"sum": 15, "count": 5, "tag": "bench"}}}'
+	'strict|code.js, ES5, a fresh process per step|code.js|{"code": "var v = input.body.values, s = 0;\nfor (var i = 0; i < v.length; i++) s += v[i];\nreturn {sum: s, count: v.length, tag: input.tag};"}'
+	'strict|code.js, ES2015, a fresh process per step|code.js|{"code": "const {values} = input.body;\nreturn {sum: values.reduce((a, b) => a + b, 0), count: values.length, tag: input.tag};"}'
 )
 
 rows=
 base_p50=
 n=0
 for v in "${VARIANTS[@]}"; do
-	IFS='|' read -r title type config <<<"$v"
+	IFS='|' read -r mode title type config <<<"$v"
 	n=$((n + 1))
-	def=$(jq -n --arg type "$type" --argjson config "$config" '{format: 1, trigger: {type: "webhook", reply: "step.out"},
+	if [ "$mode" = strict ] && [ "$type" = json.set ]; then
+		base_p50= # the strict lines compare with the strict no-op
+	fi
+	def=$(jq -n --arg type "$type" --argjson config "$config" --arg mode "$mode" '{format: 1,
+		settings: {sandbox: $mode}, trigger: {type: "webhook", reply: "step.out"},
 		blocks: [{id: "tag", type: "json.set", config: {set: {tag: "bench"}}}, {id: "step", type: $type, config: $config}],
 		edges: [{from: "tag.out", to: "step.in"}]}')
 	hook=$(it_webhook_workflow "Code bench $n" "$def") || it_skip "the $title workflow was refused: $(head -c 300 "$BODY")"
@@ -87,9 +96,11 @@ worker keeps the compiled states of the last 4 filters it ran and starts each ru
 a filter pays it (before, every run paid it: a data.jq step was about 20 × the no-op).
 JavaScript written in later syntax is compiled to ES5 by buble, on Duktape, and any code with a
 loop or a function is instrumented for its time limit (a call at each loop and function body)
-with buble's parser (loaded from bytecode made at build time: 35–100 ms for a fresh worker's
-first such run): a warm worker keeps what it made of the last few sources it saw, so only a worker's first run of a code pays it (keeping it with the
-workflow's version is still to do). Both code.js lines run a loop of 5 budget calls.
+with buble's parser (loaded from bytecode made at build time), when the workflow is saved, in
+the block's check: the ES5 is kept with the workflow's version and handed to each run, so no run
+compiles, not even a fresh process's (the "fresh process per step" lines: \`settings.sandbox\` =
+\`"strict"\`, every step a new worker, as a cold worker's first run; compared with the no-op in
+that mode). Both code.js lines run a loop of 5 budget calls.
 EOF
 )
 echo

@@ -112,6 +112,66 @@ check_body_contains 'class="code-field" data-error-line="2"' "the form marks lin
 check_body_contains '<p class="code-error" id="config-code-error">Line <strong>2</strong>, in the last run: <span>line 2: TypeError' \
 	"... and names the last run's error"
 
+echo "# the ES5 form made at save is stored with the version, and runs use it"
+one code.js 'const {values} = input;
+return values.map((v) => v * 2);'
+ES=$WF
+check_json '.problems | length' 0 "later JavaScript compiles at save"
+before=$(checks)
+req POST "/workflows/$ES/run?wait=30" "${API[@]}" --data-urlencode 'input={"values": [1, 2]}'
+check_json '.run.status' succeeded "a run of it"
+check_json '[.run.steps[] | select(.block == "code") | .outputs.out[]] | join(",")' "2,4" "... gives what the code says"
+check_eq "$(checks)" "$before" "... with no check of its own: the save's answer is remembered"
+check_eq "$(sql "SELECT block_id || ' ' || (json_extract(artifact, '$.value.source') IS NOT NULL) || ' ' ||
+	(json_extract(artifact, '$.value.es5') LIKE '%var values = input.values;%') FROM block_artifacts
+	WHERE workflow_id = $ES AND version = 1")" "code 1 1" "the ES5 form, its source's fingerprint and map are stored with the version"
+check_contains "$(sql "SELECT json_extract(artifact, '$.value.mappings') FROM block_artifacts WHERE workflow_id = $ES")" ";" \
+	"... with the source map that takes errors back to the user's lines"
+check_eq "$(sql "SELECT count(*) FROM block_artifacts WHERE workflow_id = $JS AND version = 1")" 0 \
+	"a version that does not compile keeps nothing"
+check_eq "$(sql "SELECT group_concat(version) FROM block_artifacts WHERE workflow_id = $JS")" 2 \
+	"... the arrow function saved from the settings form keeps its ES5, and code Duktape runs as it is keeps nothing"
+one code.js 'var s = 0;
+for (var i = 0; i < input.values.length; i++) s += input.values[i];
+return s;'
+LOOP=$WF
+req POST "/workflows/$LOOP/run?wait=30" "${API[@]}" --data-urlencode 'input={"values": [1, 2]}'
+check_json '[.run.steps[] | select(.block == "code") | .outputs.out] | .[0]' 3 "ES5 with a loop runs"
+check_eq "$(sql "SELECT json_type(artifact, '$.value.mappings') FROM block_artifacts WHERE workflow_id = $LOOP")" null \
+	"... and keeps its instrumented form, with no source map (its lines are the user's)"
+# What runs is the stored form: changed behind axond's back, a run after a
+# restart (nothing remembered) runs the change, so it compiled nothing.
+sql "UPDATE block_artifacts SET artifact = json_set(artifact, '$.value.es5', 'return \"from the store\";')
+	WHERE workflow_id IN ($ES, $LOOP)" >/dev/null
+it_stop_axond
+it_start_axond
+before=$(checks)
+req POST "/workflows/$ES/run?wait=30" "${API[@]}" --data-urlencode 'input={"values": [1, 2]}'
+check_json '[.run.steps[] | select(.block == "code") | .outputs.out] | .[0]' "from the store" \
+	"after a restart, a run takes the stored ES5 form: it compiles nothing"
+req POST "/workflows/$LOOP/run?wait=30" "${API[@]}" --data-urlencode 'input={"values": [1, 2]}'
+check_json '[.run.steps[] | select(.block == "code") | .outputs.out] | .[0]' "from the store" \
+	"... and so does one of ES5 code with a loop (instrumented at save)"
+check_eq "$(checks)" "$before" "... and their checks are answered by the store, not the sandbox"
+# A stored form is run only for the code it was made from.
+sql "UPDATE block_artifacts SET artifact = json_set(artifact, '$.value.source', '0000000000000000')
+	WHERE workflow_id = $ES" >/dev/null
+it_stop_axond
+it_start_axond
+req POST "/workflows/$ES/run?wait=30" "${API[@]}" --data-urlencode 'input={"values": [1, 2]}'
+check_json '[.run.steps[] | select(.block == "code") | .outputs.out[]] | join(",")' "2,4" \
+	"a stored form made from other code is not run: the code is compiled again"
+echo "# errors in the stored form name the user's lines"
+one code.js 'const a = [1, 2];
+
+const f = (x) => x.missing.field;
+return a.map(f);'
+req POST "/workflows/$WF/run?wait=30" "${API[@]}" --data-urlencode 'input={}'
+check_json '.run.status' failed "a run whose code throws fails"
+check_contains "$(jqb '.run.steps[] | select(.block == "code") | .error')" "line 3: TypeError" \
+	"... naming the line of the user's code, through the stored source map"
+check_eq "$(sql "SELECT count(*) FROM block_artifacts WHERE workflow_id = $WF")" 1 "... whose ES5 form was stored"
+
 echo "# after a restart, the list of workflows starts no sandbox per row"
 it_stop_axond
 it_start_axond

@@ -250,6 +250,25 @@ static int counter(struct axon_ctx *ctx, const json_t *in, const json_t *cfg)
 	return axon_emit(ctx, "out", json_pack("{s:i, s:i}", "count", counter_value, "pid", (int)getpid())) == 0 ? AXON_OK : AXON_FAIL;
 }
 
+/* check() keeps {"made": "at save"}; run() says what it got back, and
+ * whether keep() works outside check() (it must not). */
+static int keeper_check(struct axon_ctx *ctx, const json_t *cfg)
+{
+	json_t *made = json_pack("{s:s}", "made", "at save");
+	int rc = axon_has(ctx, keep) ? axon_keep(ctx, made) : -1;
+	json_decref(made);
+	return rc == 0 ? AXON_OK : axon_fail(ctx, "keep() refused in check()");
+}
+
+static int keeper(struct axon_ctx *ctx, const json_t *in, const json_t *cfg)
+{
+	const json_t *kept = axon_kept(ctx);
+	json_t *again = json_string("in run");
+	int rc = axon_keep(ctx, again);
+	json_decref(again);
+	return axon_emit(ctx, "out", json_pack("{s:O?, s:i}", "kept", kept, "keep_in_run", rc)) == 0 ? AXON_OK : AXON_FAIL;
+}
+
 /* inputs: {"in": MiB} leaked (touched, never freed) at each execution. */
 static int leak(struct axon_ctx *ctx, const json_t *in, const json_t *cfg)
 {
@@ -330,6 +349,8 @@ static const struct axon_block blocks[] = {
 	HOSTILE("spin", spin),
 	HOSTILE("x32_call", x32_call),
 	HOSTILE("int80_call", int80_call),
+	{ .name = "hostile.keeper", .version = "1.0.0", .title = "keeper", .category = "test", .inputs = in_ports,
+	  .outputs = out_ports, .run = keeper, .check = keeper_check },
 	{ .name = "hostile.steal_credential", .version = "1.0.0", .title = "steal_credential", .category = "test",
 	  .inputs = in_ports, .outputs = out_ports, .run = steal_credential,
 	  .config_schema = "{\"type\": \"object\", \"properties\": {"

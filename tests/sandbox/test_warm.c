@@ -2,7 +2,8 @@
  * another; workers retire after their executions, their idle time or their
  * memory; the CPU budget is per execution; a worker killed from outside
  * fails one step and the next runs in a new worker; a dead zygote is
- * replaced; a plugin file replaced on disk is picked up. */
+ * replaced; a plugin file replaced on disk is picked up; what a check kept
+ * reaches the runs. */
 #include "build-config.h"
 
 #include <pthread.h>
@@ -181,6 +182,37 @@ static void plugin_replaced_on_disk(const char *dir, const char *built)
 	CHECK(sandbox_zygote_pid(sb) == z && kill(z, 0) == 0);
 }
 
+/* What check() keeps comes back to run() through the daemon, from the
+ * plugin file that made it only; keep() does nothing outside check(). */
+static void kept_by_check(void)
+{
+	struct run_result r;
+	CHECK(sandbox_check(sb, "hostile.keeper", NULL, &r) == 0 && r.outcome == RUN_OK);
+	json_t *artifact = json_incref(r.artifact);
+	run_result_free(&r);
+	CHECK_STR(json_string_value(json_object_get(json_object_get(artifact, "value"), "made")), "at save");
+	CHECK(json_is_string(json_object_get(artifact, "plugin")));
+
+	struct run_limits lim = { .domain = "keeper", .wall_ms = 5000, .cpu_ms = 1000, .artifact = artifact };
+	sandbox_run(sb, "hostile.keeper", NULL, NULL, &lim, &r);
+	json_t *out = json_object_get(r.outputs, "out");
+	CHECK(r.outcome == RUN_OK);
+	CHECK_STR(json_string_value(json_object_get(json_object_get(out, "kept"), "made")), "at save");
+	CHECK(json_integer_value(json_object_get(out, "keep_in_run")) == -1);
+	run_result_free(&r);
+
+	json_t *forged = json_pack("{s:s, s:O}", "plugin", "another file", "value", json_object_get(artifact, "value"));
+	lim.artifact = forged;
+	sandbox_run(sb, "hostile.keeper", NULL, NULL, &lim, &r);
+	CHECK(r.outcome == RUN_OK && json_is_null(json_object_get(json_object_get(r.outputs, "out"), "kept")));
+	run_result_free(&r);
+	json_decref(forged);
+	json_decref(artifact);
+
+	CHECK(sandbox_check(sb, "hostile.counter", NULL, &r) == 0 && r.outcome == RUN_OK && !r.artifact);
+	run_result_free(&r);
+}
+
 int main(void)
 {
 	struct config c;
@@ -201,6 +233,7 @@ int main(void)
 	if (!sb)
 		return t_done("test_warm");
 	globals_stay_within_a_workflow();
+	kept_by_check();
 	cpu_budget_is_per_execution();
 	leaking_worker_retires();
 	worker_retires_after_its_executions();

@@ -32,7 +32,8 @@ static void test_fresh(void)
 	CHECK_STR(raw_text(db, "PRAGMA journal_mode"), "wal");
 	CHECK(raw_int(db, "PRAGMA auto_vacuum") == 2); /* incremental */
 	CHECK(raw_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('users', 'sessions',"
-		      " 'api_tokens', 'workflows', 'workflow_versions', 'workflow_tags', 'audit_log', 'login_failures')") == 8);
+		      " 'api_tokens', 'workflows', 'workflow_versions', 'workflow_tags', 'audit_log', 'login_failures',"
+		      " 'block_artifacts')") == 9);
 	CHECK(raw_int(db, "SELECT count(*) FROM pragma_foreign_key_check") == 0);
 	sqlite3_close(db);
 }
@@ -91,10 +92,12 @@ static void test_newer_refused(void)
 	sqlite3_close(db);
 }
 
+/* Back to version 13: migration 14's table (what blocks' checks kept) dropped. */
+#define UNDO_14 "DROP TABLE block_artifacts;"
 /* Back to version 12: migration 13's column (a poll round's error) dropped. */
-#define UNDO_13 "ALTER TABLE schedule_ticks DROP COLUMN error;"
+#define UNDO_13 UNDO_14 "ALTER TABLE schedule_ticks DROP COLUMN error;"
 /* Back to version 11: migration 12's tables (knowledge bases) dropped. */
-#define UNDO_12 UNDO_13 "DROP TABLE kb_chunks; DROP TABLE kb_documents; DROP TABLE knowledge_bases;"
+#define UNDO_12 "DROP TABLE kb_chunks; DROP TABLE kb_documents; DROP TABLE knowledge_bases;"
 /* Back to version 8: what migrations 9 to 11 added (two-factor sign-in, the
  * sessions' last use, the tokens' own rate limits) dropped. */
 #define UNDO_9_TO_11                                                                                                  \
@@ -125,7 +128,7 @@ static void test_stats_backfill(void)
 	sqlite3 *db = raw_open(path);
 	/* Hour 100 (360000000 ms): two runs of workflow 1, 40 ms and 2 s; one
 	 * failed run of a definition; hour 101: one cancelled; one still running. */
-	CHECK(sqlite3_exec(db, UNDO_12 UNDO_9_TO_11 UNDO_8 UNDO_7 UNDO_6
+	CHECK(sqlite3_exec(db, UNDO_13 UNDO_12 UNDO_9_TO_11 UNDO_8 UNDO_7 UNDO_6
 			   "INSERT INTO workflows (id, name, current_version, created_at, updated_at) VALUES (1, 'W', 1, 0, 0);"
 			   "INSERT INTO workflow_versions (workflow_id, version, name, definition, created_at)"
 			   " VALUES (1, 1, 'W', '{}', 0);"
@@ -182,7 +185,7 @@ static void test_twin_names(void)
 	store_close(st);
 	sqlite3 *db = raw_open(path);
 	/* Back to version 4: what migrations 5 and later made is undone. */
-	CHECK(sqlite3_exec(db, UNDO_12 UNDO_9_TO_11 UNDO_8 UNDO_7 UNDO_6 "DROP INDEX workflows_name; ALTER TABLE workflows DROP COLUMN active;"
+	CHECK(sqlite3_exec(db, UNDO_13 UNDO_12 UNDO_9_TO_11 UNDO_8 UNDO_7 UNDO_6 "DROP INDEX workflows_name; ALTER TABLE workflows DROP COLUMN active;"
 			   "INSERT INTO workflows (id, name, current_version, created_at, updated_at) VALUES"
 			   " (1, 'Report', 1, 0, 0), (2, 'report', 2, 0, 0), (3, 'Other', 1, 0, 0);"
 			   "INSERT INTO workflow_versions (workflow_id, version, name, definition, created_at) VALUES"

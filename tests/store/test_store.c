@@ -503,6 +503,30 @@ static void test_checkpoint(void)
 	CHECK(grew);
 }
 
+/* What a block's check() kept is stored with its version, and goes with it. */
+static void test_block_artifacts(void)
+{
+	int64_t id;
+	json_t *got, *wf = workflow("Compiled", "ops", NULL, 1);
+	CHECK(store_workflow_create(st, 0, wf, &id) == STORE_OK);
+	json_decref(wf);
+	CHECK(store_block_artifacts(st, id, 1, &got) == STORE_OK && json_object_size(got) == 0);
+	json_decref(got);
+	json_t *kept = json_pack("{s:{s:s, s:{s:s, s:{s:s}}}}", "code", "key", "k1", "artifact", "plugin", "p",
+				 "value", "es5", "var a;");
+	CHECK(store_block_artifacts_keep(st, id, 1, kept) == STORE_OK);
+	CHECK(store_block_artifacts_keep(st, id, 1, kept) == STORE_OK); /* again: replaced */
+	CHECK(store_block_artifacts(st, id, 1, &got) == STORE_OK && json_equal(got, kept));
+	json_decref(got);
+	CHECK(store_block_artifacts(st, id, 2, &got) == STORE_OK && json_object_size(got) == 0);
+	json_decref(got);
+	CHECK(store_block_artifacts_keep(st, id, 7, kept) == STORE_NOTFOUND); /* no such version */
+	json_decref(kept);
+	CHECK(store_workflow_delete(st, 0, id) == STORE_OK);
+	CHECK(store_block_artifacts(st, id, 1, &got) == STORE_OK && json_object_size(got) == 0);
+	json_decref(got);
+}
+
 int main(void)
 {
 	char err[512];
@@ -523,6 +547,7 @@ int main(void)
 	test_audit_order();
 	test_save_over();
 	test_checkpoint();
+	test_block_artifacts();
 	store_close(st);
 	return t_done("test_store");
 }

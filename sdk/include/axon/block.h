@@ -28,7 +28,7 @@ extern "C" {
 /* The major changes when an existing field or function changes meaning or
  * place; the minor when something is appended. */
 #define AXON_ABI_MAJOR 1
-#define AXON_ABI_MINOR 4
+#define AXON_ABI_MINOR 5
 
 /* What run() returns. */
 #define AXON_OK 0
@@ -146,6 +146,18 @@ struct axon_host {
 	 *         "usage", "model", "duration_ms"}, best first
 	 * or NULL with the reason in err. Check with axon_has(ctx, knowledge). */
 	json_t *(*knowledge)(struct axon_ctx *ctx, const json_t *request, char *err, size_t errlen);
+
+	/* ABI 1.5. What check() made of a config, kept for run(): in check(),
+	 * keep(ctx, value) hands the daemon a JSON value (at most 4 MiB as text;
+	 * e.g. the code compiled), which it stores with the workflow's version
+	 * when the check passes, and gives back to each run of that block in
+	 * that version through kept(ctx) (borrowed, valid while run() runs). A
+	 * run may get NULL (a version saved by an older daemon, a plugin file
+	 * changed since, axon-block run): run() must then do the work itself.
+	 * keep() outside check() returns -1 and keeps nothing. Both may be
+	 * absent in an older daemon: check with axon_has(ctx, keep). */
+	int (*keep)(struct axon_ctx *ctx, const json_t *value);
+	const json_t *(*kept)(struct axon_ctx *ctx);
 };
 
 /* What run() gets. Only host is public. */
@@ -197,8 +209,8 @@ struct axon_block {
 	/* ---- ABI 1.3 ---- */
 	/* Optional (NULL: none). Judges a config when a workflow is saved, before
 	 * any run: e.g. compiles the code in it. Runs in the sandbox like run(),
-	 * with a short time limit and no inputs; only fail() and log() are
-	 * meaningful (what it emits is dropped). Returns AXON_OK when the config
+	 * with a short time limit and no inputs; only fail(), log() and (ABI 1.5)
+	 * keep() are meaningful (what it emits is dropped). Returns AXON_OK when the config
 	 * is fine, or AXON_FAIL after ctx->host->fail() with a sentence that names
 	 * the place ("line 3, column 5") and what to write instead; the workflow
 	 * is then refused with that message on the block. Its answer is kept per
@@ -279,6 +291,8 @@ typedef const struct axon_plugin *(*axon_plugin_fn)(void);
 	(offsetof(struct axon_host, fn) + sizeof((ctx)->host->fn) <= (ctx)->host->size && (ctx)->host->fn)
 #define axon_llm(ctx, request, err, errlen) ((ctx)->host->llm((ctx), (request), (err), (errlen)))
 #define axon_knowledge(ctx, request, err, errlen) ((ctx)->host->knowledge((ctx), (request), (err), (errlen)))
+#define axon_keep(ctx, value) ((ctx)->host->keep((ctx), (value)))
+#define axon_kept(ctx) ((ctx)->host->kept((ctx)))
 
 #ifdef __cplusplus
 }

@@ -228,7 +228,7 @@ static json_t *settings_model(struct request *r, struct edit *e, const json_t *b
 	char url[64], action[200];
 	editor_url(url, sizeof url, e->wf);
 	snprintf(action, sizeof action, "%s/blocks/%s", url, id);
-	json_t *problems = engine_problems(r->app->engine, 0, 0, e->def), *messages = json_array();
+	json_t *problems = engine_problems(r->app->engine, r->st, 0, 0, e->def), *messages = json_array();
 	size_t i;
 	json_t *p;
 	json_array_foreach(problems, i, p)
@@ -382,7 +382,7 @@ static json_t *read_settings(struct request *r, json_t *typed, json_t *errors)
 /* The lines the engine has against the block, and the new ones elsewhere. */
 static json_t *refusals(struct request *r, struct edit *e, const char *id)
 {
-	json_t *lines = edit_new_problems(r, e, id), *problems = engine_problems(r->app->engine, 0, 0, e->def);
+	json_t *lines = edit_new_problems(r, e, id), *problems = engine_problems(r->app->engine, r->st, 0, 0, e->def);
 	size_t i;
 	json_t *p;
 	json_array_foreach(problems, i, p)

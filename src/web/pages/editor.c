@@ -45,8 +45,8 @@ static json_t *editor_model(struct request *r, json_t *wf, bool draft)
 	editor_url(url, sizeof url, wf);
 	const json_t *def = json_object_get(wf, "definition");
 	json_t *registry = engine_registry(r->app->engine);
-	json_t *problems = draft ? engine_problems(r->app->engine, 0, 0, def)
-				 : engine_problems(r->app->engine, workflow_id(wf), workflow_version(wf), def);
+	json_t *problems = draft ? engine_problems(r->app->engine, r->st, 0, 0, def)
+				 : engine_problems(r->app->engine, r->st, workflow_id(wf), workflow_version(wf), def);
 	struct strbuf title = STRBUF_INIT;
 	sb_printf(&title, "Edit %s", str(wf, "name") ?: "workflow");
 	json_t *m = page_model(r, sb_str(&title));
@@ -259,10 +259,10 @@ static bool has_problem(const json_t *problems, const json_t *p)
 
 json_t *edit_new_problems(struct request *r, struct edit *e, const char *exempt)
 {
-	json_t *before = e->before ? engine_problems(r->app->engine, 0, 0, e->before)
-				   : engine_problems(r->app->engine, workflow_id(e->wf), workflow_version(e->wf),
+	json_t *before = e->before ? engine_problems(r->app->engine, r->st, 0, 0, e->before)
+				   : engine_problems(r->app->engine, r->st, workflow_id(e->wf), workflow_version(e->wf),
 						     json_object_get(e->wf, "definition"));
-	json_t *after = engine_problems(r->app->engine, 0, 0, e->def), *fresh = json_array();
+	json_t *after = engine_problems(r->app->engine, r->st, 0, 0, e->def), *fresh = json_array();
 	size_t i;
 	json_t *p;
 	json_array_foreach(after, i, p) {

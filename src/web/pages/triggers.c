@@ -24,7 +24,7 @@
 /* The problems that keep a workflow (as store_workflow_get gives it) from running, as a sentence, or NULL. */
 static char *run_problems(struct request *r, const json_t *wf, json_t **problems)
 {
-	*problems = engine_problems(r->app->engine, json_integer_value(json_object_get(wf, "id")),
+	*problems = engine_problems(r->app->engine, r->st, json_integer_value(json_object_get(wf, "id")),
 				    (int)json_integer_value(json_object_get(wf, "version")), json_object_get(wf, "definition"));
 	if (!json_array_size(*problems))
 		return NULL;

@@ -293,7 +293,7 @@ json_t *workflow_page_model(struct request *r, json_t *wf)
 	char *def = json_dumps(json_object_get(wf, "definition"), JSON_INDENT(2) | JSON_SORT_KEYS);
 	json_object_set_new(m, "definition_text", json_string(def ? def : "{}"));
 	free(def);
-	json_object_set_new(m, "problems", engine_problems(r->app->engine, json_integer_value(json_object_get(wf, "id")),
+	json_object_set_new(m, "problems", engine_problems(r->app->engine, r->st, json_integer_value(json_object_get(wf, "id")),
 							   (int)json_integer_value(json_object_get(wf, "version")),
 							   json_object_get(wf, "definition")));
 	set_run_input(m, wf);
