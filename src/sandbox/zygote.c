@@ -69,11 +69,12 @@ static void reply_json(int fd, json_t *v)
 	json_decref(v);
 }
 
-/* In sanitizer builds the runtime has reserved terabytes of shadow memory
- * before any block runs; the memory limit is added on top of it. */
+/* The zygote's own address space (its program and libraries, and in
+ * sanitizer builds the terabytes of shadow memory the runtime reserved):
+ * a block's memory limit is added on top of it, so that it limits what the
+ * block itself maps, whatever libraries the daemon links. */
 static uint64_t reserved_address_space(void)
 {
-#ifdef AXON_SANITIZERS
 	FILE *f = fopen("/proc/self/statm", "r");
 	unsigned long pages = 0;
 	if (f) {
@@ -82,9 +83,6 @@ static uint64_t reserved_address_space(void)
 		fclose(f);
 	}
 	return (uint64_t)pages * (uint64_t)sysconf(_SC_PAGESIZE);
-#else
-	return 0;
-#endif
 }
 
 /* Forks a worker for spec on channel; its pid, or -1 with errno set. */

@@ -121,11 +121,13 @@ static void *request_thread(void *arg)
 			FCGX_Free(&fcgx, 0);
 			fcgx.ipcFd = -1;
 		} else {
-			/* On a unix socket, a plain close: libfcgi's lingering close
-			 * (shut down, then wait for the server to close first, read
-			 * and dropped) guards TCP from a reset losing the answer, and
-			 * cost each request a wait for nginx and a thread switch. */
-			fcgx.detached = unix_socket;
+			/* On a unix socket, once the request was read to its end, a
+			 * plain close: libfcgi's lingering close (shut down, then wait
+			 * for the server to close first) costs each request a wait for
+			 * nginx and a thread switch. It stays for a request with unread
+			 * input (a body refused early), whose close would reset the
+			 * connection before nginx read the answer. */
+			fcgx.detached = unix_socket && FCGX_GetChar(fcgx.in) == EOF && FCGX_HasSeenEOF(fcgx.in);
 			FCGX_Finish_r(&fcgx);
 		}
 	}
