@@ -275,6 +275,20 @@ static json_t *call_db(struct broker_run *b, const struct egress_policy *p, cons
 	return result;
 }
 
+/* "workflow": {"op": "describe" | "run", "workflow": NAME, "input": ...}:
+ * another workflow, described, or run as a called run of this one (the
+ * engine's flow.call path), within the block's time. */
+static json_t *call_workflow(struct broker_run *b, const struct egress_policy *p, const json_t *req, char *err,
+			     size_t errlen)
+{
+	(void)p;
+	if (!b->call_workflow) {
+		snprintf(err, errlen, "a workflow can be called only in a run (of axond or axonctl), not here");
+		return NULL;
+	}
+	return b->call_workflow(b->call_arg, req, mono_ms() + answer_time(b), err, errlen);
+}
+
 /* The services a block reaches with host->call, each in its own file. */
 static const struct service {
 	const char *name;
@@ -283,6 +297,7 @@ static const struct service {
 	{ "mail", call_mail },
 	{ "chat", call_chat },
 	{ "db", call_db },
+	{ "workflow", call_workflow },
 };
 
 static void on_call(struct broker_run *b, json_t *m, struct strbuf *out)
@@ -297,7 +312,7 @@ static void on_call(struct broker_run *b, json_t *m, struct strbuf *out)
 	struct egress_policy p = policy_now(b);
 	json_t *resp = s && json_is_object(req) ? s->serve(b, &p, req, err, sizeof err) : NULL;
 	if (!s)
-		snprintf(err, sizeof err, "there is no service '%.64s' (the services: mail, chat, db)", name ? name : "");
+		snprintf(err, sizeof err, "there is no service '%.64s' (the services: mail, chat, db, workflow)", name ? name : "");
 	else if (!json_is_object(req))
 		snprintf(err, sizeof err, "the request must be a JSON object");
 	answer_service(b, out, resp, true, err);
@@ -517,7 +532,7 @@ static void on_frame(struct broker_run *b, const char *data, size_t len, struct 
 		waits_for_network(b);
 		on_http(b, m, out);
 	} else if (!strcmp(t, "call")) {
-		waits_for_network(b);
+		waits_for_network(b); /* or for a called workflow */
 		on_call(b, m, out);
 	} else if (!strcmp(t, "llm")) {
 		waits_for_network(b);

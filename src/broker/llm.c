@@ -103,6 +103,39 @@ static const char *image_type(const char *b64)
 	return "image/png";
 }
 
+/* An assistant's tool calls ([{"id", "name", "arguments"}], as an answer
+ * gives them) and a tool's answer ({"role": "tool", "tool_call_id", "name",
+ * "content"}) as the protocol wants them: OpenAI's arguments as JSON text,
+ * Ollama's as an object and its tool's answer by tool name. */
+static void tool_form(enum llm_protocol protocol, json_t *m)
+{
+	json_t *calls = json_object_get(m, "tool_calls"), *c, *out = json_array();
+	size_t i;
+	json_array_foreach(calls, i, c) {
+		json_t *args = json_object_get(c, "arguments");
+		if (protocol == LLM_OPENAI) {
+			char *text = json_is_string(args) ? xstrdup(json_string_value(args))
+				: args ? json_dumps(args, JSON_COMPACT | JSON_ENCODE_ANY) : xstrdup("{}");
+			json_array_append_new(out, json_pack("{s:O?, s:s, s:{s:O?, s:s}}", "id", json_object_get(c, "id"), "type", "function",
+			                                     "function", "name", json_object_get(c, "name"), "arguments", text));
+			free(text);
+		} else {
+			json_array_append_new(out, json_pack("{s:{s:O?, s:O?}}", "function", "name", json_object_get(c, "name"),
+			                                     "arguments", args));
+		}
+	}
+	if (calls)
+		json_object_set(m, "tool_calls", out);
+	json_decref(out);
+	if (strcmp(json_string_value(json_object_get(m, "role")), "tool"))
+		return;
+	if (protocol == LLM_OLLAMA) {
+		json_object_set(m, "tool_name", json_object_get(m, "name"));
+		json_object_del(m, "tool_call_id");
+	}
+	json_object_del(m, "name");
+}
+
 /* The messages as the protocol wants them. A message's "images" (addresses,
  * data: URLs or base64 text) become OpenAI's content parts, or Ollama's
  * list of base64 texts (Ollama fetches no address: NULL with err). */
@@ -114,6 +147,7 @@ static json_t *messages_for(enum llm_protocol protocol, const json_t *messages, 
 		const json_t *images = json_object_get(m, "images");
 		json_t *copy = json_deep_copy(m);
 		json_array_append_new(out, copy);
+		tool_form(protocol, copy);
 		if (!json_array_size(images))
 			continue;
 		json_object_del(copy, "images");

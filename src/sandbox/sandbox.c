@@ -758,6 +758,8 @@ static int execute(struct sandbox *sb, struct worker *w, const json_t *entry, co
 	b.slow_at = t0 + lim->slow_ms;
 	b.on_log = lim->on_log;
 	b.log_arg = lim->log_arg;
+	b.call_workflow = lim->call_workflow;
+	b.call_arg = lim->call_arg;
 	b.cpu_clock = w->cpu_clock;
 	b.cpu_deadline_ns = cpu0 + (int64_t)lim->cpu_ms * 1000000LL + 1000000000LL;
 	json_t *run_frame = json_pack("{s:s, s:O?, s:O?}", "block", block, "config", config, "inputs", inputs);
@@ -859,6 +861,8 @@ static int serve(struct sandbox *sb, const char *block, const json_t *config, co
 	lim.run_id = asked->run_id;
 	lim.on_log = asked->on_log;
 	lim.log_arg = asked->log_arg;
+	lim.call_workflow = asked->call_workflow;
+	lim.call_arg = asked->call_arg;
 
 	/* Warm unless the sandbox, the workflow or a caller without a trust
 	 * domain asks for a fresh process. */

@@ -430,6 +430,19 @@ static void test_trigger_sample(void)
 	free(big);
 }
 
+/* What a caller (ai.agent) is told of a workflow as a tool. */
+static void test_trigger_as_tool(void)
+{
+	check_valid("{'format': 1, 'trigger': {'type': 'webhook', 'description': 'Fetches a page',"
+		    " 'input_schema': {'type': 'object', 'properties': {'url': {'type': 'string'}}}}, 'blocks': [" FETCH "]}",
+		    "[\"fetch\"]");
+	CHECK_PROBLEM("{'format': 1, 'trigger': {'type': 'manual', 'description': 5}, 'blocks': [" FETCH "]}", NULL,
+	              "trigger: \"description\" must be a text saying what the workflow does for a caller");
+	CHECK_PROBLEM("{'format': 1, 'trigger': {'type': 'schedule', 'cron': '@daily', 'input_schema': 'city'}, 'blocks': [" FETCH "]}",
+	              NULL, "trigger: \"input_schema\" must be a JSON Schema object, such as {\"type\": \"object\", "
+	              "\"properties\": {\"city\": {\"type\": \"string\"}}}");
+}
+
 /* What runs again from a block: it and every block after it, not the ones beside. */
 static void test_downstream(void)
 {
@@ -494,6 +507,7 @@ int main(void)
 	test_every_problem_at_once();
 	test_ui_positions();
 	test_trigger_sample();
+	test_trigger_as_tool();
 	test_downstream();
 	test_parse();
 	test_priority();
