@@ -15,7 +15,8 @@
 struct block {
 	const char *id;      /* NULL when missing, malformed or a duplicate */
 	const json_t *def;
-	const json_t *type;  /* its registry entry, or NULL when unknown or unchecked */
+	json_t *type;        /* its registry entry with the ports its config names (schema_block_type), or NULL
+			      * when unknown or unchecked */
 };
 
 struct edge {
@@ -367,9 +368,11 @@ static void read_blocks(struct check *c, const json_t *blocks)
 		const char *type = json_string_value(json_object_get(b->def, "type"));
 		if (!type)
 			problem(c, b->id, "%s has no \"type\": name a block type such as \"http.request\"", label);
-		else if (c->registry && !(b->type = registry_entry(c->registry, type)))
+		else if (c->registry && !registry_entry(c->registry, type))
 			problem(c, b->id, "unknown block type '%s': no loaded plugin provides it (see the blocks page)", type);
 		const json_t *config = json_object_get(b->def, "config");
+		if (type && c->registry)
+			b->type = schema_block_type(registry_entry(c->registry, type), config);
 		if (config && !json_is_object(config) && !json_is_null(config))
 			problem(c, b->id, "\"config\" must be an object");
 		check_block_settings(c, b, label);
@@ -683,6 +686,8 @@ static void check_run(struct check *c, const json_t *def)
 
 static void check_free(struct check *c)
 {
+	for (size_t i = 0; i < c->nblocks; i++)
+		json_decref(c->blocks[i].type);
 	free(c->blocks);
 	free(c->edges);
 	free(c->out_start);

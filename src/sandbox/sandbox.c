@@ -34,6 +34,7 @@
 #include "sandbox/channel.h"
 #include "broker/egress.h"
 #include "plugin/registry.h"
+#include "plugin/schema.h"
 #include "sandbox/policy.h"
 #include "sandbox/pool.h"
 #include "sandbox/protocol.h"
@@ -737,7 +738,8 @@ static int execute(struct sandbox *sb, struct worker *w, const json_t *entry, co
 		return 0;
 	}
 	b.chan = w->chan;
-	b.declared = json_object_get(entry, "outputs");
+	json_t *typed = schema_block_type(entry, config); /* with the ports the config names */
+	b.declared = json_object_get(typed, "outputs");
 	b.config = config;
 	b.config_schema = json_object_get(entry, "config_schema");
 	b.output_max = lim->output_bytes;
@@ -804,6 +806,7 @@ static int execute(struct sandbox *sb, struct worker *w, const json_t *entry, co
 		}
 	}
 	broker_free(&b);
+	json_decref(typed);
 	return reusable;
 }
 

@@ -61,16 +61,21 @@ HOOK=$(it_webhook_workflow "Triage" "$(jq -n --arg s "$S" '{format: 1, trigger: 
     {id: "cards", type: "ai.extract", config: {base_url: ($s + "/v1"), model: "json-fix", prompt: "Cards from {{ in.in.body.text }}",
       schema: {type: "object", properties: {title: {type: "string"}, cards: {type: "integer"}}, required: ["title", "cards"]}}},
     {id: "reply", type: "flow.merge", config: {}}],
-  edges: [{from: "sort.case1", to: "answer.in"}, {from: "sort.case2", to: "cards.in"},
+  edges: [{from: "sort.question", to: "answer.in"}, {from: "sort.notes", to: "cards.in"},
     {from: "answer.answer", to: "reply.in1"}, {from: "cards.data", to: "reply.in2"}]}')")
 check_eq "$?" 0 "a webhook workflow with ai.classify, ai.chat and ai.extract"
+TRIAGE=$(sql "SELECT id FROM workflows WHERE name = 'Triage'")
+req GET "/workflows/$TRIAGE/edit" "${API[@]}"
+check_json '[.outline.blocks[] | select(.id == "sort") | .outputs[].name] | join(" ")' "question notes" \
+	"the editor gives ai.classify one output per category"
+check_json '[.drawing.nodes[] | select(.id == "sort") | .outputs[].name] | join(" ")' "question notes" "... on the canvas too"
 req POST "$HOOK" -H 'Content-Type: application/json' --data '{"text": "Here are my notes on cells"}'
 check_status 200 "the webhook answers"
 check_eq "$(jq -c .in2 "$BODY")" '{"title":"Cells","cards":2}' \
 	"... with the data ai.extract got after telling the model its JSON was invalid"
 RUN=$(sql "SELECT max(id) FROM runs")
 check_eq "$(sql "SELECT group_concat(block || ':' || status, ' ') FROM (SELECT * FROM steps WHERE run_id = $RUN ORDER BY block)")" \
-	"answer:skipped cards:ok reply:ok sort:ok" "notes go on case2: ai.chat on case1 is skipped"
+	"answer:skipped cards:ok reply:ok sort:ok" "notes go on the output notes: ai.chat on question is skipped"
 req POST "$HOOK" -H 'Content-Type: application/json' --data '{"text": "A question: why do cells divide?"}'
 check_eq "$(jq -r .in1.text "$BODY")" "key ok" \
 	"a question goes to ai.chat, whose provider got the credential's key and default model from the daemon"

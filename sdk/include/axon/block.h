@@ -182,7 +182,10 @@ struct axon_block {
 	 *        "description": "...", "default": VALUE, "enum": [VALUES],
 	 *        "format": "template" (a string the block fills itself from its
 	 *        inputs, "{{ in.name }}": in a workflow the engine fills only the
-	 *        placeholders that name run data, and leaves the others)}},
+	 *        placeholders that name run data, and leaves the others), or
+	 *        "format": "ports" on an array (its names, [a-z0-9_], are more
+	 *        output ports of the block, after outputs: ai.classify's
+	 *        categories; the block may emit on each)}},
 	 *    "required": ["NAME", ...]}
 	 * The host fills defaults and refuses a config with a missing required
 	 * field, an unknown field, a wrong type or a value outside enum before
