@@ -355,26 +355,7 @@ static int llm_provider_of(struct broker_run *b, const json_t *req, struct llm_p
 	json_t *fields = broker_block_credential(b, ref, &type, &id, err, errlen);
 	if (!fields)
 		return -1;
-	const char *type_name = json_string_value(json_object_get(type, "name"));
-	const char *url = json_string_value(json_object_get(fields, "base_url"));
-	const char *key = json_string_value(json_object_get(fields, "api_key"));
-	const char *model = json_string_value(json_object_get(fields, "model"));
-	int rc = -1;
-	if (!type_name || strcmp(type_name, "llm"))
-		snprintf(err, errlen, "credential '%.100s' is of type '%s', not an LLM provider (llm)", ref, type_name ? type_name : "");
-	else if (!url || !*url)
-		snprintf(err, errlen, "credential '%.100s' has no base URL: give it one on its page", ref);
-	else
-		rc = 0;
-	if (rc == 0) {
-		prov->base_url = xstrdup(url);
-		prov->api_key = key && *key ? xstrdup(key) : NULL;
-		prov->model = model && *model ? xstrdup(model) : NULL;
-		prov->timeout_ms = (long)json_integer_value(json_object_get(fields, "timeout")) * 1000;
-		prov->limit = (struct llm_limit){ id, "", (int)json_integer_value(json_object_get(fields, "max_concurrent")),
-		                                  (int)json_integer_value(json_object_get(fields, "requests_per_minute")) };
-		snprintf(prov->limit.name, sizeof prov->limit.name, "%s", ref);
-	}
+	int rc = llm_provider_from_credential(prov, ref, id, json_string_value(json_object_get(type, "name")), fields, err, errlen);
 	broker_credential_free(fields);
 	return rc;
 }

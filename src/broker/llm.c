@@ -34,6 +34,30 @@ void llm_provider_free(struct llm_provider *prov)
 	memset(prov, 0, sizeof *prov);
 }
 
+int llm_provider_from_credential(struct llm_provider *prov, const char *ref, int64_t id, const char *type_name,
+                                 const json_t *fields, char *err, size_t errlen)
+{
+	const char *url = json_string_value(json_object_get(fields, "base_url"));
+	const char *key = json_string_value(json_object_get(fields, "api_key"));
+	const char *model = json_string_value(json_object_get(fields, "model"));
+	if (!type_name || strcmp(type_name, "llm")) {
+		snprintf(err, errlen, "credential '%.100s' is of type '%s', not an LLM provider (llm)", ref, type_name ? type_name : "");
+		return -1;
+	}
+	if (!url || !*url) {
+		snprintf(err, errlen, "credential '%.100s' has no base URL: give it one on its page", ref);
+		return -1;
+	}
+	prov->base_url = xstrdup(url);
+	prov->api_key = key && *key ? xstrdup(key) : NULL;
+	prov->model = model && *model ? xstrdup(model) : NULL;
+	prov->timeout_ms = (long)json_integer_value(json_object_get(fields, "timeout")) * 1000;
+	prov->limit = (struct llm_limit){ id, "", (int)json_integer_value(json_object_get(fields, "max_concurrent")),
+	                                  (int)json_integer_value(json_object_get(fields, "requests_per_minute")) };
+	snprintf(prov->limit.name, sizeof prov->limit.name, "%s", ref);
+	return 0;
+}
+
 /* Checks what the block asks; 0, or -1 with the reason in err. */
 static int check_request(const json_t *req, char *err, size_t errlen)
 {

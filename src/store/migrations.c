@@ -312,6 +312,10 @@ static const char *const migrations[] = {
 	"  embedding BLOB NOT NULL);"
 	"CREATE INDEX kb_chunks_kb ON kb_chunks(kb_id);"
 	"CREATE INDEX kb_chunks_document ON kb_chunks(document_id, seq);",
+	/* 13: what embeds a knowledge base's documents added on its page:
+	 * {"protocol", "credential", "base_url", "model"} as JSON text, or NULL
+	 * (a base made by ai.index, whose workflow says it). */
+	"ALTER TABLE knowledge_bases ADD COLUMN embedding TEXT;",
 };
 
 #define LATEST_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

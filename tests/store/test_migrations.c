@@ -91,7 +91,7 @@ static void test_newer_refused(void)
 	sqlite3_close(db);
 }
 
-/* Back to version 11: migration 12's tables (knowledge bases) dropped. */
+/* Back to version 11: migration 12's tables (knowledge bases) dropped (and with them 13's column). */
 #define UNDO_12 "DROP TABLE kb_chunks; DROP TABLE kb_documents; DROP TABLE knowledge_bases;"
 /* Back to version 8: what migrations 9 to 11 added (two-factor sign-in, the
  * sessions' last use, the tokens' own rate limits) dropped. */
