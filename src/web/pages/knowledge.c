@@ -114,6 +114,7 @@ void knowledge_create(struct request *r)
 		reply_invalid_status(r, json_object_get(errors, "name") && rc != STORE_OK ? 409 : 400, "knowledge/list", m, errors);
 		return;
 	}
+	json_decref(errors);
 	char url[64];
 	snprintf(url, sizeof url, "/knowledge/%lld", (long long)id);
 	reply_done(r, 201, url, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "name", name, "url", url));
