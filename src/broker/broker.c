@@ -98,9 +98,13 @@ static void on_emit(struct broker_run *b, json_t *m, size_t frame_len)
 		json_object_set_new(b->res->outputs, port, secrets_mask_json(b->secrets, value));
 }
 
-static void add_log(struct broker_run *b, const char *kind, json_t *kind_value, const char *message)
+/* stream: the message is a piece of a language model's answer as it is
+ * written ("stream": true), which the run page adds up. */
+static void add_log(struct broker_run *b, const char *kind, json_t *kind_value, const char *message, bool stream)
 {
 	json_t *entry = json_pack("{s:I, s:o}", "ms", (json_int_t)(mono_ms() - b->started), kind, kind_value);
+	if (stream)
+		json_object_set_new(entry, "stream", json_true());
 	if (message) {
 		char *masked = secrets_mask(b->secrets, message);
 		json_object_set_new(entry, "message", json_string(masked));
@@ -124,15 +128,15 @@ static void on_log(struct broker_run *b, json_t *m, size_t frame_len)
 		return;
 	}
 	if (count_output(b, frame_len) == 0)
-		add_log(b, "level", json_string(level), message);
+		add_log(b, "level", json_string(level), message, false);
 }
 
 /* The one way progress is recorded: the block's own reports, and the text
  * of a language model's answer while it streams (on_llm). */
-static void record_progress(struct broker_run *b, double fraction, const char *message, size_t frame_len)
+static void record_progress(struct broker_run *b, double fraction, const char *message, size_t frame_len, bool stream)
 {
 	if (count_output(b, frame_len) == 0)
-		add_log(b, "progress", json_real(fraction < 0 ? 0 : fraction > 1 ? 1 : fraction), message);
+		add_log(b, "progress", json_real(fraction < 0 ? 0 : fraction > 1 ? 1 : fraction), message, stream);
 }
 
 static void on_progress(struct broker_run *b, json_t *m, size_t frame_len)
@@ -143,7 +147,7 @@ static void on_progress(struct broker_run *b, json_t *m, size_t frame_len)
 		stop(b, RUN_BAD_OUTPUT, "the block sent a progress report without a fraction");
 		return;
 	}
-	record_progress(b, json_number_value(f), json_string_value(msg), frame_len);
+	record_progress(b, json_number_value(f), json_string_value(msg), frame_len, false);
 }
 
 static void answer(struct strbuf *out, json_t *reply)
@@ -376,7 +380,7 @@ struct llm_progress {
 static void show_held(struct llm_progress *lp, size_t n)
 {
 	char *piece = xstrndup(lp->held.data, n);
-	record_progress(lp->b, lp->fraction, piece, n + 64);
+	record_progress(lp->b, lp->fraction, piece, n + 64, true);
 	free(piece);
 	memmove(lp->held.data, lp->held.data + n, lp->held.len - n);
 	lp->held.len -= n;
@@ -417,7 +421,7 @@ static void record_usage(struct broker_run *b, const struct llm_provider *prov, 
 		sb_adds(&sb, "the provider did not say how many tokens");
 	sb_printf(&sb, ", %lld ms", (long long)json_integer_value(json_object_get(answer, "duration_ms")));
 	if (count_output(b, sb.len + 128) == 0)
-		add_log(b, "usage", usage, sb_str(&sb));
+		add_log(b, "usage", usage, sb_str(&sb), false);
 	else
 		json_decref(usage);
 	sb_free(&sb);

@@ -374,7 +374,9 @@ static void publish_log(void *arg, const json_t *entry)
 		json_object_set_new(ev, "item", json_integer(s->item));
 	if (progress)
 		json_object_set(ev, "fraction", progress);
-	else
+	if (progress && json_is_true(json_object_get(entry, "stream")))
+		json_object_set_new(ev, "stream", json_true());
+	else if (!progress)
 		json_object_set(ev, "level", json_object_get(entry, "level"));
 	events_publish(s->events, s->run, progress ? "progress" : "log", ev);
 }

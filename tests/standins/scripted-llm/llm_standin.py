@@ -22,6 +22,8 @@ The model name picks the script:
   down          503 every time
   dropped       a few pieces of text, then the connection is cut
   slow          the first token after 1.5 s
+  trickle       "The cell cycle has four phases: G1, S, G2 and M." a word
+                at a time, each event 0.4 s after the one before
   plain         "not streamed", as one JSON answer although a stream was asked
   classify      {"category", "confidence", "reason"}: the first category
                 of the system prompt's list ("Categories: a, b, c") that the
@@ -133,6 +135,8 @@ def script(model, messages, headers, tools):
         return ["not JSON, sorry"], None, 0
     if model == "slow":
         return ["late ", "but here"], None, 1.5
+    if model == "trickle":
+        return [w + " " for w in "The cell cycle has four phases: G1, S, G2 and M.".split()], None, 0
     if model == "classify":
         return [classify(messages)], None, 0
     if model == "auth":
@@ -260,11 +264,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         time.sleep(delay)
         cuts = awkward_cuts(body)
+        pause = 0.002
+        if model == "trickle":
+            sep = b"\n" if ollama else b"\n\n"
+            cuts, pause = [e + sep for e in body.split(sep) if e], 0.4
         if model == "dropped":
             cuts = cuts[:len(cuts) // 2]
         for piece in cuts:
             self.chunk(piece)
-            time.sleep(0.002)
+            time.sleep(pause)
         if model == "dropped":
             self.close_connection = True
             return
