@@ -5,7 +5,8 @@
 # the other on the same server: runs.js, editor.js (the visual editor),
 # editor-script.js, dashboard.js (the dashboard with the runs it makes) and
 # code-field.js (a code block's settings form) sign in as the owner flow.js made;
-# ai-stream.js watches a language model's answer stream onto the run page.
+# ai-stream.js watches a language model's answer stream onto the run page, and
+# knowledge.js makes a knowledge base and adds a text on its pages.
 # Screenshots go to $top_builddir/tests/e2e/screenshots/. E2E_SCRIPTS="flow.js ..."
 # runs only those (flow.js first: it makes the owner the others sign in as).
 # shellcheck source=SCRIPTDIR/../integration/lib.sh
@@ -31,7 +32,7 @@ it_start nginx "egress_allow_loopback = yes"
 
 rm -rf "$top_builddir/tests/e2e/screenshots"
 rc=0
-for script in ${E2E_SCRIPTS:-flow.js runs.js run-live.js ai-stream.js editor.js editor-script.js editor-paste.js dashboard.js two-factor.js code-field.js}; do
+for script in ${E2E_SCRIPTS:-flow.js runs.js run-live.js ai-stream.js knowledge.js editor.js editor-script.js editor-paste.js dashboard.js two-factor.js code-field.js}; do
 	BASE_URL=$BASE_URL SLOW_URL=$SLOW_URL LLM_URL=$LLM_URL SCREENSHOTS=$top_builddir/tests/e2e/screenshots \
 		NODE_PATH=$top_srcdir/tests/e2e/node_modules node "$top_srcdir/tests/e2e/$script" || rc=1
 done
