@@ -155,6 +155,12 @@ agent_workflow "Agent through Ollama" agent "$(jq -n --arg s "$S" '{protocol: "o
 req POST "/workflows/$WF/run?wait=30" "${API[@]}" --data 'input={"city": "Lyon"}'
 check_json '.run.steps[0].outputs.answer.text' 'The tool said: {"forecast":{"out":{"city":"Lyon","sky":"sunny"}}}' \
 	"... and through Ollama's protocol, whose tool calls and answers take another form"
+AGENT_HOOK=$(it_webhook_workflow "Agent hook" "$(jq -n --arg s "$S" '{format: 1, trigger: {type: "webhook", reply: "agent.answer"},
+  blocks: [{id: "agent", type: "ai.agent", config: {base_url: ($s + "/v1"), model: "agent", prompt: "Weather in {{ in.body.city }}?",
+    tools: ["Weather look-up"]}}]}')")
+req POST "$AGENT_HOOK" -H 'Content-Type: application/json' --data '{"city": "Lyon"}'
+check_json .text 'The tool said: {"forecast":{"out":{"city":"Lyon","sky":"sunny"}}}' \
+	"... and in a synchronous webhook's run, driven by the request thread that waits for it"
 tools_told=$(curl -s "$S/seen" | jq -c '[.[] | select(.model == "agent") | .tools] | unique')
 check_eq "$tools_told" "[1]" "the model was told of the one tool each turn"
 
