@@ -162,7 +162,7 @@ plugins_ai_la_CFLAGS = $(PLUGIN_CFLAGS)
 plugins_ai_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_ai_la_LIBADD = $(JANSSON_LIBS)
 EXTRA_DIST += plugins/ai/extract.json.in plugins/ai/classify.json.in plugins/ai/chat.json.in plugins/ai/refused.json.in \
-	plugins/ai/embed.json.in \
+	plugins/ai/embed.json.in plugins/ai/agent.json.in \
 	docs/blocks/ai.md tests/standins/scripted-llm/llm_standin.py
 
 # The pdf family (plugins/pdf/): documents parsed in the sandbox with
