@@ -157,13 +157,13 @@ plugins_ai_la_SOURCES = $(PLUGIN_SHARED) plugins/ai/blocks.h plugins/ai/family.c
 	plugins/ai/provider.c plugins/ai/provider.h plugins/ai/json_check.c plugins/ai/json_check.h \
 	plugins/ai/structured.c plugins/ai/structured.h \
 	plugins/ai/chat.c plugins/ai/extract.c plugins/ai/classify.c plugins/ai/embed.c \
-	plugins/ai/index.c plugins/ai/search.c plugins/ai/answer.c
+	plugins/ai/index.c plugins/ai/search.c plugins/ai/answer.c plugins/ai/agent.c
 plugins_ai_la_CPPFLAGS = $(PLUGIN_CPPFLAGS)
 plugins_ai_la_CFLAGS = $(PLUGIN_CFLAGS)
 plugins_ai_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_ai_la_LIBADD = $(JANSSON_LIBS)
 EXTRA_DIST += plugins/ai/extract.json.in plugins/ai/classify.json.in plugins/ai/chat.json.in plugins/ai/refused.json.in \
-	plugins/ai/embed.json.in \
+	plugins/ai/embed.json.in plugins/ai/agent.json.in \
 	docs/blocks/ai.md tests/standins/scripted-llm/llm_standin.py
 
 # The pdf family (plugins/pdf/): documents parsed in the sandbox with

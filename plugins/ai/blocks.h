@@ -5,9 +5,9 @@
 #include <axon/block.h>
 
 extern const struct axon_block ai_chat_block, ai_extract_block, ai_classify_block, ai_embed_block, ai_index_block,
-	ai_search_block, ai_answer_block;
+	ai_search_block, ai_answer_block, ai_agent_block;
 
 #define AI_BLOCKS &ai_chat_block, &ai_extract_block, &ai_classify_block, &ai_embed_block, &ai_index_block, \
-	&ai_search_block, &ai_answer_block
+	&ai_search_block, &ai_answer_block, &ai_agent_block
 
 #endif

@@ -99,9 +99,13 @@ static void on_emit(struct broker_run *b, json_t *m, size_t frame_len)
 		json_object_set_new(b->res->outputs, port, secrets_mask_json(b->secrets, value));
 }
 
-static void add_log(struct broker_run *b, const char *kind, json_t *kind_value, const char *message)
+/* stream: the message is a piece of a language model's answer as it is
+ * written ("stream": true), which the run page adds up. */
+static void add_log(struct broker_run *b, const char *kind, json_t *kind_value, const char *message, bool stream)
 {
 	json_t *entry = json_pack("{s:I, s:o}", "ms", (json_int_t)(mono_ms() - b->started), kind, kind_value);
+	if (stream)
+		json_object_set_new(entry, "stream", json_true());
 	if (message) {
 		char *masked = secrets_mask(b->secrets, message);
 		json_object_set_new(entry, "message", json_string(masked));
@@ -125,15 +129,15 @@ static void on_log(struct broker_run *b, json_t *m, size_t frame_len)
 		return;
 	}
 	if (count_output(b, frame_len) == 0)
-		add_log(b, "level", json_string(level), message);
+		add_log(b, "level", json_string(level), message, false);
 }
 
 /* The one way progress is recorded: the block's own reports, and the text
  * of a language model's answer while it streams (on_llm). */
-static void record_progress(struct broker_run *b, double fraction, const char *message, size_t frame_len)
+static void record_progress(struct broker_run *b, double fraction, const char *message, size_t frame_len, bool stream)
 {
 	if (count_output(b, frame_len) == 0)
-		add_log(b, "progress", json_real(fraction < 0 ? 0 : fraction > 1 ? 1 : fraction), message);
+		add_log(b, "progress", json_real(fraction < 0 ? 0 : fraction > 1 ? 1 : fraction), message, stream);
 }
 
 static void on_progress(struct broker_run *b, json_t *m, size_t frame_len)
@@ -144,7 +148,7 @@ static void on_progress(struct broker_run *b, json_t *m, size_t frame_len)
 		stop(b, RUN_BAD_OUTPUT, "the block sent a progress report without a fraction");
 		return;
 	}
-	record_progress(b, json_number_value(f), json_string_value(msg), frame_len);
+	record_progress(b, json_number_value(f), json_string_value(msg), frame_len, false);
 }
 
 static void answer(struct strbuf *out, json_t *reply)
@@ -288,6 +292,20 @@ static json_t *call_db(struct broker_run *b, const struct egress_policy *p, cons
 	return result;
 }
 
+/* "workflow": {"op": "describe" | "run", "workflow": NAME, "input": ...}:
+ * another workflow, described, or run as a called run of this one (the
+ * engine's flow.call path), within the block's time. */
+static json_t *call_workflow(struct broker_run *b, const struct egress_policy *p, const json_t *req, char *err,
+			     size_t errlen)
+{
+	(void)p;
+	if (!b->call_workflow) {
+		snprintf(err, errlen, "a workflow can be called only in a run (of axond or axonctl), not here");
+		return NULL;
+	}
+	return b->call_workflow(b->call_arg, req, mono_ms() + answer_time(b), err, errlen);
+}
+
 /* The services a block reaches with host->call, each in its own file. */
 static const struct service {
 	const char *name;
@@ -297,6 +315,7 @@ static const struct service {
 	{ "imap", call_imap },
 	{ "chat", call_chat },
 	{ "db", call_db },
+	{ "workflow", call_workflow },
 };
 
 static void on_call(struct broker_run *b, json_t *m, struct strbuf *out)
@@ -311,7 +330,7 @@ static void on_call(struct broker_run *b, json_t *m, struct strbuf *out)
 	struct egress_policy p = policy_now(b);
 	json_t *resp = s && json_is_object(req) ? s->serve(b, &p, req, err, sizeof err) : NULL;
 	if (!s)
-		snprintf(err, sizeof err, "there is no service '%.64s' (the services: mail, imap, chat, db)", name ? name : "");
+		snprintf(err, sizeof err, "there is no service '%.64s' (the services: mail, imap, chat, db, workflow)", name ? name : "");
 	else if (!json_is_object(req))
 		snprintf(err, sizeof err, "the request must be a JSON object");
 	answer_service(b, out, resp, true, err);
@@ -354,26 +373,7 @@ static int llm_provider_of(struct broker_run *b, const json_t *req, struct llm_p
 	json_t *fields = broker_block_credential(b, ref, &type, &id, err, errlen);
 	if (!fields)
 		return -1;
-	const char *type_name = json_string_value(json_object_get(type, "name"));
-	const char *url = json_string_value(json_object_get(fields, "base_url"));
-	const char *key = json_string_value(json_object_get(fields, "api_key"));
-	const char *model = json_string_value(json_object_get(fields, "model"));
-	int rc = -1;
-	if (!type_name || strcmp(type_name, "llm"))
-		snprintf(err, errlen, "credential '%.100s' is of type '%s', not an LLM provider (llm)", ref, type_name ? type_name : "");
-	else if (!url || !*url)
-		snprintf(err, errlen, "credential '%.100s' has no base URL: give it one on its page", ref);
-	else
-		rc = 0;
-	if (rc == 0) {
-		prov->base_url = xstrdup(url);
-		prov->api_key = key && *key ? xstrdup(key) : NULL;
-		prov->model = model && *model ? xstrdup(model) : NULL;
-		prov->timeout_ms = (long)json_integer_value(json_object_get(fields, "timeout")) * 1000;
-		prov->limit = (struct llm_limit){ id, "", (int)json_integer_value(json_object_get(fields, "max_concurrent")),
-		                                  (int)json_integer_value(json_object_get(fields, "requests_per_minute")) };
-		snprintf(prov->limit.name, sizeof prov->limit.name, "%s", ref);
-	}
+	int rc = llm_provider_from_credential(prov, ref, id, json_string_value(json_object_get(type, "name")), fields, err, errlen);
 	broker_credential_free(fields);
 	return rc;
 }
@@ -394,7 +394,7 @@ struct llm_progress {
 static void show_held(struct llm_progress *lp, size_t n)
 {
 	char *piece = xstrndup(lp->held.data, n);
-	record_progress(lp->b, lp->fraction, piece, n + 64);
+	record_progress(lp->b, lp->fraction, piece, n + 64, true);
 	free(piece);
 	memmove(lp->held.data, lp->held.data + n, lp->held.len - n);
 	lp->held.len -= n;
@@ -435,7 +435,7 @@ static void record_usage(struct broker_run *b, const struct llm_provider *prov, 
 		sb_adds(&sb, "the provider did not say how many tokens");
 	sb_printf(&sb, ", %lld ms", (long long)json_integer_value(json_object_get(answer, "duration_ms")));
 	if (count_output(b, sb.len + 128) == 0)
-		add_log(b, "usage", usage, sb_str(&sb));
+		add_log(b, "usage", usage, sb_str(&sb), false);
 	else
 		json_decref(usage);
 	sb_free(&sb);
@@ -531,7 +531,7 @@ static void on_frame(struct broker_run *b, const char *data, size_t len, struct 
 		waits_for_network(b);
 		on_http(b, m, out);
 	} else if (!strcmp(t, "call")) {
-		waits_for_network(b);
+		waits_for_network(b); /* or for a called workflow */
 		on_call(b, m, out);
 	} else if (!strcmp(t, "llm")) {
 		waits_for_network(b);

@@ -42,6 +42,9 @@ struct broker_run {
 	int64_t slow_at;               /* monotonic ms */
 	void (*on_log)(void *arg, const json_t *entry); /* each log line and progress report as it comes */
 	void *log_arg;
+	/* the "workflow" service: the engine's (sandbox.h, run_limits), or NULL */
+	json_t *(*call_workflow)(void *arg, const json_t *request, int64_t deadline, char *err, size_t errlen);
+	void *call_arg;
 	clockid_t cpu_clock;           /* the worker's CPU clock */
 	int64_t cpu_deadline_ns;       /* past it, a worker that ignores SIGXCPU is stopped */
 

@@ -1,6 +1,7 @@
 #include "broker/credentials.h"
 
 #include <openssl/crypto.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,12 +24,12 @@ void broker_credential_free(json_t *fields)
 }
 
 /* The secret fields sealed in row, parsed (new reference), or NULL with err set. */
-static json_t *unseal(struct broker_run *b, const json_t *row, char *err, size_t errlen)
+static json_t *unseal(struct keyring *keyring, const json_t *row, char *err, size_t errlen)
 {
 	const char *name = json_string_value(json_object_get(row, "name"));
 	char why[600];
 	size_t len = 0;
-	char *plain = keyring_unseal(b->keyring, json_string_value(json_object_get(row, "sealed")), &len, why, sizeof why);
+	char *plain = keyring_unseal(keyring, json_string_value(json_object_get(row, "sealed")), &len, why, sizeof why);
 	if (!plain) {
 		snprintf(err, errlen, "credential '%s' cannot be opened: %s", name, why);
 		return NULL;
@@ -64,7 +65,7 @@ static json_t *open_credential(struct broker_run *b, const char *ref, const char
 		snprintf(err, errlen, "%s", store_errmsg(b->store));
 		return NULL;
 	}
-	json_t *secret = unseal(b, *row, err, errlen);
+	json_t *secret = unseal(b->keyring, *row, err, errlen);
 	if (!secret)
 		return NULL;
 	secrets_remember(b->secrets, secret);
@@ -82,6 +83,40 @@ json_t *broker_credential(struct broker_run *b, const char *ref, const char *typ
 {
 	json_t *row;
 	json_t *fields = open_credential(b, ref, type, &row, err, errlen);
+	json_decref(row);
+	return fields;
+}
+
+json_t *credential_for_user(struct store *st, struct keyring *keyring, int64_t user, const char *ref, const char *type,
+			    int64_t *id, char *err, size_t errlen)
+{
+	json_t *row = NULL, *secret = NULL;
+	char *sealed = NULL;
+	bool usable = false;
+	*id = 0;
+	if (!ref || !*ref || store_credential_find(st, ref, id) != STORE_OK || store_credential_usable(st, *id, user, &usable) != STORE_OK ||
+	    !usable || store_credential_get(st, *id, &row) != STORE_OK) {
+		snprintf(err, errlen, "there is no credential '%.100s' that you may use (yours, or one shared with you)", ref ? ref : "");
+		return NULL;
+	}
+	const char *tname = json_string_value(json_object_get(row, "type"));
+	if (type && strcmp(tname ? tname : "", type))
+		snprintf(err, errlen, "credential '%.100s' is of type '%s', not %s", ref, tname ? tname : "", type);
+	else if (store_credential_sealed(st, *id, &sealed) != STORE_OK)
+		snprintf(err, errlen, "%s", store_errmsg(st));
+	else
+		json_object_set_new(row, "sealed", json_string(sealed));
+	free(sealed);
+	if (json_object_get(row, "sealed"))
+		secret = unseal(keyring, row, err, errlen);
+	json_t *fields = secret ? json_deep_copy(json_object_get(row, "fields")) : NULL;
+	if (secret && !json_is_object(fields)) {
+		json_decref(fields);
+		fields = json_object();
+	}
+	if (fields)
+		json_object_update(fields, secret);
+	json_decref(secret);
 	json_decref(row);
 	return fields;
 }

@@ -30,6 +30,16 @@ json_t *broker_credential(struct broker_run *b, const char *ref, const char *typ
 json_t *broker_block_credential(struct broker_run *b, const char *ref, const json_t **type, int64_t *id, char *err,
 				size_t errlen);
 
+/* For a person's action outside a run (a page that embeds with an llm
+ * credential): the fields of the credential ref, decrypted, when it is of
+ * type `type` (NULL: any) and user may use it (its owner, or shared with
+ * them); *id gets its id. Else NULL with a sentence in err. The caller masks
+ * the secret values (secrets_remember) in whatever it shows. */
+struct keyring;
+struct store;
+json_t *credential_for_user(struct store *st, struct keyring *keyring, int64_t user, const char *ref, const char *type,
+			    int64_t *id, char *err, size_t errlen);
+
 /* Wipes the string values of a credential's fields and drops the reference. */
 void broker_credential_free(json_t *fields);
 

@@ -34,6 +34,30 @@ void llm_provider_free(struct llm_provider *prov)
 	memset(prov, 0, sizeof *prov);
 }
 
+int llm_provider_from_credential(struct llm_provider *prov, const char *ref, int64_t id, const char *type_name,
+                                 const json_t *fields, char *err, size_t errlen)
+{
+	const char *url = json_string_value(json_object_get(fields, "base_url"));
+	const char *key = json_string_value(json_object_get(fields, "api_key"));
+	const char *model = json_string_value(json_object_get(fields, "model"));
+	if (!type_name || strcmp(type_name, "llm")) {
+		snprintf(err, errlen, "credential '%.100s' is of type '%s', not an LLM provider (llm)", ref, type_name ? type_name : "");
+		return -1;
+	}
+	if (!url || !*url) {
+		snprintf(err, errlen, "credential '%.100s' has no base URL: give it one on its page", ref);
+		return -1;
+	}
+	prov->base_url = xstrdup(url);
+	prov->api_key = key && *key ? xstrdup(key) : NULL;
+	prov->model = model && *model ? xstrdup(model) : NULL;
+	prov->timeout_ms = (long)json_integer_value(json_object_get(fields, "timeout")) * 1000;
+	prov->limit = (struct llm_limit){ id, "", (int)json_integer_value(json_object_get(fields, "max_concurrent")),
+	                                  (int)json_integer_value(json_object_get(fields, "requests_per_minute")) };
+	snprintf(prov->limit.name, sizeof prov->limit.name, "%s", ref);
+	return 0;
+}
+
 /* Checks what the block asks; 0, or -1 with the reason in err. */
 static int check_request(const json_t *req, char *err, size_t errlen)
 {
@@ -103,6 +127,39 @@ static const char *image_type(const char *b64)
 	return "image/png";
 }
 
+/* An assistant's tool calls ([{"id", "name", "arguments"}], as an answer
+ * gives them) and a tool's answer ({"role": "tool", "tool_call_id", "name",
+ * "content"}) as the protocol wants them: OpenAI's arguments as JSON text,
+ * Ollama's as an object and its tool's answer by tool name. */
+static void tool_form(enum llm_protocol protocol, json_t *m)
+{
+	json_t *calls = json_object_get(m, "tool_calls"), *c, *out = json_array();
+	size_t i;
+	json_array_foreach(calls, i, c) {
+		json_t *args = json_object_get(c, "arguments");
+		if (protocol == LLM_OPENAI) {
+			char *text = json_is_string(args) ? xstrdup(json_string_value(args))
+				: args ? json_dumps(args, JSON_COMPACT | JSON_ENCODE_ANY) : xstrdup("{}");
+			json_array_append_new(out, json_pack("{s:O?, s:s, s:{s:O?, s:s}}", "id", json_object_get(c, "id"), "type", "function",
+			                                     "function", "name", json_object_get(c, "name"), "arguments", text));
+			free(text);
+		} else {
+			json_array_append_new(out, json_pack("{s:{s:O?, s:O?}}", "function", "name", json_object_get(c, "name"),
+			                                     "arguments", args));
+		}
+	}
+	if (calls)
+		json_object_set(m, "tool_calls", out);
+	json_decref(out);
+	if (strcmp(json_string_value(json_object_get(m, "role")), "tool"))
+		return;
+	if (protocol == LLM_OLLAMA) {
+		json_object_set(m, "tool_name", json_object_get(m, "name"));
+		json_object_del(m, "tool_call_id");
+	}
+	json_object_del(m, "name");
+}
+
 /* The messages as the protocol wants them. A message's "images" (addresses,
  * data: URLs or base64 text) become OpenAI's content parts, or Ollama's
  * list of base64 texts (Ollama fetches no address: NULL with err). */
@@ -114,6 +171,7 @@ static json_t *messages_for(enum llm_protocol protocol, const json_t *messages, 
 		const json_t *images = json_object_get(m, "images");
 		json_t *copy = json_deep_copy(m);
 		json_array_append_new(out, copy);
+		tool_form(protocol, copy);
 		if (!json_array_size(images))
 			continue;
 		json_object_del(copy, "images");

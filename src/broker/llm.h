@@ -48,6 +48,11 @@ struct llm_hooks {
  * NULL with the reason in err. Thread-safe. */
 json_t *llm_call(const struct egress_policy *p, const struct llm_provider *prov, const json_t *request,
                  const struct llm_hooks *h, char *err, size_t errlen);
+/* prov (protocol set, the rest empty) from the fields of the credential ref
+ * (id id, of type type_name, which must be "llm"): its base URL, key,
+ * default model, timeout and limits. 0, or -1 with the reason in err. */
+int llm_provider_from_credential(struct llm_provider *prov, const char *ref, int64_t id, const char *type_name,
+                                 const json_t *fields, char *err, size_t errlen);
 /* The protocol named "openai" or "ollama"; -1 for another name. */
 int llm_protocol_named(const char *name);
 void llm_provider_free(struct llm_provider *prov);

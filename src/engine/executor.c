@@ -435,7 +435,9 @@ static void publish_log(void *arg, const json_t *entry)
 		json_object_set_new(ev, "item", json_integer(s->item));
 	if (progress)
 		json_object_set(ev, "fraction", progress);
-	else
+	if (progress && json_is_true(json_object_get(entry, "stream")))
+		json_object_set_new(ev, "stream", json_true());
+	else if (!progress)
 		json_object_set(ev, "level", json_object_get(entry, "level"));
 	events_publish(s->events, s->run, progress ? "progress" : "log", ev);
 }
@@ -983,39 +985,116 @@ static double jitter(void)
 	return 0.5 + (double)arc4random_uniform(1001) / 2000.0;
 }
 
-/* flow.call, done by the engine itself: queues the child run. Returns its
- * id, or 0 with the reason in err. */
-static int64_t start_call(struct engine *e, struct store *st, struct job *j, char *err, size_t errlen)
+/* A called run of job j's run, as flow.call starts one: the workflow named
+ * ref (its name or number) with input as its trigger data, queued at the
+ * caller's priority by the caller (flow.call's step waits first). Returns its
+ * id, or 0 with the reason in err, which names the caller (what). */
+static int64_t start_call(struct engine *e, struct store *st, const struct job *j, const char *what, const char *ref,
+			  const json_t *input, char *err, size_t errlen)
 {
-	const char *ref = json_string_value(json_object_get(j->config, "workflow"));
 	int64_t wid = 0, id = 0;
 	if (!ref) {
-		snprintf(err, errlen, "flow.call needs \"workflow\": the name or number of the workflow to run");
+		snprintf(err, errlen, "%s needs \"workflow\": the name or number of the workflow to run", what);
 		return 0;
 	}
 	if (j->a->depth + 1 > e->o.max_depth) {
-		snprintf(err, errlen, "flow.call: calls are nested %d deep, more than the limit of %d", j->a->depth + 1,
+		snprintf(err, errlen, "%s: calls are nested %d deep, more than the limit of %d", what, j->a->depth + 1,
 			 e->o.max_depth);
 		return 0;
 	}
 	if (store_workflow_find(st, ref, &wid) != STORE_OK) {
-		snprintf(err, errlen, "flow.call: %s", store_errmsg(st));
+		snprintf(err, errlen, "%s: %s", what, store_errmsg(st));
 		return 0;
 	}
 	size_t i;
 	json_t *anc;
 	json_array_foreach(j->a->ancestors, i, anc) if (json_integer_value(anc) == wid) {
-		snprintf(err, errlen, "flow.call: workflow '%s' is already running in this chain of calls "
-			 "(a workflow may not call itself, directly or through others)", ref);
+		snprintf(err, errlen, "%s: workflow '%s' is already running in this chain of calls "
+			 "(a workflow may not call itself, directly or through others)", what, ref);
 		return 0;
 	}
-	struct run_new n = { .workflow_id = wid, .trigger = "call", .input = json_object_get(j->inputs, "in"),
+	struct run_new n = { .workflow_id = wid, .trigger = "call", .input = input,
 			     .parent_run_id = j->a->id, .parent_block = j->id, .depth = j->a->depth + 1 };
 	if (store_run_create(st, &n, &id) != STORE_OK) {
-		snprintf(err, errlen, "flow.call: %s", store_errmsg(st));
+		snprintf(err, errlen, "%s: %s", what, store_errmsg(st));
 		return 0;
 	}
 	return id;
+}
+
+/* ---- The "workflow" service of a block (ai.agent's tools) ---- */
+
+struct block_call {
+	struct engine *e;
+	struct store *st;
+	const struct job *j;
+};
+
+/* {"name", "workflow_id", "description", "input_schema"} of the workflow
+ * named ref, from its current version's trigger (else its description and
+ * any object). */
+static json_t *describe_workflow(struct store *st, const char *ref, char *err, size_t errlen)
+{
+	int64_t wid = 0;
+	json_t *wf = NULL;
+	if (!ref || store_workflow_find(st, ref, &wid) != STORE_OK || store_workflow_get(st, wid, 0, &wf) != STORE_OK) {
+		snprintf(err, errlen, "%s", ref ? store_errmsg(st) : "describing a workflow needs \"workflow\": its name or number");
+		return NULL;
+	}
+	const json_t *trigger = json_object_get(json_object_get(wf, "definition"), "trigger");
+	const json_t *description = json_object_get(trigger, "description"), *schema = json_object_get(trigger, "input_schema");
+	json_t *r = json_pack("{s:O, s:I, s:O, s:o}", "name", json_object_get(wf, "name"), "workflow_id", (json_int_t)wid,
+			      "description", description ? description : json_object_get(wf, "description"),
+			      "input_schema", schema ? json_deep_copy(schema) : json_pack("{s:s}", "type", "object"));
+	json_decref(wf);
+	return r;
+}
+
+/* Runs a called run and waits for its end: {"run_id", "status", "outputs":
+ * {block id: outputs of its last blocks}} (flow.call's summary), or NULL
+ * with the reason in err (the run failed, or did not end in time). */
+static json_t *run_workflow(struct block_call *c, const json_t *req, int64_t deadline, char *err, size_t errlen)
+{
+	const char *ref = json_string_value(json_object_get(req, "workflow"));
+	const json_t *input = json_object_get(req, "input");
+	int64_t id = start_call(c->e, c->st, c->j, "calling a workflow", ref, input ? input : json_null(), err, errlen);
+	if (!id)
+		return NULL;
+	engine_notify_priority(c->e, id, c->j->a->priority);
+	/* A slice at a time, so that a cancel of the caller stops the wait;
+	 * the called run then goes on alone, as a flow.call's does. */
+	int ended = -1;
+	while (ended && mono_ms() < deadline && !*c->j->limits.cancel) {
+		int64_t slice = deadline - mono_ms();
+		ended = engine_wait(c->e, id, slice < 500 ? slice : 500);
+	}
+	json_t *run = NULL;
+	if (ended || store_run_get(c->st, id, &run) != STORE_OK) {
+		snprintf(err, errlen, "the called workflow's run %lld %s", (long long)id, ended ? "did not end in time" : store_errmsg(c->st));
+		return NULL;
+	}
+	const char *status = json_string_value(json_object_get(run, "status"));
+	json_t *r = NULL;
+	if (!strcmp(status, "succeeded"))
+		r = json_pack("{s:I, s:s, s:o}", "run_id", (json_int_t)id, "status", status, "outputs",
+			      call_result(json_object_get(run, "definition"), json_object_get(run, "steps")));
+	else
+		snprintf(err, errlen, "the called workflow's run %lld %s: %s", (long long)id, status,
+			 json_string_value(json_object_get(run, "error")) ?: "cancelled");
+	json_decref(run);
+	return r;
+}
+
+static json_t *call_workflow(void *arg, const json_t *req, int64_t deadline, char *err, size_t errlen)
+{
+	const char *op = json_string_value(json_object_get(req, "op"));
+	if (op && !strcmp(op, "describe"))
+		return describe_workflow(((struct block_call *)arg)->st, json_string_value(json_object_get(req, "workflow")),
+					 err, errlen);
+	if (op && !strcmp(op, "run"))
+		return run_workflow(arg, req, deadline, err, errlen);
+	snprintf(err, errlen, "a workflow request needs \"op\": \"describe\" or \"run\"");
+	return NULL;
 }
 
 /* A step's start is written only once it has run for this long: a quick
@@ -1078,6 +1157,7 @@ static void run_job(struct engine *e, struct store *st, struct job *j)
 		j->limits.slow_ms = STEP_START_WRITE_MS;
 	}
 	struct run_result res = { 0 };
+	struct block_call call = { e, st, j };
 	int64_t child = 0, wait_ms = 0;
 	char err[700] = "";
 	if (j->config_error) {
@@ -1087,7 +1167,8 @@ static void run_job(struct engine *e, struct store *st, struct job *j)
 		res.outcome = RUN_ERROR;
 		res.message = xstrdup(err);
 	} else if (!strcmp(j->type, "flow.call")) {
-		child = start_call(e, st, j, err, sizeof err);
+		child = start_call(e, st, j, "flow.call", json_string_value(json_object_get(j->config, "workflow")),
+				   json_object_get(j->inputs, "in"), err, sizeof err);
 		res.outcome = child ? RUN_OK : RUN_ERROR;
 		res.message = child ? NULL : xstrdup(err);
 	} else if (!strcmp(j->type, "flow.wait")) {
@@ -1100,6 +1181,8 @@ static void run_job(struct engine *e, struct store *st, struct job *j)
 	} else {
 		j->limits.store = st;
 		j->limits.run_id = j->a->id;
+		j->limits.call_workflow = call_workflow;
+		j->limits.call_arg = &call;
 		sandbox_run(e->sb, j->type, j->config, j->inputs, &j->limits, &res);
 		metrics_block_execution(j->type, (int)res.outcome, (double)res.elapsed_ms / 1e3);
 	}

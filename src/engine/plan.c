@@ -42,16 +42,19 @@ static long find_n(const struct plan *p, const char *id, size_t len)
 	return -1;
 }
 
-/* The port names of kind ("inputs", "outputs") of a block type in the registry. */
-static json_t *port_names(const json_t *registry, const char *type, const char *kind)
+/* The port names of kind ("inputs", "outputs") of a block type in the
+ * registry, with the output ports its config names (schema_block_type). */
+static json_t *port_names(const json_t *registry, const char *type, const json_t *config, const char *kind)
 {
 	json_t *names = json_array(), *b, *port;
 	size_t i, j;
 	json_array_foreach(json_object_get(registry, "blocks"), i, b) {
 		if (strcmp(json_string_value(json_object_get(b, "name")) ?: "", type))
 			continue;
-		json_array_foreach(json_object_get(b, kind), j, port)
+		json_t *typed = schema_block_type(b, config);
+		json_array_foreach(json_object_get(typed, kind), j, port)
 			json_array_append(names, json_object_get(port, "name"));
+		json_decref(typed);
 	}
 	return names;
 }
@@ -82,9 +85,9 @@ static int read_block(struct plan_block *b, const json_t *def, const json_t *reg
 	if (!b->id || !b->type)
 		return -1;
 	b->config = json_object_get(def, "config");
-	b->output_ports = port_names(registry, b->type, "outputs");
+	b->output_ports = port_names(registry, b->type, b->config, "outputs");
 	b->field_formats = field_formats(registry, b->type);
-	json_t *inputs = port_names(registry, b->type, "inputs");
+	json_t *inputs = port_names(registry, b->type, b->config, "inputs");
 	b->has_in_port = has_name(inputs, "in");
 	json_decref(inputs);
 	b->timeout_ms = (uint32_t)json_integer_value(json_object_get(s, "timeout_ms"));

@@ -15,7 +15,8 @@
 struct block {
 	const char *id;      /* NULL when missing, malformed or a duplicate */
 	const json_t *def;
-	const json_t *type;  /* its registry entry, or NULL when unknown or unchecked */
+	json_t *type;        /* its registry entry with the ports its config names (schema_block_type), or NULL
+			      * when unknown or unchecked */
 };
 
 struct edge {
@@ -207,11 +208,13 @@ static void check_trigger(struct check *c, const json_t *t)
 		problem(c, NULL, "\"trigger\" must be an object with a \"type\": \"manual\", \"webhook\" or \"schedule\"");
 		return;
 	}
-	static const char *const manual_keys[] = { "type", "ui", "sample", NULL };
+	static const char *const manual_keys[] = { "type", "ui", "sample", "description", "input_schema", NULL };
 	static const char *const webhook_keys[] = { "type", "reply", "signed", "replay_window_s", "allow_from",
-						    "max_body_bytes", "ui", "sample", NULL };
-	static const char *const schedule_keys[] = { "type", "cron", "timezone", "ui", "sample", NULL };
-	static const char *const poll_keys[] = { "type", "every_s", "block", "config", "items", "key", "ui", "sample", NULL };
+						    "max_body_bytes", "ui", "sample", "description", "input_schema", NULL };
+	static const char *const schedule_keys[] = { "type", "cron", "timezone", "ui", "sample", "description",
+						     "input_schema", NULL };
+	static const char *const poll_keys[] = { "type", "every_s", "block", "config", "items", "key", "ui", "sample",
+						 "description", "input_schema", NULL };
 	check_ui(c, NULL, t, "trigger");
 	/* "sample": the input the editor's test runs use; the engine ignores it. */
 	const json_t *sample = json_object_get(t, "sample");
@@ -219,6 +222,14 @@ static void check_trigger(struct check *c, const json_t *t)
 	if (sample_len > WORKFLOW_MAX_SAMPLE)
 		problem(c, NULL, "trigger: \"sample\" is %zu bytes of JSON, more than the %d a sample input may have",
 			sample_len, WORKFLOW_MAX_SAMPLE);
+	/* What a caller is told of the workflow as a tool (ai.agent): what it
+	 * does, and the JSON Schema of the data it takes. */
+	const json_t *description = json_object_get(t, "description"), *input_schema = json_object_get(t, "input_schema");
+	if (description && !json_is_string(description))
+		problem(c, NULL, "trigger: \"description\" must be a text saying what the workflow does for a caller");
+	if (input_schema && !json_is_object(input_schema))
+		problem(c, NULL, "trigger: \"input_schema\" must be a JSON Schema object, such as {\"type\": \"object\", "
+		        "\"properties\": {\"city\": {\"type\": \"string\"}}}");
 	if (!strcmp(type, "manual")) {
 		check_keys(c, NULL, t, "trigger", manual_keys);
 	} else if (!strcmp(type, "webhook")) {
@@ -357,9 +368,11 @@ static void read_blocks(struct check *c, const json_t *blocks)
 		const char *type = json_string_value(json_object_get(b->def, "type"));
 		if (!type)
 			problem(c, b->id, "%s has no \"type\": name a block type such as \"http.request\"", label);
-		else if (c->registry && !(b->type = registry_entry(c->registry, type)))
+		else if (c->registry && !registry_entry(c->registry, type))
 			problem(c, b->id, "unknown block type '%s': no loaded plugin provides it (see the blocks page)", type);
 		const json_t *config = json_object_get(b->def, "config");
+		if (type && c->registry)
+			b->type = schema_block_type(registry_entry(c->registry, type), config);
 		if (config && !json_is_object(config) && !json_is_null(config))
 			problem(c, b->id, "\"config\" must be an object");
 		check_block_settings(c, b, label);
@@ -673,6 +686,8 @@ static void check_run(struct check *c, const json_t *def)
 
 static void check_free(struct check *c)
 {
+	for (size_t i = 0; i < c->nblocks; i++)
+		json_decref(c->blocks[i].type);
 	free(c->blocks);
 	free(c->edges);
 	free(c->out_start);

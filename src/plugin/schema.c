@@ -1,8 +1,11 @@
 #include "plugin/schema.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "plugin/registry.h"
 
 static const char *const type_names[] = { "string", "number", "integer", "boolean", "object", "array" };
 
@@ -68,12 +71,14 @@ static int check_property(const char *name, const json_t *p, char *err, size_t e
 		return -1;
 	}
 	const char *format = json_string_value(json_object_get(p, "format"));
+	bool ports = format && !strcmp(format, "ports");
 	if (json_object_get(p, "format") && (!format || (strcmp(format, "template") && strcmp(format, "code") &&
-							  strcmp(format, "credential")) ||
-					     (type && strcmp(type, "string")))) {
+							  strcmp(format, "credential") && !ports) ||
+					     (type && strcmp(type, ports ? "array" : "string")))) {
 		snprintf(err, errlen, "property '%s': \"format\" is \"template\" (a text the block fills itself, whose {{ }} "
 			 "the engine leaves alone unless they name run data), \"code\" (left alone entirely) or \"credential\" "
-			 "(the id or name of a credential the broker applies for the block), on a string", name);
+			 "(the id or name of a credential the broker applies for the block), on a string; or \"ports\" (names "
+			 "of more output ports, given by the config), on an array", name);
 		return -1;
 	}
 	json_t *ct = json_object_get(p, "credential_type");
@@ -230,4 +235,41 @@ json_t *schema_field_formats(const json_t *schema)
 		if (json_is_string(json_object_get(p, "format")))
 			json_object_set(formats, key, json_object_get(p, "format"));
 	return formats;
+}
+
+/* A port name a config may give: one a block could declare, not one already there. */
+static bool port_name_ok(const json_t *outputs, const json_t *name)
+{
+	const char *s = json_string_value(name);
+	size_t i;
+	json_t *p;
+	if (!plugin_valid_port_name(s))
+		return false;
+	json_array_foreach(outputs, i, p)
+		if (!strcmp(json_string_value(json_object_get(p, "name")) ?: "", s))
+			return false;
+	return true;
+}
+
+json_t *schema_block_type(const json_t *type, const json_t *config)
+{
+	const json_t *props = json_object_get(json_object_get(type, "config_schema"), "properties"), *p;
+	json_t *out = NULL;
+	const char *key;
+	json_object_foreach((json_t *)props, key, p) {
+		const json_t *names = json_object_get(config, key), *name;
+		size_t i;
+		if (strcmp(json_string_value(json_object_get(p, "format")) ?: "", "ports") || !json_is_array(names))
+			continue;
+		if (!out) {
+			out = json_copy((json_t *)type);
+			json_object_set_new(out, "outputs", json_copy(json_object_get(type, "outputs")));
+		}
+		json_t *outputs = json_object_get(out, "outputs");
+		json_array_foreach(names, i, name)
+			if (i < SCHEMA_PORTS_MAX && port_name_ok(outputs, name))
+				json_array_append_new(outputs, json_pack("{s:O, s:s+}", "name", name, "description",
+									 "named in the config's ", key));
+	}
+	return out ? out : json_incref((json_t *)type);
 }

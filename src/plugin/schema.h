@@ -23,4 +23,15 @@ json_t *schema_apply(const json_t *schema, const json_t *config, char *err, size
  * alone. */
 json_t *schema_field_formats(const json_t *schema);
 
+#define SCHEMA_PORTS_MAX 32 /* ports a config property may name */
+
+/* The registry entry of a block type (NULL: none) as a block with this
+ * config has it: its "outputs" followed by a port for each name in each
+ * config property whose schema says "format": "ports" (an array of names,
+ * such as ai.classify's categories; a name that is not a valid port name,
+ * [a-z0-9_] (plugin_valid_port_name), or is a port already is left out, as
+ * are names past SCHEMA_PORTS_MAX). A new reference: the entry itself when nothing is
+ * added. */
+json_t *schema_block_type(const json_t *type, const json_t *config);
+
 #endif

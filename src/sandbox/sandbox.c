@@ -34,6 +34,7 @@
 #include "sandbox/channel.h"
 #include "broker/egress.h"
 #include "plugin/registry.h"
+#include "plugin/schema.h"
 #include "sandbox/policy.h"
 #include "sandbox/pool.h"
 #include "sandbox/protocol.h"
@@ -738,7 +739,8 @@ static int execute(struct sandbox *sb, struct worker *w, const json_t *entry, co
 		return 0;
 	}
 	b.chan = w->chan;
-	b.declared = json_object_get(entry, "outputs");
+	json_t *typed = schema_block_type(entry, config); /* with the ports the config names */
+	b.declared = json_object_get(typed, "outputs");
 	b.config = config;
 	b.config_schema = json_object_get(entry, "config_schema");
 	b.output_max = lim->output_bytes;
@@ -760,6 +762,8 @@ static int execute(struct sandbox *sb, struct worker *w, const json_t *entry, co
 	b.slow_at = t0 + lim->slow_ms;
 	b.on_log = lim->on_log;
 	b.log_arg = lim->log_arg;
+	b.call_workflow = lim->call_workflow;
+	b.call_arg = lim->call_arg;
 	b.cpu_clock = w->cpu_clock;
 	b.cpu_deadline_ns = cpu0 + (int64_t)lim->cpu_ms * 1000000LL + 1000000000LL;
 	json_t *run_frame = json_pack("{s:s, s:O?, s:O?}", "block", block, "config", config, "inputs", inputs);
@@ -806,6 +810,7 @@ static int execute(struct sandbox *sb, struct worker *w, const json_t *entry, co
 		}
 	}
 	broker_free(&b);
+	json_decref(typed);
 	return reusable;
 }
 
@@ -868,6 +873,8 @@ static int serve(struct sandbox *sb, const char *block, const json_t *config, co
 	const json_t *made_by = json_object_get(asked->artifact, "plugin");
 	if (!check && made_by && !strcmp(json_string_value(made_by) ?: "", identity))
 		lim.artifact = json_object_get(asked->artifact, "value");
+	lim.call_workflow = asked->call_workflow;
+	lim.call_arg = asked->call_arg;
 
 	/* Warm unless the sandbox, the workflow or a caller without a trust
 	 * domain asks for a fresh process. */

@@ -72,6 +72,13 @@ struct run_limits {
 	 * sandbox_check()), or NULL: handed to the block (kept()) when its
 	 * plugin file is still the one that made it. */
 	const json_t *artifact;
+	/* When set, the block's "workflow" service (host->call): the engine
+	 * describes or runs a workflow for it as a called run of this run (the
+	 * flow.call path) and answers, or NULL with the reason in err. It waits
+	 * until deadline (monotonic ms) at most, and stops waiting when *cancel
+	 * is set. NULL outside the engine: the service is refused. */
+	json_t *(*call_workflow)(void *arg, const json_t *request, int64_t deadline, char *err, size_t errlen);
+	void *call_arg;
 };
 
 enum sandbox_state {

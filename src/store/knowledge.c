@@ -42,9 +42,9 @@ int store_kb_get(struct store *st, int64_t kb, json_t **out)
 	sqlite3_stmt *s;
 	int rc = db_begin_read(st);
 	if (rc == STORE_OK)
-		rc = db_prepare(st, &s, "SELECT id, name, dims, created_at FROM knowledge_bases WHERE id = ?1", "i", kb);
+		rc = db_prepare(st, &s, "SELECT id, name, dims, created_at, embedding FROM knowledge_bases WHERE id = ?1", "i", kb);
 	if (rc == STORE_OK)
-		rc = db_one(st, s, "", &base);
+		rc = db_one(st, s, "embedding", &base);
 	if (rc == STORE_OK)
 		rc = db_prepare(st, &s,
 		                "SELECT d.id AS id, d.name AS name, d.source AS source, d.created_at AS created_at,"
@@ -61,6 +61,20 @@ int store_kb_get(struct store *st, int64_t kb, json_t **out)
 	json_object_set_new(base, "documents", documents);
 	*out = base;
 	return STORE_OK;
+}
+
+int store_kb_set_embedding(struct store *st, int64_t actor, int64_t kb, const json_t *embedding)
+{
+	char *text = json_dumps(embedding, JSON_COMPACT);
+	int rc = db_begin(st);
+	if (rc == STORE_OK)
+		rc = db_exec(st, "UPDATE knowledge_bases SET embedding = ?2 WHERE id = ?1", "it", kb, text);
+	if (rc == STORE_OK && !sqlite3_changes(st->db))
+		rc = db_failf(st, STORE_NOTFOUND, "there is no such knowledge base");
+	if (rc == STORE_OK)
+		rc = audit_add(st, actor, "kb.embedding", "knowledge_base", kb, json_string_value(json_object_get(embedding, "model")));
+	free(text);
+	return db_finish(st, rc);
 }
 
 int store_kb_by_name(struct store *st, const char *name, int64_t *id, int *dims)

@@ -330,6 +330,11 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (workflow_id, version, block_id),"
 	"  FOREIGN KEY (workflow_id, version) REFERENCES workflow_versions(workflow_id, version) ON DELETE CASCADE"
 	") WITHOUT ROWID;",
+
+	/* 15: what embeds a knowledge base's documents added on its page:
+	 * {"protocol", "credential", "base_url", "model"} as JSON text, or NULL
+	 * (a base made by ai.index, whose workflow says it). */
+	"ALTER TABLE knowledge_bases ADD COLUMN embedding TEXT;",
 };
 
 #define LATEST_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

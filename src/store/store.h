@@ -43,7 +43,7 @@ void store_close(struct store *st);
 const char *store_errmsg(struct store *st);
 int store_schema_version(struct store *st);
 /* The schema version this build creates and understands. */
-#define STORE_SCHEMA_VERSION 14
+#define STORE_SCHEMA_VERSION 15
 
 /* Limits, for operators and tests: how long a write waits for another
  * process's lock before STORE_BUSY (default 5000 ms), and a cap on the file
@@ -419,8 +419,11 @@ int store_kb_create(struct store *st, int64_t actor, const char *name, int64_t n
 /* [{id, name, dims, created_at, documents, chunks}] by name. */
 int store_kb_list(struct store *st, json_t **out);
 int store_kb_by_name(struct store *st, const char *name, int64_t *id, int *dims);
-/* {id, name, dims, created_at, documents: [{id, name, source, created_at, chunks}]}; STORE_NOTFOUND. */
+/* {id, name, dims, created_at, embedding (or null), documents: [{id, name, source, created_at, chunks}]}; STORE_NOTFOUND. */
 int store_kb_get(struct store *st, int64_t kb, json_t **out);
+/* What embeds the documents added on the base's page ({"protocol",
+ * "credential", "base_url", "model"}), audited. */
+int store_kb_set_embedding(struct store *st, int64_t actor, int64_t kb, const json_t *embedding);
 /* A document and its chunks ([texts]) with their embeddings (one vector of
  * dims floats per chunk, in order), in one transaction. STORE_CONFLICT when
  * dims is not the base's. */

@@ -42,7 +42,7 @@ src_libaxon_a_SOURCES += \
 	src/web/pages/blocks.c src/web/pages/block_examples.c src/web/pages/block_examples.h \
 	src/web/pages/editor.c src/web/pages/editor.h src/web/pages/editor_test.c \
 	src/web/pages/placeholder_paths.c src/web/pages/placeholder_paths.h \
-	src/web/pages/blocks.c src/web/pages/gallery.c src/web/pages/knowledge.c \
+	src/web/pages/blocks.c src/web/pages/gallery.c src/web/pages/knowledge.c src/web/pages/knowledge_add.c \
 	src/web/pages/editor.c src/web/pages/editor.h \
 	src/web/pages/block_settings.c src/web/pages/editor_script.c src/web/pages/editor_paste.c \
 	src/web/graph/graph.h \

@@ -92,7 +92,9 @@ const struct route routes[] = {
 	{ "GET", "/templates/:name", ROLE_EDITOR, gallery_show, 0 },
 
 	{ "GET", "/knowledge", ROLE_VIEWER, knowledge_list, 0 },
+	{ "POST", "/knowledge", ROLE_EDITOR, knowledge_create, 0 },
 	{ "GET", "/knowledge/:id", ROLE_VIEWER, knowledge_show, 0 },
+	{ "POST", "/knowledge/:id/documents", ROLE_EDITOR, knowledge_document_add, 0 },
 	{ "POST", "/knowledge/:id/documents/:doc/delete", ROLE_EDITOR, knowledge_document_delete, 0 },
 
 	{ "GET", "/tokens", ROLE_VIEWER, tokens_list, 0 },

@@ -115,7 +115,17 @@ function showProgress(d) {
 	const p = bar.querySelector('progress');
 	p.value = d.fraction;
 	p.textContent = `${Math.round(d.fraction * 100)} %`;
-	bar.querySelector('.progress-message').textContent = d.message || '';
+	if (!d.stream) {
+		bar.querySelector('.progress-message').textContent = d.message || '';
+		return;
+	}
+	// A language model's answer as it is written: its pieces added up.
+	let text = a.querySelector('.stream-text');
+	if (!text) {
+		text = el('pre', { class: 'code stream-text' });
+		bar.after(text);
+	}
+	text.textContent += d.message || '';
 }
 
 const ENDED = ['ok', 'failed', 'skipped'];

@@ -30,6 +30,8 @@ static const char registry_json[] =
 	"  'config_schema': {'type': 'object', 'properties': {'code': {'type': 'string', 'format': 'code', 'language': 'lua'}}}},"
 	" {'name': 'flow.merge', 'inputs': [{'name': 'in'}], 'outputs': [{'name': 'out'}],"
 	"  'config_schema': {'type': 'object', 'properties': {}}},"
+	" {'name': 'ai.classify', 'inputs': [{'name': 'in'}], 'outputs': [],"
+	"  'config_schema': {'type': 'object', 'properties': {'categories': {'type': 'array', 'format': 'ports'}}}},"
 	" {'name': 'flow.start', 'inputs': [], 'outputs': [{'name': 'out'}],"
 	"  'config_schema': {'type': 'object', 'properties': {}}}]}";
 
@@ -430,6 +432,31 @@ static void test_trigger_sample(void)
 	free(big);
 }
 
+/* The output ports a config names ("format": "ports"): edges may leave from them only. */
+static void test_config_ports(void)
+{
+#define SORT "{'id': 'sort', 'type': 'ai.classify', 'config': {'categories': ['question', 'other']}}, "
+	check_valid("{'format': 1, 'trigger': {'type': 'manual'}, 'blocks': [" SORT FETCH "],"
+		    " 'edges': [{'from': 'sort.question', 'to': 'fetch.in'}]}", "[\"sort\",\"fetch\"]");
+	CHECK_PROBLEM("{'format': 1, 'trigger': {'type': 'manual'}, 'blocks': [" SORT FETCH "],"
+		      " 'edges': [{'from': 'sort.case1', 'to': 'fetch.in'}]}", "sort",
+		      "edges[0]: block 'sort' (ai.classify) has no output port 'case1' (its outputs: question, other)");
+#undef SORT
+}
+
+/* What a caller (ai.agent) is told of a workflow as a tool. */
+static void test_trigger_as_tool(void)
+{
+	check_valid("{'format': 1, 'trigger': {'type': 'webhook', 'description': 'Fetches a page',"
+		    " 'input_schema': {'type': 'object', 'properties': {'url': {'type': 'string'}}}}, 'blocks': [" FETCH "]}",
+		    "[\"fetch\"]");
+	CHECK_PROBLEM("{'format': 1, 'trigger': {'type': 'manual', 'description': 5}, 'blocks': [" FETCH "]}", NULL,
+	              "trigger: \"description\" must be a text saying what the workflow does for a caller");
+	CHECK_PROBLEM("{'format': 1, 'trigger': {'type': 'schedule', 'cron': '@daily', 'input_schema': 'city'}, 'blocks': [" FETCH "]}",
+	              NULL, "trigger: \"input_schema\" must be a JSON Schema object, such as {\"type\": \"object\", "
+	              "\"properties\": {\"city\": {\"type\": \"string\"}}}");
+}
+
 /* What runs again from a block: it and every block after it, not the ones beside. */
 static void test_downstream(void)
 {
@@ -494,6 +521,8 @@ int main(void)
 	test_every_problem_at_once();
 	test_ui_positions();
 	test_trigger_sample();
+	test_trigger_as_tool();
+	test_config_ports();
 	test_downstream();
 	test_parse();
 	test_priority();

@@ -61,16 +61,21 @@ HOOK=$(it_webhook_workflow "Triage" "$(jq -n --arg s "$S" '{format: 1, trigger: 
     {id: "cards", type: "ai.extract", config: {base_url: ($s + "/v1"), model: "json-fix", prompt: "Cards from {{ in.in.body.text }}",
       schema: {type: "object", properties: {title: {type: "string"}, cards: {type: "integer"}}, required: ["title", "cards"]}}},
     {id: "reply", type: "flow.merge", config: {}}],
-  edges: [{from: "sort.case1", to: "answer.in"}, {from: "sort.case2", to: "cards.in"},
+  edges: [{from: "sort.question", to: "answer.in"}, {from: "sort.notes", to: "cards.in"},
     {from: "answer.answer", to: "reply.in1"}, {from: "cards.data", to: "reply.in2"}]}')")
 check_eq "$?" 0 "a webhook workflow with ai.classify, ai.chat and ai.extract"
+TRIAGE=$(sql "SELECT id FROM workflows WHERE name = 'Triage'")
+req GET "/workflows/$TRIAGE/edit" "${API[@]}"
+check_json '[.outline.blocks[] | select(.id == "sort") | .outputs[].name] | join(" ")' "question notes" \
+	"the editor gives ai.classify one output per category"
+check_json '[.drawing.nodes[] | select(.id == "sort") | .outputs[].name] | join(" ")' "question notes" "... on the canvas too"
 req POST "$HOOK" -H 'Content-Type: application/json' --data '{"text": "Here are my notes on cells"}'
 check_status 200 "the webhook answers"
 check_eq "$(jq -c .in2 "$BODY")" '{"title":"Cells","cards":2}' \
 	"... with the data ai.extract got after telling the model its JSON was invalid"
 RUN=$(sql "SELECT max(id) FROM runs")
 check_eq "$(sql "SELECT group_concat(block || ':' || status, ' ') FROM (SELECT * FROM steps WHERE run_id = $RUN ORDER BY block)")" \
-	"answer:skipped cards:ok reply:ok sort:ok" "notes go on case2: ai.chat on case1 is skipped"
+	"answer:skipped cards:ok reply:ok sort:ok" "notes go on the output notes: ai.chat on question is skipped"
 req POST "$HOOK" -H 'Content-Type: application/json' --data '{"text": "A question: why do cells divide?"}'
 check_eq "$(jq -r .in1.text "$BODY")" "key ok" \
 	"a question goes to ai.chat, whose provider got the credential's key and default model from the daemon"
@@ -119,4 +124,59 @@ req GET /metrics
 tokens_in=$(sed -n "s|^axon_llm_tokens_total{provider=\"http://127.0.0.1:$LLM_PORT\",direction=\"in\"} ||p" "$BODY")
 check_eq "$([ "${tokens_in:-0}" -gt 0 ] && echo counted)" counted "/metrics counts the tokens the scripted provider's calls used"
 check_body_contains "axon_llm_tokens_total{provider=\"http://127.0.0.1:$LLM_PORT\",direction=\"out\"}" "... in and out"
+
+echo "# ai.agent: a workflow as a tool, called through the flow.call path"
+it_create_workflow "Weather look-up" '{"format": 1, "trigger": {"type": "manual", "description": "The weather in a city",
+  "input_schema": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}},
+  "blocks": [{"id": "forecast", "type": "json.set", "config": {"set": {"city": "{{ trigger.city }}", "sky": "sunny"}}}]}'
+check_status 201 "a tool workflow whose trigger says what it does and the data it takes"
+TOOL_WF=$WF
+agent_workflow() { # NAME MODEL [SETTINGS-JSON]: a workflow with one ai.agent offering the tool
+	it_create_workflow "$1" "$(jq -n --arg s "$S" --arg m "$2" --argjson x "${3:-{\}}" '{format: 1, trigger: {type: "manual"},
+	  blocks: [{id: "agent", type: "ai.agent", config: ({base_url: ($s + "/v1"), model: $m, prompt: "Weather in {{ in.city }}?",
+	    tools: ["Weather look-up"]} + $x)}]}')"
+}
+agent_workflow "Agent" agent
+check_status 201 "a workflow with ai.agent and the tool"
+req POST "/workflows/$WF/run?wait=30" "${API[@]}" --data 'input={"city": "Lyon"}'
+check_json .run.status succeeded "the agent's run succeeds"
+AGENT_RUN=$(jqb .run.id)
+check_json '.run.steps[0].outputs.answer.text' 'The tool said: {"forecast":{"out":{"city":"Lyon","sky":"sunny"}}}' \
+	"the tool call's arguments, streamed in fragments, ran the workflow, and its result went back to the model"
+check_json '.run.steps[0].outputs.answer.tool_calls[0].workflow' "Weather look-up" "the step's output records the tool call"
+check_json '[.run.steps[0].outputs.answer.conversation[].role] | join(" ")' "user assistant tool assistant" \
+	"... and the conversation"
+check_json '.run.steps[0].outputs.answer.turns' 2 "... in two turns"
+TOOL_RUN=$(jqb '.run.steps[0].outputs.answer.tool_calls[0].run_id')
+check_eq "$(sql "SELECT workflow_id || ' ' || status || ' ' || trigger || ' ' || parent_run_id || ' ' || parent_block FROM runs WHERE id = $TOOL_RUN")" \
+	"$TOOL_WF succeeded call $AGENT_RUN agent" "the tool call is its own recorded run, called by the agent's step"
+check_eq "$(sql "SELECT json_extract(input, '$.city') FROM runs WHERE id = $TOOL_RUN")" Lyon "... with the model's arguments as its trigger data"
+agent_workflow "Agent through Ollama" agent "$(jq -n --arg s "$S" '{protocol: "ollama", base_url: $s}')"
+req POST "/workflows/$WF/run?wait=30" "${API[@]}" --data 'input={"city": "Lyon"}'
+check_json '.run.steps[0].outputs.answer.text' 'The tool said: {"forecast":{"out":{"city":"Lyon","sky":"sunny"}}}' \
+	"... and through Ollama's protocol, whose tool calls and answers take another form"
+AGENT_HOOK=$(it_webhook_workflow "Agent hook" "$(jq -n --arg s "$S" '{format: 1, trigger: {type: "webhook", reply: "agent.answer"},
+  blocks: [{id: "agent", type: "ai.agent", config: {base_url: ($s + "/v1"), model: "agent", prompt: "Weather in {{ in.body.city }}?",
+    tools: ["Weather look-up"]}}]}')")
+req POST "$AGENT_HOOK" -H 'Content-Type: application/json' --data '{"city": "Lyon"}'
+check_json .text 'The tool said: {"forecast":{"out":{"city":"Lyon","sky":"sunny"}}}' \
+	"... and in a synchronous webhook's run, driven by the request thread that waits for it"
+tools_told=$(curl -s "$S/seen" | jq -c '[.[] | select(.model == "agent") | .tools] | unique')
+check_eq "$tools_told" "[1]" "the model was told of the one tool each turn"
+
+echo "# ai.agent: its limits and a tool it does not have"
+agent_workflow "Agent loop" agent-loop '{"max_turns": 3}'
+req POST "/workflows/$WF/run?wait=30" "${API[@]}" --data 'input={"city": "Lyon"}'
+check_json '.run.error | contains("the model still asked for a tool after 3 turns (max_turns)")' true \
+	"a model that never stops calling tools fails at max_turns, saying so"
+check_eq "$(sql "SELECT count(*) FROM runs WHERE parent_run_id = $(jqb .run.id)")" 2 "... after two tool runs"
+agent_workflow "Agent calls" agent-loop '{"max_turns": 10, "max_tool_calls": 1}'
+req POST "/workflows/$WF/run?wait=30" "${API[@]}" --data 'input={"city": "Lyon"}'
+check_json '.run.error | contains("more than 1 tool calls (max_tool_calls)")' true "... and at max_tool_calls"
+agent_workflow "Agent stranger" agent-stranger
+req POST "/workflows/$WF/run?wait=30" "${API[@]}" --data 'input={"city": "Lyon"}'
+check_json .run.status succeeded "a call of a tool the agent does not have is refused, and the model told so"
+check_json '.run.steps[0].outputs.answer.tool_calls[0].error' "there is no tool named 'no_such_tool': the tools are Weather_look-up" \
+	"... naming the tools there are"
+check_eq "$(sql "SELECT count(*) FROM runs WHERE parent_run_id = $(jqb .run.id)")" 0 "... and nothing ran"
 it_done

@@ -37,6 +37,25 @@ int main(void)
 	CHECK_CONTAINS(parse_error("{\"type\": \"object\", \"properties\": {\"t\": {\"type\": \"string\", \"format\": \"date\"}}}"), "\"format\" is \"template\"");
 	CHECK_CONTAINS(parse_error("{\"type\": \"object\", \"properties\": {\"t\": {\"type\": \"integer\", \"format\": \"template\"}}}"), "on a string");
 	CHECK_CONTAINS(parse_error("{\"type\": \"object\", \"properties\": {\"t\": {\"type\": \"string\", \"language\": \"lua\"}}}"), "on a \"format\": \"code\" property");
+	/* "format": "ports": an array whose names are more output ports */
+	CHECK_STR(parse_error("{\"type\": \"object\", \"properties\": {\"p\": {\"type\": \"array\", \"format\": \"ports\"}}}"), "(accepted)");
+	CHECK_CONTAINS(parse_error("{\"type\": \"object\", \"properties\": {\"p\": {\"type\": \"string\", \"format\": \"ports\"}}}"), "or \"ports\"");
+	json_t *type = json_loads("{\"name\": \"x.sort\", \"outputs\": [{\"name\": \"other\"}], \"config_schema\": {\"properties\": {"
+	                          "\"cats\": {\"type\": \"array\", \"format\": \"ports\"}, \"list\": {\"type\": \"array\"}}}}", 0, NULL);
+	json_t *config = json_loads("{\"cats\": [\"question\", \"Bad Name\", \"other\", \"a.b\", 5, \"complaint\"], \"list\": [\"nope\"]}", 0, NULL);
+	json_t *typed = schema_block_type(type, config);
+	char *ports = json_dumps(json_object_get(typed, "outputs"), JSON_COMPACT);
+	CHECK_STR(ports, "[{\"name\":\"other\"},{\"name\":\"question\",\"description\":\"named in the config's cats\"},"
+	                 "{\"name\":\"complaint\",\"description\":\"named in the config's cats\"}]");
+	free(ports);
+	CHECK(json_array_size(json_object_get(type, "outputs")) == 1); /* the registry's entry is left alone */
+	json_decref(typed);
+	json_object_clear(config);
+	typed = schema_block_type(type, config);
+	CHECK(typed == type); /* no names: the entry itself */
+	json_decref(typed);
+	json_decref(config);
+	json_decref(type);
 	json_t *own = schema_parse("{\"type\": \"object\", \"properties\": {\"t\": {\"type\": \"string\", \"format\": \"template\"}, "
 	                           "\"c\": {\"type\": \"string\", \"format\": \"code\"}, \"u\": {}}}", err, sizeof err);
 	json_t *formats = schema_field_formats(own);

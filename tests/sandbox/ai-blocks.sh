@@ -32,10 +32,10 @@ port=$(cat "$tmp/port")
 printf '{"llm": "sk-test-key-42"}\n' >"$tmp/secrets.json"
 chmod 600 "$tmp/secrets.json"
 
-for f in extract classify chat embed refused; do
+for f in extract classify chat embed agent refused; do
 	sed "s/@PORT@/$port/g" "$top_srcdir/plugins/ai/$f.json.in" >"$tmp/$f.json"
 done
-for f in extract classify chat embed; do
+for f in extract classify chat embed agent; do
 	echo "# ai/$f (loopback allowed)"
 	"$tool" test "$so" "$tmp/$f.json" --allow-loopback --secrets "$tmp/secrets.json" || fail=1
 done

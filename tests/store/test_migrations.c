@@ -92,8 +92,10 @@ static void test_newer_refused(void)
 	sqlite3_close(db);
 }
 
+/* Back to version 14: migration 15's column (a knowledge base's embedding settings) dropped. */
+#define UNDO_15 "ALTER TABLE knowledge_bases DROP COLUMN embedding;"
 /* Back to version 13: migration 14's table (what blocks' checks kept) dropped. */
-#define UNDO_14 "DROP TABLE block_artifacts;"
+#define UNDO_14 UNDO_15 "DROP TABLE block_artifacts;"
 /* Back to version 12: migration 13's column (a poll round's error) dropped. */
 #define UNDO_13 UNDO_14 "ALTER TABLE schedule_ticks DROP COLUMN error;"
 /* Back to version 11: migration 12's tables (knowledge bases) dropped. */

@@ -93,7 +93,7 @@ struct axon_host {
 
 	/* ABI 1.2. A request to one of the daemon's services, which does for the
 	 * block what a confined process cannot: "mail" sends a message by SMTP
-	 * (docs/blocks/mail.md), "chat" posts to a chat (docs/blocks/chat.md), "db" runs SQL (docs/blocks/db.md). request is the service's JSON; the daemon
+	 * (docs/blocks/mail.md), "chat" posts to a chat (docs/blocks/chat.md), "db" runs SQL (docs/blocks/db.md), "workflow" describes or runs another workflow as a called run (docs/blocks/ai.md, ai.agent). request is the service's JSON; the daemon
 	 * applies the account or credential it names, which the block never
 	 * sees. Returns a new reference to the service's answer, or NULL with
 	 * the reason in err (an unknown service among them). A daemon older
@@ -194,7 +194,10 @@ struct axon_block {
 	 *        "description": "...", "default": VALUE, "enum": [VALUES],
 	 *        "format": "template" (a string the block fills itself from its
 	 *        inputs, "{{ in.name }}": in a workflow the engine fills only the
-	 *        placeholders that name run data, and leaves the others)}},
+	 *        placeholders that name run data, and leaves the others), or
+	 *        "format": "ports" on an array (its names, [a-z0-9_], are more
+	 *        output ports of the block, after outputs: ai.classify's
+	 *        categories; the block may emit on each)}},
 	 *    "required": ["NAME", ...]}
 	 * The host fills defaults and refuses a config with a missing required
 	 * field, an unknown field, a wrong type or a value outside enum before

@@ -9,6 +9,10 @@
 
 /* The registry entry of block type name, or NULL. */
 const json_t *graph_block_type(const json_t *registry, const char *name);
+/* The registry entry of block b's type with the output ports its config
+ * names (schema_block_type: ai.classify's categories), as a new reference,
+ * or NULL. */
+json_t *graph_block_ports(const json_t *registry, const json_t *b);
 
 /* The canvas (svg.c): {width, height, view_box, fit, nodes: [{id, dom_id, kind, x, y, w, h,
  * transform, title, subtitle, category, icon, url, label, invalid, messages,

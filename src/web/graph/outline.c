@@ -75,7 +75,7 @@ static json_t *block_entry(const json_t *b, const json_t *registry, const json_t
 			   const json_t *targets, const char *edit_url, json_t *outputs, json_t *inputs)
 {
 	const char *id = str(b, "id") ?: "";
-	const json_t *type = graph_block_type(registry, str(b, "type"));
+	json_t *type = graph_block_ports(registry, b);
 	json_t *messages = json_array();
 	size_t i;
 	json_t *p;
@@ -94,6 +94,7 @@ static json_t *block_entry(const json_t *b, const json_t *registry, const json_t
 	json_object_set_new(entry, "inputs", ports(type, "inputs", id, sources, inputs, edit_url));
 	json_object_set_new(entry, "outputs", ports(type, "outputs", id, targets, outputs, edit_url));
 	sb_free(&anchor);
+	json_decref(type);
 	return entry;
 }
 
@@ -192,12 +193,14 @@ json_t *graph_placeholders(const json_t *def, const json_t *registry, const char
 		const char *other = str(b, "id");
 		if (!other || !json_object_get(up, other) || !strcmp(other, id))
 			continue;
-		json_array_foreach(json_object_get(graph_block_type(registry, str(b, "type")), "outputs"), k, port) {
+		json_t *typed = graph_block_ports(registry, b);
+		json_array_foreach(json_object_get(typed, "outputs"), k, port) {
 			struct strbuf sb = STRBUF_INIT;
 			sb_printf(&sb, "{{ %s.%s }}", other, str(port, "name") ?: "?");
 			json_array_append_new(out, json_string(sb_str(&sb)));
 			sb_free(&sb);
 		}
+		json_decref(typed);
 	}
 	json_decref(up);
 	json_array_foreach(json_object_get(def, "blocks"), i, b)

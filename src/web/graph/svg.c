@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plugin/schema.h"
 #include "strbuf.h"
 #include "web/graph/layout.h"
 
@@ -23,7 +24,7 @@
 struct node {
 	const char *id;      /* "trigger" for the trigger */
 	const json_t *def;   /* the block, or the trigger */
-	const json_t *type;  /* its registry entry; NULL for the trigger or an unknown type */
+	json_t *type;        /* its registry entry (graph_block_ports); NULL for the trigger or an unknown type */
 };
 
 /* Node 0 is the trigger, node i the block blocks[i - 1]. */
@@ -49,6 +50,12 @@ const json_t *graph_block_type(const json_t *registry, const char *name)
 		if (!strcmp(json_string_value(json_object_get(b, "name")) ?: "", name))
 			return b;
 	return NULL;
+}
+
+json_t *graph_block_ports(const json_t *registry, const json_t *b)
+{
+	const json_t *type = graph_block_type(registry, json_string_value(json_object_get(b, "type")));
+	return type ? schema_block_type(type, json_object_get(b, "config")) : NULL;
 }
 
 /* The trigger has one output, "trigger"; a block of an unknown type none. */
@@ -104,7 +111,7 @@ static void graph_read(struct graph *g, const json_t *def, const json_t *registr
 		const json_t *b = json_array_get(blocks, i - 1);
 		const char *id = json_string_value(json_object_get(b, "id"));
 		g->nodes[i] = (struct node){ .id = id ? id : "?", .def = b,
-					     .type = graph_block_type(registry, json_string_value(json_object_get(b, "type"))) };
+					     .type = graph_block_ports(registry, b) };
 	}
 	g->index = json_object();
 	for (size_t i = g->n; i-- > 0;) /* the first of a duplicated id wins */
@@ -136,6 +143,8 @@ static void graph_read(struct graph *g, const json_t *def, const json_t *registr
 
 static void graph_free(struct graph *g)
 {
+	for (size_t i = 0; i < g->n; i++)
+		json_decref(g->nodes[i].type);
 	json_decref(g->index);
 	free(g->nodes);
 	free(g->boxes);

@@ -412,7 +412,7 @@ void editor_block_add(struct request *r)
 		snprintf(id, sizeof id, "%s", given);
 	else if (type)
 		new_block_id(&e, type_name, id, sizeof id);
-	const json_t *after_type = after_block ? graph_block_type(e.registry, str(after_block, "type")) : NULL;
+	json_t *after_type = after_block ? graph_block_ports(e.registry, after_block) : NULL;
 	if (!type) {
 		edit_refuse_one(r, &e, "Pick the type of the new block: the blocks page lists those there are.");
 	} else if (strcmp(after_id, "trigger") && !after_block) {
@@ -441,6 +441,7 @@ void editor_block_add(struct request *r)
 		 * what its settings form, where this leads, is for. */
 		edit_commit(r, &e, id, location);
 	}
+	json_decref(after_type);
 	edit_free(&e);
 }
 

@@ -119,6 +119,8 @@ void gallery_list(struct request *r);
 void gallery_show(struct request *r);
 void knowledge_list(struct request *r);
 void knowledge_show(struct request *r);
+void knowledge_create(struct request *r);
+void knowledge_document_add(struct request *r);
 void knowledge_document_delete(struct request *r);
 void block_show(struct request *r);
 

@@ -10,6 +10,11 @@ The model name picks the script:
   chunky        "Hello, wörld! ☃ 😀", the body cut in pieces in the middle of
                 "data:", of JSON values and of UTF-8 characters
   tools         a tool call whose name and arguments come in fragments
+  agent         the first tool offered, called with {"city": "Lyon"} in
+                fragments; once a tool has answered, "The tool said: " and
+                its answer
+  agent-loop    the first tool offered, every time
+  agent-stranger  a tool nobody offered (no_such_tool) first; then as agent
   json-fix      invalid JSON first; valid JSON once asked again
   schema-miss   JSON missing a required field first; then complete
   always-bad    invalid JSON every time
@@ -17,6 +22,8 @@ The model name picks the script:
   down          503 every time
   dropped       a few pieces of text, then the connection is cut
   slow          the first token after 1.5 s
+  trickle       "The cell cycle has four phases: G1, S, G2 and M." a word
+                at a time, each event 0.4 s after the one before
   plain         "not streamed", as one JSON answer although a stream was asked
   classify      {"category", "confidence", "reason"}: the first category
                 of the system prompt's list ("Categories: a, b, c") that the
@@ -95,12 +102,29 @@ def quiz(messages):
                                      for s in sentences_after(messages, "Notes:")]}, ensure_ascii=False)
 
 
-def script(model, messages, headers):
-    """(text pieces, tool call fragments or None, delay before the first piece)"""
+CITY_ARGS = ["{\"ci", "ty\": \"Ly", "on\"}"]
+
+
+def chunks(text):
+    return [text[i:i + 7] for i in range(0, len(text), 7)]
+
+
+def agent(model, messages, tools):
+    answered = [text_of(m.get("content", "")) for m in messages if m.get("role") == "tool"]
+    offered = tools[0]["function"]["name"] if tools else "none"
+    if model == "agent-loop" or not answered:
+        return [], ("no_such_tool" if model == "agent-stranger" else offered, CITY_ARGS), 0
+    return chunks("The tool said: " + answered[-1]), None, 0
+
+
+def script(model, messages, headers, tools):
+    """(text pieces, (tool name, argument fragments) or None, delay before the first piece)"""
     if model == "chunky":
         return ["Hel", "lo, w", "\u00f6rld! \u2603", " \U0001F600"], None, 0
     if model == "tools":
-        return [], ["{\"ci", "ty\": \"Ly", "on\"}"], 0
+        return [], ("look_up", CITY_ARGS), 0
+    if model.startswith("agent"):
+        return agent(model, messages, tools)
     if model == "json-fix":
         return (["{\"title\": \"Cells\", \"cards\": 2}"] if asked_again(messages)
                 else ["Sure! Here it is: {title: Cells"]), None, 0
@@ -111,6 +135,8 @@ def script(model, messages, headers):
         return ["not JSON, sorry"], None, 0
     if model == "slow":
         return ["late ", "but here"], None, 1.5
+    if model == "trickle":
+        return [w + " " for w in "The cell cycle has four phases: G1, S, G2 and M.".split()], None, 0
     if model == "classify":
         return [classify(messages)], None, 0
     if model == "auth":
@@ -126,7 +152,7 @@ def script(model, messages, headers):
     images = images_of(users[-1]) if users else []
     if images:
         text += " [images: %s]" % ", ".join(i[:40] for i in images)
-    return [text[i:i + 7] for i in range(0, len(text), 7)], None, 0
+    return chunks(text), None, 0
 
 
 def embedding(text):
@@ -137,26 +163,28 @@ def embedding(text):
     return [round(c / norm, 6) for c in counts]
 
 
-def openai_events(model, pieces, tool_args, usage):
+def openai_events(model, pieces, tool, usage):
     events = [{"model": model, "choices": [{"index": 0, "delta": {"role": "assistant", "content": p}}]} for p in pieces]
-    if tool_args is not None:
+    if tool is not None:
+        name, args = tool
+        half = len(name) // 2
         events.append({"model": model, "choices": [{"index": 0, "delta": {"tool_calls": [
-            {"index": 0, "id": "call_1", "type": "function", "function": {"name": "look", "arguments": tool_args[0]}}]}}]})
+            {"index": 0, "id": "call_1", "type": "function", "function": {"name": name[:half], "arguments": args[0]}}]}}]})
         events += [{"model": model, "choices": [{"index": 0, "delta": {"tool_calls": [
-            {"index": 0, "function": {"name": "_up" if i == 0 else "", "arguments": a}}]}}]}
-            for i, a in enumerate(tool_args[1:])]
+            {"index": 0, "function": {"name": name[half:] if i == 0 else "", "arguments": a}}]}}]}
+            for i, a in enumerate(args[1:])]
     events.append({"model": model, "choices": [{"index": 0, "delta": {},
-                   "finish_reason": "tool_calls" if tool_args is not None else "stop"}]})
+                   "finish_reason": "tool_calls" if tool is not None else "stop"}]})
     events.append({"model": model, "choices": [], "usage": {"prompt_tokens": usage[0], "completion_tokens": usage[1]}})
     body = "".join("data: %s\n\n" % json.dumps(e, ensure_ascii=False) for e in events) + "data: [DONE]\n\n"
     return body.encode()
 
 
-def ollama_lines(model, pieces, tool_args, usage):
+def ollama_lines(model, pieces, tool, usage):
     lines = [{"model": model, "message": {"role": "assistant", "content": p}, "done": False} for p in pieces]
-    if tool_args is not None:
+    if tool is not None:
         lines.append({"model": model, "message": {"role": "assistant", "content": "", "tool_calls": [
-            {"function": {"name": "look_up", "arguments": json.loads("".join(tool_args))}}]}, "done": False})
+            {"function": {"name": tool[0], "arguments": json.loads("".join(tool[1]))}}]}, "done": False})
     lines.append({"model": model, "message": {"role": "assistant", "content": ""}, "done": True,
                   "done_reason": "stop", "prompt_eval_count": usage[0], "eval_count": usage[1]})
     return "".join(json.dumps(l, ensure_ascii=False) + "\n" for l in lines).encode()
@@ -226,21 +254,25 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return self.plain(200, {"model": model, "message": {"role": "assistant", "content": "not streamed"}, "done": True})
             return self.plain(200, {"model": model, "choices": [{"message": {"role": "assistant", "content": "not streamed"},
                                                                   "finish_reason": "stop"}]})
-        pieces, tool_args, delay = script(model, messages, self.headers)
+        pieces, tool, delay = script(model, messages, self.headers, req.get("tools", []))
         prompt = sum(len(text_of(m.get("content", "")).split()) for m in messages)
         usage = (prompt, max(len(pieces), 1))
-        body = (ollama_lines if ollama else openai_events)(model, pieces, tool_args, usage)
+        body = (ollama_lines if ollama else openai_events)(model, pieces, tool, usage)
         self.send_response(200)
         self.send_header("Content-Type", "application/x-ndjson" if ollama else "text/event-stream")
         self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
         time.sleep(delay)
         cuts = awkward_cuts(body)
+        pause = 0.002
+        if model == "trickle":
+            sep = b"\n" if ollama else b"\n\n"
+            cuts, pause = [e + sep for e in body.split(sep) if e], 0.4
         if model == "dropped":
             cuts = cuts[:len(cuts) // 2]
         for piece in cuts:
             self.chunk(piece)
-            time.sleep(0.002)
+            time.sleep(pause)
         if model == "dropped":
             self.close_connection = True
             return
