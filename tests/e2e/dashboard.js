@@ -86,9 +86,9 @@ async function main() {
 					throw new Error(`${page.url()}: the durations do not list ${name}`);
 			if (await page.locator('#durations svg.chart rect.p99').count() < 2)
 				throw new Error(`${page.url()}: the durations chart lacks its p99 bars`);
-			const failing = page.locator('#failing-blocks tbody tr').filter({ hasText: 'fetch' });
-			if (await failing.count() !== 1)
-				throw new Error(`${page.url()}: the most failing blocks do not list "fetch"`);
+			// The other scripts' failing blocks may outnumber this one here: its own page lists it below.
+			if (await page.locator('#failing-blocks tbody tr').count() === 0)
+				throw new Error(`${page.url()}: the most failing blocks list nothing`);
 			await b.expectText(page, 'Pruning would give back', 'the database');
 		});
 		await page.locator('#last-day').screenshot({ path: path.join(SHOTS, 'dashboard-last-day-chart.png') });
@@ -109,6 +109,9 @@ async function main() {
 				throw new Error(`${page.url()}: the failing workflow's success rate reads "${rate}", want 0.0%`);
 			if (await page.locator('#last-day svg.chart rect.succeeded').count() !== 0)
 				throw new Error(`${page.url()}: the failing workflow's chart shows another's successes`);
+			const failing = page.locator('#failing-blocks tbody tr').filter({ hasText: 'fetch' });
+			if (await failing.count() !== 1)
+				throw new Error(`${page.url()}: the workflow's most failing blocks do not list "fetch"`);
 		});
 
 		const json = await page.request.get(`${BASE}/dashboard`, { headers: { Accept: 'application/json' } });
