@@ -17,7 +17,8 @@
 // (Enter opens it, focus in it; Apply changes the draft only, one step to
 // undo; Ctrl-S makes the version with the new value; a value the engine
 // refuses is refused in the panel, what was typed kept; Escape closes it),
-// open the panel by double click and from the outline, and
+// open the panel by double click and from the outline (Ctrl-S there applies
+// what was typed, then saves), and
 // start a test run with unsaved changes (saved first); and time the editor of a workflow of 200 blocks and 300 edges.
 // Screenshots go to $SCREENSHOTS as editor-script-*.png.
 'use strict';
@@ -549,6 +550,13 @@ async function main() {
 			await expectPanel(page, 'fetch', 'the outline\'s Settings link');
 			if (!/\/edit$/.test(page.url()))
 				throw new Error(`the outline's Settings link left the editor for ${page.url()}`);
+			// Ctrl-S with a value typed in the panel applies it first, then saves.
+			const v = await versionOf(page);
+			await page.locator('#settings-panel #settings-retries').fill('2');
+			await saveAs(page, v + 1, 'Ctrl-S with a value typed in the panel');
+			const retries = (await stored(page, id)).definition.blocks.find((x) => x.id === 'fetch').settings?.retries;
+			if (retries !== 2)
+				throw new Error(`Ctrl-S saved fetch's retries as ${retries}, typed 2`);
 			await page.keyboard.press('Escape');
 		});
 		await step('test-run', async () => {
