@@ -77,7 +77,8 @@ function say(text) {
 }
 
 // Shows the form of block id from axond's HTML; focus: 'field' (the first
-// one), 'error' (the first refused, else the message) or 'keep'.
+// one), 'error' (the first refused, else the message) or 'keep' (where it
+// is; the heading when it was in the panel's form, now drawn again).
 function draw(id, html, focus) {
 	const body = new DOMParser().parseFromString(html, 'text/html').querySelector('section.settings-panel-body');
 	if (!body)
@@ -91,9 +92,12 @@ function draw(id, html, focus) {
 	codeFields(box);
 	typed = JSON.stringify(fieldsOf(form()));
 	const first = (sel) => box.querySelector(sel);
-	const target = focus === 'error' ? first('.has-error input:not([type=hidden]), .has-error textarea, .has-error select') ||
-		first('.alert[role="alert"]') : focus === 'field' ?
-		first('.settings-form input:not([type=hidden]), .settings-form textarea, .settings-form select') : had && first('h2');
+	const fields = (within) => ['input:not([type=hidden])', 'textarea', 'select'].map((t) => `${within} ${t}`).join(', ');
+	const target = {
+		error: () => first(fields('.has-error')) || first('.alert[role="alert"]'),
+		field: () => first(fields('.settings-form')),
+		keep: () => had && first('h2'),
+	}[focus]();
 	if (target) {
 		if (!target.hasAttribute('tabindex') && target.matches('.alert'))
 			target.setAttribute('tabindex', '-1');
