@@ -9,6 +9,7 @@ dist_tplworkflows_DATA = templates/workflows/list.html templates/workflows/form.
 	templates/workflows/import.html templates/workflows/delete.html \
 	templates/workflows/webhook.html templates/workflows/webhook_created.html \
 	templates/workflows/editor.html templates/workflows/graph.html templates/workflows/block.html \
+	templates/workflows/block_form.html templates/workflows/block_panel.html \
 	templates/workflows/gallery.html templates/workflows/template.html
 tplaccountdir = $(tpldir)/account
 dist_tplaccount_DATA = templates/account/two_factor.html templates/account/qr.html \
@@ -32,6 +33,7 @@ tpleditorjsdir = $(tplstaticdir)/editor
 dist_tpleditorjs_DATA = templates/static/editor/main.js templates/static/editor/server.js \
 	templates/static/editor/canvas.js templates/static/editor/view.js templates/static/editor/history.js \
 	templates/static/editor/picker.js templates/static/editor/code-field.js templates/static/editor/test-run.js templates/static/editor/placeholders.js templates/static/editor/clipboard.js \
+	templates/static/editor/panel.js \
 	templates/static/editor/editor.css
 
 # The template gallery (/templates): workflows ready to use, one JSON file each.

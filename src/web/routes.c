@@ -40,6 +40,7 @@ const struct route routes[] = {
 	{ "POST", "/workflows/:id/edit/blocks", ROLE_EDITOR, editor_block_add, 0 },
 	{ "GET", "/workflows/:id/edit/blocks/:block", ROLE_EDITOR, block_settings_get, 0 },
 	{ "POST", "/workflows/:id/edit/blocks/:block", ROLE_EDITOR, block_settings_post, 0 },
+	{ "POST", "/workflows/:id/edit/blocks/:block/panel", ROLE_EDITOR, block_settings_panel, 0 },
 	{ "POST", "/workflows/:id/edit/blocks/:block/rename", ROLE_EDITOR, editor_block_rename, 0 },
 	{ "POST", "/workflows/:id/edit/blocks/:block/delete", ROLE_EDITOR, editor_block_delete, 0 },
 	{ "POST", "/workflows/:id/edit/blocks/:block/test", ROLE_EDITOR, editor_block_test, 0 },

@@ -12,8 +12,13 @@
 // many (shift-click, rubber band) and drag them, walk the edges with the
 // arrows, zoom, pan and fit, cancel a drag with Escape, be asked before
 // leaving with a box held, search the block picker opened with / and add
-// the block found after the selected one (unsaved: Enter on it asks to save
-// first, then opens its settings), open a block's settings with Enter, and
+// the block found after the selected one (unsaved: Enter on it opens its
+// settings panel all the same), change a block's settings in its panel
+// (Enter opens it, focus in it; Apply changes the draft only, one step to
+// undo; Ctrl-S makes the version with the new value; a value the engine
+// refuses is refused in the panel, what was typed kept; Escape closes it),
+// open the panel by double click and from the outline (Ctrl-S there applies
+// what was typed, then saves), and
 // start a test run with unsaved changes (saved first); and time the editor of a workflow of 200 blocks and 300 edges.
 // Screenshots go to $SCREENSHOTS as editor-script-*.png.
 'use strict';
@@ -62,6 +67,26 @@ async function expectDirty(page, dirty, step) {
 		const shown = await page.locator('#editor-dirty').textContent().catch(() => 'nothing');
 		throw new Error(`${step}: the page shows "${shown}", want ${dirty ? 'unsaved changes' : 'saved'}`);
 	}
+}
+
+// The value of a field of block id's config in the page's draft.
+const draftConfig = (page, id, field) => page.evaluate(([b, f]) =>
+	JSON.parse(document.getElementById('editor-definition').value).blocks.find((x) => x.id === b).config[f], [id, field]);
+
+async function expectDraftConfig(page, id, field, want, step) {
+	try {
+		await page.waitForFunction(([b, f, w]) => JSON.parse(document.getElementById('editor-definition').value)
+			.blocks.find((x) => x.id === b).config[f] === w, [id, field, want], { timeout: 10000 });
+	} catch (e) {
+		throw new Error(`${step}: the draft has ${id}.config.${field} = ${await draftConfig(page, id, field)}, want ${want}`);
+	}
+}
+
+// Waits until the settings panel shows block id.
+async function expectPanel(page, id, step) {
+	await page.locator(`#settings-panel section[data-block="${id}"]`).waitFor({ timeout: 10000 }).catch(() => {
+		throw new Error(`${step}: the settings panel of ${id} is not shown`);
+	});
 }
 
 // How many changes the Undo button offers.
@@ -455,30 +480,87 @@ async function main() {
 			await page.locator('#graph a.node[data-block="extract"]').waitFor({ timeout: 10000 });
 			if (!hasEdge(await draftOf(page), 'title.out', 'extract.html'))
 				throw new Error('the picked block is not connected after the selected one');
-			// Its settings page saves on its own: Enter asks to save the changes first, then opens it.
+			// Its settings open in the panel beside the canvas, its addition still unsaved.
 			const v = await versionOf(page);
 			await page.locator('#graph a.node[data-block="extract"] text.title').click();
-			let asked = null;
-			page.once('dialog', (d) => { asked = d.message(); d.accept(); });
 			await page.keyboard.press('Enter');
-			await b.expectUrl(page, /\/edit\/blocks\/extract$/, 'Enter on the unsaved new block: saved, then its settings');
-			if (!/Save your unsaved changes first/.test(asked || ''))
-				throw new Error(`opening the settings with unsaved changes asked ${asked}`);
-			const wf = await stored(page, id);
-			if (wf.version !== v + 1 || !hasEdge(wf, 'title.out', 'extract.html'))
-				throw new Error('the added block was not saved before its settings opened');
+			await expectPanel(page, 'extract', 'Enter on the unsaved new block');
+			await b.expectText(page, 'This block cannot run yet', 'the panel says what the new block lacks');
+			if (!/\/edit$/.test(page.url()) || (await stored(page, id)).version !== v)
+				throw new Error(`opening the panel left the editor (${page.url()}) or saved`);
+			await expectDirty(page, true, 'the new block still unsaved');
+			await page.keyboard.press('Escape');
+			await page.locator('#settings-panel').waitFor({ state: 'hidden' });
 		});
-		await step('keys', async () => {
-			await b.click(page, 'Back to the editor');
-			await page.locator('#canvas.live').waitFor();
+		await step('panel', async () => {
+			const v = await versionOf(page), u0 = await undoCount(page);
+			const panel = page.locator('#settings-panel');
 			await page.locator('#graph a.node[data-block="title"] text.title').click();
 			await page.keyboard.press('Enter');
-			await b.expectUrl(page, /\/edit\/blocks\/title$/, 'Enter opens the settings');
+			await expectPanel(page, 'title', 'Enter opens the settings panel');
+			if (!(await page.evaluate(() => document.getElementById('settings-panel').contains(document.activeElement))))
+				throw new Error('the focus does not go into the settings panel');
+			if (await panel.locator('label[for="config-xpath"] .required').count() !== 1)
+				throw new Error('the XPath field has no label marked required in the panel');
+			await b.expectText(page, 'How it runs', 'the per-block settings are in the panel');
+			await page.screenshot({ path: path.join(SHOTS, 'editor-script-panel-open.png') });
+			// Apply: into the draft only, one step to undo.
+			await panel.locator('#config-xpath').fill('//head/title');
+			await panel.getByRole('button', { name: 'Apply' }).click();
+			await expectDraftConfig(page, 'title', 'xpath', '//head/title', 'Apply');
+			await expectDirty(page, true, 'an applied setting is an unsaved change');
+			await expectUndo(page, u0 + 1, 'an applied setting is one step');
+			await panel.locator('#settings-panel-state', { hasText: 'Applied' }).waitFor();
+			const wf = await stored(page, id);
+			if (wf.version !== v || await versionOf(page) !== v ||
+			    wf.definition.blocks.find((x) => x.id === 'title').config.xpath !== '//title')
+				throw new Error(`Apply made a version (stored: version ${wf.version}, was ${v})`);
+			// Ctrl-Z undoes it (the panel follows), Ctrl-Shift-Z redoes it, Ctrl-S saves it.
+			await page.keyboard.press('Control+z');
+			await expectDraftConfig(page, 'title', 'xpath', '//title', 'Ctrl-Z after Apply');
+			await page.waitForFunction(() => document.querySelector('#settings-panel #config-xpath')?.value === '//title');
+			await page.keyboard.press('Control+Shift+z');
+			await expectDraftConfig(page, 'title', 'xpath', '//head/title', 'Ctrl-Shift-Z');
+			await saveAs(page, v + 1, 'Ctrl-S saves the applied setting');
+			const saved = (await stored(page, id)).definition.blocks.find((x) => x.id === 'title').config.xpath;
+			if (saved !== '//head/title')
+				throw new Error(`the saved version has title's XPath ${saved}`);
+			// A value the engine refuses: refused in the panel, with its message, what was typed kept.
+			await page.waitForFunction(() => document.querySelector('#settings-panel #config-xpath')?.value === '//head/title');
+			await panel.locator('#config-xpath').fill('{{ summary.text }}');
+			await panel.getByRole('button', { name: 'Apply' }).click();
+			await panel.locator('.alert[role="alert"]', { hasText: 'This was not applied' }).waitFor({ timeout: 10000 });
+			await b.expectText(page, "'summary' is not upstream of 'title'", 'the refusal is the engine\'s');
+			await page.screenshot({ path: path.join(SHOTS, 'editor-script-panel-refused.png') });
+			if (await panel.locator('#config-xpath').inputValue() !== '{{ summary.text }}')
+				throw new Error('the refused value is not kept in the panel');
+			await expectDraftConfig(page, 'title', 'xpath', '//head/title', 'a refused value');
+			await expectDirty(page, false, 'a refused value changes nothing');
+			// Escape closes the panel; the focus goes back to the block.
+			await page.keyboard.press('Escape');
+			await panel.waitFor({ state: 'hidden' });
+			if (await page.evaluate(() => document.activeElement?.dataset?.block) !== 'title')
+				throw new Error('closing the panel does not give the focus back to the block');
+		});
+		await step('keys', async () => {
+			await page.locator('#graph a.node[data-block="summary"] text.title').dblclick();
+			await expectPanel(page, 'summary', 'a double click');
+			await page.keyboard.press('Escape');
+			await page.locator('#block-fetch .outline-head a.button', { hasText: 'Settings' }).click();
+			await expectPanel(page, 'fetch', 'the outline\'s Settings link');
+			if (!/\/edit$/.test(page.url()))
+				throw new Error(`the outline's Settings link left the editor for ${page.url()}`);
+			// Ctrl-S with a value typed in the panel applies it first, then saves.
+			const v = await versionOf(page);
+			await page.locator('#settings-panel #settings-retries').fill('2');
+			await saveAs(page, v + 1, 'Ctrl-S with a value typed in the panel');
+			const retries = (await stored(page, id)).definition.blocks.find((x) => x.id === 'fetch').settings?.retries;
+			if (retries !== 2)
+				throw new Error(`Ctrl-S saved fetch's retries as ${retries}, typed 2`);
+			await page.keyboard.press('Escape');
 		});
 		await step('test-run', async () => {
 			// A test run with unsaved changes saves them first: the run is of what the page shows.
-			await b.click(page, 'Back to the editor');
-			await page.locator('#canvas.live').waitFor();
 			const v = await versionOf(page);
 			// extract (added above without its XPath) would keep the workflow from running: it goes.
 			await page.locator('#graph a.node[data-block="extract"] text.title').click();

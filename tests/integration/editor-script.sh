@@ -6,7 +6,8 @@
 # /workflows/ID/edit/positions) and undo (POST /workflows/ID/edit/revert),
 # as forms and as JSON, with their CSRF token, their version (409 when stale)
 # and bad input refused with nothing changed; the script's modules served
-# under /static/editor/.
+# under /static/editor/; a block's settings panel: its form from the draft
+# (POST .../blocks/BLOCK/panel), applied to the draft.
 # shellcheck source=lib.sh
 . "$top_srcdir/tests/integration/lib.sh"
 it_init
@@ -136,6 +137,36 @@ check_json '.error.message | test("not a JSON object")' true "... says so"
 req POST "$EDIT/draft" "${JSON[@]}" --data-urlencode "csrf=$CSRF" -d version=7 --data-urlencode "to=$NOLOUD"
 check_status 400 "the draft route without a draft"
 check_eq "$(row_counts)" "$BEFORE" "draft edits store nothing"
+
+echo "# the settings panel: a block's form from the draft, applied to the draft"
+req POST "$EDIT/blocks/loud/panel" "${JSON[@]}" --data-urlencode "csrf=$CSRF" -d version=7 --data-urlencode "draft=$NEW"
+check_status 200 "the panel's form of a block only the draft has"
+check_header Content-Type '^text/html' "... as HTML"
+check_body_contains 'class="settings-panel-body" data-block="loud"' "... the panel's part of the page"
+check_body_lacks '<html' "... without the page around it"
+check_body_contains 'name="config.template"' "... with the block's fields"
+check_body_contains '<code>{{ greet.text }}</code>' "... and the placeholders it may use"
+check_body_contains 'name="csrf"' "... a form with its CSRF token"
+check_body_contains '>Apply</button>' "... applied, not saved"
+req POST "$EDIT/blocks/nope/panel" "${JSON[@]}" --data-urlencode "csrf=$CSRF" -d version=7 --data-urlencode "draft=$NEW"
+check_status 404 "no panel for a block the draft has not"
+req POST "$EDIT/blocks/loud" "${JSON[@]}" --data-urlencode "csrf=$CSRF" -d version=7 --data-urlencode "draft=$NEW" \
+	--data-urlencode 'config.template={{ greet.text }}!' -d settings.retries=2
+check_status 200 "the panel's form applied to the draft"
+check_body_contains '&quot;template&quot;:&quot;{{ greet.text }}!&quot;' "... the editor drawn from the draft with the new value"
+check_body_contains '&quot;settings&quot;:{&quot;retries&quot;:2}' "... and the per-block settings"
+req POST "$EDIT/blocks/loud" "${JSON[@]}" --data-urlencode "csrf=$CSRF" -d version=7 --data-urlencode "draft=$NEW" \
+	--data-urlencode 'config.template=x' -d settings.retries=lots
+check_status 422 "a value that does not parse, refused in the panel"
+check_header Content-Type '^text/html' "... with the panel's form again"
+check_body_contains 'This was not applied' "... saying so"
+check_body_contains 'Write a whole number' "... the field says why"
+check_body_contains 'value="lots"' "... what was typed kept"
+req POST "$EDIT/blocks/loud" "${JSON[@]}" --data-urlencode "csrf=$CSRF" -d version=7 --data-urlencode "draft=$NEW" \
+	--data-urlencode 'config.template={{ loud.text }}'
+check_status 422 "a placeholder naming the block itself, refused in the panel"
+check_body_contains "a block cannot use its own output (&#39;loud&#39;)" "... with the engine's message"
+check_eq "$(row_counts)" "$BEFORE" "the panel stores nothing"
 
 req POST "$EDIT/save" "${JSON[@]}" --data-urlencode "csrf=$CSRF" -d version=7 --data-urlencode "definition=$NEW"
 check_status 200 "Save: the draft as a new version"

@@ -2,7 +2,10 @@
  * type's config schema, with the per-block settings (retries, timeout,
  * continue on error, for-each) after it. A save is an edit like the
  * editor's: refused in place, with what was typed, when a value does not
- * parse or when the engine finds a problem with the block. */
+ * parse or when the engine finds a problem with the block. The editor's
+ * script shows the same form in its settings panel (.../panel, the form of
+ * the block in its draft) and posts it with the draft: an edit of the draft,
+ * refused with the panel's form again. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,8 +184,6 @@ static void mark_error_line(struct request *r, const json_t *wf, const char *id,
 	json_decref(last);
 }
 
-/* The form's page. typed: {input name: text} when showing a refused post,
- * else NULL (the stored values are shown). Takes e->wf. */
 /* The workflow's newest run, with its input and steps, or NULL. */
 static json_t *last_run(struct request *r, const json_t *wf)
 {
@@ -196,6 +197,8 @@ static json_t *last_run(struct request *r, const json_t *wf)
 	return run;
 }
 
+/* The form's model. typed: {input name: text} when showing a refused post,
+ * else NULL (the values of e->def are shown). Takes e->wf. */
 static json_t *settings_model(struct request *r, struct edit *e, const json_t *block, const json_t *typed,
 			      const json_t *errors)
 {
@@ -270,6 +273,28 @@ void block_settings_get(struct request *r)
 	const json_t *block = edit_route_block(r, &e, NULL);
 	if (block) {
 		reply_view(r, 200, "workflows/block", settings_model(r, &e, block, NULL, NULL));
+		edit_free(&e);
+	}
+}
+
+/* The form alone, as the editor's settings panel shows it (HTML). */
+static void reply_panel(struct request *r, int status, json_t *m)
+{
+	json_object_set_new(m, "panel", json_true());
+	r->json = false;
+	reply_view(r, status, "workflows/block_panel", m);
+}
+
+/* POST .../blocks/BLOCK/panel: the settings form of the block in the
+ * editor's "draft" (or in the stored version), for its settings panel. */
+void block_settings_panel(struct request *r)
+{
+	struct edit e;
+	if (!edit_begin(r, &e))
+		return;
+	const json_t *block = edit_route_block(r, &e, NULL);
+	if (block) {
+		reply_panel(r, 200, settings_model(r, &e, block, NULL, NULL));
 		edit_free(&e);
 	}
 }
@@ -414,7 +439,12 @@ void block_settings_post(struct request *r)
 			json_object_del(block, "settings");
 		refused = refusals(r, &e, str(block, "id"));
 	}
-	if (json_object_size(errors) || json_array_size(refused)) {
+	if ((json_object_size(errors) || json_array_size(refused)) && e.before) {
+		json_t *m = settings_model(r, &e, block, typed, errors);
+		json_object_set_new(m, "refused", json_incref(refused));
+		json_object_set_new(m, "error", json_string("This was not applied: some values need attention."));
+		reply_panel(r, 422, m);
+	} else if (json_object_size(errors) || json_array_size(refused)) {
 		if (r->json) {
 			if (json_array_size(refused))
 				edit_refuse(r, &e, 422, json_incref(refused));

@@ -144,6 +144,8 @@ void editor_draft(struct request *r);
 void editor_save(struct request *r);
 void block_settings_get(struct request *r);
 void block_settings_post(struct request *r);
+/* The form alone for the editor's settings panel, of the block in the posted draft. */
+void block_settings_panel(struct request *r);
 
 void tokens_list(struct request *r);
 void token_create(struct request *r);

@@ -3,7 +3,8 @@
 // to connect them, drag the background to pan, click to select (shift-click
 // or shift-drag a rubber band for many). Edges are drawn as axond draws them
 // (src/web/graph/svg.c).
-import { busy, current, keep, leave, post } from './server.js';
+import { busy, current, keep, post } from './server.js';
+import { openNode } from './panel.js';
 import { record } from './history.js';
 import { pan, toDrawing } from './view.js';
 
@@ -264,17 +265,19 @@ function select(key, shift) {
 	showSelection();
 }
 
-// A click on a box selects it: its link opens the settings only from the
-// keyboard (Enter) or by double click.
+// A click on a box selects it: its link opens the settings panel only from
+// the keyboard (Enter) or by double click.
 function click(ev) {
 	if (ev.detail > 0 && ev.target.closest('#graph a.node'))
 		ev.preventDefault();
 }
 
 function dblclick(ev) {
-	const node = ev.target.closest('#graph a.node');
+	// The press captured the pointer for the canvas: the event's target is the canvas, not the box.
+	const hit = document.elementFromPoint(ev.clientX, ev.clientY);
+	const node = hit && hit.closest('#graph a.node');
 	if (node)
-		leave(node.getAttribute('href'));
+		openNode(node);
 }
 
 export function install() {

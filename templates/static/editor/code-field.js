@@ -1,7 +1,8 @@
 // Line numbers for the code fields of a block's settings form ("format":
-// "code"). Without this script each is a plain monospace textarea, and the
-// line of the last error is named under it; with it a gutter numbers the
-// lines over the text's left padding, scrolls with it, and marks that line.
+// "code"), on its page and in the editor's settings panel. Without this
+// script each is a plain monospace textarea, and the line of the last error
+// is named under it; with it a gutter numbers the lines over the text's left
+// padding, scrolls with it, and marks that line.
 
 function numbers(area, gutter, errorLine) {
 	const count = area.value.split('\n').length;
@@ -24,21 +25,26 @@ function numbers(area, gutter, errorLine) {
 	gutter.replaceChildren(...lines);
 }
 
-for (const field of document.querySelectorAll('.code-field')) {
-	const area = field.querySelector('textarea');
-	if (!area)
-		continue;
-	const errorLine = Number(field.dataset.errorLine) || 0;
-	const gutter = document.createElement('div');
-	gutter.className = 'code-lines';
-	gutter.setAttribute('aria-hidden', 'true');
-	field.prepend(gutter);
-	field.classList.add('numbered');
-	const follow = () => { gutter.scrollTop = area.scrollTop; };
-	const redraw = () => { numbers(area, gutter, errorLine); follow(); };
-	area.addEventListener('input', redraw);
-	area.addEventListener('scroll', follow);
-	redraw();
-	if (errorLine > 0 && location.hash === '')
-		gutter.children[errorLine - 1]?.scrollIntoView({ block: 'nearest' });
+// Numbers the code fields inside root.
+export function attach(root) {
+	for (const field of root.querySelectorAll('.code-field')) {
+		const area = field.querySelector('textarea');
+		if (!area)
+			continue;
+		const errorLine = Number(field.dataset.errorLine) || 0;
+		const gutter = document.createElement('div');
+		gutter.className = 'code-lines';
+		gutter.setAttribute('aria-hidden', 'true');
+		field.prepend(gutter);
+		field.classList.add('numbered');
+		const follow = () => { gutter.scrollTop = area.scrollTop; };
+		const redraw = () => { numbers(area, gutter, errorLine); follow(); };
+		area.addEventListener('input', redraw);
+		area.addEventListener('scroll', follow);
+		redraw();
+		if (errorLine > 0 && location.hash === '')
+			gutter.children[errorLine - 1]?.scrollIntoView({ block: 'nearest' });
+	}
 }
+
+attach(document);

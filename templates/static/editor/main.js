@@ -2,10 +2,12 @@
 // Without it the page works through its forms, each a new version; with it
 // the canvas takes the mouse and the keyboard, and every change, the
 // outline's forms' too, goes into the page's draft (server.js) until Save or
-// Ctrl-S makes it a version. Leaving with unsaved changes asks first.
+// Ctrl-S makes it a version; a block's settings too, in a panel beside the
+// canvas (panel.js). Leaving with unsaved changes asks first.
 import * as canvas from './canvas.js';
 import * as clipboard from './clipboard.js';
 import * as history from './history.js';
+import * as panel from './panel.js';
 import * as picker from './picker.js';
 import * as view from './view.js';
 import './test-run.js';
@@ -14,7 +16,7 @@ import { busy, change, current, dirty, editUrl, leave, leaving, post, save, vers
 const HINT = 'Drag a block to move it; drag from an output port to an input port to connect them; click to ' +
 	'select (shift-click or shift-drag for more). Ctrl-C copies the selected blocks with the edges between them, ' +
 	'Ctrl-X cuts, Ctrl-V pastes them here or in another workflow\'s editor; Delete removes, Enter opens the ' +
-	'settings, / adds a block, ' +
+	'settings panel (Escape closes it), / adds a block, ' +
 	'the left and right arrows go along the edges from the selected block, Ctrl-Z and Ctrl-Shift-Z undo and ' +
 	'redo; the wheel zooms, dragging the background or the arrows pan, F fits. Changes are kept in this page ' +
 	'until Save (Ctrl-S) makes them a new version.';
@@ -107,17 +109,24 @@ function openSettings() {
 	const keys = [...canvas.selection].filter((k) => k.startsWith('node:'));
 	const node = keys.length === 1 && document.querySelector(`#graph a.node[data-block="${CSS.escape(keys[0].slice(5))}"]`);
 	if (node)
-		leave(node.getAttribute('href'));
+		panel.openNode(node);
 }
 
-// A link to another page of Axon while there are unsaved changes asks first.
+// A link to a block's settings page opens its settings panel; a link to
+// another page of Axon while there are unsaved changes asks first.
 function link(ev) {
 	const a = ev.target.closest('a[href]'); // an SVG link's target and href are not strings: the attributes are
-	if (!a || ev.defaultPrevented || !dirty() || a.getAttribute('target') || ev.ctrlKey || ev.metaKey ||
-	    ev.shiftKey || ev.button)
+	if (!a || ev.defaultPrevented || a.getAttribute('target') || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.button)
 		return;
 	const url = new URL(a.getAttribute('href'), location.href);
-	if (url.origin !== location.origin || (url.pathname === location.pathname && url.hash))
+	const prefix = `${editUrl()}/blocks/`;
+	const block = url.origin === location.origin && url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : '';
+	if (block && !block.includes('/')) {
+		ev.preventDefault();
+		panel.open(decodeURIComponent(block));
+		return;
+	}
+	if (!dirty() || url.origin !== location.origin || (url.pathname === location.pathname && url.hash))
 		return;
 	ev.preventDefault();
 	leave(url.href);
@@ -166,10 +175,14 @@ function key(ev) {
 	const k = ev.key.toLowerCase();
 	if (ctrl && k === 's') {
 		ev.preventDefault();
-		save();
+		// What the settings panel has that is not applied yet is applied first.
+		if (panel.pending())
+			panel.apply().then((ok) => ok && save());
+		else
+			save();
 		return;
 	}
-	if (typing)
+	if (typing || (ev.target.closest('#settings-panel') && !(ctrl && (k === 'z' || k === 'y'))))
 		return;
 	if (ctrl && k === 'z') {
 		ev.preventDefault();

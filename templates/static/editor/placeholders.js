@@ -1,23 +1,27 @@
-// A block's settings page: clicking a placeholder of the list (or Enter on
-// it) puts it at the cursor of the text field last used, or of the first.
-const list = document.querySelector('.placeholders');
-const fields = () => [...document.querySelectorAll('.settings-form textarea.code, .settings-form input[type="text"]')];
-let last = null;
+// A block's settings form (its page, the editor's settings panel): clicking
+// a placeholder of the list (or Enter on it) puts it at the cursor of the
+// text field last used, or of the first.
 
-for (const f of fields())
-	f.addEventListener('focus', () => { last = f; });
-
-function put(text) {
-	const f = last || fields()[0];
-	if (!f)
+// Makes the placeholders of the settings form inside root clickable.
+export function attach(root) {
+	const list = root.querySelector('.placeholders');
+	const fields = [...root.querySelectorAll('.settings-form textarea.code, .settings-form input[type="text"]')];
+	let last = null;
+	if (!list)
 		return;
-	const start = f.selectionStart ?? f.value.length, end = f.selectionEnd ?? start;
-	f.value = f.value.slice(0, start) + text + f.value.slice(end);
-	f.focus();
-	f.setSelectionRange(start + text.length, start + text.length);
-}
+	for (const f of fields)
+		f.addEventListener('focus', () => { last = f; });
 
-if (list) {
+	function put(text) {
+		const f = last || fields[0];
+		if (!f)
+			return;
+		const start = f.selectionStart ?? f.value.length, end = f.selectionEnd ?? start;
+		f.value = f.value.slice(0, start) + text + f.value.slice(end);
+		f.focus();
+		f.setSelectionRange(start + text.length, start + text.length);
+	}
+
 	for (const code of list.querySelectorAll('li code')) {
 		code.setAttribute('role', 'button');
 		code.setAttribute('tabindex', '0');
@@ -32,3 +36,5 @@ if (list) {
 		});
 	}
 }
+
+attach(document);

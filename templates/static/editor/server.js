@@ -3,7 +3,8 @@
 // in the page; the other edits post the outline's own forms (the same fields,
 // the CSRF token, the version the draft was made from) with the draft, and
 // axond answers the editor drawn from the changed draft (or refuses with the
-// engine's reason), which takes the place of the page's. Save (Ctrl-S) posts
+// engine's reason), which takes the place of the page's; a block's settings
+// panel (panel.js) posts its form the same way. Save (Ctrl-S) posts
 // the draft as a new version and updates the page in place from the JSON
 // answer; a save made from version N when N+1 exists is refused (409) and
 // the page offers a choice. Requests go one at a time, in order.
@@ -132,22 +133,32 @@ async function send(path, body) {
 	});
 }
 
-// Posts fields (a value or an array of values each) to the editor's route
-// path (after /workflows/ID/edit) as an edit of the draft. Resolves to the
-// step {before, after} (the draft's texts), or null when axond refused (the
-// reason is shown).
-export function post(path, fields) {
+// The form fields (a value or an array of values each) with the draft and its version.
+function withDraft(fields) {
+	const body = new URLSearchParams({ version: base, draft });
+	for (const [name, value] of Object.entries(fields))
+		for (const v of [].concat(value)) // an array: the field once per value
+			body.append(name, v);
+	return body;
+}
+
+// Posts fields to the editor's route path (after /workflows/ID/edit) as an
+// edit of the draft. Resolves to the step {before, after} (the draft's
+// texts), or null when nothing changed or axond refused: the reason is
+// shown, or given to refused(html) when axond answered with HTML (the
+// settings panel's form again, with its messages in place).
+export function post(path, fields, refused) {
 	return serial(async () => {
 		const before = draft;
-		const body = new URLSearchParams({ version: base, draft });
-		for (const [name, value] of Object.entries(fields))
-			for (const v of [].concat(value)) // an array: the field once per value
-				body.append(name, v);
 		let res;
 		try {
-			res = await send(path, body);
+			res = await send(path, withDraft(fields));
 		} catch (e) {
 			notify(`The change could not be sent (${e.message}): nothing was changed.`, 'error');
+			return null;
+		}
+		if (!res.ok && refused && (res.headers.get('Content-Type') || '').startsWith('text/html')) {
+			refused(await res.text());
 			return null;
 		}
 		if (!res.ok) {
@@ -158,6 +169,24 @@ export function post(path, fields) {
 		clearNotice();
 		draw(await res.text());
 		return before === draft ? null : { before, after: draft };
+	});
+}
+
+// Posts fields with the draft to path, which changes nothing (the settings
+// panel's form): resolves to the answer's HTML, or null when refused (the
+// reason is shown).
+export function ask(path, fields) {
+	return serial(async () => {
+		try {
+			const res = await send(path, withDraft(fields));
+			if (res.ok)
+				return await res.text();
+			const data = await res.json().catch(() => ({}));
+			notify(data.error ? data.error.message : `The editor's request was refused (${res.status}).`, 'error');
+		} catch (e) {
+			notify(`The editor could not reach axond (${e.message}).`, 'error');
+		}
+		return null;
 	});
 }
 
@@ -260,20 +289,10 @@ export function save(over) {
 	});
 }
 
-// Leaves for url (a page of Axon), asking first when there are unsaved
-// changes: a block's settings page (which saves on its own, as a version)
-// opens after the changes are saved; any other page without them.
-export async function leave(url) {
-	if (dirty()) {
-		const settings = new URL(url, location.href).pathname.startsWith(`${editUrl()}/blocks/`);
-		if (settings) {
-			if (!confirm('A block\'s settings are saved on their own page. Save your unsaved changes first, ' +
-				'then open the settings?') || !(await save()))
-				return;
-		} else if (!confirm('This workflow has unsaved changes. Leave without saving them?')) {
-			return;
-		}
-	}
+// Leaves for url (a page of Axon), asking first when there are unsaved changes.
+export function leave(url) {
+	if (dirty() && !confirm('This workflow has unsaved changes. Leave without saving them?'))
+		return;
 	going = true;
 	location.assign(url);
 }
