@@ -325,7 +325,6 @@ int db_finish(struct store *st, int rc)
  * writer that finds the lock taken slept far longer than the commit it waited
  * for took. Ours waits until a connection of this process commits (the WAL
  * hook) or 2 ms pass (a writer in another process, such as axonctl). */
-#define WAL_CHECKPOINT_FRAMES 1000 /* SQLite's default autocheckpoint */
 #define BUSY_WAIT_NS 2000000L
 static pthread_mutex_t commit_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t commit_cv = PTHREAD_COND_INITIALIZER;
@@ -335,8 +334,7 @@ static uint64_t commits;
  * and asks for a checkpoint when that one would have made it (checkpoint.c). */
 static int on_commit(void *arg, sqlite3 *db, const char *name, int frames)
 {
-	if (frames >= WAL_CHECKPOINT_FRAMES)
-		db_checkpoint_soon(db, name);
+	db_checkpoint_soon(db, name, frames);
 	pthread_mutex_lock(&commit_mu);
 	commits++;
 	pthread_cond_broadcast(&commit_cv);

@@ -41,9 +41,10 @@ struct store {
 void wf_cache_free(struct wf_cache *c);
 void session_cache_free(struct session_cache *c);
 
-/* Asks for a PASSIVE checkpoint of the database `name` of db, made soon by
- * a thread of its own rather than by the committing thread (checkpoint.c). */
-void db_checkpoint_soon(sqlite3 *db, const char *name);
+/* After a commit that left frames in the WAL of the database `name` of db:
+ * past SQLite's autocheckpoint size, asks for a PASSIVE checkpoint, made soon
+ * by a thread of its own rather than by the committing thread (checkpoint.c). */
+void db_checkpoint_soon(sqlite3 *db, const char *name, int frames);
 
 /* Opens path and sets the pragmas (auto_vacuum, WAL, foreign keys, busy
  * timeout, synchronous). Returns a store_rc; st->errmsg says why. */
