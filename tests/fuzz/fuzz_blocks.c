@@ -115,7 +115,19 @@ static json_t *llm(struct axon_ctx *ctx, const json_t *request, char *err, size_
 	return NULL;
 }
 
-static const struct axon_host host = { sizeof host, 0, emit, fail, log_line, progress, http, secret, call, llm, llm };
+/* Nothing is kept: each block does its whole work in run(), as under axon-block run. */
+static int keep(struct axon_ctx *ctx, const json_t *value)
+{
+	return -1;
+}
+
+static const json_t *kept(struct axon_ctx *ctx)
+{
+	return NULL;
+}
+
+static const struct axon_host host = { sizeof host, 0, emit, fail, log_line, progress, http, secret, call, llm, llm,
+				       keep, kept };
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
