@@ -156,7 +156,10 @@ static json_t *read_description(int fd, pid_t pid, char *why, size_t whylen)
 		;
 	if (m || n == 0)
 		return m;
-	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS)
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGXCPU) /* its CPU limit is the same time */
+		snprintf(why, whylen, "loading it took longer than %d ms of CPU (a constructor that never returns?)",
+		         DESCRIBE_TIMEOUT_MS);
+	else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS)
 		snprintf(why, whylen, "while loading, the plugin made a system call which plugins may not make "
 		         "(unreported: SIGSYS was blocked or taken over)");
 	else if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL)
