@@ -183,6 +183,11 @@ static int write_manifest(const char *dir, json_t *files, int version)
 
 int cmd_backup(struct ctl *c, int argc, char **argv)
 {
+	if (store_path_is_postgresql(c->cfg.database)) {
+		ctl_error("axonctl %s copies a SQLite file; this Axon keeps its data in PostgreSQL: use pg_dump and "
+			  "pg_restore (the keys in the data directory too)", argv[0]);
+		return EX_USAGE;
+	}
 	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		fputs(ctl_help_backup, stdout);
 		return 0;
@@ -293,6 +298,11 @@ static int put_aside(const char *target, const char *stamp, struct strbuf *said)
 
 int cmd_restore(struct ctl *c, int argc, char **argv)
 {
+	if (store_path_is_postgresql(c->cfg.database)) {
+		ctl_error("axonctl %s copies a SQLite file; this Axon keeps its data in PostgreSQL: use pg_dump and "
+			  "pg_restore (the keys in the data directory too)", argv[0]);
+		return EX_USAGE;
+	}
 	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		fputs(ctl_help_restore, stdout);
 		return 0;

@@ -18,7 +18,7 @@ int audit_add(struct store *st, int64_t actor, const char *action, const char *t
 
 int store_audit_list(struct store *st, int limit, json_t **out)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc = db_prepare(st, &stmt, "SELECT a.at, u.username, a.action, a.target, a.detail"
 			    " FROM audit_log a LEFT JOIN users u ON u.id = a.user_id ORDER BY a.id DESC LIMIT ?1",
 			    "n", limit);
@@ -27,11 +27,11 @@ int store_audit_list(struct store *st, int limit, json_t **out)
 	json_t *list = json_array();
 	while ((rc = db_step(st, stmt)) == DB_ROW)
 		json_array_append_new(list, json_pack("{s:I, s:s?, s:s, s:s?, s:s?}",
-						      "at", (json_int_t)sqlite3_column_int64(stmt, 0),
-						      "user", (const char *)sqlite3_column_text(stmt, 1),
-						      "action", (const char *)sqlite3_column_text(stmt, 2),
-						      "target", (const char *)sqlite3_column_text(stmt, 3),
-						      "detail", (const char *)sqlite3_column_text(stmt, 4)));
+						      "at", (json_int_t)db_col_int64(stmt, 0),
+						      "user", db_col_text(stmt, 1),
+						      "action", db_col_text(stmt, 2),
+						      "target", db_col_text(stmt, 3),
+						      "detail", db_col_text(stmt, 4)));
 	db_release(st, stmt);
 	if (rc != STORE_OK) {
 		json_decref(list);

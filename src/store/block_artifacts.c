@@ -6,7 +6,7 @@
 
 int store_block_artifacts(struct store *st, int64_t id, int version, json_t **out)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	*out = json_object();
 	int rc = db_prepare(st, &stmt, "SELECT block_id, key, artifact FROM block_artifacts"
 			    " WHERE workflow_id = ?1 AND version = ?2", "in", id, version);
@@ -18,8 +18,8 @@ int store_block_artifacts(struct store *st, int64_t id, int version, json_t **ou
 			rc = STORE_CORRUPT;
 			break;
 		}
-		json_object_set_new(*out, (const char *)sqlite3_column_text(stmt, 0),
-				    json_pack("{s:s, s:o}", "key", (const char *)sqlite3_column_text(stmt, 1),
+		json_object_set_new(*out, db_col_text(stmt, 0),
+				    json_pack("{s:s, s:o}", "key", db_col_text(stmt, 1),
 					      "artifact", artifact));
 	}
 	db_release(st, stmt);
@@ -43,8 +43,9 @@ static int keep_all(struct store *st, void *arg)
 		if (!text || !json_is_string(json_object_get(a, "key")))
 			rc = db_failf(st, STORE_ERROR, "the artifact of block %s cannot be written as JSON", block);
 		else
-			rc = db_exec(st, "INSERT OR REPLACE INTO block_artifacts (workflow_id, version, block_id, key,"
-				     " artifact) VALUES (?1, ?2, ?3, ?4, ?5)", "inttt", k->id, k->version, block,
+			rc = db_exec(st, "INSERT INTO block_artifacts (workflow_id, version, block_id, key, artifact)"
+				     " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (workflow_id, version, block_id)"
+				     " DO UPDATE SET key = excluded.key, artifact = excluded.artifact", "inttt", k->id, k->version, block,
 				     json_string_value(json_object_get(a, "key")), text);
 		free(text);
 		if (rc != STORE_OK)

@@ -23,15 +23,11 @@ static int create(struct store *st, int64_t actor, const struct credential_new *
 	char *fields = c->fields ? json_dumps(c->fields, JSON_COMPACT) : xstrdup("{}");
 	int rc = name_free(st, c->name, 0);
 	if (rc == STORE_OK)
-		rc = db_exec(st, "INSERT INTO credentials (name, type, owner, fields, sealed, created_at, updated_at)"
-			     " VALUES (?1, ?2, NULLIF(?3, 0), ?4, ?5, ?6, ?6)",
+		rc = db_int(st, id, "INSERT INTO credentials (name, type, owner, fields, sealed, created_at, updated_at)"
+			    " VALUES (?1, ?2, NULLIF(?3, 0), ?4, ?5, ?6, ?6) RETURNING id",
 			     "ttitti", c->name, c->type, actor, fields, c->sealed, now);
 	free(fields);
-	if (rc == STORE_OK) {
-		*id = sqlite3_last_insert_rowid(st->db);
-		rc = audit_add(st, actor, "credential.create", "credential", *id, c->name);
-	}
-	return rc;
+	return rc == STORE_OK ? audit_add(st, actor, "credential.create", "credential", *id, c->name) : rc;
 }
 
 int store_credential_create(struct store *st, int64_t actor, const struct credential_new *c, int64_t *id)
@@ -78,8 +74,11 @@ static int delete(struct store *st, int64_t actor, int64_t id, const json_t *ref
 	int rc = exists(st, id);
 	char *ids = referring ? json_dumps(referring, JSON_COMPACT) : NULL;
 	if (rc == STORE_OK)
-		rc = db_int(st, &uses, "SELECT count(*) FROM (SELECT workflow_id FROM credential_uses WHERE credential_id = ?1"
-			    " UNION SELECT value FROM json_each(?2))", "it", id, ids ? ids : "[]");
+		rc = db_int(st, &uses, DB_SQL(st, "SELECT count(*) FROM (SELECT workflow_id FROM credential_uses"
+			    " WHERE credential_id = ?1 UNION SELECT value FROM json_each(?2))",
+			    "SELECT count(*) FROM (SELECT workflow_id FROM credential_uses WHERE credential_id = ?1"
+			    " UNION SELECT CAST(value AS BIGINT) FROM json_array_elements_text(CAST(?2 AS json))) AS used"),
+			    "it", id, ids ? ids : "[]");
 	free(ids);
 	if (rc == STORE_OK && uses && !force)
 		return db_failf(st, STORE_CONFLICT, "credential %lld is used by %lld workflow%s: confirm to delete it anyway "
@@ -115,7 +114,7 @@ int store_credential_find(struct store *st, const char *ref, int64_t *id)
 
 static int get(struct store *st, int64_t id, json_t **out)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	json_t *shared = NULL, *workflows = NULL;
 	int rc = db_prepare(st, &stmt, "SELECT " CREDENTIAL_COLUMNS CREDENTIAL_FROM " WHERE c.id = ?1", "i", id);
 	if (rc == STORE_OK)
@@ -156,9 +155,13 @@ int store_credential_get(struct store *st, int64_t id, json_t **out)
 
 int store_credential_list(struct store *st, json_t **out)
 {
-	sqlite3_stmt *stmt;
-	int rc = db_prepare(st, &stmt, "SELECT " CREDENTIAL_COLUMNS ", (SELECT json_group_array(cu.workflow_id) FROM"
-			    " credential_uses cu WHERE cu.credential_id = c.id) AS used_by" CREDENTIAL_FROM " ORDER BY c.name", "");
+	struct db_stmt *stmt;
+	int rc = db_prepare(st, &stmt, DB_SQL(st,
+			    "SELECT " CREDENTIAL_COLUMNS ", (SELECT json_group_array(cu.workflow_id) FROM"
+			    " credential_uses cu WHERE cu.credential_id = c.id) AS used_by" CREDENTIAL_FROM " ORDER BY c.name",
+			    "SELECT " CREDENTIAL_COLUMNS ", (SELECT coalesce(json_agg(cu.workflow_id), '[]')::text FROM"
+			    " credential_uses cu WHERE cu.credential_id = c.id) AS used_by" CREDENTIAL_FROM " ORDER BY c.name"),
+			    "");
 	return rc == STORE_OK ? db_rows(st, stmt, "fields used_by", out) : rc;
 }
 
@@ -176,7 +179,7 @@ static int share(struct store *st, int64_t actor, int64_t id, int64_t user, bool
 {
 	int rc = exists(st, id);
 	if (rc == STORE_OK)
-		rc = shared ? db_exec(st, "INSERT OR IGNORE INTO credential_shares (credential_id, user_id) VALUES (?1, ?2)",
+		rc = shared ? db_exec(st, "INSERT INTO credential_shares (credential_id, user_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
 				      "ii", id, user)
 			    : db_exec(st, "DELETE FROM credential_shares WHERE credential_id = ?1 AND user_id = ?2",
 				      "ii", id, user);
@@ -194,7 +197,7 @@ int store_credential_share(struct store *st, int64_t actor, int64_t id, int64_t 
 
 int store_credential_usable_list(struct store *st, int64_t user, json_t **out)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc = db_prepare(st, &stmt, "SELECT c.id AS id, c.name AS name, c.type AS type FROM credentials c"
 			    " WHERE c.owner = ?1 OR EXISTS (SELECT 1 FROM credential_shares s WHERE s.credential_id = c.id"
 			    " AND s.user_id = ?1) ORDER BY c.name", "i", user);
@@ -221,7 +224,7 @@ int store_credential_tested(struct store *st, int64_t actor, int64_t id, int sta
  * axonctl, which holds the key file anyway. */
 static int run_user(struct store *st, int64_t run_id, int64_t *user, int64_t *workflow, bool *anyone)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc = db_prepare(st, &stmt, "SELECT r.workflow_id, v.created_by, r.created_by FROM runs r"
 			    " LEFT JOIN workflows w ON w.id = r.workflow_id LEFT JOIN workflow_versions v"
 			    " ON v.workflow_id = r.workflow_id AND v.version = coalesce(r.version, w.current_version)"
@@ -230,9 +233,9 @@ static int run_user(struct store *st, int64_t run_id, int64_t *user, int64_t *wo
 		return rc;
 	rc = db_step(st, stmt);
 	if (rc == DB_ROW) {
-		*workflow = sqlite3_column_int64(stmt, 0);
-		*user = sqlite3_column_int64(stmt, 1);
-		*anyone = sqlite3_column_type(stmt, 0) == SQLITE_NULL && sqlite3_column_type(stmt, 2) == SQLITE_NULL;
+		*workflow = db_col_int64(stmt, 0);
+		*user = db_col_int64(stmt, 1);
+		*anyone = db_col_kind(stmt, 0) == DB_NULL && db_col_kind(stmt, 2) == DB_NULL;
 		rc = STORE_OK;
 	} else if (rc == STORE_OK) {
 		rc = db_failf(st, STORE_NOTFOUND, "run %lld is gone", (long long)run_id);
@@ -253,7 +256,7 @@ static int use(struct store *st, const char *ref, const char *type, int64_t run_
 {
 	int64_t id = 0, user = 0, workflow = poll_workflow;
 	bool anyone = false, usable = false;
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc = store_credential_find(st, ref, &id);
 	if (rc == STORE_OK)
 		rc = run_id ? run_user(st, run_id, &user, &workflow, &anyone) : poll_user(st, poll_workflow, &user);
@@ -318,7 +321,7 @@ int store_credential_use(struct store *st, const char *ref, const char *type, in
 
 int store_credential_sealed(struct store *st, int64_t id, char **sealed)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	*sealed = NULL;
 	int rc = db_prepare(st, &stmt, "SELECT sealed FROM credentials WHERE id = ?1", "i", id);
 	if (rc != STORE_OK)
@@ -336,7 +339,7 @@ int store_credential_sealed(struct store *st, int64_t id, char **sealed)
 
 int store_credential_sealed_list(struct store *st, json_t **out)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc = db_prepare(st, &stmt, "SELECT id, name, sealed FROM credentials ORDER BY id", "");
 	return rc == STORE_OK ? db_rows(st, stmt, "", out) : rc;
 }

@@ -1,19 +1,14 @@
+/* The store's statements and transactions, the same for both engines: each
+ * call goes to SQLite's side (db_sqlite.c) or PostgreSQL's (db_pg.c). */
 #include "db.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdatomic.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "clock.h"
 #include "strbuf.h"
-
-/* How long a writer waits for another one before giving up with STORE_BUSY. */
-#define BUSY_TIMEOUT_MS 5000
 
 int db_failf(struct store *st, int rc, const char *fmt, ...)
 {
@@ -24,117 +19,89 @@ int db_failf(struct store *st, int rc, const char *fmt, ...)
 	return rc;
 }
 
-int db_fail(struct store *st, int sqlite_rc)
+int store_path_is_postgresql(const char *path)
 {
-	const char *f = st->path;
-	int sys = st->db ? sqlite3_system_errno(st->db) : 0;
-	const char *what = st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(sqlite_rc);
-
-	switch (sqlite_rc & 0xff) {
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		return db_failf(st, STORE_BUSY, "the database %s is locked by another process: try again", f);
-	case SQLITE_READONLY:
-	case SQLITE_PERM:
-		break;
-	case SQLITE_CANTOPEN:
-		if (sys == EACCES || sys == EPERM || sys == EROFS)
-			break;
-		return db_failf(st, STORE_ERROR, "cannot open the database %s (%s): check that its directory exists",
-				f, sys ? strerror(sys) : what);
-	case SQLITE_FULL:
-		return db_failf(st, STORE_FULL, "the disk holding %s is full: free space, nothing was written", f);
-	case SQLITE_IOERR:
-		if (sys == ENOSPC)
-			return db_failf(st, STORE_FULL, "the disk holding %s is full: free space, nothing was written", f);
-		return db_failf(st, STORE_ERROR, "reading or writing %s failed (%s): check the disk and the system log",
-				f, sys ? strerror(sys) : what);
-	case SQLITE_CORRUPT:
-	case SQLITE_NOTADB:
-		return db_failf(st, STORE_CORRUPT,
-				"%s is not a valid Axon database (damaged, or another file): restore it from a backup", f);
-	case SQLITE_CONSTRAINT:
-		if (sqlite_rc == SQLITE_CONSTRAINT_FOREIGNKEY)
-			return db_failf(st, STORE_NOTFOUND, "a user or workflow this change refers to is gone "
-					"(deleted meanwhile?): reload and try again");
-		return db_failf(st, STORE_CONFLICT, "the change conflicts with data already in %s (%s)", f, what);
-	default:
-		return db_failf(st, STORE_ERROR, "database error on %s: %s", f, what);
-	}
-	return db_failf(st, STORE_READONLY,
-			"the database %s is read-only: give the user running axond write access to it and to its directory", f);
+	/* A URI, or a libpq connection string ("host=... dbname=..."): a file
+	 * name for SQLite has no '=' in practice and never these schemes. */
+	return !strncmp(path, "postgresql://", 13) || !strncmp(path, "postgres://", 11) ||
+	       (strchr(path, '=') && !strchr(path, '/'));
 }
 
-static int bind_args(struct store *st, sqlite3_stmt *stmt, const char *types, va_list ap)
+static int collect(struct store *st, struct db_param *p, int *n, const char *types, va_list ap)
 {
-	for (int i = 1; *types; types++, i++) {
-		int rc;
+	for (*n = 0; *types; types++, (*n)++) {
+		if (*n == DB_MAX_PARAMS)
+			return db_failf(st, STORE_ERROR, "internal error: more than %d parameters", DB_MAX_PARAMS);
+		struct db_param *q = &p[*n];
+		q->type = *types;
 		switch (*types) {
-		case 'i':
-			rc = sqlite3_bind_int64(stmt, i, va_arg(ap, int64_t));
+		case 'i': q->i = va_arg(ap, int64_t); break;
+		case 'n': q->type = 'i', q->i = va_arg(ap, int); break;
+		case 't': q->p = va_arg(ap, const char *); break;
+		case 'b':
+			q->p = va_arg(ap, const void *);
+			q->len = va_arg(ap, size_t);
 			break;
-		case 'n':
-			rc = sqlite3_bind_int(stmt, i, va_arg(ap, int));
-			break;
-		case 't': {
-			const char *s = va_arg(ap, const char *);
-			rc = s ? sqlite3_bind_text(stmt, i, s, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(stmt, i);
-			break;
-		}
 		default:
 			return db_failf(st, STORE_ERROR, "internal error: bad parameter type '%c'", *types);
 		}
-		if (rc != SQLITE_OK)
-			return db_fail(st, rc);
 	}
 	return STORE_OK;
 }
 
 /* A free cached statement for sql, or a new one (cached when a slot is free). */
-static int prepare_cached(struct store *st, sqlite3_stmt **out, const char *sql)
+static int prepare_cached(struct store *st, struct db_stmt **out, const char *sql)
 {
-	struct cached_stmt *slot = NULL;
+	struct db_stmt *slot = NULL;
 	for (int i = 0; i < STMT_CACHE_SIZE; i++) {
-		struct cached_stmt *c = &st->cache[i];
+		struct db_stmt *c = &st->cache[i];
 		/* The text is compared too: a few statements are built in stack buffers. */
-		if (c->sql == sql && !c->in_use && !strcmp(sqlite3_sql(c->stmt), sql)) {
+		if (c->sql == sql && !c->in_use && !strcmp(st->pg ? c->sql_copy : sqlite3_sql(c->lite), sql)) {
 			c->in_use = 1;
-			*out = c->stmt;
+			*out = c;
 			return STORE_OK;
 		}
 		if (!c->sql && !slot)
 			slot = c;
 	}
-	int rc = sqlite3_prepare_v3(st->db, sql, -1, slot ? SQLITE_PREPARE_PERSISTENT : 0, out, NULL);
-	if (rc != SQLITE_OK)
-		return db_fail(st, rc);
-	if (slot)
-		*slot = (struct cached_stmt){ sql, *out, 1 };
+	struct db_stmt *s = slot ? slot : xcalloc(1, sizeof *s);
+	*s = (struct db_stmt){ .sql = sql, .in_use = 1, .cached = slot != NULL };
+	int rc = st->pg ? pg_prepare(st, s, s->cached) : lite_prepare(st, s, s->cached);
+	if (rc != STORE_OK) {
+		if (slot)
+			*slot = (struct db_stmt){ 0 };
+		else
+			free(s);
+		return rc;
+	}
+	*out = s;
 	return STORE_OK;
 }
 
-void db_release(struct store *st, sqlite3_stmt *stmt)
+void db_release(struct store *st, struct db_stmt *s)
 {
-	if (!stmt)
+	if (!s)
 		return;
-	for (int i = 0; i < STMT_CACHE_SIZE; i++) {
-		if (st->cache[i].stmt == stmt) {
-			sqlite3_reset(stmt);
-			sqlite3_clear_bindings(stmt);
-			st->cache[i].in_use = 0;
-			return;
-		}
+	if (s->cached) {
+		st->pg ? pg_reset(s) : lite_reset(s);
+		s->in_use = 0;
+		return;
 	}
-	sqlite3_finalize(stmt);
+	st->pg ? pg_finalize(s) : lite_finalize(s);
+	free(s);
 }
 
-static int prepare_v(struct store *st, sqlite3_stmt **out, const char *sql, const char *types, va_list ap)
+static int prepare_v(struct store *st, struct db_stmt **out, const char *sql, const char *types, va_list ap)
 {
+	struct db_param p[DB_MAX_PARAMS];
+	int n;
 	*out = NULL;
-	int rc = prepare_cached(st, out, sql);
+	int rc = collect(st, p, &n, types, ap);
+	if (rc == STORE_OK)
+		rc = prepare_cached(st, out, sql);
 	if (rc != STORE_OK)
 		return rc;
-	rc = bind_args(st, *out, types, ap);
+	rc = st->pg ? pg_bind(st, *out, p, n) : lite_bind(st, *out, p, n);
 	if (rc != STORE_OK) {
 		db_release(st, *out);
 		*out = NULL;
@@ -142,7 +109,7 @@ static int prepare_v(struct store *st, sqlite3_stmt **out, const char *sql, cons
 	return rc;
 }
 
-int db_prepare(struct store *st, sqlite3_stmt **out, const char *sql, const char *types, ...)
+int db_prepare(struct store *st, struct db_stmt **out, const char *sql, const char *types, ...)
 {
 	va_list ap;
 	va_start(ap, types);
@@ -151,19 +118,14 @@ int db_prepare(struct store *st, sqlite3_stmt **out, const char *sql, const char
 	return rc;
 }
 
-int db_step(struct store *st, sqlite3_stmt *stmt)
+int db_step(struct store *st, struct db_stmt *s)
 {
-	int rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		return DB_ROW;
-	if (rc == SQLITE_DONE)
-		return STORE_OK;
-	return db_fail(st, rc);
+	return st->pg ? pg_step(st, s) : lite_step(st, s);
 }
 
 int db_exec(struct store *st, const char *sql, const char *types, ...)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	va_list ap;
 	va_start(ap, types);
 	int rc = prepare_v(st, &stmt, sql, types, ap);
@@ -178,7 +140,7 @@ int db_exec(struct store *st, const char *sql, const char *types, ...)
 
 int db_int(struct store *st, int64_t *out, const char *sql, const char *types, ...)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	va_list ap;
 	va_start(ap, types);
 	int rc = prepare_v(st, &stmt, sql, types, ap);
@@ -188,33 +150,101 @@ int db_int(struct store *st, int64_t *out, const char *sql, const char *types, .
 	*out = 0;
 	rc = db_step(st, stmt);
 	if (rc == DB_ROW) {
-		*out = sqlite3_column_int64(stmt, 0);
+		*out = db_col_int64(stmt, 0);
 		rc = STORE_OK;
 	}
 	db_release(st, stmt);
 	return rc;
 }
 
+int64_t db_changes(struct store *st)
+{
+	return st->pg ? pg_changes(st) : lite_changes(st);
+}
+
+int db_in_transaction(struct store *st)
+{
+	return st->pg ? pg_in_transaction(st) : lite_in_transaction(st);
+}
+
 int store_stamp(struct store *st, struct store_stamp *out)
 {
 	out->conn = st->serial;
-	int rc = db_int(st, &out->version, "PRAGMA data_version", "");
-	out->changes = sqlite3_total_changes64(st->db);
-	return rc;
+	return st->pg ? pg_stamp(st, out) : lite_stamp(st, out);
 }
 
-char *db_col_strdup(sqlite3_stmt *stmt, int col)
+/* Columns. SQLite's come as they are; PostgreSQL's are text, read as the
+ * kind its column type names. */
+enum db_kind db_col_kind(struct db_stmt *s, int col)
 {
-	const unsigned char *s = sqlite3_column_text(stmt, col);
-	return s ? xstrdup((const char *)s) : NULL;
+	if (s->pg)
+		return pg_col_kind(s, col);
+	switch (sqlite3_column_type(s->lite, col)) {
+	case SQLITE_NULL: return DB_NULL;
+	case SQLITE_INTEGER: return DB_INTEGER;
+	case SQLITE_FLOAT: return DB_REAL;
+	case SQLITE_BLOB: return DB_BLOB;
+	default: return DB_TEXT;
+	}
 }
 
-json_t *db_col_json(struct store *st, sqlite3_stmt *stmt, int col)
+int64_t db_col_int64(struct db_stmt *s, int col)
 {
-	const char *text = (const char *)sqlite3_column_text(stmt, col);
+	if (!s->pg)
+		return sqlite3_column_int64(s->lite, col);
+	const char *v = pg_col_value(s, col);
+	return !v ? 0 : *v == 't' ? 1 : strtoll(v, NULL, 10);
+}
+
+double db_col_double(struct db_stmt *s, int col)
+{
+	if (!s->pg)
+		return sqlite3_column_double(s->lite, col);
+	const char *v = pg_col_value(s, col);
+	return v ? strtod(v, NULL) : 0;
+}
+
+const char *db_col_text(struct db_stmt *s, int col)
+{
+	return s->pg ? pg_col_value(s, col) : (const char *)sqlite3_column_text(s->lite, col);
+}
+
+const void *db_col_blob(struct db_stmt *s, int col, size_t *len)
+{
+	if (s->pg)
+		return pg_col_blob(s, col, len);
+	*len = (size_t)sqlite3_column_bytes(s->lite, col);
+	return sqlite3_column_blob(s->lite, col);
+}
+
+size_t db_col_bytes(struct db_stmt *s, int col)
+{
+	return s->pg ? pg_col_bytes(s, col) : (size_t)sqlite3_column_bytes(s->lite, col);
+}
+
+int db_col_count(struct db_stmt *s)
+{
+	return s->pg ? pg_col_count(s) : sqlite3_column_count(s->lite);
+}
+
+const char *db_col_name(struct db_stmt *s, int col)
+{
+	return s->pg ? pg_col_name(s, col) : sqlite3_column_name(s->lite, col);
+}
+
+char *db_col_strdup(struct db_stmt *s, int col)
+{
+	const char *v = db_col_text(s, col);
+	return v ? xstrdup(v) : NULL;
+}
+
+json_t *db_col_json(struct store *st, struct db_stmt *s, int col)
+{
+	const char *text = db_col_text(s, col);
 	json_t *v = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
 	if (!v)
-		db_fail(st, SQLITE_CORRUPT);
+		db_failf(st, STORE_CORRUPT, "%s holds a value that is not JSON, where Axon wrote JSON: "
+			 "the database is damaged; restore it from a backup", st->path);
 	return v;
 }
 
@@ -227,19 +257,18 @@ static int listed(const char *list, const char *name)
 	return 0;
 }
 
-json_t *db_row_object(struct store *st, sqlite3_stmt *stmt, const char *json_cols)
+json_t *db_row_object(struct store *st, struct db_stmt *s, const char *json_cols)
 {
 	json_t *row = json_object();
-	for (int i = 0, n = sqlite3_column_count(stmt); i < n; i++) {
-		const char *name = sqlite3_column_name(stmt, i);
+	for (int i = 0, n = db_col_count(s); i < n; i++) {
+		const char *name = db_col_name(s, i);
 		json_t *v;
-		switch (sqlite3_column_type(stmt, i)) {
-		case SQLITE_NULL: v = json_null(); break;
-		case SQLITE_INTEGER: v = json_integer(sqlite3_column_int64(stmt, i)); break;
-		case SQLITE_FLOAT: v = json_real(sqlite3_column_double(stmt, i)); break;
+		switch (db_col_kind(s, i)) {
+		case DB_NULL: v = json_null(); break;
+		case DB_INTEGER: v = json_integer(db_col_int64(s, i)); break;
+		case DB_REAL: v = json_real(db_col_double(s, i)); break;
 		default:
-			v = listed(json_cols, name) ? db_col_json(st, stmt, i)
-				: json_string((const char *)sqlite3_column_text(stmt, i));
+			v = listed(json_cols, name) ? db_col_json(st, s, i) : json_string(db_col_text(s, i));
 		}
 		if (!v) {
 			json_decref(row);
@@ -250,7 +279,7 @@ json_t *db_row_object(struct store *st, sqlite3_stmt *stmt, const char *json_col
 	return row;
 }
 
-int db_rows(struct store *st, sqlite3_stmt *stmt, const char *json_cols, json_t **out)
+int db_rows(struct store *st, struct db_stmt *stmt, const char *json_cols, json_t **out)
 {
 	json_t *rows = json_array();
 	int rc;
@@ -271,7 +300,7 @@ int db_rows(struct store *st, sqlite3_stmt *stmt, const char *json_cols, json_t 
 	return STORE_OK;
 }
 
-int db_column(struct store *st, sqlite3_stmt *stmt, json_t **out)
+int db_column(struct store *st, struct db_stmt *stmt, json_t **out)
 {
 	json_t *rows;
 	int rc = db_rows(st, stmt, "", &rows);
@@ -285,7 +314,7 @@ int db_column(struct store *st, sqlite3_stmt *stmt, json_t **out)
 	return STORE_OK;
 }
 
-int db_one(struct store *st, sqlite3_stmt *stmt, const char *json_cols, json_t **out)
+int db_one(struct store *st, struct db_stmt *stmt, const char *json_cols, json_t **out)
 {
 	json_t *rows;
 	int rc = db_rows(st, stmt, json_cols, &rows);
@@ -298,112 +327,38 @@ int db_one(struct store *st, sqlite3_stmt *stmt, const char *json_cols, json_t *
 
 int db_begin(struct store *st)
 {
-	return db_exec(st, "BEGIN IMMEDIATE", "");
+	return st->pg ? pg_begin_write(st) : db_exec(st, "BEGIN IMMEDIATE", "");
 }
 
 int db_begin_read(struct store *st)
 {
-	return db_exec(st, "BEGIN", "");
+	/* PostgreSQL: one snapshot for the whole transaction, as SQLite's reads see. */
+	return st->pg ? pg_run(st, "BEGIN ISOLATION LEVEL REPEATABLE READ") : db_exec(st, "BEGIN", "");
 }
 
 int db_finish(struct store *st, int rc)
 {
 	if (rc == STORE_OK) {
-		rc = db_exec(st, "COMMIT", "");
+		rc = st->pg ? pg_run(st, "COMMIT") : db_exec(st, "COMMIT", "");
 		if (rc == STORE_OK)
 			return rc;
 	}
-	/* SQLite may already have rolled back by itself (disk full, for one). */
-	if (!sqlite3_get_autocommit(st->db))
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-	return rc;
-}
-
-/* Writers of one process wait for each other's commits instead of sleeping.
- * SQLite's own busy handler sleeps 1, 2, 5 ... 100 ms between tries, so with
- * request threads and engine workers each writing on its own connection, a
- * writer that finds the lock taken slept far longer than the commit it waited
- * for took. Ours waits until a connection of this process commits (the WAL
- * hook) or 2 ms pass (a writer in another process, such as axonctl). */
-#define BUSY_WAIT_NS 2000000L
-static pthread_mutex_t commit_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t commit_cv = PTHREAD_COND_INITIALIZER;
-static uint64_t commits;
-
-/* After each commit of a connection; replaces SQLite's autocheckpoint hook,
- * and asks for a checkpoint when that one would have made it (checkpoint.c). */
-static int on_commit(void *arg, sqlite3 *db, const char *name, int frames)
-{
-	db_checkpoint_soon(db, name, frames);
-	pthread_mutex_lock(&commit_mu);
-	commits++;
-	pthread_cond_broadcast(&commit_cv);
-	pthread_mutex_unlock(&commit_mu);
-	return SQLITE_OK;
-}
-
-static int on_busy(void *arg, int tries)
-{
-	struct store *st = arg;
-	int64_t now = mono_ms();
-	if (tries == 0)
-		st->busy_since = now;
-	if (now - st->busy_since >= st->busy_timeout_ms)
-		return 0;
-	struct timespec until;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_nsec += BUSY_WAIT_NS;
-	until.tv_sec += until.tv_nsec / 1000000000L;
-	until.tv_nsec %= 1000000000L;
-	pthread_mutex_lock(&commit_mu);
-	uint64_t seen = commits;
-	while (commits == seen && pthread_cond_timedwait(&commit_cv, &commit_mu, &until) == 0)
-		;
-	pthread_mutex_unlock(&commit_mu);
-	return 1;
-}
-
-/* auto_vacuum comes first: it only takes effect before the first table. */
-static int set_pragmas(struct store *st)
-{
-	st->busy_timeout_ms = BUSY_TIMEOUT_MS;
-	int rc = sqlite3_busy_handler(st->db, on_busy, st);
-	if (rc != SQLITE_OK)
-		return db_fail(st, rc);
-	sqlite3_wal_hook(st->db, on_commit, NULL);
-	if ((rc = db_exec(st, "PRAGMA auto_vacuum = INCREMENTAL", "")) != STORE_OK)
-		return rc;
-	sqlite3_stmt *stmt;
-	if ((rc = db_prepare(st, &stmt, "PRAGMA journal_mode = WAL", "")) != STORE_OK)
-		return rc;
-	rc = db_step(st, stmt);
-	if (rc == DB_ROW) {
-		const char *mode = (const char *)sqlite3_column_text(stmt, 0);
-		rc = mode && !strcmp(mode, "wal") ? STORE_OK
-			: db_failf(st, STORE_ERROR, "the database %s cannot use WAL mode (journal mode stays \"%s\"): "
-				   "put it on a local file system", st->path, mode ? mode : "");
+	/* The engine may already have ended it by itself (SQLite on a full
+	 * disk, PostgreSQL when the connection was lost). */
+	if (db_in_transaction(st)) {
+		char keep[sizeof st->errmsg];
+		memcpy(keep, st->errmsg, sizeof keep);
+		st->pg ? pg_run(st, "ROLLBACK") : sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		memcpy(st->errmsg, keep, sizeof keep);
 	}
-	db_release(st, stmt);
-	if (rc != STORE_OK)
-		return rc;
-	if ((rc = db_exec(st, "PRAGMA foreign_keys = ON", "")) != STORE_OK)
-		return rc;
-	return db_exec(st, "PRAGMA synchronous = NORMAL", "");
+	return rc;
 }
 
 int db_open(struct store *st, const char *path)
 {
 	static atomic_ullong serials;
 	st->serial = atomic_fetch_add(&serials, 1) + 1;
-	st->path = xstrdup(path);
-	int rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
-	if (rc != SQLITE_OK)
-		return db_fail(st, rc);
-	sqlite3_extended_result_codes(st->db, 1);
-	/* SQLite quietly falls back to read-only when the file is not writable. */
-	if (sqlite3_db_readonly(st->db, "main") == 1)
-		return db_fail(st, SQLITE_READONLY);
-	return set_pragmas(st);
+	return store_path_is_postgresql(path) ? pg_open(st, path) : lite_open(st, path);
 }
 
 int store_open(const char *path, struct store **out, char *err, size_t errlen)
@@ -427,10 +382,11 @@ void store_close(struct store *st)
 	if (!st)
 		return;
 	for (int i = 0; i < STMT_CACHE_SIZE; i++)
-		sqlite3_finalize(st->cache[i].stmt);
+		if (st->cache[i].sql)
+			st->pg ? pg_finalize(&st->cache[i]) : lite_finalize(&st->cache[i]);
 	wf_cache_free(st->wf_cache);
 	session_cache_free(st->session_cache);
-	sqlite3_close(st->db);
+	st->pg ? pg_close(st) : lite_close(st);
 	free(st->path);
 	free(st);
 }
@@ -445,15 +401,7 @@ void store_set_busy_timeout(struct store *st, int ms)
 	st->busy_timeout_ms = ms;
 }
 
-int store_set_max_size(struct store *st, int64_t bytes)
+int store_is_postgresql(struct store *st)
 {
-	int64_t page_size;
-	int rc = db_int(st, &page_size, "PRAGMA page_size", "");
-	if (rc != STORE_OK)
-		return rc;
-	/* PRAGMA takes no bound parameters; this is our own integer, not data. */
-	char sql[64];
-	snprintf(sql, sizeof sql, "PRAGMA max_page_count = %lld", (long long)(bytes / page_size));
-	int64_t pages;
-	return db_int(st, &pages, sql, "");
+	return st->pg != NULL;
 }

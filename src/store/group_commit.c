@@ -52,7 +52,7 @@ static void run_batch(struct store *st, struct write_op *first, int n)
 			set_result(st, o, db_finish(st, body_rc));
 			return;
 		}
-		if (body_rc != STORE_OK && sqlite3_get_autocommit(st->db)) {
+		if (body_rc != STORE_OK && !db_in_transaction(st)) {
 			/* SQLite rolled the whole transaction back (a full disk): no
 			 * body before this one is kept either. */
 			rc = body_rc;

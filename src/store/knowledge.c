@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "db.h"
 
 int store_kb_create(struct store *st, int64_t actor, const char *name, int64_t now, int64_t *id)
@@ -16,10 +14,9 @@ int store_kb_create(struct store *st, int64_t actor, const char *name, int64_t n
 	int rc = db_begin(st);
 	if (rc != STORE_OK)
 		return rc;
-	rc = db_exec(st, "INSERT INTO knowledge_bases (name, dims, created_by, created_at) VALUES (?1, 0, NULLIF(?2, 0), ?3)", "tii",
-	             name, actor, now);
+	rc = db_int(st, id, "INSERT INTO knowledge_bases (name, dims, created_by, created_at) VALUES (?1, 0, NULLIF(?2, 0), ?3)"
+	            " RETURNING id", "tii", name, actor, now);
 	if (rc == STORE_OK) {
-		*id = sqlite3_last_insert_rowid(st->db);
 		rc = audit_add(st, actor, "kb.create", "knowledge_base", *id, name);
 	}
 	return db_finish(st, rc);
@@ -27,7 +24,7 @@ int store_kb_create(struct store *st, int64_t actor, const char *name, int64_t n
 
 int store_kb_list(struct store *st, json_t **out)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int rc = db_prepare(st, &s,
 	                    "SELECT k.id AS id, k.name AS name, k.dims AS dims, k.created_at AS created_at,"
 	                    " (SELECT count(*) FROM kb_documents d WHERE d.kb_id = k.id) AS documents,"
@@ -39,7 +36,7 @@ int store_kb_list(struct store *st, json_t **out)
 int store_kb_get(struct store *st, int64_t kb, json_t **out)
 {
 	json_t *base = NULL, *documents = NULL;
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int rc = db_begin_read(st);
 	if (rc == STORE_OK)
 		rc = db_prepare(st, &s, "SELECT id, name, dims, created_at, embedding FROM knowledge_bases WHERE id = ?1", "i", kb);
@@ -69,7 +66,7 @@ int store_kb_set_embedding(struct store *st, int64_t actor, int64_t kb, const js
 	int rc = db_begin(st);
 	if (rc == STORE_OK)
 		rc = db_exec(st, "UPDATE knowledge_bases SET embedding = ?2 WHERE id = ?1", "it", kb, text);
-	if (rc == STORE_OK && !sqlite3_changes(st->db))
+	if (rc == STORE_OK && !db_changes(st))
 		rc = db_failf(st, STORE_NOTFOUND, "there is no such knowledge base");
 	if (rc == STORE_OK)
 		rc = audit_add(st, actor, "kb.embedding", "knowledge_base", kb, json_string_value(json_object_get(embedding, "model")));
@@ -79,14 +76,14 @@ int store_kb_set_embedding(struct store *st, int64_t actor, int64_t kb, const js
 
 int store_kb_by_name(struct store *st, const char *name, int64_t *id, int *dims)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int rc = db_prepare(st, &s, "SELECT id, dims FROM knowledge_bases WHERE name = ?1 COLLATE NOCASE", "t", name);
 	if (rc != STORE_OK)
 		return rc;
 	rc = db_step(st, s);
 	if (rc == DB_ROW) {
-		*id = sqlite3_column_int64(s, 0);
-		*dims = sqlite3_column_int(s, 1);
+		*id = db_col_int64(s, 0);
+		*dims = (int)db_col_int64(s, 1);
 		rc = STORE_OK;
 	} else if (rc == STORE_OK) {
 		rc = db_failf(st, STORE_NOTFOUND, "there is no knowledge base named '%.100s'", name);
@@ -113,18 +110,11 @@ static int add_chunks(struct store *st, int64_t kb, int64_t doc, const json_t *c
 	json_t *text;
 	int rc = STORE_OK;
 	json_array_foreach(chunks, i, text) {
-		sqlite3_stmt *s;
 		memcpy(unit, vectors + i * (size_t)dims, (size_t)dims * sizeof *unit);
 		normalize(unit, dims);
-		rc = db_prepare(st, &s, "INSERT INTO kb_chunks (document_id, kb_id, seq, text, embedding) VALUES (?1, ?2, ?3, ?4, ?5)",
-		                "iiit", doc, kb, (int64_t)i, json_string_value(text));
-		if (rc != STORE_OK)
-			break;
-		if (sqlite3_bind_blob(s, 5, unit, dims * (int)sizeof *unit, SQLITE_TRANSIENT) != SQLITE_OK)
-			rc = db_fail(st, sqlite3_errcode(st->db));
-		else
-			rc = db_step(st, s);
-		db_release(st, s);
+		rc = db_exec(st, "INSERT INTO kb_chunks (document_id, kb_id, seq, text, embedding) VALUES (?1, ?2, ?3, ?4, ?5)",
+		             "iiitb", doc, kb, (int64_t)i, json_string_value(text), (const void *)unit,
+		             (size_t)dims * sizeof *unit);
 		if (rc != STORE_OK)
 			break;
 	}
@@ -150,12 +140,10 @@ int store_kb_document_add(struct store *st, int64_t kb, const char *name, const 
 	if (rc == STORE_OK && have == 0)
 		rc = db_exec(st, "UPDATE knowledge_bases SET dims = ?2 WHERE id = ?1", "in", kb, dims);
 	if (rc == STORE_OK)
-		rc = db_exec(st, "INSERT INTO kb_documents (kb_id, name, source, created_at) VALUES (?1, ?2, ?3, ?4)", "itti",
-		             kb, name, source, now);
-	if (rc == STORE_OK) {
-		*id = sqlite3_last_insert_rowid(st->db);
+		rc = db_int(st, id, "INSERT INTO kb_documents (kb_id, name, source, created_at) VALUES (?1, ?2, ?3, ?4)"
+		            " RETURNING id", "itti", kb, name, source, now);
+	if (rc == STORE_OK)
 		rc = add_chunks(st, kb, *id, chunks, vectors, dims);
-	}
 	return db_finish(st, rc);
 }
 
@@ -165,14 +153,14 @@ int store_kb_document_delete(struct store *st, int64_t kb, int64_t doc)
 	if (rc != STORE_OK)
 		return rc;
 	rc = db_exec(st, "DELETE FROM kb_documents WHERE id = ?1 AND kb_id = ?2", "ii", doc, kb);
-	if (rc == STORE_OK && sqlite3_changes(st->db) == 0)
+	if (rc == STORE_OK && db_changes(st) == 0)
 		rc = db_failf(st, STORE_NOTFOUND, "no document %lld in knowledge base %lld", (long long)doc, (long long)kb);
 	return db_finish(st, rc);
 }
 
 int store_kb_chunks(struct store *st, int64_t kb, json_t **out)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int rc = db_prepare(st, &s,
 	                    "SELECT c.id AS id, d.id AS document_id, d.name AS document, c.seq AS seq, c.text AS text"
 	                    " FROM kb_chunks c JOIN kb_documents d ON d.id = c.document_id WHERE c.kb_id = ?1"
@@ -200,18 +188,19 @@ static void keep(struct hit *best, int k, int *n, int64_t id, float score)
 
 static int best_chunks(struct store *st, int64_t kb, const float *q, int dims, struct hit *best, int k, int *n)
 {
-	sqlite3_stmt *s;
+	struct db_stmt *s;
 	int rc = db_prepare(st, &s, "SELECT id, embedding FROM kb_chunks WHERE kb_id = ?1", "i", kb);
 	while (rc == STORE_OK && (rc = db_step(st, s)) == DB_ROW) {
-		const float *v = sqlite3_column_blob(s, 1);
-		if (sqlite3_column_bytes(s, 1) != dims * (int)sizeof(float)) {
+		size_t len;
+		const float *v = db_col_blob(s, 1, &len);
+		if (len != (size_t)dims * sizeof(float)) {
 			rc = db_failf(st, STORE_CORRUPT, "a chunk's embedding has the wrong size");
 			break;
 		}
 		float dot = 0;
 		for (int i = 0; i < dims; i++)
 			dot += q[i] * v[i];
-		keep(best, k, n, sqlite3_column_int64(s, 0), dot);
+		keep(best, k, n, db_col_int64(s, 0), dot);
 		rc = STORE_OK;
 	}
 	if (rc == DB_ROW)
@@ -234,7 +223,7 @@ int store_kb_search(struct store *st, int64_t kb, const float *query, int dims, 
 		rc = best_chunks(st, kb, q, dims, best, k, &n);
 	json_t *hits = json_array();
 	for (int i = 0; rc == STORE_OK && i < n; i++) {
-		sqlite3_stmt *s;
+		struct db_stmt *s;
 		json_t *row = NULL;
 		rc = db_prepare(st, &s,
 		                "SELECT c.id AS id, d.name AS document, d.source AS source, c.seq AS seq, c.text AS text"

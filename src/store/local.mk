@@ -1,10 +1,10 @@
-# store/: SQLite. Knows nothing about the web.
+# store/: SQLite, or PostgreSQL for several nodes. Knows nothing about the web.
 src_libaxon_a_SOURCES += \
 	src/store/store.h \
-	src/store/db.c src/store/db.h \
+	src/store/db.c src/store/db.h src/store/db_sqlite.c src/store/db_pg.c src/store/pg_sql.c \
 	src/store/group_commit.c \
 	src/store/checkpoint.c \
-	src/store/migrations.c \
+	src/store/migrations.c src/store/migrations_pg.c src/store/migrations_pg.h \
 	src/store/users.c \
 	src/store/sessions.c \
 	src/store/workflows.c \

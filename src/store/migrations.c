@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "db.h"
+#include "migrations_pg.h"
 
 static const char *const migrations[] = {
 	/* 1: users, sessions, API tokens, versioned workflows, audit, throttling. */
@@ -340,23 +341,36 @@ static const char *const migrations[] = {
 #define LATEST_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(LATEST_VERSION == STORE_SCHEMA_VERSION, "a new migration needs STORE_SCHEMA_VERSION raised in store.h");
 
-int store_schema_version(struct store *st)
+/* PostgreSQL keeps the version in a table of its own, and its migrations
+ * in migrations_pg.c; every node may start at once, so the first to take the
+ * lock migrates and the others find the work done. */
+#define PG_VERSION_TABLE "CREATE TABLE IF NOT EXISTS axon_schema (version BIGINT NOT NULL);"
+#define PG_MIGRATION_LOCK "4242424200"
+
+static int read_version(struct store *st, int64_t *v)
 {
-	int64_t v = -1;
-	return db_int(st, &v, "PRAGMA user_version", "") == STORE_OK ? (int)v : -1;
+	*v = -1;
+	if (!st->pg)
+		return db_int(st, v, "PRAGMA user_version", "");
+	int64_t has;
+	int rc = db_int(st, &has, "SELECT count(*) FROM pg_tables WHERE tablename = 'axon_schema'"
+			" AND schemaname = current_schema()", "");
+	if (rc == STORE_OK)
+		rc = has ? db_int(st, v, "SELECT coalesce(max(version), 0) FROM axon_schema", "") : (*v = 0, STORE_OK);
+	return rc;
 }
 
-static int apply_pending(struct store *st)
+int store_schema_version(struct store *st)
 {
-	/* Read again under the write lock: another process may have migrated. */
 	int64_t v;
-	int rc = db_int(st, &v, "PRAGMA user_version", "");
-	if (rc != STORE_OK)
-		return rc;
-	for (int i = (int)v; i < LATEST_VERSION; i++) {
-		rc = sqlite3_exec(st->db, migrations[i], NULL, NULL, NULL);
-		if (rc != SQLITE_OK)
-			return db_fail(st, rc);
+	return read_version(st, &v) == STORE_OK ? (int)v : -1;
+}
+
+static int write_version(struct store *st)
+{
+	if (st->pg) {
+		int rc = db_exec(st, "DELETE FROM axon_schema", "");
+		return rc == STORE_OK ? db_exec(st, "INSERT INTO axon_schema VALUES (?1)", "i", (int64_t)LATEST_VERSION) : rc;
 	}
 	/* PRAGMA takes no bound parameters; this is our own constant. */
 	char sql[48];
@@ -364,10 +378,27 @@ static int apply_pending(struct store *st)
 	return db_exec(st, sql, "");
 }
 
+static int apply_pending(struct store *st)
+{
+	int rc = st->pg ? pg_run(st, "SELECT pg_advisory_xact_lock(" PG_MIGRATION_LOCK ");" PG_VERSION_TABLE) : STORE_OK;
+	/* Read again under the lock: another process may have migrated. */
+	int64_t v;
+	if (rc == STORE_OK)
+		rc = read_version(st, &v);
+	for (int i = (int)v; rc == STORE_OK && i < LATEST_VERSION; i++) {
+		if (st->pg) {
+			rc = pg_run(st, pg_migrations[i]);
+		} else if ((rc = sqlite3_exec(st->db, migrations[i], NULL, NULL, NULL)) != SQLITE_OK) {
+			rc = db_fail(st, rc);
+		}
+	}
+	return rc == STORE_OK && v < LATEST_VERSION ? write_version(st) : rc;
+}
+
 int migrations_apply(struct store *st)
 {
 	int64_t v;
-	int rc = db_int(st, &v, "PRAGMA user_version", "");
+	int rc = read_version(st, &v);
 	if (rc != STORE_OK)
 		return rc;
 	if (v > LATEST_VERSION)

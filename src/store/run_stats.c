@@ -22,15 +22,16 @@ int stats_run_ended(struct store *st, int64_t run_id)
 			 "INSERT INTO run_stats (span, start_hour, workflow_id, status, runs, duration_ms)"
 			 " SELECT s.hours, r.finished_at / 3600000 / s.hours * s.hours, coalesce(r.workflow_id, 0),"
 			 " r.status, 1, " RUN_DURATION RUN_ENDED_IN_SPANS
-			 " ON CONFLICT (span, start_hour, workflow_id, status) DO UPDATE SET runs = runs + 1,"
-			 " duration_ms = duration_ms + excluded.duration_ms", "i", run_id);
+			 " ON CONFLICT (span, start_hour, workflow_id, status) DO UPDATE SET runs = run_stats.runs + 1,"
+			 " duration_ms = run_stats.duration_ms + excluded.duration_ms", "i", run_id);
 	if (rc == STORE_OK)
 		rc = db_exec(st,
 			     "INSERT INTO run_duration_stats (span, start_hour, workflow_id, le_ms, runs)"
 			     " SELECT s.hours, r.finished_at / 3600000 / s.hours * s.hours, coalesce(r.workflow_id, 0),"
 			     " (SELECT min(le_ms) FROM duration_buckets WHERE le_ms >= " RUN_DURATION "), 1"
 			     RUN_ENDED_IN_SPANS
-			     " ON CONFLICT (span, start_hour, workflow_id, le_ms) DO UPDATE SET runs = runs + 1", "i", run_id);
+			     " ON CONFLICT (span, start_hour, workflow_id, le_ms) DO UPDATE SET runs = run_duration_stats.runs + 1",
+			     "i", run_id);
 	return rc;
 }
 
@@ -40,12 +41,14 @@ int stats_step_ended(struct store *st, int64_t run_id, const char *block, const 
 	/* Counted when the step first reaches its end: a rewrite of an ended step is not another step. */
 	return db_exec(st,
 		       "INSERT INTO step_days (start_hour, workflow_id, block, steps, failures, duration_ms)"
-		       " SELECT ?4 / 86400000 * 24, coalesce(r.workflow_id, 0), ?2, 1, ?3 = 'failed',"
+		       " SELECT ?4 / 86400000 * 24, coalesce(r.workflow_id, 0), ?2, 1,"
+		       " CASE WHEN ?3 = 'failed' THEN 1 ELSE 0 END,"
 		       " max(0, ?4 - coalesce(NULLIF(?5, 0), ?4)) FROM runs r"
 		       " WHERE r.id = ?1 AND ?3 IN ('ok', 'failed') AND ?4 > 0 AND NOT EXISTS"
 		       " (SELECT 1 FROM steps s WHERE s.run_id = ?1 AND s.block = ?2 AND s.status IN ('ok', 'failed'))"
-		       " ON CONFLICT (start_hour, workflow_id, block) DO UPDATE SET steps = steps + 1,"
-		       " failures = failures + excluded.failures, duration_ms = duration_ms + excluded.duration_ms",
+		       " ON CONFLICT (start_hour, workflow_id, block) DO UPDATE SET steps = step_days.steps + 1,"
+		       " failures = step_days.failures + excluded.failures,"
+		       " duration_ms = step_days.duration_ms + excluded.duration_ms",
 		       "ittii", run_id, block, status, finished_at, started_at);
 }
 
@@ -53,7 +56,7 @@ int stats_step_ended(struct store *st, int64_t run_id, const char *block, const 
 /* Periods of span hours from since_hour on. */
 static int run_periods(struct store *st, const struct stats_query *q, int64_t span, int64_t since_hour, json_t **out)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc = db_prepare(st, &stmt,
 			    "SELECT start_hour * 3600000 AS start, status, sum(runs) AS runs FROM run_stats"
 			    " WHERE span = ?2 AND start_hour >= ?3 AND (?1 = 0 OR workflow_id = ?1)"
@@ -65,27 +68,27 @@ static int run_periods(struct store *st, const struct stats_query *q, int64_t sp
 static int duration_buckets(struct store *st, const struct stats_query *q, int64_t span, int64_t since_hour,
 			    json_t **out)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc = db_prepare(st, &stmt,
 			    "SELECT d.workflow_id AS workflow_id, w.name AS workflow_name, d.le_ms AS le_ms,"
 			    " sum(d.runs) AS runs FROM run_duration_stats d LEFT JOIN workflows w ON w.id = d.workflow_id"
 			    " WHERE d.span = ?2 AND d.start_hour >= ?3 AND (?1 = 0 OR d.workflow_id = ?1)"
-			    " GROUP BY d.workflow_id, d.le_ms ORDER BY d.workflow_id, d.le_ms",
+			    " GROUP BY d.workflow_id, w.name, d.le_ms ORDER BY d.workflow_id, d.le_ms",
 			    "iii", q->workflow_id, span, since_hour);
 	return rc == STORE_OK ? db_rows(st, stmt, "", out) : rc;
 }
 
 static int blocks(struct store *st, const struct stats_query *q, int64_t since_hour, bool by_failures, json_t **out)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	/* Two constant statements: the order is not a parameter SQL can take. */
 #define BLOCK_SELECT                                                                                                  \
 	"SELECT b.workflow_id AS workflow_id, w.name AS workflow_name, b.block AS block, sum(b.steps) AS steps,"     \
 	" sum(b.failures) AS failures, sum(b.duration_ms) / sum(b.steps) AS mean_ms"                               \
 	" FROM step_days b LEFT JOIN workflows w ON w.id = b.workflow_id"                                          \
-	" WHERE b.start_hour >= ?2 AND (?1 = 0 OR b.workflow_id = ?1) GROUP BY b.workflow_id, b.block"
+	" WHERE b.start_hour >= ?2 AND (?1 = 0 OR b.workflow_id = ?1) GROUP BY b.workflow_id, w.name, b.block"
 	int rc = by_failures
-		? db_prepare(st, &stmt, BLOCK_SELECT " HAVING failures > 0 ORDER BY failures DESC, steps LIMIT ?3", "iii",
+		? db_prepare(st, &stmt, BLOCK_SELECT " HAVING sum(b.failures) > 0 ORDER BY failures DESC, steps LIMIT ?3", "iii",
 			     q->workflow_id, since_hour, (int64_t)q->limit)
 		: db_prepare(st, &stmt, BLOCK_SELECT " ORDER BY mean_ms DESC LIMIT ?3", "iii", q->workflow_id, since_hour,
 			     (int64_t)q->limit);
@@ -95,7 +98,7 @@ static int blocks(struct store *st, const struct stats_query *q, int64_t since_h
 
 static int recent_failures(struct store *st, const struct stats_query *q, json_t **out)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc = q->workflow_id
 		? db_prepare(st, &stmt,
 			     "SELECT r.id AS id, r.workflow_id AS workflow_id, w.name AS workflow_name,"
@@ -170,7 +173,7 @@ int store_stats(struct store *st, const struct stats_query *q, struct stats *out
 		rc = duration_buckets(st, q, 1, hour_start, &out->day_durations);
 	if (rc == STORE_OK)
 		rc = duration_buckets(st, q, 24, day_start, &out->month_durations);
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	if (rc == STORE_OK)
 		rc = db_prepare(st, &stmt, "SELECT le_ms FROM duration_buckets ORDER BY le_ms", "");
 	if (rc == STORE_OK)

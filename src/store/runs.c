@@ -48,16 +48,13 @@ static int create_run(struct store *st, const struct run_new *n, const char *inp
 					(long long)n->workflow_id);
 		version = (int)v;
 	}
-	int rc = db_exec(st,
-			 "INSERT INTO runs (workflow_id, version, definition, trigger, input, status, parent_run_id,"
-			 " parent_block, depth, dedup_key, created_by, created_at)"
-			 " VALUES (NULLIF(?1, 0), NULLIF(?2, 0), ?3, ?4, ?5, 'queued', NULLIF(?6, 0), ?7, ?8, ?9,"
-			 " NULLIF(?10, 0), ?11)",
-			 "inttti" "tnt" "ii", n->workflow_id, version, definition, n->trigger, input, n->parent_run_id,
-			 n->parent_block, n->depth, n->dedup_key, n->actor, now);
-	if (rc == STORE_OK)
-		*id = sqlite3_last_insert_rowid(st->db);
-	return rc;
+	return db_int(st, id,
+		      "INSERT INTO runs (workflow_id, version, definition, trigger, input, status, parent_run_id,"
+		      " parent_block, depth, dedup_key, created_by, created_at)"
+		      " VALUES (NULLIF(?1, 0), NULLIF(?2, 0), ?3, ?4, ?5, 'queued', NULLIF(?6, 0), ?7, ?8, ?9,"
+		      " NULLIF(?10, 0), ?11) RETURNING id",
+		      "inttti" "tnt" "ii", n->workflow_id, version, definition, n->trigger, input, n->parent_run_id,
+		      n->parent_block, n->depth, n->dedup_key, n->actor, now);
 }
 
 struct create_args {
@@ -94,7 +91,7 @@ int store_run_create(struct store *st, const struct run_new *n, int64_t *id)
 
 int store_run_get(struct store *st, int64_t id, json_t **out)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc = db_begin_read(st);
 	if (rc != STORE_OK)
 		return rc;
@@ -131,7 +128,7 @@ int store_run_list(struct store *st, const struct run_query *q, json_t **items, 
 		return rc;
 	rc = db_int(st, total, "SELECT count(*) FROM runs r" RUN_FILTER, "itii", q->workflow_id, q->status, q->since,
 		    q->until);
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	if (rc == STORE_OK)
 		rc = db_prepare(st, &stmt, "SELECT " RUN_COLUMNS RUN_FROM RUN_FILTER " ORDER BY r.id DESC LIMIT ?5 OFFSET ?6",
 				"itii" "ii", q->workflow_id, q->status, q->since, q->until, (int64_t)q->per_page,
@@ -145,7 +142,7 @@ int store_run_list(struct store *st, const struct run_query *q, json_t **items, 
 
 int store_run_unfinished(struct store *st, json_t **ids)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc = db_prepare(st, &stmt, "SELECT id FROM runs WHERE status IN ('queued', 'running') ORDER BY id", "");
 	return rc == STORE_OK ? db_column(st, stmt, ids) : rc;
 }
@@ -290,7 +287,7 @@ int store_run_finish(struct store *st, int64_t id, const struct run_end *end)
 
 int store_step_list(struct store *st, int64_t run_id, json_t **out)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc = db_prepare(st, &stmt,
 			    "SELECT block, status, outcome, attempts, started_at, finished_at, waited_ms, inputs, outputs,"
 			    " logs, error FROM steps WHERE run_id = ?1 ORDER BY seq", "i", run_id);
@@ -299,7 +296,7 @@ int store_step_list(struct store *st, int64_t run_id, json_t **out)
 
 int store_block_last_error(struct store *st, int64_t workflow_id, const char *block, json_t **out)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc = db_prepare(st, &stmt,
 			    "SELECT s.run_id AS run_id, s.error AS error FROM steps s WHERE s.run_id = (SELECT id FROM runs"
 			    " WHERE workflow_id = ?1 AND finished_at IS NOT NULL ORDER BY id DESC LIMIT 1)"
@@ -332,7 +329,7 @@ int store_run_requeue(struct store *st, int64_t actor, int64_t id)
 
 int store_run_ancestors(struct store *st, int64_t id, json_t **workflow_ids)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc = db_prepare(st, &stmt,
 			    "WITH RECURSIVE chain(id, workflow_id, parent, hops) AS ("
 			    " SELECT id, workflow_id, parent_run_id, 0 FROM runs WHERE id = ?1"
@@ -344,7 +341,7 @@ int store_run_ancestors(struct store *st, int64_t id, json_t **workflow_ids)
 
 int store_run_result(struct store *st, int64_t id, json_t **out)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc = db_prepare(st, &stmt, "SELECT status, error, reply FROM runs WHERE id = ?1", "i", id);
 	if (rc == STORE_OK)
 		rc = db_one(st, stmt, "reply", out);
@@ -359,7 +356,7 @@ int store_run_child(struct store *st, int64_t run_id, const char *block, int64_t
 
 int store_dead_letter_list(struct store *st, json_t **out)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc = db_prepare(st, &stmt,
 			    "SELECT d.id AS id, d.run_id AS run_id, r.workflow_id AS workflow_id,"
 			    " coalesce(w.name, json_extract(r.definition, '$.name')) AS workflow_name, d.block AS block,"
@@ -387,7 +384,7 @@ int store_dead_letter_retry(struct store *st, int64_t actor, int64_t id, int64_t
 
 int store_webhook_get(struct store *st, int64_t workflow_id, json_t **out)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc = db_prepare(st, &stmt,
 			    "SELECT token, secret IS NOT NULL AS signed, created_at FROM webhooks WHERE workflow_id = ?1",
 			    "i", workflow_id);
@@ -398,13 +395,13 @@ int store_webhook_get(struct store *st, int64_t workflow_id, json_t **out)
 
 int store_webhook_by_token(struct store *st, const char *token, int64_t *workflow_id, char **secret)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc = db_prepare(st, &stmt, "SELECT workflow_id, secret FROM webhooks WHERE token = ?1", "t", token);
 	if (rc != STORE_OK)
 		return rc;
 	rc = db_step(st, stmt);
 	if (rc == DB_ROW) {
-		*workflow_id = sqlite3_column_int64(stmt, 0);
+		*workflow_id = db_col_int64(stmt, 0);
 		*secret = db_col_strdup(stmt, 1);
 		rc = STORE_OK;
 	} else if (rc == STORE_OK) {
@@ -416,8 +413,9 @@ int store_webhook_by_token(struct store *st, const char *token, int64_t *workflo
 
 static int set_webhook(struct store *st, int64_t actor, int64_t workflow_id, const char *token, const char *secret)
 {
-	int rc = db_exec(st, "INSERT OR REPLACE INTO webhooks (workflow_id, token, secret, created_at)"
-			 " VALUES (?1, ?2, ?3, ?4)", "itti", workflow_id, token, secret, now_ms());
+	int rc = db_exec(st, "INSERT INTO webhooks (workflow_id, token, secret, created_at) VALUES (?1, ?2, ?3, ?4)"
+			 " ON CONFLICT (workflow_id) DO UPDATE SET token = excluded.token, secret = excluded.secret,"
+			 " created_at = excluded.created_at", "itti", workflow_id, token, secret, now_ms());
 	return rc == STORE_OK ? audit_add(st, actor, secret ? "webhook.signed" : "webhook.create", "workflow",
 					  workflow_id, NULL) : rc;
 }
@@ -439,11 +437,12 @@ struct delivery_args {
 static int delivery_body(struct store *st, void *arg)
 {
 	struct delivery_args *a = arg;
-	int rc = db_exec(st, "INSERT INTO deliveries (workflow_id, received_at, method, input, status, message, run_id)"
-			 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULLIF(?7, 0))", "iittnti", a->workflow_id, a->at, a->method,
-			 a->input, a->status, a->message, a->run_id);
+	int64_t id;
+	int rc = db_int(st, &id, "INSERT INTO deliveries (workflow_id, received_at, method, input, status, message, run_id)"
+			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULLIF(?7, 0)) RETURNING id", "iittnti", a->workflow_id, a->at,
+			a->method, a->input, a->status, a->message, a->run_id);
 	if (rc == STORE_OK && a->id)
-		*a->id = sqlite3_last_insert_rowid(st->db);
+		*a->id = id;
 	return rc;
 }
 
@@ -474,7 +473,7 @@ int store_delivery_add_in(struct store *st, int64_t workflow_id, const char *met
 
 int store_delivery_list(struct store *st, int64_t workflow_id, int limit, json_t **out)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc = db_prepare(st, &stmt, "SELECT " DELIVERY_COLUMNS " WHERE workflow_id = ?1 ORDER BY id DESC LIMIT ?2",
 			    "in", workflow_id, limit);
 	return rc == STORE_OK ? db_rows(st, stmt, "input", out) : rc;
@@ -482,7 +481,7 @@ int store_delivery_list(struct store *st, int64_t workflow_id, int limit, json_t
 
 int store_delivery_get(struct store *st, int64_t id, json_t **out)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc = db_prepare(st, &stmt, "SELECT " DELIVERY_COLUMNS " WHERE id = ?1", "i", id);
 	if (rc == STORE_OK)
 		rc = db_one(st, stmt, "input", out);
@@ -518,7 +517,7 @@ int store_replay_claim(struct store *st, const char *key, int64_t at, int64_t be
 
 int store_poll_known(struct store *st, int64_t workflow_id, int max, json_t **keys)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	*keys = NULL;
 	int rc = db_prepare(st, &stmt, "SELECT key FROM poll_seen WHERE workflow_id = ?1 AND last_seen ="
 			    " (SELECT max(last_seen) FROM poll_seen WHERE workflow_id = ?1) LIMIT ?2", "ii", workflow_id,
@@ -528,7 +527,7 @@ int store_poll_known(struct store *st, int64_t workflow_id, int max, json_t **ke
 
 int store_schedule_list(struct store *st, json_t **out)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc = db_prepare(st, &stmt,
 			    "SELECT w.id AS workflow_id, json_extract(v.definition, '$.trigger.cron') AS cron,"
 			    " json_extract(v.definition, '$.trigger.timezone') AS timezone, t.last_fire AS last_fire,"
@@ -542,13 +541,14 @@ int store_schedule_list(struct store *st, json_t **out)
 
 int store_schedule_fired(struct store *st, int64_t workflow_id, int64_t tick, const char *error)
 {
-	return db_exec(st, "INSERT OR REPLACE INTO schedule_ticks (workflow_id, last_fire, error) VALUES (?1, ?2, ?3)",
+	return db_exec(st, "INSERT INTO schedule_ticks (workflow_id, last_fire, error) VALUES (?1, ?2, ?3)"
+		       " ON CONFLICT (workflow_id) DO UPDATE SET last_fire = excluded.last_fire, error = excluded.error",
 		       "iit", workflow_id, tick, error);
 }
 
 int store_schedule_state(struct store *st, int64_t workflow_id, json_t **out)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	*out = NULL;
 	int rc = db_prepare(st, &stmt, "SELECT last_fire, error FROM schedule_ticks WHERE workflow_id = ?1", "i",
 			    workflow_id);
@@ -586,13 +586,13 @@ static int prune(struct store *st, int64_t now, int64_t max_age_ms, int64_t keep
 	if (max_age_ms > 0) {
 		rc = db_exec(st, "DELETE FROM runs WHERE finished_at IS NOT NULL AND finished_at < ?1", "i",
 			     now - max_age_ms);
-		*deleted += sqlite3_changes(st->db);
+		*deleted += db_changes(st);
 	}
 	if (rc == STORE_OK && keep_count > 0) {
 		rc = db_exec(st, "DELETE FROM runs WHERE finished_at IS NOT NULL AND id IN (SELECT id FROM"
 			     " (SELECT id, row_number() OVER (PARTITION BY coalesce(workflow_id, 0) ORDER BY id DESC)"
-			     " AS n FROM runs) WHERE n > ?1)", "i", keep_count);
-		*deleted += sqlite3_changes(st->db);
+			     " AS n FROM runs) AS ranked WHERE n > ?1)", "i", keep_count);
+		*deleted += db_changes(st);
 	}
 	return rc;
 }
@@ -603,7 +603,7 @@ int store_run_prune(struct store *st, int64_t now, int64_t max_age_ms, int64_t k
 	if (rc == STORE_OK)
 		rc = db_finish(st, prune(st, now, max_age_ms, keep_count, deleted));
 	/* auto_vacuum=incremental: the freed pages go back to the file system here. */
-	if (rc == STORE_OK && *deleted)
+	if (rc == STORE_OK && *deleted && !st->pg)
 		rc = db_exec(st, "PRAGMA incremental_vacuum", "");
 	return rc;
 }

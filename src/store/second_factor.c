@@ -8,7 +8,7 @@
 
 int store_2fa_get(struct store *st, int64_t user_id, char **sealed, int *confirmed)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc = db_prepare(st, &stmt, "SELECT secret, confirmed_at IS NOT NULL FROM second_factors WHERE user_id = ?1",
 			    "i", user_id);
 	if (rc != STORE_OK)
@@ -16,7 +16,7 @@ int store_2fa_get(struct store *st, int64_t user_id, char **sealed, int *confirm
 	rc = db_step(st, stmt);
 	if (rc == DB_ROW) {
 		*sealed = db_col_strdup(stmt, 0);
-		*confirmed = sqlite3_column_int(stmt, 1);
+		*confirmed = (int)db_col_int64(stmt, 1);
 		rc = STORE_OK;
 	} else if (rc == STORE_OK) {
 		rc = STORE_NOTFOUND;
@@ -27,7 +27,7 @@ int store_2fa_get(struct store *st, int64_t user_id, char **sealed, int *confirm
 
 int store_2fa_status(struct store *st, int64_t user_id, json_t **out)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc = db_prepare(st, &stmt, "SELECT EXISTS (SELECT 1 FROM second_factors WHERE user_id = ?1"
 			    " AND confirmed_at IS NOT NULL) AS enabled, (SELECT count(*) FROM recovery_codes"
 			    " WHERE user_id = ?1 AND used_at IS NULL) AS recovery_codes_left", "i", user_id);
@@ -47,7 +47,9 @@ static int begin(struct store *st, int64_t user_id, const char *sealed)
 	if (rc == STORE_OK && confirmed)
 		return db_failf(st, STORE_CONFLICT, "two-factor sign-in is on already: turn it off first to enrol again");
 	if (rc == STORE_OK)
-		rc = db_exec(st, "INSERT OR REPLACE INTO second_factors (user_id, secret, created_at) VALUES (?1, ?2, ?3)",
+		rc = db_exec(st, "INSERT INTO second_factors (user_id, secret, created_at) VALUES (?1, ?2, ?3)"
+			     " ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, created_at = excluded.created_at,"
+			     " confirmed_at = NULL, last_step = 0",
 			     "iti", user_id, sealed, (int64_t)time(NULL));
 	return rc;
 }
@@ -64,7 +66,7 @@ static int confirm(struct store *st, int64_t user_id, uint64_t step, const char 
 {
 	int rc = db_exec(st, "UPDATE second_factors SET confirmed_at = ?2, last_step = ?3"
 			 " WHERE user_id = ?1 AND confirmed_at IS NULL", "iii", user_id, (int64_t)time(NULL), (int64_t)step);
-	if (rc == STORE_OK && sqlite3_changes(st->db) == 0)
+	if (rc == STORE_OK && db_changes(st) == 0)
 		return db_failf(st, STORE_NOTFOUND, "there is no enrolment waiting for a code: start again");
 	if (rc == STORE_OK)
 		rc = db_exec(st, "DELETE FROM recovery_codes WHERE user_id = ?1", "i", user_id);
@@ -87,7 +89,7 @@ int store_2fa_use_step(struct store *st, int64_t user_id, uint64_t step)
 	/* One statement: two requests with the same code cannot both pass. */
 	int rc = db_exec(st, "UPDATE second_factors SET last_step = ?2 WHERE user_id = ?1"
 			 " AND confirmed_at IS NOT NULL AND last_step < ?2", "ii", user_id, (int64_t)step);
-	if (rc == STORE_OK && sqlite3_changes(st->db) == 0)
+	if (rc == STORE_OK && db_changes(st) == 0)
 		return db_failf(st, STORE_CONFLICT, "this code was used already: wait for the next one");
 	return rc;
 }
@@ -96,7 +98,7 @@ static int use_recovery(struct store *st, int64_t user_id, const char *code_hash
 {
 	int rc = db_exec(st, "UPDATE recovery_codes SET used_at = ?3 WHERE user_id = ?1 AND code_hash = ?2"
 			 " AND used_at IS NULL", "iti", user_id, code_hash, (int64_t)time(NULL));
-	if (rc == STORE_OK && sqlite3_changes(st->db) == 0)
+	if (rc == STORE_OK && db_changes(st) == 0)
 		return db_failf(st, STORE_NOTFOUND, "no such recovery code, or it was used already");
 	return rc == STORE_OK ? audit_add(st, user_id, "2fa.recovery_code_used", "user", user_id, NULL) : rc;
 }
@@ -112,7 +114,7 @@ int store_2fa_use_recovery(struct store *st, int64_t user_id, const char *code_h
 static int remove_factor(struct store *st, int64_t actor, int64_t user_id)
 {
 	int rc = db_exec(st, "DELETE FROM second_factors WHERE user_id = ?1", "i", user_id);
-	if (rc == STORE_OK && sqlite3_changes(st->db) == 0)
+	if (rc == STORE_OK && db_changes(st) == 0)
 		return db_failf(st, STORE_NOTFOUND, "this user has no second factor");
 	if (rc == STORE_OK)
 		rc = db_exec(st, "DELETE FROM recovery_codes WHERE user_id = ?1", "i", user_id);

@@ -40,7 +40,7 @@ int store_session_create_pending(struct store *st, const char *token_hash, int64
 
 int store_session_pending_user(struct store *st, const char *token_hash, int64_t now, struct user *u)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc = db_prepare(st, &stmt, "SELECT " USER_COLUMNS " FROM sessions s JOIN users u ON u.id = s.user_id"
 			    " WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND s.pending = 1 AND u.disabled = 0",
 			    "ti", token_hash, now);
@@ -79,7 +79,7 @@ int store_session_user(struct store *st, const char *token_hash, int64_t now, st
 	}
 	if (c)
 		c->hash[0] = '\0';
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	rc = db_prepare(st, &stmt, "SELECT " USER_COLUMNS " FROM sessions s JOIN users u ON u.id = s.user_id"
 			" WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND s.pending = 0 AND u.disabled = 0",
 			"ti", token_hash, now);
@@ -120,13 +120,12 @@ int store_session_delete(struct store *st, const char *token_hash)
 static int create_token(struct store *st, int64_t user_id, const char *name, const char *token_hash, int rate,
 			int64_t *id)
 {
-	int rc = db_exec(st, "INSERT INTO api_tokens (user_id, name, token_hash, created_at, rate_per_minute)"
-			 " VALUES (?1, ?2, ?3, ?4, NULLIF(?5, 0))", "ittin", user_id, name, token_hash, (int64_t)time(NULL), rate);
+	int rc = db_int(st, id, "INSERT INTO api_tokens (user_id, name, token_hash, created_at, rate_per_minute)"
+			" VALUES (?1, ?2, ?3, ?4, NULLIF(?5, 0)) RETURNING id", "ittin", user_id, name, token_hash, (int64_t)time(NULL), rate);
 	if (rc == STORE_CONFLICT)
 		return db_failf(st, STORE_CONFLICT, "this token exists already: make a new token");
 	if (rc != STORE_OK)
 		return rc;
-	*id = sqlite3_last_insert_rowid(st->db);
 	return audit_add(st, user_id, "token.create", "token", *id, name);
 }
 
@@ -146,19 +145,19 @@ int store_token_create(struct store *st, int64_t user_id, const char *name, cons
 
 static int token_user(struct store *st, const char *token_hash, int64_t now, struct user *u, struct token_use *tok)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc = db_prepare(st, &stmt, "SELECT " USER_COLUMNS " FROM api_tokens t JOIN users u ON u.id = t.user_id"
 			    " WHERE t.token_hash = ?1 AND t.revoked_at IS NULL AND u.disabled = 0", "t", token_hash);
 	if (rc == STORE_OK)
 		rc = user_fetch(st, stmt, u, NULL);
 	if (rc == STORE_OK && tok) {
-		sqlite3_stmt *q;
+		struct db_stmt *q;
 		rc = db_prepare(st, &q, "SELECT id, coalesce(rate_per_minute, 0) FROM api_tokens WHERE token_hash = ?1",
 				"t", token_hash);
 		if (rc == STORE_OK) {
 			rc = db_step(st, q);
 			if (rc == DB_ROW) {
-				*tok = (struct token_use){ sqlite3_column_int64(q, 0), sqlite3_column_int(q, 1) };
+				*tok = (struct token_use){ db_col_int64(q, 0), (int)db_col_int64(q, 1) };
 				rc = STORE_OK;
 			} else if (rc == STORE_OK) {
 				rc = STORE_NOTFOUND;
@@ -186,22 +185,22 @@ int store_token_user(struct store *st, const char *token_hash, int64_t now, stru
 
 int store_token_list(struct store *st, int64_t user_id, json_t **out)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc = db_prepare(st, &stmt, "SELECT id, name, created_at, last_used_at, revoked_at IS NOT NULL, rate_per_minute"
 			    " FROM api_tokens WHERE user_id = ?1 ORDER BY id DESC", "i", user_id);
 	if (rc != STORE_OK)
 		return rc;
 	json_t *list = json_array();
 	while ((rc = db_step(st, stmt)) == DB_ROW) {
-		json_t *last = sqlite3_column_type(stmt, 3) == SQLITE_NULL ? json_null()
-			: json_integer(sqlite3_column_int64(stmt, 3));
-		json_t *rate = sqlite3_column_type(stmt, 5) == SQLITE_NULL ? json_null()
-			: json_integer(sqlite3_column_int64(stmt, 5));
+		json_t *last = db_col_kind(stmt, 3) == DB_NULL ? json_null()
+			: json_integer(db_col_int64(stmt, 3));
+		json_t *rate = db_col_kind(stmt, 5) == DB_NULL ? json_null()
+			: json_integer(db_col_int64(stmt, 5));
 		json_array_append_new(list, json_pack("{s:I, s:s, s:I, s:o, s:b, s:o}",
-						      "id", (json_int_t)sqlite3_column_int64(stmt, 0),
-						      "name", (const char *)sqlite3_column_text(stmt, 1),
-						      "created_at", (json_int_t)sqlite3_column_int64(stmt, 2),
-						      "last_used_at", last, "revoked", sqlite3_column_int(stmt, 4),
+						      "id", (json_int_t)db_col_int64(stmt, 0),
+						      "name", db_col_text(stmt, 1),
+						      "created_at", (json_int_t)db_col_int64(stmt, 2),
+						      "last_used_at", last, "revoked", (int)db_col_int64(stmt, 4),
 						      "rate_per_minute", rate));
 	}
 	db_release(st, stmt);
@@ -217,7 +216,7 @@ static int revoke_token(struct store *st, int64_t user_id, int64_t token_id)
 {
 	int rc = db_exec(st, "UPDATE api_tokens SET revoked_at = ?3 WHERE id = ?1 AND user_id = ?2 AND revoked_at IS NULL",
 			 "iii", token_id, user_id, (int64_t)time(NULL));
-	if (rc == STORE_OK && sqlite3_changes(st->db) == 0)
+	if (rc == STORE_OK && db_changes(st) == 0)
 		return db_failf(st, STORE_NOTFOUND, "no such token among yours, or it is revoked already");
 	return rc == STORE_OK ? audit_add(st, user_id, "token.revoke", "token", token_id, NULL) : rc;
 }
@@ -240,7 +239,7 @@ int store_session_touch(struct store *st, const char *token_hash, int64_t now, c
 	/* Read first: most requests change nothing, and a read takes no write lock. */
 	int64_t stale;
 	int rc = db_int(st, &stale, "SELECT count(*) FROM sessions WHERE token_hash = ?1 AND (last_used_at IS NULL"
-			" OR last_used_at <= ?2 OR last_addr IS NOT ?3 OR last_agent IS NOT ?4)",
+			" OR last_used_at <= ?2 OR last_addr IS DISTINCT FROM ?3 OR last_agent IS DISTINCT FROM ?4)",
 			"titt", token_hash, now - TOUCH_EVERY, addr, agent);
 	if (rc == STORE_OK && stale)
 		/* A request that began before the session was made (the sign-in itself) used it when it was made. */
@@ -252,7 +251,7 @@ int store_session_touch(struct store *st, const char *token_hash, int64_t now, c
 
 int store_session_list(struct store *st, int64_t user_id, int64_t now, const char *current_hash, json_t **out)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc = db_prepare(st, &stmt, "SELECT substr(token_hash, 1, 16) AS id, created_at, expires_at,"
 			    " coalesce(last_used_at, created_at) AS last_used_at, last_addr, last_agent,"
 			    " token_hash = ?3 AS current FROM sessions WHERE user_id = ?1 AND expires_at > ?2"
@@ -275,7 +274,7 @@ static int end_session(struct store *st, int64_t user_id, const char *id)
 		return db_failf(st, STORE_NOTFOUND, "no such session among yours");
 	int rc = db_exec(st, "DELETE FROM sessions WHERE user_id = ?1 AND substr(token_hash, 1, 16) = ?2 AND pending = 0",
 			 "it", user_id, id);
-	if (rc == STORE_OK && sqlite3_changes(st->db) == 0)
+	if (rc == STORE_OK && db_changes(st) == 0)
 		return db_failf(st, STORE_NOTFOUND, "no such session among yours (signed out already?)");
 	return rc == STORE_OK ? audit_add(st, user_id, "session.end", NULL, 0, id) : rc;
 }
@@ -290,10 +289,10 @@ int store_session_end(struct store *st, int64_t user_id, const char *id)
 
 static int end_others(struct store *st, int64_t user_id, const char *keep_hash, int64_t *ended)
 {
-	int rc = db_exec(st, "DELETE FROM sessions WHERE user_id = ?1 AND token_hash IS NOT ?2", "it", user_id, keep_hash);
+	int rc = db_exec(st, "DELETE FROM sessions WHERE user_id = ?1 AND token_hash IS DISTINCT FROM ?2", "it", user_id, keep_hash);
 	if (rc != STORE_OK)
 		return rc;
-	*ended = sqlite3_changes(st->db);
+	*ended = db_changes(st);
 	return audit_add(st, user_id, "session.end_others", NULL, 0, NULL);
 }
 

@@ -42,6 +42,12 @@ void store_close(struct store *st);
 /* The last error as a sentence for a person; never contains a secret. */
 const char *store_errmsg(struct store *st);
 int store_schema_version(struct store *st);
+/* Whether st is a PostgreSQL database (several axond may share it) rather
+ * than a SQLite file. */
+int store_is_postgresql(struct store *st);
+/* Whether axon.conf's database names a PostgreSQL database (a URI
+ * postgresql://... or a libpq connection string) rather than a file. */
+int store_path_is_postgresql(const char *database);
 /* The schema version this build creates and understands. */
 #define STORE_SCHEMA_VERSION 15
 

@@ -13,6 +13,11 @@ static int64_t file_size(const char *path)
 
 int store_disk_usage(struct store *st, struct store_disk *out)
 {
+	if (st->pg) {
+		/* PostgreSQL's own VACUUM reuses freed space: only the size is told. */
+		*out = (struct store_disk){ 0 };
+		return db_int(st, &out->file_bytes, "SELECT pg_database_size(current_database())", "");
+	}
 	int64_t page_size, free_pages;
 	int rc = db_int(st, &page_size, "PRAGMA page_size", "");
 	if (rc == STORE_OK)

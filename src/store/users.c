@@ -32,18 +32,18 @@ static int role_valid(struct store *st, enum role role)
 }
 
 /* Reads a row of USER_COLUMNS. */
-static void user_from_row(sqlite3_stmt *stmt, struct user *u, char **password_hash)
+static void user_from_row(struct db_stmt *stmt, struct user *u, char **password_hash)
 {
-	u->id = sqlite3_column_int64(stmt, 0);
-	snprintf(u->username, sizeof u->username, "%s", (const char *)sqlite3_column_text(stmt, 1));
-	u->role = (enum role)sqlite3_column_int(stmt, 2);
-	u->disabled = sqlite3_column_int(stmt, 3);
-	u->created_at = sqlite3_column_int64(stmt, 4);
+	u->id = db_col_int64(stmt, 0);
+	snprintf(u->username, sizeof u->username, "%s", db_col_text(stmt, 1));
+	u->role = (enum role)(int)db_col_int64(stmt, 2);
+	u->disabled = (int)db_col_int64(stmt, 3);
+	u->created_at = db_col_int64(stmt, 4);
 	if (password_hash)
 		*password_hash = db_col_strdup(stmt, 5);
 }
 
-int user_fetch(struct store *st, sqlite3_stmt *stmt, struct user *u, char **password_hash)
+int user_fetch(struct store *st, struct db_stmt *stmt, struct user *u, char **password_hash)
 {
 	int rc = db_step(st, stmt);
 	if (rc == DB_ROW) {
@@ -58,14 +58,14 @@ int user_fetch(struct store *st, sqlite3_stmt *stmt, struct user *u, char **pass
 
 int store_user_by_name(struct store *st, const char *username, struct user *u, char **password_hash)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc = db_prepare(st, &stmt, "SELECT " USER_COLUMNS " FROM users u WHERE u.username = ?1", "t", username);
 	return rc != STORE_OK ? rc : user_fetch(st, stmt, u, password_hash);
 }
 
 int store_user_by_id(struct store *st, int64_t id, struct user *u, char **password_hash)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc = db_prepare(st, &stmt, "SELECT " USER_COLUMNS " FROM users u WHERE u.id = ?1", "i", id);
 	return rc != STORE_OK ? rc : user_fetch(st, stmt, u, password_hash);
 }
@@ -80,13 +80,12 @@ static int insert_user(struct store *st, int64_t actor, const char *action, cons
 {
 	if (!role_valid(st, role))
 		return STORE_ERROR;
-	int rc = db_exec(st, "INSERT INTO users (username, password_hash, role, created_at) VALUES (?1, ?2, ?3, ?4)",
-			 "ttni", username, password_hash, (int)role, (int64_t)time(NULL));
+	int rc = db_int(st, id, "INSERT INTO users (username, password_hash, role, created_at) VALUES (?1, ?2, ?3, ?4)"
+			" RETURNING id", "ttni", username, password_hash, (int)role, (int64_t)time(NULL));
 	if (rc == STORE_CONFLICT)
 		return db_failf(st, STORE_CONFLICT, "the username \"%s\" is taken: choose another", username);
 	if (rc != STORE_OK)
 		return rc;
-	*id = sqlite3_last_insert_rowid(st->db);
 	/* The owner set up themselves: they are their own actor. */
 	return audit_add(st, actor ? actor : *id, action, "user", *id, role_name(role));
 }
@@ -121,7 +120,7 @@ int store_user_create(struct store *st, int64_t actor, const char *username, con
 
 int store_user_list(struct store *st, json_t **out)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc = db_prepare(st, &stmt, "SELECT " USER_COLUMNS ", EXISTS (SELECT 1 FROM second_factors f"
 			    " WHERE f.user_id = u.id AND f.confirmed_at IS NOT NULL) FROM users u ORDER BY u.username", "");
 	if (rc != STORE_OK)
@@ -133,7 +132,7 @@ int store_user_list(struct store *st, json_t **out)
 		json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:b, s:I, s:b}", "id", (json_int_t)u.id,
 						      "username", u.username, "role", role_name(u.role),
 						      "disabled", u.disabled, "created_at", (json_int_t)u.created_at,
-						      "two_factor", sqlite3_column_int(stmt, 6)));
+						      "two_factor", (int)db_col_int64(stmt, 6)));
 	}
 	db_release(st, stmt);
 	if (rc != STORE_OK) {
@@ -209,11 +208,11 @@ static int set_password(struct store *st, int64_t actor, int64_t id, const char 
 			const char *keep_token_hash)
 {
 	int rc = db_exec(st, "UPDATE users SET password_hash = ?2 WHERE id = ?1", "it", id, password_hash);
-	if (rc == STORE_OK && sqlite3_changes(st->db) == 0)
+	if (rc == STORE_OK && db_changes(st) == 0)
 		rc = db_failf(st, STORE_NOTFOUND, "no such user");
 	/* Whoever knew the old password may hold a session: end them all but the caller's. */
 	if (rc == STORE_OK)
-		rc = db_exec(st, "DELETE FROM sessions WHERE user_id = ?1 AND token_hash IS NOT ?2", "it",
+		rc = db_exec(st, "DELETE FROM sessions WHERE user_id = ?1 AND token_hash IS DISTINCT FROM ?2", "it",
 			     id, keep_token_hash);
 	if (rc == STORE_OK)
 		rc = audit_add(st, actor, "user.password", "user", id, NULL);

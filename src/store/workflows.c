@@ -96,13 +96,12 @@ static int add_version(struct store *st, int64_t actor, int64_t id, int version,
 static int create_workflow(struct store *st, int64_t actor, const struct wf_content *c, int64_t *id)
 {
 	int64_t now = time(NULL);
-	int rc = db_exec(st, "INSERT INTO workflows (id, name, current_version, created_by, created_at, updated_at)"
-			 " VALUES (max((SELECT coalesce(max(id), 0) FROM workflows), (SELECT id FROM workflow_id_floor)) + 1,"
-			 " ?1, 1, NULLIF(?2, 0), ?3, ?3)", "tii", c->name, actor, now);
+	int rc = db_int(st, id, "INSERT INTO workflows (id, name, current_version, created_by, created_at, updated_at)"
+			" VALUES (max((SELECT coalesce(max(id), 0) FROM workflows), (SELECT id FROM workflow_id_floor)) + 1,"
+			" ?1, 1, NULLIF(?2, 0), ?3, ?3) RETURNING id", "tii", c->name, actor, now);
 	rc = name_taken(st, rc, c->name);
 	if (rc != STORE_OK)
 		return rc;
-	*id = sqlite3_last_insert_rowid(st->db);
 	rc = add_version(st, actor, *id, 1, c, NULL);
 	return rc == STORE_OK ? audit_add(st, actor, "workflow.create", "workflow", *id, c->name) : rc;
 }
@@ -169,17 +168,17 @@ int store_workflow_save(struct store *st, int64_t actor, int64_t id, const json_
 
 static int restore_version(struct store *st, int64_t actor, int64_t id, int version, int *new_version)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc = db_prepare(st, &stmt, "SELECT name, description, tags, definition FROM workflow_versions"
 			    " WHERE workflow_id = ?1 AND version = ?2", "in", id, version);
 	if (rc != STORE_OK)
 		return rc;
 	rc = db_step(st, stmt);
 	if (rc == DB_ROW) {
-		json_t *tags = json_loads((const char *)sqlite3_column_text(stmt, 2), 0, NULL);
+		json_t *tags = json_loads(db_col_text(stmt, 2), 0, NULL);
 		struct wf_content c = {
-			.name = (const char *)sqlite3_column_text(stmt, 0),
-			.description = (const char *)sqlite3_column_text(stmt, 1),
+			.name = db_col_text(stmt, 0),
+			.description = db_col_text(stmt, 1),
 			.tags = tags,
 			.tags_json = db_col_strdup(stmt, 2),
 			.definition_json = db_col_strdup(stmt, 3),
@@ -207,7 +206,7 @@ int store_workflow_restore(struct store *st, int64_t actor, int64_t id, int vers
 
 static int delete_workflow(struct store *st, int64_t actor, int64_t id)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc = db_prepare(st, &stmt, "SELECT name FROM workflows WHERE id = ?1", "i", id);
 	if (rc != STORE_OK)
 		return rc;
@@ -279,7 +278,7 @@ int store_workflow_free_name(struct store *st, const char *name, char **out)
 
 int store_workflow_get(struct store *st, int64_t id, int version, json_t **out)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc = db_prepare(st, &stmt,
 			    "SELECT v.name, v.description, v.tags, v.definition, v.version, w.created_at, v.created_at,"
 			    " cu.username, vu.username, w.current_version,"
@@ -297,17 +296,17 @@ int store_workflow_get(struct store *st, int64_t id, int version, json_t **out)
 			/* created_*: the workflow's first save; updated_at, saved_by: this version. */
 			*out = json_pack("{s:I, s:s, s:s, s:O, s:O, s:i, s:i, s:I, s:I, s:s?, s:s?, s:I, s:b}",
 					 "id", (json_int_t)id,
-					 "name", (const char *)sqlite3_column_text(stmt, 0),
-					 "description", (const char *)sqlite3_column_text(stmt, 1),
+					 "name", db_col_text(stmt, 0),
+					 "description", db_col_text(stmt, 1),
 					 "tags", tags, "definition", definition,
-					 "version", sqlite3_column_int(stmt, 4),
-					 "current_version", sqlite3_column_int(stmt, 9),
-					 "created_at", (json_int_t)sqlite3_column_int64(stmt, 5),
-					 "updated_at", (json_int_t)sqlite3_column_int64(stmt, 6),
-					 "created_by", (const char *)sqlite3_column_text(stmt, 7),
-					 "saved_by", (const char *)sqlite3_column_text(stmt, 8),
-					 "versions", (json_int_t)sqlite3_column_int64(stmt, 10),
-					 "active", sqlite3_column_int(stmt, 11));
+					 "version", (int)db_col_int64(stmt, 4),
+					 "current_version", (int)db_col_int64(stmt, 9),
+					 "created_at", (json_int_t)db_col_int64(stmt, 5),
+					 "updated_at", (json_int_t)db_col_int64(stmt, 6),
+					 "created_by", db_col_text(stmt, 7),
+					 "saved_by", db_col_text(stmt, 8),
+					 "versions", (json_int_t)db_col_int64(stmt, 10),
+					 "active", (int)db_col_int64(stmt, 11));
 			rc = STORE_OK;
 		} else {
 			rc = STORE_CORRUPT;
@@ -324,7 +323,7 @@ int store_workflow_get(struct store *st, int64_t id, int version, json_t **out)
 
 int store_workflow_versions(struct store *st, int64_t id, json_t **out)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc = db_prepare(st, &stmt, "SELECT v.version, v.name, v.created_at, u.username, v.note"
 			    " FROM workflow_versions v LEFT JOIN users u ON u.id = v.created_by"
 			    " WHERE v.workflow_id = ?1 ORDER BY v.version DESC", "i", id);
@@ -333,11 +332,11 @@ int store_workflow_versions(struct store *st, int64_t id, json_t **out)
 	json_t *list = json_array();
 	while ((rc = db_step(st, stmt)) == DB_ROW)
 		json_array_append_new(list, json_pack("{s:i, s:s, s:I, s:s?, s:s?}",
-						      "version", sqlite3_column_int(stmt, 0),
-						      "name", (const char *)sqlite3_column_text(stmt, 1),
-						      "created_at", (json_int_t)sqlite3_column_int64(stmt, 2),
-						      "created_by", (const char *)sqlite3_column_text(stmt, 3),
-						      "note", (const char *)sqlite3_column_text(stmt, 4)));
+						      "version", (int)db_col_int64(stmt, 0),
+						      "name", db_col_text(stmt, 1),
+						      "created_at", (json_int_t)db_col_int64(stmt, 2),
+						      "created_by", db_col_text(stmt, 3),
+						      "note", db_col_text(stmt, 4)));
 	db_release(st, stmt);
 	/* Every workflow has a first version: none means no workflow. */
 	if (rc == STORE_OK && json_array_size(list) == 0)
@@ -413,10 +412,10 @@ static bool same_text(const char *a, const char *b)
 
 /* A list of tags as we store it (compact JSON, plain strings) without the
  * JSON parser; anything else (escapes, spaces) goes through the parser. */
-static json_t *col_tags(struct store *st, sqlite3_stmt *stmt, int col)
+static json_t *col_tags(struct store *st, struct db_stmt *stmt, int col)
 {
-	const char *s = (const char *)sqlite3_column_text(stmt, col);
-	size_t n = (size_t)sqlite3_column_bytes(stmt, col), i = 1;
+	const char *s = db_col_text(stmt, col);
+	size_t n = (size_t)db_col_bytes(stmt, col), i = 1;
 	if (!s || n < 2 || s[0] != '[')
 		return db_col_json(st, stmt, col);
 	json_t *list = json_array();
@@ -442,14 +441,14 @@ static json_t *col_tags(struct store *st, sqlite3_stmt *stmt, int col)
 	return db_col_json(st, stmt, col);
 }
 
-static json_t *col_string(sqlite3_stmt *stmt, int col)
+static json_t *col_string(struct db_stmt *stmt, int col)
 {
-	const char *s = (const char *)sqlite3_column_text(stmt, col);
-	return s ? json_stringn(s, (size_t)sqlite3_column_bytes(stmt, col)) : NULL;
+	const char *s = db_col_text(stmt, col);
+	return s ? json_stringn(s, (size_t)db_col_bytes(stmt, col)) : NULL;
 }
 
 /* {id, name, description, tags, version, updated_at}; NULL if a text is not UTF-8. */
-static json_t *list_row(sqlite3_stmt *stmt, json_t *tags)
+static json_t *list_row(struct db_stmt *stmt, json_t *tags)
 {
 	json_t *row = json_object(), *name = col_string(stmt, 1), *description = col_string(stmt, 2);
 	if (!name || !description) {
@@ -459,20 +458,20 @@ static json_t *list_row(sqlite3_stmt *stmt, json_t *tags)
 		json_decref(row);
 		return NULL;
 	}
-	json_object_setn_new_nocheck(row, "id", 2, json_integer(sqlite3_column_int64(stmt, 0)));
+	json_object_setn_new_nocheck(row, "id", 2, json_integer(db_col_int64(stmt, 0)));
 	json_object_setn_new_nocheck(row, "name", 4, name);
 	json_object_setn_new_nocheck(row, "description", 11, description);
 	json_object_setn_new_nocheck(row, "tags", 4, tags);
-	json_object_setn_new_nocheck(row, "version", 7, json_integer(sqlite3_column_int(stmt, 4)));
-	json_object_setn_new_nocheck(row, "updated_at", 10, json_integer(sqlite3_column_int64(stmt, 5)));
-	json_object_setn_new_nocheck(row, "active", 6, json_boolean(sqlite3_column_int(stmt, 6)));
+	json_object_setn_new_nocheck(row, "version", 7, json_integer((int)db_col_int64(stmt, 4)));
+	json_object_setn_new_nocheck(row, "updated_at", 10, json_integer(db_col_int64(stmt, 5)));
+	json_object_setn_new_nocheck(row, "active", 6, json_boolean((int)db_col_int64(stmt, 6)));
 	json_t *trigger = col_string(stmt, 7);
 	json_object_setn_new_nocheck(row, "trigger", 7, trigger ? trigger : json_null());
 	json_t *last = json_null();
-	if (sqlite3_column_type(stmt, 8) != SQLITE_NULL) {
+	if (db_col_kind(stmt, 8) != DB_NULL) {
 		json_t *status = col_string(stmt, 9);
-		last = json_pack("{s:I, s:o, s:I}", "id", (json_int_t)sqlite3_column_int64(stmt, 8), "status",
-				 status ? status : json_null(), "created_at", (json_int_t)sqlite3_column_int64(stmt, 10));
+		last = json_pack("{s:I, s:o, s:I}", "id", (json_int_t)db_col_int64(stmt, 8), "status",
+				 status ? status : json_null(), "created_at", (json_int_t)db_col_int64(stmt, 10));
 	}
 	json_object_setn_new_nocheck(row, "last_run", 8, last);
 	return row;
@@ -500,7 +499,7 @@ static int list_page(struct store *st, const struct wf_query *q, json_t *items, 
 	}
 	int per_page = q->per_page < 1 ? 1 : q->per_page;
 	int64_t offset = (int64_t)(q->page < 1 ? 0 : q->page - 1) * per_page;
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	/* The last run through runs_workflow (workflow_id, id): one index seek a row. */
 	rc = db_prepare(st, &stmt, "SELECT w.id, w.name, v.description, v.tags, w.current_version, w.updated_at,"
 			" w.active, CASE WHEN json_valid(v.definition) THEN json_extract(v.definition, '$.trigger.type') END,"
@@ -540,7 +539,7 @@ int store_workflow_list(struct store *st, const struct wf_query *q, json_t **ite
 
 int store_workflow_current_definitions(struct store *st, json_t **out)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	*out = NULL;
 	int rc = db_prepare(st, &stmt, "SELECT w.id AS id, w.name AS name, v.definition AS definition FROM workflows w"
 			    " JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.current_version"
@@ -550,7 +549,7 @@ int store_workflow_current_definitions(struct store *st, json_t **out)
 
 static int tag_list(struct store *st, json_t **out)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	/* One index seek per distinct tag, not a scan of every workflow's tags. */
 	int rc = db_prepare(st, &stmt, "WITH RECURSIVE t(tag) AS (SELECT min(tag) FROM workflow_tags UNION ALL"
 			    " SELECT (SELECT min(tag) FROM workflow_tags WHERE tag > t.tag) FROM t WHERE t.tag IS NOT NULL)"
@@ -559,7 +558,7 @@ static int tag_list(struct store *st, json_t **out)
 		return rc;
 	json_t *list = json_array();
 	while ((rc = db_step(st, stmt)) == DB_ROW)
-		json_array_append_new(list, json_string((const char *)sqlite3_column_text(stmt, 0)));
+		json_array_append_new(list, json_string(db_col_text(stmt, 0)));
 	db_release(st, stmt);
 	if (rc != STORE_OK) {
 		json_decref(list);

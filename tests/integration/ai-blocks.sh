@@ -74,7 +74,7 @@ check_status 200 "the webhook answers"
 check_eq "$(jq -c .in2 "$BODY")" '{"title":"Cells","cards":2}' \
 	"... with the data ai.extract got after telling the model its JSON was invalid"
 RUN=$(sql "SELECT max(id) FROM runs")
-check_eq "$(sql "SELECT group_concat(block || ':' || status, ' ') FROM (SELECT * FROM steps WHERE run_id = $RUN ORDER BY block)")" \
+check_eq "$(sql "SELECT group_concat(block || ':' || status, ' ') FROM (SELECT * FROM steps WHERE run_id = $RUN ORDER BY block) AS s")" \
 	"answer:skipped cards:ok reply:ok sort:ok" "notes go on the output notes: ai.chat on question is skipped"
 req POST "$HOOK" -H 'Content-Type: application/json' --data '{"text": "A question: why do cells divide?"}'
 check_eq "$(jq -r .in1.text "$BODY")" "key ok" \

@@ -148,9 +148,9 @@ check_eq "$(jqo '[.status, .workflow_id, .trigger, .input.name] | map(tostring) 
 check_eq "$(jqo '[.steps[] | .block + ":" + .status] | join(" ")')" "shape:ok greet:ok" "... with its steps"
 check_eq "$(jqo '.steps[1].outputs.text')" "Hello Ada" "... and what the blocks made"
 check_eq "$(jqo 'has("definition")')" false "... without the definition"
-check_eq "$(sql "SELECT status || ' ' || coalesce(workflow_id, 'file') || ' ' || (definition IS NOT NULL) FROM runs WHERE id = $RUN_OK")" \
+check_eq "$(sql "SELECT status || ' ' || coalesce(CAST(workflow_id AS TEXT), 'file') || ' ' || CAST(definition IS NOT NULL AS INTEGER) FROM runs WHERE id = $RUN_OK")" \
 	"succeeded file 1" "the run is in the database with its own definition"
-check_eq "$(sql "SELECT group_concat(block || ':' || status, ' ') FROM (SELECT * FROM steps WHERE run_id = $RUN_OK ORDER BY seq)")" \
+check_eq "$(sql "SELECT group_concat(block || ':' || status, ' ') FROM (SELECT * FROM steps WHERE run_id = $RUN_OK ORDER BY seq) AS s")" \
 	"shape:ok greet:ok" "... and so are its steps"
 printf '{"name": "Bea"}' >"$W/input.json"
 CTL_IN=$W/greet.json ctl 0 "run a file from stdin with --input @FILE" run - --input "@$W/input.json"
@@ -195,7 +195,7 @@ ctl 0 "run --workflow by name" run --workflow Greeter --input '{"name": "Cy"}'
 RUN_STORED=$(jqo .id)
 check_eq "$(jqo '[.status, .workflow_id, .version, .workflow_name, .steps[1].outputs.text] | map(tostring) | join(" ")')" \
 	"succeeded 1 1 Greeter Hello Cy" "... runs its current version"
-check_eq "$(sql "SELECT workflow_id || ' ' || version || ' ' || status || ' ' || (definition IS NULL) FROM runs WHERE id = $RUN_STORED")" \
+check_eq "$(sql "SELECT workflow_id || ' ' || version || ' ' || status || ' ' || CAST(definition IS NULL AS INTEGER) FROM runs WHERE id = $RUN_STORED")" \
 	"1 1 succeeded 1" "... and the run row points at the workflow"
 ctl 0 "run --workflow by number" run --workflow 2
 check_eq "$(jqo '[.workflow_id, .steps[1].outputs.text] | map(tostring) | join(" ")')" "2 Hello world" "... with the default input {}"

@@ -9,6 +9,7 @@
 # shellcheck source=lib.sh
 . "$top_srcdir/tests/integration/lib.sh"
 it_init
+it_sqlite_only
 
 CTL=("$top_builddir/axonctl" -c "$IT_TMP/axon.conf")
 PW='backup password'

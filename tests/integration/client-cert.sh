@@ -147,7 +147,7 @@ check_json '[.status, .ok] | map(tostring) | join(" ")' "200 true" "... and its 
 rm -f "$IT_TMP"/crlf-*
 
 echo "# the key stays secret"
-check_eq "$(grep -rlF -e "$(sed -n 2p "$PKI/client.key")" "$IT_TMP/ctl.out" "$IT_TMP/axond.log" "$DB" | wc -l)" 0 \
+check_eq "$(grep -rlF -e "$(sed -n 2p "$PKI/client.key")" "$IT_TMP/ctl.out" "$IT_TMP/axond.log" "${DATA_FILES[@]}" 2>/dev/null | wc -l)" 0 \
 	"the private key is in no output, log or database in clear"
 req GET "/credentials/$ID" "${API[@]}"
 check_eq "$(jqb '.credential.fields | has("key")')" false "... nor shown back"

@@ -122,8 +122,8 @@ req POST "/workflows/$ES/run?wait=30" "${API[@]}" --data-urlencode 'input={"valu
 check_json '.run.status' succeeded "a run of it"
 check_json '[.run.steps[] | select(.block == "code") | .outputs.out[]] | join(",")' "2,4" "... gives what the code says"
 check_eq "$(checks)" "$before" "... with no check of its own: the save's answer is remembered"
-check_eq "$(sql "SELECT block_id || ' ' || (json_extract(artifact, '$.value.source') IS NOT NULL) || ' ' ||
-	(json_extract(artifact, '$.value.es5') LIKE '%var values = input.values;%') FROM block_artifacts
+check_eq "$(sql "SELECT block_id || ' ' || CAST(json_extract(artifact, '$.value.source') IS NOT NULL AS INTEGER) || ' ' ||
+	CAST(json_extract(artifact, '$.value.es5') LIKE '%var values = input.values;%' AS INTEGER) FROM block_artifacts
 	WHERE workflow_id = $ES AND version = 1")" "code 1 1" "the ES5 form, its source's fingerprint and map are stored with the version"
 check_contains "$(sql "SELECT json_extract(artifact, '$.value.mappings') FROM block_artifacts WHERE workflow_id = $ES")" ";" \
 	"... with the source map that takes errors back to the user's lines"

@@ -59,7 +59,7 @@ check_eq "$(sql "SELECT substr(sealed, 1, 5) || type || ' ' || json_extract(fiel
 	"axc1\$bearer http://127.0.0.1:$HTTP_PORT" "the database holds an envelope, the type and the plain fields"
 check_eq "$(sql "SELECT count(*) FROM credentials WHERE sealed LIKE '%tok-SECRET%' OR fields LIKE '%tok-SECRET%'")" 0 \
 	"... and not the token"
-if grep -qaF "tok-SECRET-1" "$DB" "$DB-wal" 2>/dev/null; then it_fail "no page of the database file holds the token"; else
+if grep -rqaF "tok-SECRET-1" "${DATA_FILES[@]}" 2>/dev/null; then it_fail "no page of the database file holds the token"; else
 	it_pass "no page of the database file holds the token"; fi
 ctl 65 "a credential without its secret field" credentials add other --type bearer --fields '{}'
 check_file "$ERR" "bearer: the field 'token' is required" "... is refused, naming the field"
@@ -119,7 +119,7 @@ lacks_file "$OUT" "tok-SECRET-1" "the run's JSON holds no token"
 check_eq "$(sql "SELECT count(*) FROM steps WHERE outputs LIKE '%tok-SECRET%' OR logs LIKE '%tok-SECRET%'")" 0 \
 	"nor do its stored steps"
 check_eq "$(curl -s "http://127.0.0.1:$HTTP_PORT/seen" | grep -c 'Bearer tok-SECRET-1')" 1 "the server did get it once"
-check_eq "$(sql "SELECT last_used_at > 0 FROM credentials WHERE name = 'api'")" 1 "its last use is recorded"
+check_eq "$(sql "SELECT CAST(last_used_at > 0 AS INTEGER) FROM credentials WHERE name = 'api'")" 1 "its last use is recorded"
 check_eq "$(sql "SELECT count(*) FROM audit_log WHERE action = 'credential.use'")" 1 "... and audited"
 
 echo "# an export names the credential only"

@@ -4,6 +4,7 @@
 # shellcheck source=lib.sh
 . "$top_srcdir/tests/integration/lib.sh"
 it_init
+it_sqlite_only
 it_start nginx
 
 JAR=$IT_TMP/jar

@@ -11,28 +11,9 @@
 . "$top_srcdir/tests/integration/lib.sh"
 it_init
 CTL=$top_builddir/axonctl
-PGBIN=/usr/lib/postgresql/15/bin
 [ -x "$CTL" ] || it_skip "$CTL is not built"
-[ -x "$PGBIN/initdb" ] || it_skip "postgresql-15 is not installed (./quickstart check installs it)"
-
-PASSWORD='pg pass phrase 42'
-PGDATA=$IT_TMP/pg
-mkdir -p "$PGDATA"
-printf '%s\n' "$PASSWORD" >"$IT_TMP/pgpw"
-AS_PG=()
-if [ "$(id -u)" = 0 ]; then
-	# PostgreSQL refuses to run as root: as nobody, in a folder of its own.
-	chmod o+x "$IT_TMP"
-	chown nobody "$PGDATA" "$IT_TMP/pgpw"
-	AS_PG=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
-fi
-(cd "$PGDATA" && "${AS_PG[@]}" "$PGBIN/initdb" -D "$PGDATA" -U axon --auth=scram-sha-256 --pwfile="$IT_TMP/pgpw" \
-	--no-locale -E UTF8 >"$IT_TMP/initdb.log" 2>&1) || { cat "$IT_TMP/initdb.log"; it_skip "initdb failed"; }
-PGPORT=$(free_port)
-(cd "$PGDATA" && exec "${AS_PG[@]}" "$PGBIN/postgres" -D "$PGDATA" -p "$PGPORT" -k "$PGDATA" \
-	-c listen_addresses=127.0.0.1 >"$IT_TMP/postgres.log" 2>&1) &
-IT_PIDS+=($!)
-it_wait_port "$PGPORT" PostgreSQL "$IT_TMP/postgres.log" || exit 1
+it_start_postgresql
+PASSWORD=$PG_PASSWORD
 
 it_start nginx "egress_allow_loopback = yes"
 it_setup_owner "db query pw"

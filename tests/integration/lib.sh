@@ -140,6 +140,68 @@ it_write_config() {
 		done
 	} >"$IT_TMP/axon.conf"
 	DB=$IT_TMP/data/axon.db
+	# The files that hold the data (for a test that a secret is in none of them).
+	DATA_FILES=("$DB" "$DB-wal")
+	if it_on_postgresql; then
+		[ -n "${PGPORT:-}" ] || it_start_postgresql
+		[ -n "${IT_PG_LINE:-}" ] || IT_PG_LINE=$(it_postgresql_database axon) || it_fail "a database is made"
+		echo "$IT_PG_LINE" >>"$IT_TMP/axon.conf"
+		DB=$(sed -n 's/^database = //p' "$IT_TMP/axon.conf")
+		DATA_FILES=("$PGDATA")
+	fi
+}
+
+# AXON_TEST_DATABASE=postgresql (./quickstart check sets it in one build):
+# every axond of the test keeps its data in PostgreSQL rather than SQLite.
+it_on_postgresql() {
+	[ "${AXON_TEST_DATABASE:-}" = postgresql ]
+}
+
+# it_sqlite_only: for a test of what only a SQLite file has (its backup,
+# its disk errors): skipped on PostgreSQL.
+it_sqlite_only() {
+	! it_on_postgresql || it_skip "this test is about the SQLite file; AXON_TEST_DATABASE=postgresql"
+}
+
+# it_start_postgresql: a PostgreSQL 15 cluster of this test on a free
+# loopback port (initdb and postgres from Debian's postgresql-15, as nobody
+# when the test runs as root: PostgreSQL refuses root), with a password
+# (SCRAM) for its user axon. Sets PGPORT, PGDATA, PG_PASSWORD and
+# PG_PASSFILE (libpq's password file, for axon.conf's database line).
+PGBIN=/usr/lib/postgresql/15/bin
+it_start_postgresql() {
+	[ -x "$PGBIN/initdb" ] || it_skip "postgresql-15 is not installed (./quickstart check installs it)"
+	PG_PASSWORD='pg pass phrase 42'
+	PGDATA=$IT_TMP/pg
+	mkdir -p "$PGDATA"
+	printf '%s\n' "$PG_PASSWORD" >"$IT_TMP/pgpw"
+	local as_pg=()
+	if [ "$(id -u)" = 0 ]; then
+		chmod o+x "$IT_TMP"
+		chown nobody "$PGDATA" "$IT_TMP/pgpw"
+		as_pg=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+	fi
+	(cd "$PGDATA" && "${as_pg[@]}" "$PGBIN/initdb" -D "$PGDATA" -U axon --auth=scram-sha-256 \
+		--pwfile="$IT_TMP/pgpw" --no-locale -E UTF8 >"$IT_TMP/initdb.log" 2>&1) ||
+		{ cat "$IT_TMP/initdb.log"; it_skip "initdb failed"; }
+	PGPORT=$(free_port)
+	(cd "$PGDATA" && exec "${as_pg[@]}" "$PGBIN/postgres" -D "$PGDATA" -p "$PGPORT" -k "$PGDATA" \
+		-c listen_addresses=127.0.0.1 -c max_connections=200 >"$IT_TMP/postgres.log" 2>&1) &
+	IT_PIDS+=($!)
+	it_wait_port "$PGPORT" PostgreSQL "$IT_TMP/postgres.log" || exit 1
+	PG_PASSFILE=$IT_TMP/pgpass
+	printf '127.0.0.1:%s:*:axon:%s\n' "$PGPORT" "$PG_PASSWORD" >"$PG_PASSFILE"
+	chmod 600 "$PG_PASSFILE"
+}
+
+# it_postgresql_database NAME: a new empty database in the cluster; prints
+# the line for axon.conf.
+it_postgresql_database() {
+	PGPASSFILE=$PG_PASSFILE psql -q -h 127.0.0.1 -p "$PGPORT" -U axon -d postgres -c "CREATE DATABASE $1" >/dev/null ||
+		return 1
+	PGPASSFILE=$PG_PASSFILE psql -q -X -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PGPORT" -U axon -d "$1" \
+		-f "$top_srcdir/tests/integration/sqlite-shims.sql" >/dev/null || return 1
+	echo "database = postgresql://axon@127.0.0.1:$PGPORT/$1?passfile=$PG_PASSFILE&sslmode=disable"
 }
 
 # Starts axond in the foreground as a child; waits for its socket or port.
@@ -364,7 +426,11 @@ jqb() {
 
 # sql QUERY: one value from the database, read beside the running axond.
 sql() {
-	sqlite3 -cmd '.timeout 5000' "$DB" "$1" 2>&1
+	if it_on_postgresql; then
+		PGPASSFILE=$PG_PASSFILE psql -X -q -At -F '|' -h 127.0.0.1 -p "$PGPORT" -U axon -d axon -c "$1" 2>&1
+	else
+		sqlite3 -cmd '.timeout 5000' "$DB" "$1" 2>&1
+	fi
 }
 
 # The rows a refused request must not change.

@@ -26,7 +26,7 @@ EXTRA_DIST += tests/standins/oidc/server.js tests/standins/oidc/package.json tes
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh tests/integration/nginx-conf.sh \
 	tests/integration/flow.sh tests/integration/.shellcheckrc \
 	tests/integration/smtp-server.py tests/integration/chat-standins.py tests/integration/live-events.sh \
-	tests/integration/dovecot.sh
+	tests/integration/dovecot.sh tests/integration/sqlite-shims.sql
 
 bench_scripts += tests/bench/web-bench.sh tests/bench/engine-bench.sh tests/bench/peer-bench.sh tests/bench/editor-bench.sh \
 	tests/bench/code-bench.sh tests/bench/dashboard-bench.sh

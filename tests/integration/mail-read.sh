@@ -199,6 +199,6 @@ check_body_contains "The last poll failed" "... on the web page too"
 check_eq "$(sql "SELECT count(*) FROM runs WHERE workflow_id = $WRONG")" 0 "no run started"
 req GET /healthz
 check_status 200 "axond is still up"
-check_eq "$(grep -rlF -e "$PASSWORD" -e 'not the password' "$IT_TMP/axond.log" "$DB" | wc -l)" 0 \
+check_eq "$(grep -rlF -e "$PASSWORD" -e 'not the password' "$IT_TMP/axond.log" "${DATA_FILES[@]}" 2>/dev/null | wc -l)" 0 \
 	"no password is in the log or the database"
 it_done

@@ -132,7 +132,7 @@ jq '.blocks[0].config.credential = "wrong"' "$IT_TMP/report.json" >"$IT_TMP/wron
 check_eq "$?" 1 "the run fails"
 check_eq "$(jq -r .steps[0].error "$IT_TMP/ctl.out" | grep -o 'Login denied (the server answered 535)')" \
 	"Login denied (the server answered 535)" "... with the server's refusal"
-check_eq "$(grep -rlF -e "$PASSWORD" -e 'not the password' "$IT_TMP/ctl.out" "$IT_TMP/axond.log" "$DB" | wc -l)" 0 \
+check_eq "$(grep -rlF -e "$PASSWORD" -e 'not the password' "$IT_TMP/ctl.out" "$IT_TMP/axond.log" "${DATA_FILES[@]}" 2>/dev/null | wc -l)" 0 \
 	"no password is in the output, the log or the database"
 
 echo "# the server is the credential's, never the workflow's"

@@ -26,7 +26,7 @@ feed() {
 
 # runs: the poll runs' titles, in the order they were made.
 runs() {
-	sql "SELECT group_concat(json_extract(input, '$.title'), ', ') FROM (SELECT input FROM runs WHERE trigger = 'poll' ORDER BY id)"
+	sql "SELECT group_concat(json_extract(input, '$.title'), ', ') FROM (SELECT input FROM runs WHERE trigger = 'poll' ORDER BY id) AS r"
 }
 
 feed 2 1

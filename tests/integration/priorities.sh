@@ -55,7 +55,7 @@ it_wait_sql "SELECT count(*) FROM runs WHERE status <> 'succeeded'" 0 ||
 order() {
 	sql "SELECT group_concat(tag, ' ') FROM (SELECT CASE workflow_id WHEN $LOW THEN 'L' ELSE 'H' END
 		|| json_extract(input, '\$.n') AS tag FROM runs WHERE workflow_id IN ($LOW, $HIGH)
-		ORDER BY started_at, id)"
+		ORDER BY started_at, id) AS t"
 }
 ORDER=$(order)
 echo "# started in this order: $ORDER"

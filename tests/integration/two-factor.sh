@@ -170,6 +170,6 @@ check_status 200 "the password turns it off"
 check_eq "$(sql "SELECT count(*) FROM second_factors") $(sql "SELECT count(*) FROM recovery_codes")" "0 0" \
 	"secret and recovery codes are gone"
 
-check_eq "$(sql "SELECT group_concat(action, ' ') FROM (SELECT action FROM audit_log WHERE action LIKE '2fa.%' ORDER BY id)")" \
+check_eq "$(sql "SELECT group_concat(action, ' ') FROM (SELECT action FROM audit_log WHERE action LIKE '2fa.%' ORDER BY id) AS a")" \
 	"2fa.enable 2fa.recovery_code_used 2fa.enable 2fa.reset 2fa.disable" "the audit log"
 it_done
