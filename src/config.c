@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum kind { K_STRING, K_URL, K_CIDRS, K_MODE, K_INT, K_SIZE, K_DURATION, K_BOOL, K_TRISTATE, K_LOGLEVEL, K_SANDBOX };
 
@@ -27,6 +28,7 @@ static const struct key keys[] = {
 	NUM(socket_mode, K_MODE, 0, 0777),
 	STR(data_dir),
 	STR(database),
+	STR(node_name),
 	STR(secret_key_file),
 	STR(template_dir),
 	STR(plugin_dirs),
@@ -314,6 +316,9 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen)
 
 void config_finish(struct config *c)
 {
+	if (!c->node_name[0] && gethostname(c->node_name, sizeof c->node_name) < 0)
+		snprintf(c->node_name, sizeof c->node_name, "axond");
+	c->node_name[sizeof c->node_name - 1] = '\0';
 	if (!c->database[0])
 		snprintf(c->database, sizeof c->database, "%.1000s/axon.db", c->data_dir);
 	if (!c->secret_key_file[0])

@@ -14,6 +14,7 @@ struct config {
 	unsigned socket_mode;      /* permissions of the unix socket */
 	char data_dir[1024];
 	char database[1024];       /* default: data_dir/axon.db */
+	char node_name[64];        /* this axond among several: default, the host name */
 	char secret_key_file[1024];/* default: data_dir/secret.key */
 	char template_dir[1024];
 	char plugin_dirs[2048];    /* ':'-separated */

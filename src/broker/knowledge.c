@@ -134,9 +134,10 @@ json_t *knowledge_request(const char *database, const struct egress_policy *p, c
 	struct store *st;
 	char why[600];
 	/* A tool without axond's database (axon-block) must not make one. */
-	if (!database || access(database, F_OK) != 0 || store_open(database, &st, why, sizeof why) != STORE_OK) {
+	int here = database && (store_path_is_postgresql(database) || access(database, F_OK) == 0);
+	if (!here || store_open(database, &st, why, sizeof why) != STORE_OK) {
 		snprintf(err, errlen, "the knowledge bases cannot be reached: %s",
-		         database && access(database, F_OK) == 0 ? why : "there is no Axon database here (run the workflow in axond or axonctl)");
+		         here ? why : "there is no Axon database here (run the workflow in axond or axonctl)");
 		return NULL;
 	}
 	json_t *r = !strcmp(op, "add") ? add(st, kb, req, p, prov, model, h, err, errlen) : search(st, kb, req, p, prov, model, h, err, errlen);

@@ -4,17 +4,17 @@
 -- A SQLite JSON path ('$.a[0].b') as PostgreSQL's text array ({a,0,b}).
 CREATE FUNCTION json_path(path text) RETURNS text[] LANGUAGE sql IMMUTABLE
 	AS $$ SELECT string_to_array(regexp_replace(substr(path, 3), '\[(\d+)\]', '.\1', 'g'), '.') $$;
--- A JSON value as SQLite's json_extract gives it: true as 1, objects minified.
-CREATE FUNCTION json_sqlite(v jsonb) RETURNS text LANGUAGE sql IMMUTABLE
-	AS $$ SELECT CASE jsonb_typeof(v) WHEN 'boolean' THEN CASE WHEN v = 'true' THEN '1' ELSE '0' END
-		WHEN 'object' THEN regexp_replace(v::text, '([:,]) ', '\1', 'g')
-		WHEN 'array' THEN regexp_replace(v::text, '([:,]) ', '\1', 'g') ELSE v #>> '{}' END $$;
+-- A JSON value as SQLite's json_extract gives it: true as 1, objects and
+-- arrays as the text stored (json, unlike jsonb, keeps it as it was).
+CREATE FUNCTION json_sqlite(v json) RETURNS text LANGUAGE sql IMMUTABLE
+	AS $$ SELECT CASE json_typeof(v) WHEN 'boolean' THEN CASE WHEN v::text = 'true' THEN '1' ELSE '0' END
+		WHEN 'object' THEN v::text WHEN 'array' THEN v::text ELSE v #>> '{}' END $$;
 CREATE FUNCTION json_extract(doc text, path text) RETURNS text LANGUAGE sql IMMUTABLE
-	AS $$ SELECT json_sqlite(doc::jsonb #> json_path(path)) $$;
+	AS $$ SELECT json_sqlite(doc::json #> json_path(path)) $$;
 CREATE FUNCTION json_type(doc text, path text) RETURNS text LANGUAGE sql IMMUTABLE
-	AS $$ SELECT jsonb_typeof(doc::jsonb #> json_path(path)) $$;
+	AS $$ SELECT json_typeof(doc::json #> json_path(path)) $$;
 CREATE FUNCTION json_array_length(doc text, path text) RETURNS bigint LANGUAGE sql IMMUTABLE
-	AS $$ SELECT jsonb_array_length(doc::jsonb #> json_path(path)) $$;
+	AS $$ SELECT json_array_length(doc::json #> json_path(path)) $$;
 CREATE FUNCTION json_set(doc text, path text, value text) RETURNS text LANGUAGE sql IMMUTABLE
 	AS $$ SELECT jsonb_set(doc::jsonb, json_path(path), to_jsonb(value))::text $$;
 -- SQLite's case-blind comparison (ICU: equal when only the case differs).
