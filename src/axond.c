@@ -188,7 +188,8 @@ int main(int argc, char **argv)
 	if (app_reload_templates(&app, err, sizeof err) < 0)
 		die("templates: %s", err);
 	struct engine_options eo = { app.cfg.database, app.cfg.sandbox_workers, app.cfg.max_call_depth,
-				     app.cfg.run_timeout * 1000LL, true, app.cfg.queue_aging * 1000LL };
+				     app.cfg.run_timeout * 1000LL, true, app.cfg.queue_aging * 1000LL, app.cfg.node_name,
+				     app.cfg.run_lease * 1000LL };
 	app.engine = engine_start(&eo, app.sandbox, err, sizeof err);
 	if (!app.engine)
 		die("engine: %s", err);

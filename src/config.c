@@ -70,6 +70,7 @@ static const struct key keys[] = {
 	NUM(max_streams, K_INT, 1, 65536),
 	NUM(max_streams_per_user, K_INT, 1, 65536),
 	NUM(queue_aging, K_DURATION, 1, 86400),
+	NUM(run_lease, K_DURATION, 1, 3600),
 	NUM(rate_api_per_user, K_INT, 0, 1000000),
 	NUM(rate_api_per_token, K_INT, 0, 1000000),
 	NUM(rate_runs_per_user, K_INT, 0, 1000000),
@@ -95,6 +96,7 @@ void config_defaults(struct config *c)
 	c->login_max_failures = 5;
 	c->login_lockout = 900;
 	c->queue_aging = 30;
+	c->run_lease = 30;
 	c->rate_api_per_user = 1200;
 	c->rate_runs_per_user = 120;
 	c->rate_webhook_per_hook = 1200;

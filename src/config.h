@@ -56,6 +56,7 @@ struct config {
 	char public_url[512];      /* "https://axon.example.org": the address people reach Axon at; "" the request's */
 	char trusted_proxies[512]; /* address ranges whose X-Forwarded-Host and -Proto are believed (cidr.h) */
 	long queue_aging;          /* seconds a queued run waits per priority step before it goes first */
+	long run_lease;            /* seconds a node holds a run without renewing (several nodes) */
 	/* Rate limits, each a number a minute (0: none), as token buckets that
 	 * hold a minute's worth: JSON API requests per user and per API token,
 	 * runs started per user, deliveries per webhook. */

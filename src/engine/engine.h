@@ -30,6 +30,8 @@ struct engine_options {
 				* false for a tool that runs only the runs it notifies (axonctl) */
 	int64_t aging_ms;      /* how long a queued run waits before it goes ahead of runs one
 				* priority above it queued since (0: 30 s) */
+	const char *node_name; /* this axond among several sharing a PostgreSQL database */
+	int64_t lease_ms;      /* how long a node holds a run without renewing (0: 30 s); leases.c */
 };
 
 /* Starts the workers and, when o->resume, queues every unfinished run found

@@ -17,6 +17,7 @@
 #include "engine/builtins.h"
 #include "engine/engine.h"
 #include "engine/events.h"
+#include "engine/leases.h"
 #include "engine/placeholder.h"
 #include "engine/plan.h"
 #include "engine/workflow.h"
@@ -84,6 +85,7 @@ struct shown {
 struct waiter {
 	int64_t id;
 	bool done;
+	bool elsewhere;          /* another node holds the run: wait in the store */
 	json_t *outcome;         /* {status, error, reply} as recorded, or NULL */
 	pthread_cond_t ended;
 	struct waiter *next;
@@ -117,6 +119,7 @@ struct engine {
 	struct block_checks *checks; /* the blocks' check() of configs, remembered */
 	int units; /* running now */
 	bool stopping;
+	struct leases *leases;   /* several nodes share the database: runs are claimed (leases.c) */
 	struct events *events; /* the live events of runs and steps */
 };
 
@@ -487,6 +490,51 @@ static void wake_waiters(struct engine *e, int64_t id, const json_t *outcome)
 		}
 }
 
+/* Under e->mu: another node holds the run; its waiters wait in the store. */
+static void send_elsewhere(struct engine *e, int64_t id)
+{
+	for (struct waiter *w = e->waiters; w; w = w->next)
+		if (w->id == id) {
+			w->elsewhere = true;
+			pthread_cond_signal(&w->ended);
+		}
+}
+
+/* Waits for a run another node works on: its status in the store, looked
+ * at every POLL_ELSEWHERE_MS. 0 when it ended, -1 when time ran out. */
+#define POLL_ELSEWHERE_MS 100
+static int wait_in_store(struct engine *e, int64_t id, const struct timespec *until)
+{
+	struct store *st;
+	char err[600];
+	if (store_open(e->database, &st, err, sizeof err) != STORE_OK) {
+		log_error("run %lld: %s", (long long)id, err);
+		return 0; /* the caller reads the store, and says what it finds */
+	}
+	int rc = -1;
+	for (;;) {
+		json_t *r = NULL;
+		if (store_run_result(st, id, &r) != STORE_OK) {
+			rc = 0;
+			break;
+		}
+		const char *status = json_string_value(json_object_get(r, "status"));
+		bool ended = status && strcmp(status, "queued") && strcmp(status, "running");
+		json_decref(r);
+		if (ended) {
+			rc = 0;
+			break;
+		}
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec > until->tv_sec || (now.tv_sec == until->tv_sec && now.tv_nsec >= until->tv_nsec))
+			break;
+		usleep(POLL_ELSEWHERE_MS * 1000);
+	}
+	store_close(st);
+	return rc;
+}
+
 int engine_wait(struct engine *e, int64_t id, int64_t timeout_ms)
 {
 	return engine_wait_outcome(e, id, timeout_ms, NULL);
@@ -504,10 +552,11 @@ int engine_wait_outcome(struct engine *e, int64_t id, int64_t timeout_ms, json_t
 	pthread_condattr_destroy(&ca);
 	pthread_mutex_lock(&e->mu);
 	int rc = 0;
-	if (queued(e, id) || find_active(e, id)) {
+	bool here = queued(e, id) || find_active(e, id);
+	if (here) {
 		w.next = e->waiters;
 		e->waiters = &w;
-		while (!w.done && rc != ETIMEDOUT)
+		while (!w.done && !w.elsewhere && rc != ETIMEDOUT)
 			rc = pthread_cond_timedwait(&w.ended, &e->mu, &until);
 		for (struct waiter **pp = &e->waiters; *pp; pp = &(*pp)->next)
 			if (*pp == &w) {
@@ -517,6 +566,11 @@ int engine_wait_outcome(struct engine *e, int64_t id, int64_t timeout_ms, json_t
 	}
 	pthread_mutex_unlock(&e->mu);
 	pthread_cond_destroy(&w.ended);
+	/* With several nodes, a run not here may be worked on by another. */
+	if (e->leases && (w.elsewhere || !here)) {
+		w.done = wait_in_store(e, id, &until) == 0;
+		rc = w.done ? 0 : ETIMEDOUT;
+	}
 	if (outcome)
 		*outcome = w.outcome;
 	else
@@ -683,9 +737,24 @@ static int prepare_run(struct engine *e, struct store *st, struct active *a, int
 /* Builds the plan of run a (in the list with no plan yet) from the store.
  * Returns 0, or -1 when the run must leave the list (ended, refused, or the
  * store failed). */
+/* load_run's answer when another node holds the run. */
+#define HELD_ELSEWHERE (-2)
+
 static int load_run(struct engine *e, struct store *st, struct active *a)
 {
 	json_t *run = NULL;
+	if (e->leases) {
+		int64_t now = now_ms();
+		int rc = store_run_claim(st, a->id, now, leases_until(e->leases, now));
+		if (rc == STORE_CONFLICT || rc == STORE_NOTFOUND) {
+			log_debug("run %lld: %s", (long long)a->id, store_errmsg(st));
+			return rc == STORE_CONFLICT ? HELD_ELSEWHERE : -1;
+		}
+		if (rc != STORE_OK) {
+			log_error("run %lld cannot be claimed: %s", (long long)a->id, store_errmsg(st));
+			return -1;
+		}
+	}
 	if (store_run_get(st, a->id, &run) != STORE_OK) {
 		log_error("run %lld cannot be loaded: %s", (long long)a->id, store_errmsg(st));
 		return -1;
@@ -1315,6 +1384,7 @@ static void *worker(void *arg)
 		if (e->stopping)
 			return NULL;
 	}
+	store_set_node(st, e->o.node_name);
 	pthread_mutex_lock(&e->mu);
 	while (!e->stopping) {
 		int64_t now = mono_ms();
@@ -1349,7 +1419,10 @@ static void *worker(void *arg)
 			a->staged = NULL;
 			if (rc < 0) {
 				unlink_active(e, a);
-				wake_waiters(e, a->id, NULL);
+				if (rc == HELD_ELSEWHERE)
+					send_elsewhere(e, a->id);
+				else
+					wake_waiters(e, a->id, NULL);
 				active_free(a);
 			}
 			pthread_cond_broadcast(&e->work);
@@ -1412,6 +1485,13 @@ int engine_run_here(struct engine *e, struct store *st, const struct engine_run 
 	a->owned = true;
 	a->owner = pthread_self();
 	a->handed = run;
+	/* With several nodes, this one holds the run it runs (leases.c). */
+	int64_t claimed_at = now_ms();
+	if (e->leases && store_run_claim(st, run->id, claimed_at, leases_until(e->leases, claimed_at)) != STORE_OK) {
+		log_error("run %lld cannot be claimed: %s", (long long)run->id, store_errmsg(st));
+		active_free(a);
+		return 0; /* the caller reads the store */
+	}
 	if (prepare_run(e, st, a, run->version, run->definition, run->input, NULL) < 0) {
 		active_free(a);
 		return 0; /* refused, and recorded so: the store has why */
@@ -1525,6 +1605,8 @@ struct engine *engine_start(const struct engine_options *o, struct sandbox *sb, 
 		}
 		e->nthreads++;
 	}
+	if (store_path_is_postgresql(e->database))
+		e->leases = leases_start(e, e->database, o->node_name ? o->node_name : "axond", o->lease_ms, o->resume);
 	return e;
 }
 
@@ -1542,6 +1624,7 @@ void engine_stop(struct engine *e)
 	pthread_mutex_unlock(&e->mu);
 	for (int t = 0; t < e->nthreads; t++)
 		pthread_join(e->threads[t], NULL);
+	leases_stop(e->leases);
 	while (e->runs) {
 		struct active *a = e->runs;
 		e->runs = a->next;

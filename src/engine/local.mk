@@ -1,6 +1,6 @@
 # src/engine: the workflow model (format, validation, templates), the planner, the executor, triggers.
 src_libaxon_a_SOURCES += \
-	src/engine/engine.h src/engine/executor.c \
+	src/engine/engine.h src/engine/executor.c src/engine/leases.c src/engine/leases.h \
 	src/engine/block_checks.c src/engine/block_checks.h \
 	src/engine/builtins.c src/engine/builtins.h \
 	src/engine/events.c src/engine/events.h \

@@ -103,6 +103,11 @@ static void poll_one(struct scheduler *s, struct store *st, struct schedule *sc,
 	json_int_t every = json_integer_value(json_object_get(sc->poll, "every_s"));
 	if (sc->last_fire >= 0 && now - sc->last_fire < (every > 0 ? every : POLL_EVERY_DEFAULT_S))
 		return;
+	/* With several nodes, one takes the round: the others find last_fire moved. */
+	if (sc->last_fire >= 0 && store_is_postgresql(st) && store_schedule_claim(st, sc->workflow_id, sc->last_fire, now) != STORE_OK) {
+		sc->last_fire = now;
+		return;
+	}
 	char err[1024];
 	int rc = poll_round(s->o.sandbox, s->engine, st, sc->workflow_id, sc->poll, sc->last_fire < 0, now, err, sizeof err);
 	if (store_schedule_fired(st, sc->workflow_id, now, rc < 0 ? err : NULL) == STORE_OK)

@@ -232,6 +232,15 @@ void metrics_render(struct strbuf *out)
 	render_llm(out);
 }
 
+void metrics_node(struct strbuf *out, const char *node)
+{
+	head(out, "axon_node_info", "gauge", "This axond's node_name (several nodes may share one database): always 1.");
+	struct strbuf label = STRBUF_INIT;
+	add_label(&label, "node", node, strlen(node));
+	sb_printf(out, "axon_node_info{%s} 1\n", label.data);
+	sb_free(&label);
+}
+
 void metrics_sample(struct strbuf *out, const char *name, const char *type, const char *help, double value)
 {
 	head(out, name, type, help);

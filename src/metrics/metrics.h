@@ -25,6 +25,8 @@ void metrics_credential_refresh_failed(void);
 
 /* Appends every counted family, with its HELP and TYPE lines. */
 void metrics_render(struct strbuf *out);
+/* Appends axon_node_info{node="..."} 1: which node answered. */
+void metrics_node(struct strbuf *out, const char *node);
 /* Appends one sample without labels, with its HELP and TYPE lines; type is
  * "gauge" or "counter". */
 void metrics_sample(struct strbuf *out, const char *name, const char *type, const char *help, double value);

@@ -388,6 +388,7 @@ void store_close(struct store *st)
 	session_cache_free(st->session_cache);
 	st->pg ? pg_close(st) : lite_close(st);
 	free(st->path);
+	free(st->node);
 	free(st);
 }
 
@@ -399,6 +400,12 @@ const char *store_errmsg(struct store *st)
 void store_set_busy_timeout(struct store *st, int ms)
 {
 	st->busy_timeout_ms = ms;
+}
+
+void store_set_node(struct store *st, const char *node)
+{
+	free(st->node);
+	st->node = node && *node ? xstrdup(node) : NULL;
 }
 
 int store_is_postgresql(struct store *st)

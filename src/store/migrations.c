@@ -336,6 +336,13 @@ static const char *const migrations[] = {
 	 * {"protocol", "credential", "base_url", "model"} as JSON text, or NULL
 	 * (a base made by ai.index, whose workflow says it). */
 	"ALTER TABLE knowledge_bases ADD COLUMN embedding TEXT;",
+
+	/* 16: several nodes on one database (docs/scale-out.md): the node that
+	 * works on a run holds it until lease_until (unix ms), renewing it; a
+	 * step names the node that ran it. */
+	"ALTER TABLE runs ADD COLUMN node TEXT;"
+	"ALTER TABLE runs ADD COLUMN lease_until INTEGER;"
+	"ALTER TABLE steps ADD COLUMN node TEXT;",
 };
 
 #define LATEST_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

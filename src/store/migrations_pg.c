@@ -293,4 +293,9 @@ const char *const pg_migrations[] = {
 
 	/* 15: what embeds a knowledge base's documents added on its page. */
 	"ALTER TABLE knowledge_bases ADD COLUMN embedding TEXT;",
+
+	/* 16: a run's node and lease, a step's node. */
+	"ALTER TABLE runs ADD COLUMN node TEXT;"
+	"ALTER TABLE runs ADD COLUMN lease_until BIGINT;"
+	"ALTER TABLE steps ADD COLUMN node TEXT;",
 };

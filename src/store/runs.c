@@ -140,6 +140,53 @@ int store_run_list(struct store *st, const struct run_query *q, json_t **items, 
 #undef RUN_FILTER
 }
 
+int store_run_claim(struct store *st, int64_t id, int64_t now, int64_t lease_until)
+{
+	int rc = db_exec(st, "UPDATE runs SET node = ?2, lease_until = ?4 WHERE id = ?1 AND status IN ('queued', 'running')"
+			 " AND (node IS NULL OR node = ?2 OR lease_until < ?3)", "itii", id, st->node, now, lease_until);
+	if (rc != STORE_OK || db_changes(st))
+		return rc;
+	int64_t unfinished;
+	rc = db_int(st, &unfinished, "SELECT count(*) FROM runs WHERE id = ?1 AND status IN ('queued', 'running')", "i", id);
+	if (rc != STORE_OK)
+		return rc;
+	return unfinished ? db_failf(st, STORE_CONFLICT, "run %lld is held by another node", (long long)id)
+			  : db_failf(st, STORE_NOTFOUND, "run %lld has ended or is gone", (long long)id);
+}
+
+int store_run_renew(struct store *st, int64_t lease_until, int64_t *renewed)
+{
+	int rc = db_exec(st, "UPDATE runs SET lease_until = ?2 WHERE node = ?1 AND status IN ('queued', 'running')", "ti",
+			 st->node, lease_until);
+	*renewed = rc == STORE_OK ? db_changes(st) : 0;
+	return rc;
+}
+
+int store_run_take_orphans(struct store *st, int64_t now, int64_t orphan_before, int64_t lease_until, int max,
+			   json_t **ids)
+{
+	/* SKIP LOCKED: nodes looking at once take different runs, none waits. */
+	struct db_stmt *stmt;
+	int rc = db_prepare(st, &stmt, DB_SQL(st,
+			    "UPDATE runs SET node = ?1, lease_until = ?4 WHERE id IN (SELECT id FROM runs"
+			    " WHERE status IN ('queued', 'running') AND ((node IS NULL AND created_at < ?3)"
+			    " OR (node <> ?1 AND lease_until < ?2)) ORDER BY id LIMIT ?5) RETURNING id",
+			    "UPDATE runs SET node = ?1, lease_until = ?4 WHERE id IN (SELECT id FROM runs"
+			    " WHERE status IN ('queued', 'running') AND ((node IS NULL AND created_at < ?3)"
+			    " OR (node <> ?1 AND lease_until < ?2)) ORDER BY id LIMIT ?5 FOR UPDATE SKIP LOCKED) RETURNING id"),
+			    "tiiii", st->node, now, orphan_before, lease_until, (int64_t)max);
+	return rc == STORE_OK ? db_column(st, stmt, ids) : rc;
+}
+
+int store_schedule_claim(struct store *st, int64_t workflow_id, int64_t last_fire, int64_t now)
+{
+	int rc = db_exec(st, "UPDATE schedule_ticks SET last_fire = ?3 WHERE workflow_id = ?1 AND last_fire = ?2", "iii",
+			 workflow_id, last_fire, now);
+	return rc == STORE_OK && !db_changes(st)
+		? db_failf(st, STORE_CONFLICT, "another node took this round of workflow %lld", (long long)workflow_id)
+		: rc;
+}
+
 int store_run_unfinished(struct store *st, json_t **ids)
 {
 	struct db_stmt *stmt;
@@ -183,18 +230,20 @@ static int put_step(struct store *st, int64_t run_id, const json_t *step)
 	/* seq keeps the order steps first started in; a rewrite keeps it. */
 	rc = db_exec(st,
 			 "INSERT INTO steps (run_id, block, seq, status, outcome, attempts, started_at, finished_at,"
-			 " inputs, outputs, logs, error, waited_ms) VALUES (?1, ?2,"
+			 " inputs, outputs, logs, error, waited_ms, node) VALUES (?1, ?2,"
 			 " (SELECT count(*) FROM steps WHERE run_id = ?1), ?3, ?4, ?5, NULLIF(?6, 0), NULLIF(?7, 0),"
-			 " ?8, ?9, ?10, ?11, ?12)"
+			 " ?8, ?9, ?10, ?11, ?12, ?13)"
 			 " ON CONFLICT (run_id, block) DO UPDATE SET status = excluded.status,"
 			 " outcome = excluded.outcome, attempts = excluded.attempts, started_at = excluded.started_at,"
 			 " finished_at = excluded.finished_at, inputs = excluded.inputs, outputs = excluded.outputs,"
-			 " logs = excluded.logs, error = excluded.error, waited_ms = excluded.waited_ms",
-			 "itttiii" "tttti", run_id, block,
+			 " logs = excluded.logs, error = excluded.error, waited_ms = excluded.waited_ms,"
+			 /* A step written again as it ended keeps the node that ran it. */
+			 " node = CASE WHEN steps.finished_at = excluded.finished_at THEN steps.node ELSE excluded.node END",
+			 "itttiii" "tttti" "t", run_id, block,
 			 json_string_value(json_object_get(step, "status")),
 			 json_string_value(json_object_get(step, "outcome")), int_field(step, "attempts"),
 			 int_field(step, "started_at"), int_field(step, "finished_at"), inputs, outputs, logs,
-			 json_string_value(json_object_get(step, "error")), int_field(step, "waited_ms"));
+			 json_string_value(json_object_get(step, "error")), int_field(step, "waited_ms"), st->node);
 	free(inputs);
 	free(outputs);
 	free(logs);
@@ -290,7 +339,7 @@ int store_step_list(struct store *st, int64_t run_id, json_t **out)
 	struct db_stmt *stmt;
 	int rc = db_prepare(st, &stmt,
 			    "SELECT block, status, outcome, attempts, started_at, finished_at, waited_ms, inputs, outputs,"
-			    " logs, error FROM steps WHERE run_id = ?1 ORDER BY seq", "i", run_id);
+			    " logs, error, node FROM steps WHERE run_id = ?1 ORDER BY seq", "i", run_id);
 	return rc == STORE_OK ? db_rows(st, stmt, "inputs outputs logs", out) : rc;
 }
 

@@ -45,11 +45,14 @@ int store_schema_version(struct store *st);
 /* Whether st is a PostgreSQL database (several axond may share it) rather
  * than a SQLite file. */
 int store_is_postgresql(struct store *st);
+/* This connection's node (axon.conf's node_name): written with each step it
+ * writes, and the holder of the runs it claims. */
+void store_set_node(struct store *st, const char *node);
 /* Whether axon.conf's database names a PostgreSQL database (a URI
  * postgresql://... or a libpq connection string) rather than a file. */
 int store_path_is_postgresql(const char *database);
 /* The schema version this build creates and understands. */
-#define STORE_SCHEMA_VERSION 15
+#define STORE_SCHEMA_VERSION 16
 
 /* Limits, for operators and tests: how long a write waits for another
  * process's lock before STORE_BUSY (default 5000 ms), and a cap on the file
@@ -231,6 +234,21 @@ struct run_query {
 int store_run_list(struct store *st, const struct run_query *q, json_t **items, int64_t *total);
 /* Ids of runs that are queued or running (to resume after a restart), oldest first. */
 int store_run_unfinished(struct store *st, json_t **ids);
+/* Several nodes on one database (docs/scale-out.md). A node works on a run
+ * only while it holds it: store_run_claim takes run id for this connection's
+ * node until lease_until (unix ms) when no node holds it, this one does, or
+ * its holder's lease ended before now; STORE_CONFLICT when another node holds
+ * it, STORE_NOTFOUND when it has ended. store_run_renew extends the leases of
+ * every unfinished run this node holds. store_run_take_orphans claims up to
+ * max unfinished runs that nobody works on (never claimed and created before
+ * orphan_before, or their holder's lease ended) and gives their ids. */
+int store_run_claim(struct store *st, int64_t id, int64_t now, int64_t lease_until);
+int store_run_renew(struct store *st, int64_t lease_until, int64_t *renewed);
+int store_run_take_orphans(struct store *st, int64_t now, int64_t orphan_before, int64_t lease_until, int max,
+			   json_t **ids);
+/* A poll trigger's round, taken by one node: moves last_fire from the value
+ * this node read to now; STORE_CONFLICT when another node moved it first. */
+int store_schedule_claim(struct store *st, int64_t workflow_id, int64_t last_fire, int64_t now);
 int store_run_set_status(struct store *st, int64_t id, const char *status, int64_t at);
 /* Ends a run in one transaction: its steps as they ended (store_step_put
  * each; may be NULL), status, error (NULL when it succeeded), the block

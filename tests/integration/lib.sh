@@ -141,12 +141,14 @@ it_write_config() {
 	} >"$IT_TMP/axon.conf"
 	DB=$IT_TMP/data/axon.db
 	# The files that hold the data (for a test that a secret is in none of them).
+	# shellcheck disable=SC2034 # for the sourcing script
 	DATA_FILES=("$DB" "$DB-wal")
 	if it_on_postgresql; then
 		[ -n "${PGPORT:-}" ] || it_start_postgresql
 		[ -n "${IT_PG_LINE:-}" ] || IT_PG_LINE=$(it_postgresql_database axon) || it_fail "a database is made"
 		echo "$IT_PG_LINE" >>"$IT_TMP/axon.conf"
 		DB=$(sed -n 's/^database = //p' "$IT_TMP/axon.conf")
+		# shellcheck disable=SC2034 # for the sourcing script
 		DATA_FILES=("$PGDATA")
 	fi
 }
@@ -427,7 +429,9 @@ jqb() {
 # sql QUERY: one value from the database, read beside the running axond.
 sql() {
 	if it_on_postgresql; then
-		PGPASSFILE=$PG_PASSFILE psql -X -q -At -F '|' -h 127.0.0.1 -p "$PGPORT" -U axon -d axon -c "$1" 2>&1
+		# A truth value reads 1 or 0, as SQLite's do.
+		PGPASSFILE=$PG_PASSFILE psql -X -q -At -F '|' -h 127.0.0.1 -p "$PGPORT" -U axon -d axon -c "$1" 2>&1 |
+			sed -E 's/(^|[|])t([|]|$)/\11\2/g; s/(^|[|])f([|]|$)/\10\2/g'
 	else
 		sqlite3 -cmd '.timeout 5000' "$DB" "$1" 2>&1
 	fi

@@ -1,17 +1,21 @@
 # write_nginx_conf DIR PORT SOCKET ERROR-LOG [HTTP-DIRECTIVES]: a self-contained
 # nginx configuration in DIR/nginx.conf around the shipped site file
 # etc/nginx/axon.conf (listening on 127.0.0.1:PORT, passing to the unix socket
-# SOCKET), with its pid and temp files under DIR. Used by the tests and
+# SOCKET, or to several: a space-separated list, one server line each in the
+# upstream), with its pid and temp files under DIR. Used by the tests and
 # ./quickstart serve. Run "nginx -p DIR -c DIR/nginx.conf -e ERROR-LOG"; it
 # stays in the foreground.
 # As root the workers run as the owner of SOCKET's directory, who runs axond
 # (or as root when that directory does not exist yet).
 write_nginx_conf() {
-	local dir=$1 port=$2 socket=$3 error_log=$4 extra=${5:-} srcdir
+	local dir=$1 port=$2 socket=${3%% *} error_log=$4 extra=${5:-} srcdir servers="" s
 	srcdir=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 	mkdir -p "$dir/tmp"
+	for s in $3; do
+		servers="$servers\tserver unix:$s;\n"
+	done
 	sed -e "s|listen 127.0.0.1:8080;|listen 127.0.0.1:$port;|" \
-		-e "s|unix:/run/axon/axond.sock|unix:$socket|" \
+		-e "s|^\tserver unix:/run/axon/axond.sock;|$servers|" \
 		"$srcdir/etc/nginx/axon.conf" >"$dir/site.conf"
 	{
 		if [ "$(id -u)" = 0 ]; then

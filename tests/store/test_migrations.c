@@ -92,8 +92,11 @@ static void test_newer_refused(void)
 	sqlite3_close(db);
 }
 
+/* Back to version 15: migration 16's columns (nodes and leases) dropped. */
+#define UNDO_16                                                                                                       \
+	"ALTER TABLE runs DROP COLUMN node; ALTER TABLE runs DROP COLUMN lease_until; ALTER TABLE steps DROP COLUMN node;"
 /* Back to version 14: migration 15's column (a knowledge base's embedding settings) dropped. */
-#define UNDO_15 "ALTER TABLE knowledge_bases DROP COLUMN embedding;"
+#define UNDO_15 UNDO_16 "ALTER TABLE knowledge_bases DROP COLUMN embedding;"
 /* Back to version 13: migration 14's table (what blocks' checks kept) dropped. */
 #define UNDO_14 UNDO_15 "DROP TABLE block_artifacts;"
 /* Back to version 12: migration 13's column (a poll round's error) dropped. */

@@ -75,7 +75,7 @@ static int render_store(struct request *r, struct strbuf *out)
 		return rc;
 	metrics_sample(out, "axon_runs_waiting", "gauge", "Runs queued in the database, not started.", (double)queued);
 	metrics_sample(out, "axon_runs_running", "gauge", "Runs started and not ended, in the database.", (double)running);
-	metrics_sample(out, "axon_database_size_bytes", "gauge", "Size of the SQLite database file.", (double)disk.file_bytes);
+	metrics_sample(out, "axon_database_size_bytes", "gauge", "Size of the database: the SQLite file, or PostgreSQL's database.", (double)disk.file_bytes);
 	metrics_sample(out, "axon_database_wal_size_bytes", "gauge", "Size of the database's write-ahead log.",
 		       (double)disk.wal_bytes);
 	metrics_sample(out, "axon_database_free_pages", "gauge",
@@ -101,6 +101,7 @@ void metrics_get(struct request *r)
 		return;
 	}
 	struct strbuf out = STRBUF_INIT;
+	metrics_node(&out, r->app->cfg.node_name);
 	metrics_render(&out);
 	render_engine(r, &out);
 	int rc = render_store(r, &out);

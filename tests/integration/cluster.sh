@@ -1,0 +1,138 @@
+#!/bin/bash
+# Three axond nodes sharing one PostgreSQL 15 database behind one nginx (the
+# shipped site file with three servers in its upstream; docs/scale-out.md):
+# a flood of webhooks spread over them runs every run once; a synchronous
+# webhook answers from the node that receives it; kill -9 of a node in the middle of slow runs
+# leaves them to the others once its lease runs out, every finished step kept
+# and never run again; an hourly schedule with three nodes fires once for
+# missed ticks; /metrics and the run page name the node.
+# shellcheck source=lib.sh
+. "$top_srcdir/tests/integration/lib.sh"
+export AXON_TEST_DATABASE=postgresql # whatever the build: it_write_config adds the database line
+it_init
+it_start_postgresql
+IT_PG_LINE=$(it_postgresql_database axon) || it_skip "no database could be made"
+
+NODES=(a b c)
+declare -A NODE_PID
+# start_node N: node-N on its own socket and data directory; the keys of
+# node a's (sessions, CSRF tokens and credentials open on every node).
+start_node() {
+	local n=$1 conf=$IT_TMP/node-$1.conf
+	it_write_config "unix:$IT_TMP/node-$n.sock" "node_name = node-$n" "run_lease = 3s" "sandbox_workers = 4"
+	sed -e "s|^data_dir = .*|data_dir = $IT_TMP/data-$n|" -e "s|^log = .*|log = $IT_TMP/axond-$n.log|" \
+		"$IT_TMP/axon.conf" >"$conf"
+	if [ "$n" != a ]; then
+		mkdir -p "$IT_TMP/data-$n" && chmod 700 "$IT_TMP/data-$n"
+		cp -p "$IT_TMP"/data-a/{secret.key,credential.key} "$IT_TMP/data-$n/"
+		[ -e "$IT_TMP/data-a/secrets.json" ] && cp -p "$IT_TMP/data-a/secrets.json" "$IT_TMP/data-$n/"
+	fi
+	"$top_builddir/axond" -c "$conf" -f 2>"$IT_TMP/axond-$n.stderr" &
+	NODE_PID[$n]=$!
+	IT_PIDS+=("${NODE_PID[$n]}")
+	local i
+	for ((i = 0; i < 300; i++)); do
+		[ -S "$IT_TMP/node-$n.sock" ] && return 0
+		kill -0 "${NODE_PID[$n]}" 2>/dev/null || { cat "$IT_TMP/axond-$n.stderr"; return 1; }
+		sleep 0.1
+	done
+	return 1
+}
+for n in "${NODES[@]}"; do
+	start_node "$n" || it_fail "node-$n starts"
+done
+port=$(free_port)
+write_nginx_conf "$IT_TMP/nginx" "$port" "$IT_TMP/node-a.sock $IT_TMP/node-b.sock $IT_TMP/node-c.sock" \
+	"$IT_TMP/nginx/error.log"
+nginx -p "$IT_TMP/nginx" -c "$IT_TMP/nginx/nginx.conf" -e "$IT_TMP/nginx/error.log" &
+IT_PIDS+=($!)
+BASE_URL=http://127.0.0.1:$port
+it_wait_port "$port" nginx "$IT_TMP/nginx/error.log" || exit 1
+
+echo "# one instance, whichever node answers"
+it_setup_owner "cluster pw 42"
+check_eq "$?" 0 "the owner is set up through the nodes"
+it_api_token cluster
+check_eq "$?" 0 "an API token"
+nodes_seen=""
+for _ in 1 2 3 4 5 6; do
+	req GET /account "${API[@]}"
+	[ "$STATUS" = 200 ] || it_fail "the token opens the account on every node" "$STATUS"
+	req GET /metrics
+	nodes_seen="$nodes_seen $(grep -o 'axon_node_info{node="node-[abc]"}' "$BODY" | cut -d'"' -f2)"
+done
+check_eq "$(echo "$nodes_seen" | tr ' ' '\n' | grep -c .)" 6 "/metrics names the node that answered"
+check_eq "$(echo "$nodes_seen" | tr ' ' '\n' | grep . | sort -u | wc -l)" 3 "... and requests reach all three nodes"
+
+echo "# a flood of webhooks: every run once"
+HOOK=$(it_webhook_workflow Echo '{"format": 1, "trigger": {"type": "webhook"},
+  "blocks": [{"id": "set", "type": "json.set", "config": {"set": {"seen": true}}},
+    {"id": "again", "type": "json.set", "config": {"set": {"twice": true}}}],
+  "edges": [{"from": "set.out", "to": "again.in"}]}') || it_fail "a webhook workflow" "$(cat "$BODY")"
+ECHO=$(sql "SELECT id FROM workflows WHERE name = 'Echo'")
+codes=$(for i in $(seq 1 60); do
+	curl -s -o /dev/null -w '%{http_code}\n' -X POST -H 'Content-Type: application/json' \
+		--data "{\"n\": $i}" "$BASE_URL$HOOK" &
+done; wait)
+check_eq "$(echo "$codes" | sort | uniq -c | awk '{print $2}' | tr '\n' ' ')" "202 " "60 deliveries are taken"
+it_wait_sql "SELECT count(*) FROM runs WHERE workflow_id = $ECHO AND status = 'succeeded'" 60 ||
+	it_fail "every run succeeds" "$(sql "SELECT status, count(*) FROM runs GROUP BY status")"
+check_eq "$(sql "SELECT count(*) FROM runs WHERE workflow_id = $ECHO")" 60 "... once each: 60 runs"
+check_eq "$(sql "SELECT count(DISTINCT CAST(json_extract(input, '\$.body.n') AS TEXT)) FROM runs WHERE workflow_id = $ECHO")" 60 \
+	"... one per delivery"
+check_eq "$(sql "SELECT count(*) FROM steps s JOIN runs r ON r.id = s.run_id WHERE r.workflow_id = $ECHO
+	AND s.status = 'ok' AND s.attempts = 1")" 120 "... every step ran once"
+check_eq "$(sql "SELECT count(DISTINCT s.node) > 1 FROM steps s JOIN runs r ON r.id = s.run_id WHERE r.workflow_id = $ECHO")" 1 \
+	"... on more than one node"
+
+echo "# a synchronous webhook answers from whichever node receives it"
+SYNC=$(it_webhook_workflow Replier '{"format": 1, "trigger": {"type": "webhook", "reply": "reply.out"},
+  "blocks": [{"id": "reply", "type": "json.set", "config": {"set": {"body": {"answered": true}}}}]}') ||
+	it_fail "a synchronous webhook workflow" "$(cat "$BODY")"
+answers=""
+for i in 1 2 3 4 5 6; do
+	answers="$answers$(curl -s -X POST -H 'Content-Type: application/json' --data "{\"i\": $i}" "$BASE_URL$SYNC" |
+		jq -r '.answered') "
+done
+check_eq "$answers" "true true true true true true " "six synchronous answers, over the three nodes"
+
+echo "# kill -9 of a node in the middle of slow runs"
+it_create_workflow Slow '{"format": 1, "trigger": {"type": "manual"},
+  "blocks": [{"id": "first", "type": "json.set", "config": {"set": {"first": true}}},
+    {"id": "wait", "type": "flow.wait", "config": {"duration": "6s"}},
+    {"id": "last", "type": "json.set", "config": {"set": {"last": true}}}],
+  "edges": [{"from": "first.out", "to": "wait.in"}, {"from": "wait.out", "to": "last.in"}]}'
+SLOW=$WF
+for _ in $(seq 1 9); do
+	req POST "/workflows/$SLOW/run" "${API[@]}" --data 'input={}'
+done
+it_wait_sql "SELECT count(*) FROM steps s JOIN runs r ON r.id = s.run_id WHERE r.workflow_id = $SLOW
+	AND s.block = 'wait' AND s.status = 'waiting'" 9 || it_fail "nine runs wait"
+victim=$(sql "SELECT node FROM runs WHERE workflow_id = $SLOW GROUP BY node ORDER BY count(*) DESC, node LIMIT 1")
+held=$(sql "SELECT count(*) FROM runs WHERE workflow_id = $SLOW AND node = '$victim'")
+kill -KILL "${NODE_PID[${victim#node-}]}"
+echo "# killed $victim, which held $held of the nine runs"
+it_wait_sql "SELECT count(*) FROM runs WHERE workflow_id = $SLOW AND status = 'succeeded'" 9 ||
+	it_fail "the nine runs succeed" "$(sql "SELECT id, status, node, lease_until FROM runs WHERE workflow_id = $SLOW")"
+check_eq "$(sql "SELECT count(*) FROM runs WHERE workflow_id = $SLOW AND node = '$victim'")" 0 \
+	"... the victim's runs were taken over by the others"
+check_eq "$(sql "SELECT count(*) FROM steps s JOIN runs r ON r.id = s.run_id WHERE r.workflow_id = $SLOW
+	AND s.block = 'first' AND s.node = '$victim' AND s.attempts = 1")" "$held" \
+	"... their first steps, finished on the victim, did not run again"
+check_eq "$(sql "SELECT count(*) FROM steps s JOIN runs r ON r.id = s.run_id WHERE r.workflow_id = $SLOW
+	AND s.block = 'last' AND s.node = '$victim'")" 0 "... and their last steps ran elsewhere"
+req GET "/runs/$(sql "SELECT min(r.id) FROM runs r JOIN steps s ON s.run_id = r.id WHERE r.workflow_id = $SLOW
+	AND s.block = 'first' AND s.node = '$victim'")"
+check_body_contains "<dd class=\"node\">$victim</dd>" "the run page names the node of each step"
+
+echo "# a schedule fires once across the nodes"
+it_create_workflow Hourly '{"format": 1, "trigger": {"type": "schedule", "cron": "0 * * * *"},
+  "blocks": [{"id": "tick", "type": "json.set", "config": {"set": {"tick": true}}}]}'
+HOURLY=$WF
+it_wait_sql "SELECT count(*) FROM schedule_ticks WHERE workflow_id = $HOURLY" 1 || it_fail "the schedule is seen"
+sql "UPDATE schedule_ticks SET last_fire = last_fire - 3 * 86400 WHERE workflow_id = $HOURLY" >/dev/null
+it_wait_sql "SELECT count(*) FROM runs WHERE workflow_id = $HOURLY AND status = 'succeeded'" 1 ||
+	it_fail "the missed ticks fire"
+sleep 5 # every node's scheduler looks again at least twice
+check_eq "$(sql "SELECT count(*) FROM runs WHERE workflow_id = $HOURLY")" 1 "three days of missed ticks fire one run, once"
+it_done
