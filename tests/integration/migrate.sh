@@ -92,6 +92,10 @@ ctl 64 "migrate without --to" migrate
 ctl 64 "migrate --to a file" migrate --to "$IT_TMP/other.db"
 ctl 69 "migrate --to a database nobody listens for" migrate \
 	--to "postgresql://axon@127.0.0.1:$(free_port)/moved?passfile=$PG_PASSFILE&sslmode=disable"
+sql "CREATE TABLE extra (x)"
+ctl 70 "migrate of a database with a table it does not know" migrate --to "$TARGET"
+check_file "$ERR" "has a table extra that this axonctl does not know how to copy" "... is refused, naming it"
+sql "DROP TABLE extra"
 ctl 0 "migrate --to the empty database" migrate --to "$TARGET"
 check_file "$OUT" "$(printf '%-20s %s' runs 3)" "a line per table: runs 3"
 check_file "$OUT" "$(printf '%-20s %s' workflow_versions 2)" "... workflow_versions 2"
