@@ -33,6 +33,7 @@ static const char help[] =
 	"  credentials rotate-key|verify    a new key-encryption key; check that all open\n"
 	"  backup DIR                       copy the database and its keys, axond running\n"
 	"  restore DIR                      put a backup back, axond stopped\n"
+	"  migrate --to DATABASE            copy the SQLite database into an empty PostgreSQL one\n"
 	"  help [COMMAND]                   this help, or a command's\n"
 	"\n"
 	"Options:\n"
@@ -57,6 +58,7 @@ static const struct command {
 	{ "credentials", cmd_credentials, ctl_help_credentials },
 	{ "backup", cmd_backup, ctl_help_backup },
 	{ "restore", cmd_restore, ctl_help_restore },
+	{ "migrate", cmd_migrate, ctl_help_migrate },
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
@@ -75,7 +77,7 @@ static const struct command *find_command(const char *name)
 static int unknown_command(const char *name)
 {
 	return ctl_usage(NULL, "there is no command '%s': the commands are user, workflow, run, runs, dead-letters, "
-			 "backup and restore",
+			 "credentials, backup, restore and migrate",
 			 name);
 }
 

@@ -23,5 +23,6 @@ axond_LDADD = $(AXON_LIBS)
 # runs, dead letters), on the same library as axond. src/ctl/ holds one file per area.
 bin_PROGRAMS += axonctl
 axonctl_SOURCES = src/axonctl.c src/ctl/ctl.h src/ctl/common.c src/ctl/runner.c \
-	src/ctl/user.c src/ctl/workflow.c src/ctl/run.c src/ctl/runs.c src/ctl/credentials.c src/ctl/backup.c
+	src/ctl/user.c src/ctl/workflow.c src/ctl/run.c src/ctl/runs.c src/ctl/credentials.c src/ctl/backup.c \
+	src/ctl/migrate.c
 axonctl_LDADD = $(AXON_LIBS)

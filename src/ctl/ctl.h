@@ -87,10 +87,11 @@ int cmd_dead_letters(struct ctl *c, int argc, char **argv);
 int cmd_credentials(struct ctl *c, int argc, char **argv);
 int cmd_backup(struct ctl *c, int argc, char **argv);
 int cmd_restore(struct ctl *c, int argc, char **argv);
+int cmd_migrate(struct ctl *c, int argc, char **argv);
 
 /* Each command's help, for "axonctl help COMMAND" and "COMMAND --help". */
 extern const char ctl_help_user[], ctl_help_workflow[], ctl_help_run[], ctl_help_runs[], ctl_help_dead_letters[],
 	ctl_help_credentials[];
-extern const char ctl_help_backup[], ctl_help_restore[];
+extern const char ctl_help_backup[], ctl_help_restore[], ctl_help_migrate[];
 
 #endif

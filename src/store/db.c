@@ -91,14 +91,11 @@ void db_release(struct store *st, struct db_stmt *s)
 	free(s);
 }
 
-static int prepare_v(struct store *st, struct db_stmt **out, const char *sql, const char *types, va_list ap)
+static int prepare_params(struct store *st, struct db_stmt **out, const char *sql, const struct db_param *p, int n)
 {
-	struct db_param p[DB_MAX_PARAMS];
-	int n;
 	*out = NULL;
-	int rc = collect(st, p, &n, types, ap);
-	if (rc == STORE_OK)
-		rc = prepare_cached(st, out, sql);
+	int rc = n > DB_MAX_PARAMS ? db_failf(st, STORE_ERROR, "internal error: more than %d parameters", DB_MAX_PARAMS)
+				   : prepare_cached(st, out, sql);
 	if (rc != STORE_OK)
 		return rc;
 	rc = st->pg ? pg_bind(st, *out, p, n) : lite_bind(st, *out, p, n);
@@ -107,6 +104,15 @@ static int prepare_v(struct store *st, struct db_stmt **out, const char *sql, co
 		*out = NULL;
 	}
 	return rc;
+}
+
+static int prepare_v(struct store *st, struct db_stmt **out, const char *sql, const char *types, va_list ap)
+{
+	struct db_param p[DB_MAX_PARAMS];
+	int n;
+	*out = NULL;
+	int rc = collect(st, p, &n, types, ap);
+	return rc == STORE_OK ? prepare_params(st, out, sql, p, n) : rc;
 }
 
 int db_prepare(struct store *st, struct db_stmt **out, const char *sql, const char *types, ...)
@@ -123,6 +129,16 @@ int db_step(struct store *st, struct db_stmt *s)
 	return st->pg ? pg_step(st, s) : lite_step(st, s);
 }
 
+/* Runs a prepared statement to its end and gives it back. */
+static int run_to_end(struct store *st, struct db_stmt *stmt)
+{
+	int rc;
+	while ((rc = db_step(st, stmt)) == DB_ROW)
+		;
+	db_release(st, stmt);
+	return rc;
+}
+
 int db_exec(struct store *st, const char *sql, const char *types, ...)
 {
 	struct db_stmt *stmt;
@@ -130,12 +146,14 @@ int db_exec(struct store *st, const char *sql, const char *types, ...)
 	va_start(ap, types);
 	int rc = prepare_v(st, &stmt, sql, types, ap);
 	va_end(ap);
-	if (rc != STORE_OK)
-		return rc;
-	while ((rc = db_step(st, stmt)) == DB_ROW)
-		;
-	db_release(st, stmt);
-	return rc;
+	return rc == STORE_OK ? run_to_end(st, stmt) : rc;
+}
+
+int db_exec_params(struct store *st, const char *sql, const struct db_param *p, int n)
+{
+	struct db_stmt *stmt;
+	int rc = prepare_params(st, &stmt, sql, p, n);
+	return rc == STORE_OK ? run_to_end(st, stmt) : rc;
 }
 
 int db_int(struct store *st, int64_t *out, const char *sql, const char *types, ...)

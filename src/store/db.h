@@ -82,6 +82,16 @@ void db_release(struct store *st, struct db_stmt *stmt);
 int db_step(struct store *st, struct db_stmt *stmt);
 /* Prepares, binds, runs to the end and finalizes a statement. */
 int db_exec(struct store *st, const char *sql, const char *types, ...);
+/* The same with the parameters in an array, for a statement whose columns
+ * are known only when it runs (copy.c). */
+struct db_param {
+	char type;       /* as in db_prepare's types ('i', 't' or 'b') */
+	int64_t i;
+	const void *p;   /* a text (NUL-terminated) or a blob */
+	size_t len;      /* a blob's */
+};
+#define DB_MAX_PARAMS 24
+int db_exec_params(struct store *st, const char *sql, const struct db_param *p, int n);
 /* The first column of the first row as an integer (0 if no row). */
 int db_int(struct store *st, int64_t *out, const char *sql, const char *types, ...);
 /* Rows changed by the last INSERT, UPDATE or DELETE of this connection. */
@@ -158,13 +168,6 @@ int run_backlog(struct store *st, int64_t *queued, int64_t *running);
 
 /* The engines, used by db.c only. Each file holds one engine's side of
  * every operation above: SQLite's (db_sqlite.c) and PostgreSQL's (db_pg.c). */
-struct db_param {
-	char type;       /* as in db_prepare's types */
-	int64_t i;
-	const void *p;   /* a text (NUL-terminated) or a blob */
-	size_t len;      /* a blob's */
-};
-#define DB_MAX_PARAMS 24
 int lite_open(struct store *st, const char *path);
 void lite_close(struct store *st);
 int lite_prepare(struct store *st, struct db_stmt *s, int persistent);

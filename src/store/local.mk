@@ -17,5 +17,6 @@ src_libaxon_a_SOURCES += \
 	src/store/credentials.c \
 	src/store/second_factor.c \
 	src/store/backup.c \
+	src/store/copy.c \
 	src/store/knowledge.c src/store/chunking.c \
 	src/store/tokens.c

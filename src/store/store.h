@@ -328,6 +328,20 @@ int store_poll_forget(struct store *st, int64_t workflow_id, int64_t forget_befo
 /* The keys a poll trigger saw in its latest round that saw any, at most max. */
 int store_poll_known(struct store *st, int64_t workflow_id, int max, json_t **keys);
 
+/* axonctl migrate (copy.c): copies every table of the SQLite database from
+ * into the empty PostgreSQL database to (both opened, so migrated), in one
+ * transaction on to and one snapshot of from, then counts every table's rows
+ * on both sides; nothing is kept unless all match. progress (may be NULL)
+ * is called after each table with its rows. On failure store_errmsg(to)
+ * says why: STORE_CONFLICT when to holds data already, STORE_CORRUPT when a
+ * count differs, else what the engines said. Credentials are copied sealed. */
+typedef void store_copy_progress(const char *table, int64_t rows, void *arg);
+int store_copy(struct store *from, struct store *to, store_copy_progress *progress, void *arg);
+/* A database as axon.conf names it, without its password (a URI's
+ * user:password@ and password= parameter, a connection string's
+ * password=...), for messages. Caller frees. */
+char *store_path_public(const char *path);
+
 /* Backups (backup.c). store_backup copies the database path, as one
  * snapshot, into the new file dest (never over an existing one) while others
  * go on writing, and gives its schema version; it migrates nothing. A
