@@ -100,7 +100,7 @@ check_body_contains '<strong class="rate">0.0%</strong>' "the failing workflow's
 check_body_contains "<a href=\"/runs/${FAILED[0]}\">" "... and its failures"
 
 echo "# what pruning would give back"
-sql "UPDATE runs SET created_at = created_at - 40 * 86400000 WHERE id IN (${FAILED[0]}, ${FAILED[1]})" >/dev/null
+sql "UPDATE runs SET created_at = created_at - 40 * CAST(86400000 AS BIGINT) WHERE id IN (${FAILED[0]}, ${FAILED[1]})" >/dev/null
 req GET /dashboard "${API[@]}"
 check_json '.database.runs_prunable' 2 "runs created more than keep_runs_for ago"
 check_json '.database.prunable_bytes > 0' true "... and the space they hold"

@@ -23,12 +23,13 @@ it_setup_owner 'correct horse battery staple'
 check_eq "$?" 0 "first-run setup signs the owner in"
 it_api_token live || it_fail "an API token" "$(it_answer)"
 
-# talk logs and reports progress, then wait asks /slow, which answers after 3 s.
+# talk logs and reports progress, then wait asks /slow, which answers after 6 s
+# (long enough for a busy machine to open eight streams while it runs).
 # shellcheck disable=SC2016 # Lua, not shell
 LUA='log("hello from talk")
 progress(0.5, "half way")
 return "x"'
-it_create_workflow "live" "$(jq -n --arg code "$LUA" --arg url "http://127.0.0.1:$HTTP_PORT/slow" \
+it_create_workflow "live" "$(jq -n --arg code "$LUA" --arg url "http://127.0.0.1:$HTTP_PORT/slow?s=6" \
 	'{format: 1, trigger: {type: "manual"},
 	  blocks: [{id: "talk", type: "code.lua", config: {code: $code}},
 	           {id: "wait", type: "http.request", config: {url: $url, method: "GET"}}],

@@ -99,7 +99,7 @@ printf '%%PDF-1.4\n\0\1\2\377 invoice' >"$IT_TMP/invoice.pdf"
 # runs: the subjects of the poll runs of workflow $WF_ID, oldest first.
 runs() {
 	sql "SELECT group_concat(json_extract(input, '$.subject'), ' | ') FROM
-		(SELECT input FROM runs WHERE workflow_id = $WF_ID AND trigger = 'poll' ORDER BY id)"
+		(SELECT input FROM runs WHERE workflow_id = $WF_ID AND trigger = 'poll' ORDER BY id) AS r"
 }
 
 echo "# a poll trigger on the mailbox"

@@ -3,7 +3,9 @@
 -- axond never uses them (its SQL is translated in src/store/pg_sql.c).
 -- A SQLite JSON path ('$.a[0].b') as PostgreSQL's text array ({a,0,b}).
 CREATE FUNCTION json_path(path text) RETURNS text[] LANGUAGE sql IMMUTABLE
-	AS $$ SELECT string_to_array(regexp_replace(substr(path, 3), '\[(\d+)\]', '.\1', 'g'), '.') $$;
+	AS $$ SELECT string_to_array(trim(LEADING '.' FROM regexp_replace(substr(path, 2), '\[(\d+)\]', '.\1', 'g')), '.') $$;
+CREATE FUNCTION instr(haystack text, needle text) RETURNS bigint LANGUAGE sql IMMUTABLE
+	AS $$ SELECT strpos(haystack, needle) $$;
 -- A JSON value as SQLite's json_extract gives it: true as 1, objects and
 -- arrays as the text stored (json, unlike jsonb, keeps it as it was).
 CREATE FUNCTION json_sqlite(v json) RETURNS text LANGUAGE sql IMMUTABLE

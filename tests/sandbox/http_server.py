@@ -108,8 +108,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.reply(302, "", extra={"Location": "/hello"})
         elif self.path == "/to-private":
             self.reply(302, "", extra={"Location": "http://10.255.255.1/"})
-        elif self.path == "/slow":
-            time.sleep(3)
+        elif url.path == "/slow":
+            # After 3 s, or ?s=N seconds.
+            time.sleep(int(query.get("s", ["3"])[0]))
             self.reply(200, "late")
         elif self.path == "/hold":
             # Answers once /release was asked for (or after 30 s): a step
