@@ -3,7 +3,8 @@
 # engine/events_relay.c): a run started on node A, each node behind its own
 # nginx, is watched from node B's stream, which gets the run's step, log and
 # end events while the run goes on (held in a step until the test lets it
-# go), the same as A's own stream, and closes at the end. Runs on PostgreSQL whatever AXON_TEST_DATABASE says.
+# go), the same as A's own stream, and closes at the end; a listener that
+# lost its connection is back by itself. Runs on PostgreSQL whatever AXON_TEST_DATABASE says.
 # shellcheck source=lib.sh
 . "$top_srcdir/tests/integration/lib.sh"
 it_init
@@ -116,6 +117,23 @@ BASE_URL=$BASE_B req GET "/runs/$RUN/events" "${API[@]}"
 check_status 200 "the JSON twin on node B"
 check_json '.events | length' "$(wc -l <"$IT_TMP/b.events")" "node B's JSON twin lists every event"
 check_json '.events[-1].type' end "its last event is the end"
+
+## The listeners lose their connections: each says so once and is back by
+## itself, and node B's reader gets the next run's events again.
+
+sql "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN %'" >/dev/null
+for ((i = 0; i < 100; i++)); do
+	grep -q 'the listener is back' "$TOP/b/axond.log" && break
+	sleep 0.1
+done
+check_eq "$(grep -c 'the listener lost the database' "$TOP/b/axond.log")" 1 "node B's log says once that its listener lost the database"
+check_contains "$(cat "$TOP/b/axond.log")" "the listener is back" "... and that it is back"
+req POST "/workflows/$WF/run" "${API[@]}" -H 'Content-Type: application/json' --data '{}'
+RUN=$(jqb .run.id)
+stream "$BASE_B" "/runs/$RUN/events" "$IT_TMP/again-b"
+check_eq "$?" 0 "node B's stream of the next run closes at its end"
+# The log line is not in the end a stream of a run that ended reads from the store.
+check_contains "$(events_of "$IT_TMP/again-b")" 'log {"block":"wait"' "node B's stream of the next run has its events"
 
 # Node B stops cleanly (its relay too), and leaves no sanitizer report
 # (lib.sh checks the files of $IT_TMP only).
