@@ -62,7 +62,12 @@ struct events *events_new(void)
 {
 	struct events *h = xcalloc(1, sizeof *h);
 	pthread_mutex_init(&h->mu, NULL);
-	pthread_rwlock_init(&h->relay_lock, NULL);
+	/* Writers first: under a flood of events, stopping the relay must not wait for a lull. */
+	pthread_rwlockattr_t ra;
+	pthread_rwlockattr_init(&ra);
+	pthread_rwlockattr_setkind_np(&ra, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&h->relay_lock, &ra);
+	pthread_rwlockattr_destroy(&ra);
 	h->fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (h->fd < 0)
 		abort(); /* only when out of fds at start: nothing else would work either */
@@ -311,7 +316,7 @@ static bool hold(struct events *h, int64_t run, struct event ev, char *ended_blo
 	bool end = !strcmp(ev.type, "end");
 	pthread_mutex_lock(&h->mu);
 	struct feed *f = feed_for(h, run);
-	if (f->ended) {
+	if (f->ended) { /* nothing follows a run's end */
 		pthread_mutex_unlock(&h->mu);
 		event_clear(&ev);
 		free(ended_block);
