@@ -17,6 +17,7 @@
 
 #include "config.h"
 #include "engine/engine.h"
+#include "engine/events_relay.h"
 #include "engine/scheduler.h"
 #include "keyring.h"
 #include "log.h"
@@ -193,6 +194,13 @@ int main(int argc, char **argv)
 	app.engine = engine_start(&eo, app.sandbox, err, sizeof err);
 	if (!app.engine)
 		die("engine: %s", err);
+	/* Nodes sharing a PostgreSQL database pass their runs' live events to
+	 * each other: a stream may be on another node than its run. */
+	struct events_relay *relay = NULL;
+	if (store_path_is_postgresql(app.cfg.database) &&
+	    !(relay = events_relay_start(engine_events(app.engine), app.cfg.database, app.cfg.node_name, err,
+					 sizeof err)))
+		die("%s", err);
 	struct scheduler_options so = { app.cfg.database, app.sandbox, app.cfg.keep_runs_for * 1000LL, app.cfg.keep_runs };
 	app.scheduler = scheduler_start(&so, app.engine, err, sizeof err);
 	if (!app.scheduler)
@@ -231,6 +239,7 @@ int main(int argc, char **argv)
 	log_info("stopping: finishing the requests in flight");
 	server_stop(&app);
 	scheduler_stop(app.scheduler);
+	events_relay_stop(relay); /* before the engine, whose hub it hooks */
 	engine_stop(app.engine);
 	sandbox_stop(app.sandbox);
 	keyring_free(app.keyring);

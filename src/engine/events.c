@@ -51,12 +51,23 @@ struct events {
 	size_t ended_next, nended;
 	int fd;
 	int64_t epoch;
+	/* The relay (events_set_relay): a publisher holds the lock for reading
+	 * while it may call fn, so that changing fn waits for those calls. */
+	pthread_rwlock_t relay_lock;
+	events_relay_fn relay;
+	void *relay_arg;
 };
 
 struct events *events_new(void)
 {
 	struct events *h = xcalloc(1, sizeof *h);
 	pthread_mutex_init(&h->mu, NULL);
+	/* Writers first: under a flood of events, stopping the relay must not wait for a lull. */
+	pthread_rwlockattr_t ra;
+	pthread_rwlockattr_init(&ra);
+	pthread_rwlockattr_setkind_np(&ra, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&h->relay_lock, &ra);
+	pthread_rwlockattr_destroy(&ra);
 	h->fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (h->fd < 0)
 		abort(); /* only when out of fds at start: nothing else would work either */
@@ -138,6 +149,7 @@ void events_free(struct events *h)
 		}
 	close(h->fd);
 	pthread_mutex_destroy(&h->mu);
+	pthread_rwlock_destroy(&h->relay_lock);
 	free(h);
 }
 
@@ -270,6 +282,14 @@ static void bound_message(json_t *data)
 	json_object_set_new(data, "cut", json_true());
 }
 
+static void wake_readers(struct events *h)
+{
+	uint64_t one = 1;
+	/* Fails only when the counter is full, and then the reader is woken anyway. */
+	if (write(h->fd, &one, sizeof one) < 0 && errno != EAGAIN)
+		return;
+}
+
 /* The block of a "step" event saying that its step ended, or NULL. */
 static char *step_ended(const char *type, const json_t *data)
 {
@@ -281,27 +301,26 @@ static char *step_ended(const char *type, const json_t *data)
 	return xstrdup(block);
 }
 
-void events_publish(struct events *h, int64_t run, const char *type, json_t *data)
+void events_set_relay(struct events *h, events_relay_fn fn, void *arg)
 {
-	bound_message(data);
-	struct event ev = { 0 };
-	snprintf(ev.type, sizeof ev.type, "%s", type);
-	ev.data = json_dumps(data, JSON_COMPACT);
-	char *ended_block = step_ended(type, data);
-	json_decref(data);
-	if (!ev.data) {
-		free(ended_block);
-		return;
-	}
-	bool end = !strcmp(type, "end");
+	pthread_rwlock_wrlock(&h->relay_lock);
+	h->relay = fn;
+	h->relay_arg = arg;
+	pthread_rwlock_unlock(&h->relay_lock);
+}
 
+/* Puts the event in its run's ring; false when the run had ended (nothing
+ * follows its end). Takes ev. */
+static bool hold(struct events *h, int64_t run, struct event ev, char *ended_block)
+{
+	bool end = !strcmp(ev.type, "end");
 	pthread_mutex_lock(&h->mu);
 	struct feed *f = feed_for(h, run);
 	if (f->ended) { /* nothing follows a run's end */
 		pthread_mutex_unlock(&h->mu);
 		event_clear(&ev);
 		free(ended_block);
-		return;
+		return false;
 	}
 	ev.id = ++h->published;
 	ring_push(f, ev);
@@ -319,11 +338,48 @@ void events_publish(struct events *h, int64_t run, const char *type, json_t *dat
 		h->ended_next = (h->ended_next + 1) % EVENTS_ENDED_RUNS_KEPT;
 	}
 	pthread_mutex_unlock(&h->mu);
+	return true;
+}
 
-	uint64_t one = 1;
-	/* Fails only when the counter is full, and then the reader is woken anyway. */
-	if (write(h->fd, &one, sizeof one) < 0 && errno != EAGAIN)
+static void publish(struct events *h, int64_t run, const char *type, json_t *data, bool to_relay)
+{
+	bound_message(data);
+	struct event ev = { 0 };
+	snprintf(ev.type, sizeof ev.type, "%s", type);
+	ev.data = json_dumps(data, JSON_COMPACT);
+	char *ended_block = step_ended(type, data);
+	json_decref(data);
+	if (!ev.data) {
+		free(ended_block);
 		return;
+	}
+
+	if (!to_relay) {
+		if (hold(h, run, ev, ended_block))
+			wake_readers(h);
+		return;
+	}
+	pthread_rwlock_rdlock(&h->relay_lock);
+	/* A copy: once in the ring, the line is the hub's and may go at any time. */
+	char *line = h->relay ? xstrdup(ev.data) : NULL;
+	if (hold(h, run, ev, ended_block)) {
+		wake_readers(h);
+		if (line)
+			h->relay(h->relay_arg, run, type, line);
+	} else {
+		free(line);
+	}
+	pthread_rwlock_unlock(&h->relay_lock);
+}
+
+void events_publish(struct events *h, int64_t run, const char *type, json_t *data)
+{
+	publish(h, run, type, data, true);
+}
+
+void events_publish_remote(struct events *h, int64_t run, const char *type, json_t *data)
+{
+	publish(h, run, type, data, false);
 }
 
 size_t events_read(struct events *h, int64_t run, uint64_t after, struct event *out, size_t max, bool *lost,

@@ -48,6 +48,17 @@ void events_free(struct events *h);
  * event. Thread-safe; never blocks on a reader. */
 void events_publish(struct events *h, int64_t run, const char *type, json_t *data);
 
+/* The same for an event another node published (engine/events_relay.c):
+ * held and read as a local one, never handed to the relay again. */
+void events_publish_remote(struct events *h, int64_t run, const char *type, json_t *data);
+
+/* Hands each event events_publish publishes on (to the other nodes): fn gets
+ * run, type and the event's JSON line (taken: fn frees it), after the hub's
+ * mutex was released, on the publisher's thread, so it must not block.
+ * fn NULL stops; once events_set_relay returns, the old fn runs no more. */
+typedef void (*events_relay_fn)(void *arg, int64_t run, const char *type, char *data);
+void events_set_relay(struct events *h, events_relay_fn fn, void *arg);
+
 /* Copies up to max events of run with an id above after into out (free
  * each with event_clear). *lost is set when events above after have left
  * the ring: the reader missed some and must start again from the store.

@@ -4,6 +4,7 @@ src_libaxon_a_SOURCES += \
 	src/engine/block_checks.c src/engine/block_checks.h \
 	src/engine/builtins.c src/engine/builtins.h \
 	src/engine/events.c src/engine/events.h \
+	src/engine/events_relay.c src/engine/events_relay.h \
 	src/engine/scheduler.c src/engine/scheduler.h \
 	src/engine/poll.c src/engine/poll.h \
 	src/engine/credential_refs.c src/engine/credential_refs.h \

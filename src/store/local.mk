@@ -3,6 +3,7 @@ src_libaxon_a_SOURCES += \
 	src/store/store.h \
 	src/store/db.c src/store/db.h src/store/db_sqlite.c src/store/db_pg.c src/store/pg_sql.c \
 	src/store/group_commit.c \
+	src/store/notify.c \
 	src/store/checkpoint.c \
 	src/store/migrations.c src/store/migrations_pg.c src/store/migrations_pg.h \
 	src/store/users.c \

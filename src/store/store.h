@@ -51,6 +51,24 @@ void store_set_node(struct store *st, const char *node);
 /* Whether axon.conf's database names a PostgreSQL database (a URI
  * postgresql://... or a libpq connection string) rather than a file. */
 int store_path_is_postgresql(const char *database);
+/* LISTEN/NOTIFY between the axond sharing a PostgreSQL database (notify.c).
+ * A listener has a connection of its own, made at its first
+ * store_listener_next and made again (LISTEN again) when lost, with a
+ * doubling pause; NULL with why in err when database is not PostgreSQL. */
+struct store_listener;
+struct store_listener *store_listen(const char *database, const char *channel, char *err, size_t errlen);
+/* Its socket, to poll for input; -1 while it is not listening (call
+ * store_listener_next again after a pause: it reconnects when it may). */
+int store_listener_fd(struct store_listener *l);
+/* 1 with a notification's payload in *payload (the caller frees it), 0 when
+ * none is pending, <0 when the connection is lost (or not back yet). */
+int store_listener_next(struct store_listener *l, char **payload);
+void store_listener_close(struct store_listener *l);
+/* PostgreSQL takes a NOTIFY payload of fewer bytes than this. */
+#define STORE_NOTIFY_MAX 8000
+/* Sends payload to the listeners of channel (on its commit: at once outside
+ * a transaction). STORE_OK doing nothing on SQLite, which has no listeners. */
+int store_notify(struct store *st, const char *channel, const char *payload);
 /* The schema version this build creates and understands. */
 #define STORE_SCHEMA_VERSION 16
 

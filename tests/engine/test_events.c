@@ -1,6 +1,7 @@
 /* The live events hub: reading after an id, a ring that overflows telling
  * its reader so, a running step's log lines kept past the ring until it ends, the end of a run, messages kept bounded, old runs let go,
- * the eventfd, and publishers that never wait for a reader. */
+ * the eventfd, publishers that never wait for a reader, and the relay's hook
+ * (local events handed on, other nodes' not). */
 #include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -287,8 +288,47 @@ static void test_early_logs(void)
 	events_free(h);
 }
 
+/* The relay's hook: what it was handed, in order. */
+struct relayed {
+	char seen[256];
+	int calls;
+};
+
+static void relay_hook(void *arg, int64_t run, const char *type, char *data)
+{
+	struct relayed *r = arg;
+	size_t len = strlen(r->seen);
+	snprintf(r->seen + len, sizeof r->seen - len, "%lld %s %s;", (long long)run, type, data);
+	r->calls++;
+	free(data);
+}
+
+static void test_relay_hook(void)
+{
+	struct events *h = events_new();
+	struct relayed r = { "", 0 };
+	events_publish(h, 1, "run", json_pack("{s:s}", "status", "queued")); /* before the hook: not handed */
+	events_set_relay(h, relay_hook, &r);
+	events_publish(h, 1, "log", json_pack("{s:s, s:s}", "block", "b", "message", "hi"));
+	/* Another node's event is held as a local one, and not handed back. */
+	events_publish_remote(h, 2, "log", json_pack("{s:s, s:s}", "block", "c", "message", "from afar"));
+	events_publish(h, 1, "end", json_pack("{s:s}", "status", "succeeded"));
+	events_publish(h, 1, "log", json_pack("{s:s}", "block", "b")); /* after the end: neither held nor handed */
+	CHECK(!strcmp(r.seen, "1 log {\"block\":\"b\",\"message\":\"hi\"};1 end {\"status\":\"succeeded\"};"));
+	struct event evs[4];
+	bool lost, ended;
+	size_t n = events_read(h, 2, 0, evs, 4, &lost, &ended);
+	CHECK(n == 1 && !strcmp(evs[0].type, "log") && strstr(evs[0].data, "from afar") && evs[0].id == 3);
+	clear_all(evs, n);
+	events_set_relay(h, NULL, NULL);
+	events_publish(h, 3, "run", json_pack("{s:s}", "status", "queued"));
+	CHECK(r.calls == 2);
+	events_free(h);
+}
+
 int main(void)
 {
+	test_relay_hook();
 	test_read_after();
 	test_overflow_is_lost();
 	test_early_logs();

@@ -17,7 +17,7 @@ INTEGRATION_TESTS = tests/integration/nginx-flow.sh tests/integration/apache-flo
 	tests/integration/http-request.sh tests/integration/mail-send.sh tests/integration/mail-read.sh tests/integration/client-cert.sh tests/integration/credential-refs.sh tests/integration/chat-post.sh \
 	tests/integration/feed-read.sh tests/integration/poll-trigger.sh tests/integration/db-query.sh \
 	tests/integration/db-sqlite.sh \
-	tests/integration/live-events-nginx.sh tests/integration/live-events-apache.sh tests/integration/editor-test-run.sh \
+	tests/integration/live-events-nginx.sh tests/integration/live-events-apache.sh tests/integration/events-relay.sh tests/integration/editor-test-run.sh \
 	tests/integration/two-factor.sh tests/integration/sessions.sh tests/integration/backup.sh \
 	tests/integration/rate-limits.sh tests/integration/priorities.sh \
 	tests/integration/cluster.sh tests/integration/migrate.sh
