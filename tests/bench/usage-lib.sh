@@ -6,6 +6,8 @@
 #
 #   usage_start NAME...   # once the servers run; for each NAME, the function
 #                         # pids_NAME prints the group's processes now
+#   usage_add NAME PID... # processes started after usage_start join a group
+#                         # (with their children; pids_NAME must print them too)
 #   usage_cpu_us NAME     # CPU time the group used so far, in µs
 #   usage_pss_kb NAME     # the PSS of its live processes, in kB
 #   usage_stat_us own PID...  # the CPU time of live processes, without their children
@@ -53,6 +55,17 @@ usage_start() {
 	else
 		USAGE_METHOD="/proc/PID/stat (no cgroup could be made: not root): utime+stime of each live process plus cutime+cstime, the time of the children it reaped"
 	fi
+}
+
+# usage_add NAME PID...: these processes and their children join the group
+# NAME's cgroup. Without a cgroup, pids_NAME finds them.
+usage_add() {
+	local name=$1 pid
+	shift
+	[ -n "$USAGE_CG" ] || return 0
+	for pid in $(usage_tree "$@"); do
+		echo "$pid" >"$USAGE_CG/$name/cgroup.procs" || return 1
+	done
 }
 
 # usage_pids NAME: the group's processes now.

@@ -25,19 +25,21 @@ run_wrk() {
 	parse_wrk "$name" "$out"
 }
 
-# write_performance_section HEADING TEXT: TEXT (starting with "## HEADING")
-# replaces that section of docs/performance.md, or is added at its end;
-# the other sections stay as they are.
+# write_performance_section HEADING TEXT [DOC]: TEXT (starting with "## HEADING")
+# replaces that section of DOC (docs/performance.md by default), or is added
+# at its end; the other sections stay as they are.
 write_performance_section() {
-	local doc=${top_srcdir:?}/docs/performance.md
+	local doc=${3:-${top_srcdir:?}/docs/performance.md}
 	[ -f "$doc" ] || printf '# Performance\n' >"$doc"
-	awk -v heading="## $1" -v section="$2" '
+	# The text through the environment: awk -v would read its backslashes as escapes.
+	SECTION=$2 awk -v heading="## $1" '
+		BEGIN { section = ENVIRON["SECTION"] }
 		/^## / {
 			if (skipping) { skipping = 0; print "" }
 			if ($0 == heading) { print section; skipping = 1; done = 1; next }
 		}
 		!skipping { print }
 		END { if (!done) print "\n" section }
-	' "$doc" >"$IT_TMP/performance.md" && cp "$IT_TMP/performance.md" "$doc"
+	' "$doc" >"$IT_TMP/section.md" && cp "$IT_TMP/section.md" "$doc"
 	echo "wrote the $1 section of $doc"
 }

@@ -170,6 +170,8 @@ it_sqlite_only() {
 # when the test runs as root: PostgreSQL refuses root), with a password
 # (SCRAM) for its user axon. Sets PGPORT, PGDATA, PG_PASSWORD and
 # PG_PASSFILE (libpq's password file, for axon.conf's database line).
+# IT_PG_OPTIONS, when set, is an array of more options for postgres
+# (-c name=value: a benchmark loads pg_stat_statements).
 PGBIN=/usr/lib/postgresql/15/bin
 it_start_postgresql() {
 	[ -x "$PGBIN/initdb" ] || it_skip "postgresql-15 is not installed (./quickstart check installs it)"
@@ -188,7 +190,8 @@ it_start_postgresql() {
 		{ cat "$IT_TMP/initdb.log"; it_skip "initdb failed"; }
 	PGPORT=$(free_port)
 	(cd "$PGDATA" && exec "${as_pg[@]}" "$PGBIN/postgres" -D "$PGDATA" -p "$PGPORT" -k "$PGDATA" \
-		-c listen_addresses=127.0.0.1 -c max_connections=200 >"$IT_TMP/postgres.log" 2>&1) &
+		-c listen_addresses=127.0.0.1 -c max_connections=200 ${IT_PG_OPTIONS[@]+"${IT_PG_OPTIONS[@]}"} \
+		>"$IT_TMP/postgres.log" 2>&1) &
 	IT_PIDS+=($!)
 	it_wait_port "$PGPORT" PostgreSQL "$IT_TMP/postgres.log" || exit 1
 	PG_PASSFILE=$IT_TMP/pgpass

@@ -29,10 +29,10 @@ EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh tests/integration/ng
 	tests/integration/smtp-server.py tests/integration/chat-standins.py tests/integration/live-events.sh \
 	tests/integration/dovecot.sh tests/integration/sqlite-shims.sql
 
-bench_scripts += tests/bench/web-bench.sh tests/bench/engine-bench.sh tests/bench/peer-bench.sh tests/bench/editor-bench.sh \
-	tests/bench/code-bench.sh tests/bench/dashboard-bench.sh
+bench_scripts += tests/bench/web-bench.sh tests/bench/engine-bench.sh tests/bench/peer-bench.sh tests/bench/scale-bench.sh \
+	tests/bench/editor-bench.sh tests/bench/code-bench.sh tests/bench/dashboard-bench.sh
 EXTRA_DIST += tests/bench/web-bench.sh tests/bench/engine-bench.sh tests/bench/wrk-lib.sh \
-	tests/bench/peer-bench.sh tests/bench/usage-lib.sh tests/bench/sum_block.c tests/bench/editor-bench.sh \
+	tests/bench/peer-bench.sh tests/bench/scale-bench.sh tests/bench/usage-lib.sh tests/bench/sum_block.c tests/bench/editor-bench.sh \
 	tests/bench/code-bench.sh tests/bench/dashboard-bench.sh tests/bench/seed-runs.sh
 
 # The ai blocks in workflow runs against the language model stand-ins.
