@@ -554,6 +554,11 @@ static void decide(struct run_result *res, const struct broker_run *b, int statu
 	else if (sig == SIGSYS && !b->signal && !b->finished)
 		set_outcome(res, RUN_VIOLATION, "the block made a system call which blocks may not make, and it could not be "
 		            "reported (SIGSYS was blocked or taken over): another ABI's call, or a forbidden one");
+	else if ((sig == SIGXCPU || (sig == SIGKILL && res->cpu_ms >= (long)lim->cpu_ms)) && lim->cpu_ms >= lim->wall_ms)
+		/* A block's one thread cannot use more CPU time than the time that
+		 * passed: its wall clock ran out too, whichever the kernel or our
+		 * clock saw first. One outcome for one block, however busy the machine. */
+		set_outcome(res, RUN_TIMEOUT, "the block ran longer than its wall-clock limit and was killed");
 	else if (sig == SIGXCPU || (sig == SIGKILL && res->cpu_ms >= (long)lim->cpu_ms))
 		set_outcome(res, RUN_CPU_LIMIT, "the block used more than its CPU time limit of %u ms and was killed", lim->cpu_ms);
 	else if (b->signal || sig)

@@ -67,6 +67,8 @@ int main(void)
 		{ "hostile.ptrace", NULL, { 0 }, RUN_VIOLATION, "'ptrace'" },
 		{ "hostile.kill_parent", pid_input, { 0 }, RUN_VIOLATION, "'kill'" },
 		{ "hostile.endless_loop", NULL, { .wall_ms = 10000, .cpu_ms = 1000 }, RUN_CPU_LIMIT, "CPU time limit" },
+		/* Both limits the same: the wall clock's outcome, whichever was seen first. */
+		{ "hostile.endless_loop", NULL, { .wall_ms = 1000, .cpu_ms = 1000 }, RUN_TIMEOUT, "wall-clock limit" },
 		{ "hostile.endless_loop", NULL, { .wall_ms = 400 }, RUN_TIMEOUT, "wall-clock limit of 400 ms" },
 		{ "hostile.alloc_10g", NULL, { 0 }, SANITIZED(RUN_MEMORY_LIMIT), SANITIZED_MESSAGE("memory limit of 256 MiB") },
 		{ "hostile.recursion", "{\"in\": 0}", { 0 }, RUN_CRASH, "stack overflow" },
