@@ -12,6 +12,7 @@
 #include "config.h"
 #include "ctl/ctl.h"
 #include "log.h"
+#include "store/store.h"
 
 #define DEFAULT_CONFIG AXON_SYSCONFDIR "/axon.conf"
 
@@ -99,6 +100,7 @@ static int configure(struct ctl *c, const char *file, const char *database, cons
 		return EX_USAGE;
 	}
 	config_finish(&c->cfg);
+	store_set_node(c->cfg.node_name);
 	return 0;
 }
 

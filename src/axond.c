@@ -161,6 +161,7 @@ int main(int argc, char **argv)
 	if (log_open(app.cfg.log, app.cfg.log_level) < 0)
 		die("cannot open the log %s: %s", app.cfg.log, strerror(errno));
 	signal(SIGPIPE, SIG_IGN);
+	store_set_node(app.cfg.node_name);
 
 	/* The zygote is a fresh exec of this program and copies nothing of the
 	 * daemon; it is started before the database and keys are opened all the

@@ -1384,7 +1384,6 @@ static void *worker(void *arg)
 		if (e->stopping)
 			return NULL;
 	}
-	store_set_node(st, e->o.node_name);
 	pthread_mutex_lock(&e->mu);
 	while (!e->stopping) {
 		int64_t now = mono_ms();

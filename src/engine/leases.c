@@ -67,10 +67,8 @@ static void *loop(void *arg)
 		char err[600];
 		if (!st && store_open(l->database, &st, err, sizeof err) != STORE_OK)
 			log_warn("leases: %s", err);
-		if (st) {
-			store_set_node(st, l->node);
+		if (st)
 			look(l, st);
-		}
 		pthread_mutex_lock(&l->mu);
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);

@@ -10,6 +10,8 @@
 
 #include "strbuf.h"
 
+static char *node_name; /* store_set_node */
+
 int db_failf(struct store *st, int rc, const char *fmt, ...)
 {
 	va_list ap;
@@ -376,6 +378,7 @@ int db_open(struct store *st, const char *path)
 {
 	static atomic_ullong serials;
 	st->serial = atomic_fetch_add(&serials, 1) + 1;
+	st->node = node_name;
 	return store_path_is_postgresql(path) ? pg_open(st, path) : lite_open(st, path);
 }
 
@@ -406,7 +409,6 @@ void store_close(struct store *st)
 	session_cache_free(st->session_cache);
 	st->pg ? pg_close(st) : lite_close(st);
 	free(st->path);
-	free(st->node);
 	free(st);
 }
 
@@ -420,10 +422,10 @@ void store_set_busy_timeout(struct store *st, int ms)
 	st->busy_timeout_ms = ms;
 }
 
-void store_set_node(struct store *st, const char *node)
+void store_set_node(const char *node)
 {
-	free(st->node);
-	st->node = node && *node ? xstrdup(node) : NULL;
+	free(node_name);
+	node_name = node && *node ? xstrdup(node) : NULL;
 }
 
 int store_is_postgresql(struct store *st)

@@ -33,7 +33,7 @@ struct store {
 	sqlite3 *db;         /* SQLite's connection, or NULL */
 	struct pg_conn *pg;  /* PostgreSQL's, or NULL */
 	char *path;          /* the file, or the connection string without its password */
-	char *node;          /* this axond's name among several (store_set_node), or NULL */
+	const char *node;    /* this axond's name among several (store_set_node), or NULL */
 	char errmsg[512];
 	struct db_stmt cache[STMT_CACHE_SIZE];
 	/* Derived data kept while store_stamp() is unchanged (workflows.c, sessions.c). */

@@ -389,7 +389,7 @@ static int apply_pending(struct store *st)
 {
 	int rc = st->pg ? pg_run(st, "SELECT pg_advisory_xact_lock(" PG_MIGRATION_LOCK ");" PG_VERSION_TABLE) : STORE_OK;
 	/* Read again under the lock: another process may have migrated. */
-	int64_t v;
+	int64_t v = 0;
 	if (rc == STORE_OK)
 		rc = read_version(st, &v);
 	for (int i = (int)v; rc == STORE_OK && i < LATEST_VERSION; i++) {

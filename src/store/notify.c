@@ -24,6 +24,7 @@
 struct store_listener {
 	PGconn *conn;     /* NULL until the first try */
 	char *database;
+	char *channel;
 	char *listen_sql; /* LISTEN "channel" */
 	int listening;
 	int away;         /* the loss was logged and it is not back yet */
@@ -39,6 +40,7 @@ struct store_listener *store_listen(const char *database, const char *channel, c
 	}
 	struct store_listener *l = xcalloc(1, sizeof *l);
 	l->database = xstrdup(database);
+	l->channel = xstrdup(channel);
 	struct strbuf sb = STRBUF_INIT;
 	sb_adds(&sb, "LISTEN \"");
 	for (const char *c = channel; *c; c++) /* a quoted identifier: a quote is doubled */
@@ -62,8 +64,8 @@ static int lose(struct store_listener *l, const char *why)
 		for (char *p = msg; *p; p++)
 			if (*p == '\n')
 				*p = p[1] ? ' ' : '\0';
-		log_warn("live events from other nodes: the listener lost the database (%s): events sent meanwhile "
-			 "are missed; trying again by itself", msg);
+		log_warn("the listener on %s lost the database (%s): what other nodes say meanwhile is missed; "
+			 "trying again by itself", l->channel, msg);
 	}
 	l->away = 1;
 	l->listening = 0;
@@ -98,7 +100,7 @@ static int connect_listen(struct store_listener *l)
 	if (!ok)
 		return lose(l, PQerrorMessage(l->conn));
 	if (l->away)
-		log_info("live events from other nodes: the listener is back");
+		log_info("the listener on %s is back", l->channel);
 	l->away = 0;
 	l->retry_ms = 0;
 	l->listening = 1;
@@ -130,6 +132,7 @@ void store_listener_close(struct store_listener *l)
 	if (l->conn)
 		PQfinish(l->conn);
 	free(l->listen_sql);
+	free(l->channel);
 	free(l->database);
 	free(l);
 }

@@ -45,9 +45,10 @@ int store_schema_version(struct store *st);
 /* Whether st is a PostgreSQL database (several axond may share it) rather
  * than a SQLite file. */
 int store_is_postgresql(struct store *st);
-/* This connection's node (axon.conf's node_name): written with each step it
- * writes, and the holder of the runs it claims. */
-void store_set_node(struct store *st, const char *node);
+/* This process's node (axon.conf's node_name), for every store it opens
+ * after: written with each step, and the holder of the runs it claims. Call
+ * once at start, before the threads. */
+void store_set_node(const char *node);
 /* Whether axon.conf's database names a PostgreSQL database (a URI
  * postgresql://... or a libpq connection string) rather than a file. */
 int store_path_is_postgresql(const char *database);

@@ -20,23 +20,11 @@ it_start_nginx || exit 1
 it_wait_healthz || exit 1
 BASE_A=$BASE_URL
 
-# Node B, in $IT_TMP/b, with node A's keys (sessions, CSRF and credentials
-# work on both).
+# Node B, in $IT_TMP/b, with node A's keys.
 TOP=$IT_TMP
-IT_TMP=$TOP/b
-mkdir -p "$IT_TMP/data"
-chmod 700 "$IT_TMP/data"
-for key in secret.key credential.key secrets.json; do
-	[ -e "$TOP/data/$key" ] && cp -p "$TOP/data/$key" "$IT_TMP/data/"
-done
-it_write_config "unix:$IT_TMP/axond.sock" "egress_allow_loopback = yes" "node_name = node-b"
-it_start_axond || exit 1
-it_start_nginx || exit 1
-it_wait_healthz || exit 1
-BASE_B=$BASE_URL
-PID_B=$AXOND_PID
-IT_TMP=$TOP
-BASE_URL=$BASE_A
+it_start_node b "egress_allow_loopback = yes" "node_name = node-b" || exit 1
+BASE_B=$NODE_URL
+PID_B=$NODE_PID
 
 for node in a b; do
 	log=$TOP/axond.log
@@ -123,11 +111,11 @@ check_json '.events[-1].type' end "its last event is the end"
 
 sql "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN %'" >/dev/null
 for ((i = 0; i < 100; i++)); do
-	grep -q 'the listener is back' "$TOP/b/axond.log" && break
+	grep -q 'the listener on axon_events is back' "$TOP/b/axond.log" && break
 	sleep 0.1
 done
-check_eq "$(grep -c 'the listener lost the database' "$TOP/b/axond.log")" 1 "node B's log says once that its listener lost the database"
-check_contains "$(cat "$TOP/b/axond.log")" "the listener is back" "... and that it is back"
+check_eq "$(grep -c 'the listener on axon_events lost the database' "$TOP/b/axond.log")" 1 "node B's log says once that its listener lost the database"
+check_contains "$(cat "$TOP/b/axond.log")" "the listener on axon_events is back" "... and that it is back"
 req POST "/workflows/$WF/run" "${API[@]}" -H 'Content-Type: application/json' --data '{}'
 RUN=$(jqb .run.id)
 stream "$BASE_B" "/runs/$RUN/events" "$IT_TMP/again-b"

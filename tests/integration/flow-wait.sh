@@ -76,8 +76,8 @@ wait_with() {
 }
 wait_with '{"until": "{{ trigger.at }}"}' '{"at": "2001-01-01T00:00:00+01:00"}'
 check_eq "$(sql "SELECT status FROM runs WHERE id = $LAST_RUN")" succeeded "a time already past does not wait"
-wait_with '{"until": "{{ trigger.at }}"}' "{\"at\": \"$(date -u -d '+2 seconds' +%Y-%m-%dT%H:%M:%S.500Z)\"}"
-check_eq "$(sql "SELECT status FROM runs WHERE id = $LAST_RUN")" succeeded "until a time two seconds away"
+wait_with '{"until": "{{ trigger.at }}"}' "{\"at\": \"$(date -u -d '+4 seconds' +%Y-%m-%dT%H:%M:%S.500Z)\"}"
+check_eq "$(sql "SELECT status FROM runs WHERE id = $LAST_RUN")" succeeded "until a time four seconds away"
 check_eq "$(sql "SELECT finished_at >= started_at + 1000 FROM steps WHERE run_id = $LAST_RUN")" 1 "... waits for it"
 wait_with '{"duration": "soon"}' '{}'
 check_eq "$(sql "SELECT status FROM runs WHERE id = $LAST_RUN")" failed "a duration that is not one fails the step"

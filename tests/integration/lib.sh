@@ -235,6 +235,32 @@ it_start_axond() {
 	return 1
 }
 
+# it_start_node NAME [extra "key = value" lines...]: another axond on the
+# same database (AXON_TEST_DATABASE=postgresql), in $IT_TMP/NAME with the
+# first node's keys (sessions, CSRF tokens and credentials open on both),
+# behind an nginx of its own. Sets NODE_URL and NODE_PID; BASE_URL and
+# AXOND_PID stay the first node's.
+it_start_node() {
+	local name=$1 top=$IT_TMP base=$BASE_URL pid=$AXOND_PID key rc=0
+	shift
+	IT_TMP=$top/$name
+	mkdir -p "$IT_TMP/data"
+	chmod 700 "$IT_TMP/data"
+	for key in secret.key credential.key secrets.json; do
+		[ -e "$top/data/$key" ] && cp -p "$top/data/$key" "$IT_TMP/data/"
+	done
+	it_write_config "unix:$IT_TMP/axond.sock" "$@"
+	{ it_start_axond && it_start_nginx && it_wait_healthz; } || rc=1
+	# shellcheck disable=SC2034 # for the sourcing script
+	NODE_URL=$BASE_URL
+	# shellcheck disable=SC2034 # for the sourcing script
+	NODE_PID=$AXOND_PID
+	IT_TMP=$top
+	BASE_URL=$base
+	AXOND_PID=$pid
+	return $rc
+}
+
 # Stops axond with SIGTERM and returns its exit status.
 it_stop_axond() {
 	kill -TERM "$AXOND_PID" 2>/dev/null

@@ -17,7 +17,8 @@
 . "$top_srcdir/tests/integration/lib.sh"
 it_init
 it_start_http_server || it_skip "the test HTTP server did not start (python3 missing?)"
-it_start "${FRONT:?set by live-events-nginx.sh or live-events-apache.sh}" "egress_allow_loopback = yes" "threads = 2" "max_streams_per_user = 8"
+it_start "${FRONT:?set by live-events-nginx.sh or live-events-apache.sh}" "egress_allow_loopback = yes" "threads = 2" "max_streams_per_user = 8" \
+	"http_timeout = 120s" # /hold answers when told to: a loaded machine may take more than 30 s to get there
 
 it_setup_owner 'correct horse battery staple'
 check_eq "$?" 0 "first-run setup signs the owner in"
@@ -178,7 +179,7 @@ LIVE_WF=$WF
 it_create_workflow "chatty" '{"format": 1, "trigger": {"type": "manual"},
 	"blocks": [{"id": "list", "type": "json.set", "config": {"set": {"n": 200}}},
 	           {"id": "fetch", "type": "http.request", "config": {"url": "{{ item }}", "method": "GET"},
-	            "settings": {"for_each": "body.urls", "concurrency": 1}}],
+	            "settings": {"for_each": "body.urls", "concurrency": 1, "timeout_ms": 120000}}],
 	"edges": [{"from": "list.out", "to": "fetch.body"}]}'
 case $WF in '' | null) it_fail "create the chatty workflow" "$(it_answer)" ;; esac
 urls=$(jq -n --arg base "http://127.0.0.1:$HTTP_PORT" '{urls: ([range(199) | "\($base)/query?n=\(.)"] + ["\($base)/hold"])}')

@@ -80,7 +80,8 @@ echo "# a schedule does not fire while off, nor catches up after"
 it_wait_sql "SELECT count(*) FROM schedule_ticks WHERE workflow_id IN ($TICKER, $TICKER_ON)" 2
 req POST "/workflows/$TICKER/active" "${API[@]}" --data active=0
 # Both as if axond had been down for a day: the active one catches up once.
-sql "INSERT OR REPLACE INTO schedule_ticks (workflow_id, last_fire) VALUES ($TICKER, strftime('%s','now') - 86400),
+sql "DELETE FROM schedule_ticks WHERE workflow_id IN ($TICKER, $TICKER_ON);
+	INSERT INTO schedule_ticks (workflow_id, last_fire) VALUES ($TICKER, strftime('%s','now') - 86400),
 	($TICKER_ON, strftime('%s','now') - 86400)" >/dev/null
 it_wait_sql "SELECT count(*) FROM runs WHERE workflow_id = $TICKER_ON" 1 || it_fail "the active schedule fires"
 sleep 2

@@ -113,9 +113,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             time.sleep(int(query.get("s", ["3"])[0]))
             self.reply(200, "late")
         elif self.path == "/hold":
-            # Answers once /release was asked for (or after 30 s): a step
+            # Answers once /release was asked for (or after 120 s): a step
             # that goes on for as long as a test needs it to.
-            RELEASED.wait(30)
+            RELEASED.wait(120)
             self.reply(200, "released")
         elif self.path == "/release":
             RELEASED.set()
