@@ -99,7 +99,10 @@ static int configure(struct ctl *c, const char *file, const char *database, cons
 		ctl_error("%s", err);
 		return EX_USAGE;
 	}
-	config_finish(&c->cfg);
+	if (config_finish(&c->cfg, err, sizeof err) < 0) {
+		ctl_error("%s", err);
+		return EX_USAGE;
+	}
 	store_set_node(c->cfg.node_name);
 	return 0;
 }

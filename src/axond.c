@@ -116,7 +116,8 @@ static void parse_args(int argc, char **argv, struct config *cfg, enum action *a
 	}
 	if (optind < argc)
 		die("unexpected argument '%s' (see axond --help)", argv[optind]);
-	config_finish(cfg);
+	if (config_finish(cfg, err, sizeof err) < 0)
+		die("%s", err);
 }
 
 static void write_pid_file(const char *path)
@@ -191,7 +192,7 @@ int main(int argc, char **argv)
 		die("templates: %s", err);
 	struct engine_options eo = { app.cfg.database, app.cfg.sandbox_workers, app.cfg.max_call_depth,
 				     app.cfg.run_timeout * 1000LL, true, app.cfg.queue_aging * 1000LL, app.cfg.node_name,
-				     app.cfg.run_lease * 1000LL };
+				     app.cfg.run_lease * 1000LL, !app.cfg.execute_runs };
 	app.engine = engine_start(&eo, app.sandbox, err, sizeof err);
 	if (!app.engine)
 		die("engine: %s", err);

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "cidr.h"
+#include "store/store.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -71,6 +72,7 @@ static const struct key keys[] = {
 	NUM(max_streams_per_user, K_INT, 1, 65536),
 	NUM(queue_aging, K_DURATION, 1, 86400),
 	NUM(run_lease, K_DURATION, 1, 3600),
+	NUM(execute_runs, K_BOOL, 0, 0),
 	NUM(rate_api_per_user, K_INT, 0, 1000000),
 	NUM(rate_api_per_token, K_INT, 0, 1000000),
 	NUM(rate_runs_per_user, K_INT, 0, 1000000),
@@ -97,6 +99,7 @@ void config_defaults(struct config *c)
 	c->login_lockout = 900;
 	c->queue_aging = 30;
 	c->run_lease = 30;
+	c->execute_runs = true;
 	c->rate_api_per_user = 1200;
 	c->rate_runs_per_user = 120;
 	c->rate_webhook_per_hook = 1200;
@@ -316,7 +319,7 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen)
 	return rc;
 }
 
-void config_finish(struct config *c)
+int config_finish(struct config *c, char *err, size_t errlen)
 {
 	if (!c->node_name[0] && gethostname(c->node_name, sizeof c->node_name) < 0)
 		snprintf(c->node_name, sizeof c->node_name, "axond");
@@ -329,4 +332,11 @@ void config_finish(struct config *c)
 		snprintf(c->secrets_file, sizeof c->secrets_file, "%.1000s/secrets.json", c->data_dir);
 	if (!c->credential_key_file[0])
 		snprintf(c->credential_key_file, sizeof c->credential_key_file, "%.1000s/credential.key", c->data_dir);
+	if (!c->execute_runs && !store_path_is_postgresql(c->database)) {
+		snprintf(err, errlen, "execute_runs = no makes a front node, which leaves its runs to the other nodes "
+			 "sharing its PostgreSQL database; with a SQLite database (%.300s) nobody would run them: "
+			 "set a postgresql:// database or remove the line", c->database);
+		return -1;
+	}
+	return 0;
 }

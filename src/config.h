@@ -57,6 +57,7 @@ struct config {
 	char trusted_proxies[512]; /* address ranges whose X-Forwarded-Host and -Proto are believed (cidr.h) */
 	long queue_aging;          /* seconds a queued run waits per priority step before it goes first */
 	long run_lease;            /* seconds a node holds a run without renewing (several nodes) */
+	bool execute_runs;         /* false: a front node, which queues runs for the others to execute */
 	/* Rate limits, each a number a minute (0: none), as token buckets that
 	 * hold a minute's worth: JSON API requests per user and per API token,
 	 * runs started per user, deliveries per webhook. */
@@ -72,7 +73,8 @@ void config_defaults(struct config *c);
 int config_load(struct config *c, const char *path, char *err, size_t errlen);
 /* Sets one key as if read from a file; "where" names the source in errors. */
 int config_set(struct config *c, const char *key, const char *value, const char *where, char *err, size_t errlen);
-/* Fills paths that default to data_dir. */
-void config_finish(struct config *c);
+/* Fills paths that default to data_dir and checks the keys that go
+ * together; on error returns -1 with the reason in err. */
+int config_finish(struct config *c, char *err, size_t errlen);
 
 #endif

@@ -69,9 +69,16 @@ int main(void)
 
 	config_defaults(&c);
 	CHECK(config_set(&c, "data_dir", "/srv/axon", "option --data-dir", err, sizeof err) == 0);
-	config_finish(&c);
+	CHECK(config_finish(&c, err, sizeof err) == 0);
 	CHECK_STR(c.database, "/srv/axon/axon.db");
 	CHECK_STR(c.secret_key_file, "/srv/axon/secret.key");
+
+	/* A front node leaves its runs to others: only with a shared database. */
+	CHECK(config_set(&c, "execute_runs", "no", "option --execute-runs", err, sizeof err) == 0);
+	CHECK(config_finish(&c, err, sizeof err) < 0);
+	CHECK_CONTAINS(err, "nobody would run them");
+	CHECK(config_set(&c, "database", "postgresql://axon@db/axon", "option --database", err, sizeof err) == 0);
+	CHECK(config_finish(&c, err, sizeof err) == 0);
 	unlink(path);
 	return t_done("config");
 }

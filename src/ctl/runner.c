@@ -46,7 +46,7 @@ struct runner *runner_start(struct ctl *c)
 	pthread_sigmask(SIG_BLOCK, &r->stop_signals, NULL);
 	struct engine_options eo = { c->cfg.database, c->cfg.sandbox_workers, c->cfg.max_call_depth,
 				     c->cfg.run_timeout * 1000LL, false, c->cfg.queue_aging * 1000LL, c->cfg.node_name,
-				     c->cfg.run_lease * 1000LL };
+				     c->cfg.run_lease * 1000LL, false };
 	r->engine = engine_start(&eo, r->sb, err, sizeof err);
 	if (!r->engine) {
 		ctl_error("cannot start the engine: %s", err);

@@ -32,6 +32,7 @@ struct engine_options {
 				* priority above it queued since (0: 30 s) */
 	const char *node_name; /* this axond among several sharing a PostgreSQL database */
 	int64_t lease_ms;      /* how long a node holds a run without renewing (0: 30 s); leases.c */
+	bool front_node;       /* executes no run: offers each to the nodes that do (execute_runs = no) */
 };
 
 /* Starts the workers and, when o->resume, queues every unfinished run found

@@ -67,6 +67,7 @@ struct active {
 	bool owned;        /* driven by the thread that created it (engine_run_here), which alone ends it */
 	pthread_t owner;   /* that thread, while owned */
 	const struct engine_run *handed; /* what that thread gave: its on_end, while owned */
+	bool lost;         /* another node took it over (store_run_record said): it ends here unwritten */
 	bool ending;       /* a worker is recording its end: it stays listed, so that a waiter
 			    * arriving meanwhile waits, but nothing else touches it */
 	struct shown *shown; /* per block: what the live events last said of it */
@@ -119,7 +120,8 @@ struct engine {
 	struct block_checks *checks; /* the blocks' check() of configs, remembered */
 	int units; /* running now */
 	bool stopping;
-	struct leases *leases;   /* several nodes share the database: runs are claimed (leases.c) */
+	bool shared;             /* several nodes share the database: a run may be on another */
+	struct leases *leases;   /* runs this node executes are claimed (leases.c) */
 	struct events *events; /* the live events of runs and steps */
 };
 
@@ -567,7 +569,7 @@ int engine_wait_outcome(struct engine *e, int64_t id, int64_t timeout_ms, json_t
 	pthread_mutex_unlock(&e->mu);
 	pthread_cond_destroy(&w.ended);
 	/* With several nodes, a run not here may be worked on by another. */
-	if (e->leases && (w.elsewhere || !here)) {
+	if (e->shared && (w.elsewhere || !here)) {
 		w.done = wait_in_store(e, id, &until) == 0;
 		rc = w.done ? 0 : ETIMEDOUT;
 	}
@@ -820,12 +822,30 @@ static void record_run(struct engine *e, struct store *st, struct active *a, con
 	a->recorded = true;
 	a->writers++;
 	pthread_mutex_unlock(&e->mu);
-	if (store_run_record(st, a->id, started, steps) != STORE_OK)
+	int rc = store_run_record(st, a->id, started, steps);
+	if (rc != STORE_OK && rc != STORE_NOT_HELD)
 		log_error("run %lld: %s", (long long)a->id, store_errmsg(st));
 	json_decref(steps);
 	pthread_mutex_lock(&e->mu);
 	a->writers--;
+	if (rc == STORE_NOT_HELD && !a->lost) {
+		log_warn("%s while this node had stalled past its lease: this node stops its copy", store_errmsg(st));
+		a->lost = true;
+		a->stop_blocks = 1;
+		pthread_cond_broadcast(&e->work);
+	}
 	wake_for(e, a);
+}
+
+/* A run another node took over ends here without a write: its waiters
+ * wait in the store, where the new holder goes on from its last step. */
+static void drop_lost(struct engine *e, struct active *a)
+{
+	pthread_mutex_lock(&e->mu);
+	unlink_active(e, a);
+	send_elsewhere(e, a->id);
+	pthread_mutex_unlock(&e->mu);
+	active_free(a);
 }
 
 /* ---- Ending a run ---- */
@@ -883,10 +903,15 @@ static int call_on_end(struct store *st, void *arg)
 
 /* Writes the end of a run (marked ending), then tells its waiters, its
  * caller's step, and the error workflow, and frees it; *outcome (when not
- * NULL) gets what a waiter gets. Called without the lock. */
-static void end_run(struct engine *e, struct store *st, struct active *a, json_t **outcome_out)
+ * NULL) gets what a waiter gets. false when another node took the run over,
+ * and it ended here unwritten. Called without the lock. */
+static bool end_run(struct engine *e, struct store *st, struct active *a, json_t **outcome_out)
 {
 	struct plan *p = a->plan;
+	if (a->lost) {
+		drop_lost(e, a);
+		return false;
+	}
 	const char *status = a->cancelled ? "cancelled" : p->failed ? "failed" : "succeeded";
 	json_t *steps = json_array();
 	for (size_t i = 0; i < p->nblocks; i++)
@@ -904,6 +929,13 @@ static void end_run(struct engine *e, struct store *st, struct active *a, json_t
 		end.also_arg = &call;
 	}
 	int rc = store_run_finish(st, a->id, &end);
+	if (rc == STORE_NOT_HELD) {
+		log_warn("%s while this node had stalled past its lease: its end here is not recorded", store_errmsg(st));
+		json_decref(outcome);
+		json_decref(steps);
+		drop_lost(e, a);
+		return false;
+	}
 	if (rc != STORE_OK)
 		log_error("run %lld ended %s but cannot be recorded (it runs again at the next start): %s",
 			  (long long)a->id, status, store_errmsg(st));
@@ -952,6 +984,7 @@ static void end_run(struct engine *e, struct store *st, struct active *a, json_t
 	pthread_mutex_unlock(&e->mu);
 	json_decref(result);
 	active_free(a);
+	return true;
 }
 
 /* Whether run a can end now (cancelled and past its deadline count); then
@@ -960,7 +993,9 @@ static bool take_if_finished(struct active *a, int64_t now)
 {
 	if (!a->plan || a->writers || a->ending)
 		return false;
-	if (a->cancelled) {
+	if (a->lost) {
+		plan_abort(a->plan, "taken over by another node");
+	} else if (a->cancelled) {
 		plan_abort(a->plan, "cancelled by a person");
 	} else if (now >= a->deadline && !plan_finished(a->plan)) {
 		char msg[160];
@@ -997,7 +1032,7 @@ static void job_free(struct job *j)
 static int pick_unit(struct engine *e, struct active *a, struct job *j, int64_t now)
 {
 	struct plan_unit u;
-	if (!a->plan || a->ending || a->cancelled || now >= a->deadline || !plan_next_unit(a->plan, now, now_ms(), &u))
+	if (!a->plan || a->ending || a->cancelled || a->lost || now >= a->deadline || !plan_next_unit(a->plan, now, now_ms(), &u))
 	return 0;
 	*j = (struct job){ .a = a, .u = u };
 	struct plan_block *b = &a->plan->blocks[j->u.block];
@@ -1372,10 +1407,10 @@ static bool take_slot(struct engine *e)
 	return false;
 }
 
-static void *worker(void *arg)
+/* An engine thread's own connection, tried every 5 s until it opens; NULL
+ * when the engine stops meanwhile. */
+static struct store *thread_store(struct engine *e)
 {
-	pthread_setname_np(pthread_self(), "axon-engine"); /* as top -H and /proc show it */
-	struct engine *e = arg;
 	struct store *st = NULL;
 	char err[600];
 	while (store_open(e->database, &st, err, sizeof err) != STORE_OK) {
@@ -1384,6 +1419,16 @@ static void *worker(void *arg)
 		if (e->stopping)
 			return NULL;
 	}
+	return st;
+}
+
+static void *worker(void *arg)
+{
+	pthread_setname_np(pthread_self(), "axon-engine"); /* as top -H and /proc show it */
+	struct engine *e = arg;
+	struct store *st = thread_store(e);
+	if (!st)
+		return NULL;
 	pthread_mutex_lock(&e->mu);
 	while (!e->stopping) {
 		int64_t now = mono_ms();
@@ -1437,6 +1482,36 @@ static void *worker(void *arg)
 	return NULL;
 }
 
+/* The one thread of a front node (execute_runs = no), which runs no block:
+ * it offers each queued run to the nodes that execute runs, and the run's
+ * waiters wait in the store. A run whose offer failed is still taken, once
+ * its lease would have ended (store_run_take_orphans). */
+static void *offerer(void *arg)
+{
+	pthread_setname_np(pthread_self(), "axon-offer"); /* as top -H and /proc show it */
+	struct engine *e = arg;
+	struct store *st = thread_store(e);
+	if (!st)
+		return NULL;
+	pthread_mutex_lock(&e->mu);
+	while (!e->stopping) {
+		if (!queue_size(e)) {
+			pthread_cond_wait(&e->work, &e->mu);
+			continue;
+		}
+		int64_t id = queue_pop(e);
+		pthread_mutex_unlock(&e->mu);
+		if (store_run_offer(st, id) != STORE_OK)
+			log_error("run %lld could not be offered to the nodes that execute runs: %s", (long long)id,
+				  store_errmsg(st));
+		pthread_mutex_lock(&e->mu);
+		send_elsewhere(e, id);
+	}
+	pthread_mutex_unlock(&e->mu);
+	store_close(st);
+	return NULL;
+}
+
 /* Under the lock: the thread driving its own run gives back the worker's
  * slot it held while it had blocks to run, for another to take. */
 static void release_slot(struct engine *e, bool *holding)
@@ -1475,6 +1550,10 @@ int engine_run_here(struct engine *e, struct store *st, const struct engine_run 
 {
 	bool holding = false;
 	*outcome = NULL;
+	if (e->o.front_node) { /* another node runs it; this thread waits */
+		engine_notify(e, run->id);
+		return engine_wait_outcome(e, run->id, timeout_ms, outcome);
+	}
 	struct active *a = xcalloc(1, sizeof *a);
 	a->id = run->id;
 	a->workflow_id = run->workflow_id;
@@ -1506,10 +1585,14 @@ int engine_run_here(struct engine *e, struct store *st, const struct engine_run 
 		int64_t now = mono_ms();
 		struct job j;
 		if (take_if_finished(a, now)) {
+			release_slot(e, &holding);
 			pthread_mutex_unlock(&e->mu);
-			end_run(e, st, a, outcome); /* frees a */
+			bool ended_here = end_run(e, st, a, outcome); /* frees a */
+			a = NULL;
+			/* A run another node took over is waited for where it goes on. */
+			int64_t left = give_up - mono_ms();
+			rc = ended_here ? 0 : engine_wait_outcome(e, run->id, left > 0 ? left : 0, outcome);
 			pthread_mutex_lock(&e->mu);
-			rc = 0;
 			break;
 		}
 		if (now >= give_up)
@@ -1543,7 +1626,7 @@ int engine_run_here(struct engine *e, struct store *st, const struct engine_run 
 		pthread_cond_timedwait(&e->work, &e->mu, &until);
 	}
 	release_slot(e, &holding);
-	if (rc < 0) {
+	if (a && rc < 0) {
 		a->owned = false; /* the workers go on with it */
 		a->handed = NULL;
 		pthread_cond_broadcast(&e->work);
@@ -1566,6 +1649,7 @@ struct engine *engine_start(const struct engine_options *o, struct sandbox *sb, 
 		e->o.aging_ms = DEFAULT_AGING_MS;
 	e->database = xstrdup(o->database);
 	e->o.database = e->database;
+	e->shared = store_path_is_postgresql(e->database);
 	e->sb = sb;
 	e->events = events_new();
 	pthread_mutex_init(&e->mu, NULL);
@@ -1582,7 +1666,7 @@ struct engine *engine_start(const struct engine_options *o, struct sandbox *sb, 
 	 * only: axonctl's runs just the runs it is told about). */
 	struct store *st;
 	json_t *ids = NULL;
-	if (o->resume && store_open(e->database, &st, err, errlen) == STORE_OK) {
+	if (o->resume && !o->front_node && store_open(e->database, &st, err, errlen) == STORE_OK) {
 		if (store_run_unfinished(st, &ids) != STORE_OK)
 			log_error("engine: the unfinished runs cannot be read: %s", store_errmsg(st));
 		store_close(st);
@@ -1594,9 +1678,11 @@ struct engine *engine_start(const struct engine_options *o, struct sandbox *sb, 
 		log_info("engine: %zu unfinished run(s) go on from their last finished step", json_array_size(ids));
 	json_decref(ids);
 
-	e->threads = xcalloc((size_t)e->o.workers, sizeof *e->threads);
-	for (int t = 0; t < e->o.workers; t++) {
-		int rc = pthread_create(&e->threads[t], NULL, worker, e);
+	/* A front node has one thread, which offers its runs to the others. */
+	int nthreads = o->front_node ? 1 : e->o.workers;
+	e->threads = xcalloc((size_t)nthreads, sizeof *e->threads);
+	for (int t = 0; t < nthreads; t++) {
+		int rc = pthread_create(&e->threads[t], NULL, o->front_node ? offerer : worker, e);
 		if (rc) {
 			snprintf(err, errlen, "cannot start engine worker %d: %s", t + 1, strerror(rc));
 			engine_stop(e);
@@ -1604,8 +1690,10 @@ struct engine *engine_start(const struct engine_options *o, struct sandbox *sb, 
 		}
 		e->nthreads++;
 	}
-	if (store_path_is_postgresql(e->database))
+	if (e->shared && !o->front_node)
 		e->leases = leases_start(e, e->database, o->node_name ? o->node_name : "axond", o->lease_ms, o->resume);
+	if (o->front_node)
+		log_info("engine: this node executes no run (execute_runs = no): it offers each to the nodes that do");
 	return e;
 }
 

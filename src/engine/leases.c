@@ -1,9 +1,15 @@
 #include "engine/leases.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
-#include <time.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "engine/engine.h"
@@ -11,18 +17,29 @@
 #include "store/store.h"
 #include "strbuf.h"
 
-#define TAKE_AT_ONCE 64 /* runs claimed per look */
+#define TAKE_AT_ONCE 64      /* runs claimed per look */
+#define OFFERS_RETRY_MS 1000 /* how soon a lost listener is tried again */
 
 struct leases {
 	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t wake;
-	bool stopping;
+	int wake;            /* an eventfd: leases_stop */
+	atomic_bool stopping;
+	struct store_listener *offers; /* STORE_RUNS_CHANNEL, or NULL */
 	struct engine *engine;
 	char *database, *node;
 	int64_t lease_ms;
 	bool take_over;
 };
+
+static void leases_free(struct leases *l)
+{
+	if (l->wake >= 0)
+		close(l->wake);
+	store_listener_close(l->offers);
+	free(l->database);
+	free(l->node);
+	free(l);
+}
 
 int64_t leases_until(const struct leases *l, int64_t now)
 {
@@ -54,32 +71,43 @@ static void look(struct leases *l, struct store *st)
 	json_decref(ids);
 }
 
+/* Offers made since the last look (store_run_offer): true when there were
+ * any. Reading them also connects the listener, and again after a loss. */
+static bool offered(struct leases *l)
+{
+	char *payload;
+	bool any = false;
+	while (l->offers && store_listener_next(l->offers, &payload) > 0) {
+		free(payload);
+		any = true;
+	}
+	return any;
+}
+
 static void *loop(void *arg)
 {
 	pthread_setname_np(pthread_self(), "axon-leases"); /* as top -H and /proc show it */
 	struct leases *l = arg;
 	struct store *st = NULL;
 	/* A third of a lease: two renewals may fail before another node may take over. */
-	int64_t every = l->lease_ms / 3;
-	pthread_mutex_lock(&l->mu);
+	int64_t every = l->lease_ms / 3, next_look = 0;
+	offered(l);
 	while (!l->stopping) {
-		pthread_mutex_unlock(&l->mu);
 		char err[600];
 		if (!st && store_open(l->database, &st, err, sizeof err) != STORE_OK)
 			log_warn("leases: %s", err);
-		if (st)
+		if (st && (offered(l) || mono_ms() >= next_look)) {
 			look(l, st);
-		pthread_mutex_lock(&l->mu);
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += every / 1000;
-		until.tv_nsec += (every % 1000) * 1000000L;
-		if (until.tv_nsec >= 1000000000L)
-			until.tv_sec++, until.tv_nsec -= 1000000000L;
-		if (!l->stopping)
-			pthread_cond_timedwait(&l->wake, &l->mu, &until);
+			next_look = mono_ms() + every;
+		}
+		/* Until the next look, or an offer, or leases_stop. */
+		int64_t wait = next_look - mono_ms();
+		struct pollfd p[2] = { { l->wake, POLLIN, 0 }, { l->offers ? store_listener_fd(l->offers) : -1, POLLIN, 0 } };
+		if (p[1].fd < 0 && l->offers && wait > OFFERS_RETRY_MS)
+			wait = OFFERS_RETRY_MS; /* the listener is away: try it again soon */
+		if (poll(p, 2, wait > 0 ? (int)wait : 0) < 0 && errno != EINTR)
+			log_warn("leases: poll: %s", strerror(errno));
 	}
-	pthread_mutex_unlock(&l->mu);
 	store_close(st);
 	return NULL;
 }
@@ -88,20 +116,19 @@ struct leases *leases_start(struct engine *e, const char *database, const char *
 			    bool take_over)
 {
 	struct leases *l = xcalloc(1, sizeof *l);
+	char err[300];
 	l->engine = e;
 	l->database = xstrdup(database);
 	l->node = xstrdup(node);
 	l->lease_ms = lease_ms > 0 ? lease_ms : LEASE_DEFAULT_MS;
 	l->take_over = take_over;
-	pthread_mutex_init(&l->mu, NULL);
-	pthread_cond_init(&l->wake, NULL);
-	if (pthread_create(&l->thread, NULL, loop, l)) {
+	l->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	/* A node that takes runs over hears of the runs front nodes offer. */
+	if (take_over && !(l->offers = store_listen(database, STORE_RUNS_CHANNEL, err, sizeof err)))
+		log_warn("leases: %s: offered runs are taken every %lld ms only", err, (long long)l->lease_ms / 3);
+	if (l->wake < 0 || pthread_create(&l->thread, NULL, loop, l)) {
 		log_error("leases: cannot start the thread that renews this node's runs");
-		pthread_cond_destroy(&l->wake);
-		pthread_mutex_destroy(&l->mu);
-		free(l->database);
-		free(l->node);
-		free(l);
+		leases_free(l);
 		return NULL;
 	}
 	log_info("leases: node %s shares the database with others; runs are held for %lld ms and renewed", node,
@@ -113,14 +140,10 @@ void leases_stop(struct leases *l)
 {
 	if (!l)
 		return;
-	pthread_mutex_lock(&l->mu);
 	l->stopping = true;
-	pthread_cond_signal(&l->wake);
-	pthread_mutex_unlock(&l->mu);
+	uint64_t one = 1;
+	if (write(l->wake, &one, sizeof one) < 0)
+		log_warn("leases: waking the thread: %s", strerror(errno));
 	pthread_join(l->thread, NULL);
-	pthread_cond_destroy(&l->wake);
-	pthread_mutex_destroy(&l->mu);
-	free(l->database);
-	free(l->node);
-	free(l);
+	leases_free(l);
 }

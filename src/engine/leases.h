@@ -3,8 +3,10 @@
  * thread of each node renews the leases of its runs, and claims the runs
  * nobody works on: those of a node that died (its lease ran out) and queued
  * runs that no node took up within a lease (their node died before it
- * loaded them, or was too busy to). The claim is one UPDATE ... FOR UPDATE
- * SKIP LOCKED, so nodes looking at once take different runs. */
+ * loaded them, or was too busy to), and at once the runs a front node
+ * offers (execute_runs = no), of which LISTEN tells. The claim is one
+ * UPDATE ... FOR UPDATE SKIP LOCKED, so nodes looking at once take
+ * different runs. */
 #ifndef AXON_ENGINE_LEASES_H
 #define AXON_ENGINE_LEASES_H
 #include <stdbool.h>

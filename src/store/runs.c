@@ -2,6 +2,7 @@
  * queued -> running -> succeeded | failed | cancelled; each step is written
  * whole as it starts and as it ends, so that a daemon killed mid-run finds
  * every finished step here and runs none of them again. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -169,13 +170,24 @@ int store_run_take_orphans(struct store *st, int64_t now, int64_t orphan_before,
 	struct db_stmt *stmt;
 	int rc = db_prepare(st, &stmt, DB_SQL(st,
 			    "UPDATE runs SET node = ?1, lease_until = ?4 WHERE id IN (SELECT id FROM runs"
-			    " WHERE status IN ('queued', 'running') AND ((node IS NULL AND created_at < ?3)"
+			    " WHERE status IN ('queued', 'running') AND ((node IS NULL AND (lease_until = 0 OR created_at < ?3))"
 			    " OR (node <> ?1 AND lease_until < ?2)) ORDER BY id LIMIT ?5) RETURNING id",
 			    "UPDATE runs SET node = ?1, lease_until = ?4 WHERE id IN (SELECT id FROM runs"
-			    " WHERE status IN ('queued', 'running') AND ((node IS NULL AND created_at < ?3)"
+			    " WHERE status IN ('queued', 'running') AND ((node IS NULL AND (lease_until = 0 OR created_at < ?3))"
 			    " OR (node <> ?1 AND lease_until < ?2)) ORDER BY id LIMIT ?5 FOR UPDATE SKIP LOCKED) RETURNING id"),
 			    "tiiii", st->node, now, orphan_before, lease_until, (int64_t)max);
 	return rc == STORE_OK ? db_column(st, stmt, ids) : rc;
+}
+
+int store_run_offer(struct store *st, int64_t id)
+{
+	/* An ended lease and no node: store_run_take_orphans takes it at once.
+	 * NOTIFY after the commit, so that a woken node finds the run offered. */
+	int rc = db_exec(st, "UPDATE runs SET lease_until = 0 WHERE id = ?1 AND node IS NULL AND status = 'queued'", "i",
+			 id);
+	char payload[24];
+	snprintf(payload, sizeof payload, "%lld", (long long)id);
+	return rc == STORE_OK ? store_notify(st, STORE_RUNS_CHANNEL, payload) : rc;
 }
 
 int store_schedule_claim(struct store *st, int64_t workflow_id, int64_t last_fire, int64_t now)
@@ -272,12 +284,36 @@ struct record_args {
 	const json_t *steps;
 };
 
+/* Fencing, after an UPDATE of run id guarded by "this node holds it": when
+ * it changed nothing, STORE_NOT_HELD if another node holds the run (this one
+ * stalled past its lease and the run was taken over); the caller's write is
+ * rolled back, so a lost node never writes over the new holder's steps. */
+#define HELD_HERE(n) "(?" #n " IS NULL OR node IS NULL OR node = ?" #n ")"
+static int still_held(struct store *st, int64_t id)
+{
+	if (db_changes(st))
+		return STORE_OK;
+	struct db_stmt *stmt;
+	int rc = db_prepare(st, &stmt, "SELECT node FROM runs WHERE id = ?1", "i", id);
+	if (rc != STORE_OK)
+		return rc;
+	char *holder = db_step(st, stmt) == DB_ROW ? db_col_strdup(stmt, 0) : NULL;
+	db_release(st, stmt);
+	rc = holder && st->node && strcmp(holder, st->node)
+		? db_failf(st, STORE_NOT_HELD, "run %lld was taken over by node %s", (long long)id, holder)
+		: STORE_OK;
+	free(holder);
+	return rc;
+}
+
 static int record_body(struct store *st, void *arg)
 {
 	struct record_args *a = arg;
-	int rc = a->started_at ? db_exec(st, "UPDATE runs SET status = 'running', started_at = coalesce(started_at, ?2)"
-					 " WHERE id = ?1 AND status = 'queued'", "ii", a->run_id, a->started_at)
-			       : STORE_OK;
+	int rc = db_exec(st, "UPDATE runs SET status = CASE status WHEN 'queued' THEN 'running' ELSE status END,"
+			 " started_at = coalesce(started_at, NULLIF(?2, 0)) WHERE id = ?1 AND " HELD_HERE(3),
+			 "iit", a->run_id, a->started_at, st->node);
+	if (rc == STORE_OK)
+		rc = still_held(st, a->run_id);
 	size_t i;
 	json_t *step;
 	json_array_foreach(a->steps, i, step) if (rc == STORE_OK) rc = put_step(st, a->run_id, step);
@@ -299,9 +335,12 @@ static int finish_run(struct store *st, int64_t id, const struct run_end *end)
 	char *reply = dump(end->reply);
 	if (rc == STORE_OK)
 		rc = db_exec(st, "UPDATE runs SET status = ?2, error = ?3, failed_block = ?4, reply = ?5, finished_at = ?6,"
-			     " waited_ms = ?7, started_at = coalesce(started_at, NULLIF(?8, 0)) WHERE id = ?1", "ittttiii",
-			     id, end->status, end->error, end->failed_block, reply, end->at, end->waited_ms, end->started_at);
+			     " waited_ms = ?7, started_at = coalesce(started_at, NULLIF(?8, 0)) WHERE id = ?1 AND " HELD_HERE(9),
+			     "ittttiii" "t", id, end->status, end->error, end->failed_block, reply, end->at, end->waited_ms,
+			     end->started_at, st->node);
 	free(reply);
+	if (rc == STORE_OK)
+		rc = still_held(st, id);
 	if (rc == STORE_OK)
 		rc = stats_run_ended(st, id);
 	if (rc == STORE_OK && end->dead_letter)

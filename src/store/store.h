@@ -14,6 +14,7 @@ enum store_rc {
 	STORE_OK = 0,
 	STORE_NOTFOUND = 1,  /* no such row (or not visible to this caller) */
 	STORE_CONFLICT = 2,  /* a unique name is taken, or setup already done */
+	STORE_NOT_HELD = 3,  /* another node took the run over: this one stops its copy */
 	STORE_ERROR = -1,    /* anything else; store_errmsg() says what */
 	STORE_BUSY = -2,     /* locked longer than the busy timeout */
 	STORE_READONLY = -3, /* file or directory not writable */
@@ -259,12 +260,17 @@ int store_run_unfinished(struct store *st, json_t **ids);
  * its holder's lease ended before now; STORE_CONFLICT when another node holds
  * it, STORE_NOTFOUND when it has ended. store_run_renew extends the leases of
  * every unfinished run this node holds. store_run_take_orphans claims up to
- * max unfinished runs that nobody works on (never claimed and created before
- * orphan_before, or their holder's lease ended) and gives their ids. */
+ * max unfinished runs that nobody works on (offered, or never claimed and
+ * created before orphan_before, or their holder's lease ended) and gives
+ * their ids. store_run_offer, by a front node that executes no run
+ * (execute_runs = no), leaves queued run id to whichever node takes it
+ * first, and tells them on STORE_RUNS_CHANNEL. */
+#define STORE_RUNS_CHANNEL "axon_runs"
 int store_run_claim(struct store *st, int64_t id, int64_t now, int64_t lease_until);
 int store_run_renew(struct store *st, int64_t lease_until, int64_t *renewed);
 int store_run_take_orphans(struct store *st, int64_t now, int64_t orphan_before, int64_t lease_until, int max,
 			   json_t **ids);
+int store_run_offer(struct store *st, int64_t id);
 /* A poll trigger's round, taken by one node: moves last_fire from the value
  * this node read to now; STORE_CONFLICT when another node moved it first. */
 int store_schedule_claim(struct store *st, int64_t workflow_id, int64_t last_fire, int64_t now);

@@ -11,10 +11,6 @@
 # runs only those (flow.js first: it makes the owner the others sign in as).
 # shellcheck source=SCRIPTDIR/../integration/lib.sh
 . "$top_srcdir/tests/integration/lib.sh"
-# The browser scripts run on SQLite in every build. On PostgreSQL under ASan,
-# runs.js did not see a slow step's run as running in time (docs/scale-out.md,
-# "Not done yet"): the integration suite covers the PostgreSQL store.
-unset AXON_TEST_DATABASE
 it_init
 command -v node >/dev/null || it_skip "node is not installed (./quickstart check installs it)"
 [ -x "${CHROMIUM:-/usr/bin/chromium}" ] || it_skip "chromium is not installed (./quickstart check installs it)"

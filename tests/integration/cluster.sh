@@ -2,7 +2,8 @@
 # Three axond nodes sharing one PostgreSQL 15 database behind one nginx (the
 # shipped site file with three servers in its upstream; docs/scale-out.md):
 # a flood of webhooks spread over them runs every run once; a synchronous
-# webhook answers from the node that receives it; kill -9 of a node in the middle of slow runs
+# webhook answers from the node that receives it, and from a front node
+# (execute_runs = no) with a run another node executes; kill -9 of a node in the middle of slow runs
 # leaves them to the others once its lease runs out, every finished step kept
 # and never run again; an hourly schedule with three nodes fires once for
 # missed ticks; /metrics and the run page name the node.
@@ -15,11 +16,12 @@ IT_PG_LINE=$(it_postgresql_database axon) || it_skip "no database could be made"
 
 NODES=(a b c)
 declare -A NODE_PID
-# start_node N: node-N on its own socket and data directory; the keys of
-# node a's (sessions, CSRF tokens and credentials open on every node).
+# start_node N [lines...]: node-N on its own socket and data directory; the
+# keys of node a's (sessions, CSRF tokens and credentials open on every node).
 start_node() {
 	local n=$1 conf=$IT_TMP/node-$1.conf
-	it_write_config "unix:$IT_TMP/node-$n.sock" "node_name = node-$n" "run_lease = 3s" "sandbox_workers = 4"
+	shift
+	it_write_config "unix:$IT_TMP/node-$n.sock" "node_name = node-$n" "run_lease = 3s" "sandbox_workers = 4" "$@"
 	sed -e "s|^data_dir = .*|data_dir = $IT_TMP/data-$n|" -e "s|^log = .*|log = $IT_TMP/axond-$n.log|" \
 		"$IT_TMP/axon.conf" >"$conf"
 	if [ "$n" != a ]; then
@@ -96,6 +98,38 @@ for i in 1 2 3 4 5 6; do
 done
 check_eq "$answers" "true true true true true true " "six synchronous answers, over the three nodes"
 
+echo "# a front node (execute_runs = no) leaves its runs to the others"
+start_node front "execute_runs = no" || it_fail "the front node starts"
+front_port=$(free_port)
+write_nginx_conf "$IT_TMP/nginx-front" "$front_port" "$IT_TMP/node-front.sock" "$IT_TMP/nginx-front/error.log"
+nginx -p "$IT_TMP/nginx-front" -c "$IT_TMP/nginx-front/nginx.conf" -e "$IT_TMP/nginx-front/error.log" &
+IT_PIDS+=($!)
+it_wait_port "$front_port" nginx "$IT_TMP/nginx-front/error.log" || exit 1
+FRONT=http://127.0.0.1:$front_port
+REPLIER=$(sql "SELECT id FROM workflows WHERE name = 'Replier'")
+answer=$(curl -s -w ' %{http_code}' -X POST -H 'Content-Type: application/json' --data '{"front": 1}' "$FRONT$SYNC")
+check_eq "$answer" '{"answered":true} 200' "a synchronous webhook the front node receives answers with the run's reply"
+front_run=$(sql "SELECT max(id) FROM runs WHERE workflow_id = $REPLIER")
+check_eq "$(sql "SELECT status, node FROM runs WHERE id = $front_run" | grep -c '^succeeded|node-[abc]$')" 1 \
+	"... from a run that succeeded on another node ($(sql "SELECT node FROM runs WHERE id = $front_run"))"
+check_eq "$(sql "SELECT count(*) FROM steps WHERE run_id = $front_run AND status = 'ok' AND node <> 'node-front'")" 1 \
+	"... its step ran once, not on the front node"
+check_eq "$(sql "SELECT status FROM deliveries WHERE run_id = $front_run")" 200 "... and the delivery is recorded as answered"
+echo "# that run started $(sql "SELECT started_at - created_at FROM runs WHERE id = $front_run") ms after the front node made it (a lease is 3000 ms)"
+codes=$(for i in $(seq 1 6); do
+	curl -s -o /dev/null -w '%{http_code}\n' -X POST -H 'Content-Type: application/json' \
+		--data "{\"front\": $i}" "$FRONT$HOOK" &
+done; wait)
+check_eq "$(echo "$codes" | sort -u | tr '\n' ' ')" "202 " "six asynchronous deliveries to the front node are taken"
+it_wait_sql "SELECT count(*) FROM runs WHERE workflow_id = $ECHO AND status = 'succeeded'" 66 ||
+	it_fail "their runs succeed" "$(sql "SELECT status, node, count(*) FROM runs GROUP BY status, node")"
+check_eq "$(sql "SELECT count(*) FROM steps WHERE node = 'node-front'")" 0 "... and no step of any run ran on the front node"
+if grep -q "takes it over" "$IT_TMP/axond-front.log"; then
+	it_fail "the front node takes no run over"
+else
+	it_pass "the front node takes no run over"
+fi
+
 echo "# kill -9 of a node in the middle of slow runs"
 it_create_workflow Slow '{"format": 1, "trigger": {"type": "manual"},
   "blocks": [{"id": "first", "type": "json.set", "config": {"set": {"first": true}}},
@@ -124,6 +158,35 @@ check_eq "$(sql "SELECT count(*) FROM steps s JOIN runs r ON r.id = s.run_id WHE
 req GET "/runs/$(sql "SELECT min(r.id) FROM runs r JOIN steps s ON s.run_id = r.id WHERE r.workflow_id = $SLOW
 	AND s.block = 'first' AND s.node = '$victim'")"
 check_body_contains "<dd class=\"node\">$victim</dd>" "the run page names the node of each step"
+
+echo "# a node that stalls past its lease stops its copy of the runs taken over"
+before=$(sql "SELECT max(id) FROM runs WHERE workflow_id = $SLOW")
+for _ in 1 2 3 4; do
+	req POST "/workflows/$SLOW/run" "${API[@]}" --data 'input={}'
+done
+it_wait_sql "SELECT count(*) FROM steps s JOIN runs r ON r.id = s.run_id WHERE r.id > $before
+	AND s.block = 'wait' AND s.status = 'waiting'" 4 || it_fail "four runs wait"
+stalled=$(sql "SELECT node FROM runs WHERE id > $before AND workflow_id = $SLOW GROUP BY node ORDER BY count(*) DESC, node LIMIT 1")
+held=$(sql "SELECT count(*) FROM runs WHERE id > $before AND workflow_id = $SLOW AND node = '$stalled'")
+kill -STOP "${NODE_PID[${stalled#node-}]}"
+echo "# stopped $stalled (SIGSTOP), which held $held of the four runs"
+it_wait_sql "SELECT count(*) FROM runs WHERE id > $before AND workflow_id = $SLOW AND status = 'succeeded'" 4 ||
+	it_fail "the four runs succeed without it" "$(sql "SELECT id, status, node FROM runs WHERE id > $before")"
+kill -CONT "${NODE_PID[${stalled#node-}]}"
+for _ in $(seq 1 100); do
+	grep -q "stalled past its lease" "$IT_TMP/axond-${stalled#node-}.log" && break
+	sleep 0.1
+done
+grep "stalled past its lease" "$IT_TMP/axond-${stalled#node-}.log" | sed 's/^/# /'
+check_eq "$(grep -o "run [0-9]* was taken over.*stalled past its lease" "$IT_TMP/axond-${stalled#node-}.log" | cut -d' ' -f2 |
+	sort -u | wc -l)" "$held" \
+	"... woken, $stalled finds each of its $held runs taken over and stops its copy"
+sleep 1 # anything it would still write
+check_eq "$(sql "SELECT count(*) FROM runs WHERE id > $before AND workflow_id = $SLOW AND status = 'succeeded'
+	AND node <> '$stalled'")" 4 "... the runs stay succeeded, held by the nodes that took them over"
+check_eq "$(sql "SELECT count(*) FROM steps s JOIN runs r ON r.id = s.run_id WHERE r.id > $before
+	AND r.workflow_id = $SLOW AND s.block = 'last' AND s.node <> '$stalled' AND s.attempts = 1")" 4 \
+	"... and each last step is the new holder's, run once"
 
 echo "# a schedule fires once across the nodes"
 it_create_workflow Hourly '{"format": 1, "trigger": {"type": "schedule", "cron": "0 * * * *"},
