@@ -1407,10 +1407,12 @@ static bool take_slot(struct engine *e)
 	return false;
 }
 
-/* An engine thread's own connection, tried every 5 s until it opens; NULL
- * when the engine stops meanwhile. */
-static struct store *thread_store(struct engine *e)
+/* An engine thread starts: its name (as top -H and /proc show it), and its
+ * own connection, tried every 5 s until it opens; NULL when the engine
+ * stops meanwhile. */
+static struct store *thread_start(struct engine *e, const char *name)
 {
+	pthread_setname_np(pthread_self(), name);
 	struct store *st = NULL;
 	char err[600];
 	while (store_open(e->database, &st, err, sizeof err) != STORE_OK) {
@@ -1424,9 +1426,8 @@ static struct store *thread_store(struct engine *e)
 
 static void *worker(void *arg)
 {
-	pthread_setname_np(pthread_self(), "axon-engine"); /* as top -H and /proc show it */
 	struct engine *e = arg;
-	struct store *st = thread_store(e);
+	struct store *st = thread_start(e, "axon-engine");
 	if (!st)
 		return NULL;
 	pthread_mutex_lock(&e->mu);
@@ -1488,9 +1489,8 @@ static void *worker(void *arg)
  * its lease would have ended (store_run_take_orphans). */
 static void *offerer(void *arg)
 {
-	pthread_setname_np(pthread_self(), "axon-offer"); /* as top -H and /proc show it */
 	struct engine *e = arg;
-	struct store *st = thread_store(e);
+	struct store *st = thread_start(e, "axon-offer");
 	if (!st)
 		return NULL;
 	pthread_mutex_lock(&e->mu);

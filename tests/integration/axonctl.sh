@@ -14,27 +14,8 @@ CTL=$top_builddir/axonctl
 
 it_write_config "unix:$IT_TMP/axond.sock" "egress_allow_loopback = yes"
 mkdir -p "$IT_TMP/data"
-OUT=$IT_TMP/ctl.out
-ERR=$IT_TMP/ctl.err
 W=$IT_TMP/wf
 mkdir -p "$W"
-
-# ctl WANT WHAT ARGS...: runs axonctl with the test's configuration (stdin
-# from $CTL_IN, else nothing); stdout in $OUT, stderr in $ERR; checks the
-# exit status. Every stderr is kept for the sanitizer check at the end.
-ctl() {
-	local want=$1 what=$2 rc
-	shift 2
-	"$CTL" -c "$IT_TMP/axon.conf" "$@" >"$OUT" 2>"$ERR" <"${CTL_IN:-/dev/null}"
-	rc=$?
-	cat "$ERR" >>"$IT_TMP/ctl-all.stderr"
-	if [ "$rc" = "$want" ]; then
-		it_pass "$what (exit $want)"
-	else
-		it_fail "$what" "exit status $rc, want $want" "stderr: $(head -c 600 "$ERR")" \
-			"stdout: $(head -c 300 "$OUT" | tr '\n' ' ')"
-	fi
-}
 
 # check_err TEXT WHAT / check_out TEXT WHAT: the last stderr / stdout holds TEXT.
 check_err() {

@@ -16,29 +16,7 @@ it_start_http_server || it_skip "the test HTTP server did not start (python3 mis
 it_write_config "unix:$IT_TMP/axond.sock" "egress_allow_loopback = yes" "secrets_file = $IT_TMP/secrets.json"
 mkdir -p "$IT_TMP/data"
 KEY=$IT_TMP/data/credential.key
-OUT=$IT_TMP/ctl.out
-ERR=$IT_TMP/ctl.err
 
-# ctl WANT WHAT ARGS...: axonctl with the test's configuration; stdout in
-# $OUT, stderr in $ERR (kept for the sanitizer check); checks the exit status.
-ctl() {
-	local want=$1 what=$2 rc
-	shift 2
-	"$CTL" -c "$IT_TMP/axon.conf" "$@" >"$OUT" 2>"$ERR" <"${CTL_IN:-/dev/null}"
-	rc=$?
-	cat "$ERR" >>"$IT_TMP/ctl-all.stderr"
-	if [ "$rc" = "$want" ]; then
-		it_pass "$what (exit $want)"
-	else
-		it_fail "$what" "exit status $rc, want $want" "stderr: $(head -c 600 "$ERR")" "stdout: $(head -c 300 "$OUT")"
-	fi
-}
-check_file() { # FILE TEXT WHAT
-	if grep -qF -- "$2" "$1"; then it_pass "$3"; else it_fail "$3" "$(basename "$1") lacks: $2" "$(head -c 600 "$1")"; fi
-}
-lacks_file() { # FILE TEXT WHAT
-	if grep -qF -- "$2" "$1"; then it_fail "$3" "$(basename "$1") contains: $2"; else it_pass "$3"; fi
-}
 # The key ids of the sealed credentials, sorted and unique.
 sealed_kids() {
 	sql "SELECT DISTINCT substr(sealed, 6, 16) FROM credentials ORDER BY 1" | tr '\n' ' '

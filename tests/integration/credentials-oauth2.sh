@@ -23,15 +23,6 @@ AS=http://127.0.0.1:$PORT
 
 it_write_config "unix:$IT_TMP/axond.sock" "egress_allow_loopback = yes"
 mkdir -p "$IT_TMP/data"
-OUT=$IT_TMP/ctl.out
-ctl() { # WANT WHAT ARGS...
-	local want=$1 what=$2 rc
-	shift 2
-	"$CTL" -c "$IT_TMP/axon.conf" "$@" >"$OUT" 2>"$IT_TMP/ctl.err" <"${CTL_IN:-/dev/null}"
-	rc=$?
-	if [ "$rc" = "$want" ]; then it_pass "$what (exit $want)"; else
-		it_fail "$what" "exit status $rc, want $want" "stderr: $(head -c 600 "$IT_TMP/ctl.err")" "stdout: $(head -c 600 "$OUT")"; fi
-}
 
 printf 'owner password 1\n' >"$IT_TMP/pw"
 CTL_IN=$IT_TMP/pw ctl 0 "create the owner" user create boss --role owner

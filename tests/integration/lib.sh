@@ -535,6 +535,33 @@ check_security_headers() { # WHAT
 	check_header Referrer-Policy '^same-origin$' "$1: Referrer-Policy"
 }
 
+# ctl WANT WHAT ARGS...: axonctl (CTL: the build's, unless set) with the
+# test's configuration and stdin from $CTL_IN (else nothing); stdout in
+# $IT_TMP/ctl.out ($OUT), stderr in $IT_TMP/ctl.err ($ERR); checks the exit
+# status. Every stderr is kept in $IT_TMP/ctl-all.stderr, for a sanitizer check.
+ctl() {
+	local want=$1 what=$2 rc
+	shift 2
+	OUT=$IT_TMP/ctl.out ERR=$IT_TMP/ctl.err
+	"${CTL:-$top_builddir/axonctl}" -c "$IT_TMP/axon.conf" "$@" >"$OUT" 2>"$ERR" <"${CTL_IN:-/dev/null}"
+	rc=$?
+	cat "$ERR" >>"$IT_TMP/ctl-all.stderr"
+	if [ "$rc" = "$want" ]; then
+		it_pass "$what (exit $want)"
+	else
+		it_fail "$what" "exit status $rc, want $want" "stderr: $(head -c 600 "$ERR")" \
+			"stdout: $(head -c 300 "$OUT" | tr '\n' ' ')"
+	fi
+}
+
+# check_file FILE TEXT WHAT / lacks_file FILE TEXT WHAT: FILE holds TEXT, or does not.
+check_file() {
+	if grep -qF -- "$2" "$1"; then it_pass "$3"; else it_fail "$3" "$(basename "$1") lacks: $2" "$(head -c 600 "$1")"; fi
+}
+lacks_file() {
+	if grep -qF -- "$2" "$1"; then it_fail "$3" "$(basename "$1") contains: $2"; else it_pass "$3"; fi
+}
+
 it_done() {
 	echo "$IT_CHECKS checks, $IT_FAILURES failed"
 	[ "$IT_CHECKS" -gt 0 ] || exit 99

@@ -16,29 +16,7 @@ CTL=$top_builddir/axonctl
 command -v psql >/dev/null || it_skip "psql is not installed (./quickstart check installs it)"
 it_start_http_server || it_skip "the test HTTP server did not start (python3 missing?)"
 
-OUT=$IT_TMP/ctl.out
-ERR=$IT_TMP/ctl.err
 PW='owner password 1'
-# ctl WANT WHAT ARGS...: axonctl with the test's configuration; stdout in
-# $OUT, stderr in $ERR; checks the exit status.
-ctl() {
-	local want=$1 what=$2 rc
-	shift 2
-	"$CTL" -c "$IT_TMP/axon.conf" "$@" >"$OUT" 2>"$ERR" </dev/null
-	rc=$?
-	cat "$ERR" >>"$IT_TMP/ctl-all.stderr"
-	if [ "$rc" = "$want" ]; then
-		it_pass "$what (exit $want)"
-	else
-		it_fail "$what" "exit status $rc, want $want" "stderr: $(head -c 600 "$ERR")" "stdout: $(head -c 600 "$OUT")"
-	fi
-}
-check_file() { # FILE TEXT WHAT
-	if grep -qF -- "$2" "$1"; then it_pass "$3"; else it_fail "$3" "$(basename "$1") lacks: $2" "$(head -c 600 "$1")"; fi
-}
-lacks_file() { # FILE TEXT WHAT
-	if grep -qF -- "$2" "$1"; then it_fail "$3" "$(basename "$1") contains: $2"; else it_pass "$3"; fi
-}
 # pg QUERY: one value from the PostgreSQL database "moved".
 pg() {
 	PGPASSFILE=$PG_PASSFILE psql -X -q -At -h 127.0.0.1 -p "$PGPORT" -U axon -d moved -c "$1" 2>&1
