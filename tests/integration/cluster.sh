@@ -137,13 +137,23 @@ it_create_workflow Slow '{"format": 1, "trigger": {"type": "manual"},
     {"id": "last", "type": "json.set", "config": {"set": {"last": true}}}],
   "edges": [{"from": "first.out", "to": "wait.in"}, {"from": "wait.out", "to": "last.in"}]}'
 SLOW=$WF
-for _ in $(seq 1 9); do
-	req POST "/workflows/$SLOW/run" "${API[@]}" --data 'input={}'
-done
-it_wait_sql "SELECT count(*) FROM steps s JOIN runs r ON r.id = s.run_id WHERE r.workflow_id = $SLOW
-	AND s.block = 'wait' AND s.status = 'waiting'" 9 || it_fail "nine runs wait"
-victim=$(sql "SELECT node FROM runs WHERE workflow_id = $SLOW GROUP BY node ORDER BY count(*) DESC, node LIMIT 1")
-held=$(sql "SELECT count(*) FROM runs WHERE workflow_id = $SLOW AND node = '$victim'")
+# slow_runs N: N runs of Slow after the last one, waiting in their flow.wait;
+# sets after (the last run before them), busiest (the node that holds the
+# most of them) and held (how many it holds).
+slow_runs() {
+	after=$(sql "SELECT coalesce(max(id), 0) FROM runs WHERE workflow_id = $SLOW")
+	local _
+	for _ in $(seq 1 "$1"); do
+		req POST "/workflows/$SLOW/run" "${API[@]}" --data 'input={}'
+	done
+	it_wait_sql "SELECT count(*) FROM steps s JOIN runs r ON r.id = s.run_id WHERE r.id > $after
+		AND r.workflow_id = $SLOW AND s.block = 'wait' AND s.status = 'waiting'" "$1" || it_fail "$1 runs wait"
+	busiest=$(sql "SELECT node FROM runs WHERE id > $after AND workflow_id = $SLOW GROUP BY node
+		ORDER BY count(*) DESC, node LIMIT 1")
+	held=$(sql "SELECT count(*) FROM runs WHERE id > $after AND workflow_id = $SLOW AND node = '$busiest'")
+}
+slow_runs 9
+victim=$busiest
 kill -KILL "${NODE_PID[${victim#node-}]}"
 echo "# killed $victim, which held $held of the nine runs"
 it_wait_sql "SELECT count(*) FROM runs WHERE workflow_id = $SLOW AND status = 'succeeded'" 9 ||
@@ -160,14 +170,8 @@ req GET "/runs/$(sql "SELECT min(r.id) FROM runs r JOIN steps s ON s.run_id = r.
 check_body_contains "<dd class=\"node\">$victim</dd>" "the run page names the node of each step"
 
 echo "# a node that stalls past its lease stops its copy of the runs taken over"
-before=$(sql "SELECT max(id) FROM runs WHERE workflow_id = $SLOW")
-for _ in 1 2 3 4; do
-	req POST "/workflows/$SLOW/run" "${API[@]}" --data 'input={}'
-done
-it_wait_sql "SELECT count(*) FROM steps s JOIN runs r ON r.id = s.run_id WHERE r.id > $before
-	AND s.block = 'wait' AND s.status = 'waiting'" 4 || it_fail "four runs wait"
-stalled=$(sql "SELECT node FROM runs WHERE id > $before AND workflow_id = $SLOW GROUP BY node ORDER BY count(*) DESC, node LIMIT 1")
-held=$(sql "SELECT count(*) FROM runs WHERE id > $before AND workflow_id = $SLOW AND node = '$stalled'")
+slow_runs 4
+before=$after stalled=$busiest
 kill -STOP "${NODE_PID[${stalled#node-}]}"
 echo "# stopped $stalled (SIGSTOP), which held $held of the four runs"
 it_wait_sql "SELECT count(*) FROM runs WHERE id > $before AND workflow_id = $SLOW AND status = 'succeeded'" 4 ||
