@@ -1,7 +1,8 @@
 #!/bin/bash
 # Three axond nodes sharing one PostgreSQL 15 database behind one nginx (the
 # shipped site file with three servers in its upstream; docs/scale-out.md):
-# a flood of webhooks spread over them runs every run once; a synchronous
+# a flood of webhooks spread over them runs every run once; deduplication and
+# replay refusal hold across them; a synchronous
 # webhook answers from the node that receives it, and from a front node
 # (execute_runs = no) with a run another node executes; kill -9 of a node in the middle of slow runs
 # leaves them to the others once its lease runs out, every finished step kept
@@ -72,15 +73,17 @@ HOOK=$(it_webhook_workflow Echo '{"format": 1, "trigger": {"type": "webhook"},
     {"id": "again", "type": "json.set", "config": {"set": {"twice": true}}}],
   "edges": [{"from": "set.out", "to": "again.in"}]}') || it_fail "a webhook workflow" "$(cat "$BODY")"
 ECHO=$(sql "SELECT id FROM workflows WHERE name = 'Echo'")
-# deliver N URL: N deliveries at once, {"n": 1..N}; the distinct statuses answered.
+# deliver N URL [curl options...]: N deliveries at once, spread by nginx over
+# the nodes, each {"n": 1..N} (or $DELIVERY_BODY); the statuses answered, counted.
 deliver() {
-	local i
-	for i in $(seq 1 "$1"); do
+	local n=$1 url=$2 i
+	shift 2
+	for i in $(seq 1 "$n"); do
 		curl -s -o /dev/null -w '%{http_code}\n' -X POST -H 'Content-Type: application/json' \
-			--data "{\"n\": $i}" "$2" &
-	done | sort -u | tr '\n' ' '
+			--data "${DELIVERY_BODY:-{\"n\": $i\}}" "$@" "$url" &
+	done | sort | uniq -c | awk '{printf "%s×%s ", $1, $2}'
 }
-check_eq "$(deliver 60 "$BASE_URL$HOOK")" "202 " "60 deliveries are taken"
+check_eq "$(deliver 60 "$BASE_URL$HOOK")" "60×202 " "60 deliveries are taken"
 it_wait_sql "SELECT count(*) FROM runs WHERE workflow_id = $ECHO AND status = 'succeeded'" 60 ||
 	it_fail "every run succeeds" "$(sql "SELECT status, count(*) FROM runs GROUP BY status")"
 check_eq "$(sql "SELECT count(*) FROM runs WHERE workflow_id = $ECHO")" 60 "... once each: 60 runs"
@@ -102,6 +105,21 @@ for i in 1 2 3 4 5 6; do
 done
 check_eq "$answers" "true true true true true true " "six synchronous answers, over the three nodes"
 
+echo "# deduplication and replay refusal hold across the nodes"
+check_eq "$(deliver 6 "$BASE_URL$HOOK" -H 'X-Axon-Delivery: same-delivery')" "5×200 1×202 " \
+	"six deliveries with one key at once, over the nodes: one is taken, five are known"
+check_eq "$(sql "SELECT count(*) FROM runs WHERE dedup_key = 'same-delivery'")" 1 "... one run"
+it_create_workflow Signed '{"format": 1, "trigger": {"type": "webhook", "signed": true, "replay_window_s": 60},
+  "blocks": [{"id": "a", "type": "json.set", "config": {}}]}'
+SIGNED=$WF
+req POST "/workflows/$SIGNED/webhook" "${API[@]}" --data action=sign
+SHOOK=$(jqb .path) SECRET=$(jqb .secret)
+now=$(date +%s)
+signature=$(printf '%s' "$now.{\"x\":1}" | openssl dgst -sha256 -hmac "$SECRET" | sed 's/^.* //')
+check_eq "$(DELIVERY_BODY='{"x":1}' deliver 6 "$BASE_URL$SHOOK" -H "X-Axon-Timestamp: $now" \
+	-H "X-Axon-Signature: sha256=$signature")" "1×202 5×409 " "one signed delivery sent six times at once: five replays refused"
+check_eq "$(sql "SELECT count(*) FROM runs WHERE workflow_id = $SIGNED")" 1 "... one run"
+
 echo "# a front node (execute_runs = no) leaves its runs to the others"
 start_node front "execute_runs = no" || it_fail "the front node starts"
 front_port=$(free_port)
@@ -120,8 +138,9 @@ check_eq "$(sql "SELECT count(*) FROM steps WHERE run_id = $front_run AND status
 	"... its step ran once, not on the front node"
 check_eq "$(sql "SELECT status FROM deliveries WHERE run_id = $front_run")" 200 "... and the delivery is recorded as answered"
 echo "# that run started $(sql "SELECT started_at - created_at FROM runs WHERE id = $front_run") ms after the front node made it (a lease is 3000 ms)"
-check_eq "$(deliver 6 "$FRONT$HOOK")" "202 " "six asynchronous deliveries to the front node are taken"
-it_wait_sql "SELECT count(*) FROM runs WHERE workflow_id = $ECHO AND status = 'succeeded'" 66 ||
+echoes=$(sql "SELECT count(*) FROM runs WHERE workflow_id = $ECHO")
+check_eq "$(deliver 6 "$FRONT$HOOK")" "6×202 " "six asynchronous deliveries to the front node are taken"
+it_wait_sql "SELECT count(*) FROM runs WHERE workflow_id = $ECHO AND status = 'succeeded'" $((echoes + 6)) ||
 	it_fail "their runs succeed" "$(sql "SELECT status, node, count(*) FROM runs GROUP BY status, node")"
 check_eq "$(sql "SELECT count(*) FROM steps WHERE node = 'node-front'")" 0 "... and no step of any run ran on the front node"
 if grep -q "takes it over" "$IT_TMP/axond-front.log"; then
