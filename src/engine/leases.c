@@ -91,13 +91,13 @@ static void *loop(void *arg)
 	struct store *st = NULL;
 	/* A third of a lease: two renewals may fail before another node may take over. */
 	int64_t every = l->lease_ms / 3, next_look = 0;
-	offered(l);
 	while (!l->stopping) {
-		char err[600];
-		if (!st && store_open(l->database, &st, err, sizeof err) != STORE_OK)
-			log_warn("leases: %s", err);
-		if (st && (offered(l) || mono_ms() >= next_look)) {
-			look(l, st);
+		if (offered(l) || mono_ms() >= next_look) {
+			char err[600];
+			if (!st && store_open(l->database, &st, err, sizeof err) != STORE_OK)
+				log_warn("leases: %s", err);
+			if (st)
+				look(l, st);
 			next_look = mono_ms() + every;
 		}
 		/* Until the next look, or an offer, or leases_stop. */
