@@ -89,12 +89,12 @@ static bool stop_requested(struct runner *r)
 }
 
 /* Waits for the run to end: 0 when it did, else why it did not. */
-static const char *wait_for(struct runner *r, int64_t id, int64_t timeout_ms)
+static const char *wait_for(struct runner *r, struct store *st, int64_t id, int64_t timeout_ms)
 {
 	int64_t deadline = mono_ms() + timeout_ms;
 	for (;;) {
 		int64_t left = deadline - mono_ms();
-		if (engine_wait(r->engine, id, left < WAIT_SLICE_MS ? (left > 0 ? left : 1) : WAIT_SLICE_MS) == 0)
+		if (engine_wait(r->engine, st, id, left < WAIT_SLICE_MS ? (left > 0 ? left : 1) : WAIT_SLICE_MS) == 0)
 			return NULL;
 		if (stop_requested(r))
 			return "interrupted";
@@ -121,14 +121,14 @@ static void cancel(struct runner *r, struct store *st, int64_t id, const char *w
 		return;
 	}
 	int64_t until = mono_ms() + CANCEL_GRACE_MS;
-	while (engine_wait(r->engine, id, WAIT_SLICE_MS) != 0 && mono_ms() < until && !stop_requested(r))
+	while (engine_wait(r->engine, st, id, WAIT_SLICE_MS) != 0 && mono_ms() < until && !stop_requested(r))
 		;
 }
 
 int runner_run(struct runner *r, struct store *st, int64_t id, int64_t timeout_ms)
 {
 	engine_notify(r->engine, id);
-	const char *why = wait_for(r, id, timeout_ms);
+	const char *why = wait_for(r, st, id, timeout_ms);
 	if (why)
 		cancel(r, st, id, why, timeout_ms);
 	json_t *run = NULL;

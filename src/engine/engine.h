@@ -51,11 +51,13 @@ void engine_stop(struct engine *e);
 void engine_notify_priority(struct engine *e, int64_t id, enum run_priority priority);
 /* The same at normal priority. */
 void engine_notify(struct engine *e, int64_t id);
-/* Waits until run id has ended or timeout_ms passed: 0 when it ended, -1 on timeout. */
-int engine_wait(struct engine *e, int64_t id, int64_t timeout_ms);
+/* Waits until run id has ended or timeout_ms passed: 0 when it ended, -1 on
+ * timeout. A run another node has is waited for in the store, through st
+ * (the caller's connection; NULL: one of its own for the wait). */
+int engine_wait(struct engine *e, struct store *st, int64_t id, int64_t timeout_ms);
 /* The same; when the run ended here, *outcome is {status, error, reply} as
  * the store recorded them (new reference), else NULL: read the store. */
-int engine_wait_outcome(struct engine *e, int64_t id, int64_t timeout_ms, json_t **outcome);
+int engine_wait_outcome(struct engine *e, struct store *st, int64_t id, int64_t timeout_ms, json_t **outcome);
 /* What the thread that just created a run (store_run_create) knows of it,
  * so that the engine need not read it back. */
 struct engine_run {

@@ -503,16 +503,19 @@ static void send_elsewhere(struct engine *e, int64_t id)
 }
 
 /* Waits for a run another node works on: its status in the store, looked
- * at every POLL_ELSEWHERE_MS. 0 when it ended, -1 when time ran out. */
+ * at every POLL_ELSEWHERE_MS through st (NULL: a connection opened for the
+ * wait). 0 when it ended, -1 when time ran out. */
 #define POLL_ELSEWHERE_MS 100
-static int wait_in_store(struct engine *e, int64_t id, const struct timespec *until)
+static int wait_in_store(struct engine *e, struct store *st, int64_t id, const struct timespec *until)
 {
-	struct store *st;
+	struct store *own = NULL;
 	char err[600];
-	if (store_open(e->database, &st, err, sizeof err) != STORE_OK) {
+	if (!st && store_open(e->database, &own, err, sizeof err) != STORE_OK) {
 		log_error("run %lld: %s", (long long)id, err);
 		return 0; /* the caller reads the store, and says what it finds */
 	}
+	if (!st)
+		st = own;
 	int rc = -1;
 	for (;;) {
 		json_t *r = NULL;
@@ -533,16 +536,16 @@ static int wait_in_store(struct engine *e, int64_t id, const struct timespec *un
 			break;
 		usleep(POLL_ELSEWHERE_MS * 1000);
 	}
-	store_close(st);
+	store_close(own);
 	return rc;
 }
 
-int engine_wait(struct engine *e, int64_t id, int64_t timeout_ms)
+int engine_wait(struct engine *e, struct store *st, int64_t id, int64_t timeout_ms)
 {
-	return engine_wait_outcome(e, id, timeout_ms, NULL);
+	return engine_wait_outcome(e, st, id, timeout_ms, NULL);
 }
 
-int engine_wait_outcome(struct engine *e, int64_t id, int64_t timeout_ms, json_t **outcome)
+int engine_wait_outcome(struct engine *e, struct store *st, int64_t id, int64_t timeout_ms, json_t **outcome)
 {
 	struct waiter w = { .id = id };
 	struct timespec until;
@@ -570,7 +573,7 @@ int engine_wait_outcome(struct engine *e, int64_t id, int64_t timeout_ms, json_t
 	pthread_cond_destroy(&w.ended);
 	/* With several nodes, a run not here may be worked on by another. */
 	if (e->shared && (w.elsewhere || !here)) {
-		w.done = wait_in_store(e, id, &until) == 0;
+		w.done = wait_in_store(e, st, id, &until) == 0;
 		rc = w.done ? 0 : ETIMEDOUT;
 	}
 	if (outcome)
@@ -1170,7 +1173,7 @@ static json_t *run_workflow(struct block_call *c, const json_t *req, int64_t dea
 	int ended = -1;
 	while (ended && mono_ms() < deadline && !*c->j->limits.cancel) {
 		int64_t slice = deadline - mono_ms();
-		ended = engine_wait(c->e, id, slice < 500 ? slice : 500);
+		ended = engine_wait(c->e, c->st, id, slice < 500 ? slice : 500);
 	}
 	json_t *run = NULL;
 	if (ended || store_run_get(c->st, id, &run) != STORE_OK) {
@@ -1552,7 +1555,7 @@ int engine_run_here(struct engine *e, struct store *st, const struct engine_run 
 	*outcome = NULL;
 	if (e->o.front_node) { /* another node runs it; this thread waits */
 		engine_notify(e, run->id);
-		return engine_wait_outcome(e, run->id, timeout_ms, outcome);
+		return engine_wait_outcome(e, st, run->id, timeout_ms, outcome);
 	}
 	struct active *a = xcalloc(1, sizeof *a);
 	a->id = run->id;
@@ -1591,7 +1594,7 @@ int engine_run_here(struct engine *e, struct store *st, const struct engine_run 
 			a = NULL;
 			/* A run another node took over is waited for where it goes on. */
 			int64_t left = give_up - mono_ms();
-			rc = ended_here ? 0 : engine_wait_outcome(e, run->id, left > 0 ? left : 0, outcome);
+			rc = ended_here ? 0 : engine_wait_outcome(e, st, run->id, left > 0 ? left : 0, outcome);
 			pthread_mutex_lock(&e->mu);
 			break;
 		}

@@ -491,7 +491,7 @@ void run_cancel(struct request *r)
 	}
 	json_decref(run);
 	/* The blocks running now end first; a short wait shows most runs cancelled already. */
-	engine_wait(r->app->engine, id, 1000);
+	engine_wait(r->app->engine, r->st, id, 1000);
 	reply_run_done(r, id, "cancel_requested", json_true());
 }
 

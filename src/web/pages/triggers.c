@@ -145,7 +145,7 @@ void workflow_run(struct request *r)
 	const char *wait = req_query(r, "wait");
 	long secs = wait ? strtol(wait, NULL, 10) : 0;
 	if (secs > 0)
-		engine_wait(r->app->engine, id, (secs > 600 ? 600 : secs) * 1000LL);
+		engine_wait(r->app->engine, r->st, id, (secs > 600 ? 600 : secs) * 1000LL);
 	reply_run(r, id, 201);
 }
 
