@@ -68,6 +68,8 @@ struct active {
 	pthread_t owner;   /* that thread, while owned */
 	const struct engine_run *handed; /* what that thread gave: its on_end, while owned */
 	bool lost;         /* another node took it over (store_run_record said): it ends here unwritten */
+	int64_t end_retry_at; /* monotonic ms: its end could not be written (the database away); again then */
+	int end_tries;     /* failed writes of its end so far */
 	bool ending;       /* a worker is recording its end: it stays listed, so that a waiter
 			    * arriving meanwhile waits, but nothing else touches it */
 	struct shown *shown; /* per block: what the live events last said of it */
@@ -904,16 +906,23 @@ static int call_on_end(struct store *st, void *arg)
 	return c->run->on_end(st, c->outcome, c->run->on_end_arg);
 }
 
+/* What end_run did with a run: ended it (and freed it), dropped it (another
+ * node took it over: freed), or kept it to write its end again later. */
+enum end { ENDED, DROPPED, KEPT };
+#define END_RETRY_MS 2000
+
 /* Writes the end of a run (marked ending), then tells its waiters, its
  * caller's step, and the error workflow, and frees it; *outcome (when not
- * NULL) gets what a waiter gets. false when another node took the run over,
- * and it ended here unwritten. Called without the lock. */
-static bool end_run(struct engine *e, struct store *st, struct active *a, json_t **outcome_out)
+ * NULL) gets what a waiter gets. When the store cannot take the end now (the
+ * database is away), the run stays in memory and its end is written again
+ * END_RETRY_MS later, so that it is not left running in the store. Called
+ * without the lock. */
+static enum end end_run(struct engine *e, struct store *st, struct active *a, json_t **outcome_out)
 {
 	struct plan *p = a->plan;
 	if (a->lost) {
 		drop_lost(e, a);
-		return false;
+		return DROPPED;
 	}
 	const char *status = a->cancelled ? "cancelled" : p->failed ? "failed" : "succeeded";
 	json_t *steps = json_array();
@@ -937,11 +946,25 @@ static bool end_run(struct engine *e, struct store *st, struct active *a, json_t
 		json_decref(outcome);
 		json_decref(steps);
 		drop_lost(e, a);
-		return false;
+		return DROPPED;
+	}
+	if (rc < 0 && rc != STORE_CORRUPT && !e->stopping) {
+		if (!a->end_tries++)
+			log_error("run %lld ended %s but cannot be recorded yet: %s (trying again every %d s)",
+				  (long long)a->id, status, store_errmsg(st), END_RETRY_MS / 1000);
+		json_decref(outcome);
+		json_decref(steps);
+		pthread_mutex_lock(&e->mu);
+		a->ending = false;
+		a->end_retry_at = mono_ms() + END_RETRY_MS;
+		pthread_mutex_unlock(&e->mu);
+		return KEPT;
 	}
 	if (rc != STORE_OK)
 		log_error("run %lld ended %s but cannot be recorded (it runs again at the next start): %s",
 			  (long long)a->id, status, store_errmsg(st));
+	else if (a->end_tries)
+		log_info("run %lld: its end is recorded, after %d failed tries", (long long)a->id, a->end_tries);
 	metrics_run_finished(a->workflow_id, status, (double)(mono_ms() - a->loaded_at) / 1e3);
 	/* After the store has it: a reader told of the end finds it there. */
 	pthread_mutex_lock(&e->mu);
@@ -987,14 +1010,14 @@ static bool end_run(struct engine *e, struct store *st, struct active *a, json_t
 	pthread_mutex_unlock(&e->mu);
 	json_decref(result);
 	active_free(a);
-	return true;
+	return ENDED;
 }
 
 /* Whether run a can end now (cancelled and past its deadline count); then
  * it is marked ending, and the caller ends it without the lock. */
 static bool take_if_finished(struct active *a, int64_t now)
 {
-	if (!a->plan || a->writers || a->ending)
+	if (!a->plan || a->writers || a->ending || (a->end_retry_at && now < a->end_retry_at))
 		return false;
 	if (a->lost) {
 		plan_abort(a->plan, "taken over by another node");
@@ -1368,6 +1391,8 @@ static int64_t run_wakeup(const struct active *a, int64_t t)
 {
 	if (!a->plan)
 		return t;
+	if (a->end_retry_at) /* finished: only its end waits to be written again */
+		return a->end_retry_at < t ? a->end_retry_at : t;
 	int64_t w = plan_next_wakeup(a->plan);
 	if (w && w < t)
 		t = w;
@@ -1590,11 +1615,15 @@ int engine_run_here(struct engine *e, struct store *st, const struct engine_run 
 		if (take_if_finished(a, now)) {
 			release_slot(e, &holding);
 			pthread_mutex_unlock(&e->mu);
-			bool ended_here = end_run(e, st, a, outcome); /* frees a */
-			a = NULL;
+			enum end done = end_run(e, st, a, outcome);
+			if (done == KEPT) { /* its end is written again later */
+				pthread_mutex_lock(&e->mu);
+				continue;
+			}
+			a = NULL; /* freed */
 			/* A run another node took over is waited for where it goes on. */
 			int64_t left = give_up - mono_ms();
-			rc = ended_here ? 0 : engine_wait_outcome(e, st, run->id, left > 0 ? left : 0, outcome);
+			rc = done == ENDED ? 0 : engine_wait_outcome(e, st, run->id, left > 0 ? left : 0, outcome);
 			pthread_mutex_lock(&e->mu);
 			break;
 		}

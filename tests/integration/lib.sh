@@ -165,6 +165,26 @@ it_sqlite_only() {
 	! it_on_postgresql || it_skip "this test is about the SQLite file; AXON_TEST_DATABASE=postgresql"
 }
 
+# it_run_postgresql: starts the server of it_start_postgresql's cluster (again,
+# after it_stop_postgresql) on PGPORT; sets PG_PID.
+it_run_postgresql() {
+	local as_pg=()
+	[ "$(id -u)" = 0 ] && as_pg=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+	(cd "$PGDATA" && exec "${as_pg[@]}" "$PGBIN/postgres" -D "$PGDATA" -p "$PGPORT" -k "$PGDATA" \
+		-c listen_addresses=127.0.0.1 -c max_connections=200 ${IT_PG_OPTIONS[@]+"${IT_PG_OPTIONS[@]}"} \
+		>>"$IT_TMP/postgres.log" 2>&1) &
+	PG_PID=$!
+	IT_PIDS+=("$PG_PID")
+	it_wait_port "$PGPORT" PostgreSQL "$IT_TMP/postgres.log" || exit 1
+}
+
+# it_stop_postgresql: stops that server (a fast shutdown: its clients are
+# cut off, as when a database host goes away) and waits for it to end.
+it_stop_postgresql() {
+	kill -INT "$PG_PID"
+	it_wait_exit "$PG_PID" 300 || { echo "PostgreSQL did not stop within 30 s"; return 1; }
+}
+
 # it_start_postgresql: a PostgreSQL 15 cluster of this test on a free
 # loopback port (initdb and postgres from Debian's postgresql-15, as nobody
 # when the test runs as root: PostgreSQL refuses root), with a password
@@ -189,11 +209,7 @@ it_start_postgresql() {
 		--pwfile="$IT_TMP/pgpw" --no-locale -E UTF8 >"$IT_TMP/initdb.log" 2>&1) ||
 		{ cat "$IT_TMP/initdb.log"; it_skip "initdb failed"; }
 	PGPORT=$(free_port)
-	(cd "$PGDATA" && exec "${as_pg[@]}" "$PGBIN/postgres" -D "$PGDATA" -p "$PGPORT" -k "$PGDATA" \
-		-c listen_addresses=127.0.0.1 -c max_connections=200 ${IT_PG_OPTIONS[@]+"${IT_PG_OPTIONS[@]}"} \
-		>"$IT_TMP/postgres.log" 2>&1) &
-	IT_PIDS+=($!)
-	it_wait_port "$PGPORT" PostgreSQL "$IT_TMP/postgres.log" || exit 1
+	it_run_postgresql
 	PG_PASSFILE=$IT_TMP/pgpass
 	printf '127.0.0.1:%s:*:axon:%s\n' "$PGPORT" "$PG_PASSWORD" >"$PG_PASSFILE"
 	chmod 600 "$PG_PASSFILE"

@@ -20,7 +20,7 @@ INTEGRATION_TESTS = tests/integration/nginx-flow.sh tests/integration/apache-flo
 	tests/integration/live-events-nginx.sh tests/integration/live-events-apache.sh tests/integration/events-relay.sh tests/integration/editor-test-run.sh \
 	tests/integration/two-factor.sh tests/integration/sessions.sh tests/integration/backup.sh \
 	tests/integration/rate-limits.sh tests/integration/priorities.sh \
-	tests/integration/cluster.sh tests/integration/migrate.sh
+	tests/integration/cluster.sh tests/integration/migrate.sh tests/integration/pg-away.sh
 TESTS += $(INTEGRATION_TESTS)
 # The authorization server the OAuth 2.0 test runs (npm ci installs it, as quickstart does).
 EXTRA_DIST += tests/standins/oidc/server.js tests/standins/oidc/package.json tests/standins/oidc/package-lock.json
