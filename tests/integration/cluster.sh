@@ -10,7 +10,7 @@
 # missed ticks; /metrics and the run page name the node.
 # shellcheck source=lib.sh
 . "$top_srcdir/tests/integration/lib.sh"
-export AXON_TEST_DATABASE=postgresql # whatever the build: it_write_config adds the database line
+it_postgresql_only
 it_init
 it_start_postgresql
 IT_PG_LINE=$(it_postgresql_database axon) || it_skip "no database could be made"

@@ -45,6 +45,8 @@ it_is_fuzz_build() {
 
 it_init() {
 	it_is_fuzz_build && it_skip "integration tests do not run in the fuzz build"
+	# make distcheck's copy: the same tests ran in build/ from the same sources.
+	[ "${AXON_TEST_INTEGRATION:-yes}" = no ] && it_skip "AXON_TEST_INTEGRATION=no (./quickstart check's distcheck)"
 	local tool
 	for tool in curl jq sqlite3 nginx; do
 		command -v "$tool" >/dev/null || it_skip "$tool is not installed (./quickstart check installs it)"
@@ -157,6 +159,12 @@ it_write_config() {
 # every axond of the test keeps its data in PostgreSQL rather than SQLite.
 it_on_postgresql() {
 	[ "${AXON_TEST_DATABASE:-}" = postgresql ]
+}
+
+# it_postgresql_only: for a test of several nodes or of the database server
+# itself, run in the PostgreSQL build only (each integration test in one build).
+it_postgresql_only() {
+	it_on_postgresql || it_skip "this test is about PostgreSQL: AXON_TEST_DATABASE=postgresql runs it (./quickstart check sets it in build-asan)"
 }
 
 # it_sqlite_only: for a test of what only a SQLite file has (its backup,

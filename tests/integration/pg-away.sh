@@ -7,7 +7,7 @@
 # lost nor left running.
 # shellcheck source=lib.sh
 . "$top_srcdir/tests/integration/lib.sh"
-export AXON_TEST_DATABASE=postgresql # whatever the build: the test is about PostgreSQL
+it_postgresql_only
 it_init
 it_start nginx
 it_setup_owner "away test pw"
