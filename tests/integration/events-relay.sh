@@ -4,11 +4,11 @@
 # nginx, is watched from node B's stream, which gets the run's step, log and
 # end events while the run goes on (held in a step until the test lets it
 # go), the same as A's own stream, and closes at the end; a listener that
-# lost its connection is back by itself. Runs on PostgreSQL whatever AXON_TEST_DATABASE says.
+# lost its connection is back by itself.
 # shellcheck source=lib.sh
 . "$top_srcdir/tests/integration/lib.sh"
+it_postgresql_only
 it_init
-AXON_TEST_DATABASE=postgresql # read by lib.sh: both nodes' config, and sql
 it_start_postgresql
 IT_PG_LINE=$(it_postgresql_database axon) || it_fail "a database is made"
 it_start_http_server || it_skip "the test HTTP server did not start (python3 missing?)"
