@@ -87,26 +87,26 @@ static void cut_member(json_t *data, const char *name, size_t over)
 	json_object_set_new(data, "cut", json_true());
 }
 
-/* The notification for o, cut to fit; NULL when even cut it does not. */
-static char *payload_of(const struct events_relay *r, const struct outgoing *o)
+/* Event o as {"run", "type", "data"} in at most max bytes, its message (a
+ * log line), then its error, cut to fit; NULL when even cut it does not. */
+static char *event_of(const struct outgoing *o, size_t max)
 {
 	static const char *const cuttable[] = { "message", "error", NULL };
 	json_t *data = json_loads(o->data, 0, NULL);
 	if (!data)
 		return NULL;
-	json_t *p = json_pack("{s:s, s:I, s:s, s:O}", "node", r->node, "run", (json_int_t)o->run, "type", o->type,
-			      "data", data);
-	char *text = p ? json_dumps(p, JSON_COMPACT) : NULL;
-	for (const char *const *m = cuttable; text && strlen(text) > EVENTS_RELAY_PAYLOAD_MAX && *m; m++) {
+	json_t *e = json_pack("{s:I, s:s, s:O}", "run", (json_int_t)o->run, "type", o->type, "data", data);
+	char *text = e ? json_dumps(e, JSON_COMPACT) : NULL;
+	for (const char *const *m = cuttable; text && strlen(text) > max && *m; m++) {
 		/* Cutting n bytes of a string shortens its JSON by n at least;
 		 * the margin pays for "cut":true. */
-		cut_member(data, *m, strlen(text) - EVENTS_RELAY_PAYLOAD_MAX + 16);
+		cut_member(data, *m, strlen(text) - max + 16);
 		free(text);
-		text = json_dumps(p, JSON_COMPACT);
+		text = json_dumps(e, JSON_COMPACT);
 	}
-	json_decref(p);
+	json_decref(e);
 	json_decref(data);
-	if (text && strlen(text) > EVENTS_RELAY_PAYLOAD_MAX) {
+	if (text && strlen(text) > max) {
 		free(text);
 		text = NULL;
 	}
@@ -132,13 +132,51 @@ static struct store *sender(struct events_relay *r)
 	return NULL;
 }
 
-static void send_one(struct events_relay *r, const struct outgoing *o)
+/* Sends one notification of the events in sb (its count of them); a
+ * failure counts them as not sent. */
+static void send_packed(struct events_relay *r, struct strbuf *sb, uint64_t *count)
 {
-	char *payload = payload_of(r, o);
-	struct store *st = payload ? sender(r) : NULL;
-	if (!st || store_notify(st, EVENTS_RELAY_CHANNEL, payload) != STORE_OK)
-		r->unsent++;
-	free(payload);
+	if (!*count)
+		return;
+	sb_adds(sb, "]}");
+	struct store *st = sender(r);
+	if (!st || store_notify(st, EVENTS_RELAY_CHANNEL, sb_str(sb)) != STORE_OK)
+		r->unsent += *count;
+	*count = 0;
+}
+
+/* Sends n events in as few notifications as they fit in. */
+static void send_batch(struct events_relay *r, const struct outgoing *batch, size_t n)
+{
+	json_t *node = json_string(r->node);
+	char *name = json_dumps(node, JSON_ENCODE_ANY);
+	json_decref(node);
+	struct strbuf head = STRBUF_INIT, sb = STRBUF_INIT;
+	sb_printf(&head, "{\"node\":%s,\"events\":[", name ? name : "\"?\"");
+	free(name);
+	size_t room = EVENTS_RELAY_PAYLOAD_MAX - head.len - 2; /* "]}" */
+	uint64_t count = 0;
+	for (size_t i = 0; i < n; i++) {
+		char *ev = event_of(&batch[i], room);
+		if (!ev) {
+			r->unsent++;
+			continue;
+		}
+		if (count && sb.len + 1 + strlen(ev) + 2 > EVENTS_RELAY_PAYLOAD_MAX)
+			send_packed(r, &sb, &count);
+		if (!count) {
+			sb_reset(&sb);
+			sb_adds(&sb, sb_str(&head));
+		} else {
+			sb_adds(&sb, ",");
+		}
+		sb_adds(&sb, ev);
+		count++;
+		free(ev);
+	}
+	send_packed(r, &sb, &count);
+	sb_free(&head);
+	sb_free(&sb);
 }
 
 /* Sends what the outbox holds; false when stopping. */
@@ -154,11 +192,10 @@ static bool send_outbox(struct events_relay *r, struct outgoing *batch)
 	r->dropped += r->full;
 	r->full = 0;
 	pthread_mutex_unlock(&r->mu);
-	for (size_t i = 0; i < n; i++) {
-		if (!stopping)
-			send_one(r, &batch[i]);
+	if (!stopping)
+		send_batch(r, batch, n);
+	for (size_t i = 0; i < n; i++)
 		free(batch[i].data);
-	}
 	return !stopping;
 }
 
@@ -179,20 +216,23 @@ static int report(struct events_relay *r)
 	return -1;
 }
 
-/* An event another node published, into the local hub. */
+/* The events another node published, into the local hub. */
 static void republish(struct events_relay *r, const char *payload)
 {
 	json_t *p = json_loads(payload, 0, NULL);
 	const char *node = json_string_value(json_object_get(p, "node"));
-	const char *type = json_string_value(json_object_get(p, "type"));
-	json_t *run = json_object_get(p, "run"), *data = json_object_get(p, "data");
-	if (node && type && strlen(type) < sizeof ((struct event *)0)->type && json_is_integer(run) &&
-	    json_is_object(data)) {
-		if (strcmp(node, r->node))
-			events_publish_remote(r->hub, json_integer_value(run), type, json_incref(data));
-	} else {
-		log_debug("live events: a notification that is not an event of ours was left out");
-	}
+	json_t *events = json_object_get(p, "events"), *e;
+	size_t i;
+	if (!node || !json_is_array(events))
+		log_debug("live events: a notification that is not one of ours was left out");
+	else if (strcmp(node, r->node))
+		json_array_foreach(events, i, e) {
+			const char *type = json_string_value(json_object_get(e, "type"));
+			json_t *run = json_object_get(e, "run"), *data = json_object_get(e, "data");
+			if (type && strlen(type) < sizeof ((struct event *)0)->type && json_is_integer(run) &&
+			    json_is_object(data))
+				events_publish_remote(r->hub, json_integer_value(run), type, json_incref(data));
+		}
 	json_decref(p);
 }
 

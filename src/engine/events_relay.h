@@ -3,8 +3,10 @@
  *
  * Each event this node's hub publishes is copied into a bounded outbox
  * (full: dropped and counted, so that a publisher never waits on the
- * database), and the relay thread sends it with NOTIFY on the channel
- * "axon_events" as {"node", "run", "type", "data"}. The same thread LISTENs
+ * database), and the relay thread sends what it holds with NOTIFY on the
+ * channel "axon_events", as many events as fit in each notification:
+ * {"node", "events": [{"run", "type", "data"}...]} (one statement for a
+ * run's several events under load, not one each). The same thread LISTENs
  * there, and publishes every event of another node in the local hub, as
  * the stream thread reads local ones (never sent out again).
  *
