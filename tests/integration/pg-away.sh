@@ -15,15 +15,16 @@ check_eq "$?" 0 "the owner is set up"
 it_api_token away
 JAR=
 
-# One run that ends while the database is away (its wait ends 3 s after it
-# starts), one that waits past the outage.
+# One run that ends while the database is away (its wait ends 10 s after it
+# starts: time for the slowest build to get to the outage), one that waits
+# past the outage.
 it_create_workflow "Ends away" '{"format": 1, "trigger": {"type": "manual"},
-  "blocks": [{"id": "wait", "type": "flow.wait", "config": {"duration": "3s"}},
+  "blocks": [{"id": "wait", "type": "flow.wait", "config": {"duration": "10s"}},
              {"id": "done", "type": "json.set", "config": {"set": {"done": true}}}],
   "edges": [{"from": "wait.out", "to": "done.in"}]}'
 ENDS_AWAY=$WF
 it_create_workflow "Ends after" '{"format": 1, "trigger": {"type": "manual"},
-  "blocks": [{"id": "wait", "type": "flow.wait", "config": {"duration": "20s"}},
+  "blocks": [{"id": "wait", "type": "flow.wait", "config": {"duration": "40s"}},
              {"id": "done", "type": "json.set", "config": {"set": {"done": true}}}],
   "edges": [{"from": "wait.out", "to": "done.in"}]}'
 ENDS_AFTER=$WF
@@ -41,8 +42,8 @@ req GET /workflows "${API[@]}"
 check_status 503 "a request that needs the database"
 check_body_contains "is away: Axon reconnects by itself when it is back" "... says so"
 check_eq "$(grep -ci '^retry-after:' "$HEADERS")" 1 "... with Retry-After"
-sleep 5 # the first run's wait ends meanwhile, and its end cannot be written
-for _ in $(seq 1 50); do
+# The first run's wait ends meanwhile, and its end cannot be written.
+for _ in $(seq 1 300); do
 	grep -q "cannot be recorded yet" "$IT_TMP/axond.log" && break
 	sleep 0.1
 done
