@@ -117,7 +117,7 @@ static void parse_args(int argc, char **argv, struct config *cfg, enum action *a
 	if (optind < argc)
 		die("unexpected argument '%s' (see axond --help)", argv[optind]);
 	if (config_finish(cfg, err, sizeof err) < 0)
-		die("%s", err);
+		die("%s: %s", file ? file : "the options", err);
 }
 
 static void write_pid_file(const char *path)

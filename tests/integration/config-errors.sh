@@ -28,6 +28,13 @@ check_refused "a bad duration" 1 "session_ttl" 'session_ttl = soon'
 check_refused "a bad boolean" 1 "daemonize" 'daemonize = perhaps'
 check_refused "a line without '='" 2 "key = value" 'log_level = info' 'listen'
 
+# Keys that go together: a front node needs a database shared with others.
+printf 'execute_runs = no\n' >"$IT_TMP/front.conf"
+"$top_builddir/axond" -c "$IT_TMP/front.conf" --check-config >"$IT_TMP/out" 2>&1
+check_eq "$?" 2 "execute_runs = no with SQLite: exit status 2"
+check_contains "$(cat "$IT_TMP/out")" "front.conf: execute_runs = no makes a front node" "... naming the file and the key"
+check_contains "$(cat "$IT_TMP/out")" "set a postgresql:// database or remove the line" "... and what to do"
+
 printf 'threads = 2\n' >"$IT_TMP/good.conf"
 "$top_builddir/axond" -c "$IT_TMP/good.conf" --check-config >"$IT_TMP/out" 2>&1
 check_eq "$?" 0 "a good file passes --check-config"
