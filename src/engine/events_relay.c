@@ -30,6 +30,7 @@ struct outgoing {
 struct events_relay {
 	struct events *hub;
 	char *database, *node;
+	char *envelope;          /* {"node":NODE,"events":[ : how each notification starts */
 	pthread_t thread;
 	int wake;                /* an eventfd: the outbox is no longer empty, or stop */
 	pthread_mutex_t mu;      /* guards the outbox, full and stopping */
@@ -148,13 +149,8 @@ static void send_packed(struct events_relay *r, struct strbuf *sb, uint64_t *cou
 /* Sends n events in as few notifications as they fit in. */
 static void send_batch(struct events_relay *r, const struct outgoing *batch, size_t n)
 {
-	json_t *node = json_string(r->node);
-	char *name = json_dumps(node, JSON_ENCODE_ANY);
-	json_decref(node);
-	struct strbuf head = STRBUF_INIT, sb = STRBUF_INIT;
-	sb_printf(&head, "{\"node\":%s,\"events\":[", name ? name : "\"?\"");
-	free(name);
-	size_t room = EVENTS_RELAY_PAYLOAD_MAX - head.len - 2; /* "]}" */
+	struct strbuf sb = STRBUF_INIT;
+	size_t room = EVENTS_RELAY_PAYLOAD_MAX - strlen(r->envelope) - 2; /* "]}" */
 	uint64_t count = 0;
 	for (size_t i = 0; i < n; i++) {
 		char *ev = event_of(&batch[i], room);
@@ -166,7 +162,7 @@ static void send_batch(struct events_relay *r, const struct outgoing *batch, siz
 			send_packed(r, &sb, &count);
 		if (!count) {
 			sb_reset(&sb);
-			sb_adds(&sb, sb_str(&head));
+			sb_adds(&sb, r->envelope);
 		} else {
 			sb_adds(&sb, ",");
 		}
@@ -175,7 +171,6 @@ static void send_batch(struct events_relay *r, const struct outgoing *batch, siz
 		free(ev);
 	}
 	send_packed(r, &sb, &count);
-	sb_free(&head);
 	sb_free(&sb);
 }
 
@@ -279,6 +274,13 @@ struct events_relay *events_relay_start(struct events *hub, const char *database
 	r->hub = hub;
 	r->database = xstrdup(database);
 	r->node = xstrdup(node_name);
+	json_t *name = json_string(node_name);
+	char *quoted = name ? json_dumps(name, JSON_ENCODE_ANY) : NULL;
+	json_decref(name);
+	struct strbuf envelope = STRBUF_INIT;
+	sb_printf(&envelope, "{\"node\":%s,\"events\":[", quoted ? quoted : "\"?\"");
+	free(quoted);
+	r->envelope = sb_detach(&envelope);
 	r->listener = l;
 	pthread_mutex_init(&r->mu, NULL);
 	r->wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -291,6 +293,7 @@ struct events_relay *events_relay_start(struct events *hub, const char *database
 		store_listener_close(l);
 		free(r->database);
 		free(r->node);
+		free(r->envelope);
 		free(r);
 		return NULL;
 	}
@@ -317,5 +320,6 @@ void events_relay_stop(struct events_relay *r)
 	store_listener_close(r->listener);
 	free(r->database);
 	free(r->node);
+	free(r->envelope);
 	free(r);
 }

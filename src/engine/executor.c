@@ -810,6 +810,12 @@ static bool keep_back(const struct plan_block *b, bool start_written)
 	return !start_written && (b->state == STEP_OK || b->state == STEP_FAILED || b->state == STEP_SKIPPED);
 }
 
+/* A write of a run refused because another node took it over (fencing). */
+static void log_lost(struct store *st)
+{
+	log_warn("%s while this node had stalled past its lease: this node stops its copy", store_errmsg(st));
+}
+
 /* Writes, under the lock held on entry (released meanwhile), what the store
  * has not been told of run a yet (its start, the steps kept back) with
  * step (NULL: none), in one transaction. */
@@ -834,7 +840,7 @@ static void record_run(struct engine *e, struct store *st, struct active *a, con
 	pthread_mutex_lock(&e->mu);
 	a->writers--;
 	if (rc == STORE_NOT_HELD && !a->lost) {
-		log_warn("%s while this node had stalled past its lease: this node stops its copy", store_errmsg(st));
+		log_lost(st);
 		a->lost = true;
 		a->stop_blocks = 1;
 		pthread_cond_broadcast(&e->work);
@@ -942,7 +948,7 @@ static enum end end_run(struct engine *e, struct store *st, struct active *a, js
 	}
 	int rc = store_run_finish(st, a->id, &end);
 	if (rc == STORE_NOT_HELD) {
-		log_warn("%s while this node had stalled past its lease: its end here is not recorded", store_errmsg(st));
+		log_lost(st);
 		json_decref(outcome);
 		json_decref(steps);
 		drop_lost(e, a);

@@ -309,10 +309,13 @@ static int still_held(struct store *st, int64_t id)
 static int record_body(struct store *st, void *arg)
 {
 	struct record_args *a = arg;
-	int rc = db_exec(st, "UPDATE runs SET status = CASE status WHEN 'queued' THEN 'running' ELSE status END,"
-			 " started_at = coalesce(started_at, NULLIF(?2, 0)) WHERE id = ?1 AND " HELD_HERE(3),
-			 "iit", a->run_id, a->started_at, st->node);
-	if (rc == STORE_OK)
+	/* The run's start when it has one; on PostgreSQL, every time, the fence. */
+	bool guard = a->started_at || st->pg;
+	int rc = guard ? db_exec(st, "UPDATE runs SET status = CASE status WHEN 'queued' THEN 'running' ELSE status END,"
+				 " started_at = coalesce(started_at, NULLIF(?2, 0)) WHERE id = ?1 AND " HELD_HERE(3),
+				 "iit", a->run_id, a->started_at, st->node)
+		       : STORE_OK;
+	if (rc == STORE_OK && guard)
 		rc = still_held(st, a->run_id);
 	size_t i;
 	json_t *step;
