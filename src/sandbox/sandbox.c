@@ -598,6 +598,18 @@ static json_t *await_end(int reply, int kill_now, int64_t deadline, int *timed_o
 	}
 }
 
+/* The kernel holds RLIMIT_CPU against a process's tick-sampled user+system
+ * time (its "prof" clock), not the scheduler's exact runtime that
+ * clock_getcpuclockid gives: on a busy machine the two part by tens of per
+ * cent. A limit set from the scheduler's figure could stop an execution well
+ * within its budget, so the limit starts from the prof clock, whose id is
+ * made as the kernel makes it (linux/posix-timers.h: MAKE_PROCESS_CPUCLOCK
+ * with CPUCLOCK_PROF, which is 0). */
+static clockid_t worker_limit_clock(pid_t pid)
+{
+	return (clockid_t)((unsigned)~pid << 3);
+}
+
 static int64_t cpu_ns(clockid_t clock)
 {
 	struct timespec ts;
@@ -665,6 +677,7 @@ static struct worker *spawn_worker(struct sandbox *sb, const char *plugin, const
 	w->cpu_soft = cpu_ms ? (cpu_ms + 999) / 1000 : 0; /* 0: unknown, set before its first execution */
 	if (clock_getcpuclockid(w->pid, &w->cpu_clock) != 0)
 		w->cpu_clock = (clockid_t)-1;
+	w->limit_clock = worker_limit_clock(w->pid);
 	w->plugin = xstrdup(plugin);
 	w->identity = identity ? xstrdup(identity) : NULL;
 	w->domain = domain ? xstrdup(domain) : NULL;
@@ -738,8 +751,9 @@ static int execute(struct sandbox *sb, struct worker *w, const json_t *entry, co
 {
 	struct broker_run b = { .stopped = -1, .violation = -1 };
 	int64_t cpu0 = cpu_ns(w->cpu_clock);
+	int64_t counted = cpu_ns(w->limit_clock);
 	int reusable = 0;
-	if (!w->once && set_limits(w, lim, cpu0) < 0) {
+	if (!w->once && set_limits(w, lim, counted >= 0 ? counted : cpu0) < 0) {
 		set_outcome(res, RUN_ERROR, "the sandbox could not set the block's limits: prlimit: %s", strerror(errno));
 		return 0;
 	}
