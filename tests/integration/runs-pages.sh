@@ -113,7 +113,8 @@ check_body_contains "has not failed" "... says why"
 req POST "/runs/$FAILED/retry" --data-urlencode "csrf=$CSRF"
 check_status 303 "retry from the failed step"
 check_eq "$(header Location)" "/runs/$FAILED" "... back to the run"
-sleep 0.5
+# The retry has ended when its dead letter is there (however loaded the machine).
+it_wait_sql "SELECT count(*) FROM dead_letters WHERE run_id = $FAILED" 2
 wait_run "$FAILED" failed
 check_eq "$(sql "SELECT count(*) FROM dead_letters WHERE run_id = $FAILED AND retried_at IS NULL")" 2 \
 	"it failed again: a second dead letter"
@@ -122,7 +123,10 @@ check_status 303 "retry a dead letter"
 check_eq "$(header Location)" "/runs/$FAILED" "... back to its run"
 req POST "/dead-letters/$LETTER/retry" "${JSON[@]}" --data-urlencode "csrf=$CSRF"
 check_status 404 "a dead letter retried already"
+it_wait_sql "SELECT count(*) FROM dead_letters WHERE run_id = $FAILED" 3
 wait_run "$FAILED" failed
+check_eq "$(sql "SELECT count(*) FROM dead_letters WHERE run_id = $FAILED AND retried_at IS NULL")" 2 \
+	"the retried letter is marked, the new failure has its own"
 
 echo "# cancel"
 req POST "/runs/$FIRST/cancel" "${JSON[@]}" --data-urlencode "csrf=$CSRF"
