@@ -226,6 +226,8 @@ void worker_retire(struct worker *w)
 		close(w->chan);
 	if (w->reply >= 0)
 		close(w->reply);
+	if (w->statm >= 0)
+		close(w->statm);
 	free(w->plugin);
 	free(w->identity);
 	free(w->domain);

@@ -618,15 +618,12 @@ static int64_t cpu_ns(clockid_t clock)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/* Resident memory of a process in bytes, from /proc; 0 if unknown. */
-static uint64_t rss_bytes(pid_t pid)
+/* A worker's resident memory in bytes, 0 if unknown: from its statm file,
+ * opened once (the path lookup cost more than the read). */
+static uint64_t rss_bytes(const struct worker *w)
 {
-	char path[64], buf[128];
-	snprintf(path, sizeof path, "/proc/%d/statm", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
-	if (fd >= 0)
-		close(fd);
+	char buf[128];
+	ssize_t n = w->statm >= 0 ? pread(w->statm, buf, sizeof buf - 1, 0) : -1;
 	unsigned long size, resident;
 	if (n <= 0)
 		return 0;
@@ -678,6 +675,9 @@ static struct worker *spawn_worker(struct sandbox *sb, const char *plugin, const
 	if (clock_getcpuclockid(w->pid, &w->cpu_clock) != 0)
 		w->cpu_clock = (clockid_t)-1;
 	w->limit_clock = worker_limit_clock(w->pid);
+	char statm[64];
+	snprintf(statm, sizeof statm, "/proc/%d/statm", (int)w->pid);
+	w->statm = once ? -1 : open(statm, O_RDONLY | O_CLOEXEC); /* strict mode never asks */
 	w->plugin = xstrdup(plugin);
 	w->identity = identity ? xstrdup(identity) : NULL;
 	w->domain = domain ? xstrdup(domain) : NULL;
@@ -799,7 +799,7 @@ static int execute(struct sandbox *sb, struct worker *w, const json_t *entry, co
 		 * read every few executions (a read of /proc costs more than the
 		 * rest of an execution's bookkeeping). */
 		if (w->executions % RSS_CHECK_EVERY == 0)
-			res->maxrss_kb = (long)(rss_bytes(w->pid) >> 10);
+			res->maxrss_kb = (long)(rss_bytes(w) >> 10);
 		decide(res, &b, 0, lim);
 		w->executions++;
 		reusable = 1;

@@ -2,6 +2,7 @@
  * call goes to SQLite's side (db_sqlite.c) or PostgreSQL's (db_pg.c). */
 #include "db.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -382,26 +383,8 @@ int db_open(struct store *st, const char *path)
 	return store_path_is_postgresql(path) ? pg_open(st, path) : lite_open(st, path);
 }
 
-int store_open(const char *path, struct store **out, char *err, size_t errlen)
+static void store_free(struct store *st)
 {
-	struct store *st = xcalloc(1, sizeof *st);
-	int rc = db_open(st, path);
-	if (rc == STORE_OK)
-		rc = migrations_apply(st);
-	if (rc != STORE_OK) {
-		snprintf(err, errlen, "%s", st->errmsg);
-		store_close(st);
-		*out = NULL;
-		return rc < 0 ? rc : STORE_ERROR;
-	}
-	*out = st;
-	return STORE_OK;
-}
-
-void store_close(struct store *st)
-{
-	if (!st)
-		return;
 	for (int i = 0; i < STMT_CACHE_SIZE; i++)
 		if (st->cache[i].sql)
 			st->pg ? pg_finalize(&st->cache[i]) : lite_finalize(&st->cache[i]);
@@ -410,6 +393,68 @@ void store_close(struct store *st)
 	st->pg ? pg_close(st) : lite_close(st);
 	free(st->path);
 	free(st);
+}
+
+/* The connection the group commit's leaders write SQLite on
+ * (group_commit.c). A commit by one connection drops every other
+ * connection's page cache: leaders taking turns on their own connections
+ * read again the pages the one before had just written (strace under the
+ * peer bench: 13 reads of a page per webhook run, 6 with one writer). One
+ * writing connection per process keeps its pages. Opened by the first
+ * write, closed with the last store of the process. */
+static pthread_mutex_t writer_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct store *writer;
+static unsigned stores_open;
+
+struct store *db_writer(struct store *st)
+{
+	if (st->pg)
+		return st;
+	pthread_mutex_lock(&writer_mu);
+	if (!writer) {
+		struct store *w = xcalloc(1, sizeof *w);
+		if (db_open(w, st->path) == STORE_OK)
+			writer = w;
+		else
+			store_free(w); /* st writes, and says why if it cannot either */
+	}
+	struct store *w = writer && !strcmp(writer->path, st->path) ? writer : st;
+	pthread_mutex_unlock(&writer_mu);
+	w->busy_timeout_ms = st->busy_timeout_ms;
+	return w;
+}
+
+int store_open(const char *path, struct store **out, char *err, size_t errlen)
+{
+	struct store *st = xcalloc(1, sizeof *st);
+	int rc = db_open(st, path);
+	if (rc == STORE_OK)
+		rc = migrations_apply(st);
+	if (rc != STORE_OK) {
+		snprintf(err, errlen, "%s", st->errmsg);
+		store_free(st);
+		*out = NULL;
+		return rc < 0 ? rc : STORE_ERROR;
+	}
+	pthread_mutex_lock(&writer_mu);
+	stores_open++;
+	pthread_mutex_unlock(&writer_mu);
+	*out = st;
+	return STORE_OK;
+}
+
+void store_close(struct store *st)
+{
+	if (!st)
+		return;
+	store_free(st);
+	pthread_mutex_lock(&writer_mu);
+	struct store *w = --stores_open == 0 ? writer : NULL;
+	if (w)
+		writer = NULL;
+	pthread_mutex_unlock(&writer_mu);
+	if (w)
+		store_free(w);
 }
 
 const char *store_errmsg(struct store *st)

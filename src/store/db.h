@@ -143,6 +143,9 @@ int db_finish(struct store *st, int rc);
  * st; it must use that st only, and keep its results in arg. Returns body's rc
  * or the commit's, with st->errmsg set. Never inside another transaction. */
 int db_write(struct store *st, int (*body)(struct store *st, void *arg), void *arg);
+/* The connection db_write's transactions run on: one per process for SQLite
+ * (db.c says why), st itself for PostgreSQL. */
+struct store *db_writer(struct store *st);
 
 /* Applies every pending migration in one transaction (migrations.c). */
 int migrations_apply(struct store *st);

@@ -6,9 +6,9 @@
  * at the same moment, each on its own connection, each paying all of that.
  * Here they queue instead (the scheme of LevelDB's writers): the first in line
  * runs the bodies of everyone waiting behind it, each in a savepoint so that a
- * failure undoes only its own changes, on its own connection and in one
- * transaction, commits once and wakes them. A writer alone leads at once and
- * pays only a mutex. */
+ * failure undoes only its own changes, in one transaction on the process's
+ * writing connection (db_writer), commits once and wakes them. A writer
+ * alone leads at once and pays only a mutex. */
 #include <pthread.h>
 #include <string.h>
 
@@ -93,7 +93,7 @@ int db_write(struct store *st, int (*body)(struct store *st, void *arg), void *a
 		while (last->next && n < BATCH_MAX)
 			last = last->next, n++;
 		pthread_mutex_unlock(&queue_mu);
-		run_batch(st, &op, n);
+		run_batch(db_writer(st), &op, n);
 		pthread_mutex_lock(&queue_mu);
 		queue_head = last->next;
 		if (!queue_head)
