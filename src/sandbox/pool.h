@@ -16,7 +16,6 @@ struct worker {
 	int chan;                /* the daemon's end of the worker's channel */
 	int reply;               /* to the zygote: closing it kills the worker */
 	clockid_t cpu_clock;     /* the worker's CPU-time clock */
-	clockid_t limit_clock;   /* the CPU time RLIMIT_CPU counts (see worker_limit_clock) */
 	int statm;               /* its /proc/PID/statm, open: read for its memory, or -1 */
 	unsigned zygote_gen;     /* the zygote it is a child of */
 	uint64_t address_base;   /* address space reserved before any block (sanitizers) */

@@ -674,7 +674,6 @@ static struct worker *spawn_worker(struct sandbox *sb, const char *plugin, const
 	w->cpu_soft = cpu_ms ? (cpu_ms + 999) / 1000 : 0; /* 0: unknown, set before its first execution */
 	if (clock_getcpuclockid(w->pid, &w->cpu_clock) != 0)
 		w->cpu_clock = (clockid_t)-1;
-	w->limit_clock = worker_limit_clock(w->pid);
 	char statm[64];
 	snprintf(statm, sizeof statm, "/proc/%d/statm", (int)w->pid);
 	w->statm = once ? -1 : open(statm, O_RDONLY | O_CLOEXEC); /* strict mode never asks */
@@ -751,11 +750,14 @@ static int execute(struct sandbox *sb, struct worker *w, const json_t *entry, co
 {
 	struct broker_run b = { .stopped = -1, .violation = -1 };
 	int64_t cpu0 = cpu_ns(w->cpu_clock);
-	int64_t counted = cpu_ns(w->limit_clock);
 	int reusable = 0;
-	if (!w->once && set_limits(w, lim, counted >= 0 ? counted : cpu0) < 0) {
-		set_outcome(res, RUN_ERROR, "the sandbox could not set the block's limits: prlimit: %s", strerror(errno));
-		return 0;
+	if (!w->once) {
+		int64_t counted = cpu_ns(worker_limit_clock(w->pid));
+		if (set_limits(w, lim, counted >= 0 ? counted : cpu0) < 0) {
+			set_outcome(res, RUN_ERROR, "the sandbox could not set the block's limits: prlimit: %s",
+			            strerror(errno));
+			return 0;
+		}
 	}
 	b.chan = w->chan;
 	json_t *typed = schema_block_type(entry, config); /* with the ports the config names */
