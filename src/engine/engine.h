@@ -70,7 +70,16 @@ struct engine_run {
 	 * if it fails), from the outcome engine_run_here() gives back. */
 	int (*on_end)(struct store *st, const json_t *outcome, void *arg);
 	void *on_end_arg;
+	/* NULL when the caller created the run; else the run, not written yet,
+	 * under an id from engine_new_run_id(): its first write writes it, and a
+	 * quick run is written once, as it ends. */
+	const struct run_born *born;
 };
+/* A run id for engine_run_here()'s born, reserved in the store a block at a
+ * time; 0 when the engine does not take runs not written yet (several nodes
+ * on PostgreSQL, whose claims need the run's row, or a front node), or the
+ * store failed: then create the run first. */
+int64_t engine_new_run_id(struct engine *e, struct store *st);
 /* Runs a top-level run that the caller just created (and did not notify) on
  * the calling thread, with the caller's store connection: for a synchronous
  * webhook, whose request thread would otherwise only wait. This saves the

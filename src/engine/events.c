@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -56,6 +57,7 @@ struct events {
 	pthread_rwlock_t relay_lock;
 	events_relay_fn relay;
 	void *relay_arg;
+	atomic_bool listening; /* events_listen */
 };
 
 struct events *events_new(void)
@@ -282,11 +284,16 @@ static void bound_message(json_t *data)
 	json_object_set_new(data, "cut", json_true());
 }
 
+void events_listen(struct events *h, bool on)
+{
+	atomic_store(&h->listening, on);
+}
+
 static void wake_readers(struct events *h)
 {
 	uint64_t one = 1;
 	/* Fails only when the counter is full, and then the reader is woken anyway. */
-	if (write(h->fd, &one, sizeof one) < 0 && errno != EAGAIN)
+	if (atomic_load(&h->listening) && write(h->fd, &one, sizeof one) < 0 && errno != EAGAIN)
 		return;
 }
 

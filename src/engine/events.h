@@ -79,7 +79,12 @@ uint64_t events_last_id(struct events *h, int64_t run);
 int64_t events_epoch(const struct events *h);
 
 /* An eventfd that becomes readable each time something is published (read
- * it to reset it): a reader polling many streams waits on it. */
+ * it to reset it) while a reader listens: a reader polling many streams
+ * waits on it. */
 int events_fd(const struct events *h);
+/* Whether a reader waits on events_fd() now. Set before the reader reads
+ * the runs' events, so that nothing published after that goes unsignalled;
+ * with none, a publisher spares the write. */
+void events_listen(struct events *h, bool on);
 
 #endif

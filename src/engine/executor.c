@@ -63,6 +63,8 @@ struct active {
 	int writers;       /* workers writing a step of it now: it cannot end before they are done */
 	int64_t started_at; /* wall ms, when a worker first took it */
 	bool recorded;     /* the store knows it is running (store_run_record) */
+	struct run_born *born; /* not written yet: its first write writes it (record_run, end_run) */
+	bool birthing;     /* a thread is writing it for the first time: other writers wait */
 	bool *unwritten;   /* per block: ended, and its end not yet in the store (see record_run) */
 	bool owned;        /* driven by the thread that created it (engine_run_here), which alone ends it */
 	pthread_t owner;   /* that thread, while owned */
@@ -118,6 +120,9 @@ struct engine {
 	/* artifacts: what the blocks' check() kept ({block: {"key", "artifact"}}),
 	 * kept: whether the store has them too. */
 	struct valid_version { int64_t workflow_id; int version; json_t *artifacts; bool kept; } valid[VALID_CACHE];
+	/* Run ids reserved in the store (engine_new_run_id): next_id up to end_id. */
+	pthread_mutex_t ids_mu;
+	int64_t next_id, end_id;
 	size_t nvalid, valid_next;
 	struct block_checks *checks; /* the blocks' check() of configs, remembered */
 	int units; /* running now */
@@ -283,8 +288,16 @@ json_t *engine_problems_remembered(struct engine *e, int64_t workflow_id, int ve
 	return problems_of(e, NULL, workflow_id, version, def, 1, NULL);
 }
 
+static void born_free(struct run_born *b)
+{
+	if (b)
+		json_decref((json_t *)b->run.input);
+	free(b);
+}
+
 static void active_free(struct active *a)
 {
+	born_free(a->born);
 	free(a->shown);
 	free(a->unwritten);
 	plan_free(a->plan);
@@ -643,9 +656,10 @@ static json_t *call_result(const json_t *def, const json_t *steps)
 }
 
 /* Refuses a run at load: it ends failed with this message and nothing runs. */
-static void fail_at_load(struct engine *e, struct store *st, int64_t id, const char *message)
+static void fail_at_load(struct engine *e, struct store *st, const struct active *a, const char *message)
 {
-	struct run_end end = { "failed", message, NULL, NULL, NULL, 1, now_ms(), 0, 0, NULL, NULL };
+	int64_t id = a->id;
+	struct run_end end = { "failed", message, NULL, NULL, NULL, 1, now_ms(), 0, 0, NULL, NULL, a->born };
 	if (store_run_finish(st, id, &end) != STORE_OK)
 		log_error("run %lld: cannot record its failure: %s", (long long)id, store_errmsg(st));
 	events_publish(e->events, id, "end",
@@ -703,10 +717,10 @@ static int prepare_run(struct engine *e, struct store *st, struct active *a, int
 	char err[300];
 	if (json_array_size(problems)) {
 		char *msg = problems_text(problems);
-		fail_at_load(e, st, a->id, msg);
+		fail_at_load(e, st, a, msg);
 		free(msg);
 	} else if (!(a->staged = plan_new(def, registry, input, err, sizeof err))) {
-		fail_at_load(e, st, a->id, err);
+		fail_at_load(e, st, a, err);
 	} else {
 		size_t i;
 		json_t *step;
@@ -821,6 +835,11 @@ static void log_lost(struct store *st)
  * step (NULL: none), in one transaction. */
 static void record_run(struct engine *e, struct store *st, struct active *a, const json_t *step)
 {
+	/* The first write of a run not written yet writes it; another waits for that. */
+	while (a->birthing)
+		pthread_cond_wait(&e->work, &e->mu);
+	const struct run_born *born = a->born;
+	a->birthing = born != NULL;
 	json_t *steps = json_array();
 	for (size_t i = 0; i < a->plan->nblocks; i++)
 		if (a->unwritten[i]) {
@@ -829,16 +848,24 @@ static void record_run(struct engine *e, struct store *st, struct active *a, con
 		}
 	if (step)
 		json_array_append(steps, (json_t *)step);
-	int64_t started = a->recorded ? 0 : a->started_at;
+	int64_t started = a->recorded && !born ? 0 : a->started_at;
 	a->recorded = true;
 	a->writers++;
 	pthread_mutex_unlock(&e->mu);
-	int rc = store_run_record(st, a->id, started, steps);
+	int rc = store_run_record(st, a->id, started, steps, born);
 	if (rc != STORE_OK && rc != STORE_NOT_HELD)
 		log_error("run %lld: %s", (long long)a->id, store_errmsg(st));
 	json_decref(steps);
 	pthread_mutex_lock(&e->mu);
 	a->writers--;
+	if (born) {
+		a->birthing = false;
+		if (rc == STORE_OK) {
+			born_free(a->born);
+			a->born = NULL;
+		}
+		pthread_cond_broadcast(&e->work);
+	}
 	if (rc == STORE_NOT_HELD && !a->lost) {
 		log_lost(st);
 		a->lost = true;
@@ -937,7 +964,7 @@ static enum end end_run(struct engine *e, struct store *st, struct active *a, js
 			json_array_append_new(steps, plan_step_json(p, i));
 	struct run_end end = { status, p->failed ? p->error : NULL, p->failed_block, reply_of(a), steps,
 			       p->failed && !a->cancelled && !a->parent_run_id, now_ms(), p->waited_ms, a->started_at,
-			       NULL, NULL };
+			       NULL, NULL, a->born };
 	/* What a waiting webhook answers with, handed over instead of read back. */
 	json_t *outcome = json_pack("{s:s, s:s?, s:O?}", "status", status, "error", p->failed ? p->error : NULL, "reply",
 				    end.reply);
@@ -1579,6 +1606,30 @@ static bool wait_slot(struct engine *e, const struct timespec *until)
  * has blocks to run (one slot for the whole quick run, not one per block:
  * a wait per block would cost a thread switch each), and gives the slot
  * back while the run only waits. */
+/* Ids reserved a block at a time: a store write per RUN_ID_BLOCK runs. */
+#define RUN_ID_BLOCK 64
+
+int64_t engine_new_run_id(struct engine *e, struct store *st)
+{
+	if (e->shared || e->o.front_node)
+		return 0;
+	int64_t id = 0;
+	pthread_mutex_lock(&e->ids_mu);
+	if (e->next_id == e->end_id) {
+		int64_t first;
+		if (store_run_ids(st, RUN_ID_BLOCK, &first) == STORE_OK) {
+			e->next_id = first;
+			e->end_id = first + RUN_ID_BLOCK;
+		} else {
+			log_error("engine: run ids cannot be reserved: %s", store_errmsg(st));
+		}
+	}
+	if (e->next_id < e->end_id)
+		id = e->next_id++;
+	pthread_mutex_unlock(&e->ids_mu);
+	return id;
+}
+
 int engine_run_here(struct engine *e, struct store *st, const struct engine_run *run, int64_t timeout_ms,
 		    json_t **outcome)
 {
@@ -1597,6 +1648,12 @@ int engine_run_here(struct engine *e, struct store *st, const struct engine_run 
 	a->owned = true;
 	a->owner = pthread_self();
 	a->handed = run;
+	if (run->born) {
+		a->born = xmalloc(sizeof *a->born);
+		*a->born = *run->born;
+		json_incref((json_t *)a->born->run.input);
+		a->born->run.trigger = a->trigger;
+	}
 	/* With several nodes, this one holds the run it runs (leases.c). */
 	int64_t claimed_at = now_ms();
 	if (e->leases && store_run_claim(st, run->id, claimed_at, leases_until(e->leases, claimed_at)) != STORE_OK) {
@@ -1665,6 +1722,8 @@ int engine_run_here(struct engine *e, struct store *st, const struct engine_run 
 	}
 	release_slot(e, &holding);
 	if (a && rc < 0) {
+		if (a->born) /* the caller's answer names it: the store must have it */
+			record_run(e, st, a, NULL);
 		a->owned = false; /* the workers go on with it */
 		a->handed = NULL;
 		pthread_cond_broadcast(&e->work);
@@ -1692,6 +1751,7 @@ struct engine *engine_start(const struct engine_options *o, struct sandbox *sb, 
 	e->events = events_new();
 	pthread_mutex_init(&e->mu, NULL);
 	pthread_mutex_init(&e->reg_mu, NULL);
+	pthread_mutex_init(&e->ids_mu, NULL);
 	e->checks = block_checks_new();
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
@@ -1767,6 +1827,7 @@ void engine_stop(struct engine *e)
 	forget_valid(e);
 	block_checks_free(e->checks);
 	pthread_mutex_destroy(&e->reg_mu);
+	pthread_mutex_destroy(&e->ids_mu);
 	events_free(e->events);
 	free(e);
 }

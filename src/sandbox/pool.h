@@ -21,7 +21,7 @@ struct worker {
 	uint64_t address_base;   /* address space reserved before any block (sanitizers) */
 	uint64_t as_soft;        /* its RLIMIT_AS now */
 	unsigned long cpu_soft;  /* its RLIMIT_CPU now, seconds */
-	int64_t idle_cpu_ns;     /* its CPU time when it was put back */
+	int64_t idle_cpu_ns;     /* its CPU time when its last answer came */
 	int64_t idle_since;      /* monotonic ms */
 	unsigned executions;
 	int once;                /* strict mode: not kept */

@@ -686,13 +686,17 @@ static struct worker *spawn_worker(struct sandbox *sb, const char *plugin, const
 
 /* An idle worker is fit for another execution if it is alive, said nothing
  * and computed nothing while idle (beyond freeing the last execution's
- * values after its answer: IDLE_CPU_NS). */
-static int worker_fit(const struct worker *w)
+ * values after its answer: IDLE_CPU_NS). Returns its CPU time now, the
+ * next execution's start, or -1 when it is not fit. */
+static int64_t worker_fit(const struct worker *w)
 {
 	struct pollfd p[2] = { { w->chan, POLLIN, 0 }, { w->reply, POLLIN, 0 } };
 	if (poll(p, 2, 0) != 0)
-		return 0;
-	return cpu_ns(w->cpu_clock) - w->idle_cpu_ns < IDLE_CPU_NS;
+		return -1;
+	int64_t cpu = cpu_ns(w->cpu_clock);
+	if (cpu < 0)
+		return 0; /* its clock cannot be read: nothing to hold against it */
+	return cpu - w->idle_cpu_ns < IDLE_CPU_NS ? cpu : -1;
 }
 
 /* This execution's limits, set from outside: the worker cannot set its own. */
@@ -738,20 +742,22 @@ static void release_worker(struct sandbox *sb, struct worker *w, uint64_t rss, u
 		return;
 	}
 	w->idle_since = mono_ms();
-	w->idle_cpu_ns = cpu_ns(w->cpu_clock);
 	pool_put(sb->pool, w);
 	worker_retire_list(pool_trim(sb->pool, sb->pool_max));
 }
 
-/* One execution on worker w, served by the broker: fills res and says
- * whether w may serve again. */
-static int execute(struct sandbox *sb, struct worker *w, const json_t *entry, const char *block, const json_t *config,
-                   const json_t *inputs, int check, const struct run_limits *lim, int64_t t0, struct run_result *res)
+/* One execution on worker w, whose CPU time is cpu0 now, served by the
+ * broker: fills res and says whether w may serve again. */
+static int execute(struct sandbox *sb, struct worker *w, int64_t cpu0, const json_t *entry, const char *block,
+                   const json_t *config, const json_t *inputs, int check, const struct run_limits *lim, int64_t t0,
+                   struct run_result *res)
 {
 	struct broker_run b = { .stopped = -1, .violation = -1 };
-	int64_t cpu0 = cpu_ns(w->cpu_clock);
 	int reusable = 0;
-	if (!w->once) {
+	/* A worker's first execution has the limits it confined itself with,
+	 * made from this execution's: the daemon's prlimit could come before
+	 * the worker's own setrlimit, which would undo it. */
+	if (!w->once && w->executions) {
 		int64_t counted = cpu_ns(worker_limit_clock(w->pid));
 		if (set_limits(w, lim, counted >= 0 ? counted : cpu0) < 0) {
 			set_outcome(res, RUN_ERROR, "the sandbox could not set the block's limits: prlimit: %s",
@@ -804,6 +810,7 @@ static int execute(struct sandbox *sb, struct worker *w, const json_t *entry, co
 			res->maxrss_kb = (long)(rss_bytes(w) >> 10);
 		decide(res, &b, 0, lim);
 		w->executions++;
+		w->idle_cpu_ns = cpu1; /* what it computes from now on, it computes idle */
 		reusable = 1;
 	} else {
 		int timed_out = 0;
@@ -901,9 +908,10 @@ static int serve(struct sandbox *sb, const char *block, const json_t *config, co
 	 * domain asks for a fresh process. */
 	int warm = !sb->strict && !asked->strict && asked->domain;
 	struct worker *w = NULL;
+	int64_t cpu0 = -1;
 	if (warm) {
 		w = pool_take(sb->pool, plugin, identity, asked->domain);
-		if (w && !worker_fit(w)) {
+		if (w && (cpu0 = worker_fit(w)) < 0) {
 			log_info("sandbox: worker %d of %s retired: it died or stirred while idle", (int)w->pid, plugin);
 			worker_retire(w);
 			w = NULL;
@@ -923,12 +931,13 @@ static int serve(struct sandbox *sb, const char *block, const json_t *config, co
 		}
 	}
 	int rc = 0;
-	if (!w)
-		w = spawn_worker(sb, plugin, identity, asked->domain, once, lim.cpu_ms, lim.memory_bytes, err, sizeof err);
+	if (!w && (w = spawn_worker(sb, plugin, identity, asked->domain, once, lim.cpu_ms, lim.memory_bytes, err,
+				    sizeof err)))
+		cpu0 = cpu_ns(w->cpu_clock);
 	if (!w) {
 		set_outcome(res, RUN_ERROR, "%s", err);
 		rc = -1;
-	} else if (execute(sb, w, entry, block, config, inputs, check, &lim, t0, res)) {
+	} else if (execute(sb, w, cpu0, entry, block, config, inputs, check, &lim, t0, res)) {
 		release_worker(sb, w, (uint64_t)res->maxrss_kb << 10, generation);
 	} else {
 		worker_retire(w);

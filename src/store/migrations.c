@@ -343,6 +343,47 @@ static const char *const migrations[] = {
 	"ALTER TABLE runs ADD COLUMN node TEXT;"
 	"ALTER TABLE runs ADD COLUMN lease_until INTEGER;"
 	"ALTER TABLE steps ADD COLUMN node TEXT;",
+
+	/* 17: run ids are AUTOINCREMENT, so that axond can reserve a block of
+	 * them (store_run_ids) and write a quick run once, at its end, under an
+	 * id it had from the start: a row inserted meanwhile by anyone else
+	 * (axonctl, a script) is numbered past every reserved id. The table is
+	 * rebuilt as SQLite's ALTER TABLE cannot add it, with foreign keys off
+	 * (migrations_apply), so that dropping the old table touches no step. */
+	"CREATE TABLE runs_autoincrement ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  workflow_id INTEGER REFERENCES workflows(id) ON DELETE CASCADE,"
+	"  version INTEGER,"
+	"  definition TEXT,"
+	"  trigger TEXT NOT NULL,"
+	"  input TEXT NOT NULL DEFAULT '{}',"
+	"  status TEXT NOT NULL CHECK (status IN ('queued','running','succeeded','failed','cancelled')),"
+	"  error TEXT,"
+	"  failed_block TEXT,"
+	"  parent_run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,"
+	"  parent_block TEXT,"
+	"  depth INTEGER NOT NULL DEFAULT 0,"
+	"  dedup_key TEXT,"
+	"  reply TEXT,"
+	"  created_by INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  started_at INTEGER,"
+	"  finished_at INTEGER,"
+	"  waited_ms INTEGER NOT NULL DEFAULT 0,"
+	"  node TEXT,"
+	"  lease_until INTEGER,"
+	"  CHECK (workflow_id IS NOT NULL OR definition IS NOT NULL));"
+	"INSERT INTO runs_autoincrement SELECT id, workflow_id, version, definition, trigger, input, status, error,"
+	"  failed_block, parent_run_id, parent_block, depth, dedup_key, reply, created_by, created_at, started_at,"
+	"  finished_at, waited_ms, node, lease_until FROM runs;"
+	"DROP TABLE runs;"
+	"ALTER TABLE runs_autoincrement RENAME TO runs;"
+	"CREATE INDEX runs_workflow ON runs(workflow_id, id);"
+	"CREATE INDEX runs_unfinished ON runs(status) WHERE status IN ('queued','running');"
+	"CREATE INDEX runs_parent ON runs(parent_run_id) WHERE parent_run_id IS NOT NULL;"
+	"CREATE UNIQUE INDEX runs_dedup ON runs(workflow_id, dedup_key) WHERE dedup_key IS NOT NULL;"
+	"CREATE INDEX runs_failed ON runs(id) WHERE status = 'failed';"
+	"CREATE INDEX runs_workflow_failed ON runs(workflow_id, id) WHERE status = 'failed';",
 };
 
 #define LATEST_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -415,8 +456,14 @@ int migrations_apply(struct store *st)
 				st->path, (long long)v, LATEST_VERSION);
 	if (v == LATEST_VERSION)
 		return STORE_OK;
+	/* A rebuilt table (17) is dropped with the keys that point to it off
+	 * (else its rows' steps would go with it); the pragma is a no-op inside
+	 * a transaction, so it goes around it. The rebuild keeps every id. */
+	if (!st->pg && (rc = db_exec(st, "PRAGMA foreign_keys = OFF", "")) != STORE_OK)
+		return rc;
 	rc = db_begin(st);
 	if (rc == STORE_OK)
 		rc = db_finish(st, apply_pending(st));
-	return rc;
+	int on = st->pg ? STORE_OK : db_exec(st, "PRAGMA foreign_keys = ON", "");
+	return rc == STORE_OK ? on : rc;
 }

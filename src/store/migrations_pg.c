@@ -298,4 +298,8 @@ const char *const pg_migrations[] = {
 	"ALTER TABLE runs ADD COLUMN node TEXT;"
 	"ALTER TABLE runs ADD COLUMN lease_until BIGINT;"
 	"ALTER TABLE steps ADD COLUMN node TEXT;",
+
+	/* 17: SQLite's run ids become AUTOINCREMENT; an identity never gives
+	 * an id twice already. */
+	"SELECT 1;",
 };

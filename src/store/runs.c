@@ -23,6 +23,31 @@ static char *dump(const json_t *v)
 	return v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
 }
 
+/* A run's row, its id given as id_value: an identity takes no NULL, and
+ * PostgreSQL asks its sequence itself. */
+#define INSERT_RUN(id_value)                                                                                         \
+	"INSERT INTO runs (id, workflow_id, version, definition, trigger, input, status, parent_run_id, parent_block,"   \
+	" depth, dedup_key, created_by, created_at, started_at, finished_at, error, failed_block, reply, waited_ms)"    \
+	" VALUES (" id_value ", NULLIF(?2, 0), NULLIF(?3, 0), ?4, ?5, ?6, ?7, NULLIF(?8, 0), ?9, ?10, ?11,"            \
+	" NULLIF(?12, 0), ?13, NULLIF(?14, 0), NULLIF(?15, 0), ?16, ?17, ?18, ?19) RETURNING id"
+
+/* Inserts run n: queued, or as far as it went when its first write is
+ * also its last (end) or a step (started_at); id 0 lets the table number it. */
+static int insert_run(struct store *st, const struct run_new *n, int version, const char *input,
+		      const char *definition, int64_t created_at, int64_t started_at, const struct run_end *end,
+		      int64_t *id)
+{
+	char *reply = end ? dump(end->reply) : NULL;
+	int rc = db_int(st, id, DB_SQL(st, INSERT_RUN("NULLIF(?1, 0)"),
+				       INSERT_RUN("coalesce(NULLIF(?1, 0), nextval(pg_get_serial_sequence('runs', 'id')))")),
+			"iinttt" "tit" "ntii" "iitt" "ti", *id, n->workflow_id, version, definition, n->trigger, input,
+			end ? end->status : started_at ? "running" : "queued", n->parent_run_id, n->parent_block,
+			n->depth, n->dedup_key, n->actor, created_at, started_at, end ? end->at : 0,
+			end ? end->error : NULL, end ? end->failed_block : NULL, reply, end ? end->waited_ms : 0);
+	free(reply);
+	return rc;
+}
+
 static int create_run(struct store *st, const struct run_new *n, const char *input, const char *definition,
 		      int64_t now, int64_t *id)
 {
@@ -49,13 +74,47 @@ static int create_run(struct store *st, const struct run_new *n, const char *inp
 					(long long)n->workflow_id);
 		version = (int)v;
 	}
-	return db_int(st, id,
-		      "INSERT INTO runs (workflow_id, version, definition, trigger, input, status, parent_run_id,"
-		      " parent_block, depth, dedup_key, created_by, created_at)"
-		      " VALUES (NULLIF(?1, 0), NULLIF(?2, 0), ?3, ?4, ?5, 'queued', NULLIF(?6, 0), ?7, ?8, ?9,"
-		      " NULLIF(?10, 0), ?11) RETURNING id",
-		      "inttti" "tnt" "ii", n->workflow_id, version, definition, n->trigger, input, n->parent_run_id,
-		      n->parent_block, n->depth, n->dedup_key, n->actor, now);
+	*id = 0;
+	return insert_run(st, n, version, input, definition, now, 0, NULL, id);
+}
+
+/* A run not written yet (struct run_born), written by its first write. */
+static int insert_born(struct store *st, const struct run_born *b, int64_t started_at, const struct run_end *end)
+{
+	char *input = b->run.input ? dump(b->run.input) : xstrdup("{}");
+	int64_t id = b->id;
+	int rc = input ? insert_run(st, &b->run, b->run.version, input, NULL, b->created_at, started_at, end, &id)
+		       : db_failf(st, STORE_ERROR, "a run needs an input that is JSON");
+	free(input);
+	return rc;
+}
+
+struct ids_args {
+	int count;
+	int64_t *first;
+};
+
+static int ids_body(struct store *st, void *arg)
+{
+	struct ids_args *a = arg;
+	int64_t last;
+	/* sqlite_sequence has the table's row once a row was inserted. */
+	int rc = db_exec(st, "INSERT INTO sqlite_sequence (name, seq) SELECT 'runs', coalesce((SELECT max(id) FROM runs), 0)"
+			 " WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'runs')", "");
+	if (rc == STORE_OK)
+		rc = db_int(st, &last, "UPDATE sqlite_sequence SET seq = seq + ?1 WHERE name = 'runs' RETURNING seq", "n",
+			    a->count);
+	if (rc == STORE_OK)
+		*a->first = last - a->count + 1;
+	return rc;
+}
+
+int store_run_ids(struct store *st, int count, int64_t *first)
+{
+	if (st->pg)
+		return db_failf(st, STORE_ERROR, "run ids are reserved on SQLite only");
+	struct ids_args a = { count, first };
+	return db_write(st, ids_body, &a);
 }
 
 struct create_args {
@@ -282,6 +341,7 @@ int store_step_put(struct store *st, int64_t run_id, const json_t *step)
 struct record_args {
 	int64_t run_id, started_at;
 	const json_t *steps;
+	const struct run_born *born;
 };
 
 /* Fencing, after an UPDATE of run id guarded by "this node holds it": when
@@ -310,8 +370,9 @@ static int record_body(struct store *st, void *arg)
 {
 	struct record_args *a = arg;
 	/* The run's start when it has one; on PostgreSQL, every time, the fence. */
-	bool guard = a->started_at || st->pg;
-	int rc = guard ? db_exec(st, "UPDATE runs SET status = CASE status WHEN 'queued' THEN 'running' ELSE status END,"
+	bool guard = !a->born && (a->started_at || st->pg);
+	int rc = a->born ? insert_born(st, a->born, a->started_at, NULL)
+		: guard ? db_exec(st, "UPDATE runs SET status = CASE status WHEN 'queued' THEN 'running' ELSE status END,"
 				 " started_at = coalesce(started_at, NULLIF(?2, 0)) WHERE id = ?1 AND " HELD_HERE(3),
 				 "iit", a->run_id, a->started_at, st->node)
 		       : STORE_OK;
@@ -323,9 +384,10 @@ static int record_body(struct store *st, void *arg)
 	return rc;
 }
 
-int store_run_record(struct store *st, int64_t run_id, int64_t started_at, const json_t *steps)
+int store_run_record(struct store *st, int64_t run_id, int64_t started_at, const json_t *steps,
+		     const struct run_born *born)
 {
-	struct record_args a = { run_id, started_at, steps };
+	struct record_args a = { run_id, started_at, steps, born };
 	return db_write(st, record_body, &a);
 }
 
@@ -333,16 +395,17 @@ static int finish_run(struct store *st, int64_t id, const struct run_end *end)
 {
 	size_t i;
 	json_t *step;
-	int rc = STORE_OK;
+	/* A run written first at its end is inserted as it ended, before its steps. */
+	int rc = end->born ? insert_born(st, end->born, end->started_at, end) : STORE_OK;
 	json_array_foreach(end->steps, i, step) if (rc == STORE_OK) rc = put_step(st, id, step);
-	char *reply = dump(end->reply);
-	if (rc == STORE_OK)
+	char *reply = end->born ? NULL : dump(end->reply);
+	if (rc == STORE_OK && !end->born)
 		rc = db_exec(st, "UPDATE runs SET status = ?2, error = ?3, failed_block = ?4, reply = ?5, finished_at = ?6,"
 			     " waited_ms = ?7, started_at = coalesce(started_at, NULLIF(?8, 0)) WHERE id = ?1 AND " HELD_HERE(9),
 			     "ittttiii" "t", id, end->status, end->error, end->failed_block, reply, end->at, end->waited_ms,
 			     end->started_at, st->node);
 	free(reply);
-	if (rc == STORE_OK)
+	if (rc == STORE_OK && !end->born)
 		rc = still_held(st, id);
 	if (rc == STORE_OK)
 		rc = stats_run_ended(st, id);

@@ -72,7 +72,7 @@ void store_listener_close(struct store_listener *l);
  * a transaction). STORE_OK doing nothing on SQLite, which has no listeners. */
 int store_notify(struct store *st, const char *channel, const char *payload);
 /* The schema version this build creates and understands. */
-#define STORE_SCHEMA_VERSION 16
+#define STORE_SCHEMA_VERSION 17
 
 /* Limits, for operators and tests: how long a write waits for another
  * process's lock before STORE_BUSY (default 5000 ms), and a cap on the file
@@ -242,6 +242,18 @@ struct run_new {
 /* Creates a queued run. A dedup_key seen before for the same workflow gives
  * STORE_CONFLICT with *id set to the run it started. */
 int store_run_create(struct store *st, const struct run_new *n, int64_t *id);
+/* A run that is not written yet: a quick run is written once, by its first
+ * write (store_run_record, or store_run_finish as it ends), under an id
+ * reserved beforehand (store_run_ids). run has version set; its dedup_key
+ * and steps are not used. */
+struct run_born {
+	int64_t id;
+	struct run_new run;
+	int64_t created_at;
+};
+/* Reserves count run ids, *first to *first + count - 1, that no run created
+ * by anyone else will take (SQLite only: STORE_ERROR on PostgreSQL). */
+int store_run_ids(struct store *st, int count, int64_t *first);
 /* The run with its "definition" and "steps" (see store_step_list). */
 int store_run_get(struct store *st, int64_t id, json_t **out);
 struct run_query {
@@ -289,6 +301,7 @@ struct run_end {
 	 * store_*_in functions), undone alone when it fails. */
 	int (*also)(struct store *st, void *arg);
 	void *also_arg;
+	const struct run_born *born; /* NULL, or the run, not written yet: written now */
 };
 int store_run_finish(struct store *st, int64_t id, const struct run_end *end);
 /* Steps of a run in the order they started: [{"block", "status", "outcome", "attempts",
@@ -302,8 +315,9 @@ int store_block_last_error(struct store *st, int64_t workflow_id, const char *bl
 int store_step_put(struct store *st, int64_t run_id, const json_t *step);
 /* What a run did so far, in one transaction: "running" since started_at
  * (unless 0, or the run is no longer queued) and each step of steps
- * written whole (store_step_put). */
-int store_run_record(struct store *st, int64_t run_id, int64_t started_at, const json_t *steps);
+ * written whole (store_step_put); born: NULL, or the run, written first. */
+int store_run_record(struct store *st, int64_t run_id, int64_t started_at, const json_t *steps,
+		     const struct run_born *born);
 /* Makes a failed run ready to go on from its failed steps: those steps and the
  * ones skipped after them are forgotten, the run is queued again. */
 int store_run_requeue(struct store *st, int64_t actor, int64_t id);

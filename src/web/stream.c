@@ -252,6 +252,8 @@ static void *stream_thread(void *arg)
 		}
 		if (next_check - now < wait)
 			wait = next_check - now;
+		/* Before the streams read their runs' events: what comes after signals. */
+		events_listen(ss->hub, ss->active != NULL);
 		size_t n = 0;
 		for (struct stream *s = ss->active, *next; s; s = next) {
 			next = s->next;

@@ -154,6 +154,9 @@ static void test_fd_wakes(void)
 	struct events *h = events_new();
 	struct pollfd p = { .fd = events_fd(h), .events = POLLIN };
 	CHECK(poll(&p, 1, 0) == 0);
+	publish_n(h, 1, "progress", 2); /* nobody listens: no write */
+	CHECK(poll(&p, 1, 0) == 0);
+	events_listen(h, true);
 	publish_n(h, 1, "progress", 3);
 	CHECK(poll(&p, 1, 0) == 1);
 	uint64_t count;

@@ -175,6 +175,13 @@ static void test_stats_backfill(void)
 	CHECK(raw_int(db, "SELECT failures FROM step_days WHERE workflow_id = 1 AND block = 'a'") == 1);
 	CHECK(raw_int(db, "SELECT duration_ms FROM step_days WHERE workflow_id = 1 AND block = 'a'") == 20 + 2000);
 	CHECK(raw_int(db, "SELECT sum(steps) FROM step_days") == 3); /* neither skipped nor running */
+	/* Migration 17 rebuilt runs with AUTOINCREMENT ids: every run and step
+	 * is still there, and no key points nowhere. */
+	CHECK(raw_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'runs' AND sql LIKE '%AUTOINCREMENT%'") == 1);
+	CHECK(raw_int(db, "SELECT count(*) FROM runs") == 5 && raw_int(db, "SELECT count(*) FROM steps") == 5);
+	CHECK(raw_int(db, "SELECT count(*) FROM pragma_foreign_key_check") == 0);
+	CHECK(raw_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'runs'"
+			  " AND name LIKE 'runs\\_%' ESCAPE '\\'") == 6);
 	sqlite3_close(db);
 }
 

@@ -69,7 +69,7 @@ static void test_steps_and_end(void)
 	CHECK_STR(json_string_value(json_object_get(json_object_get(json_array_get(steps, 1), "outputs"), "out")), "x");
 	json_decref(steps);
 
-	struct run_end end = { "failed", "block 'b' failed: no", "b", NULL, NULL, 1, 10, 0, 0, NULL, NULL };
+	struct run_end end = { "failed", "block 'b' failed: no", "b", NULL, NULL, 1, 10, 0, 0, NULL, NULL, NULL };
 	CHECK(store_run_finish(st, r, &end) == STORE_OK);
 	json_t *letters = NULL;
 	CHECK(store_dead_letter_list(st, &letters) == STORE_OK && json_array_size(letters) == 1);
@@ -91,6 +91,55 @@ static void test_steps_and_end(void)
 	json_t *ids = NULL;
 	CHECK(store_run_unfinished(st, &ids) == STORE_OK && json_array_size(ids) >= 1);
 	json_decref(ids);
+}
+
+/* A run written first by its first write, under a reserved id: a run
+ * created meanwhile (another process, a script) gets an id past the block;
+ * a quick run is inserted as it ended; a longer one by its first step. */
+static void test_reserved_ids(void)
+{
+	int64_t first = 0, second = 0;
+	CHECK(store_run_ids(st, 8, &first) == STORE_OK && first > 0);
+	CHECK(store_run_ids(st, 8, &second) == STORE_OK && second == first + 8);
+	sqlite3 *raw = raw_open(scratch_path("runs.db"));
+	CHECK(sqlite3_exec(raw, "INSERT INTO runs (workflow_id, trigger, status, created_at) VALUES (1, 'manual', 'queued', 1)",
+			   NULL, NULL, NULL) == SQLITE_OK);
+	CHECK(raw_int(raw, "SELECT max(id) FROM runs") == second + 8); /* a plain insert skips the reserved ids */
+	int64_t created = new_run(NULL);
+	CHECK(created == second + 9);
+
+	json_t *input = json_pack("{s:i}", "n", 1);
+	struct run_born quick = { first, { .workflow_id = wf, .version = 1, .trigger = "webhook", .input = input }, 50 };
+	json_t *steps = json_pack("[{s:s, s:s, s:i}]", "block", "a", "status", "ok", "attempts", 1);
+	json_t *reply = json_pack("{s:i}", "sum", 15);
+	struct run_end end = { "succeeded", NULL, NULL, reply, steps, 0, 90, 0, 60, NULL, NULL, &quick };
+	CHECK(store_run_finish(st, first, &end) == STORE_OK);
+	char sql[300];
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM runs WHERE id = %lld AND status = 'succeeded' AND created_at = 50"
+		 " AND started_at = 60 AND finished_at = 90 AND version = 1 AND reply = '{\"sum\":15}'"
+		 " AND input = '{\"n\":1}'", (long long)first);
+	CHECK(raw_int(raw, sql) == 1);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM steps WHERE run_id = %lld", (long long)first);
+	CHECK(raw_int(raw, sql) == 1);
+	CHECK(store_run_finish(st, first, &end) == STORE_CONFLICT); /* written once */
+
+	struct run_born longer = quick;
+	longer.id = first + 1;
+	CHECK(store_run_record(st, longer.id, 70, steps, &longer) == STORE_OK);
+	json_t *run = NULL;
+	CHECK(store_run_get(st, longer.id, &run) == STORE_OK);
+	CHECK_STR(json_string_value(json_object_get(run, "status")), "running");
+	CHECK(json_integer_value(json_object_get(run, "started_at")) == 70);
+	CHECK(json_array_size(json_object_get(run, "steps")) == 1);
+	json_decref(run);
+	end.born = NULL;
+	CHECK(store_run_finish(st, longer.id, &end) == STORE_OK);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM runs WHERE id = %lld AND status = 'succeeded'", (long long)longer.id);
+	CHECK(raw_int(raw, sql) == 1);
+	sqlite3_close(raw);
+	json_decref(reply);
+	json_decref(steps);
+	json_decref(input);
 }
 
 static void test_replay_and_schedule(void)
@@ -124,7 +173,7 @@ static void test_prune(void)
 		int64_t r = new_run(NULL);
 		json_t *step = json_pack("{s:s, s:s, s:{s:s}}", "block", "a", "status", "ok", "outputs", "out", big);
 		json_t *steps = json_pack("[o]", step);
-		struct run_end end = { "succeeded", NULL, NULL, NULL, steps, 0, 1000 + i, 0, 0, NULL, NULL };
+		struct run_end end = { "succeeded", NULL, NULL, NULL, steps, 0, 1000 + i, 0, 0, NULL, NULL, NULL };
 		CHECK(store_run_finish(st, r, &end) == STORE_OK);
 		json_decref(steps);
 	}
@@ -160,6 +209,7 @@ int main(void)
 	json_decref(w);
 	test_create_and_dedup();
 	test_steps_and_end();
+	test_reserved_ids();
 	test_replay_and_schedule();
 	test_prune();
 	store_close(st);

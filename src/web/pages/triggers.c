@@ -41,8 +41,13 @@ static char *run_problems(struct request *r, const json_t *wf, json_t **problems
 }
 
 /* Creates run n of wf (its id, version and actor filled in here), without
- * telling the engine; answers 422/409/503 itself and returns 0 when it cannot. */
-static int64_t create_run(struct request *r, const json_t *wf, struct run_new *n, int64_t *existing)
+ * telling the engine; answers 422/409/503 itself and returns 0 when it cannot.
+ * With born, a run this thread runs itself (engine_run_here) is not written
+ * yet when the engine can take it so: its first write writes it, and
+ * born->id is its id (0: written here). A run with a dedup_key is written
+ * now, since its key is checked against the runs written. */
+static int64_t create_run(struct request *r, const json_t *wf, struct run_new *n, int64_t *existing,
+			  struct run_born *born)
 {
 	json_t *problems;
 	char *why = run_problems(r, wf, &problems);
@@ -59,6 +64,11 @@ static int64_t create_run(struct request *r, const json_t *wf, struct run_new *n
 	n->workflow_id = json_integer_value(json_object_get(wf, "id"));
 	n->version = (int)json_integer_value(json_object_get(wf, "version"));
 	n->actor = r->signed_in ? r->user.id : 0;
+	if (born && !n->dedup_key && (born->id = engine_new_run_id(r->app->engine, r->st))) {
+		born->run = *n;
+		born->created_at = now_ms();
+		return born->id;
+	}
 	int64_t id = 0;
 	int rc = store_run_create(r->st, n, &id);
 	if (rc == STORE_CONFLICT && existing) {
@@ -75,7 +85,7 @@ static int64_t create_run(struct request *r, const json_t *wf, struct run_new *n
 /* create_run, and the engine told to run it. */
 static int64_t queue_run(struct request *r, const json_t *wf, struct run_new *n, int64_t *existing)
 {
-	int64_t id = create_run(r, wf, n, existing);
+	int64_t id = create_run(r, wf, n, existing, NULL);
 	if (id)
 		engine_notify_priority(r->app->engine, id, workflow_priority(json_object_get(wf, "definition")));
 	return id;
@@ -282,15 +292,15 @@ static int record_sync_delivery(struct store *st, const json_t *outcome, void *a
 /* Runs the run on this thread (engine_run_here) and answers with its reply;
  * why a run gave no reply goes to msg too. *delivered when the delivery was
  * recorded with the run's end. */
-static void answer_sync(struct request *r, const json_t *wf, int64_t id, const json_t *input, char *msg, size_t msglen,
-			bool *delivered)
+static void answer_sync(struct request *r, const json_t *wf, int64_t id, const json_t *input,
+			const struct run_born *born, char *msg, size_t msglen, bool *delivered)
 {
 	const json_t *def = json_object_get(wf, "definition");
 	int64_t t = json_integer_value(json_object_get(json_object_get(def, "settings"), "timeout_ms"));
 	int64_t timeout_ms = t > 0 && t < SYNC_WAIT_DEFAULT_MS ? t + 1000 : SYNC_WAIT_DEFAULT_MS;
 	struct sync_delivery d = { r, json_integer_value(json_object_get(wf, "id")), id, input, msg, msglen, false };
 	struct engine_run er = { id, d.workflow_id, (int)json_integer_value(json_object_get(wf, "version")), def, input,
-				 "webhook", record_sync_delivery, &d };
+				 "webhook", record_sync_delivery, &d, born };
 	json_t *run = NULL;
 	int ended = engine_run_here(r->app->engine, r->st, &er, timeout_ms, &run);
 	*delivered = d.written;
@@ -406,6 +416,7 @@ static int refuse_delivery(struct request *r, const json_t *wf, const char *secr
 void hook_receive(struct request *r)
 {
 	int64_t wid = 0, id = 0, existing = 0;
+	struct run_born born = { 0 };
 	bool delivered = false;
 	char *secret = NULL;
 	int rc = store_webhook_by_token(r->st, r->params[0], &wid, &secret);
@@ -436,7 +447,7 @@ void hook_receive(struct request *r)
 				dedup = req_param(r, "HTTP_IDEMPOTENCY_KEY");
 			struct run_new n = { .trigger = "webhook", .input = input, .dedup_key = *dedup ? dedup : NULL };
 			/* A synchronous hook's run is run by this thread, which waits for it anyway. */
-			id = json_object_get(trigger, "reply") ? create_run(r, wf, &n, &existing)
+			id = json_object_get(trigger, "reply") ? create_run(r, wf, &n, &existing, &born)
 							       : queue_run(r, wf, &n, &existing);
 			if (existing)
 				snprintf(msg, sizeof msg, "a repeated delivery: run %lld was started by the first one",
@@ -454,7 +465,7 @@ void hook_receive(struct request *r)
 	} else if (existing) {
 		reply_run(r, existing, 200);
 	} else if (json_object_get(trigger, "reply")) {
-		answer_sync(r, wf, id, input, msg, sizeof msg, &delivered);
+		answer_sync(r, wf, id, input, born.id ? &born : NULL, msg, sizeof msg, &delivered);
 	} else {
 		reply_run(r, id, 202);
 	}
