@@ -27,7 +27,8 @@ struct secrets {
 	off_t size;
 	json_t *values;   /* the file's, NULL until read */
 	json_t *extra;    /* {value: true} of the credentials used (secrets_remember) */
-	json_t *patterns; /* {text: true}: every value and its encoded forms, rebuilt when values change */
+	json_t *patterns; /* {text: true}: every value and its encoded forms, rebuilt when values change;
+			   * never changed once made, so that a reader masks with it unlocked */
 };
 
 struct secrets *secrets_open(const char *path)
@@ -127,10 +128,11 @@ static void add_forms(json_t *patterns, const char *value)
 	sb_free(&url);
 }
 
-/* With the lock held: what to mask (borrowed), the file read again if it changed. */
+/* What to mask (a new reference), the file read again if it changed. */
 static json_t *patterns(struct secrets *s)
 {
 	char err[300];
+	pthread_mutex_lock(&s->lock);
 	json_t *file = current(s, err, sizeof err);
 	if (!s->patterns) {
 		const char *key;
@@ -141,7 +143,9 @@ static json_t *patterns(struct secrets *s)
 		json_object_foreach(s->extra, key, v)
 			add_forms(s->patterns, key);
 	}
-	return s->patterns;
+	json_t *all = json_incref(s->patterns);
+	pthread_mutex_unlock(&s->lock);
+	return all;
 }
 
 void secrets_remember(struct secrets *s, const json_t *fields)
@@ -154,8 +158,8 @@ void secrets_remember(struct secrets *s, const json_t *fields)
 		if (text && strlen(text) >= MASK_MIN && !json_object_get(s->extra, text) &&
 		    json_object_size(s->extra) < EXTRA_MAX) {
 			json_object_set_new(s->extra, text, json_true());
-			if (s->patterns)
-				add_forms(s->patterns, text);
+			json_decref(s->patterns); /* made again with it when next asked */
+			s->patterns = NULL;
 		}
 	}
 	pthread_mutex_unlock(&s->lock);
@@ -185,13 +189,12 @@ static void mask_into(json_t *all, const char *text, struct strbuf *out)
 char *secrets_mask(struct secrets *s, const char *text)
 {
 	struct strbuf out = STRBUF_INIT;
-	pthread_mutex_lock(&s->lock);
-	mask_into(patterns(s), text, &out);
-	pthread_mutex_unlock(&s->lock);
+	json_t *all = patterns(s);
+	mask_into(all, text, &out);
+	json_decref(all);
 	return sb_detach(&out);
 }
 
-/* With the lock held. */
 static json_t *mask_json(json_t *all, const json_t *v)
 {
 	const char *key;
@@ -221,8 +224,9 @@ static json_t *mask_json(json_t *all, const json_t *v)
 
 json_t *secrets_mask_json(struct secrets *s, const json_t *v)
 {
-	pthread_mutex_lock(&s->lock);
-	json_t *r = mask_json(patterns(s), v);
-	pthread_mutex_unlock(&s->lock);
+	json_t *all = patterns(s);
+	/* Nothing to mask: the value itself, shared (nobody changes an output). */
+	json_t *r = json_object_size(all) ? mask_json(all, v) : json_incref((json_t *)v);
+	json_decref(all);
 	return r;
 }
