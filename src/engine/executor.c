@@ -120,10 +120,10 @@ struct engine {
 	/* artifacts: what the blocks' check() kept ({block: {"key", "artifact"}}),
 	 * kept: whether the store has them too. */
 	struct valid_version { int64_t workflow_id; int version; json_t *artifacts; bool kept; } valid[VALID_CACHE];
+	size_t nvalid, valid_next;
 	/* Run ids reserved in the store (engine_new_run_id): next_id up to end_id. */
 	pthread_mutex_t ids_mu;
 	int64_t next_id, end_id;
-	size_t nvalid, valid_next;
 	struct block_checks *checks; /* the blocks' check() of configs, remembered */
 	int units; /* running now */
 	bool stopping;
@@ -1602,10 +1602,6 @@ static bool wait_slot(struct engine *e, const struct timespec *until)
 	return rc == 0;
 }
 
-/* The calling thread counts as one of the engine's workers while its run
- * has blocks to run (one slot for the whole quick run, not one per block:
- * a wait per block would cost a thread switch each), and gives the slot
- * back while the run only waits. */
 /* Ids reserved a block at a time: a store write per RUN_ID_BLOCK runs. */
 #define RUN_ID_BLOCK 64
 
@@ -1630,6 +1626,10 @@ int64_t engine_new_run_id(struct engine *e, struct store *st)
 	return id;
 }
 
+/* The calling thread counts as one of the engine's workers while its run
+ * has blocks to run (one slot for the whole quick run, not one per block:
+ * a wait per block would cost a thread switch each), and gives the slot
+ * back while the run only waits. */
 int engine_run_here(struct engine *e, struct store *st, const struct engine_run *run, int64_t timeout_ms,
 		    json_t **outcome)
 {

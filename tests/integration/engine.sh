@@ -60,6 +60,22 @@ req GET "/workflows/$GREETER/webhook" "${API[@]}"
 check_json '.deliveries | length' 1 "the webhook page lists the delivery"
 check_json '.deliveries[0].replay_url' "/workflows/$GREETER/deliveries/$DELIVERY/replay" "... with its replay address"
 
+if ! it_on_postgresql; then
+	echo "# a quick run is written once, under an id reserved before it ran"
+	ROW=$(sql "SELECT max(id) FROM runs WHERE trigger = 'webhook'")
+	check_eq "$(sql "SELECT count(*) FROM runs WHERE id = $ROW AND started_at IS NOT NULL AND finished_at >= started_at AND started_at >= created_at")" 1 \
+		"... with its creation, start and end"
+	# A row another process inserts meanwhile is numbered past the ids axond holds.
+	sql "INSERT INTO runs (workflow_id, version, trigger, input, status, created_at) VALUES ($GREETER, 1, 'manual', '{}', 'cancelled', 0)"
+	OTHER=$(sql "SELECT max(id) FROM runs")
+	req POST "$HOOK" -H 'Content-Type: application/json' --data '{"name": "Cy"}'
+	check_status 201 "a webhook after a run inserted by another process"
+	NEXT=$(sql "SELECT max(id) FROM runs WHERE trigger = 'webhook'")
+	check_eq "$(( NEXT > ROW && NEXT < OTHER ))" 1 "... runs under the next reserved id ($ROW < $NEXT < $OTHER)"
+	check_eq "$(sql "SELECT count(*) FROM runs WHERE id IN ($ROW, $NEXT, $OTHER)")" 3 "... and both rows are there"
+	sql "DELETE FROM runs WHERE id = $OTHER"
+fi
+
 echo "# deduplicated deliveries"
 req POST "$HOOK" -H 'Content-Type: application/json' -H 'X-Axon-Delivery: d-1' --data '{"name": "Bo"}'
 check_status 201 "a delivery with a key"

@@ -179,6 +179,7 @@ static void test_stats_backfill(void)
 	 * is still there, and no key points nowhere. */
 	CHECK(raw_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'runs' AND sql LIKE '%AUTOINCREMENT%'") == 1);
 	CHECK(raw_int(db, "SELECT count(*) FROM runs") == 5 && raw_int(db, "SELECT count(*) FROM steps") == 5);
+	CHECK(raw_int(db, "SELECT seq FROM sqlite_sequence WHERE name = 'runs'") == 5); /* reserved ids start past them */
 	CHECK(raw_int(db, "SELECT count(*) FROM pragma_foreign_key_check") == 0);
 	CHECK(raw_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'runs'"
 			  " AND name LIKE 'runs\\_%' ESCAPE '\\'") == 6);
