@@ -18,8 +18,9 @@ struct route {
 /* The body is handed over as it came (r->raw_body), with no form parsing and
  * no CSRF check: for /hooks/<token>, which other programs call. */
 #define ROUTE_RAW 1u
-/* No session and no API token is looked at: the handler decides who may
- * call it (/metrics: an allowed address or the metrics token). */
+/* No session and no API token is looked at, and no pre-session cookie is
+ * set: the handler decides who may call it (/metrics: an allowed address or
+ * the metrics token; /hooks/<token>: its token). */
 #define ROUTE_OWN_AUTH 2u
 
 extern const struct route routes[];

@@ -68,8 +68,9 @@ const struct route routes[] = {
 	{ "POST", "/workflows/:id/webhook/settings", ROLE_EDITOR, webhook_settings, 0 },
 	{ "POST", "/workflows/:id/deliveries/:d/replay", ROLE_EDITOR, delivery_replay, 0 },
 
-	{ "GET", "/hooks/:token", ROLE_NONE, hook_receive, ROUTE_RAW },
-	{ "POST", "/hooks/:token", ROLE_NONE, hook_receive, ROUTE_RAW },
+	/* The token in the address (and a signed hook's signature) says who may call. */
+	{ "GET", "/hooks/:token", ROLE_NONE, hook_receive, ROUTE_RAW | ROUTE_OWN_AUTH },
+	{ "POST", "/hooks/:token", ROLE_NONE, hook_receive, ROUTE_RAW | ROUTE_OWN_AUTH },
 
 	{ "GET", "/runs", ROLE_VIEWER, runs_list, 0 },
 	{ "GET", "/runs/:id", ROLE_VIEWER, run_show, 0 },

@@ -42,6 +42,7 @@ req POST "$HOOK?n=3" -H 'Content-Type: application/json' --data '{"name": "Ada"}
 check_status 201 "the webhook answers with the reply block's status"
 check_eq "$(cat "$BODY")" "Hello Ada x3" "... and its body"
 check_header X-Greeting '^yes$' "... and its headers"
+check_eq "$(grep -ci '^Set-Cookie:' "$HEADERS")" 0 "... and no cookie: a hook's caller is a program with no session"
 check_eq "$(grep -ci '^Content-Security-Policy: sandbox' "$HEADERS")" 1 "... sandboxed by CSP"
 check_eq "$(sql "SELECT status || ' ' || trigger FROM runs ORDER BY id DESC LIMIT 1")" "succeeded webhook" "the run is recorded"
 check_eq "$(sql "SELECT group_concat(block || ':' || status || ':' || outcome, ' ') FROM (SELECT * FROM steps WHERE run_id = (SELECT max(id) FROM runs) ORDER BY seq) AS s")" \
