@@ -9,6 +9,8 @@
  * never a deadlock between two nodes' batches. docs/scale-out.md measures
  * what that costs and what comes next. */
 #include <libpq-fe.h>
+#include <poll.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,12 +26,16 @@
 #define INT8OID 20
 #define BYTEAOID 17
 
+/* Monotonic ms when a connection of this process last came back. */
+static _Atomic int64_t back_at;
+
 struct pg_conn {
 	PGconn *conn;
 	int64_t changes;       /* rows the last statement changed */
 	int64_t retry_at;      /* monotonic ms: when to try to connect again */
 	int retry_ms;          /* the pause before the next try after that */
 	int away;              /* the connection was lost and not yet back */
+	int64_t lost_at;       /* monotonic ms: when it was last found away */
 	unsigned generation;   /* counts reconnections: statements prepared before are gone */
 	unsigned next_name;
 };
@@ -68,18 +74,36 @@ static void one_line(char *s)
 			*p = *(p + 1) ? ' ' : 0;
 }
 
-static int connection_lost(struct store *st, const char *why)
+/* Says once in the log that the connection is lost. */
+static void note_lost(struct store *st, const char *why)
 {
 	struct pg_conn *pg = st->pg;
 	if (!pg->away) {
+		pg->lost_at = mono_ms();
 		char msg[400];
 		snprintf(msg, sizeof msg, "%s", why);
 		one_line(msg);
 		log_warn("%s is away (%s): trying again by itself", st->path, msg);
 	}
 	pg->away = 1;
+}
+
+static int connection_lost(struct store *st, const char *why)
+{
+	note_lost(st, why);
 	return db_failf(st, STORE_ERROR, "%s is away: Axon reconnects by itself when it is back; try again then",
 			st->path);
+}
+
+/* libpq learns that the server closed an idle connection (it restarted, or
+ * an administrator ended the session) only when a statement fails. The
+ * socket tells before anything is sent: a store's connection never listens,
+ * so anything readable while it is idle is the server's goodbye (its FATAL
+ * message, or the end of the stream). */
+static int closed_while_idle(PGconn *c)
+{
+	struct pollfd p = {.fd = PQsocket(c), .events = POLLIN};
+	return p.fd < 0 || poll(&p, 1, 0) > 0;
 }
 
 /* Outside a transaction, a lost connection is made again (not more often
@@ -87,12 +111,18 @@ static int connection_lost(struct store *st, const char *why)
 static int usable(struct store *st)
 {
 	struct pg_conn *pg = st->pg;
-	if (PQstatus(pg->conn) == CONNECTION_OK)
+	if (PQstatus(pg->conn) == CONNECTION_OK && !closed_while_idle(pg->conn))
 		return STORE_OK;
 	int64_t now = mono_ms();
-	if (!pg->away)
-		return connection_lost(st, PQerrorMessage(pg->conn));
-	if (now < pg->retry_at)
+	if (!pg->away) { /* noticed before anything was sent: reconnect at once */
+		note_lost(st, PQstatus(pg->conn) == CONNECTION_OK ? "the server closed the connection while it was idle"
+								  : PQerrorMessage(pg->conn));
+		pg->retry_at = now;
+		pg->retry_ms = 0;
+	}
+	/* Another thread's connection came back since this one was lost: the
+	 * database is there, so this one need not wait out its pause. */
+	if (now < pg->retry_at && atomic_load(&back_at) <= pg->lost_at)
 		return db_failf(st, STORE_ERROR, "%s is away: Axon reconnects by itself when it is back; try again then",
 				st->path);
 	PQreset(pg->conn);
@@ -100,9 +130,11 @@ static int usable(struct store *st)
 		pg->retry_ms = pg->retry_ms ? (pg->retry_ms * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : pg->retry_ms * 2)
 					    : RETRY_MIN_MS;
 		pg->retry_at = now + pg->retry_ms;
+		pg->lost_at = now; /* away still, whatever another thread saw before */
 		return db_failf(st, STORE_ERROR, "%s is away: Axon reconnects by itself when it is back; try again then",
 				st->path);
 	}
+	atomic_store(&back_at, now);
 	log_info("%s is back", st->path);
 	pg->away = 0;
 	pg->retry_ms = 0;
