@@ -547,17 +547,28 @@ int store_webhook_get(struct store *st, int64_t workflow_id, json_t **out)
 	return rc == STORE_NOTFOUND ? db_failf(st, rc, "workflow %lld has no webhook", (long long)workflow_id) : rc;
 }
 
-int store_webhook_by_token(struct store *st, const char *token, int64_t *workflow_id, char **secret)
+int store_webhook_target(struct store *st, const char *token, json_t **workflow, char **secret)
 {
 	struct db_stmt *stmt;
-	int rc = db_prepare(st, &stmt, "SELECT workflow_id, secret FROM webhooks WHERE token = ?1", "t", token);
+	int rc = db_prepare(st, &stmt,
+			    "SELECT h.workflow_id, h.secret, w.current_version, w.active, v.definition FROM webhooks h"
+			    " JOIN workflows w ON w.id = h.workflow_id"
+			    " JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.current_version"
+			    " WHERE h.token = ?1", "t", token);
 	if (rc != STORE_OK)
 		return rc;
 	rc = db_step(st, stmt);
 	if (rc == DB_ROW) {
-		*workflow_id = db_col_int64(stmt, 0);
-		*secret = db_col_strdup(stmt, 1);
-		rc = STORE_OK;
+		json_t *definition = db_col_json(st, stmt, 4);
+		if (definition) {
+			*workflow = json_pack("{s:I, s:i, s:o, s:b}", "id", (json_int_t)db_col_int64(stmt, 0), "version",
+					      (int)db_col_int64(stmt, 2), "definition", definition, "active",
+					      (int)db_col_int64(stmt, 3));
+			*secret = db_col_strdup(stmt, 1);
+			rc = STORE_OK;
+		} else {
+			rc = STORE_CORRUPT;
+		}
 	} else if (rc == STORE_OK) {
 		rc = db_failf(st, STORE_NOTFOUND, "no webhook has this address");
 	}

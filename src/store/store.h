@@ -337,7 +337,10 @@ int store_dead_letter_retry(struct store *st, int64_t actor, int64_t id, int64_t
 /* Webhooks: one per workflow with a webhook trigger. The token is the URL's
  * last part; the signing secret, when set, is never shown again. */
 int store_webhook_get(struct store *st, int64_t workflow_id, json_t **out); /* {token, signed, created_at} */
-int store_webhook_by_token(struct store *st, const char *token, int64_t *workflow_id, char **secret);
+/* The workflow a hook's token starts, as one read for a delivery: *workflow
+ * gets {id, version (current), definition, active}, *secret the signing
+ * secret or NULL. */
+int store_webhook_target(struct store *st, const char *token, json_t **workflow, char **secret);
 /* Creates or replaces the hook (new token; secret NULL for unsigned). */
 int store_webhook_set(struct store *st, int64_t actor, int64_t workflow_id, const char *token, const char *secret);
 /* Every delivery is kept: {id, workflow_id, received_at, method, input, status, message, run_id}. */

@@ -473,6 +473,35 @@ static void test_save_over(void)
 	json_decref(got);
 }
 
+/* A delivery reads what its hook starts in one statement: the current
+ * version's definition, whether it is switched on, the signing secret. */
+static void test_webhook_target(void)
+{
+	int64_t id;
+	int v;
+	char *secret = NULL;
+	json_t *got = NULL, *wf = workflow("Hooked", NULL, NULL, 1);
+	CHECK(store_workflow_create(st, 0, wf, &id) == STORE_OK);
+	CHECK(store_webhook_target(st, "tok-1", &got, &secret) == STORE_NOTFOUND);
+	CHECK_CONTAINS(store_errmsg(st), "no webhook has this address");
+	CHECK(store_webhook_set(st, 0, id, "tok-1", "s3cret") == STORE_OK);
+	json_decref(wf);
+	wf = workflow("Hooked", NULL, NULL, 2);
+	CHECK(store_workflow_save(st, 0, id, wf, &v) == STORE_OK && v == 2);
+	CHECK(store_workflow_set_active(st, 0, id, false) == STORE_OK);
+	CHECK(store_webhook_target(st, "tok-1", &got, &secret) == STORE_OK);
+	CHECK(json_integer_value(json_object_get(got, "id")) == id);
+	CHECK(json_integer_value(json_object_get(got, "version")) == 2 && marker_of(got) == 2);
+	CHECK(json_is_false(json_object_get(got, "active")));
+	CHECK(secret && !strcmp(secret, "s3cret"));
+	json_decref(got);
+	free(secret);
+	secret = NULL;
+	CHECK(store_workflow_delete(st, 0, id) == STORE_OK);
+	CHECK(store_webhook_target(st, "tok-1", &got, &secret) == STORE_NOTFOUND && !secret);
+	json_decref(wf);
+}
+
 /* Past SQLite's 1000 frames in the WAL, a checkpoint copies them into the
  * database file: made by a thread of its own (checkpoint.c), not by the
  * writer, and still made. */
@@ -546,6 +575,7 @@ int main(void)
 	test_throttle();
 	test_audit_order();
 	test_save_over();
+	test_webhook_target();
 	test_checkpoint();
 	test_block_artifacts();
 	store_close(st);

@@ -415,22 +415,21 @@ static int refuse_delivery(struct request *r, const json_t *wf, const char *secr
  * a bad signature) is answered and logged, and is nobody's dead letter. */
 void hook_receive(struct request *r)
 {
-	int64_t wid = 0, id = 0, existing = 0;
+	int64_t id = 0, existing = 0;
 	struct run_born born = { 0 };
 	bool delivered = false;
 	char *secret = NULL;
-	int rc = store_webhook_by_token(r->st, r->params[0], &wid, &secret);
-	/* A flood is refused before it costs a run or a row: not recorded as a delivery. */
-	if (rc == STORE_OK && limit_take(r, RATELIMIT_WEBHOOK, wid, r->app->cfg.rate_webhook_per_hook) < 0) {
-		free(secret);
+	json_t *wf = NULL;
+	int rc = store_webhook_target(r->st, r->params[0], &wf, &secret);
+	if (rc != STORE_OK) {
+		reply_store_error(r, rc, "No webhook has this address (the workflow or its hook was deleted).");
 		return;
 	}
-	json_t *wf = NULL;
-	if (rc == STORE_OK)
-		rc = store_workflow_get(r->st, wid, 0, &wf);
-	if (rc != STORE_OK) {
+	int64_t wid = json_integer_value(json_object_get(wf, "id"));
+	/* A flood is refused before it costs a run or a row: not recorded as a delivery. */
+	if (limit_take(r, RATELIMIT_WEBHOOK, wid, r->app->cfg.rate_webhook_per_hook) < 0) {
 		free(secret);
-		reply_store_error(r, rc, "No webhook has this address (the workflow or its hook was deleted).");
+		json_decref(wf);
 		return;
 	}
 	const json_t *trigger = json_object_get(json_object_get(wf, "definition"), "trigger");
