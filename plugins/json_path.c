@@ -60,6 +60,8 @@ int jpath_set(json_t *root, const char *path, json_t *value)
 
 int jpath_remove(json_t *root, const char *path)
 {
+	if (!*path)
+		return -1; /* "" is the root itself, which has no parent to leave */
 	const char *last = strrchr(path, '.');
 	json_t *parent = root;
 	if (last) {

@@ -9,7 +9,8 @@ json_t *jpath_get(const json_t *root, const char *path);
 /* Sets the value at path inside the object root, making objects on the way;
  * takes the reference to value. 0, or -1 if a step is not an object. */
 int jpath_set(json_t *root, const char *path, json_t *value);
-/* Removes the value at path; 0, or -1 if there was none. */
+/* Removes the value at path; 0, or -1 if there was none (or path is "",
+ * the root itself). */
 int jpath_remove(json_t *root, const char *path);
 
 #endif

@@ -14,8 +14,14 @@ static int run(struct axon_ctx *ctx, const json_t *inputs, const json_t *config)
 	json_t *v;
 	size_t i;
 	json_object_foreach(json_object_get(config, "rename"), key, v) {
+		/* The field is taken out before it goes back in: renaming the
+		 * whole object ("") would put it inside itself, so jpath_remove
+		 * refuses "" and the rename fails. */
 		json_t *moved = json_incref(jpath_get(out, key));
-		if (!json_is_string(v) || !moved || jpath_remove(out, key) || jpath_set(out, json_string_value(v), moved)) {
+		int taken = moved && json_is_string(v) && jpath_remove(out, key) == 0;
+		if (!taken)
+			json_decref(moved);
+		if (!taken || jpath_set(out, json_string_value(v), moved)) {
 			json_decref(out);
 			return axon_fail(ctx, "rename: cannot move '%s' to '%s' (is the field there, and is the new name a string?)", key,
 			                 json_is_string(v) ? json_string_value(v) : "?");
