@@ -4,9 +4,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void (*on_oom)(void);
+
+void xalloc_on_failure(void (*fn)(void))
+{
+	on_oom = fn;
+}
+
 static void oom(void) __attribute__((noreturn));
 static void oom(void)
 {
+	if (on_oom)
+		on_oom();
 	fputs("axon: out of memory\n", stderr);
 	abort();
 }

@@ -33,5 +33,8 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/* fn is called when one of the above cannot allocate, before the process
+ * aborts (a sandboxed block's process reports its memory limit instead). */
+void xalloc_on_failure(void (*fn)(void));
 
 #endif

@@ -53,26 +53,38 @@ static int read_all(int fd, void *data, size_t len)
 	return 1;
 }
 
-int chan_write(int fd, const void *data, size_t len)
+static int add_text(const char *text, size_t size, void *buf)
 {
-	unsigned char h[FRAME_HEADER];
-	if (len > UINT32_MAX) {
-		errno = EMSGSIZE;
+	sb_add(buf, text, size);
+	return 0;
+}
+
+int chan_append_json(struct strbuf *buf, const json_t *v)
+{
+	size_t at = buf->len;
+	sb_add(buf, "\0\0\0\0", FRAME_HEADER); /* its length, once known */
+	int rc = json_dump_callback(v, add_text, buf, JSON_COMPACT | JSON_ENCODE_ANY);
+	size_t len = buf->len - at - FRAME_HEADER;
+	if (rc < 0 || len > UINT32_MAX) {
+		buf->len = at;
+		buf->data[at] = '\0';
+		errno = rc < 0 ? ENOMEM : EMSGSIZE;
 		return -1;
 	}
-	put_length(h, len);
-	return write_all(fd, h, sizeof h) || write_all(fd, data, len) ? -1 : 0;
+	put_length((unsigned char *)buf->data + at, len);
+	return 0;
+}
+
+int chan_write_frames(int fd, const struct strbuf *frames)
+{
+	return frames->len ? write_all(fd, frames->data, frames->len) : 0;
 }
 
 int chan_write_json(int fd, const json_t *v)
 {
-	char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-	if (!s) {
-		errno = ENOMEM;
-		return -1;
-	}
-	int rc = chan_write(fd, s, strlen(s));
-	free(s);
+	struct strbuf frame = STRBUF_INIT;
+	int rc = chan_append_json(&frame, v) < 0 ? -1 : chan_write_frames(fd, &frame);
+	sb_free(&frame);
 	return rc;
 }
 

@@ -14,9 +14,13 @@
 
 #define FRAME_HEADER 4
 
-/* Blocking write of one frame; retries on EINTR. 0, or -1 with errno set. */
-int chan_write(int fd, const void *data, size_t len);
-/* Serializes v compactly and writes it as one frame. */
+/* Appends v, serialized compactly, as one frame (header and payload) to buf:
+ * frames built in one buffer go in one write, and so usually wake the reader
+ * once. 0, or -1 with errno set and buf as it was. */
+int chan_append_json(struct strbuf *buf, const json_t *v);
+/* Blocking write of the frames in buf; retries on EINTR. 0, or -1 with errno set. */
+int chan_write_frames(int fd, const struct strbuf *frames);
+/* chan_append_json and chan_write_frames of one frame. */
 int chan_write_json(int fd, const json_t *v);
 /* Blocking read of one frame of at most max bytes into out (reset first).
  * Returns 1 for a frame, 0 for end of file before any byte, -1 for an error,

@@ -28,12 +28,26 @@ struct child_ctx {
 
 static const char *const level_names[] = { "debug", "info", "warn", "error" };
 
-/* Sends one message; a broken channel ends the child (the daemon is gone or
- * has given up on it). */
+/* Emitted values wait here for the execution's next message (its end, a
+ * log line, a request), to go with it in one write: one wake-up of the
+ * daemon per execution instead of one per message. */
+static struct strbuf held = STRBUF_INIT;
+
+static void hold_json(json_t *msg)
+{
+	int rc = chan_append_json(&held, msg);
+	json_decref(msg);
+	if (rc < 0)
+		_exit(CHILD_EXIT_CHANNEL);
+}
+
+/* Sends one message, after what is held; a broken channel ends the child
+ * (the daemon is gone or has given up on it). */
 static void send_json(json_t *msg)
 {
-	int rc = chan_write_json(CHILD_CHANNEL_FD, msg);
-	json_decref(msg);
+	hold_json(msg);
+	int rc = chan_write_frames(CHILD_CHANNEL_FD, &held);
+	sb_reset(&held);
 	if (rc < 0)
 		_exit(CHILD_EXIT_CHANNEL);
 }
@@ -61,7 +75,7 @@ static int host_emit(struct axon_ctx *ctx, const char *port, json_t *value)
 		json_decref(value);
 		return -1;
 	}
-	send_json(json_pack("{s:s, s:s, s:o}", "t", "emit", "port", port, "value", value));
+	hold_json(json_pack("{s:s, s:s, s:o}", "t", "emit", "port", port, "value", value));
 	return 0;
 }
 
@@ -301,14 +315,19 @@ static void install_handlers(void)
 	sigaction(SIGBUS, &sa, NULL);
 }
 
-/* jansson's allocations: one that fails is the memory limit. */
+static void out_of_memory(void) __attribute__((noreturn));
+static void out_of_memory(void)
+{
+	report("memory", NULL, 0);
+	_exit(CHILD_EXIT_REPORTED);
+}
+
+/* jansson's allocations and ours: one that fails is the memory limit. */
 static void *child_malloc(size_t n)
 {
 	void *p = malloc(n);
-	if (!p) {
-		report("memory", NULL, 0);
-		_exit(CHILD_EXIT_REPORTED);
-	}
+	if (!p)
+		out_of_memory();
 	return p;
 }
 
@@ -395,6 +414,7 @@ void child_main(const struct worker_spec *w, struct confine_plan *plan)
 	if (confine_block(plan, err, sizeof err) < 0)
 		say_and_exit("confine", err, CHILD_EXIT_CONFINE);
 	json_set_alloc_funcs(child_malloc, free);
+	xalloc_on_failure(out_of_memory);
 	for (;;) {
 		struct strbuf in = STRBUF_INIT;
 		int got = chan_read(CHILD_CHANNEL_FD, CHILD_INPUT_MAX, &in);

@@ -11,6 +11,7 @@
 #include "clock.h"
 #include "db.h"
 #include "strbuf.h"
+#include "wal_batch.h"
 
 /* How long a writer waits for another one before giving up with STORE_BUSY. */
 #define BUSY_TIMEOUT_MS 5000
@@ -198,7 +199,8 @@ static int set_pragmas(struct store *st)
 int lite_open(struct store *st, const char *path)
 {
 	st->path = xstrdup(path);
-	int rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	int rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+				 wal_batch_vfs());
 	if (rc != SQLITE_OK)
 		return db_fail(st, rc);
 	sqlite3_extended_result_codes(st->db, 1);

@@ -5,6 +5,7 @@ src_libaxon_a_SOURCES += \
 	src/store/group_commit.c \
 	src/store/notify.c \
 	src/store/checkpoint.c \
+	src/store/wal_batch.c src/store/wal_batch.h \
 	src/store/migrations.c src/store/migrations_pg.c src/store/migrations_pg.h \
 	src/store/users.c \
 	src/store/sessions.c \
