@@ -153,9 +153,7 @@ static void on_progress(struct broker_run *b, json_t *m, size_t frame_len)
 
 static void answer(struct strbuf *out, json_t *reply)
 {
-	char *s = json_dumps(reply, JSON_COMPACT);
-	frame_append(out, s, strlen(s));
-	free(s);
+	chan_append_json(out, reply);
 	json_decref(reply);
 }
 

@@ -140,11 +140,3 @@ void frame_consume(struct strbuf *buf, size_t payload_len)
 	buf->len -= n;
 	buf->data[buf->len] = '\0';
 }
-
-void frame_append(struct strbuf *buf, const void *data, size_t len)
-{
-	unsigned char h[FRAME_HEADER];
-	put_length(h, len);
-	sb_add(buf, h, sizeof h);
-	sb_add(buf, data, len);
-}

@@ -35,7 +35,5 @@ json_t *chan_parse(const char *data, size_t len);
  * (*len is then the length it claims). */
 int frame_peek(const struct strbuf *buf, size_t max, const char **payload, size_t *len);
 void frame_consume(struct strbuf *buf, size_t payload_len);
-/* Appends a frame (header and payload) to buf, for a non-blocking writer. */
-void frame_append(struct strbuf *buf, const void *data, size_t len);
 
 #endif
