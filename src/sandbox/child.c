@@ -30,8 +30,20 @@ static const char *const level_names[] = { "debug", "info", "warn", "error" };
 
 /* Emitted values wait here for the execution's next message (its end, a
  * log line, a request), to go with it in one write: one wake-up of the
- * daemon per execution instead of one per message. */
+ * daemon per execution instead of one per message. Past HELD_MAX bytes they
+ * go at once, so that the daemon judges a large output as it comes. */
+#define HELD_MAX (64u << 10)
 static struct strbuf held = STRBUF_INIT;
+
+/* Writes what is held; a broken channel ends the child (the daemon is gone
+ * or has given up on it). */
+static void send_held(void)
+{
+	int rc = chan_write_frames(CHILD_CHANNEL_FD, &held);
+	sb_reset(&held);
+	if (rc < 0)
+		_exit(CHILD_EXIT_CHANNEL);
+}
 
 static void hold_json(json_t *msg)
 {
@@ -41,15 +53,11 @@ static void hold_json(json_t *msg)
 		_exit(CHILD_EXIT_CHANNEL);
 }
 
-/* Sends one message, after what is held; a broken channel ends the child
- * (the daemon is gone or has given up on it). */
+/* Sends one message, after what is held. */
 static void send_json(json_t *msg)
 {
 	hold_json(msg);
-	int rc = chan_write_frames(CHILD_CHANNEL_FD, &held);
-	sb_reset(&held);
-	if (rc < 0)
-		_exit(CHILD_EXIT_CHANNEL);
+	send_held();
 }
 
 /* The daemon's answer to a request, or NULL with the reason in err. */
@@ -76,6 +84,8 @@ static int host_emit(struct axon_ctx *ctx, const char *port, json_t *value)
 		return -1;
 	}
 	hold_json(json_pack("{s:s, s:s, s:o}", "t", "emit", "port", port, "value", value));
+	if (held.len > HELD_MAX)
+		send_held();
 	return 0;
 }
 
