@@ -81,6 +81,20 @@ void event_clear(struct event *ev)
 {
 	free(ev->data);
 	ev->data = NULL;
+	json_decref(ev->value);
+	ev->value = NULL;
+}
+
+/* The event's line, written out from its value the first time it is asked
+ * for (under the hub's mutex, or before the event is held). */
+static const char *event_line(struct event *ev)
+{
+	if (!ev->data && ev->value) {
+		ev->data = json_dumps(ev->value, JSON_COMPACT);
+		json_decref(ev->value);
+		ev->value = NULL;
+	}
+	return ev->data ? ev->data : "{}";
 }
 
 static bool same_block(const char *a, const char *b)
@@ -220,15 +234,15 @@ static struct feed *feed_for(struct events *h, int64_t run)
 
 /* Keeps ev, leaving the ring, with the early ones: a log line while there
  * is room, a state in place of the one it replaces. False: let it go. */
-static bool keep_early(struct feed *f, struct event ev)
+static bool keep_early(struct feed *f, struct event *ev)
 {
-	bool log = !strcmp(ev.type, "log");
-	size_t len = strlen(ev.data);
+	bool log = !strcmp(ev->type, "log");
+	size_t len = log ? strlen(event_line(ev)) : 0; /* a log line is counted in bytes */
 	if (log && f->early_bytes + len > EVENTS_EARLY_BYTES)
 		return false;
-	json_t *data = json_loads(ev.data, 0, NULL);
+	json_t *data = ev->value ? json_incref(ev->value) : json_loads(ev->data, 0, NULL);
 	const char *block = json_string_value(json_object_get(data, "block"));
-	struct early e = { ev, block ? xstrdup(block) : NULL };
+	struct early e = { *ev, block ? xstrdup(block) : NULL };
 	json_decref(data);
 	if (log && !block) {
 		free(e.block);
@@ -259,7 +273,7 @@ static void ring_push(struct feed *f, struct event ev)
 		f->start = 0;
 	}
 	if (f->count == f->cap) { /* full: the oldest event makes room */
-		if (!keep_early(f, f->ring[f->start])) {
+		if (!keep_early(f, &f->ring[f->start])) {
 			f->dropped = f->ring[f->start].id;
 			event_clear(&f->ring[f->start]);
 		}
@@ -353,13 +367,8 @@ static void publish(struct events *h, int64_t run, const char *type, json_t *dat
 	bound_message(data);
 	struct event ev = { 0 };
 	snprintf(ev.type, sizeof ev.type, "%s", type);
-	ev.data = json_dumps(data, JSON_COMPACT);
+	ev.value = data;
 	char *ended_block = step_ended(type, data);
-	json_decref(data);
-	if (!ev.data) {
-		free(ended_block);
-		return;
-	}
 
 	if (!to_relay) {
 		if (hold(h, run, ev, ended_block))
@@ -368,7 +377,7 @@ static void publish(struct events *h, int64_t run, const char *type, json_t *dat
 	}
 	pthread_rwlock_rdlock(&h->relay_lock);
 	/* A copy: once in the ring, the line is the hub's and may go at any time. */
-	char *line = h->relay ? xstrdup(ev.data) : NULL;
+	char *line = h->relay ? xstrdup(event_line(&ev)) : NULL;
 	if (hold(h, run, ev, ended_block)) {
 		wake_readers(h);
 		if (line)
@@ -410,13 +419,16 @@ size_t events_read(struct events *h, int64_t run, uint64_t after, struct event *
 		k++;
 	for (; k < f->nearly && n < max; k++, n++) {
 		out[n] = f->early[k].ev;
-		out[n].data = xstrdup(out[n].data);
+		out[n].data = xstrdup(event_line(&f->early[k].ev));
+		out[n].value = NULL;
 	}
 	while (i < f->count && f->ring[(f->start + i) % f->cap].id <= after)
 		i++;
 	for (; i < f->count && n < max; i++, n++) {
-		out[n] = f->ring[(f->start + i) % f->cap];
-		out[n].data = xstrdup(out[n].data);
+		struct event *held = &f->ring[(f->start + i) % f->cap];
+		out[n] = *held;
+		out[n].data = xstrdup(event_line(held));
+		out[n].value = NULL;
 	}
 	*ended = f->ended && k == f->nearly && i == f->count;
 	pthread_mutex_unlock(&h->mu);

@@ -38,6 +38,9 @@ struct event {
 	uint64_t id;   /* increasing over all runs, from 1 */
 	char type[12]; /* "run", "step", "log", "progress", "end" */
 	char *data;    /* one line of JSON */
+	/* The hub's own: an event is held as its value and written out as data
+	 * only when a reader or the relay needs the line (most never do). */
+	json_t *value;
 };
 
 struct events *events_new(void);

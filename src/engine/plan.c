@@ -42,31 +42,25 @@ static long find_n(const struct plan *p, const char *id, size_t len)
 	return -1;
 }
 
-/* The port names of kind ("inputs", "outputs") of a block type in the
- * registry, with the output ports its config names (schema_block_type). */
-static json_t *port_names(const json_t *registry, const char *type, const json_t *config, const char *kind)
-{
-	json_t *names = json_array(), *b, *port;
-	size_t i, j;
-	json_array_foreach(json_object_get(registry, "blocks"), i, b) {
-		if (strcmp(json_string_value(json_object_get(b, "name")) ?: "", type))
-			continue;
-		json_t *typed = schema_block_type(b, config);
-		json_array_foreach(json_object_get(typed, kind), j, port)
-			json_array_append(names, json_object_get(port, "name"));
-		json_decref(typed);
-	}
-	return names;
-}
-
-static json_t *field_formats(const json_t *registry, const char *type)
+/* The registry's entry of a block type, or NULL. */
+static const json_t *registry_entry(const json_t *registry, const char *type)
 {
 	json_t *b;
 	size_t i;
 	json_array_foreach(json_object_get(registry, "blocks"), i, b)
 		if (!strcmp(json_string_value(json_object_get(b, "name")) ?: "", type))
-			return schema_field_formats(json_object_get(b, "config_schema"));
-	return json_object();
+			return b;
+	return NULL;
+}
+
+/* The port names of kind ("inputs", "outputs") of a typed block (schema_block_type). */
+static json_t *port_names(const json_t *typed, const char *kind)
+{
+	json_t *names = json_array(), *port;
+	size_t i;
+	json_array_foreach(json_object_get(typed, kind), i, port)
+		json_array_append(names, json_object_get(port, "name"));
+	return names;
 }
 
 static bool has_name(const json_t *names, const char *name)
@@ -85,11 +79,15 @@ static int read_block(struct plan_block *b, const json_t *def, const json_t *reg
 	if (!b->id || !b->type)
 		return -1;
 	b->config = json_object_get(def, "config");
-	b->output_ports = port_names(registry, b->type, b->config, "outputs");
-	b->field_formats = field_formats(registry, b->type);
-	json_t *inputs = port_names(registry, b->type, b->config, "inputs");
+	/* The type once, with the output ports its config names. */
+	const json_t *entry = registry_entry(registry, b->type);
+	json_t *typed = entry ? schema_block_type(entry, b->config) : NULL;
+	b->output_ports = port_names(typed, "outputs");
+	b->field_formats = entry ? schema_field_formats(json_object_get(entry, "config_schema")) : json_object();
+	json_t *inputs = port_names(typed, "inputs");
 	b->has_in_port = has_name(inputs, "in");
 	json_decref(inputs);
+	json_decref(typed);
 	b->timeout_ms = (uint32_t)json_integer_value(json_object_get(s, "timeout_ms"));
 	b->retries = (int)json_integer_value(json_object_get(s, "retries"));
 	b->retry_delay_ms = json_integer_value(json_object_get(s, "retry_delay_ms"));
