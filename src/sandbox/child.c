@@ -40,7 +40,10 @@ static struct strbuf held = STRBUF_INIT;
 static void send_held(void)
 {
 	int rc = chan_write_frames(CHILD_CHANNEL_FD, &held);
-	sb_reset(&held);
+	if (held.cap > 2 * HELD_MAX)
+		sb_free(&held); /* a large output's room is not kept for the worker's later executions */
+	else
+		sb_reset(&held);
 	if (rc < 0)
 		_exit(CHILD_EXIT_CHANNEL);
 }
