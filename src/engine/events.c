@@ -237,14 +237,19 @@ static struct feed *feed_for(struct events *h, int64_t run)
 static bool keep_early(struct feed *f, struct event *ev)
 {
 	bool log = !strcmp(ev->type, "log");
-	size_t len = log ? strlen(event_line(ev)) : 0; /* a log line is counted in bytes */
-	if (log && f->early_bytes + len > EVENTS_EARLY_BYTES)
+	/* Its block, from its value while it has one (before a log line is
+	 * written out to be counted in bytes). */
+	json_t *parsed = ev->value ? NULL : json_loads(ev->data, 0, NULL);
+	const char *block = json_string_value(json_object_get(ev->value ? ev->value : parsed, "block"));
+	char *owned = block ? xstrdup(block) : NULL;
+	json_decref(parsed);
+	size_t len = log ? strlen(event_line(ev)) : 0;
+	if (log && f->early_bytes + len > EVENTS_EARLY_BYTES) {
+		free(owned);
 		return false;
-	json_t *data = ev->value ? json_incref(ev->value) : json_loads(ev->data, 0, NULL);
-	const char *block = json_string_value(json_object_get(data, "block"));
-	struct early e = { *ev, block ? xstrdup(block) : NULL };
-	json_decref(data);
-	if (log && !block) {
+	}
+	struct early e = { *ev, owned };
+	if (log && !owned) {
 		free(e.block);
 		return false;
 	}
